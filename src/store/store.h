@@ -1,0 +1,171 @@
+/*
+ * store.h - the one narrow storage interface.
+ *
+ * A struct tg_db is ONE database connection (not thread safe; the server
+ * keeps one per worker thread). It is a struct of function pointers, so a
+ * SQLite (store/sqlite.c) and a PostgreSQL (store/pg.c) implementation can
+ * live behind it; no SQL exists outside src/store/.
+ *
+ * Conventions:
+ *  - Every call returns enum tg_rc. Unknown id -> TG_ERR_NOT_FOUND;
+ *    unique-key clash -> TG_ERR_CONFLICT; lock/serialization -> TG_ERR_BUSY.
+ *  - Results are allocated from the caller's arena and live as long as it.
+ *  - Writes are not implicitly transactional across calls: callers bracket
+ *    related writes with tg_db_begin()/tg_db_commit() (tg_db_rollback() on
+ *    error) so that nothing is half written. Each single call is atomic.
+ *  - Timestamps are ISO 8601 UTC strings "YYYY-MM-DDTHH:MM:SSZ" produced by
+ *    the store on write.
+ *  - Resource reads fill the nested arrays (hours, exceptions, services,
+ *    access) and org_name; list calls do so in batches, never per row.
+ */
+#ifndef TG_STORE_H
+#define TG_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/model.h"
+#include "util/mem.h"
+#include "util/rc.h"
+
+struct tg_db;
+
+/* Filter for tg_db_resource_list: keyset paging by id. */
+struct tg_resource_filter {
+	int64_t after_id;          /* return ids > after_id */
+	size_t limit;              /* 0 = no limit */
+	int64_t org_id;            /* 0 = any */
+	const char *modified_after;/* ISO timestamp or NULL */
+	int public_only;
+};
+
+struct tg_change {
+	int64_t id;
+	int64_t resource_id;
+	int64_t user_id;       /* 0 = system (import, CLI) */
+	const char *user_name; /* display name, filled on read */
+	const char *at;
+	const char *action;    /* "create" | "update" | "delete" | "import" | "verify" */
+	const char *before_json; /* NULL for create */
+	const char *after_json;  /* NULL for delete */
+};
+
+struct tg_audit {
+	int64_t id;
+	const char *at;
+	int64_t user_id;
+	const char *action;      /* "read", "create", "update", "delete", "login", ... */
+	const char *object_type; /* "resource", "user", "session", ... */
+	const char *object_id;
+	const char *detail;      /* never personal data */
+};
+
+struct tg_session {
+	int64_t user_id;
+	const char *csrf_token;
+	const char *expires_at;
+};
+
+struct tg_db_ops {
+	const char *name; /* "sqlite" */
+	void (*close)(struct tg_db *db);
+	enum tg_rc (*begin)(struct tg_db *db);   /* write transaction (IMMEDIATE) */
+	enum tg_rc (*commit)(struct tg_db *db);
+	void (*rollback)(struct tg_db *db);
+	/* Apply pending migrations; *applied = how many. Idempotent. */
+	enum tg_rc (*migrate)(struct tg_db *db, int *applied);
+	/* Current schema version (0 = empty database). */
+	enum tg_rc (*schema_version)(struct tg_db *db, int *version);
+	/* Online, consistent copy to a new file/database at dest. */
+	enum tg_rc (*backup)(struct tg_db *db, const char *dest);
+	/* Last error text, for logs (never contains row data). */
+	const char *(*errmsg)(struct tg_db *db);
+
+	/* settings: small key/value configuration */
+	enum tg_rc (*setting_get)(struct tg_db *db, struct tg_arena *a, const char *key, const char **value);
+	enum tg_rc (*setting_set)(struct tg_db *db, const char *key, const char *value);
+
+	/* areas */
+	enum tg_rc (*area_list)(struct tg_db *db, struct tg_arena *a, struct tg_area **out, size_t *n);
+	/* Find by (parent_id, level, name) or insert; sets area->id. */
+	enum tg_rc (*area_ensure)(struct tg_db *db, struct tg_area *area);
+
+	/* organizations */
+	enum tg_rc (*org_get)(struct tg_db *db, struct tg_arena *a, int64_t id, struct tg_org *out);
+	enum tg_rc (*org_get_by_uuid)(struct tg_db *db, struct tg_arena *a, const char *uuid, struct tg_org *out);
+	enum tg_rc (*org_find_by_name)(struct tg_db *db, struct tg_arena *a, const char *name, struct tg_org *out);
+	enum tg_rc (*org_list)(struct tg_db *db, struct tg_arena *a, int64_t after_id, size_t limit,
+	                       struct tg_org **out, size_t *n);
+	enum tg_rc (*org_count)(struct tg_db *db, int64_t *n);
+	enum tg_rc (*org_insert)(struct tg_db *db, struct tg_org *org); /* sets id, uuid if NULL */
+	enum tg_rc (*org_update)(struct tg_db *db, const struct tg_org *org);
+
+	/* users */
+	enum tg_rc (*user_get)(struct tg_db *db, struct tg_arena *a, int64_t id, struct tg_user *out);
+	enum tg_rc (*user_get_by_login)(struct tg_db *db, struct tg_arena *a, const char *login, struct tg_user *out);
+	enum tg_rc (*user_list)(struct tg_db *db, struct tg_arena *a, int64_t org_id /* 0 = all */,
+	                        struct tg_user **out, size_t *n);
+	enum tg_rc (*user_insert)(struct tg_db *db, struct tg_user *u); /* sets id */
+	/* Updates org_id, display_name, role, disabled (not the password). */
+	enum tg_rc (*user_update)(struct tg_db *db, const struct tg_user *u);
+	enum tg_rc (*user_set_password)(struct tg_db *db, int64_t user_id, const char *hash);
+
+	/* sessions, keyed by a hash of the cookie token (the token is never stored) */
+	enum tg_rc (*session_insert)(struct tg_db *db, const char *token_hash, int64_t user_id,
+	                             const char *csrf_token, const char *expires_at);
+	enum tg_rc (*session_get)(struct tg_db *db, struct tg_arena *a, const char *token_hash,
+	                          struct tg_session *out); /* expired -> TG_ERR_NOT_FOUND */
+	enum tg_rc (*session_delete)(struct tg_db *db, const char *token_hash);
+	enum tg_rc (*session_delete_user)(struct tg_db *db, int64_t user_id, const char *keep_token_hash);
+
+	/* resource types and tags */
+	enum tg_rc (*type_list)(struct tg_db *db, struct tg_arena *a, struct tg_resource_type **out, size_t *n);
+	enum tg_rc (*type_insert)(struct tg_db *db, const struct tg_resource_type *t);
+	enum tg_rc (*tag_list)(struct tg_db *db, struct tg_arena *a, struct tg_tag **out, size_t *n);
+
+	/* resources */
+	enum tg_rc (*resource_get)(struct tg_db *db, struct tg_arena *a, int64_t id, struct tg_resource *out);
+	enum tg_rc (*resource_get_by_uuid)(struct tg_db *db, struct tg_arena *a, const char *uuid,
+	                                   struct tg_resource *out);
+	enum tg_rc (*resource_get_by_source)(struct tg_db *db, struct tg_arena *a, const char *source,
+	                                     const char *source_id, struct tg_resource *out);
+	/* Fetch many by id, in the order given; missing ids are skipped. */
+	enum tg_rc (*resource_get_many)(struct tg_db *db, struct tg_arena *a, const int64_t *ids, size_t n_ids,
+	                                struct tg_resource **out, size_t *n);
+	enum tg_rc (*resource_list)(struct tg_db *db, struct tg_arena *a, const struct tg_resource_filter *f,
+	                            struct tg_resource **out, size_t *n);
+	enum tg_rc (*resource_count)(struct tg_db *db, const struct tg_resource_filter *f, int64_t *n);
+	/* Insert; sets r->id, r->uuid (if NULL), version = 1, timestamps.
+	 * search_text is the normalized text the search index uses. */
+	enum tg_rc (*resource_insert)(struct tg_db *db, struct tg_resource *r, const char *search_text);
+	/* Update when the stored version equals r->version (else TG_ERR_CONFLICT);
+	 * bumps r->version, sets updated_at. Replaces nested arrays. */
+	enum tg_rc (*resource_update)(struct tg_db *db, struct tg_resource *r, const char *search_text);
+	enum tg_rc (*resource_delete)(struct tg_db *db, int64_t id);
+
+	/* change history of resources */
+	enum tg_rc (*change_insert)(struct tg_db *db, const struct tg_change *c);
+	enum tg_rc (*change_list)(struct tg_db *db, struct tg_arena *a, int64_t resource_id,
+	                          struct tg_change **out, size_t *n); /* newest first */
+
+	/* audit log */
+	enum tg_rc (*audit_insert)(struct tg_db *db, const struct tg_audit *e);
+	enum tg_rc (*audit_list)(struct tg_db *db, struct tg_arena *a, int64_t before_id, size_t limit,
+	                         struct tg_audit **out, size_t *n); /* newest first */
+};
+
+struct tg_db {
+	const struct tg_db_ops *ops;
+};
+
+/*
+ * Open a connection. url is a SQLite path ("data/x.db", "sqlite:PATH") or,
+ * later, "postgresql://...". create: make the file if missing.
+ * On error returns NULL and writes a message into err (size errlen).
+ */
+struct tg_db *tg_db_open(const char *url, int create, char *err, size_t errlen);
+
+/* SQLite implementation entry point (store/sqlite.c). */
+struct tg_db *tg_sqlite_open(const char *path, int create, char *err, size_t errlen);
+
+#endif
