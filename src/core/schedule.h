@@ -1,0 +1,58 @@
+/*
+ * schedule.h - opening schedules: weekly hours, dated exceptions, Japanese
+ * national holidays, "open now". Pure functions, no I/O, no clock reads:
+ * callers pass the local (Asia/Tokyo) time in.
+ *
+ * Rules (see the unit tests for the cases):
+ *  - A dated exception for the day wins over the weekly hours: closed=1 means
+ *    closed all day; otherwise its open/close interval replaces the day's hours.
+ *  - On a national holiday with no exception, the hours for weekday 7
+ *    (TG_WEEKDAY_HOLIDAY) apply if any are given; with none given the place
+ *    counts as closed on holidays (the usual case for public facilities).
+ *  - Intervals are [open, close): open at 9:30 means 9:30 is open, close at
+ *    16:00 means 16:00 is closed.
+ */
+#ifndef TG_SCHEDULE_H
+#define TG_SCHEDULE_H
+
+#include <stddef.h>
+
+#include "core/model.h"
+
+struct tg_localtime {
+	int year, month, day; /* civil date, month 1..12 */
+	int weekday;          /* 0 = Sunday .. 6 */
+	int minute;           /* minutes after midnight 0..1439 */
+};
+
+/* Fill t from a Unix time in Japan Standard Time (UTC+9, no DST). */
+void tg_localtime_jst(long long unix_seconds, struct tg_localtime *t);
+
+/* 1 if y-m-d is a Japanese national holiday (国民の祝日, 振替休日, 国民の休日),
+ * computed from the Act on National Holidays rules for 1980..2099. */
+int tg_jp_is_holiday(int y, int m, int d);
+
+/* Day of week for a civil date (0 = Sunday). */
+int tg_weekday(int y, int m, int d);
+
+/* 1 if open at t. */
+int tg_schedule_open_at(const struct tg_hours *h, size_t n_hours,
+                        const struct tg_exception *ex, size_t n_ex,
+                        const struct tg_localtime *t);
+
+/* 1 if the weekly hours have any interval on weekday (0..7). */
+int tg_schedule_open_on_weekday(const struct tg_hours *h, size_t n_hours, int weekday);
+
+/* Validate and normalize a weekly schedule: intervals sorted by weekday
+ * then open time; returns 0, or -1 and the index of the first bad interval
+ * in *bad (bad range, overlap with another interval that day). */
+int tg_schedule_check(const struct tg_hours *h, size_t n_hours, size_t *bad);
+
+/* "HH:MM" (also "H:MM", "24:00") -> minutes; -1 on malformed. */
+int tg_time_parse(const char *s);
+/* minutes -> "HH:MM" into out (size >= 6). */
+void tg_time_format(int minutes, char out[6]);
+/* 1 if s is a valid YYYY-MM-DD date. */
+int tg_date_valid(const char *s);
+
+#endif
