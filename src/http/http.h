@@ -114,6 +114,8 @@ enum tg_rc tg_req_require_role(struct tg_req *req, enum tg_role min);
 /* Record an audit entry (never personal data in detail). Errors are logged,
  * not returned: auditing a read must not fail the read silently, so the
  * caller decides; this returns the store's rc. */
+/* The client's address as text (for throttling; never logged with a login). */
+const char *tg_req_client_addr(struct tg_req *req);
 enum tg_rc tg_req_audit(struct tg_req *req, const char *action, const char *object_type,
                         const char *object_id, const char *detail);
 

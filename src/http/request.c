@@ -2,7 +2,9 @@
  * request.c - helpers handlers use to read a request and shape a response
  * (see http.h). Everything allocated here lives in req->arena.
  */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <microhttpd.h>
 
 #include "core/validate.h"
@@ -121,4 +123,21 @@ enum tg_rc tg_req_audit(struct tg_req *req, const char *action, const char *obje
 		.detail = detail,
 	};
 	return req->db->ops->audit_insert(req->db, &e);
+}
+
+const char *tg_req_client_addr(struct tg_req *req)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (!ci || !ci->client_addr)
+		return "-";
+	char *buf = tg_arena_alloc(&req->arena, 64);
+	const struct sockaddr *sa = ci->client_addr;
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, buf, 64);
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, buf, 64);
+	else
+		return "-";
+	return buf;
 }
