@@ -251,7 +251,7 @@ static enum tg_rc map_rc(int src)
 }
 
 /* Record SQLite's message for errmsg() and map the code. */
-static enum tg_rc fail(struct sq_db *s, const char *what, int src)
+static enum tg_rc db_fail(struct sq_db *s, const char *what, int src)
 {
 	snprintf(s->err, sizeof(s->err), "%s: %s", what, sqlite3_errmsg(s->h));
 	return map_rc(src);
@@ -264,7 +264,7 @@ static enum tg_rc prepare_slot(struct sq_db *s, int slot, const char *sql, sqlit
 	if (!s->st[slot]) {
 		int src = sqlite3_prepare_v3(s->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->st[slot], NULL);
 		if (src != SQLITE_OK)
-			return fail(s, "prepare", src);
+			return db_fail(s, "prepare", src);
 	}
 	*out = s->st[slot];
 	return TG_OK;
@@ -475,7 +475,7 @@ static enum tg_rc exec_slot(struct sq_db *s, int slot, const char *what)
 	if (rc)
 		return rc;
 	int src = sqlite3_step(st);
-	rc = src == SQLITE_DONE ? TG_OK : fail(s, what, src);
+	rc = src == SQLITE_DONE ? TG_OK : db_fail(s, what, src);
 	done(st);
 	return rc;
 }
@@ -486,7 +486,7 @@ static enum tg_rc step_write(struct sq_db *s, sqlite3_stmt *st, const char *what
 	int src = sqlite3_step(st);
 	if (src == SQLITE_DONE || src == SQLITE_ROW)
 		return TG_OK;
-	return fail(s, what, src);
+	return db_fail(s, what, src);
 }
 
 /* Step a single-row SELECT: ROW -> OK, DONE -> NOT_FOUND. */
@@ -497,7 +497,7 @@ static enum tg_rc step_one(struct sq_db *s, sqlite3_stmt *st, const char *what)
 		return TG_OK;
 	if (src == SQLITE_DONE)
 		return TG_ERR_NOT_FOUND;
-	return fail(s, what, src);
+	return db_fail(s, what, src);
 }
 
 /* Call-level atomicity: BEGIN IMMEDIATE, or a savepoint inside begin(). */
@@ -595,7 +595,7 @@ static enum tg_rc sq_schema_version(struct tg_db *db, int *version)
 	                         "AND name = 'schema_migrations'",
 	                         -1, &st, NULL);
 	if (src != SQLITE_OK || (src = sqlite3_step(st)) != SQLITE_ROW) {
-		rc = fail(s, "schema_version", src);
+		rc = db_fail(s, "schema_version", src);
 		goto out;
 	}
 	if (sqlite3_column_int(st, 0) == 0)
@@ -604,7 +604,7 @@ static enum tg_rc sq_schema_version(struct tg_db *db, int *version)
 	st = NULL;
 	src = sqlite3_prepare_v2(s->h, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", -1, &st, NULL);
 	if (src != SQLITE_OK || (src = sqlite3_step(st)) != SQLITE_ROW) {
-		rc = fail(s, "schema_version", src);
+		rc = db_fail(s, "schema_version", src);
 		goto out;
 	}
 	*version = sqlite3_column_int(st, 0);
@@ -625,7 +625,7 @@ static int migration_applied(struct sq_db *s, int version, enum tg_rc *rc)
 	if (src == SQLITE_ROW)
 		found = 1;
 	else if (src != SQLITE_DONE)
-		*rc = fail(s, "migrate", src);
+		*rc = db_fail(s, "migrate", src);
 	sqlite3_finalize(st);
 	return found;
 }
@@ -654,7 +654,7 @@ static enum tg_rc apply_one(struct sq_db *s, const struct tg_migration *m)
 		src = sqlite3_step(st);
 	}
 	if (src != SQLITE_DONE) {
-		rc = fail(s, "migrate", src);
+		rc = db_fail(s, "migrate", src);
 		goto out;
 	}
 	rc = exec_slot(s, S_COMMIT, "migrate");
@@ -682,7 +682,7 @@ static enum tg_rc sq_migrate(struct tg_db *db, int *applied)
 	                       "name TEXT NOT NULL, applied_at TEXT NOT NULL)",
 	                       NULL, NULL, &emsg);
 	if (src != SQLITE_OK) {
-		rc = fail(s, "migrate", src);
+		rc = db_fail(s, "migrate", src);
 		goto out;
 	}
 	rc = sq_schema_version(db, &current);
@@ -832,7 +832,7 @@ static enum tg_rc sq_area_list(struct tg_db *db, struct tg_arena *a, struct tg_a
 		x->name_kana = col_text(st, 4, a);
 	}
 	if (src != SQLITE_DONE) {
-		rc = fail(s, "area_list", src);
+		rc = db_fail(s, "area_list", src);
 		goto out;
 	}
 	*out = TG_ARENA_ARRAY(a, struct tg_area, cnt ? cnt : 1);
@@ -947,7 +947,7 @@ static enum tg_rc sq_org_list(struct tg_db *db, struct tg_arena *a, int64_t afte
 		read_org(st, a, &v[cnt++]);
 	}
 	if (src != SQLITE_DONE) {
-		rc = fail(s, "org_list", src);
+		rc = db_fail(s, "org_list", src);
 		goto out;
 	}
 	*out = TG_ARENA_ARRAY(a, struct tg_org, cnt ? cnt : 1);
@@ -1094,7 +1094,7 @@ static enum tg_rc sq_user_list(struct tg_db *db, struct tg_arena *a, int64_t org
 		read_user(st, a, &v[cnt++]);
 	}
 	if (src != SQLITE_DONE) {
-		rc = fail(s, "user_list", src);
+		rc = db_fail(s, "user_list", src);
 		goto out;
 	}
 	*out = TG_ARENA_ARRAY(a, struct tg_user, cnt ? cnt : 1);
@@ -1261,7 +1261,7 @@ static enum tg_rc sq_type_list(struct tg_db *db, struct tg_arena *a, struct tg_r
 		t->builtin = sqlite3_column_int(st, 3) != 0;
 	}
 	if (src != SQLITE_DONE) {
-		rc = fail(s, "type_list", src);
+		rc = db_fail(s, "type_list", src);
 		goto out;
 	}
 	*out = TG_ARENA_ARRAY(a, struct tg_resource_type, cnt ? cnt : 1);
@@ -1312,7 +1312,7 @@ static enum tg_rc sq_tag_list(struct tg_db *db, struct tg_arena *a, struct tg_ta
 		t->name_en = col_text(st, 3, a);
 	}
 	if (src != SQLITE_DONE) {
-		rc = fail(s, "tag_list", src);
+		rc = db_fail(s, "tag_list", src);
 		goto out;
 	}
 	*out = TG_ARENA_ARRAY(a, struct tg_tag, cnt ? cnt : 1);
@@ -1481,7 +1481,7 @@ static enum tg_rc load_child_chunk(struct sq_db *s, struct tg_arena *a, int kind
 		}
 	}
 	if (src != SQLITE_DONE) {
-		rc = fail(s, "resource children", src);
+		rc = db_fail(s, "resource children", src);
 		goto out;
 	}
 	if (cur)
@@ -1597,7 +1597,7 @@ static enum tg_rc sq_resource_get_many(struct tg_db *db, struct tg_arena *a, con
 		while ((src = sqlite3_step(st)) == SQLITE_ROW)
 			read_resource(st, a, &got[ng++]);
 		if (src != SQLITE_DONE)
-			rc = fail(s, "resource_get_many", src);
+			rc = db_fail(s, "resource_get_many", src);
 		done(st);
 		if (rc)
 			goto out;
@@ -1659,7 +1659,7 @@ static enum tg_rc sq_resource_list(struct tg_db *db, struct tg_arena *a, const s
 	}
 	done(st);
 	if (src != SQLITE_DONE) {
-		rc = fail(s, "resource_list", src);
+		rc = db_fail(s, "resource_list", src);
 		goto out;
 	}
 	*out = TG_ARENA_ARRAY(a, struct tg_resource, cnt ? cnt : 1);
@@ -1973,7 +1973,7 @@ static enum tg_rc sq_change_list(struct tg_db *db, struct tg_arena *a, int64_t r
 		c->after_json = col_text(st, 7, a);
 	}
 	if (src != SQLITE_DONE) {
-		rc = fail(s, "change_list", src);
+		rc = db_fail(s, "change_list", src);
 		goto out;
 	}
 	*out = TG_ARENA_ARRAY(a, struct tg_change, cnt ? cnt : 1);
@@ -2032,7 +2032,7 @@ static enum tg_rc sq_audit_list(struct tg_db *db, struct tg_arena *a, int64_t be
 		e->detail = col_text(st, 6, a);
 	}
 	if (src != SQLITE_DONE) {
-		rc = fail(s, "audit_list", src);
+		rc = db_fail(s, "audit_list", src);
 		goto out;
 	}
 	*out = TG_ARENA_ARRAY(a, struct tg_audit, cnt ? cnt : 1);
