@@ -5,7 +5,9 @@
 // Checks what the loader relies on: every resource has a name and a known
 // type, its org key and area path exist, tags are codes from migration 0001,
 // hours are HH:MM with open < close on weekdays 0..7, coordinates are inside
-// the fictional ward, users reference existing orgs with valid roles.
+// the fictional ward, users reference existing orgs with valid roles; plus the
+// rules of src/core/validate.c that data could break (kana-only name_kana, no
+// duplicate tags, no overlapping hours on a weekday).
 // Exits 1 and lists every problem found.
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -75,12 +77,18 @@ for (const [i, r] of (data.resources ?? []).entries()) {
 	if (!types.has(r.type)) err(w, `unknown type ${r.type}`);
 	if (!orgKeys.has(r.org)) err(w, `unknown org ${r.org}`);
 	if (!areaPaths.has(JSON.stringify(r.area))) err(w, `unknown area ${JSON.stringify(r.area)}`);
+	if (r.name_kana && !/^[\u3041-\u3096\u309d-\u309f\u30a1-\u30ff\uff66-\uff9f \u3000]*$/.test(r.name_kana))
+		err(w, "name_kana must be hiragana or katakana");
+	for (const k of ["services", "access"])
+		if (new Set(r[k] ?? []).size !== (r[k] ?? []).length) err(w, `duplicate ${k} tag`);
 	for (const t of r.services ?? []) if (tags.get(t) !== "service") err(w, `not a service tag: ${t}`);
 	for (const t of r.access ?? []) if (tags.get(t) !== "access") err(w, `not an access tag: ${t}`);
 	for (const [j, h] of (r.hours ?? []).entries()) {
 		const o = hhmm(h.open), c = hhmm(h.close);
 		if (!Number.isInteger(h.weekday) || h.weekday < 0 || h.weekday > 7) err(w, `hours[${j}].weekday`);
 		if (o < 0 || c < 0 || o >= c || o >= 1440) err(w, `hours[${j}] ${h.open}-${h.close}`);
+		for (const g of (r.hours ?? []).slice(0, j))
+			if (g.weekday === h.weekday && hhmm(g.open) < c && o < hhmm(g.close)) err(w, `hours[${j}] overlaps`);
 	}
 	for (const [j, x] of (r.exceptions ?? []).entries()) {
 		if (!/^\d{4}-\d\d-\d\d$/.test(x.date ?? "")) err(w, `exceptions[${j}].date`);
