@@ -26,7 +26,8 @@ export async function createMap(el, { label = '地図', zoom = 13 } = {}) {
     Leaflet.Icon.Default.imagePath = '/vendor/leaflet/images/';
     configured = true;
   }
-  const map = Leaflet.map(el, { center: DEFAULT_CENTER, zoom, scrollWheelZoom: false });
+  const map = Leaflet.map(el, { center: DEFAULT_CENTER, zoom, scrollWheelZoom: false, zoomAnimation: false, fadeAnimation: false, markerZoomAnimation: false });
+  let alive = true;
   let meta = null;
   try { meta = await getMeta(); } catch (e) { meta = null; }
   if (meta && meta.tile_url) {
@@ -50,20 +51,21 @@ export async function createMap(el, { label = '地図', zoom = 13 } = {}) {
       markers.set(it.id, mk);
       pts.push(ll);
     }
-    if (pts.length === 1) map.setView(pts[0], 15);
-    else if (pts.length > 1) map.fitBounds(pts, { padding: [30, 30], maxZoom: 16 });
+    if (!alive) return 0;
+    if (pts.length === 1) map.setView(pts[0], 15, { animate: false });
+    else if (pts.length > 1) map.fitBounds(pts, { padding: [30, 30], maxZoom: 16, animate: false });
     // Leaflet gives the marker img role=button when clickable; keep its name.
     return pts.length;
   }
   function focus(id) {
     const mk = markers.get(id);
-    if (mk) map.setView(mk.getLatLng(), Math.max(map.getZoom(), 15));
+    if (mk && alive) map.setView(mk.getLatLng(), Math.max(map.getZoom(), 15), { animate: false });
   }
   // Size may change after layout (responsive columns).
-  const ro = new ResizeObserver(() => map.invalidateSize());
+  const ro = new ResizeObserver(() => { if (alive) map.invalidateSize({ animate: false }); });
   ro.observe(el);
   return {
     map, setMarkers, focus,
-    destroy() { ro.disconnect(); map.remove(); },
+    destroy() { alive = false; ro.disconnect(); map.remove(); },
   };
 }

@@ -122,7 +122,7 @@ export function resourceBody(r, meta, { staff = false, publicMode = false } = {}
     h('section', { class: 'hours-section', 'aria-label': '開いている時間' },
       hoursTable(r.hours, publicMode ? '開いている時間' : '開所時間'),
       r.schedule_note ? h('p', { class: 'hint' }, r.schedule_note) : null,
-      r.exceptions && r.exceptions.length ? h('h3', null, publicMode ? 'いつもとちがう日' : '臨時の休み・変更') : null,
+      r.exceptions && r.exceptions.length ? h('h2', { class: 'h3' }, publicMode ? 'いつもとちがう日' : '臨時の休み・変更') : null,
       exceptionsList(r.exceptions)),
   );
 }
