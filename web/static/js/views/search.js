@@ -82,7 +82,9 @@ export async function renderSearch(main, params) {
 
   const filterCount = ['type', 'area', 'age_y', 'age_m', 'day', 'open_now', 'free', 'services', 'access', 'near', 'near_resource', 'radius_km']
     .filter((k) => get(k)).length;
-  const details = h('details', { class: 'filters', open: filterCount > 0 || window.innerWidth >= 900 },
+  // Open before the first search on wide screens; afterwards the results come first
+  // and the summary says how many conditions are set.
+  const details = h('details', { class: 'filters', open: Array.from(params.keys()).length === 0 && window.innerWidth >= 900 },
     h('summary', null, `条件をしぼる${filterCount ? `（${filterCount}件 指定中）` : ''}`),
     h('div', { class: 'filter-grid' },
       checkGroup('種別', 'type', meta.types.map((t) => ({ value: t.code, label: t.name_ja, checked: selTypes.includes(t.code) }))),
