@@ -574,6 +574,54 @@ static void test_input_defaults(void **state)
 	tg_arena_release(&a);
 }
 
+/* from_json does shapes, validate does meaning: the two together, as the
+ * handlers call them */
+static void test_with_validate(void **state)
+{
+	(void)state;
+	static const struct tg_resource_type types[] = {{"hiroba", "ひろば", "drop-in", 1}};
+	static const struct tg_tag tags[] = {{"ibasho", "service", "居場所", "place"}};
+	const struct tg_validate_ctx vctx = {types, 1, tags, 1};
+	static const struct {
+		const char *json;
+		const char *field; /* NULL: valid */
+	} cases[] = {
+	    {"{\"name\": \"ひろば\", \"type\": \"hiroba\"}", NULL},
+	    {"{\"name\": \"\", \"type\": \"hiroba\"}", "name"},
+	    {"{\"name\": \"ひろば\", \"type\": \"hiroba\", \"hours\": [{\"weekday\": 9,"
+	     " \"open\": \"10:00\", \"close\": \"12:00\"}]}",
+	     "hours[0].weekday"},
+	    {"{\"name\": \"ひろば\", \"type\": \"hiroba\", \"exceptions\": [{\"date\":"
+	     " \"2026-12-29\", \"open\": null, \"close\": \"12:00\"}]}",
+	     "exceptions[0].open"},
+	    {"{\"name\": \"ひろば\", \"type\": \"hiroba\", \"location\": {\"lat\": 95,"
+	     " \"lon\": 139}}",
+	     "location.lat"},
+	    {"{\"name\": \"ひろば\", \"type\": \"hiroba\", \"services\": [\"ibasho\","
+	     " \"ibasho\"]}",
+	     "services[1]"},
+	    {"{\"name\": \"ひろば\", \"type\": \"hiroba\", \"is_confidential\": true}",
+	     "front_door"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct tg_arena a = TG_ARENA_INIT;
+		struct tg_resource r;
+		struct tg_field_error err = {0};
+		json_t *j = load(cases[i].json);
+		enum tg_rc rc = tg_resource_from_json(j, &a, &r, &err);
+		if (!rc)
+			rc = tg_resource_validate(&r, &vctx, &err);
+		if (!cases[i].field && rc != TG_OK)
+			fail_msg("%s: unexpected %s", cases[i].json, err.field);
+		if (cases[i].field &&
+		    (rc != TG_ERR_INVALID || !err.field || strcmp(err.field, cases[i].field) != 0))
+			fail_msg("%s: expected %s, got %s", cases[i].json, cases[i].field,
+			         err.field ? err.field : "(null)");
+		json_decref(j);
+		tg_arena_release(&a);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -581,6 +629,7 @@ int main(void)
 	    cmocka_unit_test(test_summary_shape),     cmocka_unit_test(test_nulls_out),
 	    cmocka_unit_test(test_round_trip),        cmocka_unit_test(test_type_errors),
 	    cmocka_unit_test(test_input_defaults),
+	    cmocka_unit_test(test_with_validate),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
