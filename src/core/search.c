@@ -773,7 +773,8 @@ static void for_grams(struct tg_search *idx, const struct doc *d,
 
 static void gram_add_fn(struct tg_search *idx, uint32_t r1, uint32_t r2, uint32_t ord)
 {
-	struct plist *p = &idx->grams[gram_get(idx, r1, r2)].pl;
+	uint32_t g = gram_get(idx, r1, r2); /* may move idx->grams */
+	struct plist *p = &idx->grams[g].pl;
 
 	pl_add(p, ord);
 	if (!p->bits && p->n >= 16 && (p->n & (p->n - 1)) == 0)
