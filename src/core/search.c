@@ -1,0 +1,1534 @@
+/*
+ * search.c - the in-memory search index (API in search.h, design and
+ * ranking in docs/internals/search.md).
+ *
+ * Layout:
+ *  - Documents live in one array indexed by ordinal (uint32). An upsert
+ *    appends a new ordinal and kills the old one, so posting lists only
+ *    ever grow at the tail and stay sorted without re-sorting; dead slots
+ *    keep about 100 bytes each until the index is rebuilt (at restart).
+ *  - Text is stored rank-coded: every code point is replaced by its rank in
+ *    a per-index table (most frequent first at the first bulk load) and the
+ *    rank is written with UTF-8's byte layout. Japanese text shrinks from
+ *    ~3 bytes to ~1.3-1.8 bytes per code point, and because the layout is
+ *    self-synchronizing memmem() on coded text finds exactly the coded
+ *    term's occurrences, as it would on UTF-8. Rank 0 is the field
+ *    separator 0x1F (byte 0x00), rank 1 is the space.
+ *  - Postings: for every bigram of adjacent code points inside a word, and
+ *    for every word-final code point paired with "boundary" (rank 0), a
+ *    sorted list of ordinals. A list is a plain uint32 array while small
+ *    and a bitmap once the array would be bigger than the bitmap. Every
+ *    occurrence of a code point starts exactly one such gram, so a
+ *    one-character term is the union of the grams that start with it.
+ *  - Area filter: one posting list per area id over the docs whose chain
+ *    contains it; it joins the intersection like a gram list.
+ * Query: intersect the lists (rarest first; arrays by galloping, all-bitmap
+ * by word AND), then per candidate: cheap filters, memmem verification of
+ * every term per field (bigram co-occurrence is not substring), distance,
+ * score, bounded heap of offset+limit.
+ *
+ * Invariants: a live document's ordinal is in exactly the lists of its
+ * grams and areas; pending (bulk-added, not finalized) and dead documents
+ * are in no list; arrays are strictly increasing; plist.n is the number of
+ * ordinals in the list; every rank < n_ranks has rank2cp and cp2rank
+ * entries that invert each other. Writers hold the write lock; tg_search_run
+ * reads only and allocates from the caller's arena.
+ */
+#include "core/search.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#include "core/schedule.h"
+#include "core/text.h"
+
+/* ---- search_text builder ---- */
+
+static enum tg_rc add_part(struct tg_buf *out, const char *s, size_t field_start)
+{
+	size_t before = out->len;
+	enum tg_rc rc;
+
+	if (!s || !*s)
+		return TG_OK;
+	if (out->len > field_start) {
+		rc = tg_buf_addc(out, ' ');
+		if (rc)
+			return rc;
+	}
+	rc = tg_text_normalize(s, strlen(s), out);
+	if (rc == TG_OK && out->len == before + 1 && before > field_start) {
+		/* the part normalized to nothing: take the space back */
+		out->len = before;
+		out->data[before] = '\0';
+	}
+	return rc;
+}
+
+enum tg_rc tg_search_text_build(const struct tg_resource *r, const struct tg_search_text_extra *x,
+                                struct tg_buf *out)
+{
+	size_t start = out->len, f;
+	enum tg_rc rc;
+	const char *org = x && x->org_name ? x->org_name : r->org_name;
+
+	f = out->len;
+	if ((rc = add_part(out, r->name, f)))
+		goto out;
+	if ((rc = tg_buf_addc(out, TG_SEARCH_FIELD_SEP)))
+		goto out;
+	f = out->len;
+	if ((rc = add_part(out, r->name_kana, f)))
+		goto out;
+	if ((rc = tg_buf_addc(out, TG_SEARCH_FIELD_SEP)))
+		goto out;
+	f = out->len;
+	if ((rc = add_part(out, org, f)))
+		goto out;
+	if (x) {
+		if ((rc = add_part(out, x->type_name, f)))
+			goto out;
+		for (size_t i = 0; i < x->n_tag_names; i++)
+			if ((rc = add_part(out, x->tag_names[i], f)))
+				goto out;
+		for (size_t i = 0; i < x->n_area_names; i++)
+			if ((rc = add_part(out, x->area_names[i], f)))
+				goto out;
+	}
+	if ((rc = tg_buf_addc(out, TG_SEARCH_FIELD_SEP)))
+		goto out;
+	f = out->len;
+	const char *body[] = {r->description, r->prefecture,          r->city,        r->address_line,
+	                      r->building,    r->accessibility_notes, r->schedule_note, r->fee_text};
+	for (size_t i = 0; i < sizeof(body) / sizeof(body[0]); i++)
+		if ((rc = add_part(out, body[i], f)))
+			goto out;
+out:
+	if (rc && out->data) {
+		out->len = start;
+		out->data[start] = '\0';
+	}
+	return rc;
+}
+
+/* ---- posting lists ---- */
+
+struct plist {
+	uint32_t n;     /* ordinals in the list */
+	uint32_t cap;   /* array capacity, or bitmap words */
+	uint32_t *a;    /* sorted ordinals (when bits == NULL) */
+	uint64_t *bits; /* bitmap (dense lists) */
+};
+
+static int pl_bit(const struct plist *p, uint32_t x)
+{
+	return (x >> 6) < p->cap && (p->bits[x >> 6] >> (x & 63) & 1);
+}
+
+/* Index of the first element >= x. */
+static uint32_t arr_lower(const uint32_t *a, uint32_t n, uint32_t x)
+{
+	uint32_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (a[mid] < x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Convert to a bitmap once the array is the bigger of the two. */
+static void pl_maybe_bitmap(struct plist *p, uint32_t n_slots)
+{
+	uint32_t words = (n_slots + 63) / 64;
+
+	if (p->bits || p->n < 16 || (size_t)p->n * 4 <= (size_t)words * 8)
+		return;
+	uint64_t *b = tg_xcalloc(words, sizeof(*b));
+	for (uint32_t i = 0; i < p->n; i++)
+		b[p->a[i] >> 6] |= 1ull << (p->a[i] & 63);
+	free(p->a);
+	p->a = NULL;
+	p->bits = b;
+	p->cap = words;
+}
+
+static void pl_add(struct plist *p, uint32_t x)
+{
+	if (p->bits) {
+		if ((x >> 6) >= p->cap) {
+			uint32_t words = p->cap * 2 > (x >> 6) + 1 ? p->cap * 2 : (x >> 6) + 1;
+			p->bits = tg_xrealloc(p->bits, words * sizeof(*p->bits));
+			memset(p->bits + p->cap, 0, (words - p->cap) * sizeof(*p->bits));
+			p->cap = words;
+		}
+		if (!(p->bits[x >> 6] >> (x & 63) & 1)) {
+			p->bits[x >> 6] |= 1ull << (x & 63);
+			p->n++;
+		}
+		return;
+	}
+	if (p->n && p->a[p->n - 1] >= x) {
+		/* Not the append fast path: bulk loading never gets here. */
+		uint32_t i = arr_lower(p->a, p->n, x);
+		if (i < p->n && p->a[i] == x)
+			return;
+		if (p->n == p->cap) {
+			p->cap = p->cap ? p->cap * 2 : 4;
+			p->a = tg_xrealloc(p->a, p->cap * sizeof(*p->a));
+		}
+		memmove(p->a + i + 1, p->a + i, (p->n - i) * sizeof(*p->a));
+		p->a[i] = x;
+		p->n++;
+		return;
+	}
+	if (p->n == p->cap) {
+		p->cap = p->cap ? p->cap * 2 : 4;
+		p->a = tg_xrealloc(p->a, p->cap * sizeof(*p->a));
+	}
+	p->a[p->n++] = x;
+}
+
+static void pl_del(struct plist *p, uint32_t x)
+{
+	if (p->bits) {
+		if (pl_bit(p, x)) {
+			p->bits[x >> 6] &= ~(1ull << (x & 63));
+			p->n--;
+		}
+		return;
+	}
+	uint32_t i = arr_lower(p->a, p->n, x);
+	if (i < p->n && p->a[i] == x) {
+		memmove(p->a + i, p->a + i + 1, (p->n - i - 1) * sizeof(*p->a));
+		p->n--;
+	}
+}
+
+/* Trim array slack after a bulk load. */
+static void pl_shrink(struct plist *p)
+{
+	if (!p->bits && p->cap > p->n && p->n > 0) {
+		p->a = tg_xrealloc(p->a, p->n * sizeof(*p->a));
+		p->cap = p->n;
+	}
+}
+
+static void pl_release(struct plist *p)
+{
+	free(p->a);
+	free(p->bits);
+}
+
+/* Galloping membership test for increasing x; *cur is the search start. */
+static int arr_seek(const uint32_t *a, uint32_t n, uint32_t *cur, uint32_t x)
+{
+	uint32_t lo = *cur, step = 1, hi;
+
+	if (lo >= n)
+		return 0;
+	if (a[lo] >= x)
+		return a[lo] == x;
+	while (lo + step < n && a[lo + step] < x) {
+		lo += step;
+		step <<= 1;
+	}
+	hi = lo + step < n ? lo + step : n;
+	lo++;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (a[mid] < x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*cur = lo;
+	return lo < n && a[lo] == x;
+}
+
+/* ---- small maps ---- */
+
+/* int64 (> 0) -> uint32, open addressing; keys are never removed. */
+struct i64map {
+	int64_t *keys; /* 0 = empty */
+	uint32_t *vals;
+	size_t cap, n;
+};
+
+static size_t i64_slot(const struct i64map *m, int64_t k)
+{
+	size_t i = (size_t)(((uint64_t)k * 0x9E3779B97F4A7C15ull) >> 20) & (m->cap - 1);
+
+	while (m->keys[i] && m->keys[i] != k)
+		i = (i + 1) & (m->cap - 1);
+	return i;
+}
+
+static uint32_t *i64_get(const struct i64map *m, int64_t k)
+{
+	if (!m->cap)
+		return NULL;
+	size_t i = i64_slot(m, k);
+	return m->keys[i] ? &m->vals[i] : NULL;
+}
+
+static uint32_t *i64_put(struct i64map *m, int64_t k, uint32_t v)
+{
+	if ((m->n + 1) * 2 > m->cap) {
+		struct i64map old = *m;
+		m->cap = m->cap ? m->cap * 2 : 64;
+		m->keys = tg_xcalloc(m->cap, sizeof(*m->keys));
+		m->vals = tg_xcalloc(m->cap, sizeof(*m->vals));
+		for (size_t j = 0; j < old.cap; j++) {
+			if (old.keys[j]) {
+				size_t s = i64_slot(m, old.keys[j]);
+				m->keys[s] = old.keys[j];
+				m->vals[s] = old.vals[j];
+			}
+		}
+		free(old.keys);
+		free(old.vals);
+	}
+	size_t i = i64_slot(m, k);
+	if (!m->keys[i]) {
+		m->keys[i] = k;
+		m->n++;
+	}
+	m->vals[i] = v;
+	return &m->vals[i];
+}
+
+/* Interned strings (type codes, tag codes). */
+struct strtab {
+	char **names;
+	uint32_t n, cap;
+	uint32_t *slots; /* index + 1, 0 = empty */
+	uint32_t n_slots;
+};
+
+static uint32_t str_hash(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+static int strtab_find(const struct strtab *t, const char *s)
+{
+	if (!t->n_slots)
+		return -1;
+	for (uint32_t i = str_hash(s) & (t->n_slots - 1);; i = (i + 1) & (t->n_slots - 1)) {
+		if (!t->slots[i])
+			return -1;
+		if (strcmp(t->names[t->slots[i] - 1], s) == 0)
+			return (int)(t->slots[i] - 1);
+	}
+}
+
+static uint32_t strtab_intern(struct strtab *t, const char *s)
+{
+	int f = strtab_find(t, s);
+
+	if (f >= 0)
+		return (uint32_t)f;
+	if ((t->n + 1) * 2 > t->n_slots) {
+		t->n_slots = t->n_slots ? t->n_slots * 2 : 64;
+		free(t->slots);
+		t->slots = tg_xcalloc(t->n_slots, sizeof(*t->slots));
+		for (uint32_t j = 0; j < t->n; j++) {
+			uint32_t i = str_hash(t->names[j]) & (t->n_slots - 1);
+			while (t->slots[i])
+				i = (i + 1) & (t->n_slots - 1);
+			t->slots[i] = j + 1;
+		}
+	}
+	if (t->n == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 16;
+		t->names = tg_xrealloc(t->names, t->cap * sizeof(*t->names));
+	}
+	t->names[t->n] = tg_xstrdup(s);
+	uint32_t i = str_hash(s) & (t->n_slots - 1);
+	while (t->slots[i])
+		i = (i + 1) & (t->n_slots - 1);
+	t->slots[i] = t->n + 1;
+	return t->n++;
+}
+
+static void strtab_release(struct strtab *t)
+{
+	for (uint32_t i = 0; i < t->n; i++)
+		free(t->names[i]);
+	free(t->names);
+	free(t->slots);
+}
+
+/* ---- the index ---- */
+
+#define F_PENDING 1u
+#define F_DEAD 2u
+#define F_FREE 4u
+#define F_PUBLIC 8u
+#define F_CONFIDENTIAL 16u
+#define F_GEO 32u
+
+#define N_PAGES (0x110000 / 256)
+#define SEP_RANK 0u
+#define SPACE_RANK 1u
+#define NO_GRAM UINT32_MAX
+
+struct sched {
+	struct tg_exception *ex;
+	struct tg_hours *hours;
+	uint32_t n_ex, n_hours;
+};
+
+struct doc {
+	int64_t id, org_id;
+	double lat, lon;
+	uint64_t svc, acc;  /* bit i = interned tag code i */
+	uint8_t *text;      /* rank-coded (raw UTF-8 while pending) */
+	struct sched *sched;
+	uint32_t text_len;
+	uint32_t f_end[3];  /* byte offsets of the three separators */
+	uint32_t area[TG_SEARCH_MAX_AREAS]; /* interned area list indexes */
+	uint16_t type;      /* interned type + 1, 0 = none */
+	int16_t age_min, age_max;
+	uint8_t n_area, flags, days; /* days: bit w = hours on weekday w */
+};
+
+struct gram {
+	uint64_t key;        /* rank1 << 32 | rank2 (0 = word end) */
+	struct plist pl;
+	uint32_t next_first; /* next gram with the same first rank, + 1 */
+};
+
+struct tg_search {
+	pthread_rwlock_t lock;
+	struct doc *docs;
+	uint32_t n_docs, cap_docs, n_live, n_pending;
+	struct i64map ids;   /* id -> ordinal, UINT32_MAX once removed */
+	struct i64map areas; /* area id -> index into area_pl */
+	struct plist *area_pl;
+	uint32_t n_area_pl, cap_area_pl;
+	struct strtab types, svcs, accs;
+	uint32_t *cp2rank[N_PAGES]; /* pages of 256, rank + 1, 0 = none */
+	uint32_t *rank2cp;
+	uint32_t n_ranks, cap_ranks;
+	uint32_t *first_head; /* per rank: first gram starting with it, + 1 */
+	struct gram *grams;
+	uint32_t n_grams, cap_grams;
+	uint32_t *gslots;     /* hash of gram keys not in direct[], gram + 1 */
+	uint32_t n_gslots;
+	uint32_t *direct;     /* grams of two ranks < 256, gram + 1 */
+};
+
+static uint32_t rank_of(const struct tg_search *idx, int32_t cp)
+{
+	const uint32_t *pg = idx->cp2rank[cp >> 8];
+
+	return pg && pg[cp & 255] ? pg[cp & 255] - 1 : UINT32_MAX;
+}
+
+static uint32_t rank_new(struct tg_search *idx, int32_t cp)
+{
+	uint32_t **pg = &idx->cp2rank[cp >> 8];
+
+	if (!*pg)
+		*pg = tg_xcalloc(256, sizeof(**pg));
+	if (idx->n_ranks == idx->cap_ranks) {
+		uint32_t old = idx->cap_ranks;
+		idx->cap_ranks = old ? old * 2 : 1024;
+		idx->rank2cp = tg_xrealloc(idx->rank2cp, idx->cap_ranks * sizeof(*idx->rank2cp));
+		idx->first_head = tg_xrealloc(idx->first_head, idx->cap_ranks * sizeof(*idx->first_head));
+		memset(idx->first_head + old, 0, (idx->cap_ranks - old) * sizeof(*idx->first_head));
+	}
+	idx->rank2cp[idx->n_ranks] = (uint32_t)cp;
+	(*pg)[cp & 255] = idx->n_ranks + 1;
+	return idx->n_ranks++;
+}
+
+/* Ranks are written with UTF-8's byte layout (any value < 2^21). */
+static size_t rank_put(uint8_t *o, uint32_t r)
+{
+	if (r < 0x80) {
+		o[0] = (uint8_t)r;
+		return 1;
+	}
+	if (r < 0x800) {
+		o[0] = (uint8_t)(0xC0 | (r >> 6));
+		o[1] = (uint8_t)(0x80 | (r & 63));
+		return 2;
+	}
+	if (r < 0x10000) {
+		o[0] = (uint8_t)(0xE0 | (r >> 12));
+		o[1] = (uint8_t)(0x80 | ((r >> 6) & 63));
+		o[2] = (uint8_t)(0x80 | (r & 63));
+		return 3;
+	}
+	o[0] = (uint8_t)(0xF0 | (r >> 18));
+	o[1] = (uint8_t)(0x80 | ((r >> 12) & 63));
+	o[2] = (uint8_t)(0x80 | ((r >> 6) & 63));
+	o[3] = (uint8_t)(0x80 | (r & 63));
+	return 4;
+}
+
+static uint32_t rank_get(const uint8_t *p, size_t *k)
+{
+	uint8_t b = p[0];
+
+	if (b < 0x80) {
+		*k = 1;
+		return b;
+	}
+	if (b < 0xE0) {
+		*k = 2;
+		return (uint32_t)(b & 0x1F) << 6 | (p[1] & 63u);
+	}
+	if (b < 0xF0) {
+		*k = 3;
+		return (uint32_t)(b & 0x0F) << 12 | (uint32_t)(p[1] & 63u) << 6 | (p[2] & 63u);
+	}
+	*k = 4;
+	return (uint32_t)(b & 0x07) << 18 | (uint32_t)(p[1] & 63u) << 12 | (uint32_t)(p[2] & 63u) << 6 |
+	       (p[3] & 63u);
+}
+
+static uint32_t gram_hash_slot(const struct tg_search *idx, uint64_t key)
+{
+	return (uint32_t)((key * 0x9E3779B97F4A7C15ull) >> 32) & (idx->n_gslots - 1);
+}
+
+static uint32_t gram_find(const struct tg_search *idx, uint32_t r1, uint32_t r2)
+{
+	uint64_t key = (uint64_t)r1 << 32 | r2;
+
+	if (r1 < 256 && r2 < 256)
+		return idx->direct[r1 << 8 | r2] - 1; /* 0 - 1 = NO_GRAM */
+	if (!idx->n_gslots)
+		return NO_GRAM;
+	for (uint32_t i = gram_hash_slot(idx, key);; i = (i + 1) & (idx->n_gslots - 1)) {
+		uint32_t g = idx->gslots[i];
+		if (!g)
+			return NO_GRAM;
+		if (idx->grams[g - 1].key == key)
+			return g - 1;
+	}
+}
+
+static void gram_slot_insert(struct tg_search *idx, uint32_t g)
+{
+	uint32_t i = gram_hash_slot(idx, idx->grams[g].key);
+
+	while (idx->gslots[i])
+		i = (i + 1) & (idx->n_gslots - 1);
+	idx->gslots[i] = g + 1;
+}
+
+static uint32_t gram_get(struct tg_search *idx, uint32_t r1, uint32_t r2)
+{
+	uint32_t g = gram_find(idx, r1, r2);
+
+	if (g != NO_GRAM)
+		return g;
+	if (idx->n_grams == idx->cap_grams) {
+		idx->cap_grams = idx->cap_grams ? idx->cap_grams * 2 : 4096;
+		idx->grams = tg_xrealloc(idx->grams, idx->cap_grams * sizeof(*idx->grams));
+	}
+	g = idx->n_grams++;
+	memset(&idx->grams[g], 0, sizeof(idx->grams[g]));
+	idx->grams[g].key = (uint64_t)r1 << 32 | r2;
+	idx->grams[g].next_first = idx->first_head[r1];
+	idx->first_head[r1] = g + 1;
+	if (r1 < 256 && r2 < 256) {
+		idx->direct[r1 << 8 | r2] = g + 1;
+		return g;
+	}
+	if ((idx->n_grams + 1) * 2 > idx->n_gslots) {
+		idx->n_gslots = idx->n_gslots ? idx->n_gslots * 2 : 4096;
+		free(idx->gslots);
+		idx->gslots = tg_xcalloc(idx->n_gslots, sizeof(*idx->gslots));
+		for (uint32_t j = 0; j < idx->n_grams; j++) {
+			uint64_t k = idx->grams[j].key;
+			if ((k >> 32) >= 256 || (k & 0xFFFFFFFFu) >= 256)
+				gram_slot_insert(idx, j);
+		}
+	} else {
+		gram_slot_insert(idx, g);
+	}
+	return g;
+}
+
+struct tg_search *tg_search_new(void)
+{
+	struct tg_search *idx = tg_xcalloc(1, sizeof(*idx));
+
+	if (pthread_rwlock_init(&idx->lock, NULL) != 0) {
+		free(idx);
+		return NULL;
+	}
+	idx->direct = tg_xcalloc(65536, sizeof(*idx->direct));
+	rank_new(idx, TG_SEARCH_FIELD_SEP); /* SEP_RANK */
+	rank_new(idx, ' ');                 /* SPACE_RANK */
+	return idx;
+}
+
+static void doc_release(struct doc *d)
+{
+	free(d->text);
+	free(d->sched);
+	d->text = NULL;
+	d->sched = NULL;
+}
+
+void tg_search_free(struct tg_search *idx)
+{
+	if (!idx)
+		return;
+	for (uint32_t i = 0; i < idx->n_docs; i++)
+		doc_release(&idx->docs[i]);
+	free(idx->docs);
+	free(idx->ids.keys);
+	free(idx->ids.vals);
+	free(idx->areas.keys);
+	free(idx->areas.vals);
+	for (uint32_t i = 0; i < idx->n_area_pl; i++)
+		pl_release(&idx->area_pl[i]);
+	free(idx->area_pl);
+	strtab_release(&idx->types);
+	strtab_release(&idx->svcs);
+	strtab_release(&idx->accs);
+	for (size_t i = 0; i < N_PAGES; i++)
+		free(idx->cp2rank[i]);
+	free(idx->rank2cp);
+	free(idx->first_head);
+	for (uint32_t i = 0; i < idx->n_grams; i++)
+		pl_release(&idx->grams[i].pl);
+	free(idx->grams);
+	free(idx->gslots);
+	free(idx->direct);
+	pthread_rwlock_destroy(&idx->lock);
+	free(idx);
+}
+
+/* Check search_text: valid UTF-8 and at most three separators. */
+static enum tg_rc check_text(const char *s, size_t len)
+{
+	size_t i = 0, seps = 0;
+
+	while (i < len) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t k =
+			utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(len - i), &cp);
+		if (k <= 0)
+			return TG_ERR_INVALID;
+		if (cp == TG_SEARCH_FIELD_SEP && ++seps > 3)
+			return TG_ERR_INVALID;
+		i += (size_t)k;
+	}
+	return TG_OK;
+}
+
+/* Fill d from doc (everything but the index postings); d->text is a raw
+ * copy of search_text. */
+static enum tg_rc doc_fill(struct tg_search *idx, struct doc *d, const struct tg_search_doc *doc)
+{
+	uint64_t svc = 0, acc = 0;
+	enum tg_rc rc;
+
+	if (doc->id <= 0 || doc->n_areas > TG_SEARCH_MAX_AREAS || doc->age_min < -1 ||
+	    doc->age_max < -1 || doc->age_min > INT16_MAX || doc->age_max > INT16_MAX ||
+	    (doc->search_text_len && !doc->search_text))
+		return TG_ERR_INVALID;
+	for (size_t i = 0; i < doc->n_areas; i++)
+		if (doc->areas[i] <= 0)
+			return TG_ERR_INVALID;
+	rc = check_text(doc->search_text, doc->search_text_len);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < doc->n_services; i++) {
+		if (strtab_find(&idx->svcs, doc->services[i]) < 0 && idx->svcs.n >= TG_SEARCH_MAX_TAG_CODES)
+			return TG_ERR_TOO_LARGE;
+		svc |= 1ull << strtab_intern(&idx->svcs, doc->services[i]);
+	}
+	for (size_t i = 0; i < doc->n_access; i++) {
+		if (strtab_find(&idx->accs, doc->access[i]) < 0 && idx->accs.n >= TG_SEARCH_MAX_TAG_CODES)
+			return TG_ERR_TOO_LARGE;
+		acc |= 1ull << strtab_intern(&idx->accs, doc->access[i]);
+	}
+	memset(d, 0, sizeof(*d));
+	d->id = doc->id;
+	d->org_id = doc->org_id;
+	d->svc = svc;
+	d->acc = acc;
+	d->age_min = (int16_t)doc->age_min;
+	d->age_max = (int16_t)doc->age_max;
+	d->flags = F_PENDING | (doc->fee_free ? F_FREE : 0) | (doc->is_public ? F_PUBLIC : 0) |
+	           (doc->is_confidential ? F_CONFIDENTIAL : 0) | (doc->has_geo ? F_GEO : 0);
+	if (doc->has_geo) {
+		d->lat = doc->lat;
+		d->lon = doc->lon;
+	}
+	if (doc->type_code && *doc->type_code) {
+		if (idx->types.n >= UINT16_MAX)
+			return TG_ERR_TOO_LARGE;
+		d->type = (uint16_t)(strtab_intern(&idx->types, doc->type_code) + 1);
+	}
+	for (size_t i = 0; i < doc->n_areas; i++) {
+		uint32_t *v = i64_get(&idx->areas, doc->areas[i]);
+		if (!v) {
+			if (idx->n_area_pl == idx->cap_area_pl) {
+				idx->cap_area_pl = idx->cap_area_pl ? idx->cap_area_pl * 2 : 64;
+				idx->area_pl = tg_xrealloc(idx->area_pl, idx->cap_area_pl * sizeof(*idx->area_pl));
+			}
+			memset(&idx->area_pl[idx->n_area_pl], 0, sizeof(struct plist));
+			v = i64_put(&idx->areas, doc->areas[i], idx->n_area_pl++);
+		}
+		d->area[d->n_area++] = *v;
+	}
+	for (int w = 0; w <= TG_WEEKDAY_HOLIDAY; w++)
+		if (tg_schedule_open_on_weekday(doc->hours, doc->n_hours, w))
+			d->days |= (uint8_t)(1u << w);
+	if (doc->n_hours || doc->n_exceptions) {
+		size_t sz = sizeof(struct sched) + doc->n_exceptions * (sizeof(struct tg_exception) + 11) +
+		            doc->n_hours * sizeof(struct tg_hours);
+		struct sched *s = tg_xcalloc(1, sz);
+		char *dates;
+		s->ex = (struct tg_exception *)(s + 1);
+		s->hours = (struct tg_hours *)(s->ex + doc->n_exceptions);
+		dates = (char *)(s->hours + doc->n_hours);
+		s->n_ex = (uint32_t)doc->n_exceptions;
+		s->n_hours = (uint32_t)doc->n_hours;
+		if (doc->n_hours)
+			memcpy(s->hours, doc->hours, doc->n_hours * sizeof(*s->hours));
+		for (size_t i = 0; i < doc->n_exceptions; i++) {
+			s->ex[i] = doc->exceptions[i];
+			s->ex[i].note = NULL;
+			s->ex[i].date = dates + 11 * i;
+			if (doc->exceptions[i].date)
+				snprintf(dates + 11 * i, 11, "%s", doc->exceptions[i].date);
+		}
+		d->sched = s;
+	}
+	d->text = tg_xmalloc(doc->search_text_len + 1);
+	if (doc->search_text_len)
+		memcpy(d->text, doc->search_text, doc->search_text_len);
+	d->text_len = (uint32_t)doc->search_text_len;
+	return TG_OK;
+}
+
+/* Raw UTF-8 -> rank-coded text and separator offsets. */
+static void doc_encode(struct tg_search *idx, struct doc *d)
+{
+	/* A rare ASCII character may get a multi-byte rank: 4 bytes per input
+	 * byte is the worst case; the buffer is trimmed below. */
+	uint8_t *out = tg_xmalloc((size_t)d->text_len * 4 + 1), *o = out;
+	size_t i = 0, seps = 0;
+
+	d->f_end[0] = d->f_end[1] = d->f_end[2] = UINT32_MAX;
+	while (i < d->text_len) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t k = utf8proc_iterate(d->text + i, (utf8proc_ssize_t)(d->text_len - i), &cp);
+		uint32_t r = rank_of(idx, cp);
+		if (r == UINT32_MAX)
+			r = rank_new(idx, cp);
+		if (r == SEP_RANK)
+			d->f_end[seps++] = (uint32_t)(o - out);
+		o += rank_put(o, r);
+		i += (size_t)k;
+	}
+	for (; seps < 3; seps++)
+		d->f_end[seps] = (uint32_t)(o - out);
+	free(d->text);
+	d->text_len = (uint32_t)(o - out);
+	d->text = tg_xrealloc(out, (size_t)d->text_len + 1);
+}
+
+/* Call fn for every gram of coded text (duplicates included). */
+static void for_grams(struct tg_search *idx, const struct doc *d,
+                      void (*fn)(struct tg_search *, uint32_t, uint32_t, uint32_t), uint32_t ord)
+{
+	size_t i = 0, k;
+	uint32_t prev = SEP_RANK;
+
+	while (i < d->text_len) {
+		uint32_t r = rank_get(d->text + i, &k);
+		if (r <= SPACE_RANK)
+			r = SEP_RANK;
+		if (prev != SEP_RANK)
+			fn(idx, prev, r, ord);
+		prev = r;
+		i += k;
+	}
+	if (prev != SEP_RANK)
+		fn(idx, prev, SEP_RANK, ord);
+}
+
+static void gram_add_fn(struct tg_search *idx, uint32_t r1, uint32_t r2, uint32_t ord)
+{
+	uint32_t g = gram_get(idx, r1, r2); /* may move idx->grams */
+	struct plist *p = &idx->grams[g].pl;
+
+	pl_add(p, ord);
+	if (!p->bits && p->n >= 16 && (p->n & (p->n - 1)) == 0)
+		pl_maybe_bitmap(p, idx->n_docs);
+}
+
+static void gram_del_fn(struct tg_search *idx, uint32_t r1, uint32_t r2, uint32_t ord)
+{
+	uint32_t g = gram_find(idx, r1, r2);
+
+	if (g != NO_GRAM)
+		pl_del(&idx->grams[g].pl, ord);
+}
+
+static void doc_index(struct tg_search *idx, uint32_t ord)
+{
+	struct doc *d = &idx->docs[ord];
+
+	doc_encode(idx, d);
+	for_grams(idx, d, gram_add_fn, ord);
+	for (uint32_t i = 0; i < d->n_area; i++)
+		pl_add(&idx->area_pl[d->area[i]], ord);
+	d->flags &= (uint8_t)~F_PENDING;
+	idx->n_live++;
+}
+
+static void doc_unindex(struct tg_search *idx, uint32_t ord)
+{
+	struct doc *d = &idx->docs[ord];
+
+	for_grams(idx, d, gram_del_fn, ord);
+	for (uint32_t i = 0; i < d->n_area; i++)
+		pl_del(&idx->area_pl[d->area[i]], ord);
+	d->flags |= F_DEAD;
+	doc_release(d);
+	idx->n_live--;
+	*i64_get(&idx->ids, d->id) = UINT32_MAX;
+}
+
+static enum tg_rc queue_doc(struct tg_search *idx, const struct tg_search_doc *doc, uint32_t *ord)
+{
+	struct doc d;
+	enum tg_rc rc = doc_fill(idx, &d, doc);
+
+	if (rc)
+		return rc;
+	if (idx->n_docs == UINT32_MAX - 1) {
+		doc_release(&d);
+		return TG_ERR_TOO_LARGE;
+	}
+	if (idx->n_docs == idx->cap_docs) {
+		idx->cap_docs = idx->cap_docs ? idx->cap_docs * 2 : 1024;
+		idx->docs = tg_xrealloc(idx->docs, idx->cap_docs * sizeof(*idx->docs));
+	}
+	*ord = idx->n_docs;
+	idx->docs[idx->n_docs++] = d;
+	i64_put(&idx->ids, doc->id, *ord);
+	idx->n_pending++;
+	return TG_OK;
+}
+
+struct cpcount {
+	uint32_t cp, n;
+};
+
+static int cpcount_cmp(const void *pa, const void *pb)
+{
+	const struct cpcount *x = pa, *y = pb;
+
+	if (x->n != y->n)
+		return x->n > y->n ? -1 : 1;
+	return x->cp < y->cp ? -1 : x->cp > y->cp;
+}
+
+/* On the first load, give the most frequent code points the shortest codes. */
+static void assign_ranks_by_frequency(struct tg_search *idx)
+{
+	uint32_t **cnt = tg_xcalloc(N_PAGES, sizeof(*cnt));
+	struct cpcount *all = NULL;
+	size_t n_all = 0, cap_all = 0;
+
+	for (uint32_t o = 0; o < idx->n_docs; o++) {
+		const struct doc *d = &idx->docs[o];
+		size_t i = 0;
+		if (!(d->flags & F_PENDING))
+			continue;
+		while (i < d->text_len) {
+			utf8proc_int32_t cp;
+			utf8proc_ssize_t k = utf8proc_iterate(d->text + i, (utf8proc_ssize_t)(d->text_len - i), &cp);
+			if (!cnt[cp >> 8])
+				cnt[cp >> 8] = tg_xcalloc(256, sizeof(**cnt));
+			cnt[cp >> 8][cp & 255]++;
+			i += (size_t)k;
+		}
+	}
+	for (size_t p = 0; p < N_PAGES; p++) {
+		if (!cnt[p])
+			continue;
+		for (uint32_t j = 0; j < 256; j++) {
+			uint32_t cp = (uint32_t)p << 8 | j;
+			if (!cnt[p][j] || rank_of(idx, (int32_t)cp) != UINT32_MAX)
+				continue;
+			if (n_all == cap_all) {
+				cap_all = cap_all ? cap_all * 2 : 1024;
+				all = tg_xrealloc(all, cap_all * sizeof(*all));
+			}
+			all[n_all].cp = cp;
+			all[n_all++].n = cnt[p][j];
+		}
+		free(cnt[p]);
+	}
+	if (n_all)
+		qsort(all, n_all, sizeof(*all), cpcount_cmp);
+	for (size_t i = 0; i < n_all; i++)
+		rank_new(idx, (int32_t)all[i].cp);
+	free(all);
+	free(cnt);
+}
+
+static void finalize_locked(struct tg_search *idx)
+{
+	if (!idx->n_pending)
+		return;
+	if (idx->n_ranks == 2)
+		assign_ranks_by_frequency(idx);
+	for (uint32_t o = 0; o < idx->n_docs; o++)
+		if (idx->docs[o].flags & F_PENDING)
+			doc_index(idx, o);
+	idx->n_pending = 0;
+	for (uint32_t g = 0; g < idx->n_grams; g++) {
+		pl_maybe_bitmap(&idx->grams[g].pl, idx->n_docs);
+		pl_shrink(&idx->grams[g].pl);
+	}
+	for (uint32_t i = 0; i < idx->n_area_pl; i++) {
+		pl_maybe_bitmap(&idx->area_pl[i], idx->n_docs);
+		pl_shrink(&idx->area_pl[i]);
+	}
+}
+
+void tg_search_finalize(struct tg_search *idx)
+{
+	pthread_rwlock_wrlock(&idx->lock);
+	finalize_locked(idx);
+	pthread_rwlock_unlock(&idx->lock);
+}
+
+enum tg_rc tg_search_bulk_add(struct tg_search *idx, const struct tg_search_doc *doc)
+{
+	uint32_t ord, *v;
+	enum tg_rc rc;
+
+	pthread_rwlock_wrlock(&idx->lock);
+	v = doc->id > 0 ? i64_get(&idx->ids, doc->id) : NULL;
+	if (v && *v != UINT32_MAX) {
+		rc = TG_ERR_CONFLICT;
+		goto out;
+	}
+	rc = queue_doc(idx, doc, &ord);
+out:
+	pthread_rwlock_unlock(&idx->lock);
+	return rc;
+}
+
+enum tg_rc tg_search_upsert(struct tg_search *idx, const struct tg_search_doc *doc)
+{
+	uint32_t ord, *v, old = UINT32_MAX;
+	enum tg_rc rc;
+
+	pthread_rwlock_wrlock(&idx->lock);
+	finalize_locked(idx);
+	v = doc->id > 0 ? i64_get(&idx->ids, doc->id) : NULL;
+	if (v)
+		old = *v;
+	rc = queue_doc(idx, doc, &ord);
+	if (rc) {
+		if (v)
+			*i64_get(&idx->ids, doc->id) = old;
+		goto out;
+	}
+	if (old != UINT32_MAX)
+		doc_unindex(idx, old);
+	*i64_get(&idx->ids, doc->id) = ord;
+	doc_index(idx, ord);
+	idx->n_pending--;
+out:
+	pthread_rwlock_unlock(&idx->lock);
+	return rc;
+}
+
+enum tg_rc tg_search_remove(struct tg_search *idx, int64_t id)
+{
+	uint32_t *v;
+	enum tg_rc rc = TG_OK;
+
+	pthread_rwlock_wrlock(&idx->lock);
+	finalize_locked(idx);
+	v = id > 0 ? i64_get(&idx->ids, id) : NULL;
+	if (!v || *v == UINT32_MAX) {
+		rc = TG_ERR_NOT_FOUND;
+		goto out;
+	}
+	doc_unindex(idx, *v);
+out:
+	pthread_rwlock_unlock(&idx->lock);
+	return rc;
+}
+
+size_t tg_search_count(struct tg_search *idx)
+{
+	size_t n;
+
+	pthread_rwlock_rdlock(&idx->lock);
+	n = idx->n_live;
+	pthread_rwlock_unlock(&idx->lock);
+	return n;
+}
+
+static size_t pl_bytes(const struct plist *p)
+{
+	return p->bits ? (size_t)p->cap * 8 : (size_t)p->cap * 4;
+}
+
+size_t tg_search_memory(struct tg_search *idx)
+{
+	size_t m = sizeof(*idx);
+
+	pthread_rwlock_rdlock(&idx->lock);
+	m += (size_t)idx->cap_docs * sizeof(struct doc);
+	for (uint32_t i = 0; i < idx->n_docs; i++) {
+		const struct doc *d = &idx->docs[i];
+		m += d->text ? d->text_len : 0;
+		if (d->sched)
+			m += sizeof(struct sched) + d->sched->n_ex * (sizeof(struct tg_exception) + 11) +
+			     d->sched->n_hours * sizeof(struct tg_hours);
+	}
+	m += idx->ids.cap * 12 + idx->areas.cap * 12 + (size_t)idx->cap_area_pl * sizeof(struct plist);
+	for (uint32_t i = 0; i < idx->n_area_pl; i++)
+		m += pl_bytes(&idx->area_pl[i]);
+	m += (size_t)idx->cap_grams * sizeof(struct gram) + (size_t)idx->n_gslots * 4 + 65536 * 4;
+	for (uint32_t i = 0; i < idx->n_grams; i++)
+		m += pl_bytes(&idx->grams[i].pl);
+	m += (size_t)idx->cap_ranks * 8;
+	for (size_t i = 0; i < N_PAGES; i++)
+		m += idx->cp2rank[i] ? 1024 : 0;
+	pthread_rwlock_unlock(&idx->lock);
+	return m;
+}
+
+/* ---- query ---- */
+
+struct qterm {
+	uint8_t *code; /* rank-coded term */
+	size_t len;    /* bytes */
+	size_t n_cp;
+	uint32_t first_rank;
+};
+
+struct cand {
+	uint32_t ord;
+	uint8_t matched;
+	double score;
+	double dist; /* metres, HUGE_VAL when none */
+};
+
+struct qctx {
+	const struct tg_search *idx;
+	const struct tg_search_query *q;
+	struct qterm *terms;
+	size_t n_terms;
+	uint32_t *types;
+	size_t n_types;
+	uint64_t svc, acc;
+	double radius_m, cos_lat0;
+	struct cand *heap;
+	size_t k, n_heap, total;
+};
+
+static const uint8_t *field_ptr(const struct doc *d, int f, size_t *len)
+{
+	uint32_t s = f == 0 ? 0 : d->f_end[f - 1] + 1, e = f == 3 ? d->text_len : d->f_end[f];
+
+	if (s > d->text_len)
+		s = d->text_len;
+	if (e < s)
+		e = s;
+	*len = e - s;
+	return d->text + s;
+}
+
+static size_t coded_cp_count(const uint8_t *p, size_t len)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < len; i++)
+		n += (p[i] & 0xC0) != 0x80;
+	return n;
+}
+
+/* Name order: the kana reading (or the name when there is none), then the
+ * name, compared as normalized code points, so hiragana sort in gojūon
+ * order whatever script the original used. */
+static int name_cmp(const struct tg_search *idx, const struct doc *a, const struct doc *b)
+{
+	for (int pass = 0; pass < 2; pass++) {
+		size_t la, lb, ia = 0, ib = 0, k;
+		const uint8_t *pa, *pb;
+		int fa = 0, fb = 0;
+		if (pass == 0) {
+			field_ptr(a, 1, &la);
+			field_ptr(b, 1, &lb);
+			fa = la ? 1 : 0;
+			fb = lb ? 1 : 0;
+		}
+		pa = field_ptr(a, fa, &la);
+		pb = field_ptr(b, fb, &lb);
+		while (ia < la && ib < lb) {
+			uint32_t ca = idx->rank2cp[rank_get(pa + ia, &k)];
+			ia += k;
+			uint32_t cb = idx->rank2cp[rank_get(pb + ib, &k)];
+			ib += k;
+			if (ca != cb)
+				return ca < cb ? -1 : 1;
+		}
+		if ((ia < la) != (ib < lb))
+			return ia < la ? 1 : -1;
+	}
+	return 0;
+}
+
+/* > 0 when x ranks before y in the result order. */
+static int better(const struct qctx *c, const struct cand *x, const struct cand *y)
+{
+	const struct doc *dx = &c->idx->docs[x->ord], *dy = &c->idx->docs[y->ord];
+	int r;
+
+	if (c->q->sort == TG_SEARCH_SORT_RELEVANCE && x->score != y->score)
+		return x->score > y->score ? 1 : -1;
+	if ((c->q->sort == TG_SEARCH_SORT_DISTANCE ||
+	     (c->q->sort == TG_SEARCH_SORT_RELEVANCE && c->q->has_origin)) &&
+	    x->dist != y->dist)
+		return x->dist < y->dist ? 1 : -1;
+	r = name_cmp(c->idx, dx, dy);
+	if (r)
+		return -r;
+	return dx->id < dy->id ? 1 : dx->id > dy->id ? -1 : 0;
+}
+
+/* The heap keeps the k best with the worst on top. */
+static void heap_sift_down(const struct qctx *c, struct cand *h, size_t n, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, w = i;
+		if (l < n && better(c, &h[w], &h[l]) > 0)
+			w = l;
+		if (l + 1 < n && better(c, &h[w], &h[l + 1]) > 0)
+			w = l + 1;
+		if (w == i)
+			return;
+		struct cand t = h[i];
+		h[i] = h[w];
+		h[w] = t;
+		i = w;
+	}
+}
+
+static void heap_push(struct qctx *c, const struct cand *x)
+{
+	struct cand *h = c->heap;
+
+	if (c->k == 0)
+		return;
+	if (c->n_heap < c->k) {
+		size_t i = c->n_heap++;
+		h[i] = *x;
+		while (i > 0) {
+			size_t p = (i - 1) / 2;
+			if (better(c, &h[p], &h[i]) <= 0)
+				break;
+			struct cand t = h[i];
+			h[i] = h[p];
+			h[p] = t;
+			i = p;
+		}
+		return;
+	}
+	if (better(c, x, &h[0]) <= 0)
+		return;
+	h[0] = *x;
+	heap_sift_down(c, h, c->n_heap, 0);
+}
+
+static double haversine_m(double lat1, double lon1, double lat2, double lon2, double cos_lat1)
+{
+	const double rad = M_PI / 180.0, earth = 6371008.8;
+	double dlat = (lat2 - lat1) * rad, dlon = (lon2 - lon1) * rad;
+	double s1 = sin(dlat / 2), s2 = sin(dlon / 2);
+	double h = s1 * s1 + cos_lat1 * cos(lat2 * rad) * s2 * s2;
+
+	return 2 * earth * asin(sqrt(h < 1 ? h : 1));
+}
+
+/* Score one term against the fields; 0 when it occurs nowhere. */
+static double score_term(const struct doc *d, const struct qterm *t, unsigned *in, size_t *name_hit_cp)
+{
+	static const double weight[4] = {100, 60, 30, 10};
+	double s = 0;
+
+	for (int f = 0; f < 4; f++) {
+		size_t len;
+		const uint8_t *p = field_ptr(d, f, &len);
+		const uint8_t *m = t->len <= len ? memmem(p, len, t->code, t->len) : NULL;
+		if (!m)
+			continue;
+		*in |= 1u << f;
+		if (s > 0)
+			continue; /* the best field already counted */
+		s = weight[f];
+		if (f == 0) {
+			size_t pos = coded_cp_count(p, (size_t)(m - p)), n = coded_cp_count(p, len);
+			if (pos == 0)
+				s += 30;
+			s += 10.0 * (double)(n - pos) / (double)n;
+			*name_hit_cp += t->n_cp;
+		} else if (f == 1 && m == p) {
+			s += 15;
+		}
+	}
+	return s;
+}
+
+/* 1 when field f without spaces equals the terms concatenated in order. */
+static int field_equals_terms(const struct doc *d, int f, const struct qctx *c)
+{
+	size_t len, j = 0;
+	const uint8_t *p = field_ptr(d, f, &len);
+
+	for (size_t t = 0; t < c->n_terms; t++) {
+		for (size_t i = 0; i < c->terms[t].len; i++) {
+			while (j < len && p[j] == SPACE_RANK)
+				j++;
+			if (j >= len || p[j] != c->terms[t].code[i])
+				return 0;
+			j++;
+		}
+	}
+	while (j < len && p[j] == SPACE_RANK)
+		j++;
+	return j == len && c->n_terms > 0;
+}
+
+static void consider(struct qctx *c, uint32_t ord)
+{
+	const struct doc *d = &c->idx->docs[ord];
+	const struct tg_search_query *q = c->q;
+	struct cand x = {ord, 0, 0, HUGE_VAL};
+	unsigned in = 0;
+	size_t name_cp = 0;
+
+	if (d->flags & (F_PENDING | F_DEAD))
+		return;
+	if (q->public_only && !(d->flags & F_PUBLIC))
+		return;
+	if (q->free_only && !(d->flags & F_FREE))
+		return;
+	if ((d->svc & c->svc) != c->svc || (d->acc & c->acc) != c->acc)
+		return;
+	if (c->n_types) {
+		size_t i = 0;
+		while (i < c->n_types && c->types[i] != d->type)
+			i++;
+		if (i == c->n_types)
+			return;
+	}
+	if (q->age_months >= 0 && ((d->age_min >= 0 && q->age_months < d->age_min) ||
+	                           (d->age_max >= 0 && q->age_months > d->age_max)))
+		return;
+	if (q->weekday >= 0 && !(d->days >> q->weekday & 1))
+		return;
+	if (q->open_at && (!d->sched || !tg_schedule_open_at(d->sched->hours, d->sched->n_hours, d->sched->ex,
+	                                                      d->sched->n_ex, q->open_at)))
+		return;
+	for (size_t t = 0; t < c->n_terms; t++) {
+		unsigned tin = 0;
+		double s = score_term(d, &c->terms[t], &tin, &name_cp);
+		if (!tin)
+			return;
+		in |= tin;
+		x.score += s;
+	}
+	if (c->n_terms) {
+		size_t len;
+		field_ptr(d, 0, &len);
+		size_t n = coded_cp_count(field_ptr(d, 0, &len), len);
+		if (name_cp && n)
+			x.score += 20.0 * (name_cp < n ? (double)name_cp / (double)n : 1.0);
+		if (field_equals_terms(d, 0, c))
+			x.score += 200;
+		else if (field_equals_terms(d, 1, c))
+			x.score += 100;
+	}
+	if (q->has_origin && (d->flags & F_GEO) &&
+	    (!(d->flags & F_CONFIDENTIAL) ||
+	     (q->may_see_location && q->may_see_location(q->visible_ctx, d->id, d->org_id))))
+		x.dist = haversine_m(q->lat, q->lon, d->lat, d->lon, c->cos_lat0);
+	if (c->radius_m > 0 && !(x.dist <= c->radius_m))
+		return;
+	x.matched = (uint8_t)in;
+	c->total++;
+	heap_push(c, &x);
+}
+
+static int pl_size_cmp(const void *pa, const void *pb)
+{
+	const struct plist *x = *(const struct plist *const *)pa, *y = *(const struct plist *const *)pb;
+
+	return x->n < y->n ? -1 : x->n > y->n;
+}
+
+/* Union of the grams starting with rank r, as an arena bitmap. */
+static struct plist *union_first(const struct tg_search *idx, uint32_t r, struct tg_arena *a)
+{
+	struct plist *u = TG_ARENA_NEW(a, struct plist);
+	uint32_t words = (idx->n_docs + 63) / 64;
+
+	u->cap = words ? words : 1;
+	u->bits = TG_ARENA_ARRAY(a, uint64_t, u->cap);
+	for (uint32_t g = idx->first_head[r]; g; g = idx->grams[g - 1].next_first) {
+		const struct plist *p = &idx->grams[g - 1].pl;
+		if (p->bits) {
+			uint32_t w = p->cap < words ? p->cap : words;
+			for (uint32_t i = 0; i < w; i++)
+				u->bits[i] |= p->bits[i];
+		} else {
+			for (uint32_t i = 0; i < p->n; i++)
+				u->bits[p->a[i] >> 6] |= 1ull << (p->a[i] & 63);
+		}
+	}
+	for (uint32_t i = 0; i < words; i++)
+		u->n += (uint32_t)__builtin_popcountll(u->bits[i]);
+	return u;
+}
+
+/* Sum of the list sizes union_first would merge (its cost). */
+static size_t union_cost(const struct tg_search *idx, uint32_t r)
+{
+	size_t n = 0;
+
+	for (uint32_t g = idx->first_head[r]; g; g = idx->grams[g - 1].next_first)
+		n += idx->grams[g - 1].pl.n;
+	return n;
+}
+
+/* Encode the query terms; *impossible when a term has a code point no
+ * document has. */
+static enum tg_rc prepare_terms(const struct tg_search *idx, struct qctx *c, struct tg_arena *a,
+                                int *impossible)
+{
+	c->terms = TG_ARENA_ARRAY(a, struct qterm, c->q->n_terms ? c->q->n_terms : 1);
+	for (size_t t = 0; t < c->q->n_terms; t++) {
+		const char *s = c->q->terms[t];
+		size_t len = s ? strlen(s) : 0, i = 0;
+		struct qterm *qt = &c->terms[c->n_terms];
+		if (len == 0)
+			continue;
+		qt->code = tg_arena_alloc(a, len * 4 + 4);
+		while (i < len) {
+			utf8proc_int32_t cp;
+			utf8proc_ssize_t k =
+				utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(len - i), &cp);
+			if (k <= 0 || cp <= 0x20 || cp == 0x7F)
+				return TG_ERR_INVALID;
+			uint32_t r = rank_of(idx, cp);
+			if (r == UINT32_MAX)
+				*impossible = 1;
+			else
+				qt->len += rank_put(qt->code + qt->len, r);
+			if (qt->n_cp == 0)
+				qt->first_rank = r;
+			qt->n_cp++;
+			i += (size_t)k;
+		}
+		c->n_terms++;
+	}
+	return TG_OK;
+}
+
+static void sort_out(struct qctx *c)
+{
+	/* heap sort: pop the worst to the back until the array is best-first */
+	for (size_t n = c->n_heap; n > 1; n--) {
+		struct cand t = c->heap[0];
+		c->heap[0] = c->heap[n - 1];
+		c->heap[n - 1] = t;
+		heap_sift_down(c, c->heap, n - 1, 0);
+	}
+}
+
+enum tg_rc tg_search_run(struct tg_search *idx, const struct tg_search_query *q, struct tg_arena *a,
+                         struct tg_search_hit **hits, size_t *n_hits, size_t *total)
+{
+	struct qctx c = {0};
+	struct plist **lists = NULL, *onechar = NULL;
+	size_t n_lists = 0, max_lists;
+	int impossible = 0;
+	enum tg_rc rc;
+
+	*hits = TG_ARENA_ARRAY(a, struct tg_search_hit, 1);
+	*n_hits = 0;
+	*total = 0;
+	if (q->weekday > TG_WEEKDAY_HOLIDAY)
+		return TG_ERR_INVALID;
+	pthread_rwlock_rdlock(&idx->lock);
+	c.idx = idx;
+	c.q = q;
+	rc = prepare_terms(idx, &c, a, &impossible);
+	if (rc || impossible)
+		goto out;
+
+	c.types = TG_ARENA_ARRAY(a, uint32_t, q->n_types ? q->n_types : 1);
+	for (size_t i = 0; i < q->n_types; i++) {
+		int t = q->types[i] ? strtab_find(&idx->types, q->types[i]) : -1;
+		if (t >= 0)
+			c.types[c.n_types++] = (uint32_t)t + 1;
+	}
+	if (q->n_types && !c.n_types)
+		goto out;
+	for (size_t i = 0; i < q->n_services; i++) {
+		int t = strtab_find(&idx->svcs, q->services[i]);
+		if (t < 0)
+			goto out;
+		c.svc |= 1ull << t;
+	}
+	for (size_t i = 0; i < q->n_access; i++) {
+		int t = strtab_find(&idx->accs, q->access[i]);
+		if (t < 0)
+			goto out;
+		c.acc |= 1ull << t;
+	}
+	c.radius_m = q->has_origin && q->radius_km > 0 ? q->radius_km * 1000.0 : 0;
+	c.cos_lat0 = cos(q->lat * M_PI / 180.0);
+
+	max_lists = 1;
+	for (size_t t = 0; t < c.n_terms; t++)
+		max_lists += c.terms[t].n_cp;
+	lists = TG_ARENA_ARRAY(a, struct plist *, max_lists);
+	if (q->area_id) {
+		uint32_t *v = i64_get(&idx->areas, q->area_id);
+		if (!v)
+			goto out;
+		lists[n_lists++] = &idx->area_pl[*v];
+	}
+	for (size_t t = 0; t < c.n_terms; t++) {
+		const struct qterm *qt = &c.terms[t];
+		size_t i = 0, k;
+		uint32_t prev = rank_get(qt->code, &k);
+		for (i = k; i < qt->len; i += k) {
+			uint32_t r = rank_get(qt->code + i, &k);
+			uint32_t g = gram_find(idx, prev, r);
+			if (g == NO_GRAM)
+				goto out;
+			lists[n_lists++] = &idx->grams[g].pl;
+			prev = r;
+		}
+	}
+	if (n_lists == 0 && c.n_terms) {
+		/* only one-character terms: drive from the cheapest one's union */
+		size_t best = 0, best_cost = SIZE_MAX;
+		for (size_t t = 0; t < c.n_terms; t++) {
+			size_t cost = union_cost(idx, c.terms[t].first_rank);
+			if (cost < best_cost) {
+				best_cost = cost;
+				best = t;
+			}
+		}
+		onechar = union_first(idx, c.terms[best].first_rank, a);
+		lists[n_lists++] = onechar;
+	}
+
+	c.k = q->offset + q->limit;
+	if (c.k < q->offset || c.k > idx->n_live)
+		c.k = idx->n_live;
+	c.heap = TG_ARENA_ARRAY(a, struct cand, c.k ? c.k : 1);
+
+	if (n_lists == 0) {
+		for (uint32_t o = 0; o < idx->n_docs; o++)
+			consider(&c, o);
+	} else {
+		qsort(lists, n_lists, sizeof(*lists), pl_size_cmp);
+		if (lists[0]->n == 0)
+			goto out;
+		if (!lists[0]->bits) {
+			uint32_t *cur = TG_ARENA_ARRAY(a, uint32_t, n_lists);
+			for (uint32_t i = 0; i < lists[0]->n; i++) {
+				uint32_t x = lists[0]->a[i];
+				size_t j = 1;
+				for (; j < n_lists; j++) {
+					const struct plist *p = lists[j];
+					if (p->bits ? !pl_bit(p, x) : !arr_seek(p->a, p->n, &cur[j], x))
+						break;
+				}
+				if (j == n_lists)
+					consider(&c, x);
+			}
+		} else {
+			/* The rarest list is a bitmap: AND all bitmaps word by word,
+			 * then check the (rare) array lists that shrank below a bitmap
+			 * after deletions by galloping. */
+			struct plist **bm = TG_ARENA_ARRAY(a, struct plist *, n_lists);
+			struct plist **ar = TG_ARENA_ARRAY(a, struct plist *, n_lists);
+			uint32_t *cur = TG_ARENA_ARRAY(a, uint32_t, n_lists);
+			size_t n_bm = 0, n_ar = 0;
+			uint32_t words = UINT32_MAX;
+			for (size_t j = 0; j < n_lists; j++) {
+				if (lists[j]->bits) {
+					bm[n_bm++] = lists[j];
+					if (lists[j]->cap < words)
+						words = lists[j]->cap;
+				} else {
+					ar[n_ar++] = lists[j];
+				}
+			}
+			for (uint32_t w = 0; w < words; w++) {
+				uint64_t v = bm[0]->bits[w];
+				for (size_t j = 1; j < n_bm && v; j++)
+					v &= bm[j]->bits[w];
+				while (v) {
+					uint32_t x = w * 64 + (uint32_t)__builtin_ctzll(v);
+					size_t j = 0;
+					while (j < n_ar && arr_seek(ar[j]->a, ar[j]->n, &cur[j], x))
+						j++;
+					if (j == n_ar)
+						consider(&c, x);
+					v &= v - 1;
+				}
+			}
+		}
+	}
+
+	sort_out(&c);
+	*total = c.total;
+	if (c.n_heap > q->offset) {
+		size_t n = c.n_heap - q->offset;
+		struct tg_search_hit *h = TG_ARENA_ARRAY(a, struct tg_search_hit, n);
+		for (size_t i = 0; i < n; i++) {
+			const struct cand *x = &c.heap[q->offset + i];
+			h[i].id = idx->docs[x->ord].id;
+			h[i].score = x->score;
+			h[i].distance_m = x->dist == HUGE_VAL ? -1 : (int64_t)llround(x->dist);
+			h[i].matched_in = x->matched;
+		}
+		*hits = h;
+		*n_hits = n;
+	}
+out:
+	pthread_rwlock_unlock(&idx->lock);
+	return rc;
+}

@@ -1,0 +1,613 @@
+/*
+ * test_search.c - unit tests for core/search.c: search_text building,
+ * ranking (field weights, exact and prefix bonuses), AND of terms in any
+ * order, 1- and 2-character terms, every filter, distance sort and radius,
+ * the visibility callback for confidential documents, paging and total,
+ * upsert/remove/bulk loading, and a randomized cross-check of the index
+ * against a brute-force scan (which exercises arrays, bitmaps, galloping
+ * and deletions).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "core/schedule.h"
+#include "core/search.h"
+#include "core/text.h"
+
+/* Build a search_text from four raw fields (normalized here). */
+static char *mk_text(const char *name, const char *kana, const char *meta, const char *body)
+{
+	struct tg_buf b = TG_BUF_INIT;
+	const char *f[4] = {name, kana, meta, body};
+
+	for (int i = 0; i < 4; i++) {
+		if (i)
+			assert_int_equal(tg_buf_addc(&b, TG_SEARCH_FIELD_SEP), TG_OK);
+		if (f[i])
+			assert_int_equal(tg_text_normalize(f[i], strlen(f[i]), &b), TG_OK);
+	}
+	return tg_buf_detach(&b, NULL);
+}
+
+static struct tg_search_doc base_doc(int64_t id, const char *text)
+{
+	struct tg_search_doc d;
+
+	memset(&d, 0, sizeof(d));
+	d.id = id;
+	d.org_id = 1;
+	d.type_code = "hiroba";
+	d.search_text = text;
+	d.search_text_len = strlen(text);
+	d.age_min = -1;
+	d.age_max = -1;
+	d.is_public = 1;
+	return d;
+}
+
+static void put(struct tg_search *idx, int64_t id, const char *name, const char *kana, const char *meta,
+                const char *body)
+{
+	char *t = mk_text(name, kana, meta, body);
+	struct tg_search_doc d = base_doc(id, t);
+
+	assert_int_equal(tg_search_upsert(idx, &d), TG_OK);
+	free(t);
+}
+
+static struct tg_search_query base_query(void)
+{
+	struct tg_search_query q;
+
+	memset(&q, 0, sizeof(q));
+	q.age_months = -1;
+	q.weekday = -1;
+	q.limit = 20;
+	return q;
+}
+
+/* Run q with terms parsed from text; returns total, fills hits. */
+static size_t run(struct tg_search *idx, struct tg_search_query *q, const char *text, struct tg_arena *a,
+                  struct tg_search_hit **hits, size_t *n)
+{
+	const char **terms = NULL;
+	size_t n_terms = 0, total = 0;
+
+	if (text) {
+		assert_int_equal(tg_text_terms(text, strlen(text), a, &terms, &n_terms), TG_OK);
+		q->terms = terms;
+		q->n_terms = n_terms;
+	}
+	assert_int_equal(tg_search_run(idx, q, a, hits, n, &total), TG_OK);
+	assert_true(*n <= total);
+	return total;
+}
+
+static void test_text_build(void **state)
+{
+	struct tg_resource r;
+	struct tg_buf b = TG_BUF_INIT;
+	const char *tags[] = {"ベビーカー可", "相談"};
+	const char *areas[] = {"みなと市", "さくら区"};
+	struct tg_search_text_extra x = {"NPO法人　ひだまり", "親と子のつどいの広場", tags, 2, areas, 2};
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	r.name = "ヒダマリ ﾋﾛﾊﾞ";
+	r.name_kana = "ヒダマリヒロバ";
+	r.description = "親子で　遊べます";
+	r.city = "みなと市";
+	r.fee_text = "";
+	r.schedule_note = "  ";
+	assert_int_equal(tg_search_text_build(&r, &x, &b), TG_OK);
+	assert_string_equal(b.data, "ひだまり ひろば\x1fひだまりひろば\x1f"
+	                            "npo法人 ひだまり 親と子のつどいの広場 べびーかー可 相談 みなと市 さくら区\x1f"
+	                            "親子で 遊べます みなと市");
+	tg_buf_reset(&b);
+	r.description = "bad \xff";
+	assert_int_equal(tg_search_text_build(&r, NULL, &b), TG_ERR_INVALID);
+	assert_int_equal(b.len, 0);
+	tg_buf_release(&b);
+}
+
+static void test_ranking(void **state)
+{
+	struct tg_search *idx = tg_search_new();
+	struct tg_arena a = TG_ARENA_INIT;
+	struct tg_search_query q = base_query();
+	struct tg_search_hit *h;
+	size_t n;
+
+	(void)state;
+	put(idx, 1, "こども広場", NULL, NULL, "森のひろばのとなりです");
+	put(idx, 2, "さくらひろば", NULL, NULL, NULL);
+	put(idx, 3, "ひろば", NULL, NULL, NULL);
+	put(idx, 4, "ひろばさくら", NULL, NULL, NULL);
+	put(idx, 5, "子育て支援センター", "ひろばせんたー", NULL, NULL);
+	put(idx, 6, "つどいの家", NULL, "ひろば事業", NULL);
+	assert_int_equal(run(idx, &q, "ヒロバ", &a, &h, &n), 6);
+	assert_int_equal(n, 6);
+	/* exact name, then name prefix, then name elsewhere, kana, meta, body */
+	assert_int_equal(h[0].id, 3);
+	assert_int_equal(h[1].id, 4);
+	assert_int_equal(h[2].id, 2);
+	assert_int_equal(h[3].id, 5);
+	assert_int_equal(h[4].id, 6);
+	assert_int_equal(h[5].id, 1);
+	assert_true(h[0].score > h[1].score && h[1].score > h[2].score && h[2].score > h[3].score &&
+	            h[3].score > h[4].score && h[4].score > h[5].score);
+	assert_int_equal(h[0].matched_in, TG_SEARCH_IN_NAME);
+	assert_int_equal(h[3].matched_in, TG_SEARCH_IN_KANA);
+	assert_int_equal(h[4].matched_in, TG_SEARCH_IN_META);
+	assert_int_equal(h[5].matched_in, TG_SEARCH_IN_BODY);
+	/* earlier position in the name is slightly better */
+	put(idx, 7, "あおぞら森の会", NULL, NULL, NULL);
+	put(idx, 8, "森の会あおぞら", NULL, NULL, NULL);
+	put(idx, 9, "あおぞらの会森", NULL, NULL, NULL);
+	q.limit = 3;
+	assert_int_equal(run(idx, &q, "森", &a, &h, &n), 4); /* 1 has 森 in its body */
+	assert_int_equal(h[0].id, 8);
+	assert_int_equal(h[1].id, 7);
+	assert_int_equal(h[2].id, 9);
+	tg_search_free(idx);
+	tg_arena_release(&a);
+}
+
+static void test_terms_and_short(void **state)
+{
+	struct tg_search *idx = tg_search_new();
+	struct tg_arena a = TG_ARENA_INIT;
+	struct tg_search_query q = base_query();
+	struct tg_search_hit *h;
+	size_t n;
+
+	(void)state;
+	put(idx, 1, "子育てひろば 大森", NULL, NULL, NULL);
+	put(idx, 2, "ひろば", NULL, NULL, "子育ての相談");
+	put(idx, 3, "子育てサロン", NULL, NULL, NULL);
+	put(idx, 4, "森", "もり", NULL, NULL);
+	put(idx, 5, "育てる子", NULL, NULL, NULL); /* has 子, 育, て but not 子育て */
+	/* AND of terms, any order */
+	assert_int_equal(run(idx, &q, "子育て ひろば", &a, &h, &n), 2);
+	assert_int_equal(run(idx, &q, "ひろば　子育て", &a, &h, &n), 2);
+	assert_int_equal(h[0].id, 1);
+	assert_int_equal(h[1].id, 2);
+	assert_int_equal(h[1].matched_in, TG_SEARCH_IN_NAME | TG_SEARCH_IN_BODY);
+	/* bigram co-occurrence is not enough: 5 has 子育? no; 育て yes */
+	assert_int_equal(run(idx, &q, "子育て", &a, &h, &n), 3);
+	/* 1 character: word-final (大森), whole field (森), and 3-term mixes */
+	assert_int_equal(run(idx, &q, "森", &a, &h, &n), 2);
+	assert_int_equal(h[0].id, 4); /* exact name */
+	assert_int_equal(h[1].id, 1);
+	assert_int_equal(run(idx, &q, "子", &a, &h, &n), 4);
+	assert_int_equal(run(idx, &q, "子 森", &a, &h, &n), 1);
+	assert_int_equal(run(idx, &q, "森 子育て ば", &a, &h, &n), 1);
+	/* 2 characters */
+	assert_int_equal(run(idx, &q, "ひろ", &a, &h, &n), 2);
+	assert_int_equal(run(idx, &q, "モリ", &a, &h, &n), 1);
+	assert_int_equal(h[0].matched_in, TG_SEARCH_IN_KANA);
+	/* unknown characters, no match, invalid terms */
+	assert_int_equal(run(idx, &q, "象", &a, &h, &n), 0);
+	assert_int_equal(run(idx, &q, "ろひ", &a, &h, &n), 0);
+	const char *bad[] = {"a b"};
+	size_t total;
+	q.terms = bad;
+	q.n_terms = 1;
+	assert_int_equal(tg_search_run(idx, &q, &a, &h, &n, &total), TG_ERR_INVALID);
+	tg_search_free(idx);
+	tg_arena_release(&a);
+}
+
+static void test_filters(void **state)
+{
+	struct tg_search *idx = tg_search_new();
+	struct tg_arena a = TG_ARENA_INIT;
+	struct tg_search_query q;
+	struct tg_search_hit *h;
+	size_t n;
+	char *t = mk_text("ひろば", NULL, NULL, NULL);
+	int64_t chain1[] = {30, 20, 10}, chain2[] = {21, 10};
+	const char *svc1[] = {"ibasho", "soudan"}, *svc2[] = {"soudan"};
+	const char *acc1[] = {"stroller"};
+	int wd = tg_weekday(2026, 11, 24);
+	struct tg_hours h1[] = {{wd, 600, 900}};
+	struct tg_exception ex[] = {{"2026-12-01", 1, 0, 0, "休み"}};
+	struct tg_localtime at = {2026, 11, 24, wd, 700};
+	struct tg_localtime late = {2026, 11, 24, wd, 1000};
+	struct tg_localtime closed_day = {2026, 12, 1, tg_weekday(2026, 12, 1), 700};
+
+	(void)state;
+	struct tg_search_doc d1 = base_doc(1, t), d2 = base_doc(2, t), d3 = base_doc(3, t);
+	d1.type_code = "hiroba";
+	d1.areas = chain1;
+	d1.n_areas = 3;
+	d1.age_min = 0;
+	d1.age_max = 36;
+	d1.fee_free = 1;
+	d1.services = svc1;
+	d1.n_services = 2;
+	d1.access = acc1;
+	d1.n_access = 1;
+	d1.hours = h1;
+	d1.n_hours = 1;
+	d1.exceptions = ex;
+	d1.n_exceptions = 1;
+	d2.type_code = "shokudo";
+	d2.areas = chain2;
+	d2.n_areas = 2;
+	d2.age_min = 24;
+	d2.services = svc2;
+	d2.n_services = 1;
+	d2.is_public = 0;
+	d3.type_code = "soudan";
+	assert_int_equal(tg_search_upsert(idx, &d1), TG_OK);
+	assert_int_equal(tg_search_upsert(idx, &d2), TG_OK);
+	assert_int_equal(tg_search_upsert(idx, &d3), TG_OK);
+	free(t);
+
+	q = base_query();
+	assert_int_equal(run(idx, &q, NULL, &a, &h, &n), 3);
+	const char *ty[] = {"shokudo", "soudan", "nope"};
+	q.types = ty;
+	q.n_types = 3;
+	assert_int_equal(run(idx, &q, "ひろば", &a, &h, &n), 2);
+	q.n_types = 1;
+	assert_int_equal(run(idx, &q, NULL, &a, &h, &n), 1);
+	assert_int_equal(h[0].id, 2);
+	q.types = ty + 2; /* only an unknown type */
+	assert_int_equal(run(idx, &q, NULL, &a, &h, &n), 0);
+
+	q = base_query();
+	q.area_id = 10; /* city: both chains */
+	assert_int_equal(run(idx, &q, NULL, &a, &h, &n), 2);
+	q.area_id = 20;
+	assert_int_equal(run(idx, &q, "ひろば", &a, &h, &n), 1);
+	assert_int_equal(h[0].id, 1);
+	q.area_id = 99;
+	assert_int_equal(run(idx, &q, NULL, &a, &h, &n), 0);
+
+	q = base_query();
+	q.age_months = 12; /* 1: 0..36, 2: 24.., 3: open */
+	assert_int_equal(run(idx, &q, NULL, &a, &h, &n), 2);
+	q.age_months = 40;
+	assert_int_equal(run(idx, &q, NULL, &a, &h, &n), 2);
+	q.age_months = 30;
+	assert_int_equal(run(idx, &q, NULL, &a, &h, &n), 3);
+
+	q = base_query();
+	q.weekday = wd;
+	assert_int_equal(run(idx, &q, NULL, &a, &h, &n), 1);
+	q.weekday = (wd + 1) % 7;
+	assert_int_equal(run(idx, &q, NULL, &a, &h, &n), 0);
+	q.weekday = 8;
+	size_t total;
+	assert_int_equal(tg_search_run(idx, &q, &a, &h, &n, &total), TG_ERR_INVALID);
+
+	q = base_query();
+	q.open_at = &at;
+	assert_int_equal(run(idx, &q, NULL, &a, &h, &n), 1);
+	q.open_at = &late;
+	assert_int_equal(run(idx, &q, NULL, &a, &h, &n), 0);
+	q.open_at = &closed_day; /* the exception closes the day */
+	assert_int_equal(run(idx, &q, NULL, &a, &h, &n), 0);
+
+	q = base_query();
+	q.free_only = 1;
+	assert_int_equal(run(idx, &q, NULL, &a, &h, &n), 1);
+
+	q = base_query();
+	q.services = svc2;
+	q.n_services = 1;
+	assert_int_equal(run(idx, &q, NULL, &a, &h, &n), 2);
+	q.services = svc1;
+	q.n_services = 2;
+	assert_int_equal(run(idx, &q, NULL, &a, &h, &n), 1);
+	q.access = acc1;
+	q.n_access = 1;
+	assert_int_equal(run(idx, &q, "ひろば", &a, &h, &n), 1);
+	const char *unknown[] = {"elevator"};
+	q.access = unknown;
+	assert_int_equal(run(idx, &q, NULL, &a, &h, &n), 0);
+
+	q = base_query();
+	q.public_only = 1;
+	assert_int_equal(run(idx, &q, NULL, &a, &h, &n), 2);
+	tg_search_free(idx);
+	tg_arena_release(&a);
+}
+
+struct seen {
+	int calls;
+	int64_t allow_org;
+};
+
+static int may_see(void *ctx, int64_t id, int64_t org_id)
+{
+	struct seen *s = ctx;
+
+	(void)id;
+	s->calls++;
+	return org_id == s->allow_org;
+}
+
+static void test_distance(void **state)
+{
+	struct tg_search *idx = tg_search_new();
+	struct tg_arena a = TG_ARENA_INIT;
+	struct tg_search_query q;
+	struct tg_search_hit *h;
+	size_t n;
+	char *t = mk_text("ひろば", NULL, NULL, NULL);
+	/* origin Yokohama station area; docs roughly 0.5, 1.1, 3.3 km north */
+	double lat0 = 35.4658, lon0 = 139.6223;
+	struct seen s = {0, 7};
+
+	(void)state;
+	for (int i = 1; i <= 5; i++) {
+		struct tg_search_doc d = base_doc(i, t);
+		d.has_geo = i <= 4;
+		d.lat = lat0 + (i == 1 ? 0.03 : i == 2 ? 0.005 : i == 3 ? 0.01 : 0.004);
+		d.lon = lon0;
+		d.is_confidential = i == 4; /* closest of all, but hidden */
+		d.org_id = i == 4 ? 9 : 1;
+		assert_int_equal(tg_search_upsert(idx, &d), TG_OK);
+	}
+	free(t);
+	q = base_query();
+	q.has_origin = 1;
+	q.lat = lat0;
+	q.lon = lon0;
+	q.sort = TG_SEARCH_SORT_DISTANCE;
+	q.may_see_location = may_see;
+	q.visible_ctx = &s;
+	assert_int_equal(run(idx, &q, NULL, &a, &h, &n), 5);
+	assert_int_equal(h[0].id, 2);
+	assert_int_equal(h[1].id, 3);
+	assert_int_equal(h[2].id, 1);
+	/* no location: last, by name then id */
+	assert_int_equal(h[3].id, 4);
+	assert_int_equal(h[4].id, 5);
+	assert_int_equal(h[3].distance_m, -1);
+	assert_int_equal(h[4].distance_m, -1);
+	assert_true(h[0].distance_m > 540 && h[0].distance_m < 570); /* 0.005 deg = 556 m */
+	assert_true(h[2].distance_m > 3300 && h[2].distance_m < 3370);
+	assert_true(s.calls > 0);
+	/* radius: hidden and location-less docs are excluded */
+	q.radius_km = 1.5;
+	assert_int_equal(run(idx, &q, NULL, &a, &h, &n), 2);
+	assert_int_equal(h[0].id, 2);
+	assert_int_equal(h[1].id, 3);
+	/* a viewer who may see org 9's confidential location */
+	s.allow_org = 9;
+	assert_int_equal(run(idx, &q, NULL, &a, &h, &n), 3);
+	assert_int_equal(h[0].id, 4);
+	/* no callback: confidential locations stay hidden */
+	q.may_see_location = NULL;
+	assert_int_equal(run(idx, &q, NULL, &a, &h, &n), 2);
+	/* relevance with an origin: equal scores fall back to distance */
+	q = base_query();
+	q.has_origin = 1;
+	q.lat = lat0;
+	q.lon = lon0;
+	assert_int_equal(run(idx, &q, "ひろば", &a, &h, &n), 5);
+	assert_int_equal(h[0].id, 2);
+	assert_true(h[0].score == h[4].score);
+	/* no origin: no distance */
+	q.has_origin = 0;
+	assert_int_equal(run(idx, &q, "ひろば", &a, &h, &n), 5);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(h[i].distance_m, -1);
+	tg_search_free(idx);
+	tg_arena_release(&a);
+}
+
+static void test_paging_and_name_sort(void **state)
+{
+	struct tg_search *idx = tg_search_new();
+	struct tg_arena a = TG_ARENA_INIT;
+	struct tg_search_query q = base_query();
+	struct tg_search_hit *h;
+	size_t n;
+
+	(void)state;
+	/* name order follows the reading (kana), in gojūon order */
+	put(idx, 1, "渋谷ひろば", "シブヤヒロバ", NULL, NULL);
+	put(idx, 2, "青葉ひろば", "あおばひろば", NULL, NULL);
+	put(idx, 3, "港ひろば", "ミナトヒロバ", NULL, NULL);
+	put(idx, 4, "かもめひろば", NULL, NULL, NULL);
+	put(idx, 5, "栄ひろば", "さかえひろば", NULL, NULL);
+	q.sort = TG_SEARCH_SORT_NAME;
+	assert_int_equal(run(idx, &q, NULL, &a, &h, &n), 5);
+	int64_t want[] = {2, 4, 5, 1, 3};
+	for (size_t i = 0; i < 5; i++)
+		assert_int_equal(h[i].id, want[i]);
+	q.limit = 2;
+	q.offset = 1;
+	assert_int_equal(run(idx, &q, "ひろば", &a, &h, &n), 5);
+	assert_int_equal(n, 2);
+	assert_int_equal(h[0].id, 4);
+	assert_int_equal(h[1].id, 5);
+	q.offset = 4;
+	assert_int_equal(run(idx, &q, NULL, &a, &h, &n), 5);
+	assert_int_equal(n, 1);
+	assert_int_equal(h[0].id, 3);
+	q.offset = 10;
+	assert_int_equal(run(idx, &q, NULL, &a, &h, &n), 5);
+	assert_int_equal(n, 0);
+	q.offset = 0;
+	q.limit = 0;
+	assert_int_equal(run(idx, &q, NULL, &a, &h, &n), 5);
+	assert_int_equal(n, 0);
+	tg_search_free(idx);
+	tg_arena_release(&a);
+}
+
+static void test_upsert_remove_bulk(void **state)
+{
+	struct tg_search *idx = tg_search_new();
+	struct tg_arena a = TG_ARENA_INIT;
+	struct tg_search_query q = base_query();
+	struct tg_search_hit *h;
+	size_t n;
+	char *t1 = mk_text("さくらひろば", NULL, NULL, NULL);
+	char *t2 = mk_text("もみじ食堂", NULL, NULL, NULL);
+
+	(void)state;
+	struct tg_search_doc d1 = base_doc(1, t1), d2 = base_doc(2, t2);
+	assert_int_equal(tg_search_bulk_add(idx, &d1), TG_OK);
+	assert_int_equal(tg_search_bulk_add(idx, &d2), TG_OK);
+	assert_int_equal(tg_search_bulk_add(idx, &d1), TG_ERR_CONFLICT);
+	/* queued documents are not searchable yet */
+	assert_int_equal(run(idx, &q, NULL, &a, &h, &n), 0);
+	assert_int_equal(tg_search_count(idx), 0);
+	tg_search_finalize(idx);
+	assert_int_equal(tg_search_count(idx), 2);
+	assert_int_equal(run(idx, &q, "さくら", &a, &h, &n), 1);
+	/* replace: the old text is gone, the new one found */
+	d1.search_text = t2;
+	d1.search_text_len = strlen(t2);
+	assert_int_equal(tg_search_upsert(idx, &d1), TG_OK);
+	assert_int_equal(tg_search_count(idx), 2);
+	assert_int_equal(run(idx, &q, "さくら", &a, &h, &n), 0);
+	assert_int_equal(run(idx, &q, "食堂", &a, &h, &n), 2);
+	assert_int_equal(tg_search_remove(idx, 2), TG_OK);
+	assert_int_equal(tg_search_remove(idx, 2), TG_ERR_NOT_FOUND);
+	assert_int_equal(tg_search_remove(idx, 42), TG_ERR_NOT_FOUND);
+	assert_int_equal(run(idx, &q, "食堂", &a, &h, &n), 1);
+	assert_int_equal(h[0].id, 1);
+	/* re-adding a removed id works, through bulk too */
+	assert_int_equal(tg_search_bulk_add(idx, &d2), TG_OK);
+	tg_search_finalize(idx);
+	assert_int_equal(run(idx, &q, "食堂", &a, &h, &n), 2);
+	/* bad documents */
+	struct tg_search_doc bad = base_doc(3, "a\x1f" "b\x1f" "c\x1f" "d\x1f" "e");
+	assert_int_equal(tg_search_upsert(idx, &bad), TG_ERR_INVALID);
+	bad = base_doc(3, "\xff");
+	assert_int_equal(tg_search_upsert(idx, &bad), TG_ERR_INVALID);
+	bad = base_doc(0, "x");
+	assert_int_equal(tg_search_upsert(idx, &bad), TG_ERR_INVALID);
+	assert_int_equal(tg_search_count(idx), 2);
+	assert_true(tg_search_memory(idx) > 0);
+	free(t1);
+	free(t2);
+	tg_search_free(idx);
+	tg_arena_release(&a);
+}
+
+/* Deterministic PRNG for the cross-check. */
+static uint32_t rnd(uint64_t *s)
+{
+	*s = *s * 6364136223846793005ull + 1442695040888963407ull;
+	return (uint32_t)(*s >> 33);
+}
+
+static void test_cross_check(void **state)
+{
+	enum { N = 3000, Q = 300 };
+	static const char *syl[] = {"あ", "い", "う", "か", "き", "森", "子", "育", "て", "ー"};
+	char **texts = calloc(N + 1, sizeof(*texts));
+	int *alive = calloc(N + 1, sizeof(*alive));
+	struct tg_search *idx = tg_search_new();
+	struct tg_arena a = TG_ARENA_INIT;
+	uint64_t seed = 42;
+
+	(void)state;
+	/* Docs from a 10-character alphabet: common bigrams become bitmaps,
+	 * rarer ones stay arrays. */
+	for (int id = 1; id <= N; id++) {
+		struct tg_buf b = TG_BUF_INIT;
+		for (int f = 0; f < 4; f++) {
+			int len = (int)(rnd(&seed) % (f == 3 ? 12 : 5));
+			if (f)
+				tg_buf_addc(&b, TG_SEARCH_FIELD_SEP);
+			for (int i = 0; i < len; i++) {
+				if (i && rnd(&seed) % 5 == 0)
+					tg_buf_addc(&b, ' ');
+				tg_buf_adds(&b, syl[rnd(&seed) % (rnd(&seed) % 3 ? 5 : 10)]);
+			}
+		}
+		texts[id] = tg_buf_detach(&b, NULL);
+		struct tg_search_doc d = base_doc(id, texts[id]);
+		assert_int_equal(tg_search_bulk_add(idx, &d), TG_OK);
+		alive[id] = 1;
+	}
+	tg_search_finalize(idx);
+	for (int round = 0; round < Q; round++) {
+		/* mutate a little: remove some, re-upsert others with new text */
+		int id = 1 + (int)(rnd(&seed) % N);
+		if (round % 3 == 0 && alive[id]) {
+			assert_int_equal(tg_search_remove(idx, id), TG_OK);
+			alive[id] = 0;
+		} else if (round % 3 == 1) {
+			struct tg_search_doc d = base_doc(id, texts[1 + (id * 7) % N]);
+			char *copy = strdup(texts[1 + (id * 7) % N]);
+			d.search_text = copy;
+			assert_int_equal(tg_search_upsert(idx, &d), TG_OK);
+			free(texts[id]);
+			texts[id] = copy;
+			alive[id] = 1;
+		}
+		/* random query of 1-2 terms of 1-3 characters */
+		char qs[64] = "";
+		size_t ql = 0;
+		int nt = 1 + (int)(rnd(&seed) % 2);
+		const char *terms[2];
+		char tb[2][16];
+		for (int t = 0; t < nt; t++) {
+			int len = 1 + (int)(rnd(&seed) % 3);
+			size_t k = 0;
+			for (int i = 0; i < len; i++) {
+				const char *c = syl[rnd(&seed) % 10];
+				memcpy(tb[t] + k, c, strlen(c));
+				k += strlen(c);
+			}
+			tb[t][k] = '\0';
+			terms[t] = tb[t];
+			ql += (size_t)snprintf(qs + ql, sizeof(qs) - ql, "%s ", tb[t]);
+		}
+		size_t want = 0;
+		for (int d = 1; d <= N; d++) {
+			int ok = alive[d];
+			for (int t = 0; t < nt && ok; t++)
+				ok = strstr(texts[d], terms[t]) != NULL;
+			want += ok;
+		}
+		struct tg_search_query q = base_query();
+		struct tg_search_hit *h;
+		size_t n, total;
+		q.terms = terms;
+		q.n_terms = (size_t)nt;
+		q.limit = 5;
+		assert_int_equal(tg_search_run(idx, &q, &a, &h, &n, &total), TG_OK);
+		if (total != want)
+			fail_msg("query '%s': index %zu, scan %zu", qs, total, want);
+		for (size_t i = 0; i < n; i++)
+			for (int t = 0; t < nt; t++)
+				assert_non_null(strstr(texts[h[i].id], terms[t]));
+		tg_arena_clear(&a);
+	}
+	for (int id = 1; id <= N; id++)
+		free(texts[id]);
+	free(texts);
+	free(alive);
+	tg_search_free(idx);
+	tg_arena_release(&a);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_text_build),
+		cmocka_unit_test(test_ranking),
+		cmocka_unit_test(test_terms_and_short),
+		cmocka_unit_test(test_filters),
+		cmocka_unit_test(test_distance),
+		cmocka_unit_test(test_paging_and_name_sort),
+		cmocka_unit_test(test_upsert_remove_bulk),
+		cmocka_unit_test(test_cross_check),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
