@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "io/encoding.h"
+#include "io/export.h"
 #include "io/jp_facilities.h"
 
 static char *slurp(const char *name, size_t *len)
@@ -255,6 +256,47 @@ static void test_type_and_split(void **state)
 	tg_arena_release(&a);
 }
 
+/* Export parsed rows, parse the export again: same values; the confidential
+ * row loses its address, coordinates and phone. */
+static void test_export_roundtrip(void **state)
+{
+	(void)state;
+	struct tg_arena a = TG_ARENA_INIT;
+	struct tg_import_batch b, b2;
+	load("jp_facilities_old.csv", &a, &b, "UTF-8");
+	struct tg_resource rs[2] = {b.rows[0].res, b.rows[1].res};
+	rs[1].is_confidential = 1;
+	rs[1].front_door = "港北区こども家庭支援課";
+	struct tg_buf out = TG_BUF_INIT;
+	assert_int_equal(tg_export_csv_begin(&out), TG_OK);
+	assert_int_equal(tg_export_csv_rows(&out, rs, 2, NULL, NULL), TG_OK);
+	assert_memory_equal(out.data, "\xEF\xBB\xBF", 3);
+	assert_non_null(strstr(out.data, "\r\n"));
+	assert_null(strstr(out.data, "日吉2-3-4"));
+	assert_null(strstr(out.data, "045-234-5678"));
+	tg_import_batch_init(&b2, &a);
+	assert_int_equal(tg_jpf_parse(out.data + 3, out.len - 3, &opts, &b2), TG_OK);
+	assert_int_equal(b2.n_errors, 0);
+	assert_int_equal(b2.n_rows, 2);
+	const struct tg_resource *x = &b2.rows[0].res, *y = &b.rows[0].res;
+	assert_string_equal(x->source, y->source);
+	assert_string_equal(x->source_id, y->source_id);
+	assert_string_equal(x->type_code, y->type_code);
+	assert_string_equal(x->address_line, y->address_line);
+	assert_string_equal(x->schedule_note, y->schedule_note);
+	assert_int_equal(x->n_hours, y->n_hours);
+	assert_int_equal(x->age_min_months, y->age_min_months);
+	assert_int_equal(x->age_max_months, y->age_max_months);
+	assert_int_equal(x->capacity, y->capacity);
+	assert_int_equal(x->n_services, 1);
+	assert_false(b2.rows[1].res.has_geo);
+	assert_null(b2.rows[1].res.phone);
+	tg_buf_release(&out);
+	tg_import_batch_release(&b2);
+	tg_import_batch_release(&b);
+	tg_arena_release(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -266,6 +308,7 @@ int main(void)
 		cmocka_unit_test(test_default_type_and_fallback_note),
 		cmocka_unit_test(test_csv_syntax_error_is_fatal),
 		cmocka_unit_test(test_type_and_split),
+		cmocka_unit_test(test_export_roundtrip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,559 @@
+/*
+ * import.c - the import pipeline (see import.h for the steps).
+ *
+ * Invariants:
+ *  - Nothing is written unless every row parsed and validated; then all
+ *    writes happen inside one store transaction, rolled back on any error.
+ *  - Identity of an imported resource is (source, source_id); a file may
+ *    not name the same identity twice.
+ *  - "Unchanged" is decided by comparing the canonical JSON of the stored
+ *    resource with the merged new one (hours and tags sorted), so a
+ *    re-import of the same file performs no writes at all.
+ *  - On update the import owns only what its format carries; fields it
+ *    cannot express are kept from the stored resource: is_public,
+ *    is_confidential, front_door, verified_at, exceptions, fee_free, and for
+ *    jp-facilities also email, postal_code, fee_text and every tag other
+ *    than "ichiji" (services) and "parking" (access).
+ *  - Orgs and areas are resolved through small hash caches, so each name is
+ *    looked up once per import, not once per row (100,000 rows stay fast).
+ */
+#include "io/import.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/validate.h"
+#include "io/encoding.h"
+#include "io/hsds.h"
+#include "io/jp_facilities.h"
+#include "util/buf.h"
+
+void tg_import_options_init(struct tg_import_options *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->make_public = 1;
+}
+
+/* ---- canonical resource JSON ---- */
+
+static json_t *jstr_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+static int cmp_hours(const void *a, const void *b)
+{
+	const struct tg_hours *x = a, *y = b;
+	if (x->weekday != y->weekday)
+		return x->weekday - y->weekday;
+	if (x->open_min != y->open_min)
+		return x->open_min - y->open_min;
+	return x->close_min - y->close_min;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static json_t *sorted_codes(const char **codes, size_t n)
+{
+	json_t *arr = json_array();
+	const char **tmp = tg_xcalloc(n ? n : 1, sizeof(*tmp));
+	memcpy(tmp, codes, n * sizeof(*tmp));
+	qsort(tmp, n, sizeof(*tmp), cmp_str);
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, json_string(tmp[i]));
+	free(tmp);
+	return arr;
+}
+
+static json_t *hhmm(int min)
+{
+	char b[16];
+	snprintf(b, sizeof(b), "%02d:%02d", min / 60, min % 60);
+	return json_string(b);
+}
+
+char *tg_import_resource_json(const struct tg_resource *r)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "org_id", json_integer(r->org_id));
+	json_object_set_new(o, "type", jstr_or_null(r->type_code));
+	json_object_set_new(o, "name", jstr_or_null(r->name));
+	json_object_set_new(o, "name_kana", jstr_or_null(r->name_kana));
+	json_object_set_new(o, "description", jstr_or_null(r->description));
+	json_object_set_new(o, "area_id", json_integer(r->area_id));
+	json_object_set_new(o, "address",
+	                    json_pack("{s:o,s:o,s:o,s:o,s:o}", "postal_code", jstr_or_null(r->postal_code),
+	                              "prefecture", jstr_or_null(r->prefecture), "city",
+	                              jstr_or_null(r->city), "line", jstr_or_null(r->address_line),
+	                              "building", jstr_or_null(r->building)));
+	json_object_set_new(o, "location",
+	                    r->has_geo ? json_pack("{s:f,s:f}", "lat", r->lat, "lon", r->lon) : json_null());
+	json_object_set_new(o, "phone", jstr_or_null(r->phone));
+	json_object_set_new(o, "email", jstr_or_null(r->email));
+	json_object_set_new(o, "url", jstr_or_null(r->url));
+	json_object_set_new(o, "ages", json_pack("{s:i,s:i}", "min_months", r->age_min_months,
+	                                         "max_months", r->age_max_months));
+	json_object_set_new(o, "fee", json_pack("{s:b,s:o}", "free", r->fee_free, "text",
+	                                        jstr_or_null(r->fee_text)));
+	json_object_set_new(o, "capacity", json_integer(r->capacity));
+	json_object_set_new(o, "services", sorted_codes(r->services, r->n_services));
+	json_object_set_new(o, "access", sorted_codes(r->access, r->n_access));
+	json_object_set_new(o, "accessibility_notes", jstr_or_null(r->accessibility_notes));
+	struct tg_hours *h = tg_xcalloc(r->n_hours ? r->n_hours : 1, sizeof(*h));
+	memcpy(h, r->hours, r->n_hours * sizeof(*h));
+	qsort(h, r->n_hours, sizeof(*h), cmp_hours);
+	json_t *ha = json_array();
+	for (size_t i = 0; i < r->n_hours; i++)
+		json_array_append_new(ha, json_pack("{s:i,s:o,s:o}", "weekday", h[i].weekday, "open",
+		                                    hhmm(h[i].open_min), "close", hhmm(h[i].close_min)));
+	free(h);
+	json_object_set_new(o, "hours", ha);
+	json_t *ea = json_array();
+	for (size_t i = 0; i < r->n_exceptions; i++) {
+		const struct tg_exception *e = &r->exceptions[i];
+		json_array_append_new(
+			ea, json_pack("{s:o,s:b,s:o,s:o,s:o}", "date", jstr_or_null(e->date), "closed",
+			              e->closed, "open", e->closed ? json_null() : hhmm(e->open_min), "close",
+			              e->closed ? json_null() : hhmm(e->close_min), "note",
+			              jstr_or_null(e->note)));
+	}
+	json_object_set_new(o, "exceptions", ea);
+	json_object_set_new(o, "schedule_note", jstr_or_null(r->schedule_note));
+	json_object_set_new(o, "is_public", json_boolean(r->is_public));
+	json_object_set_new(o, "is_confidential", json_boolean(r->is_confidential));
+	json_object_set_new(o, "front_door", jstr_or_null(r->front_door));
+	json_object_set_new(o, "verified_at", jstr_or_null(r->verified_at));
+	json_object_set_new(o, "source", jstr_or_null(r->source));
+	json_object_set_new(o, "source_id", jstr_or_null(r->source_id));
+	char *s = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(17));
+	json_decref(o);
+	if (!s)
+		abort(); /* only on OOM: same policy as tg_xmalloc */
+	return s;
+}
+
+json_t *tg_import_report_to_json(const struct tg_import_report *rep)
+{
+	json_t *errs = json_array();
+	for (size_t i = 0; i < rep->n_errors; i++)
+		json_array_append_new(errs, json_pack("{s:I,s:s,s:s}", "line", (json_int_t)rep->errors[i].line,
+		                                      "column", rep->errors[i].column ? rep->errors[i].column : "",
+		                                      "message", rep->errors[i].message));
+	return json_pack("{s:s,s:o,s:b,s:I,s:I,s:I,s:I,s:I,s:o}", "format", rep->format ? rep->format : "",
+	                 "encoding", jstr_or_null(rep->encoding), "dry_run", rep->dry_run, "rows",
+	                 (json_int_t)rep->rows, "created", (json_int_t)rep->created, "updated",
+	                 (json_int_t)rep->updated, "unchanged", (json_int_t)rep->unchanged, "rejected",
+	                 (json_int_t)rep->rejected, "errors", errs);
+}
+
+/* ---- a string -> id cache (open addressing, grows at 1/2 load) ---- */
+
+struct idmap {
+	const char **keys;
+	int64_t *vals;
+	size_t cap, n;
+};
+
+static uint64_t hash_str(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	return h;
+}
+
+static int64_t *idmap_slot(struct idmap *m, const char *key, int insert)
+{
+	if (insert && (m->n + 1) * 2 > m->cap) {
+		struct idmap old = *m;
+		m->cap = old.cap ? old.cap * 2 : 64;
+		m->keys = tg_xcalloc(m->cap, sizeof(*m->keys));
+		m->vals = tg_xcalloc(m->cap, sizeof(*m->vals));
+		m->n = 0;
+		for (size_t i = 0; i < old.cap; i++)
+			if (old.keys[i])
+				*idmap_slot(m, old.keys[i], 1) = old.vals[i];
+		free(old.keys);
+		free(old.vals);
+	}
+	if (!m->cap)
+		return NULL;
+	for (size_t i = hash_str(key) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
+		if (!m->keys[i]) {
+			if (!insert)
+				return NULL;
+			m->keys[i] = key;
+			m->n++;
+			return &m->vals[i];
+		}
+		if (strcmp(m->keys[i], key) == 0)
+			return &m->vals[i];
+	}
+}
+
+static void idmap_release(struct idmap *m)
+{
+	free(m->keys);
+	free(m->vals);
+	memset(m, 0, sizeof(*m));
+}
+
+/* ---- validation helpers ---- */
+
+/* JSON field path -> jp-facilities column name. */
+static const char *csv_column(const char *field)
+{
+	static const struct {
+		const char *prefix, *column;
+	} map[] = {
+		{"name_kana", "名称_カナ"}, {"name", "名称"}, {"type", "種別"}, {"location.lat", "緯度"},
+		{"location.lon", "経度"}, {"location", "緯度"}, {"address", "住所"}, {"phone", "電話番号"},
+		{"url", "URL"}, {"ages", "受入年齢"}, {"capacity", "収容定員"},
+		{"services", "一時預かりの有無"}, {"access", "駐車場情報"}, {"hours", "利用可能曜日"},
+		{"schedule_note", "利用可能日時特記事項"}, {"description", "備考"},
+		{"accessibility_notes", "アクセス方法"}, {"source_id", "ID"}, {"source", "全国地方公共団体コード"},
+	};
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (strncmp(field, map[i].prefix, strlen(map[i].prefix)) == 0)
+			return map[i].column;
+	return field;
+}
+
+struct srcref {
+	const char *source, *source_id;
+	size_t row;
+};
+
+static int cmp_src(const void *a, const void *b)
+{
+	const struct srcref *x = a, *y = b;
+	int c = strcmp(x->source, y->source);
+	if (!c)
+		c = strcmp(x->source_id, y->source_id);
+	if (!c)
+		c = x->row < y->row ? -1 : x->row > y->row;
+	return c;
+}
+
+/* ---- update merge ---- */
+
+static int has_code(const char **v, size_t n, const char *code)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(v[i], code) == 0)
+			return 1;
+	return 0;
+}
+
+/* old tags except `owned`, plus new ones (arena array). */
+static void merge_tags(struct tg_arena *a, const char **oldv, size_t oldn, const char *owned,
+                       const char ***newv, size_t *newn)
+{
+	const char **m = TG_ARENA_ARRAY(a, const char *, oldn + *newn + 1);
+	size_t n = 0;
+	for (size_t i = 0; i < oldn; i++)
+		if (strcmp(oldv[i], owned) != 0)
+			m[n++] = oldv[i];
+	for (size_t i = 0; i < *newn; i++)
+		if (!has_code(m, n, (*newv)[i]))
+			m[n++] = (*newv)[i];
+	*newv = m;
+	*newn = n;
+}
+
+static void keep_unowned(struct tg_arena *a, struct tg_resource *r, const struct tg_resource *old,
+                         int csv)
+{
+	r->id = old->id;
+	r->uuid = old->uuid;
+	r->version = old->version;
+	r->created_at = old->created_at;
+	r->is_public = old->is_public;
+	r->is_confidential = old->is_confidential;
+	r->front_door = old->front_door;
+	r->verified_at = old->verified_at;
+	r->exceptions = old->exceptions;
+	r->n_exceptions = old->n_exceptions;
+	r->fee_free = old->fee_free;
+	if (csv) {
+		r->email = old->email;
+		r->postal_code = old->postal_code;
+		r->fee_text = old->fee_text;
+		merge_tags(a, old->services, old->n_services, "ichiji", &r->services, &r->n_services);
+		merge_tags(a, old->access, old->n_access, "parking", &r->access, &r->n_access);
+	}
+}
+
+static void report_error(struct tg_import_report *rep, struct tg_arena *a, size_t line,
+                         const char *col, const char *msg)
+{
+	struct tg_import_error *e = TG_ARENA_ARRAY(a, struct tg_import_error, rep->n_errors + 1);
+	if (rep->n_errors)
+		memcpy(e, rep->errors, rep->n_errors * sizeof(*e));
+	e[rep->n_errors].line = line;
+	e[rep->n_errors].column = tg_arena_strdup(a, col ? col : "");
+	e[rep->n_errors].message = tg_arena_strdup(a, msg);
+	rep->errors = e;
+	rep->n_errors++;
+}
+
+/* ---- the pipeline ---- */
+
+enum tg_rc tg_import_run(struct tg_db *db, const char *format, const char *data, size_t len,
+                         const struct tg_import_options *opts, struct tg_arena *a,
+                         struct tg_import_report *rep)
+{
+	enum tg_rc rc = TG_OK;
+	struct tg_import_batch b;
+	struct tg_buf text = TG_BUF_INIT;
+	struct tg_arena ra = TG_ARENA_INIT; /* per-row store reads */
+	struct idmap orgs = {0}, areas = {0};
+	struct srcref *refs = NULL;
+	char *bad = NULL;
+	int in_tx = 0, csv;
+	char msg[400];
+
+	memset(rep, 0, sizeof(*rep));
+	tg_import_batch_init(&b, a);
+	rep->dry_run = opts->dry_run;
+	if (!format || (strcmp(format, "jp-facilities") != 0 && strcmp(format, "hsds") != 0)) {
+		report_error(rep, a, 0, "", "未対応の形式です (unsupported format; use jp-facilities or hsds)");
+		rc = TG_ERR_UNSUPPORTED;
+		goto out;
+	}
+	csv = strcmp(format, "jp-facilities") == 0;
+	rep->format = csv ? "jp-facilities" : "hsds";
+
+	/* 1. decode */
+	size_t eline = 0;
+	const char *enc = NULL;
+	rc = tg_encoding_to_utf8(data, len, &text, &enc, &eline, msg, sizeof(msg));
+	if (rc) {
+		report_error(rep, a, eline, "", msg);
+		goto out;
+	}
+	rep->encoding = enc;
+	if (!csv && strcmp(enc, "Shift_JIS") == 0) {
+		report_error(rep, a, 1, "", "HSDSのJSONはUTF-8である必要があります (HSDS JSON must be UTF-8)");
+		rc = TG_ERR_UNSUPPORTED;
+		goto out;
+	}
+
+	/* 2. reference data */
+	struct tg_resource_type *types = NULL;
+	struct tg_tag *tags = NULL;
+	size_t n_types = 0, n_tags = 0;
+	if ((rc = db->ops->type_list(db, a, &types, &n_types)) ||
+	    (rc = db->ops->tag_list(db, a, &tags, &n_tags))) {
+		report_error(rep, a, 0, "", "種別・タグを読めません (cannot read types/tags)");
+		goto out;
+	}
+	struct tg_validate_ctx vctx = {types, n_types, tags, n_tags};
+	struct tg_hsds_ctx hctx = {types, n_types, tags, n_tags};
+
+	/* 3. parse */
+	if (csv) {
+		struct tg_jpf_options jo = {opts->make_public, opts->default_type};
+		rc = tg_jpf_parse(text.data, text.len, &jo, &b);
+	} else {
+		struct tg_hsds_import_options ho = {opts->make_public, opts->default_type, &hctx};
+		rc = tg_hsds_parse(text.data, text.len, &ho, &b);
+	}
+	if (b.fatal) {
+		rc = rc ? rc : TG_ERR_INVALID;
+		goto report;
+	}
+	rc = TG_OK;
+
+	/* 4. validate every row; duplicates; org presence */
+	bad = tg_xcalloc(b.n_rows ? b.n_rows : 1, 1);
+	for (size_t i = 0; i < b.n_rows; i++) {
+		struct tg_import_row *row = &b.rows[i];
+		struct tg_field_error fe;
+		memset(&fe, 0, sizeof(fe));
+		row->res.org_id = opts->default_org_id; /* the validator does not look at it */
+		if (tg_resource_validate(&row->res, &vctx, &fe) != TG_OK) {
+			const char *col = csv ? csv_column(fe.field)
+			                      : tg_arena_printf(a, "services[%zu].%s", row->line - 1, fe.field);
+			tg_import_batch_error(&b, row->line, col, fe.message);
+			bad[i] = 1;
+		} else if (!row->org_name && !opts->default_org_id) {
+			tg_import_batch_error(&b, row->line, csv ? "団体名" : "organization",
+			                      "団体名がなく、既定の団体も指定されていません "
+			                      "(no organization name and no default org_id)");
+			bad[i] = 1;
+		}
+	}
+	refs = tg_xcalloc(b.n_rows ? b.n_rows : 1, sizeof(*refs));
+	for (size_t i = 0; i < b.n_rows; i++)
+		refs[i] = (struct srcref){b.rows[i].res.source, b.rows[i].res.source_id, i};
+	qsort(refs, b.n_rows, sizeof(*refs), cmp_src);
+	for (size_t i = 1; i < b.n_rows; i++)
+		if (strcmp(refs[i].source, refs[i - 1].source) == 0 &&
+		    strcmp(refs[i].source_id, refs[i - 1].source_id) == 0 && !bad[refs[i].row]) {
+			snprintf(msg, sizeof(msg), "IDが%zu行目と重複しています (duplicate ID, see line %zu)",
+			         b.rows[refs[i - 1].row].line, b.rows[refs[i - 1].row].line);
+			tg_import_batch_error(&b, b.rows[refs[i].row].line, csv ? "ID" : "id", msg);
+			bad[refs[i].row] = 1;
+		}
+	for (size_t i = 0; i < b.n_rows; i++)
+		b.n_rejected += bad[i];
+	if (b.n_rejected) {
+		rc = TG_ERR_INVALID;
+		goto report;
+	}
+
+	/* 5. write (or, with dry_run, only look) */
+	if (!opts->dry_run) {
+		if (!opts->search_text) {
+			report_error(rep, a, 0, "", "検索テキストの関数がありません (no search_text callback)");
+			rc = TG_ERR_INTERNAL;
+			goto report;
+		}
+		if ((rc = db->ops->begin(db)))
+			goto store_error;
+		in_tx = 1;
+	}
+	for (size_t i = 0; i < b.n_rows; i++) {
+		struct tg_import_row *row = &b.rows[i];
+		struct tg_resource *r = &row->res;
+		int64_t *slot;
+		tg_arena_clear(&ra);
+
+		/* org */
+		r->org_id = opts->default_org_id;
+		if (row->org_name) {
+			if ((slot = idmap_slot(&orgs, row->org_name, 0))) {
+				r->org_id = *slot;
+			} else {
+				struct tg_org o;
+				memset(&o, 0, sizeof(o));
+				rc = db->ops->org_find_by_name(db, a, row->org_name, &o);
+				if (rc == TG_ERR_NOT_FOUND && !opts->dry_run) {
+					if (row->org)
+						o = *row->org;
+					o.uuid = NULL; /* ids of another system are not ours */
+					o.id = 0;
+					o.name = row->org_name;
+					rc = db->ops->org_insert(db, &o);
+				} else if (rc == TG_ERR_NOT_FOUND) {
+					o.id = 0; /* would be created */
+					rc = TG_OK;
+				}
+				if (rc)
+					goto store_error;
+				*idmap_slot(&orgs, row->org_name, 1) = o.id;
+				r->org_id = o.id;
+			}
+		}
+		/* areas: city -> ward */
+		if (row->area_city && !row->area_ward) {
+			const char *p, *c, *w;
+			tg_jpf_split_municipality(row->area_city, a, &p, &c, &w);
+			row->area_city = c;
+			row->area_ward = w;
+		}
+		if (row->area_city) {
+			const char *key = row->area_ward ? tg_arena_printf(a, "%s\x1f%s", row->area_city,
+			                                                   row->area_ward)
+			                                 : row->area_city;
+			if ((slot = idmap_slot(&areas, key, 0))) {
+				r->area_id = *slot;
+			} else if (!opts->dry_run) {
+				struct tg_area city = {0, 0, TG_AREA_CITY, row->area_city, NULL};
+				if ((rc = db->ops->area_ensure(db, &city)))
+					goto store_error;
+				r->area_id = city.id;
+				if (row->area_ward) {
+					struct tg_area ward = {0, city.id, TG_AREA_WARD, row->area_ward, NULL};
+					if ((rc = db->ops->area_ensure(db, &ward)))
+						goto store_error;
+					r->area_id = ward.id;
+				}
+				*idmap_slot(&areas, key, 1) = r->area_id;
+			}
+		}
+		/* existing? */
+		struct tg_resource old;
+		memset(&old, 0, sizeof(old));
+		rc = db->ops->resource_get_by_source(db, &ra, r->source, r->source_id, &old);
+		if (rc == TG_ERR_NOT_FOUND) {
+			rc = TG_OK;
+			rep->created++;
+			if (opts->dry_run)
+				continue;
+			r->uuid = NULL;
+			const char *st = opts->search_text(opts->search_text_ctx, r, &ra);
+			if ((rc = db->ops->resource_insert(db, r, st ? st : "")))
+				goto store_error;
+			char *after = tg_import_resource_json(r);
+			struct tg_change ch = {0, r->id, opts->user_id, NULL, NULL, "import", NULL, after};
+			rc = db->ops->change_insert(db, &ch);
+			free(after);
+			if (rc)
+				goto store_error;
+			continue;
+		}
+		if (rc)
+			goto store_error;
+		if (opts->dry_run && row->area_city && !r->area_id)
+			r->area_id = old.area_id; /* areas are not created in a dry run */
+		keep_unowned(&ra, r, &old, csv);
+		char *before = tg_import_resource_json(&old);
+		char *after = tg_import_resource_json(r);
+		if (strcmp(before, after) == 0) {
+			rep->unchanged++;
+		} else {
+			rep->updated++;
+			if (!opts->dry_run) {
+				const char *st = opts->search_text(opts->search_text_ctx, r, &ra);
+				rc = db->ops->resource_update(db, r, st ? st : "");
+				if (!rc) {
+					struct tg_change ch = {0, r->id, opts->user_id, NULL, NULL, "import", before, after};
+					rc = db->ops->change_insert(db, &ch);
+				}
+			}
+		}
+		free(before);
+		free(after);
+		if (rc)
+			goto store_error;
+	}
+	if (in_tx) {
+		in_tx = 0;
+		if ((rc = db->ops->commit(db)))
+			goto store_error;
+	}
+	goto report;
+
+store_error:
+	snprintf(msg, sizeof(msg), "データベースエラーのため取り込みを中止しました (database error: %s)",
+	         db->ops->errmsg(db) ? db->ops->errmsg(db) : tg_rc_code(rc));
+	report_error(rep, a, 0, "", msg);
+	rep->created = rep->updated = rep->unchanged = 0;
+	if (in_tx) {
+		db->ops->rollback(db);
+		in_tx = 0;
+	}
+report:
+	rep->rows = b.n_input;
+	rep->rejected = b.n_rejected;
+	for (size_t i = 0; i < b.n_errors; i++)
+		report_error(rep, a, b.errors[i].line, b.errors[i].column, b.errors[i].message);
+out:
+	if (in_tx)
+		db->ops->rollback(db);
+	free(bad);
+	free(refs);
+	idmap_release(&orgs);
+	idmap_release(&areas);
+	tg_arena_release(&ra);
+	tg_buf_release(&text);
+	tg_import_batch_release(&b);
+	return rc;
+}
