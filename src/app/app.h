@@ -21,7 +21,7 @@
 #include "store/store.h"
 #include "util/mem.h"
 
-struct tg_search_index;
+struct tg_search;
 
 /* Immutable snapshot of reference data; refcounted. */
 struct tg_refdata {
@@ -37,7 +37,7 @@ struct tg_refdata {
 
 struct tg_app {
 	char *db_url;
-	struct tg_search_index *index;
+	struct tg_search *index;
 	pthread_mutex_t index_lock;
 	pthread_cond_t index_cond;
 	int index_ready;        /* 1 when fully loaded, -1 when loading failed */

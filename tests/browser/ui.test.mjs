@@ -1,0 +1,218 @@
+// Browser test of the web UI against a running tsunagu server.
+//   TSUNAGU_URL=http://127.0.0.1:18080 TSUNAGU_LOGIN=… TSUNAGU_PASSWORD=… node --test tests/browser/
+// Checks: public page lists results without login; staff login; kana/width-variant
+// search with <mark> highlights; type filter; detail page; Leaflet markers; a 375×812
+// phone layout without horizontal scrolling; axe-core on every page visited (any
+// violation fails); no CSP violations or page errors. Screenshots: test-output/browser/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const BASE = (process.env.TSUNAGU_URL || 'http://127.0.0.1:18080').replace(/\/$/, '');
+const LOGIN = process.env.TSUNAGU_LOGIN || 'coordinator';
+const PASSWORD = process.env.TSUNAGU_PASSWORD || '';
+const OUT = path.join(ROOT, 'test-output', 'browser');
+const AXE = path.join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
+const AXE_SOURCE = fs.readFileSync(AXE, 'utf8');
+const NAME = 'ひだまりひろば';
+const QUERY = 'ﾋﾀﾞﾏﾘ'; // half-width katakana variant of ひだまり
+
+let browser;
+const problems = []; // console CSP errors, page errors, external requests
+
+before(async () => {
+  fs.mkdirSync(OUT, { recursive: true });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+after(async () => { if (browser) await browser.close(); });
+
+function watch(page, label) {
+  const origin = new URL(BASE).origin;
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' && /Content[- ]Security[- ]Policy/i.test(msg.text())) {
+      problems.push(`${label}: CSP: ${msg.text()}`);
+    }
+  });
+  page.on('pageerror', (err) => problems.push(`${label}: page error: ${err.message}`));
+  page.on('request', (req) => {
+    const u = req.url();
+    if (/^https?:/.test(u) && !u.startsWith(origin)) problems.push(`${label}: external request ${u}`);
+  });
+}
+
+async function axe(page, what) {
+  // page.addScriptTag would add an inline <script>, which the strict CSP (rightly)
+  // blocks; evaluating the source through the DevTools protocol is not subject to it.
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(AXE_SOURCE);
+  const result = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({
+      id: v.id, impact: v.impact, help: v.help,
+      nodes: v.nodes.slice(0, 5).map((n) => `${n.target.join(' ')} :: ${n.failureSummary}`),
+    }));
+  });
+  if (result.length) {
+    console.error(`axe violations on ${what}:\n${JSON.stringify(result, null, 2)}`);
+  }
+  assert.equal(result.length, 0, `axe found ${result.length} violation(s) on ${what}: ${result.map((v) => v.id).join(', ')}`);
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: path.join(OUT, `${name}.png`), fullPage: true });
+}
+
+async function noHorizontalScroll(page, what) {
+  const { sw, cw } = await page.evaluate(() => ({ sw: document.documentElement.scrollWidth, cw: document.documentElement.clientWidth }));
+  assert.ok(sw <= cw + 1, `${what}: page is wider than the viewport (${sw} > ${cw})`);
+}
+
+async function typeName(code) {
+  const res = await fetch(`${BASE}/api/v1/meta`);
+  assert.equal(res.status, 200, 'GET /api/v1/meta');
+  const meta = await res.json();
+  const t = meta.types.find((x) => x.code === code);
+  assert.ok(t, `type ${code} in meta`);
+  return t.name_ja;
+}
+
+async function login(page) {
+  await page.goto(`${BASE}/app`);
+  await page.getByLabel('ログインID').waitFor();
+  await axe(page, 'login');
+  await page.getByLabel('ログインID').fill(LOGIN);
+  await page.getByLabel('パスワード').fill(PASSWORD);
+  await page.getByRole('button', { name: 'ログイン' }).click();
+  await page.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link', { name: 'ホーム' }).waitFor();
+}
+
+async function searchFor(page, text) {
+  const box = page.getByRole('searchbox', { name: /キーワード/ });
+  await box.fill(text);
+  await page.getByRole('button', { name: 'さがす', exact: true }).click();
+  const hit = page.getByRole('link', { name: NAME });
+  await hit.first().waitFor();
+  const marks = await hit.first().locator('mark').count();
+  assert.ok(marks >= 1, 'the matching part of the name is highlighted with <mark>');
+  return hit.first();
+}
+
+test('public page lists public places without login', async () => {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'ja-JP' });
+  const page = await ctx.newPage();
+  watch(page, 'public');
+  await page.goto(`${BASE}/`);
+  await page.getByRole('heading', { level: 1, name: '子育ての場所をさがす' }).waitFor();
+  await page.getByRole('status').filter({ hasText: /見つかりました|見つかりませんでした/ }).first().waitFor();
+  const results = page.getByRole('list', { name: 'さがした結果' }).getByRole('link');
+  assert.ok(await results.count() >= 1, 'public results are listed');
+  assert.ok(await page.getByRole('link', { name: 'スタッフの方はこちら' }).isVisible());
+  await axe(page, 'public search');
+  await shot(page, 'public-desktop');
+  // Search with a width variant on the public page too.
+  await page.getByRole('searchbox', { name: /なまえ/ }).fill(QUERY);
+  await page.getByRole('button', { name: 'さがす', exact: true }).click();
+  const hit = page.getByRole('link', { name: NAME }).first();
+  await hit.waitFor();
+  await hit.click();
+  await page.getByRole('heading', { level: 1, name: NAME }).waitFor();
+  await page.getByRole('table').first().waitFor();
+  await axe(page, 'public detail');
+  await ctx.close();
+
+  const phone = await browser.newContext({ viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true, locale: 'ja-JP' });
+  const p2 = await phone.newPage();
+  watch(p2, 'public-phone');
+  await p2.goto(`${BASE}/`);
+  await p2.getByRole('status').filter({ hasText: /見つかりました/ }).first().waitFor();
+  await noHorizontalScroll(p2, 'public phone');
+  await axe(p2, 'public search (phone)');
+  await shot(p2, 'public-phone');
+  await phone.close();
+});
+
+test('staff: login, search with a kana variant, filter, detail, map; desktop and phone', async () => {
+  assert.ok(PASSWORD, 'set TSUNAGU_PASSWORD (and TSUNAGU_LOGIN) to a demo coordinator account');
+  const tsudoi = await typeName('tsudoi');
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'ja-JP' });
+  const page = await ctx.newPage();
+  watch(page, 'staff');
+  await login(page);
+  await page.getByRole('heading', { name: '確認が必要な情報' }).waitFor();
+  await axe(page, 'home');
+  await shot(page, 'home-desktop');
+
+  await page.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link', { name: 'さがす' }).click();
+  await page.getByRole('heading', { level: 1, name: 'さがす' }).waitFor();
+  await searchFor(page, QUERY);
+
+  // Filter by type.
+  const filters = page.locator('details.filters');
+  if (!(await filters.evaluate((d) => d.open))) await page.getByText('条件をしぼる').click();
+  await page.getByRole('checkbox', { name: tsudoi }).check();
+  await page.getByRole('button', { name: 'この条件でさがす' }).click();
+  await page.waitForFunction(() => location.hash.includes('type=tsudoi'));
+  const hit = page.getByRole('link', { name: NAME }).first();
+  await hit.waitFor();
+  assert.ok(await hit.locator('mark').count() >= 1, 'highlight kept after filtering');
+  const resultTypes = await page.locator('.results .result-meta').allTextContents();
+  assert.ok(resultTypes.length >= 1 && resultTypes.every((t) => t.includes(tsudoi)), `every result is a ${tsudoi}`);
+  await page.locator('#search-map .leaflet-marker-icon').first().waitFor();
+  await axe(page, 'search results');
+  await shot(page, 'search-desktop');
+
+  // Detail.
+  await hit.click();
+  await page.getByRole('heading', { level: 1, name: new RegExp(NAME) }).waitFor();
+  await page.getByRole('table', { name: '開所時間' }).waitFor();
+  assert.ok(await page.getByText('最終確認日').isVisible(), 'last verified date shown');
+  await page.locator('#detail-map .leaflet-marker-icon').first().waitFor();
+  const markers = await page.locator('#detail-map .leaflet-marker-icon').count();
+  assert.equal(markers, 1, 'one marker on the detail map');
+  await axe(page, 'detail');
+  await shot(page, 'detail-desktop');
+
+  // Change history (read only: does not modify the demo data).
+  await page.getByRole('button', { name: '変更履歴を見る' }).click();
+  await page.waitForFunction(() => !document.body.textContent.includes('読み込み中…'));
+  await axe(page, 'detail with history');
+
+  // Settings.
+  await page.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link', { name: '設定' }).click();
+  await page.getByRole('heading', { name: 'パスワードの変更' }).waitFor();
+  await page.getByRole('heading', { name: 'データの取り込み' }).waitFor();
+  await axe(page, 'settings');
+  await shot(page, 'settings-desktop');
+
+  // Phone: same session, 375×812.
+  const phone = await browser.newContext({ viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true, locale: 'ja-JP',
+    storageState: await ctx.storageState() });
+  const p2 = await phone.newPage();
+  watch(p2, 'staff-phone');
+  await p2.goto(`${BASE}/app#/search`);
+  await p2.getByRole('heading', { level: 1, name: 'さがす' }).waitFor();
+  await searchFor(p2, QUERY);
+  await p2.locator('#search-map .leaflet-marker-icon').first().waitFor();
+  await noHorizontalScroll(p2, 'staff search (phone)');
+  await axe(p2, 'search results (phone)');
+  await shot(p2, 'search-phone');
+  await p2.getByRole('link', { name: NAME }).first().click();
+  await p2.getByRole('heading', { level: 1, name: new RegExp(NAME) }).waitFor();
+  await noHorizontalScroll(p2, 'detail (phone)');
+  await axe(p2, 'detail (phone)');
+  await shot(p2, 'detail-phone');
+  await phone.close();
+  await ctx.close();
+});
+
+test('no CSP violations, page errors or external requests', () => {
+  assert.deepEqual(problems, []);
+});
