@@ -44,11 +44,14 @@ before(async () => {
 });
 after(async () => { await srv?.stop(); });
 
-async function allPages(pth) {
+/** All contents of a paged list (per_page=50), each page validated with `validate`. */
+async function allPages(pth, validate) {
   const out = [];
   for (let page = 1; page < 1000; page++) {
     const sep = pth.includes('?') ? '&' : '?';
     const b = assertOk(await srv.anon().get(`${pth}${sep}page=${page}&per_page=50`));
+    if (validate) check(validate, b, `${pth} page ${page}`);
+    checkPage(b, `${pth} page ${page}`);
     out.push(...b.contents);
     if (b.last_page || b.empty) break;
   }
@@ -67,7 +70,7 @@ test('services: list and every item validate; full items validate', async () => 
   check(V.services, first, '/hsds/services');
   checkPage(first, '/hsds/services');
   assert.equal(first.page_number, 1);
-  const all = await allPages('/hsds/services');
+  const all = await allPages('/hsds/services', V.services);
   assert.equal(all.length, first.total_items);
   const ids = new Set(all.map((s) => s.id));
   assert.equal(ids.size, all.length, 'ids unique across pages');
@@ -148,40 +151,35 @@ test('paging: page, per_page, first/last/empty', async () => {
 test('search with kana variants', async () => {
   const sets = [];
   for (const v of ['ﾋﾀﾞﾏﾘ標準', 'ヒダマリ標準', 'ひだまり標準']) {
-    const b = assertOk(await srv.anon().get(`/hsds/services?search=${encodeURIComponent(v)}&per_page=100`));
-    check(V.services, b, `search ${v}`);
-    const ids = b.contents.map((s) => s.id).sort();
+    const ids = (await allPages(`/hsds/services?search=${encodeURIComponent(v)}`, V.services)).map((s) => s.id).sort();
     assert.ok(ids.includes(PUB.uuid), `${v} finds the fixture`);
     sets.push(ids);
   }
   assert.deepEqual(sets[0], sets[1]);
   assert.deepEqual(sets[1], sets[2]);
-  const sal = assertOk(await srv.anon().get(`/hsds/service_at_locations?search=${encodeURIComponent('ﾋﾀﾞﾏﾘ標準')}&per_page=100`));
-  assert.ok(sal.contents.some((x) => x.service_id === PUB.uuid));
+  const sal = await allPages(`/hsds/service_at_locations?search=${encodeURIComponent('ﾋﾀﾞﾏﾘ標準')}`, V.sals);
+  assert.ok(sal.some((x) => x.service_id === PUB.uuid));
   const none = assertOk(await srv.anon().get(`/hsds/services?search=${encodeURIComponent('該当なしずぃぽ')}`));
   assert.equal(none.total_items, 0);
   assert.equal(none.empty, true);
 });
 
 test('organization_id filter', async () => {
-  const b = assertOk(await srv.anon().get(`/hsds/services?organization_id=${orgUuid}&per_page=200`));
-  check(V.services, b, 'organization_id');
-  const ids = b.contents.map((s) => s.id);
+  const list = await allPages(`/hsds/services?organization_id=${orgUuid}`, V.services);
+  const ids = list.map((s) => s.id);
   assert.ok(ids.includes(PUB.uuid));
   assert.ok(!ids.includes(OTHER.uuid), 'other org excluded');
-  for (const s of b.contents) if ('organization_id' in s) assert.equal(s.organization_id, orgUuid);
-  const sal = assertOk(await srv.anon().get(`/hsds/service_at_locations?organization_id=${orgUuid}&per_page=200`));
-  assert.ok(sal.contents.some((x) => x.service_id === PUB.uuid));
-  assert.ok(!sal.contents.some((x) => x.service_id === OTHER.uuid));
+  for (const s of list) if ('organization_id' in s) assert.equal(s.organization_id, orgUuid);
+  const sal = await allPages(`/hsds/service_at_locations?organization_id=${orgUuid}`, V.sals);
+  assert.ok(sal.some((x) => x.service_id === PUB.uuid));
+  assert.ok(!sal.some((x) => x.service_id === OTHER.uuid));
 });
 
 test('taxonomy_term_id filter', async () => {
   const terms = await allPages('/hsds/taxonomy_terms');
   const term = terms.find((t) => t.code === 'kodomo_shokudo') || terms.find((t) => t.name === PUB.type_name);
   assert.ok(term, 'a taxonomy term for the kodomo_shokudo type');
-  const b = assertOk(await srv.anon().get(`/hsds/services?taxonomy_term_id=${term.id}&per_page=200`));
-  check(V.services, b, 'taxonomy_term_id');
-  const ids = b.contents.map((s) => s.id);
+  const ids = (await allPages(`/hsds/services?taxonomy_term_id=${term.id}`, V.services)).map((s) => s.id);
   assert.ok(ids.includes(PUB.uuid));
   assert.ok(!ids.includes(OTHER.uuid), 'salon excluded');
   const full = assertOk(await srv.anon().get(`/hsds/services/${PUB.uuid}`));
@@ -190,9 +188,7 @@ test('taxonomy_term_id filter', async () => {
 });
 
 test('modified_after', async () => {
-  const b = assertOk(await srv.anon().get(`/hsds/services?modified_after=${encodeURIComponent(T0)}&per_page=200`));
-  check(V.services, b, 'modified_after');
-  const ids = b.contents.map((s) => s.id).sort();
+  const ids = (await allPages(`/hsds/services?modified_after=${encodeURIComponent(T0)}`, V.services)).map((s) => s.id).sort();
   assert.deepEqual(ids, [PUB.uuid, OTHER.uuid, SECRET.uuid].sort(), 'exactly the public services written after T0');
   const future = assertOk(await srv.anon().get('/hsds/services?modified_after=2999-01-01T00:00:00Z'));
   assert.equal(future.total_items, 0);
@@ -222,9 +218,9 @@ test('confidential services expose no address or coordinates', async () => {
     for (const leak of ['秘匿通り', '231-0077', '35.4777', '139.6777']) assert.ok(!r.text.includes(leak), `sal leaks ${leak}`);
     check(V.sal, r.json, 'confidential sal');
   }
-  const lists = [await srv.anon().get('/hsds/service_at_locations?per_page=500'), await srv.anon().get('/hsds/services?per_page=500'),
-    await srv.anon().get(`/hsds/organizations/${orgUuid}`)];
-  for (const r of lists) for (const leak of ['秘匿通り', '35.4777', '139.6777']) assert.ok(!r.text.includes(leak), `list leaks ${leak}`);
+  const lists = [JSON.stringify(await allPages('/hsds/service_at_locations')), JSON.stringify(await allPages('/hsds/services')),
+    (await srv.anon().get(`/hsds/organizations/${orgUuid}`)).text];
+  for (const t of lists) for (const leak of ['秘匿通り', '35.4777', '139.6777']) assert.ok(!t.includes(leak), `list leaks ${leak}`);
 });
 
 test('unknown ids and paths', async () => {
