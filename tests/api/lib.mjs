@@ -248,9 +248,11 @@ export async function loadWorld(srv) {
   const ward = coordOrg.area_id ? byId.get(coordOrg.area_id) : areas.find((a) => a.level === 1) || areas[0];
   assert.ok(ward, 'the coordinator org has an area (the ward)');
   const districts = areas.filter((a) => a.id !== ward.id && inside(a.id, ward.id));
+  // outside: disjoint from the ward; notInWard: also the ward's ancestors (the city).
   const outside = areas.filter((a) => !inside(a.id, ward.id) && !inside(ward.id, a.id));
+  const notInWard = areas.filter((a) => !inside(a.id, ward.id));
   return {
-    meta, admin, coord, staffA, staffB, ward, districts, outside, inside,
+    meta, admin, coord, staffA, staffB, ward, districts, outside, notInWard, inside,
     d1: districts[0] || ward, d2: districts[1] || ward,
   };
 }

@@ -155,8 +155,9 @@ test('coordinator edits any resource in its area; not outside', async () => {
   assertOk(await w.coord.post(`/api/v1/resources/${r.id}/verify`));
   const rb = await createResource(w.staffB, resourceInput(w.staffB.user.org_id, w.d2.id, { name: '調整役確認B' }));
   assert.equal((await w.coord.del(`/api/v1/resources/${rb.id}`)).status, 204);
-  if (w.outside.length) {
-    const out = await createResource(w.admin, resourceInput(w.staffB.user.org_id, w.outside[0].id, { name: '区外ひろば' }));
+  if (w.notInWard.length) {
+    // e.g. a resource registered at city level is not inside the ward.
+    const out = await createResource(w.admin, resourceInput(w.staffB.user.org_id, w.notInWard[0].id, { name: '区外ひろば' }));
     assert.equal(assertOk(await w.coord.get(`/api/v1/resources/${out.id}`)).can_edit, false);
     const o = toInput(out);
     o.name = '区外を変更';
