@@ -65,7 +65,16 @@ $(BUILD)/obj/gen/migrations.o: $(BUILD)/gen/migrations.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -c $< -o $@
 
-$(BUILD)/libtsunagu.a: $(LIB_OBJ) $(BUILD)/obj/gen/migrations.o
+# The OpenAPI document is served from memory (GET /api/v1/openapi.json).
+$(BUILD)/gen/openapi.c: src/http/openapi.json scripts/embed-file.sh
+	@mkdir -p $(dir $@)
+	sh scripts/embed-file.sh tg_openapi_json src/http/openapi.json > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/obj/gen/openapi.o: $(BUILD)/gen/openapi.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -c $< -o $@
+
+$(BUILD)/libtsunagu.a: $(LIB_OBJ) $(BUILD)/obj/gen/migrations.o $(BUILD)/obj/gen/openapi.o
 	@rm -f $@
 	ar rcs $@ $^
 

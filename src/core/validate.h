@@ -18,9 +18,17 @@
 #include "util/rc.h"
 
 struct tg_field_error {
-	const char *field;   /* static string or arena-owned */
+	const char *field;   /* static string, arena-owned, or field_buf */
 	const char *message; /* static string or arena-owned */
+	/* Storage for indexed paths such as "hours[12].close", which a pure
+	 * validator cannot allocate. field may point here, so pass the struct
+	 * by pointer; to copy one, use tg_field_error_copy(). */
+	char field_buf[64];
 };
+
+/* Copy src to dst, keeping dst->field valid when it points into
+ * src->field_buf. */
+void tg_field_error_copy(struct tg_field_error *dst, const struct tg_field_error *src);
 
 /* What the rules check against: the known type and tag codes. */
 struct tg_validate_ctx {
@@ -30,7 +38,9 @@ struct tg_validate_ctx {
 	size_t n_tags;
 };
 
-/* TG_OK, or TG_ERR_INVALID with the first problem in *err. Pure. */
+/* TG_OK, or TG_ERR_INVALID with the first problem in *err. Pure: no clock,
+ * no allocation. ctx must be given (its lists may be empty). The rules, in
+ * the order they are checked, are listed at the top of validate.c. */
 enum tg_rc tg_resource_validate(const struct tg_resource *r, const struct tg_validate_ctx *ctx,
                                 struct tg_field_error *err);
 

@@ -165,6 +165,13 @@ struct tg_db {
  */
 struct tg_db *tg_db_open(const char *url, int create, char *err, size_t errlen);
 
+/* Shorthands for db->ops->begin/commit/rollback/close (store/db.c);
+ * tg_db_close(NULL) does nothing. */
+enum tg_rc tg_db_begin(struct tg_db *db);
+enum tg_rc tg_db_commit(struct tg_db *db);
+void tg_db_rollback(struct tg_db *db);
+void tg_db_close(struct tg_db *db);
+
 /* SQLite implementation entry point (store/sqlite.c). */
 struct tg_db *tg_sqlite_open(const char *path, int create, char *err, size_t errlen);
 

@@ -1,0 +1,524 @@
+/*
+ * app.c - shared application state and the directory write operations
+ * (see app.h).
+ *
+ * Writes follow one order so that a failure leaves nothing half done:
+ *   validate -> BEGIN -> store row -> history row -> COMMIT -> index.
+ * The index is touched only after COMMIT; if the process dies in between,
+ * the next start rebuilds the index from the database, which is the truth.
+ */
+#include "app/app.h"
+
+#include <jansson.h>
+#include <time.h>
+
+#include "core/search.h"
+#include "core/text.h"
+#include "io/resource_json.h"
+#include "util/log.h"
+#include "util/timefmt.h"
+
+#define DEFAULT_TILE_URL "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+#define DEFAULT_TILE_ATTRIBUTION "© OpenStreetMap contributors"
+#define LOAD_PAGE 2000
+
+static struct tg_refdata *ref_load(struct tg_db *db, enum tg_rc *rc)
+{
+	struct tg_refdata *r = tg_xcalloc(1, sizeof(*r));
+	tg_arena_init(&r->arena);
+	if ((*rc = db->ops->area_list(db, &r->arena, &r->areas, &r->n_areas)) ||
+	    (*rc = db->ops->type_list(db, &r->arena, &r->types, &r->n_types)) ||
+	    (*rc = db->ops->tag_list(db, &r->arena, &r->tags, &r->n_tags))) {
+		tg_arena_release(&r->arena);
+		free(r);
+		return NULL;
+	}
+	r->refs = 1;
+	return r;
+}
+
+static void ref_unref(struct tg_refdata *r)
+{
+	if (--r->refs == 0) {
+		tg_arena_release(&r->arena);
+		free(r);
+	}
+}
+
+enum tg_rc tg_app_init(struct tg_app *app, const char *db_url, struct tg_db *db)
+{
+	enum tg_rc rc;
+	memset(app, 0, sizeof(*app));
+	app->db_url = tg_xstrdup(db_url);
+	pthread_mutex_init(&app->index_lock, NULL);
+	pthread_cond_init(&app->index_cond, NULL);
+	pthread_mutex_init(&app->ref_lock, NULL);
+	app->index = tg_search_new();
+	app->verify_after_days = 365;
+	app->ref = ref_load(db, &rc);
+	if (!app->ref)
+		return rc;
+
+	struct tg_arena a = TG_ARENA_INIT;
+	const char *v;
+	if (db->ops->setting_get(db, &a, "tile_url", &v) == TG_OK)
+		app->tile_url = tg_xstrdup(v);
+	else
+		app->tile_url = tg_xstrdup(DEFAULT_TILE_URL);
+	if (db->ops->setting_get(db, &a, "tile_attribution", &v) == TG_OK)
+		app->tile_attribution = tg_xstrdup(v);
+	else
+		app->tile_attribution = tg_xstrdup(DEFAULT_TILE_ATTRIBUTION);
+	if (db->ops->setting_get(db, &a, "verify_after_days", &v) == TG_OK) {
+		int d = atoi(v);
+		if (d > 0 && d < 3650)
+			app->verify_after_days = d;
+	}
+	tg_arena_release(&a);
+	return TG_OK;
+}
+
+void tg_app_release(struct tg_app *app)
+{
+	if (app->index)
+		tg_search_free(app->index);
+	if (app->ref)
+		ref_unref(app->ref);
+	free(app->db_url);
+	free(app->tile_url);
+	free(app->tile_attribution);
+	free(app->index_since);
+	pthread_mutex_destroy(&app->index_lock);
+	pthread_cond_destroy(&app->index_cond);
+	pthread_mutex_destroy(&app->ref_lock);
+	memset(app, 0, sizeof(*app));
+}
+
+struct tg_refdata *tg_app_ref_acquire(struct tg_app *app)
+{
+	pthread_mutex_lock(&app->ref_lock);
+	struct tg_refdata *r = app->ref;
+	r->refs++;
+	pthread_mutex_unlock(&app->ref_lock);
+	return r;
+}
+
+void tg_app_ref_release(struct tg_app *app, struct tg_refdata *r)
+{
+	pthread_mutex_lock(&app->ref_lock);
+	ref_unref(r);
+	pthread_mutex_unlock(&app->ref_lock);
+}
+
+enum tg_rc tg_app_ref_reload(struct tg_app *app, struct tg_db *db)
+{
+	enum tg_rc rc;
+	struct tg_refdata *r = ref_load(db, &rc);
+	if (!r)
+		return rc;
+	pthread_mutex_lock(&app->ref_lock);
+	struct tg_refdata *old = app->ref;
+	app->ref = r;
+	ref_unref(old);
+	pthread_mutex_unlock(&app->ref_lock);
+	return TG_OK;
+}
+
+const struct tg_area *tg_ref_area(const struct tg_refdata *r, int64_t id)
+{
+	/* areas come sorted by id from the store: binary search */
+	size_t lo = 0, hi = r->n_areas;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (r->areas[mid].id == id)
+			return &r->areas[mid];
+		if (r->areas[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = 0; i < r->n_areas; i++) /* in case the order was not by id */
+		if (r->areas[i].id == id)
+			return &r->areas[i];
+	return NULL;
+}
+
+size_t tg_ref_area_chain(const struct tg_refdata *r, int64_t area_id, int64_t *chain, size_t max)
+{
+	size_t n = 0;
+	while (area_id && n < max) {
+		const struct tg_area *a = tg_ref_area(r, area_id);
+		if (!a)
+			break;
+		chain[n++] = a->id;
+		area_id = a->parent_id;
+	}
+	return n;
+}
+
+int tg_ref_area_within(const struct tg_refdata *r, int64_t a, int64_t container)
+{
+	if (!container)
+		return 1;
+	int64_t chain[8];
+	size_t n = tg_ref_area_chain(r, a, chain, 8);
+	for (size_t i = 0; i < n; i++)
+		if (chain[i] == container)
+			return 1;
+	return 0;
+}
+
+const struct tg_resource_type *tg_ref_type(const struct tg_refdata *r, const char *code)
+{
+	for (size_t i = 0; code && i < r->n_types; i++)
+		if (!strcmp(r->types[i].code, code))
+			return &r->types[i];
+	return NULL;
+}
+
+const struct tg_tag *tg_ref_tag(const struct tg_refdata *r, const char *code)
+{
+	for (size_t i = 0; code && i < r->n_tags; i++)
+		if (!strcmp(r->tags[i].code, code))
+			return &r->tags[i];
+	return NULL;
+}
+
+void tg_ref_validate_ctx(const struct tg_refdata *r, struct tg_validate_ctx *ctx)
+{
+	ctx->types = r->types;
+	ctx->n_types = r->n_types;
+	ctx->tags = r->tags;
+	ctx->n_tags = r->n_tags;
+}
+
+const char *tg_app_search_text(struct tg_app *app, const struct tg_refdata *ref, const struct tg_resource *r,
+                               struct tg_arena *a)
+{
+	(void)app;
+	const char *tag_names[128];
+	const char *area_names[8];
+	size_t nt = 0, na = 0;
+	for (size_t i = 0; i < r->n_services && nt < 64; i++) {
+		const struct tg_tag *t = tg_ref_tag(ref, r->services[i]);
+		if (t)
+			tag_names[nt++] = t->name_ja;
+	}
+	for (size_t i = 0; i < r->n_access && nt < 128; i++) {
+		const struct tg_tag *t = tg_ref_tag(ref, r->access[i]);
+		if (t)
+			tag_names[nt++] = t->name_ja;
+	}
+	int64_t chain[8];
+	size_t nc = tg_ref_area_chain(ref, r->area_id, chain, 8);
+	for (size_t i = 0; i < nc; i++)
+		area_names[na++] = tg_ref_area(ref, chain[i])->name;
+	const struct tg_resource_type *ty = tg_ref_type(ref, r->type_code);
+	struct tg_search_text_extra x = {
+		.org_name = r->org_name,
+		.type_name = ty ? ty->name_ja : NULL,
+		.tag_names = tag_names,
+		.n_tag_names = nt,
+		.area_names = area_names,
+		.n_area_names = na,
+	};
+	struct tg_buf b;
+	tg_buf_init(&b, 1 << 20);
+	const char *out = "";
+	if (tg_search_text_build(r, &x, &b) == TG_OK && b.data)
+		out = tg_arena_strndup(a, b.data, b.len);
+	tg_buf_release(&b);
+	return out;
+}
+
+/* Fill doc from r; arrays point into r and the arena. */
+static void make_doc(const struct tg_refdata *ref, const struct tg_resource *r, const char *text,
+                     int64_t *chain, struct tg_search_doc *doc)
+{
+	memset(doc, 0, sizeof(*doc));
+	doc->id = r->id;
+	doc->org_id = r->org_id;
+	doc->type_code = r->type_code;
+	doc->n_areas = tg_ref_area_chain(ref, r->area_id, chain, TG_SEARCH_MAX_AREAS);
+	doc->areas = chain;
+	doc->search_text = text;
+	doc->search_text_len = strlen(text);
+	doc->age_min = r->age_min_months;
+	doc->age_max = r->age_max_months;
+	doc->fee_free = r->fee_free;
+	doc->is_public = r->is_public;
+	doc->is_confidential = r->is_confidential;
+	doc->has_geo = r->has_geo;
+	doc->lat = r->lat;
+	doc->lon = r->lon;
+	doc->services = (const char *const *)r->services;
+	doc->n_services = r->n_services;
+	doc->access = (const char *const *)r->access;
+	doc->n_access = r->n_access;
+	doc->hours = r->hours;
+	doc->n_hours = r->n_hours;
+	doc->exceptions = r->exceptions;
+	doc->n_exceptions = r->n_exceptions;
+}
+
+static void note_since(struct tg_app *app, const char *updated_at)
+{
+	if (!updated_at)
+		return;
+	if (!app->index_since || strcmp(updated_at, app->index_since) > 0) {
+		free(app->index_since);
+		app->index_since = tg_xstrdup(updated_at);
+	}
+}
+
+enum tg_rc tg_app_index_load(struct tg_app *app, struct tg_db *db)
+{
+	enum tg_rc rc = TG_OK;
+	struct tg_refdata *ref = tg_app_ref_acquire(app);
+	struct tg_resource_filter f = {.after_id = 0, .limit = LOAD_PAGE};
+	int64_t docs = 0;
+	for (;;) {
+		struct tg_arena a = TG_ARENA_INIT;
+		struct tg_resource *rs;
+		size_t n;
+		rc = db->ops->resource_list(db, &a, &f, &rs, &n);
+		if (rc) {
+			tg_arena_release(&a);
+			break;
+		}
+		for (size_t i = 0; i < n; i++) {
+			struct tg_search_doc doc;
+			int64_t chain[TG_SEARCH_MAX_AREAS];
+			const char *text = tg_app_search_text(app, ref, &rs[i], &a);
+			make_doc(ref, &rs[i], text, chain, &doc);
+			if (tg_search_bulk_add(app->index, &doc) == TG_OK)
+				docs++;
+			pthread_mutex_lock(&app->index_lock);
+			note_since(app, rs[i].updated_at);
+			pthread_mutex_unlock(&app->index_lock);
+		}
+		if (n)
+			f.after_id = rs[n - 1].id;
+		tg_arena_release(&a);
+		if (n < LOAD_PAGE)
+			break;
+	}
+	tg_app_ref_release(app, ref);
+	tg_search_finalize(app->index);
+	pthread_mutex_lock(&app->index_lock);
+	app->index_docs = docs;
+	app->index_ready = rc ? -1 : 1;
+	pthread_cond_broadcast(&app->index_cond);
+	pthread_mutex_unlock(&app->index_lock);
+	return rc;
+}
+
+enum tg_rc tg_app_index_refresh(struct tg_app *app, struct tg_db *db)
+{
+	pthread_mutex_lock(&app->index_lock);
+	char *since = app->index_since ? tg_xstrdup(app->index_since) : NULL;
+	pthread_mutex_unlock(&app->index_lock);
+	if (!since)
+		since = tg_xstrdup("0000");
+	/* rows changed at the same second as the mark are seen again: harmless upserts */
+	struct tg_resource_filter f = {.after_id = 0, .limit = LOAD_PAGE, .modified_after = since};
+	enum tg_rc rc = TG_OK;
+	for (;;) {
+		struct tg_arena a = TG_ARENA_INIT;
+		struct tg_resource *rs;
+		size_t n;
+		rc = db->ops->resource_list(db, &a, &f, &rs, &n);
+		if (rc) {
+			tg_arena_release(&a);
+			break;
+		}
+		for (size_t i = 0; i < n; i++) {
+			if (strcmp(rs[i].updated_at, since) <= 0)
+				continue;
+			tg_app_index_put(app, &rs[i]);
+		}
+		if (n)
+			f.after_id = rs[n - 1].id;
+		tg_arena_release(&a);
+		if (n < LOAD_PAGE)
+			break;
+	}
+	free(since);
+	return rc;
+}
+
+enum tg_rc tg_app_wait_index(struct tg_app *app, int timeout_ms)
+{
+	struct timespec dl;
+	clock_gettime(CLOCK_REALTIME, &dl);
+	dl.tv_sec += timeout_ms / 1000;
+	dl.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+	if (dl.tv_nsec >= 1000000000L) {
+		dl.tv_sec++;
+		dl.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&app->index_lock);
+	while (app->index_ready == 0)
+		if (pthread_cond_timedwait(&app->index_cond, &app->index_lock, &dl))
+			break;
+	int r = app->index_ready;
+	pthread_mutex_unlock(&app->index_lock);
+	return r == 1 ? TG_OK : TG_ERR_BUSY;
+}
+
+void tg_app_index_put(struct tg_app *app, const struct tg_resource *r)
+{
+	struct tg_arena a = TG_ARENA_INIT;
+	struct tg_refdata *ref = tg_app_ref_acquire(app);
+	struct tg_search_doc doc;
+	int64_t chain[TG_SEARCH_MAX_AREAS];
+	const char *text = tg_app_search_text(app, ref, r, &a);
+	make_doc(ref, r, text, chain, &doc);
+	enum tg_rc rc = tg_search_upsert(app->index, &doc);
+	if (rc)
+		tg_log_error("index_upsert_failed", "id=%lld rc=%s", (long long)r->id, tg_rc_code(rc));
+	tg_app_ref_release(app, ref);
+	pthread_mutex_lock(&app->index_lock);
+	note_since(app, r->updated_at);
+	pthread_mutex_unlock(&app->index_lock);
+	tg_arena_release(&a);
+}
+
+void tg_app_index_drop(struct tg_app *app, int64_t id)
+{
+	tg_search_remove(app->index, id);
+}
+
+/* Full JSON of r for the change history (arena-owned string). */
+static const char *history_json(const struct tg_resource *r, struct tg_arena *a)
+{
+	struct tg_resource_json_opts o;
+	memset(&o, 0, sizeof(o));
+	o.show_location = 1;
+	json_t *j = tg_resource_to_json(r, &o);
+	char *s = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(j);
+	const char *out = tg_arena_strdup(a, s ? s : "{}");
+	free(s);
+	return out;
+}
+
+static enum tg_rc validate(struct tg_app *app, const struct tg_resource *r, struct tg_field_error *err,
+                           struct tg_refdata **ref_out)
+{
+	struct tg_refdata *ref = tg_app_ref_acquire(app);
+	struct tg_validate_ctx ctx;
+	tg_ref_validate_ctx(ref, &ctx);
+	enum tg_rc rc = tg_resource_validate(r, &ctx, err);
+	if (!rc && r->area_id && !tg_ref_area(ref, r->area_id)) {
+		err->field = "area_id";
+		err->message = "その地域はありません (unknown area)";
+		rc = TG_ERR_INVALID;
+	}
+	if (rc) {
+		tg_app_ref_release(app, ref);
+		return rc;
+	}
+	*ref_out = ref;
+	return TG_OK;
+}
+
+enum tg_rc tg_dir_create(struct tg_app *app, struct tg_db *db, int64_t user_id, struct tg_resource *r,
+                         struct tg_arena *a, struct tg_field_error *err)
+{
+	struct tg_refdata *ref;
+	enum tg_rc rc = validate(app, r, err, &ref);
+	if (rc)
+		return rc;
+	struct tg_org org;
+	if ((rc = db->ops->org_get(db, a, r->org_id, &org))) {
+		tg_app_ref_release(app, ref);
+		err->field = "org_id";
+		err->message = "その団体はありません (unknown organization)";
+		return rc == TG_ERR_NOT_FOUND ? TG_ERR_INVALID : rc;
+	}
+	r->org_name = org.name;
+	const char *text = tg_app_search_text(app, ref, r, a);
+	tg_app_ref_release(app, ref);
+	if ((rc = db->ops->begin(db)))
+		return rc;
+	if ((rc = db->ops->resource_insert(db, r, text)))
+		goto fail;
+	struct tg_resource stored;
+	if ((rc = db->ops->resource_get(db, a, r->id, &stored)))
+		goto fail;
+	struct tg_change c = {.resource_id = r->id, .user_id = user_id, .action = "create",
+	                      .after_json = history_json(&stored, a)};
+	if ((rc = db->ops->change_insert(db, &c)) || (rc = db->ops->commit(db)))
+		goto fail;
+	*r = stored;
+	tg_app_index_put(app, r);
+	return TG_OK;
+fail:
+	db->ops->rollback(db);
+	return rc;
+}
+
+enum tg_rc tg_dir_update(struct tg_app *app, struct tg_db *db, int64_t user_id, struct tg_resource *r,
+                         const char *action, struct tg_arena *a, struct tg_field_error *err)
+{
+	struct tg_refdata *ref;
+	enum tg_rc rc = validate(app, r, err, &ref);
+	if (rc)
+		return rc;
+	struct tg_org org;
+	if ((rc = db->ops->org_get(db, a, r->org_id, &org))) {
+		tg_app_ref_release(app, ref);
+		err->field = "org_id";
+		err->message = "その団体はありません (unknown organization)";
+		return rc == TG_ERR_NOT_FOUND ? TG_ERR_INVALID : rc;
+	}
+	r->org_name = org.name;
+	const char *text = tg_app_search_text(app, ref, r, a);
+	tg_app_ref_release(app, ref);
+	if ((rc = db->ops->begin(db)))
+		return rc;
+	struct tg_resource before;
+	if ((rc = db->ops->resource_get(db, a, r->id, &before)))
+		goto fail;
+	if (before.version != r->version) {
+		rc = TG_ERR_CONFLICT;
+		goto fail;
+	}
+	if ((rc = db->ops->resource_update(db, r, text)))
+		goto fail;
+	struct tg_resource stored;
+	if ((rc = db->ops->resource_get(db, a, r->id, &stored)))
+		goto fail;
+	struct tg_change c = {.resource_id = r->id, .user_id = user_id, .action = action ? action : "update",
+	                      .before_json = history_json(&before, a), .after_json = history_json(&stored, a)};
+	if ((rc = db->ops->change_insert(db, &c)) || (rc = db->ops->commit(db)))
+		goto fail;
+	*r = stored;
+	tg_app_index_put(app, r);
+	return TG_OK;
+fail:
+	db->ops->rollback(db);
+	return rc;
+}
+
+enum tg_rc tg_dir_delete(struct tg_app *app, struct tg_db *db, int64_t user_id, int64_t id, struct tg_arena *a)
+{
+	enum tg_rc rc;
+	if ((rc = db->ops->begin(db)))
+		return rc;
+	struct tg_resource before;
+	if ((rc = db->ops->resource_get(db, a, id, &before)))
+		goto fail;
+	if ((rc = db->ops->resource_delete(db, id)))
+		goto fail;
+	struct tg_change c = {.resource_id = id, .user_id = user_id, .action = "delete",
+	                      .before_json = history_json(&before, a)};
+	if ((rc = db->ops->change_insert(db, &c)) || (rc = db->ops->commit(db)))
+		goto fail;
+	tg_app_index_drop(app, id);
+	return TG_OK;
+fail:
+	db->ops->rollback(db);
+	return rc;
+}

@@ -1,0 +1,100 @@
+/*
+ * app.h - the running application's shared state and the directory
+ * operations that several edges (HTTP handlers, CLI, demo loader) share.
+ *
+ * struct tg_app is created once by the server (or a CLI command) and shared
+ * by all worker threads. Mutable parts are guarded:
+ *  - the search index has its own rwlock (core/search.h);
+ *  - the reference data cache (areas, types, tags) is swapped under
+ *    ref_lock: readers take a counted snapshot, writers replace it whole.
+ * The index is built in the background at start; searches wait for it
+ * (tg_app_wait_index) so the server answers /healthz at once.
+ */
+#ifndef TG_APP_H
+#define TG_APP_H
+
+#include <pthread.h>
+#include <stdint.h>
+
+#include "core/model.h"
+#include "core/validate.h"
+#include "store/store.h"
+#include "util/mem.h"
+
+struct tg_search;
+
+/* Immutable snapshot of reference data; refcounted. */
+struct tg_refdata {
+	struct tg_arena arena;
+	struct tg_area *areas;
+	size_t n_areas;
+	struct tg_resource_type *types;
+	size_t n_types;
+	struct tg_tag *tags;
+	size_t n_tags;
+	int refs; /* private: guarded by app->ref_lock */
+};
+
+struct tg_app {
+	char *db_url;
+	struct tg_search *index;
+	pthread_mutex_t index_lock;
+	pthread_cond_t index_cond;
+	int index_ready;        /* 1 when fully loaded, -1 when loading failed */
+	char *index_since;      /* updated_at high-water mark for the refresher */
+	int64_t index_docs;
+
+	pthread_mutex_t ref_lock;
+	struct tg_refdata *ref;
+
+	char *tile_url;
+	char *tile_attribution;
+	int verify_after_days;  /* flag resources not verified for this long */
+	int secure_cookies;
+	volatile int stopping;
+};
+
+/* Create with db_url; loads reference data using db. */
+enum tg_rc tg_app_init(struct tg_app *app, const char *db_url, struct tg_db *db);
+void tg_app_release(struct tg_app *app);
+
+/* Reference data snapshot: acquire/release pairs. Never NULL after init. */
+struct tg_refdata *tg_app_ref_acquire(struct tg_app *app);
+void tg_app_ref_release(struct tg_app *app, struct tg_refdata *r);
+/* Reload areas/types/tags from db (after an import or a new type). */
+enum tg_rc tg_app_ref_reload(struct tg_app *app, struct tg_db *db);
+
+/* Area helpers over a snapshot. chain[0] = id, then ancestors; returns count. */
+size_t tg_ref_area_chain(const struct tg_refdata *r, int64_t area_id, int64_t *chain, size_t max);
+const struct tg_area *tg_ref_area(const struct tg_refdata *r, int64_t id);
+const struct tg_resource_type *tg_ref_type(const struct tg_refdata *r, const char *code);
+const struct tg_tag *tg_ref_tag(const struct tg_refdata *r, const char *code);
+void tg_ref_validate_ctx(const struct tg_refdata *r, struct tg_validate_ctx *ctx);
+/* 1 if area a is inside (or equal to) area container (0 = whole deployment). */
+int tg_ref_area_within(const struct tg_refdata *r, int64_t a, int64_t container);
+
+/* Search index life cycle. */
+enum tg_rc tg_app_index_load(struct tg_app *app, struct tg_db *db);    /* full build */
+enum tg_rc tg_app_index_refresh(struct tg_app *app, struct tg_db *db); /* rows changed since */
+/* Wait up to timeout_ms for the index; TG_ERR_BUSY if not ready. */
+enum tg_rc tg_app_wait_index(struct tg_app *app, int timeout_ms);
+/* Put one resource (as stored) into the index / take it out. */
+void tg_app_index_put(struct tg_app *app, const struct tg_resource *r);
+void tg_app_index_drop(struct tg_app *app, int64_t id);
+
+/* The normalized search text the store keeps for r (arena-owned). */
+const char *tg_app_search_text(struct tg_app *app, const struct tg_refdata *ref,
+                               const struct tg_resource *r, struct tg_arena *a);
+
+/* Directory writes shared by the API, the CLI and the demo loader: validate,
+ * store, record history (resource_changes) in one transaction, then update
+ * the index. user_id 0 = system. On TG_ERR_INVALID *err says what. */
+enum tg_rc tg_dir_create(struct tg_app *app, struct tg_db *db, int64_t user_id, struct tg_resource *r,
+                         struct tg_arena *a, struct tg_field_error *err);
+/* r->version must be the version the caller read; TG_ERR_CONFLICT when stale. */
+enum tg_rc tg_dir_update(struct tg_app *app, struct tg_db *db, int64_t user_id, struct tg_resource *r,
+                         const char *action, struct tg_arena *a, struct tg_field_error *err);
+enum tg_rc tg_dir_delete(struct tg_app *app, struct tg_db *db, int64_t user_id, int64_t id,
+                         struct tg_arena *a);
+
+#endif

@@ -1,0 +1,122 @@
+/*
+ * cmd_demo.c - `tsunagu demo`: create a database filled with the demo ward
+ * (data/demo/demo.json) and print the demo accounts.
+ */
+#include <getopt.h>
+#include <limits.h>
+#include <unistd.h>
+
+#include "app/demo.h"
+#include "cli/cli.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+	        "usage: tsunagu demo [--db PATH] [--data FILE] [--force]\n"
+	        "\n"
+	        "Creates a new database with the demo data of the fictional みなと市さくら区\n"
+	        "(organizations, demo accounts for every role, about fifty places and programs)\n"
+	        "and prints the demo accounts.\n"
+	        "\n"
+	        "  --db PATH     database to create (default $TSUNAGU_DB, else %s)\n"
+	        "  --data FILE   demo data (default: data/demo/demo.json next to the binary)\n"
+	        "  --force       replace an existing database file\n",
+	        TG_DEFAULT_DB);
+}
+
+static void default_data(char *out, size_t n)
+{
+	char exe[PATH_MAX];
+	ssize_t k = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (k > 0) {
+		exe[k] = '\0';
+		char *slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = '\0';
+			int m = snprintf(out, n, "%s/../data/demo/demo.json", exe);
+			if (m > 0 && (size_t)m < n && access(out, R_OK) == 0)
+				return;
+		}
+	}
+	snprintf(out, n, "data/demo/demo.json");
+}
+
+int cmd_demo(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"db", required_argument, NULL, 'd'}, {"data", required_argument, NULL, 'f'},
+		{"force", no_argument, NULL, 'F'},    {"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *db_arg = NULL, *data = NULL;
+	int force = 0, c;
+	char data_buf[PATH_MAX + 32], err[512];
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db_arg = optarg; break;
+		case 'f': data = optarg; break;
+		case 'F': force = 1; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind < argc) {
+		usage(stderr);
+		return 2;
+	}
+	const char *url = tg_cli_db_url(db_arg);
+	if (!data) {
+		default_data(data_buf, sizeof(data_buf));
+		data = data_buf;
+	}
+	const char *path = strncmp(url, "sqlite:", 7) == 0 ? url + 7 : url;
+	if (access(path, F_OK) == 0) {
+		if (!force) {
+			fprintf(stderr, "tsunagu demo: %s exists; use --force to replace it\n", path);
+			return 1;
+		}
+		char side[PATH_MAX + 8];
+		unlink(path);
+		snprintf(side, sizeof(side), "%s-wal", path);
+		unlink(side);
+		snprintf(side, sizeof(side), "%s-shm", path);
+		unlink(side);
+	}
+	struct tg_db *db = tg_db_open(url, 1, err, sizeof(err));
+	if (!db) {
+		fprintf(stderr, "tsunagu demo: %s\n", err);
+		return 1;
+	}
+	int applied, ret = 1;
+	struct tg_app app;
+	int app_ok = 0;
+	if (db->ops->migrate(db, &applied)) {
+		fprintf(stderr, "tsunagu demo: migration failed: %s\n", db->ops->errmsg(db));
+		goto out;
+	}
+	if (tg_app_init(&app, url, db)) {
+		fprintf(stderr, "tsunagu demo: cannot read reference data\n");
+		goto out;
+	}
+	app_ok = 1;
+	struct tg_demo_summary sum;
+	err[0] = '\0';
+	if (tg_demo_load(&app, db, data, &sum, err, sizeof(err))) {
+		fprintf(stderr, "tsunagu demo: %s\n", err[0] ? err : "loading the demo data failed");
+		goto out;
+	}
+	printf("demo database: %s\n", path);
+	printf("  %zu areas, %zu organizations, %zu users, %zu resources\n", sum.areas, sum.orgs, sum.users,
+	       sum.resources);
+	ret = 0;
+out:
+	if (app_ok)
+		tg_app_release(&app);
+	db->ops->close(db);
+	if (ret && access(path, F_OK) == 0) {
+		/* leave nothing half made behind */
+		unlink(path);
+	}
+	return ret;
+}

@@ -1,0 +1,68 @@
+/*
+ * cmd_serve.c - `tsunagu serve`: run the web server until SIGTERM.
+ */
+#include <getopt.h>
+
+#include "cli/cli.h"
+#include "http/http.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+	        "usage: tsunagu serve [--db URL] [--listen ADDR:PORT] [--web DIR] [--vendor DIR]\n"
+	        "                     [--tile-url URL] [--threads N] [--no-access-log]\n"
+	        "\n"
+	        "Serves the web UI, the JSON API (/api/v1, described at /api/v1/openapi.json)\n"
+	        "and the HSDS 3 API (/hsds/) until SIGTERM or SIGINT, then lets requests in\n"
+	        "flight finish and exits 0. Pending database migrations are applied at start.\n"
+	        "\n"
+	        "  --db URL          database (default $TSUNAGU_DB, else %s)\n"
+	        "  --listen A:P      address and port (default 127.0.0.1:8080)\n"
+	        "  --web DIR         web UI directory (default: next to the binary, ../web)\n"
+	        "  --vendor DIR      node_modules directory holding leaflet/ (default ../node_modules)\n"
+	        "  --tile-url URL    map tile URL template ({z}/{x}/{y}); \"\" for no tiles\n"
+	        "  --threads N       worker threads (default: number of CPUs)\n"
+	        "  --no-access-log   do not write an access log line per request\n",
+	        TG_DEFAULT_DB);
+}
+
+int cmd_serve(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"db", required_argument, NULL, 'd'},     {"listen", required_argument, NULL, 'l'},
+		{"web", required_argument, NULL, 'w'},    {"vendor", required_argument, NULL, 'v'},
+		{"tile-url", required_argument, NULL, 't'}, {"threads", required_argument, NULL, 'n'},
+		{"no-access-log", no_argument, NULL, 'q'}, {"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	struct tg_server_opts so = {.listen = "127.0.0.1:8080", .access_log = 1};
+	const char *db = NULL;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 'l': so.listen = optarg; break;
+		case 'w': so.web_root = optarg; break;
+		case 'v': so.vendor_root = optarg; break;
+		case 't': so.tile_url = optarg; break;
+		case 'n':
+			so.threads = atoi(optarg);
+			if (so.threads < 1 || so.threads > 256) {
+				fprintf(stderr, "tsunagu serve: --threads must be 1..256\n");
+				return 2;
+			}
+			break;
+		case 'q': so.access_log = 0; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "tsunagu serve: unexpected argument '%s'\n", argv[optind]);
+		usage(stderr);
+		return 2;
+	}
+	so.db_url = tg_cli_db_url(db);
+	return tg_server_run(&so);
+}

@@ -1,0 +1,518 @@
+/*
+ * text.c - Japanese search normalization (rules in text.h), match mapping,
+ * highlights and snippets.
+ *
+ * Design: the input is decoded once into code points and cut into grapheme
+ * chunks (utf8proc's grapheme breaking, which keeps a base character with
+ * its combining marks and with the half-width voiced marks ﾞﾟ). Each chunk
+ * is normalized on its own (NFKC + case fold by utf8proc, then our kana
+ * rules), which gives the same result as normalizing the whole string
+ * because canonical composition never crosses a grapheme boundary for the
+ * scripts we care about, and it lets every output code point carry the
+ * [start, end) range of original code points it came from.
+ *
+ * Invariants: output is valid UTF-8 with no control/format characters, no
+ * leading/trailing space and no two spaces in a row; map entries are
+ * non-decreasing in both start and end.
+ */
+#include "core/text.h"
+
+#include <stdint.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#define TEXT_MAX_INPUT ((size_t)1 << 30)
+
+/* Growable code point array (scratch, malloc-owned). */
+struct cpvec {
+	int32_t *v;
+	size_t n, cap;
+};
+
+static void cpvec_reserve(struct cpvec *c, size_t need)
+{
+	if (need <= c->cap)
+		return;
+	size_t cap = c->cap ? c->cap : 64;
+	while (cap < need)
+		cap *= 2;
+	c->v = tg_xrealloc(c->v, cap * sizeof(*c->v));
+	c->cap = cap;
+}
+
+/* Output side of one normalization call. */
+struct emit {
+	struct tg_buf *out;
+	int want_map;
+	struct tg_text_range *map; /* malloc-owned until copied to the arena */
+	size_t n_map, cap_map;
+	int pending_space;         /* whitespace seen since the last output */
+	struct tg_text_range space_span;
+	int have_out;
+	int32_t last;              /* last code point emitted, for the dash rule */
+	enum tg_rc rc;
+};
+
+static void emit_cp(struct emit *e, int32_t cp, struct tg_text_range span)
+{
+	utf8proc_uint8_t b[4];
+	utf8proc_ssize_t n;
+
+	if (e->rc)
+		return;
+	n = utf8proc_encode_char(cp, b);
+	e->rc = tg_buf_add(e->out, b, (size_t)n);
+	if (e->rc)
+		return;
+	if (e->want_map) {
+		if (e->n_map == e->cap_map) {
+			e->cap_map = e->cap_map ? e->cap_map * 2 : 64;
+			e->map = tg_xrealloc(e->map, e->cap_map * sizeof(*e->map));
+		}
+		e->map[e->n_map++] = span;
+	}
+	e->last = cp;
+	e->have_out = 1;
+}
+
+static int is_white(int32_t cp)
+{
+	return (cp >= 0x09 && cp <= 0x0D) || cp == 0x20 || cp == 0x85 || cp == 0xA0 || cp == 0x1680 ||
+	       (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 || cp == 0x202F ||
+	       cp == 0x205F || cp == 0x3000;
+}
+
+static int is_kana_out(int32_t cp)
+{
+	return (cp >= 0x3041 && cp <= 0x3096) || cp == 0x309D || cp == 0x309E || cp == 0x30FC;
+}
+
+static int is_dash(int32_t cp)
+{
+	return cp == 0x2D || (cp >= 0x2010 && cp <= 0x2015) || cp == 0x2212 || cp == 0x2500 ||
+	       cp == 0x2501;
+}
+
+/* Small hiragana (after katakana folding) -> large; 0 if not small. */
+static int32_t small_to_large(int32_t cp)
+{
+	switch (cp) {
+	case 0x3041: case 0x3043: case 0x3045: case 0x3047: case 0x3049:
+	case 0x3063: case 0x3083: case 0x3085: case 0x3087: case 0x308E:
+		return cp + 1;
+	case 0x3095: return 0x304B; /* ゕ -> か */
+	case 0x3096: return 0x3051; /* ゖ -> け */
+	case 0x3090: return 0x3044; /* ゐ -> い (old kana, rule 7) */
+	case 0x3091: return 0x3048; /* ゑ -> え */
+	default: return 0;
+	}
+}
+
+/* U+31F0..U+31FF small katakana extensions, as large hiragana. */
+static const int32_t small_ext[16] = {
+	0x304F, 0x3057, 0x3059, 0x3068, 0x306C, 0x306F, 0x3072, 0x3075,
+	0x3078, 0x307B, 0x3080, 0x3089, 0x308A, 0x308B, 0x308C, 0x308D,
+};
+
+/* Rules 4-7 for one NFKC+casefolded code point: writes 1 or 2 code
+ * points to seq and returns the count. */
+static size_t fold_kana(int32_t cp, int32_t seq[2])
+{
+	size_t n = 1;
+
+	seq[0] = cp;
+	if (cp >= 0x30A1 && cp <= 0x30F6) {
+		seq[0] = cp - 0x60;
+	} else if (cp == 0x30FD || cp == 0x30FE) {
+		seq[0] = cp - 0x60; /* ヽヾ -> ゝゞ */
+	} else if (cp >= 0x30F7 && cp <= 0x30FA) {
+		/* ヷヸヹヺ -> ゔ + small vowel, made large below. */
+		static const int32_t vowel[4] = {0x3041, 0x3043, 0x3047, 0x3049};
+		seq[0] = 0x3094;
+		seq[1] = vowel[cp - 0x30F7];
+		n = 2;
+	} else if (cp >= 0x31F0 && cp <= 0x31FF) {
+		seq[0] = small_ext[cp - 0x31F0];
+	}
+	for (size_t i = 0; i < n; i++) {
+		int32_t l = small_to_large(seq[i]);
+		if (l)
+			seq[i] = l;
+	}
+	return n;
+}
+
+/* Rules 8-10 and output for one folded code point. */
+static void fold_emit(struct emit *e, int32_t cp, struct tg_text_range span)
+{
+	utf8proc_category_t cat;
+
+	if (is_white(cp)) {
+		if (e->have_out && !e->pending_space) {
+			e->pending_space = 1;
+			e->space_span = span;
+		}
+		return;
+	}
+	cat = utf8proc_category(cp);
+	if (cat == UTF8PROC_CATEGORY_CC || cat == UTF8PROC_CATEGORY_CF)
+		return;
+	if (e->pending_space) {
+		emit_cp(e, 0x20, e->space_span);
+		e->pending_space = 0;
+	}
+	if (is_dash(cp) && e->have_out && is_kana_out(e->last))
+		cp = 0x30FC;
+	emit_cp(e, cp, span);
+}
+
+/* Stable insertion sort of non-starters by combining class (the canonical
+ * ordering step of normalization; utf8proc_normalize_utf32 assumes it). */
+static void canonical_order(int32_t *v, size_t n)
+{
+	for (size_t i = 1; i < n; i++) {
+		size_t j = i;
+		while (j > 0) {
+			int ca = utf8proc_get_property(v[j - 1])->combining_class;
+			int cb = utf8proc_get_property(v[j])->combining_class;
+			if (cb == 0 || ca <= cb)
+				break;
+			int32_t t = v[j - 1];
+			v[j - 1] = v[j];
+			v[j] = t;
+			j--;
+		}
+	}
+}
+
+/* Normalize one chunk of original code points [cs, ce). */
+static void do_chunk(struct emit *e, const int32_t *cps, size_t cs, size_t ce, struct cpvec *d)
+{
+	struct tg_text_range span = {(uint32_t)cs, (uint32_t)ce};
+	utf8proc_ssize_t r;
+
+	d->n = 0;
+	for (size_t i = cs; i < ce; i++) {
+		for (;;) {
+			cpvec_reserve(d, d->n + 32);
+			r = utf8proc_decompose_char(cps[i], d->v + d->n, (utf8proc_ssize_t)(d->cap - d->n),
+			                            UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD,
+			                            NULL);
+			if (r < 0) { /* cannot happen for valid scalar values */
+				e->rc = TG_ERR_INVALID;
+				return;
+			}
+			if ((size_t)r <= d->cap - d->n)
+				break;
+			cpvec_reserve(d, d->n + (size_t)r);
+		}
+		d->n += (size_t)r;
+	}
+	canonical_order(d->v, d->n);
+	r = utf8proc_normalize_utf32(d->v, (utf8proc_ssize_t)d->n, UTF8PROC_COMPOSE);
+	if (r < 0) {
+		e->rc = TG_ERR_INVALID;
+		return;
+	}
+	/* Kana folding can grow the chunk (ヷ -> ゔあ), so it goes to the tail
+	 * of the same vector and is composed again: ㇷ゚ only becomes ぷ once
+	 * ㇷ is ふ. */
+	size_t base = (size_t)r, m = base;
+	for (size_t i = 0; i < base; i++) {
+		cpvec_reserve(d, m + 2);
+		m += fold_kana(d->v[i], d->v + m);
+	}
+	r = utf8proc_normalize_utf32(d->v + base, (utf8proc_ssize_t)(m - base), UTF8PROC_COMPOSE);
+	if (r < 0) {
+		e->rc = TG_ERR_INVALID;
+		return;
+	}
+	for (utf8proc_ssize_t i = 0; i < r; i++)
+		fold_emit(e, d->v[base + (size_t)i], span);
+}
+
+static int joins_previous(int32_t prev, int32_t cp, utf8proc_int32_t *state)
+{
+	/* Half-width voiced marks must stay with their kana whatever the
+	 * grapheme tables of the installed utf8proc say. */
+	if (cp == 0xFF9E || cp == 0xFF9F || cp == 0x3099 || cp == 0x309A)
+		return 1;
+	return !utf8proc_grapheme_break_stateful(prev, cp, state);
+}
+
+static enum tg_rc normalize_impl(const char *s, size_t len, struct tg_buf *out, struct emit *e)
+{
+	struct cpvec cps = {0}, d = {0};
+	size_t start_len = out->len;
+	size_t i = 0, cs;
+	utf8proc_int32_t state = 0;
+	enum tg_rc rc = TG_OK;
+
+	if (len > TEXT_MAX_INPUT)
+		return TG_ERR_TOO_LARGE;
+	while (i < len) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+		                                      (utf8proc_ssize_t)(len - i), &cp);
+		if (k <= 0) {
+			rc = TG_ERR_INVALID;
+			goto out;
+		}
+		if (cp == 0x309B)
+			cp = 0x3099; /* rule 1 */
+		else if (cp == 0x309C)
+			cp = 0x309A;
+		cpvec_reserve(&cps, cps.n + 1);
+		cps.v[cps.n++] = cp;
+		i += (size_t)k;
+	}
+	cs = 0;
+	for (size_t j = 1; j <= cps.n; j++) {
+		if (j < cps.n && joins_previous(cps.v[j - 1], cps.v[j], &state))
+			continue;
+		do_chunk(e, cps.v, cs, j, &d);
+		if (e->rc) {
+			rc = e->rc;
+			goto out;
+		}
+		cs = j;
+	}
+out:
+	if (rc && out->data) {
+		out->len = start_len;
+		out->data[start_len] = '\0';
+	}
+	free(cps.v);
+	free(d.v);
+	return rc;
+}
+
+enum tg_rc tg_text_normalize(const char *s, size_t len, struct tg_buf *out)
+{
+	struct emit e = {0};
+
+	e.out = out;
+	return normalize_impl(s, len, out, &e);
+}
+
+enum tg_rc tg_text_normalize_map(const char *s, size_t len, struct tg_buf *out, struct tg_arena *a,
+                                 struct tg_text_range **map, size_t *n_map)
+{
+	struct emit e = {0};
+	enum tg_rc rc;
+
+	*map = NULL;
+	*n_map = 0;
+	e.out = out;
+	e.want_map = 1;
+	rc = normalize_impl(s, len, out, &e);
+	if (rc)
+		goto out;
+	*map = TG_ARENA_ARRAY(a, struct tg_text_range, e.n_map ? e.n_map : 1);
+	if (e.n_map)
+		memcpy(*map, e.map, e.n_map * sizeof(**map));
+	*n_map = e.n_map;
+out:
+	free(e.map);
+	return rc;
+}
+
+size_t tg_text_cp_count(const char *s, size_t len)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < len; i++)
+		n += ((unsigned char)s[i] & 0xC0) != 0x80;
+	return n;
+}
+
+enum tg_rc tg_text_terms(const char *q, size_t len, struct tg_arena *a, const char ***terms,
+                         size_t *n_terms)
+{
+	struct tg_buf nb = TG_BUF_INIT;
+	const char **t = TG_ARENA_ARRAY(a, const char *, TG_TEXT_MAX_TERMS);
+	size_t n = 0, i = 0;
+	enum tg_rc rc;
+
+	*terms = t;
+	*n_terms = 0;
+	rc = tg_text_normalize(q, len, &nb);
+	if (rc || !nb.data)
+		goto out;
+	while (i < nb.len) {
+		size_t j = i;
+		while (j < nb.len && nb.data[j] != ' ')
+			j++;
+		if (tg_text_cp_count(nb.data + i, j - i) > TG_TEXT_MAX_TERM_CP) {
+			rc = TG_ERR_TOO_LARGE;
+			goto out;
+		}
+		int dup = 0;
+		for (size_t k = 0; k < n && !dup; k++)
+			dup = strlen(t[k]) == j - i && memcmp(t[k], nb.data + i, j - i) == 0;
+		if (!dup) {
+			if (n == TG_TEXT_MAX_TERMS) {
+				rc = TG_ERR_TOO_LARGE;
+				goto out;
+			}
+			t[n++] = tg_arena_strndup(a, nb.data + i, j - i);
+		}
+		i = j + 1;
+	}
+	*n_terms = n;
+out:
+	tg_buf_release(&nb);
+	return rc;
+}
+
+static int range_cmp(const void *pa, const void *pb)
+{
+	const struct tg_text_range *x = pa, *y = pb;
+
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return x->end < y->end ? -1 : x->end > y->end;
+}
+
+enum tg_rc tg_text_highlight(const char *original, size_t len, const char *const *terms,
+                             size_t n_terms, struct tg_arena *a, struct tg_text_range **ranges,
+                             size_t *n_ranges)
+{
+	struct tg_buf nb = TG_BUF_INIT;
+	struct tg_arena scratch = TG_ARENA_INIT;
+	struct tg_text_range *map, *acc = NULL;
+	uint32_t *cp_at = NULL; /* byte offset in normalized text -> code point index */
+	size_t n_map, n_acc = 0, cap_acc = 0, m = 0;
+	enum tg_rc rc;
+
+	*ranges = TG_ARENA_ARRAY(a, struct tg_text_range, 1);
+	*n_ranges = 0;
+	rc = tg_text_normalize_map(original, len, &nb, &scratch, &map, &n_map);
+	if (rc || !nb.data || n_terms == 0)
+		goto out;
+	cp_at = tg_xmalloc((nb.len + 1) * sizeof(*cp_at));
+	for (size_t i = 0, c = 0; i <= nb.len; i++) {
+		if (i < nb.len && ((unsigned char)nb.data[i] & 0xC0) == 0x80) {
+			cp_at[i] = (uint32_t)c - 1;
+			continue;
+		}
+		cp_at[i] = (uint32_t)c++;
+	}
+	for (size_t t = 0; t < n_terms; t++) {
+		size_t tl = terms[t] ? strlen(terms[t]) : 0;
+		size_t from = 0;
+		if (tl == 0)
+			continue;
+		while (from + tl <= nb.len) {
+			const char *p = memmem(nb.data + from, nb.len - from, terms[t], tl);
+			if (!p)
+				break;
+			size_t o = (size_t)(p - nb.data);
+			uint32_t cs = cp_at[o], ce = cp_at[o + tl]; /* [cs, ce) in normalized */
+			if (n_acc == cap_acc) {
+				cap_acc = cap_acc ? cap_acc * 2 : 16;
+				acc = tg_xrealloc(acc, cap_acc * sizeof(*acc));
+			}
+			acc[n_acc].start = map[cs].start;
+			acc[n_acc].end = map[ce - 1].end;
+			n_acc++;
+			/* Next search starts one code point later: overlapping matches
+			 * ("ああ" in "あああ") all count. */
+			from = o + 1;
+			while (from < nb.len && ((unsigned char)nb.data[from] & 0xC0) == 0x80)
+				from++;
+		}
+	}
+	if (n_acc == 0)
+		goto out;
+	qsort(acc, n_acc, sizeof(*acc), range_cmp);
+	for (size_t i = 1; i < n_acc; i++) {
+		if (acc[i].start <= acc[m].end) {
+			if (acc[i].end > acc[m].end)
+				acc[m].end = acc[i].end;
+		} else {
+			acc[++m] = acc[i];
+		}
+	}
+	*ranges = TG_ARENA_ARRAY(a, struct tg_text_range, m + 1);
+	memcpy(*ranges, acc, (m + 1) * sizeof(*acc));
+	*n_ranges = m + 1;
+out:
+	free(acc);
+	free(cp_at);
+	tg_buf_release(&nb);
+	tg_arena_release(&scratch);
+	return rc;
+}
+
+/* Byte offset of code point index cp in valid UTF-8 s[0..len). */
+static size_t byte_of_cp(const char *s, size_t len, size_t cp)
+{
+	size_t i = 0, c = 0;
+
+	for (; i < len; i++) {
+		if (((unsigned char)s[i] & 0xC0) != 0x80) {
+			if (c == cp)
+				return i;
+			c++;
+		}
+	}
+	return len;
+}
+
+enum tg_rc tg_text_snippet(const char *original, size_t len, const char *const *terms, size_t n_terms,
+                           size_t max_cp, struct tg_arena *a, char **snippet,
+                           struct tg_text_range **ranges, size_t *n_ranges)
+{
+	static const char ellipsis[] = "\xE2\x80\xA6"; /* … U+2026 */
+	struct tg_text_range *hl, *res;
+	size_t n_hl, total, start = 0, end, bs, be, n = 0, shift;
+	enum tg_rc rc;
+	char *p;
+
+	*snippet = NULL;
+	*ranges = NULL;
+	*n_ranges = 0;
+	if (max_cp == 0)
+		return TG_ERR_INVALID;
+	rc = tg_text_highlight(original, len, terms, n_terms, a, &hl, &n_hl);
+	if (rc)
+		return rc;
+	total = tg_text_cp_count(original, len);
+	if (n_hl > 0) {
+		size_t lead = max_cp / 3;
+		start = hl[0].start > lead ? hl[0].start - lead : 0;
+	}
+	end = start + max_cp < total ? start + max_cp : total;
+	if (end - start < max_cp)
+		start = end > max_cp ? end - max_cp : 0;
+	bs = byte_of_cp(original, len, start);
+	be = byte_of_cp(original, len, end);
+	p = tg_arena_alloc(a, (be - bs) + 2 * (sizeof(ellipsis) - 1) + 1);
+	*snippet = p;
+	if (start > 0) {
+		memcpy(p, ellipsis, sizeof(ellipsis) - 1);
+		p += sizeof(ellipsis) - 1;
+	}
+	memcpy(p, original + bs, be - bs);
+	p += be - bs;
+	if (end < total) {
+		memcpy(p, ellipsis, sizeof(ellipsis) - 1);
+		p += sizeof(ellipsis) - 1;
+	}
+	*p = '\0';
+	shift = start > 0 ? 1 : 0;
+	res = TG_ARENA_ARRAY(a, struct tg_text_range, n_hl ? n_hl : 1);
+	for (size_t i = 0; i < n_hl; i++) {
+		if (hl[i].end <= start || hl[i].start >= end)
+			continue;
+		size_t s0 = hl[i].start > start ? hl[i].start : start;
+		size_t e0 = hl[i].end < end ? hl[i].end : end;
+		res[n].start = (uint32_t)(s0 - start + shift);
+		res[n].end = (uint32_t)(e0 - start + shift);
+		n++;
+	}
+	*ranges = res;
+	*n_ranges = n;
+	return TG_OK;
+}

@@ -1,0 +1,102 @@
+/*
+ * text.h - Japanese text normalization for search: one folding used for the
+ * indexed text (resources.search_text), for query terms and for locating
+ * matches in the original text (highlights, snippets). Pure: no I/O, no
+ * global state, thread safe.
+ *
+ * Folding rules, applied in this order to every grapheme-sized chunk of the
+ * input (a chunk is a base character plus everything Unicode says attaches
+ * to it, so that composition never crosses a chunk and each output code
+ * point can be traced back to the chunk it came from):
+ *  1. U+309B/U+309C (spacing ゛゜) are read as the combining marks U+3099/
+ *     U+309A, so "か゛" folds like "が".
+ *  2. NFKC: full-width ASCII and digits become half-width (ＨＩＲＯＢＡ ->
+ *     HIROBA, １２ -> 12), half-width katakana become full-width (ﾋﾛﾊﾞ ->
+ *     ヒロバ, the voiced mark is composed), ideographic space U+3000 becomes
+ *     U+0020, compatibility forms (①, ㈱, ㌔) expand.
+ *  3. Case folding (Unicode full case folding): HIROBA -> hiroba, ß -> ss.
+ *  4. Katakana -> hiragana: U+30A1..U+30F6 -> U+3041..U+3096 (ヴ -> ゔ),
+ *     katakana iteration marks ヽヾ -> ゝゞ. Iteration marks are never
+ *     expanded (ゝ stays ゝ).
+ *  5. ヷヸヹヺ -> ゔぁ ゔぃ ゔぇ ゔぉ (then rule 6 makes them ゔあ ...), so they
+ *     fold like the common spelling ヴァ ヴィ ヴェ ヴォ.
+ *  6. Small kana -> large: ぁぃぅぇぉ っ ゃゅょ ゎ ゕ(->か) ゖ(->け), and the
+ *     small katakana extensions U+31F0..U+31FF (ㇰ -> く ...).
+ *  7. Old kana: ゐ -> い, ゑ -> え (ヰ ヱ via rule 4).
+ *  8. Long vowel: ー (and ｰ, via NFKC) is kept. A dash variant directly after
+ *     a kana or ー (- ‐ ‑ ‒ – — ― − ─ ━ and full-width －, which NFKC makes
+ *     '-') becomes ー, so "ケ－キ", "ケ―キ" and "ケーキ" all fold to "けーき";
+ *     elsewhere dashes stay ("045-123" keeps its '-').
+ *  9. Whitespace (Unicode White_Space incl. U+3000, TAB, CR, LF) runs become
+ *     one ASCII space; leading and trailing whitespace is dropped.
+ * 10. Other control characters (Cc) and format characters (Cf: ZWSP, ZWJ,
+ *     BOM, soft hyphen) are dropped, so the output never contains the search
+ *     field separator 0x1F nor NUL.
+ * Invalid UTF-8 (overlong forms, surrogates, truncated sequences, values
+ * above U+10FFFF) is rejected with TG_ERR_INVALID; nothing is appended.
+ *
+ * Code point positions: all positions and ranges in this API count Unicode
+ * code points (not bytes), matching the JSON API's highlight ranges.
+ */
+#ifndef TG_TEXT_H
+#define TG_TEXT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/buf.h"
+#include "util/mem.h"
+#include "util/rc.h"
+
+/* Caps for query terms (tg_text_terms). */
+#define TG_TEXT_MAX_TERMS 16
+#define TG_TEXT_MAX_TERM_CP 64
+
+/* A half-open range [start, end) of code points. */
+struct tg_text_range {
+	uint32_t start, end;
+};
+
+/* Normalize s[0..len) and APPEND the result (UTF-8) to out. Input longer
+ * than 1 GiB is TG_ERR_TOO_LARGE; out's own cap gives TG_ERR_TOO_LARGE too.
+ * On error out is left as it was. */
+enum tg_rc tg_text_normalize(const char *s, size_t len, struct tg_buf *out);
+
+/* Same as tg_text_normalize, and also sets *map to an array (from arena a)
+ * with one entry per code point appended to out: the range of ORIGINAL code
+ * points that produced it. Several output code points may share one range
+ * (㌔ -> キロ), and one output code point may cover several originals
+ * (ﾊﾞ -> ば). *n_map is the number of code points appended. */
+enum tg_rc tg_text_normalize_map(const char *s, size_t len, struct tg_buf *out, struct tg_arena *a,
+                                 struct tg_text_range **map, size_t *n_map);
+
+/* Split a user query into normalized terms: normalize, split on spaces,
+ * drop exact duplicates (first occurrence kept, order kept). *terms is an
+ * arena array of NUL-terminated strings. More than TG_TEXT_MAX_TERMS terms
+ * or a term over TG_TEXT_MAX_TERM_CP code points is TG_ERR_TOO_LARGE;
+ * invalid UTF-8 is TG_ERR_INVALID. An empty or blank query gives 0 terms. */
+enum tg_rc tg_text_terms(const char *q, size_t len, struct tg_arena *a, const char ***terms,
+                         size_t *n_terms);
+
+/* Where any of the normalized terms occurs in the ORIGINAL text: sorted,
+ * merged (overlapping or touching ranges joined) [start, end) ranges in code
+ * points of original. Terms must be normalized (from tg_text_terms); empty
+ * terms are ignored. Arrays come from arena a. */
+enum tg_rc tg_text_highlight(const char *original, size_t len, const char *const *terms,
+                             size_t n_terms, struct tg_arena *a, struct tg_text_range **ranges,
+                             size_t *n_ranges);
+
+/* A window of at most max_cp code points of original around the first
+ * match (about a third of the window before it), with "…" prepended and/or
+ * appended where the text was cut (so the snippet has at most max_cp + 2
+ * code points). Without a match the window starts at the beginning. The
+ * highlight ranges are in code points of the returned snippet. max_cp must
+ * be >= 1. *snippet is NUL-terminated, from arena a. */
+enum tg_rc tg_text_snippet(const char *original, size_t len, const char *const *terms, size_t n_terms,
+                           size_t max_cp, struct tg_arena *a, char **snippet,
+                           struct tg_text_range **ranges, size_t *n_ranges);
+
+/* Number of code points in valid UTF-8 s[0..len). */
+size_t tg_text_cp_count(const char *s, size_t len);
+
+#endif

@@ -1,0 +1,656 @@
+/*
+ * resources.c - the community resource directory.
+ *
+ *   GET    /api/v1/resources                 search (docs/api.md "Search"); anonymous: public only
+ *   POST   /api/v1/resources                 ResourceInput -> 201 Resource
+ *   GET    /api/v1/resources/{id}            Resource; hidden ones -> 404
+ *   PUT    /api/v1/resources/{id}            ResourceInput with "version" -> Resource; stale -> 409
+ *   DELETE /api/v1/resources/{id}            -> 204
+ *   POST   /api/v1/resources/{id}/verify     -> Resource (verified_at = today in Japan)
+ *   GET    /api/v1/resources/{id}/changes    -> {"items":[{id,at,action,user_name,before,after}]}
+ *   GET    /api/v1/verification-due          -> {"items":[ResourceSummary]} the caller may edit
+ *
+ * Visibility (core/access.h): a resource the caller may not see answers 404,
+ * not 403, so that ids of non-public resources are not confirmed to exist.
+ * A confidential resource's address and coordinates are rendered only for
+ * those who may locate it, everywhere: detail, search, history.
+ */
+#include <errno.h>
+#include <math.h>
+#include <time.h>
+
+#include "app/app.h"
+#include "core/geo.h"
+#include "core/schedule.h"
+#include "core/search.h"
+#include "core/text.h"
+#include "http/handlers/handlers.h"
+#include "io/resource_json.h"
+#include "util/timefmt.h"
+
+#define SNIPPET_CP 80
+
+struct view {
+	struct tg_req *req;
+	struct tg_refdata *ref;
+	struct tg_actor actor;
+	struct tg_localtime now;
+	char today[11];
+};
+
+static void view_init(struct view *v, struct tg_req *req)
+{
+	v->req = req;
+	v->ref = tg_app_ref_acquire(req->app);
+	tg_h_actor(req, &v->actor);
+	time_t t = time(NULL);
+	tg_localtime_jst((long long)t, &v->now);
+	tg_date_jst(t, v->today);
+}
+
+static void view_release(struct view *v)
+{
+	tg_app_ref_release(v->req->app, v->ref);
+}
+
+static int in_actor_area(const struct view *v, int64_t area_id)
+{
+	return tg_ref_area_within(v->ref, area_id, v->req->user_area_id);
+}
+
+static int can_locate(const struct view *v, const struct tg_resource *r)
+{
+	return tg_access_can_locate(&v->actor, r->org_id, r->is_confidential, in_actor_area(v, r->area_id));
+}
+
+static int can_edit(const struct view *v, const struct tg_resource *r)
+{
+	return tg_access_can_edit(&v->actor, r->org_id, in_actor_area(v, r->area_id));
+}
+
+static int verification_due(const struct view *v, const struct tg_resource *r)
+{
+	if (!r->verified_at)
+		return 1;
+	return tg_days_between(r->verified_at, v->today) > v->req->app->verify_after_days;
+}
+
+static json_t *render(struct view *v, const struct tg_resource *r, int summary)
+{
+	const char *path[8];
+	int64_t chain[8];
+	size_t n = tg_ref_area_chain(v->ref, r->area_id, chain, 8);
+	/* chain is innermost first; the API lists the city first */
+	for (size_t i = 0; i < n; i++)
+		path[i] = tg_ref_area(v->ref, chain[n - 1 - i])->name;
+	const struct tg_resource_type *ty = tg_ref_type(v->ref, r->type_code);
+	struct tg_resource_json_opts o = {
+		.type_name = ty ? ty->name_ja : NULL,
+		.area_path = path,
+		.n_area_path = n,
+		.show_location = can_locate(v, r),
+		.can_edit = can_edit(v, r),
+		.open_now = tg_schedule_open_at(r->hours, r->n_hours, r->exceptions, r->n_exceptions, &v->now),
+		.verification_due = verification_due(v, r),
+		.summary = summary,
+	};
+	return tg_resource_to_json(r, &o);
+}
+
+/* Load a resource the caller may see; 404 otherwise. */
+static enum tg_rc load_visible(struct view *v, int64_t id, struct tg_resource *r)
+{
+	struct tg_req *req = v->req;
+	enum tg_rc rc = req->db->ops->resource_get(req->db, &req->arena, id, r);
+	if (rc == TG_ERR_NOT_FOUND || (!rc && !tg_access_can_see(&v->actor, r->is_public)))
+		return tg_req_fail(req, TG_ERR_NOT_FOUND, "id", "その情報は見つかりません (resource not found)");
+	return rc;
+}
+
+/* ---- search ---- */
+
+static int parse_ll(const char *s, long long lo, long long hi, long long *out)
+{
+	char *end;
+	errno = 0;
+	long long v = strtoll(s, &end, 10);
+	if (errno || *end || !*s || v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* Split a comma list into arena strings (max n). */
+static size_t split_list(struct tg_req *req, const char *s, const char **out, size_t max)
+{
+	size_t n = 0;
+	while (*s && n < max) {
+		const char *e = strchr(s, ',');
+		size_t len = e ? (size_t)(e - s) : strlen(s);
+		if (len)
+			out[n++] = tg_arena_strndup(&req->arena, s, len);
+		if (!e)
+			break;
+		s = e + 1;
+	}
+	return n;
+}
+
+struct locate_ctx {
+	struct view *v;
+};
+
+static int may_locate_cb(void *p, int64_t id, int64_t org_id)
+{
+	struct locate_ctx *c = p;
+	struct view *v = c->v;
+	if (!v->actor.authed)
+		return 0;
+	if (v->actor.role == TG_ROLE_ADMIN || v->actor.org_id == org_id)
+		return 1;
+	if (v->actor.role != TG_ROLE_COORDINATOR)
+		return 0;
+	if (!v->req->user_area_id)
+		return 1;
+	/* rare (confidential and another org's): look at the resource's area */
+	struct tg_resource r;
+	if (v->req->db->ops->resource_get(v->req->db, &v->req->arena, id, &r))
+		return 0;
+	return in_actor_area(v, r.area_id);
+}
+
+static json_t *ranges_json(const struct tg_text_range *rg, size_t n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++) {
+		json_t *p = json_array();
+		json_array_append_new(p, json_integer(rg[i].start));
+		json_array_append_new(p, json_integer(rg[i].end));
+		json_array_append_new(a, p);
+	}
+	return a;
+}
+
+#define BAD(field, msg)                                                   \
+	do {                                                              \
+		rc = tg_req_fail(req, TG_ERR_INVALID, field, msg);        \
+		goto out;                                                 \
+	} while (0)
+
+enum tg_rc tg_h_resource_search(struct tg_req *req)
+{
+	struct view v;
+	view_init(&v, req);
+	enum tg_rc rc = TG_OK;
+	struct tg_search_query q;
+	memset(&q, 0, sizeof(q));
+	q.age_months = -1;
+	q.weekday = -1;
+	q.limit = 20;
+	q.public_only = !req->authed;
+	struct locate_ctx lc = {&v};
+	q.may_see_location = may_locate_cb;
+	q.visible_ctx = &lc;
+	const char *s;
+	long long n;
+	const char **terms = NULL;
+	size_t n_terms = 0;
+	const char *types[32], *services[32], *access[32];
+
+	if ((s = tg_req_query(req, "q")) && *s) {
+		if (strlen(s) > 1000)
+			BAD("q", "検索語が長すぎます (query too long)");
+		rc = tg_text_terms(s, strlen(s), &req->arena, &terms, &n_terms);
+		if (rc == TG_ERR_TOO_LARGE)
+			BAD("q", "検索語が多すぎるか長すぎます (too many or too long search terms)");
+		if (rc)
+			BAD("q", "検索語の文字が正しくありません (query is not valid UTF-8)");
+		q.terms = (const char *const *)terms;
+		q.n_terms = n_terms;
+	}
+	if ((s = tg_req_query(req, "type")) && *s) {
+		q.n_types = split_list(req, s, types, 32);
+		for (size_t i = 0; i < q.n_types; i++)
+			if (!tg_ref_type(v.ref, types[i]))
+				BAD("type", tg_arena_printf(&req->arena, "種別 %s はありません (unknown type)", types[i]));
+		q.types = types;
+	}
+	if ((s = tg_req_query(req, "area")) && *s) {
+		if (parse_ll(s, 1, INT64_MAX, &n) || !tg_ref_area(v.ref, n))
+			BAD("area", "その地域はありません (unknown area)");
+		q.area_id = n;
+	}
+	if ((s = tg_req_query(req, "age_months")) && *s) {
+		if (parse_ll(s, 0, 1200, &n))
+			BAD("age_months", "年齢は0〜1200か月で指定してください (age_months must be 0..1200)");
+		q.age_months = (int)n;
+	}
+	if ((s = tg_req_query(req, "day")) && *s) {
+		if (parse_ll(s, 0, 7, &n))
+			BAD("day", "曜日は0(日)〜6(土)、7(祝日)です (day must be 0..7)");
+		q.weekday = (int)n;
+	}
+	if ((s = tg_req_query(req, "open_now")) && !strcmp(s, "1"))
+		q.open_at = &v.now;
+	if ((s = tg_req_query(req, "free")) && !strcmp(s, "1"))
+		q.free_only = 1;
+	if ((s = tg_req_query(req, "services")) && *s) {
+		q.n_services = split_list(req, s, services, 32);
+		for (size_t i = 0; i < q.n_services; i++) {
+			const struct tg_tag *t = tg_ref_tag(v.ref, services[i]);
+			if (!t || strcmp(t->kind, "service"))
+				BAD("services", tg_arena_printf(&req->arena, "サービス %s はありません (unknown service)", services[i]));
+		}
+		q.services = services;
+	}
+	if ((s = tg_req_query(req, "access")) && *s) {
+		q.n_access = split_list(req, s, access, 32);
+		for (size_t i = 0; i < q.n_access; i++) {
+			const struct tg_tag *t = tg_ref_tag(v.ref, access[i]);
+			if (!t || strcmp(t->kind, "access"))
+				BAD("access", tg_arena_printf(&req->arena, "設備 %s はありません (unknown access feature)", access[i]));
+		}
+		q.access = access;
+	}
+	if ((s = tg_req_query(req, "near")) && *s) {
+		if (tg_geo_parse(s, &q.lat, &q.lon))
+			BAD("near", "near は「緯度,経度」で指定してください (near must be LAT,LON)");
+		q.has_origin = 1;
+	}
+	if ((s = tg_req_query(req, "near_resource")) && *s) {
+		struct tg_resource origin;
+		if (parse_ll(s, 1, INT64_MAX, &n))
+			BAD("near_resource", "near_resource はIDです (near_resource must be an id)");
+		rc = load_visible(&v, n, &origin);
+		if (rc) {
+			req->err_field = "near_resource";
+			goto out;
+		}
+		if (!origin.has_geo || !can_locate(&v, &origin))
+			BAD("near_resource", "その場所の位置はわかりません (that resource has no known location)");
+		q.lat = origin.lat;
+		q.lon = origin.lon;
+		q.has_origin = 1;
+	}
+	if ((s = tg_req_query(req, "radius_km")) && *s) {
+		char *end;
+		double r = strtod(s, &end);
+		if (*end || !(r > 0 && r <= 2000))
+			BAD("radius_km", "radius_km は0より大きく2000以下です (radius_km must be in (0, 2000])");
+		if (!q.has_origin)
+			BAD("radius_km", "radius_km には near か near_resource が必要です (radius_km needs near or near_resource)");
+		q.radius_km = r;
+	}
+	q.sort = n_terms ? TG_SEARCH_SORT_RELEVANCE : (q.has_origin ? TG_SEARCH_SORT_DISTANCE : TG_SEARCH_SORT_NAME);
+	if ((s = tg_req_query(req, "sort")) && *s) {
+		if (!strcmp(s, "relevance"))
+			q.sort = TG_SEARCH_SORT_RELEVANCE;
+		else if (!strcmp(s, "distance")) {
+			if (!q.has_origin)
+				BAD("sort", "距離順には near か near_resource が必要です (distance sort needs an origin)");
+			q.sort = TG_SEARCH_SORT_DISTANCE;
+		} else if (!strcmp(s, "name"))
+			q.sort = TG_SEARCH_SORT_NAME;
+		else
+			BAD("sort", "sort は relevance, distance, name のどれかです (unknown sort)");
+	}
+	if ((s = tg_req_query(req, "limit")) && *s) {
+		if (parse_ll(s, 1, 100, &n))
+			BAD("limit", "limit は1〜100です (limit must be 1..100)");
+		q.limit = (size_t)n;
+	}
+	if ((s = tg_req_query(req, "offset")) && *s) {
+		if (parse_ll(s, 0, 100000, &n))
+			BAD("offset", "offset は0〜100000です (offset must be 0..100000)");
+		q.offset = (size_t)n;
+	}
+
+	if ((rc = tg_app_wait_index(req->app, 10000)))
+		goto out;
+	struct tg_search_hit *hits;
+	size_t n_hits, total;
+	if ((rc = tg_search_run(req->app->index, &q, &req->arena, &hits, &n_hits, &total)))
+		goto out;
+	int64_t *ids = tg_arena_alloc(&req->arena, sizeof(int64_t) * (n_hits ? n_hits : 1));
+	for (size_t i = 0; i < n_hits; i++)
+		ids[i] = hits[i].id;
+	struct tg_resource *rs;
+	size_t n_rs;
+	if ((rc = req->db->ops->resource_get_many(req->db, &req->arena, ids, n_hits, &rs, &n_rs)))
+		goto out;
+	json_t *items = json_array();
+	size_t j = 0;
+	for (size_t i = 0; i < n_hits; i++) {
+		if (j >= n_rs || rs[j].id != hits[i].id)
+			continue; /* deleted between index and store: skip */
+		const struct tg_resource *r = &rs[j++];
+		json_t *it = render(&v, r, 1);
+		json_object_set_new(it, "score", json_real(hits[i].score));
+		json_object_set_new(it, "distance_m", hits[i].distance_m >= 0 ? json_integer(hits[i].distance_m) : json_null());
+		json_t *mi = json_array();
+		if (hits[i].matched_in & TG_SEARCH_IN_NAME)
+			json_array_append_new(mi, json_string("name"));
+		if (hits[i].matched_in & TG_SEARCH_IN_KANA)
+			json_array_append_new(mi, json_string("name_kana"));
+		if (hits[i].matched_in & TG_SEARCH_IN_META)
+			json_array_append_new(mi, json_string("meta"));
+		if (hits[i].matched_in & TG_SEARCH_IN_BODY)
+			json_array_append_new(mi, json_string("description"));
+		json_object_set_new(it, "matched_in", mi);
+		json_t *hl = json_object();
+		struct tg_text_range *rg;
+		size_t nrg;
+		if (n_terms && !tg_text_highlight(r->name, strlen(r->name), q.terms, n_terms, &req->arena, &rg, &nrg))
+			json_object_set_new(hl, "name", ranges_json(rg, nrg));
+		else
+			json_object_set_new(hl, "name", json_array());
+		char *snip = NULL;
+		if (r->description &&
+		    !tg_text_snippet(r->description, strlen(r->description), q.terms, n_terms, SNIPPET_CP, &req->arena,
+		                     &snip, &rg, &nrg)) {
+			json_object_set_new(it, "snippet", json_string(snip));
+			json_object_set_new(hl, "snippet", ranges_json(rg, n_terms ? nrg : 0));
+		} else {
+			json_object_set_new(it, "snippet", json_null());
+			json_object_set_new(hl, "snippet", json_array());
+		}
+		json_object_set_new(it, "highlights", hl);
+		json_array_append_new(items, it);
+	}
+	json_t *res = json_object();
+	json_object_set_new(res, "total", json_integer((json_int_t)total));
+	json_object_set_new(res, "offset", json_integer((json_int_t)q.offset));
+	json_object_set_new(res, "limit", json_integer((json_int_t)q.limit));
+	json_object_set_new(res, "items", items);
+	tg_resp_json(req, 200, res);
+out:
+	view_release(&v);
+	return rc;
+}
+
+/* ---- read one ---- */
+
+enum tg_rc tg_h_resource_get(struct tg_req *req)
+{
+	int64_t id;
+	enum tg_rc rc = tg_req_param_id(req, 0, &id);
+	if (rc)
+		return rc;
+	struct view v;
+	view_init(&v, req);
+	struct tg_resource r;
+	if ((rc = load_visible(&v, id, &r)))
+		goto out;
+	if (r.is_confidential && can_locate(&v, &r))
+		tg_req_audit(req, "read", "resource_location", tg_arena_printf(&req->arena, "%lld", (long long)id), NULL);
+	tg_resp_json(req, 200, render(&v, &r, 0));
+out:
+	view_release(&v);
+	return rc;
+}
+
+/* ---- writes ---- */
+
+static enum tg_rc fail_field(struct tg_req *req, enum tg_rc rc, const struct tg_field_error *err)
+{
+	if (rc == TG_ERR_INVALID)
+		return tg_req_fail(req, rc, err->field, err->message);
+	return rc;
+}
+
+/* Parse the body into r; TG_ERR_INVALID with the field filled in. */
+static enum tg_rc parse_input(struct tg_req *req, struct tg_resource *r)
+{
+	json_t *body = NULL;
+	enum tg_rc rc = tg_req_json_body(req, &body);
+	if (rc)
+		return rc;
+	struct tg_field_error err = {0};
+	rc = tg_resource_from_json(body, &req->arena, r, &err);
+	json_decref(body);
+	if (rc)
+		return fail_field(req, rc, &err);
+	return TG_OK;
+}
+
+static enum tg_rc forbid(struct tg_req *req)
+{
+	return tg_req_fail(req, TG_ERR_FORBIDDEN, NULL,
+	                   "この情報を変更する権限がありません (you may not change this resource)");
+}
+
+enum tg_rc tg_h_resource_create(struct tg_req *req)
+{
+	struct tg_resource r;
+	enum tg_rc rc = parse_input(req, &r);
+	if (rc)
+		return rc;
+	struct view v;
+	view_init(&v, req);
+	if (!r.org_id)
+		r.org_id = req->user.org_id;
+	if (!tg_access_can_create(&v.actor, r.org_id, in_actor_area(&v, r.area_id))) {
+		rc = forbid(req);
+		goto out;
+	}
+	r.id = 0;
+	r.uuid = NULL;
+	r.source = "manual";
+	r.source_id = NULL;
+	struct tg_field_error err = {0};
+	rc = tg_dir_create(req->app, req->db, req->user.id, &r, &req->arena, &err);
+	if (rc) {
+		rc = fail_field(req, rc, &err);
+		goto out;
+	}
+	tg_req_audit(req, "create", "resource", tg_arena_printf(&req->arena, "%lld", (long long)r.id), NULL);
+	tg_resp_header(req, "Location", tg_arena_printf(&req->arena, "/api/v1/resources/%lld", (long long)r.id));
+	tg_resp_json(req, 201, render(&v, &r, 0));
+out:
+	view_release(&v);
+	return rc;
+}
+
+enum tg_rc tg_h_resource_update(struct tg_req *req)
+{
+	int64_t id;
+	enum tg_rc rc = tg_req_param_id(req, 0, &id);
+	if (rc)
+		return rc;
+	struct view v;
+	view_init(&v, req);
+	struct tg_resource cur, r;
+	if ((rc = load_visible(&v, id, &cur)))
+		goto out;
+	if (!can_edit(&v, &cur)) {
+		rc = forbid(req);
+		goto out;
+	}
+	if ((rc = parse_input(req, &r)))
+		goto out;
+	if (!r.version) {
+		rc = tg_req_fail(req, TG_ERR_INVALID, "version",
+		                 "version は必須です。読み込んだときの version を送ってください (version is required)");
+		goto out;
+	}
+	if (!r.org_id)
+		r.org_id = cur.org_id;
+	/* moving it to another org or area needs the right to edit there too */
+	if ((r.org_id != cur.org_id || r.area_id != cur.area_id) &&
+	    !tg_access_can_edit(&v.actor, r.org_id, in_actor_area(&v, r.area_id))) {
+		rc = forbid(req);
+		goto out;
+	}
+	r.id = id;
+	r.uuid = cur.uuid;
+	r.source = cur.source;
+	r.source_id = cur.source_id;
+	r.created_at = cur.created_at;
+	struct tg_field_error err = {0};
+	rc = tg_dir_update(req->app, req->db, req->user.id, &r, "update", &req->arena, &err);
+	if (rc == TG_ERR_CONFLICT) {
+		rc = tg_req_fail(req, rc, "version",
+		                 "ほかの人が先に更新しました。再読み込みしてから編集してください (someone saved this first: reload and edit again)");
+		goto out;
+	}
+	if (rc) {
+		rc = fail_field(req, rc, &err);
+		goto out;
+	}
+	tg_req_audit(req, "update", "resource", tg_arena_printf(&req->arena, "%lld", (long long)id), NULL);
+	tg_resp_json(req, 200, render(&v, &r, 0));
+out:
+	view_release(&v);
+	return rc;
+}
+
+enum tg_rc tg_h_resource_delete(struct tg_req *req)
+{
+	int64_t id;
+	enum tg_rc rc = tg_req_param_id(req, 0, &id);
+	if (rc)
+		return rc;
+	struct view v;
+	view_init(&v, req);
+	struct tg_resource cur;
+	if ((rc = load_visible(&v, id, &cur)))
+		goto out;
+	if (!can_edit(&v, &cur)) {
+		rc = forbid(req);
+		goto out;
+	}
+	if ((rc = tg_dir_delete(req->app, req->db, req->user.id, id, &req->arena)))
+		goto out;
+	tg_req_audit(req, "delete", "resource", tg_arena_printf(&req->arena, "%lld", (long long)id), NULL);
+	tg_resp_raw(req, 204, NULL, NULL, 0);
+out:
+	view_release(&v);
+	return rc;
+}
+
+enum tg_rc tg_h_resource_verify(struct tg_req *req)
+{
+	int64_t id;
+	enum tg_rc rc = tg_req_param_id(req, 0, &id);
+	if (rc)
+		return rc;
+	struct view v;
+	view_init(&v, req);
+	struct tg_resource r;
+	if ((rc = load_visible(&v, id, &r)))
+		goto out;
+	if (!can_edit(&v, &r)) {
+		rc = forbid(req);
+		goto out;
+	}
+	r.verified_at = tg_arena_strdup(&req->arena, v.today);
+	struct tg_field_error err = {0};
+	rc = tg_dir_update(req->app, req->db, req->user.id, &r, "verify", &req->arena, &err);
+	if (rc) {
+		rc = fail_field(req, rc, &err);
+		goto out;
+	}
+	tg_req_audit(req, "verify", "resource", tg_arena_printf(&req->arena, "%lld", (long long)id), NULL);
+	tg_resp_json(req, 200, render(&v, &r, 0));
+out:
+	view_release(&v);
+	return rc;
+}
+
+/* History JSON, with the location taken out for those who may not see it. */
+static json_t *history_side(const char *s, int show_location)
+{
+	if (!s)
+		return json_null();
+	json_t *j = json_loads(s, 0, NULL);
+	if (!j)
+		return json_null();
+	if (!show_location) {
+		json_object_set_new(j, "address", json_null());
+		json_object_set_new(j, "location", json_null());
+		json_object_set_new(j, "address_hidden", json_true());
+	}
+	return j;
+}
+
+enum tg_rc tg_h_resource_changes(struct tg_req *req)
+{
+	int64_t id;
+	enum tg_rc rc = tg_req_param_id(req, 0, &id);
+	if (rc)
+		return rc;
+	struct view v;
+	view_init(&v, req);
+	struct tg_resource r;
+	if ((rc = load_visible(&v, id, &r)))
+		goto out;
+	int show = can_locate(&v, &r);
+	struct tg_change *ch;
+	size_t n;
+	if ((rc = req->db->ops->change_list(req->db, &req->arena, id, &ch, &n)))
+		goto out;
+	json_t *items = json_array();
+	for (size_t i = 0; i < n; i++) {
+		json_t *e = json_object();
+		json_object_set_new(e, "id", json_integer(ch[i].id));
+		json_object_set_new(e, "at", json_string(ch[i].at));
+		json_object_set_new(e, "action", json_string(ch[i].action));
+		json_object_set_new(e, "user_name", ch[i].user_name ? json_string(ch[i].user_name) : json_null());
+		json_object_set_new(e, "before", history_side(ch[i].before_json, show));
+		json_object_set_new(e, "after", history_side(ch[i].after_json, show));
+		json_array_append_new(items, e);
+	}
+	json_t *res = json_object();
+	json_object_set_new(res, "items", items);
+	tg_resp_json(req, 200, res);
+out:
+	view_release(&v);
+	return rc;
+}
+
+enum tg_rc tg_h_verification_due(struct tg_req *req)
+{
+	struct view v;
+	view_init(&v, req);
+	enum tg_rc rc = TG_OK;
+	json_t *items = json_array();
+	size_t count = 0;
+	const size_t max_items = 200;
+	struct tg_resource_filter f = {.after_id = 0, .limit = 1000};
+	/* staff see their own org's; coordinators and admins scan (paged) */
+	if (v.actor.role < TG_ROLE_COORDINATOR)
+		f.org_id = req->user.org_id;
+	if (v.actor.role < TG_ROLE_STAFF)
+		goto done;
+	for (;;) {
+		struct tg_arena a = TG_ARENA_INIT;
+		struct tg_resource *rs;
+		size_t n;
+		if ((rc = req->db->ops->resource_list(req->db, &a, &f, &rs, &n))) {
+			tg_arena_release(&a);
+			break;
+		}
+		for (size_t i = 0; i < n && count < max_items; i++) {
+			if (!can_edit(&v, &rs[i]) || !verification_due(&v, &rs[i]))
+				continue;
+			json_array_append_new(items, render(&v, &rs[i], 1));
+			count++;
+		}
+		if (n)
+			f.after_id = rs[n - 1].id;
+		tg_arena_release(&a);
+		if (n < f.limit || count >= max_items)
+			break;
+	}
+done:
+	if (rc) {
+		json_decref(items);
+	} else {
+		json_t *res = json_object();
+		json_object_set_new(res, "items", items);
+		json_object_set_new(res, "verify_after_days", json_integer(req->app->verify_after_days));
+		tg_resp_json(req, 200, res);
+	}
+	view_release(&v);
+	return rc;
+}

@@ -1,0 +1,673 @@
+/*
+ * server.c - the HTTP server: libmicrohttpd in thread-pool mode, request
+ * life cycle, sessions, CSRF, security headers, gzip, static assets,
+ * access log, graceful stop.
+ *
+ * Life cycle of one request (see http.h):
+ *   1. first callback: allocate struct tg_req, match the route, refuse an
+ *      oversize Content-Length at once (413);
+ *   2. body callbacks: append into req->body up to the route's limit; past
+ *      it the rest is discarded and the request answered 413;
+ *   3. last callback: load the session, check CSRF, run the handler, render
+ *      JSON (or the error body), add headers, queue the response;
+ *   4. completion callback: free the request, write the access log line.
+ *
+ * Invariants:
+ *  - each worker thread owns one database connection (t_db), opened lazily
+ *    and closed by the thread-key destructor;
+ *  - the access log carries method, route pattern, status, bytes and time:
+ *    never query strings, bodies, cookies or personal data;
+ *  - on SIGTERM/SIGINT the listening socket is closed (quiesce), requests in
+ *    flight get up to 10 s to finish, then the daemon stops and we return 0.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "app/app.h"
+#include "http/http.h"
+#include "http/static.h"
+#include "util/log.h"
+#include "util/password.h"
+
+#define BODY_LIMIT ((size_t)1 << 20)          /* JSON bodies: 1 MiB */
+#define RAW_BODY_LIMIT ((size_t)64 << 20)     /* imported files: 64 MiB */
+#define GZIP_MIN 1400
+
+static struct tg_app *g_app;
+static struct tg_static *g_assets;
+static int g_access_log;
+static char g_csp[1024];
+static atomic_int g_inflight;
+static pthread_key_t g_db_key;
+static pthread_once_t g_db_once = PTHREAD_ONCE_INIT;
+
+static void db_key_destroy(void *p)
+{
+	struct tg_db *db = p;
+	if (db)
+		db->ops->close(db);
+}
+
+static void db_key_init(void)
+{
+	pthread_key_create(&g_db_key, db_key_destroy);
+}
+
+/* This thread's connection, opened on first use. */
+static struct tg_db *thread_db(void)
+{
+	pthread_once(&g_db_once, db_key_init);
+	struct tg_db *db = pthread_getspecific(g_db_key);
+	if (!db) {
+		char err[256];
+		db = tg_db_open(g_app->db_url, 0, err, sizeof(err));
+		if (!db) {
+			tg_log_error("db_open_failed", "reason=%s", err);
+			return NULL;
+		}
+		pthread_setspecific(g_db_key, db);
+	}
+	return db;
+}
+
+static uint64_t now_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+struct conn_state {
+	struct tg_req req;
+	uint64_t started;
+	int early_status; /* nonzero: answer with this error without running a handler */
+	const char *early_msg;
+	int path_known;
+};
+
+static void add_security_headers(struct MHD_Response *r, int is_api)
+{
+	MHD_add_response_header(r, "Content-Security-Policy", g_csp);
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "X-Frame-Options", "DENY");
+	MHD_add_response_header(r, "Referrer-Policy", "same-origin");
+	MHD_add_response_header(r, "Cross-Origin-Opener-Policy", "same-origin");
+	MHD_add_response_header(r, "Cross-Origin-Resource-Policy", "same-origin");
+	MHD_add_response_header(r, "Permissions-Policy", "geolocation=(self), camera=(), microphone=()");
+	if (g_app->secure_cookies)
+		MHD_add_response_header(r, "Strict-Transport-Security", "max-age=31536000");
+	if (is_api)
+		MHD_add_response_header(r, "Cache-Control", "no-store");
+}
+
+static int accepts_gzip(struct MHD_Connection *c)
+{
+	const char *ae = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept-Encoding");
+	return ae && strstr(ae, "gzip") != NULL;
+}
+
+/* gzip data into a malloc'd buffer; returns NULL when it does not pay. */
+static char *gzip_bytes(const char *data, size_t len, size_t *out_len)
+{
+	z_stream zs;
+	memset(&zs, 0, sizeof(zs));
+	if (deflateInit2(&zs, 4, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+		return NULL;
+	uLong cap = deflateBound(&zs, (uLong)len);
+	char *out = tg_xmalloc(cap);
+	zs.next_in = (Bytef *)(uintptr_t)data;
+	zs.avail_in = (uInt)len;
+	zs.next_out = (Bytef *)out;
+	zs.avail_out = (uInt)cap;
+	int rc = deflate(&zs, Z_FINISH);
+	size_t n = zs.total_out;
+	deflateEnd(&zs);
+	if (rc != Z_STREAM_END || n >= len) {
+		free(out);
+		return NULL;
+	}
+	*out_len = n;
+	return out;
+}
+
+static json_t *error_body(enum tg_rc rc, const char *field, const char *message)
+{
+	json_t *e = json_object();
+	json_object_set_new(e, "code", json_string(tg_rc_code(rc)));
+	json_object_set_new(e, "message", json_string(message ? message : tg_rc_code(rc)));
+	if (field)
+		json_object_set_new(e, "field", json_string(field));
+	json_t *root = json_object();
+	json_object_set_new(root, "error", e);
+	return root;
+}
+
+static const char *default_message(enum tg_rc rc)
+{
+	switch (rc) {
+	case TG_ERR_INVALID: return "入力が正しくありません (invalid input)";
+	case TG_ERR_NOT_FOUND: return "見つかりません (not found)";
+	case TG_ERR_FORBIDDEN: return "この操作の権限がありません (forbidden)";
+	case TG_ERR_UNAUTHORIZED: return "ログインしてください (login required)";
+	case TG_ERR_CONFLICT: return "ほかの人が先に更新しました。再読み込みしてください (conflict: reload and try again)";
+	case TG_ERR_TOO_LARGE: return "データが大きすぎます (request too large)";
+	case TG_ERR_RATE_LIMITED: return "試行回数が多すぎます。しばらく待ってください (too many attempts)";
+	case TG_ERR_UNSUPPORTED: return "この形式には対応していません (unsupported media type)";
+	case TG_ERR_BUSY: return "混み合っています。もう一度お試しください (busy, try again)";
+	default: return "サーバーで問題が起きました (internal error)";
+	}
+}
+
+/* Render req into an MHD response and queue it. */
+static enum MHD_Result send_req(struct MHD_Connection *c, struct conn_state *cs)
+{
+	struct tg_req *req = &cs->req;
+	struct MHD_Response *resp;
+	int is_api = strncmp(req->path, "/api/", 5) == 0 || strncmp(req->path, "/hsds", 5) == 0;
+	char *body = NULL;
+	size_t len = 0;
+	const char *ctype = req->content_type;
+	int must_free = 0;
+
+	if (req->json) {
+		body = json_dumps(req->json, JSON_COMPACT);
+		if (!body) {
+			body = tg_xstrdup("{\"error\":{\"code\":\"internal\",\"message\":\"render failed\"}}");
+			req->status = 500;
+		}
+		len = strlen(body);
+		must_free = 1;
+		if (!ctype)
+			ctype = "application/json; charset=utf-8";
+	} else if (req->raw) {
+		body = (char *)(uintptr_t)req->raw;
+		len = req->raw_len;
+	} else {
+		body = "";
+		len = 0;
+	}
+
+	int gz = 0;
+	if (len >= GZIP_MIN && accepts_gzip(c)) {
+		size_t zlen;
+		char *z = gzip_bytes(body, len, &zlen);
+		if (z) {
+			if (must_free)
+				free(body);
+			body = z;
+			len = zlen;
+			must_free = 1;
+			gz = 1;
+		}
+	}
+
+	if (must_free)
+		resp = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+	else
+		resp = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_COPY);
+	if (!resp)
+		return MHD_NO;
+	if (ctype)
+		MHD_add_response_header(resp, "Content-Type", ctype);
+	if (gz)
+		MHD_add_response_header(resp, "Content-Encoding", "gzip");
+	if (req->json || req->raw)
+		MHD_add_response_header(resp, "Vary", "Accept-Encoding");
+	add_security_headers(resp, is_api);
+	for (size_t i = 0; i < req->n_hdr; i++)
+		MHD_add_response_header(resp, req->hdr_name[i], req->hdr_value[i]);
+	enum MHD_Result r = MHD_queue_response(c, (unsigned)(req->status ? req->status : 200), resp);
+	MHD_destroy_response(resp);
+	return r;
+}
+
+static void set_error(struct tg_req *req, enum tg_rc rc)
+{
+	if (req->json)
+		json_decref(req->json);
+	req->raw = NULL;
+	req->content_type = NULL;
+	req->status = tg_rc_http_status(rc);
+	req->json = error_body(rc, req->err_field, req->err_message ? req->err_message : default_message(rc));
+	if (rc == TG_ERR_UNAUTHORIZED)
+		tg_resp_header(req, "WWW-Authenticate", "Cookie realm=\"tsunagu\"");
+}
+
+/* Load the session named by the tg_session cookie, if any and valid. */
+static void load_session(struct tg_req *req)
+{
+	const char *token = tg_req_cookie(req, "tg_session");
+	if (!token || !*token || strlen(token) > 128)
+		return;
+	char hash[TG_TOKEN_HASH_HEX];
+	tg_token_hash(token, hash);
+	struct tg_session s;
+	if (req->db->ops->session_get(req->db, &req->arena, hash, &s))
+		return;
+	struct tg_user u;
+	if (req->db->ops->user_get(req->db, &req->arena, s.user_id, &u) || u.disabled)
+		return;
+	struct tg_org org;
+	int64_t area = 0;
+	if (!req->db->ops->org_get(req->db, &req->arena, u.org_id, &org))
+		area = org.area_id;
+	req->authed = 1;
+	req->user = u;
+	req->user_area_id = area;
+	req->csrf_token = s.csrf_token;
+	req->token_hash = tg_arena_strdup(&req->arena, hash);
+}
+
+/* Constant-time string equality. */
+static int secure_equal(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	unsigned char d = (unsigned char)(la != lb);
+	for (size_t i = 0; i < la && i < lb; i++)
+		d |= (unsigned char)(a[i] ^ b[i]);
+	return d == 0;
+}
+
+/* Same-origin check for state-changing requests: when the browser says
+ * where the request comes from, it must be this host. */
+static int origin_ok(struct tg_req *req)
+{
+	const char *origin = tg_req_header(req, "Origin");
+	if (!origin)
+		return 1;
+	const char *host = tg_req_header(req, "Host");
+	if (!host)
+		return 0;
+	const char *p = strstr(origin, "://");
+	if (!p)
+		return 0;
+	return strcmp(p + 3, host) == 0;
+}
+
+static int is_state_changing(const char *m)
+{
+	return strcmp(m, "GET") != 0 && strcmp(m, "HEAD") != 0 && strcmp(m, "OPTIONS") != 0;
+}
+
+static void run_handler(struct conn_state *cs)
+{
+	struct tg_req *req = &cs->req;
+	enum tg_rc rc;
+
+	if (cs->early_status) {
+		rc = cs->early_status == 413 ? TG_ERR_TOO_LARGE : TG_ERR_NOT_FOUND;
+		if (cs->early_status == 405) {
+			req->err_message = "このメソッドは使えません (method not allowed)";
+			set_error(req, TG_ERR_INVALID);
+			req->status = 405;
+			json_object_set_new(json_object_get(req->json, "error"), "code",
+			                    json_string("method_not_allowed"));
+			return;
+		}
+		if (cs->early_status == 404) {
+			req->err_message = "そのURLはありません (no such endpoint)";
+			set_error(req, rc);
+			json_object_set_new(json_object_get(req->json, "error"), "code", json_string("no_route"));
+			return;
+		}
+		req->err_message = cs->early_msg;
+		set_error(req, rc);
+		return;
+	}
+	if (req->body_too_large) {
+		req->err_message = "リクエストが大きすぎます (request body too large)";
+		set_error(req, TG_ERR_TOO_LARGE);
+		return;
+	}
+	req->db = thread_db();
+	if (!req->db) {
+		set_error(req, TG_ERR_BUSY);
+		return;
+	}
+	load_session(req);
+
+	const struct tg_route *rt = req->route;
+	if ((rt->flags & TG_ROUTE_AUTH) && !req->authed) {
+		set_error(req, TG_ERR_UNAUTHORIZED);
+		return;
+	}
+	if (is_state_changing(req->method)) {
+		if (!origin_ok(req)) {
+			req->err_message = "別のサイトからの操作は受け付けません (cross-origin request refused)";
+			set_error(req, TG_ERR_FORBIDDEN);
+			json_object_set_new(json_object_get(req->json, "error"), "code", json_string("csrf"));
+			return;
+		}
+		if (rt->flags & TG_ROUTE_CSRF) {
+			const char *tok = tg_req_header(req, "X-CSRF-Token");
+			if (!req->authed) {
+				set_error(req, TG_ERR_UNAUTHORIZED);
+				return;
+			}
+			if (!tok || !req->csrf_token || !secure_equal(tok, req->csrf_token)) {
+				req->err_message = "CSRFトークンがありません、または正しくありません (missing or wrong X-CSRF-Token)";
+				set_error(req, TG_ERR_FORBIDDEN);
+				json_object_set_new(json_object_get(req->json, "error"), "code", json_string("csrf"));
+				return;
+			}
+		}
+	}
+	rc = rt->fn(req);
+	if (rc)
+		set_error(req, rc);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+                                  const char *version, const char *upload_data, size_t *upload_size,
+                                  void **con_cls)
+{
+	(void)cls;
+	(void)version;
+	struct conn_state *cs = *con_cls;
+	if (!cs) {
+		cs = tg_xcalloc(1, sizeof(*cs));
+		cs->started = now_us();
+		atomic_fetch_add(&g_inflight, 1);
+		struct tg_req *req = &cs->req;
+		req->conn = c;
+		req->app = g_app;
+		tg_arena_init(&req->arena);
+		req->method = tg_arena_strdup(&req->arena, method);
+		req->path = tg_arena_strdup(&req->arena, url);
+		*con_cls = cs;
+
+		/* Static assets and pages take no body and no route. */
+		if ((!strcmp(method, "GET") || !strcmp(method, "HEAD")) &&
+		    tg_static_match(g_assets, url))
+			return MHD_YES;
+
+		req->route = tg_router_match(req, method, url, &cs->path_known);
+		if (!req->route) {
+			cs->early_status = cs->path_known ? 405 : 404;
+			return MHD_YES;
+		}
+		req->body_limit = (req->route->flags & TG_ROUTE_RAWBODY) ? RAW_BODY_LIMIT : BODY_LIMIT;
+		tg_buf_init(&req->body, req->body_limit);
+		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+		if (cl) {
+			char *end;
+			errno = 0;
+			unsigned long long n = strtoull(cl, &end, 10);
+			if (errno || *end || n > req->body_limit) {
+				cs->early_status = 413;
+				cs->early_msg = "リクエストが大きすぎます (request body too large)";
+				/* answer now; MHD closes the connection without reading the body */
+				run_handler(cs);
+				return send_req(c, cs);
+			}
+		}
+		return MHD_YES;
+	}
+
+	struct tg_req *req = &cs->req;
+	if (*upload_size) {
+		if (!cs->early_status && !req->body_too_large && req->route) {
+			if (tg_buf_add(&req->body, upload_data, *upload_size))
+				req->body_too_large = 1;
+		}
+		*upload_size = 0;
+		return MHD_YES;
+	}
+
+	if (!req->route && !cs->early_status) {
+		/* static asset */
+		int use_gz = accepts_gzip(c);
+		const char *inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-None-Match");
+		struct MHD_Response *resp = NULL;
+		unsigned status = 200;
+		const struct tg_asset *as = tg_static_match(g_assets, url);
+		if (inm && strcmp(inm, as->etag) == 0) {
+			status = 304;
+			resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+		} else if (use_gz && as->gz) {
+			resp = MHD_create_response_from_buffer(as->gz_len, (void *)(uintptr_t)as->gz,
+			                                       MHD_RESPMEM_PERSISTENT);
+			MHD_add_response_header(resp, "Content-Encoding", "gzip");
+		} else {
+			resp = MHD_create_response_from_buffer(as->len, (void *)(uintptr_t)as->data,
+			                                       MHD_RESPMEM_PERSISTENT);
+		}
+		if (!resp)
+			return MHD_NO;
+		MHD_add_response_header(resp, "Content-Type", as->content_type);
+		MHD_add_response_header(resp, "ETag", as->etag);
+		MHD_add_response_header(resp, "Cache-Control", "no-cache");
+		MHD_add_response_header(resp, "Vary", "Accept-Encoding");
+		add_security_headers(resp, 0);
+		req->status = (int)status;
+		enum MHD_Result r = MHD_queue_response(c, status, resp);
+		MHD_destroy_response(resp);
+		return r;
+	}
+
+	run_handler(cs);
+	return send_req(c, cs);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+	(void)cls;
+	(void)c;
+	(void)toe;
+	struct conn_state *cs = *con_cls;
+	if (!cs)
+		return;
+	struct tg_req *req = &cs->req;
+	if (g_access_log) {
+		const char *route = req->route ? req->route->pattern : (cs->early_status ? "-" : "static");
+		tg_log_access(req->method, route, req->status ? req->status : 200, now_us() - cs->started,
+		              req->authed ? req->user.id : 0);
+	}
+	if (req->json)
+		json_decref(req->json);
+	tg_buf_release(&req->body);
+	tg_arena_release(&req->arena);
+	free(cs);
+	*con_cls = NULL;
+	atomic_fetch_sub(&g_inflight, 1);
+}
+
+static int parse_listen(const char *s, struct sockaddr_in *sa)
+{
+	const char *colon = strrchr(s, ':');
+	if (!colon || colon == s)
+		return -1;
+	char host[64];
+	size_t hl = (size_t)(colon - s);
+	if (hl >= sizeof(host))
+		return -1;
+	memcpy(host, s, hl);
+	host[hl] = '\0';
+	char *end;
+	long port = strtol(colon + 1, &end, 10);
+	if (*end || port < 1 || port > 65535)
+		return -1;
+	memset(sa, 0, sizeof(*sa));
+	sa->sin_family = AF_INET;
+	sa->sin_port = htons((uint16_t)port);
+	if (!strcmp(host, "localhost"))
+		return inet_pton(AF_INET, "127.0.0.1", &sa->sin_addr) == 1 ? 0 : -1;
+	return inet_pton(AF_INET, host, &sa->sin_addr) == 1 ? 0 : -1;
+}
+
+/* The tile server's origin ("https://tile.example.org") for img-src. */
+static void build_csp(const char *tile_url)
+{
+	char origin[256] = "";
+	if (tile_url && (!strncmp(tile_url, "https://", 8) || !strncmp(tile_url, "http://", 7))) {
+		const char *p = strstr(tile_url, "://") + 3;
+		const char *e = p;
+		while (*e && *e != '/')
+			e++;
+		int n = snprintf(origin, sizeof(origin), " %.*s", (int)(e - tile_url), tile_url);
+		if (n < 0 || (size_t)n >= sizeof(origin))
+			origin[0] = '\0';
+		/* Leaflet's {s} subdomain placeholder becomes a wildcard. */
+		char *s = strstr(origin, "{s}.");
+		if (s) {
+			s[0] = '*';
+			memmove(s + 1, s + 3, strlen(s + 3) + 1);
+		}
+	}
+	int n = snprintf(g_csp, sizeof(g_csp),
+	                 "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:%s; "
+	                 "connect-src 'self'; font-src 'self'; object-src 'none'; frame-ancestors 'none'; "
+	                 "base-uri 'none'; form-action 'self'",
+	                 origin);
+	if (n < 0 || (size_t)n >= sizeof(g_csp))
+		snprintf(g_csp, sizeof(g_csp), "default-src 'self'");
+}
+
+struct loader_arg {
+	struct tg_app *app;
+};
+
+/* Background: build the search index, then keep it in step with rows that
+ * other processes (a CLI import) change, every few seconds. */
+static void *index_thread(void *p)
+{
+	struct loader_arg *la = p;
+	struct tg_app *app = la->app;
+	free(la);
+	char err[256];
+	struct tg_db *db = tg_db_open(app->db_url, 0, err, sizeof(err));
+	if (!db) {
+		tg_log_error("index_db_open_failed", "reason=%s", err);
+		pthread_mutex_lock(&app->index_lock);
+		app->index_ready = -1;
+		pthread_cond_broadcast(&app->index_cond);
+		pthread_mutex_unlock(&app->index_lock);
+		return NULL;
+	}
+	uint64_t t0 = now_us();
+	enum tg_rc rc = tg_app_index_load(app, db);
+	if (rc)
+		tg_log_error("index_load_failed", "rc=%s", tg_rc_code(rc));
+	else
+		tg_log_info("index_ready", "docs=%lld ms=%llu", (long long)app->index_docs,
+		            (unsigned long long)((now_us() - t0) / 1000));
+	while (!app->stopping) {
+		for (int i = 0; i < 50 && !app->stopping; i++)
+			usleep(100 * 1000);
+		if (app->stopping)
+			break;
+		if (tg_app_index_refresh(app, db) == TG_OK)
+			continue;
+	}
+	db->ops->close(db);
+	return NULL;
+}
+
+int tg_server_run(const struct tg_server_opts *opts)
+{
+	struct tg_app app;
+	struct sockaddr_in sa;
+	char err[256];
+	int ret = 1;
+	struct MHD_Daemon *d = NULL;
+	pthread_t loader;
+	int loader_started = 0;
+
+	if (parse_listen(opts->listen, &sa)) {
+		fprintf(stderr, "tsunagu: --listen must be IPv4ADDR:PORT, got '%s'\n", opts->listen);
+		return 1;
+	}
+	struct tg_db *db = tg_db_open(opts->db_url, 0, err, sizeof(err));
+	if (!db) {
+		fprintf(stderr, "tsunagu: cannot open database: %s\n", err);
+		return 1;
+	}
+	int applied = 0;
+	enum tg_rc rc = db->ops->migrate(db, &applied);
+	if (rc) {
+		fprintf(stderr, "tsunagu: database migration failed: %s\n", db->ops->errmsg(db));
+		db->ops->close(db);
+		return 1;
+	}
+	rc = tg_app_init(&app, opts->db_url, db);
+	db->ops->close(db);
+	if (rc) {
+		fprintf(stderr, "tsunagu: cannot load reference data (%s)\n", tg_rc_code(rc));
+		return 1;
+	}
+	if (opts->tile_url) {
+		free(app.tile_url);
+		app.tile_url = tg_xstrdup(opts->tile_url);
+	}
+	g_app = &app;
+	g_access_log = opts->access_log;
+	build_csp(app.tile_url);
+
+	g_assets = tg_static_load(opts->web_root, opts->vendor_root, err, sizeof(err));
+	if (!g_assets) {
+		fprintf(stderr, "tsunagu: cannot load web assets: %s\n", err);
+		goto out;
+	}
+
+	/* Block the stop signals in every thread; the main thread waits for them. */
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	struct loader_arg *la = tg_xmalloc(sizeof(*la));
+	la->app = &app;
+	if (pthread_create(&loader, NULL, index_thread, la) == 0)
+		loader_started = 1;
+	else
+		free(la);
+
+	unsigned threads = opts->threads > 0 ? (unsigned)opts->threads : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
+	if (threads < 1)
+		threads = 1;
+	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+	                         MHD_USE_ERROR_LOG | MHD_USE_TURBO,
+	                     0, NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+	                     MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
+	                     NULL, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_CONNECTION_LIMIT,
+	                     (unsigned)1000, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128 * 1024),
+	                     MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1, MHD_OPTION_END);
+	if (!d) {
+		fprintf(stderr, "tsunagu: cannot listen on %s: %s\n", opts->listen, strerror(errno));
+		goto out;
+	}
+	tg_log_info("listening", "addr=%s threads=%u", opts->listen, threads);
+
+	int sig = 0;
+	sigwait(&set, &sig);
+	tg_log_info("stopping", "signal=%d", sig);
+	app.stopping = 1;
+	MHD_quiesce_daemon(d);
+	for (int i = 0; i < 1000 && atomic_load(&g_inflight) > 0; i++)
+		usleep(10 * 1000);
+	ret = 0;
+out:
+	if (d)
+		MHD_stop_daemon(d);
+	app.stopping = 1;
+	if (loader_started)
+		pthread_join(loader, NULL);
+	if (g_assets)
+		tg_static_free(g_assets);
+	g_assets = NULL;
+	tg_app_release(&app);
+	g_app = NULL;
+	return ret;
+}

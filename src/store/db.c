@@ -1,0 +1,66 @@
+/*
+ * db.c - tg_db_open(): chooses the store implementation from a URL, and the
+ * small tg_db_* shorthands declared in store.h.
+ *
+ *   "sqlite:PATH" or a plain path   -> tg_sqlite_open(PATH)
+ *   "postgresql://..." / "postgres://..." -> error until store/pg.c exists
+ *
+ * Invariant: on failure tg_db_open returns NULL and err holds a message
+ * (Japanese first, English in parentheses) that never contains a password
+ * from the URL.
+ */
+#include "store/store.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static int has_prefix(const char *s, const char *p)
+{
+	return strncmp(s, p, strlen(p)) == 0;
+}
+
+struct tg_db *tg_db_open(const char *url, int create, char *err, size_t errlen)
+{
+	struct tg_db *db = NULL;
+	if (errlen)
+		err[0] = '\0';
+	if (!url || !*url) {
+		snprintf(err, errlen, "データベースの指定がありません (no database given)");
+		goto out;
+	}
+	if (has_prefix(url, "postgresql://") || has_prefix(url, "postgres://")) {
+		snprintf(err, errlen,
+		         "PostgreSQL には未対応です (PostgreSQL support is not built in yet)");
+		goto out;
+	}
+	if (has_prefix(url, "sqlite:"))
+		url += strlen("sqlite:");
+	if (!*url) {
+		snprintf(err, errlen, "データベースのパスが空です (empty database path)");
+		goto out;
+	}
+	db = tg_sqlite_open(url, create, err, errlen);
+out:
+	return db;
+}
+
+enum tg_rc tg_db_begin(struct tg_db *db)
+{
+	return db->ops->begin(db);
+}
+
+enum tg_rc tg_db_commit(struct tg_db *db)
+{
+	return db->ops->commit(db);
+}
+
+void tg_db_rollback(struct tg_db *db)
+{
+	db->ops->rollback(db);
+}
+
+void tg_db_close(struct tg_db *db)
+{
+	if (db)
+		db->ops->close(db);
+}

@@ -1,0 +1,189 @@
+// Import (all-or-nothing), export, audit, orgs, users, custom types.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  startServer, assertError, assertOk, loadWorld, resourceInput, createResource, searchIds,
+} from './lib.mjs';
+
+let srv, w;
+before(async () => { srv = await startServer(); w = await loadWorld(srv); });
+after(async () => { await srv?.stop(); });
+
+const q = (s) => 'q=' + encodeURIComponent(s);
+const HEADER = '全国地方公共団体コード,ID,地方公共団体名,名称,名称_カナ,種別,住所,緯度,経度,電話番号,URL';
+const row = (id, name, kana, lat = '35.4431', lon = '139.6380') =>
+  `141003,${id},みなと市,${name},${kana},地域子育て支援拠点,神奈川県みなと市さくら区本町${id}-1,${lat},${lon},045-111-22${id.slice(-2)},https://example.jp/${id}`;
+const goodRows = [
+  row('T0001', '取込検証ひろば一', 'トリコミケンショウヒロバイチ'),
+  row('T0002', '取込検証ひろば二', 'トリコミケンショウヒロバニ'),
+  row('T0003', '取込検証ひろば三', 'トリコミケンショウヒロバサン'),
+];
+const csv = (rows) => '\ufeff' + [HEADER, ...rows].join('\r\n') + '\r\n';
+
+function importPath(extra = '') {
+  return `/api/v1/import?format=jp-facilities&public=1&org_id=${w.coord.user.org_id}${extra}`;
+}
+function assertReport(rep) {
+  for (const k of ['format', 'encoding', 'dry_run', 'rows', 'created', 'updated', 'unchanged', 'rejected', 'errors']) assert.ok(k in rep, `ImportReport.${k}`);
+  assert.equal(rep.format, 'jp-facilities');
+  assert.ok(Array.isArray(rep.errors));
+}
+
+test('import: one bad row -> 422 with errors and nothing written; fixed file imports; re-import unchanged', async () => {
+  const n0 = assertOk(await w.admin.get('/api/v1/resources?limit=1')).total;
+  const bad = csv([goodRows[0], row('T0002', '', 'トリコミケンショウヒロバニ'), goodRows[2]]);
+  const r = await w.coord.post(importPath(), bad, { 'Content-Type': 'text/csv' });
+  assert.equal(r.status, 422, r.text.slice(0, 400));
+  const rep = r.json;
+  assertReport(rep);
+  assert.equal(rep.rejected, 1);
+  assert.equal(rep.created, 0, 'all-or-nothing: nothing reported created');
+  assert.equal(rep.errors.length, 1, JSON.stringify(rep.errors));
+  const e = rep.errors[0];
+  assert.equal(e.line, 3, 'header is line 1, the bad row is line 3');
+  assert.equal(e.column, '名称');
+  assert.equal(typeof e.message, 'string');
+  assert.ok(e.message.length > 0);
+  assert.deepEqual(await searchIds(w.admin, q('取込検証')), [], 'nothing written');
+  assert.equal(assertOk(await w.admin.get('/api/v1/resources?limit=1')).total, n0);
+
+  // Bad coordinates are caught too (column named).
+  const r2 = await w.coord.post(importPath(), csv([goodRows[0], row('T0009', '取込検証ひろば九', 'トリコミ', '135.0', 'abc')]), { 'Content-Type': 'text/csv' });
+  assert.equal(r2.status, 422);
+  assert.equal(r2.json.errors[0].line, 3);
+  assert.ok(['緯度', '経度'].includes(r2.json.errors[0].column), r2.json.errors[0].column);
+  assert.deepEqual(await searchIds(w.admin, q('取込検証')), []);
+
+  // Dry run of the fixed file: a report, nothing written.
+  const dry = assertOk(await w.coord.post(importPath('&dry_run=1'), csv(goodRows), { 'Content-Type': 'text/csv' }));
+  assertReport(dry);
+  assert.equal(dry.dry_run, true);
+  assert.equal(dry.rows, 3);
+  assert.equal(dry.created, 3);
+  assert.deepEqual(await searchIds(w.admin, q('取込検証')), []);
+
+  // The fixed file.
+  const ok = assertOk(await w.coord.post(importPath(), csv(goodRows), { 'Content-Type': 'text/csv' }));
+  assertReport(ok);
+  assert.equal(ok.dry_run, false);
+  assert.match(ok.encoding, /utf-?8/i);
+  assert.deepEqual([ok.rows, ok.created, ok.updated, ok.unchanged, ok.rejected], [3, 3, 0, 0, 0]);
+  assert.deepEqual(ok.errors, []);
+  const ids = await searchIds(srv.anon(), q('取込検証'));
+  assert.equal(ids.length, 3, 'public=1 -> visible to anonymous');
+  const one = assertOk(await w.admin.get(`/api/v1/resources/${ids[0]}`));
+  assert.equal(one.org.id, w.coord.user.org_id);
+  assert.equal(one.is_public, true);
+  assert.match(one.source, /^jp-facilities/);
+  assert.match(one.source_id, /^T000[123]$/);
+  assert.equal(one.type, 'hub');
+
+  // Re-import: all unchanged.
+  const again = assertOk(await w.coord.post(importPath(), csv(goodRows), { 'Content-Type': 'text/csv' }));
+  assert.deepEqual([again.rows, again.created, again.updated, again.unchanged, again.rejected], [3, 0, 0, 3, 0]);
+  assert.equal((await searchIds(w.admin, q('取込検証'))).length, 3);
+  // A changed row updates in place.
+  const changed = csv([goodRows[0], goodRows[1], row('T0003', '取込検証ひろば三改', 'トリコミケンショウヒロバサン')]);
+  const up = assertOk(await w.coord.post(importPath(), changed, { 'Content-Type': 'text/csv' }));
+  assert.deepEqual([up.created, up.updated, up.unchanged], [0, 1, 2]);
+  assert.equal((await searchIds(w.admin, q('取込検証'))).length, 3);
+});
+
+test('import: who may, and bad requests', async () => {
+  const body = csv(goodRows);
+  assertError(await w.staffA.post(importPath(), body, { 'Content-Type': 'text/csv' }), 403, 'forbidden');
+  const an = await srv.anon().post(importPath(), body, { 'Content-Type': 'text/csv' });
+  assert.ok([401, 403].includes(an.status));
+  assertError(await w.coord.post('/api/v1/import?format=nope', body, { 'Content-Type': 'text/csv' }), 400, 'invalid');
+  assertError(await w.coord.post(importPath(), body, { 'Content-Type': 'image/png' }), 415, 'unsupported_media_type');
+  assertError(await w.coord.post(importPath(), body, { 'Content-Type': 'text/csv', 'X-CSRF-Token': null }), 403, 'csrf');
+});
+
+test('export CSV and HSDS, with confidential rules', async () => {
+  const secret = await createResource(w.staffA, resourceInput(w.staffA.user.org_id, w.d1.id, {
+    name: '書出秘匿シェルター', is_confidential: true, front_door: '045-000-2222',
+    address: { postal_code: '231-0009', prefecture: '神奈川県', city: 'みなと市さくら区', line: '秘密町9-9-9', building: null },
+    location: { lat: 35.4123, lon: 139.6123 },
+  }));
+  void secret;
+  const c = await w.coord.get('/api/v1/export?format=csv');
+  assert.equal(c.status, 200);
+  assert.match(c.headers['content-type'], /^text\/csv/);
+  assert.match(c.headers['content-disposition'] || '', /attachment/);
+  assert.ok(c.text.includes('書出秘匿シェルター'));
+  assert.ok(c.text.includes('秘密町9-9-9'), 'coordinator of the area sees the address');
+  const b = await w.staffB.get('/api/v1/export?format=csv');
+  assert.equal(b.status, 200);
+  assert.ok(b.text.includes('書出秘匿シェルター'));
+  assert.ok(!b.text.includes('秘密町9-9-9'), 'staff_b export hides the address');
+  assert.ok(!b.text.includes('35.4123') && !b.text.includes('139.6123'), 'staff_b export hides the coordinates');
+  const h = await w.staffB.get('/api/v1/export?format=hsds');
+  assert.equal(h.status, 200);
+  assert.ok(h.raw.length > 0);
+  if (/json/.test(h.headers['content-type'])) {
+    assert.ok(h.json, 'HSDS export parses as JSON');
+    assert.ok(!h.text.includes('秘密町9-9-9') && !h.text.includes('139.6123'));
+  }
+  const ah = await w.admin.get('/api/v1/export?format=hsds');
+  assert.equal(ah.status, 200);
+  assertError(await srv.anon().get('/api/v1/export?format=csv'), 401, 'unauthorized');
+  assertError(await w.admin.get('/api/v1/export?format=xml'), 400, 'invalid');
+});
+
+test('audit: admin sees entries for writes, newest first, paging; others 403', async () => {
+  const r = await createResource(w.staffA, resourceInput(w.staffA.user.org_id, w.d1.id, { name: '監査確認ひろば' }));
+  assert.equal((await w.staffA.del(`/api/v1/resources/${r.id}`)).status, 204);
+  const a = assertOk(await w.admin.get('/api/v1/audit?limit=100'));
+  assert.ok(Array.isArray(a.items));
+  const mine = a.items.filter((e) => String(e.object_id) === String(r.id) && /resource/.test(e.object_type));
+  assert.ok(mine.length >= 2, `create + delete audited: ${JSON.stringify(a.items.slice(0, 3))}`);
+  for (const e of a.items) for (const k of ['id', 'at', 'action', 'object_type']) assert.ok(k in e, `audit.${k}`);
+  const ids = a.items.map((e) => e.id);
+  assert.deepEqual(ids, [...ids].sort((x, y) => y - x), 'newest first');
+  const p = assertOk(await w.admin.get('/api/v1/audit?limit=1'));
+  assert.equal(p.items.length, 1);
+  const older = assertOk(await w.admin.get(`/api/v1/audit?limit=100&before=${p.items[0].id}`));
+  assert.ok(older.items.every((e) => e.id < p.items[0].id));
+  for (const who of ['coord', 'staffA', 'staffB']) assertError(await w[who].get('/api/v1/audit'), 403, 'forbidden');
+  assertError(await srv.anon().get('/api/v1/audit'), 401, 'unauthorized');
+});
+
+test('orgs, users, types: happy paths and permissions', async () => {
+  const admin = w.admin;
+  const orgs = assertOk(await (await srv.login('viewer')).get('/api/v1/orgs')).items;
+  assert.ok(orgs.some((o) => o.id === w.staffA.user.org_id));
+  for (const k of ['id', 'uuid', 'name', 'name_kana', 'kind', 'area_id', 'phone', 'email', 'url', 'description']) assert.ok(k in orgs[0], `Org.${k}`);
+  assertError(await srv.anon().get('/api/v1/orgs'), 401, 'unauthorized');
+
+  const cr = await admin.post('/api/v1/orgs', { name: 'テスト子育てネット', name_kana: 'てすとこそだてねっと', kind: 'NPO法人', area_id: w.d1.id, phone: null, email: null, url: null, description: null });
+  assert.equal(cr.status, 201, cr.text);
+  const org = cr.json;
+  const up = assertOk(await admin.put(`/api/v1/orgs/${org.id}`, { ...org, id: undefined, uuid: undefined, description: '更新しました' }));
+  assert.equal(up.description, '更新しました');
+  assertError(await w.staffA.put(`/api/v1/orgs/${org.id}`, { name: '乗っ取り' }), 403, 'forbidden');
+
+  const u = await admin.post('/api/v1/users', { login: 'newstaff', display_name: '新しい職員', role: 'staff', org_id: org.id, password: 'new-staff-password' });
+  assert.equal(u.status, 201, u.text);
+  assert.equal(u.json.org_id, org.id);
+  assert.ok(!('password_hash' in u.json));
+  const ns = await srv.login('newstaff', 'new-staff-password');
+  assert.equal(ns.user.role, 'staff');
+  assertError(await ns.get('/api/v1/users'), 403, 'forbidden');
+  assertError(await ns.post('/api/v1/users', { login: 'evil', display_name: 'x', role: 'admin', org_id: org.id, password: 'long-enough-pw' }), 403, 'forbidden');
+  // Disable: can no longer log in.
+  const dis = assertOk(await admin.put(`/api/v1/users/${u.json.id}`, { display_name: '新しい職員', role: 'staff', org_id: org.id, disabled: true }));
+  assert.equal(dis.disabled, true);
+  assertError(await srv.anon().post('/api/v1/session', { login: 'newstaff', password: 'new-staff-password' }), 401, 'unauthorized');
+  assertError(await ns.get('/api/v1/session'), 401, 'unauthorized');
+
+  const t = await w.coord.post('/api/v1/types', { code: 'test_ibasho', name_ja: '試験の居場所', name_en: 'Test place' });
+  assert.equal(t.status, 201, t.text);
+  const meta = assertOk(await srv.anon().get('/api/v1/meta'));
+  const ty = meta.types.find((x) => x.code === 'test_ibasho');
+  assert.deepEqual(ty, { code: 'test_ibasho', name_ja: '試験の居場所', name_en: 'Test place', builtin: false });
+  for (const k of ['types', 'tags', 'areas', 'tile_url', 'tile_attribution', 'verify_after_days']) assert.ok(k in meta, `meta.${k}`);
+  const dup = await w.coord.post('/api/v1/types', { code: 'test_ibasho', name_ja: 'x', name_en: 'x' });
+  assert.ok([400, 409].includes(dup.status), `duplicate type: ${dup.status}`);
+  assertError(dup, dup.status);
+  await createResource(w.staffA, resourceInput(w.staffA.user.org_id, w.d1.id, { type: 'test_ibasho', name: '独自種別ひろば' }));
+});

@@ -1,0 +1,159 @@
+// Cross-cutting HTTP behaviour: security headers, CSRF, routing, OpenAPI conformance.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import {
+  startServer, assertError, assertOk, loadWorld, resourceInput, createResource, toInput, REPO,
+} from './lib.mjs';
+
+let srv, w;
+before(async () => { srv = await startServer(); w = await loadWorld(srv); });
+after(async () => { await srv?.stop(); });
+
+function assertSecurityHeaders(res, what) {
+  const h = res.headers;
+  const csp = h['content-security-policy'];
+  assert.ok(csp, `${what}: Content-Security-Policy`);
+  assert.match(csp, /default-src|script-src/, `${what}: CSP has a source policy`);
+  const scriptSrc = (csp.match(/script-src([^;]*)/) || csp.match(/default-src([^;]*)/) || [, ''])[1];
+  assert.doesNotMatch(scriptSrc, /'unsafe-inline'|'unsafe-eval'/, `${what}: scripts not unsafe-inline/eval`);
+  assert.equal((h['x-content-type-options'] || '').toLowerCase(), 'nosniff', `${what}: X-Content-Type-Options`);
+  assert.ok(h['referrer-policy'], `${what}: Referrer-Policy`);
+  const xfo = (h['x-frame-options'] || '').toUpperCase();
+  assert.ok(['DENY', 'SAMEORIGIN'].includes(xfo) || /frame-ancestors/.test(csp), `${what}: X-Frame-Options or frame-ancestors`);
+}
+
+test('security headers on every kind of response', async () => {
+  const a = srv.anon();
+  const res = [
+    ['healthz', await a.get('/healthz')],
+    ['openapi', await a.get('/api/v1/openapi.json')],
+    ['meta', await a.get('/api/v1/meta')],
+    ['search', await a.get('/api/v1/resources')],
+    ['401', await a.get('/api/v1/session')],
+    ['404 api', await a.get('/api/v1/no-such-thing')],
+    ['404 root', await a.get('/no-such-page-xyz')],
+    ['400', await a.post('/api/v1/session', '{', { 'Content-Type': 'application/json' })],
+    ['hsds', await a.get('/hsds/')],
+    ['login 200', (await srv.login('viewer')).loginResponse],
+    ['403 csrf', await w.staffA.post('/api/v1/resources', {}, { 'X-CSRF-Token': null })],
+  ];
+  for (const [what, r] of res) assertSecurityHeaders(r, `${what} (${r.status})`);
+});
+
+test('API responses are JSON, UTF-8, and not cached when personal', async () => {
+  const r = await w.admin.get('/api/v1/session');
+  assert.match(r.headers['content-type'], /^application\/json/);
+  const cc = r.headers['cache-control'] || '';
+  assert.match(cc, /no-store|private|no-cache/, `Cache-Control on a personal response: "${cc}"`);
+});
+
+test('healthz', async () => {
+  const r = await srv.anon().get('/healthz');
+  assert.deepEqual(assertOk(r), { status: 'ok' });
+});
+
+test('CSRF: missing or wrong X-CSRF-Token -> 403 csrf, nothing written; right token -> ok', async () => {
+  const input = resourceInput(w.staffA.user.org_id, w.d1.id, { name: 'CSRF確認ひろば' });
+  const before = assertOk(await w.admin.get('/api/v1/resources?q=CSRF確認ひろば')).total;
+  assertError(await w.staffA.post('/api/v1/resources', input, { 'X-CSRF-Token': null }), 403, 'csrf');
+  assertError(await w.staffA.post('/api/v1/resources', input, { 'X-CSRF-Token': 'wrong' }), 403, 'csrf');
+  assertError(await w.staffA.post('/api/v1/resources', input, { 'X-CSRF-Token': '' }), 403, 'csrf');
+  // Another user's valid token does not go with this cookie.
+  assertError(await w.staffA.post('/api/v1/resources', input, { 'X-CSRF-Token': w.staffB.csrf }), 403, 'csrf');
+  assert.equal(assertOk(await w.admin.get('/api/v1/resources?q=CSRF確認ひろば')).total, before, 'nothing created');
+  const r = await createResource(w.staffA, input);
+  // PUT / DELETE / verify are state-changing as well.
+  const put = toInput(r);
+  put.name = 'CSRF確認ひろば改';
+  assertError(await w.staffA.put(`/api/v1/resources/${r.id}`, put, { 'X-CSRF-Token': null }), 403, 'csrf');
+  assertError(await w.staffA.del(`/api/v1/resources/${r.id}`, { 'X-CSRF-Token': 'x' + w.staffA.csrf }), 403, 'csrf');
+  assertError(await w.staffA.post(`/api/v1/resources/${r.id}/verify`, undefined, { 'X-CSRF-Token': null }), 403, 'csrf');
+  const g = assertOk(await w.staffA.get(`/api/v1/resources/${r.id}`));
+  assert.equal(g.name, 'CSRF確認ひろば');
+  assert.equal(g.version, r.version);
+  assert.equal(g.verified_at, r.verified_at);
+  // GET is never CSRF-checked.
+  assertOk(await w.staffA.get(`/api/v1/resources/${r.id}`, { 'X-CSRF-Token': null }));
+  const ok = await w.staffA.put(`/api/v1/resources/${r.id}`, put);
+  assert.equal(assertOk(ok).name, 'CSRF確認ひろば改');
+});
+
+test('unknown paths under /api/v1/ answer 404 JSON', async () => {
+  for (const p of ['/api/v1/nope', '/api/v1/resources/1/nope', '/api/v1/', '/api/v2/resources', '/api/v1/resourcesX']) {
+    const r = await w.admin.get(p);
+    assertError(r, 404);
+  }
+});
+
+test('an undocumented method on a known path is refused with a JSON error', async () => {
+  const r = await w.admin.request('PATCH', '/api/v1/meta', {});
+  assert.ok([404, 405].includes(r.status), `PATCH /api/v1/meta: ${r.status} ${r.text}`);
+  assert.ok(r.json?.error?.code, 'JSON error body');
+  if (r.status === 405) assert.ok(r.headers.allow, 'Allow header on 405');
+});
+
+test('OpenAPI document: served, parseable, and equal to src/http/openapi.json', async () => {
+  const r = await srv.anon().get('/api/v1/openapi.json');
+  const doc = assertOk(r);
+  assert.match(doc.openapi, /^3\./);
+  const src = JSON.parse(readFileSync(path.join(REPO, 'src/http/openapi.json'), 'utf8'));
+  assert.deepEqual(doc, src, 'the server embeds src/http/openapi.json');
+});
+
+test('OpenAPI conformance: every documented path+method is routed', async () => {
+  const doc = assertOk(await srv.anon().get('/api/v1/openapi.json'));
+  // Path parameters from live data.
+  const res = await createResource(w.staffA, resourceInput(w.staffA.user.org_id, w.d1.id, { name: '経路確認' }));
+  const victim = await createResource(w.staffA, resourceInput(w.staffA.user.org_id, w.d1.id, { name: '経路確認削除用' }));
+  const users = assertOk(await w.admin.get('/api/v1/users')).items;
+  const hsdsSvc = assertOk(await srv.anon().get('/hsds/services?per_page=1')).contents[0];
+  const hsdsOrg = assertOk(await srv.anon().get('/hsds/organizations?per_page=1')).contents[0];
+  const hsdsSal = assertOk(await srv.anon().get('/hsds/service_at_locations?per_page=1')).contents[0];
+  const fill = (p, method) => p.replace(/\{(\w+)\}/g, (_, name) => {
+    if (p.startsWith('/api/v1/resources')) return String(method === 'delete' ? victim.id : res.id);
+    if (p.startsWith('/api/v1/orgs')) return String(w.coord.user.org_id);
+    if (p.startsWith('/api/v1/users')) return String(users.find((u) => u.login === 'viewer')?.id ?? users[0].id);
+    if (p.startsWith('/hsds/services')) return hsdsSvc.id;
+    if (p.startsWith('/hsds/organizations')) return hsdsOrg.id;
+    if (p.startsWith('/hsds/service_at_locations')) return hsdsSal.id;
+    throw new Error(`no value for {${name}} in ${p}`);
+  });
+  const ops = [];
+  for (const [p, item] of Object.entries(doc.paths)) {
+    for (const m of ['get', 'post', 'put', 'patch', 'delete']) if (item[m]) ops.push([p, m]);
+  }
+  // GETs first, session logout last, deletes after everything else.
+  const rank = ([p, m]) => (p === '/api/v1/session' && m === 'delete' ? 3 : m === 'delete' ? 2 : m === 'get' ? 0 : 1);
+  ops.sort((a, b) => rank(a) - rank(b));
+  const failures = [];
+  for (const [p, m] of ops) {
+    const url = fill(p, m);
+    const client = await srv.login('admin'); // fresh session each: logout/password cannot break the loop
+    let r;
+    if (m === 'get') r = await client.get(url);
+    else if (p === '/api/v1/import') r = await client.request('POST', url + '?format=jp-facilities&dry_run=1', '', { 'Content-Type': 'text/csv' });
+    else if (m === 'delete') r = await client.del(url);
+    else r = await client.request(m.toUpperCase(), url, {});
+    const code = r.json?.error?.code;
+    if (r.status === 405 || (r.status === 404 && code === 'no_route')) failures.push(`${m.toUpperCase()} ${p} -> ${r.status} ${code}`);
+    else if (m === 'get' && r.status !== 200) failures.push(`${m.toUpperCase()} ${url} -> ${r.status} (expected 200 as admin)`);
+    else if (r.status >= 500) failures.push(`${m.toUpperCase()} ${url} -> ${r.status}`);
+  }
+  assert.deepEqual(failures, []);
+});
+
+test('docs/api.md endpoints are all in the OpenAPI document', () => {
+  const md = readFileSync(path.join(REPO, 'docs/api.md'), 'utf8');
+  const doc = JSON.parse(readFileSync(path.join(REPO, 'src/http/openapi.json'), 'utf8'));
+  const rows = [...md.matchAll(/^\| (GET|POST|PUT|PATCH|DELETE) \| (\/\S+) \|/gm)];
+  assert.ok(rows.length > 20);
+  const missing = [];
+  for (const [, m, raw] of rows) {
+    const p = raw.split('?')[0];
+    if (p.startsWith('/hsds/') || p === '/healthz') continue;
+    if (!doc.paths[p]?.[m.toLowerCase()]) missing.push(`${m} ${p}`);
+  }
+  assert.deepEqual(missing, []);
+});

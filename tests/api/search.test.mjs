@@ -1,0 +1,186 @@
+// Search: normalization, word order, short queries, filters, distance, highlights, paging.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  startServer, assertError, assertOk, loadWorld, resourceInput, createResource, searchIds, cpSlice,
+} from './lib.mjs';
+
+let srv, w, F1, F2, F3, KANA, WORD, ONE, WIDE, OPEN, CLOSED;
+const MARK = 'フィルタ検証';
+const q = (s) => 'q=' + encodeURIComponent(s);
+const sorted = (a) => [...a].sort((x, y) => x - y);
+
+before(async () => {
+  srv = await startServer();
+  w = await loadWorld(srv);
+  const org = w.staffA.user.org_id;
+  const mk = (over) => createResource(w.staffA, resourceInput(org, w.d1.id, over));
+  F1 = await mk({ name: `${MARK}ひろば`, type: 'tsudoi', ages: { min_months: 0, max_months: 36 }, fee: { free: true, text: null },
+    services: ['ibasho', 'soudan'], hours: [{ weekday: 1, open: '10:00', close: '15:00' }], location: { lat: 35.44, lon: 139.63 } });
+  F2 = await createResource(w.staffA, resourceInput(org, w.d2.id, { name: `${MARK}食堂`, type: 'kodomo_shokudo',
+    ages: { min_months: 36, max_months: 180 }, fee: { free: false, text: '300円' }, services: ['shokuji'],
+    hours: [{ weekday: 3, open: '17:00', close: '19:30' }], location: { lat: 35.45, lon: 139.63 } }));
+  F3 = await mk({ name: `${MARK}サロン`, type: 'salon', ages: { min_months: 0, max_months: 12 }, fee: { free: true, text: null },
+    services: ['ibasho'], hours: [{ weekday: 6, open: '10:00', close: '12:00' }], location: { lat: 35.48, lon: 139.63 } });
+  KANA = await mk({ name: 'ひだまり試験の家', name_kana: 'ひだまりしけんのいえ' });
+  WORD = await mk({ name: 'ぽかぽか試験食堂', description: 'むささび通りの集会所で毎月開催しています。' });
+  ONE = await mk({ name: '楓試験の家' });
+  WIDE = await mk({ name: 'ＨＯＰＥこども試験' });
+  const allWeek = [0, 1, 2, 3, 4, 5, 6, 7].map((d) => ({ weekday: d, open: '00:00', close: '24:00' }));
+  OPEN = await mk({ name: '営業確認いつでも', hours: allWeek, exceptions: [] });
+  CLOSED = await mk({ name: '営業確認時間なし', hours: [] });
+});
+after(async () => { await srv?.stop(); });
+
+test('response shape', async () => {
+  const r = assertOk(await srv.anon().get(`/api/v1/resources?${q(MARK)}`));
+  assert.equal(r.total, 3);
+  assert.equal(r.offset, 0);
+  assert.equal(r.limit, 20);
+  assert.equal(r.items.length, 3);
+  const it = r.items.find((i) => i.id === F1.id);
+  for (const k of ['id', 'uuid', 'name', 'name_kana', 'type', 'type_name', 'org', 'area_path', 'address', 'location',
+    'address_hidden', 'phone', 'ages', 'fee', 'services', 'is_public', 'is_confidential', 'verified_at',
+    'verification_due', 'score', 'matched_in', 'highlights']) assert.ok(k in it, `ResourceSummary.${k}`);
+  assert.equal(typeof it.score, 'number');
+  assert.deepEqual(it.org, { id: F1.org.id, name: F1.org.name });
+});
+
+test('kana and width variants find the same thing: ﾋﾀﾞﾏﾘ / ヒダマリ / ひだまり', async () => {
+  const sets = [];
+  for (const v of ['ﾋﾀﾞﾏﾘ', 'ヒダマリ', 'ひだまり']) {
+    const ids = await searchIds(srv.anon(), q(v));
+    assert.ok(ids.includes(KANA.id), `${v} finds ひだまり試験の家`);
+    sets.push(sorted(ids));
+  }
+  assert.deepEqual(sets[0], sets[1]);
+  assert.deepEqual(sets[1], sets[2]);
+  // Mixed: half-width katakana + kanji.
+  assert.ok((await searchIds(srv.anon(), q('ﾋﾀﾞﾏﾘ試験'))).includes(KANA.id));
+});
+
+test('full-width / half-width Latin and case fold', async () => {
+  for (const v of ['hope', 'HOPE', 'Ｈｏｐｅ', 'ｈｏｐｅ']) assert.ok((await searchIds(srv.anon(), q(v))).includes(WIDE.id), v);
+});
+
+test('terms match in any order, all must match', async () => {
+  const a = await searchIds(srv.anon(), q('むささび ぽかぽか'));
+  const b = await searchIds(srv.anon(), q('ぽかぽか　むささび')); // ideographic space
+  assert.ok(a.includes(WORD.id));
+  assert.deepEqual(sorted(a), sorted(b));
+  assert.ok(!(await searchIds(srv.anon(), q('ぽかぽか ぺんぎんごや'))).includes(WORD.id), 'AND semantics');
+});
+
+test('1-character query works', async () => {
+  assert.ok((await searchIds(srv.anon(), q('楓'))).includes(ONE.id));
+});
+
+test('no match -> empty result, not an error', async () => {
+  const r = assertOk(await srv.anon().get(`/api/v1/resources?${q('存在しない言葉ずぃぽ')}`));
+  assert.equal(r.total, 0);
+  assert.deepEqual(r.items, []);
+});
+
+test('highlights are code point ranges of the returned strings', async () => {
+  const r = assertOk(await srv.anon().get(`/api/v1/resources?${q('ﾋﾀﾞﾏﾘ')}`));
+  const it = r.items.find((i) => i.id === KANA.id);
+  assert.ok(it.matched_in.includes('name'));
+  assert.ok(Array.isArray(it.highlights.name) && it.highlights.name.length >= 1);
+  const [s, e] = it.highlights.name[0];
+  assert.equal(cpSlice(it.name, s, e), 'ひだまり');
+  const r2 = assertOk(await srv.anon().get(`/api/v1/resources?${q('むささび')}`));
+  const it2 = r2.items.find((i) => i.id === WORD.id);
+  assert.ok(it2.matched_in.includes('description'));
+  assert.equal(typeof it2.snippet, 'string');
+  assert.ok(it2.highlights.snippet.length >= 1);
+  for (const [a, b] of it2.highlights.snippet) assert.equal(cpSlice(it2.snippet, a, b), 'むささび');
+  const r3 = assertOk(await srv.anon().get(`/api/v1/resources?${q(MARK)}`));
+  for (const i of r3.items) {
+    const [a, b] = i.highlights.name[0];
+    assert.equal(cpSlice(i.name, a, b), MARK);
+  }
+});
+
+test('filter: type (comma = OR)', async () => {
+  assert.deepEqual(await searchIds(srv.anon(), `${q(MARK)}&type=kodomo_shokudo`), [F2.id]);
+  assert.deepEqual(sorted(await searchIds(srv.anon(), `${q(MARK)}&type=tsudoi,salon`)), sorted([F1.id, F3.id]));
+});
+
+test('filter: area includes everything inside it', async () => {
+  assert.deepEqual(sorted(await searchIds(srv.anon(), `${q(MARK)}&area=${w.ward.id}`)), sorted([F1.id, F2.id, F3.id]));
+  const inD1 = await searchIds(srv.anon(), `${q(MARK)}&area=${w.d1.id}`);
+  assert.ok(inD1.includes(F1.id) && inD1.includes(F3.id));
+  if (w.d1.id !== w.d2.id) assert.ok(!inD1.includes(F2.id));
+  if (w.outside.length) assert.deepEqual(await searchIds(srv.anon(), `${q(MARK)}&area=${w.outside[0].id}`), []);
+});
+
+test('filter: age_months', async () => {
+  assert.deepEqual(await searchIds(srv.anon(), `${q(MARK)}&age_months=24`), [F1.id]);
+  assert.deepEqual(sorted(await searchIds(srv.anon(), `${q(MARK)}&age_months=6`)), sorted([F1.id, F3.id]));
+  assert.deepEqual(sorted(await searchIds(srv.anon(), `${q(MARK)}&age_months=36`)), sorted([F1.id, F2.id]));
+});
+
+test('filter: free', async () => {
+  assert.deepEqual(sorted(await searchIds(srv.anon(), `${q(MARK)}&free=1`)), sorted([F1.id, F3.id]));
+});
+
+test('filter: services (all must be present)', async () => {
+  assert.deepEqual(await searchIds(srv.anon(), `${q(MARK)}&services=ibasho,soudan`), [F1.id]);
+  assert.deepEqual(sorted(await searchIds(srv.anon(), `${q(MARK)}&services=ibasho`)), sorted([F1.id, F3.id]));
+});
+
+test('filter: day', async () => {
+  assert.deepEqual(await searchIds(srv.anon(), `${q(MARK)}&day=3`), [F2.id]);
+  assert.deepEqual(await searchIds(srv.anon(), `${q(MARK)}&day=0`), []);
+});
+
+test('filter: open_now', async () => {
+  const ids = await searchIds(srv.anon(), `${q('営業確認')}&open_now=1`);
+  assert.ok(ids.includes(OPEN.id));
+  assert.ok(!ids.includes(CLOSED.id));
+  const it = assertOk(await srv.anon().get(`/api/v1/resources?${q('営業確認')}`)).items;
+  assert.equal(it.find((i) => i.id === OPEN.id).open_now, true);
+  assert.equal(it.find((i) => i.id === CLOSED.id).open_now, false);
+});
+
+test('near: distance sort, distance_m, radius_km', async () => {
+  const r = assertOk(await srv.anon().get(`/api/v1/resources?${q(MARK)}&near=35.44,139.63&sort=distance`));
+  assert.deepEqual(r.items.map((i) => i.id), [F1.id, F2.id, F3.id]);
+  const d = r.items.map((i) => i.distance_m);
+  assert.ok(d[0] >= 0 && d[0] < 20, `F1 distance ${d[0]}`);
+  assert.ok(Math.abs(d[1] - 1112) < 30, `F2 distance ${d[1]} ~1112 m`);
+  assert.ok(Math.abs(d[2] - 4448) < 60, `F3 distance ${d[2]} ~4448 m`);
+  assert.deepEqual(sorted(await searchIds(srv.anon(), `${q(MARK)}&near=35.44,139.63&radius_km=2`)), sorted([F1.id, F2.id]));
+  // Default sort with an origin and no q: distance ascending.
+  const all = assertOk(await srv.anon().get('/api/v1/resources?near=35.44,139.63&limit=50')).items;
+  const ds = all.map((i) => i.distance_m).filter((x) => typeof x === 'number');
+  assert.deepEqual(ds, [...ds].sort((a, b) => a - b), 'distance ascending by default');
+  // near_resource uses the resource as origin.
+  const nr = assertOk(await srv.anon().get(`/api/v1/resources?${q(MARK)}&near_resource=${F3.id}&sort=distance`)).items.map((i) => i.id);
+  assert.deepEqual(nr, [F3.id, F2.id, F1.id]);
+});
+
+test('sort=name and paging', async () => {
+  const all = assertOk(await srv.anon().get(`/api/v1/resources?${q(MARK)}&sort=name`));
+  assert.equal(all.total, 3);
+  const p1 = assertOk(await srv.anon().get(`/api/v1/resources?${q(MARK)}&sort=name&limit=1&offset=1`));
+  assert.equal(p1.total, 3);
+  assert.equal(p1.limit, 1);
+  assert.equal(p1.offset, 1);
+  assert.deepEqual(p1.items.map((i) => i.id), [all.items[1].id]);
+  const p9 = assertOk(await srv.anon().get(`/api/v1/resources?${q(MARK)}&offset=9`));
+  assert.equal(p9.total, 3);
+  assert.deepEqual(p9.items, []);
+});
+
+test('bad search parameters -> 400 invalid with field', async () => {
+  const cases = [
+    ['limit=0', 'limit'], ['limit=101', 'limit'], ['limit=abc', 'limit'], ['offset=-1', 'offset'],
+    ['day=8', 'day'], ['age_months=-5', 'age_months'], ['near=abc', 'near'], ['near=91,139', 'near'],
+    ['sort=random', 'sort'], ['area=abc', 'area'], ['radius_km=-1', 'radius_km'],
+  ];
+  for (const [qs, field] of cases) {
+    const e = assertError(await srv.anon().get(`/api/v1/resources?${qs}`), 400, 'invalid');
+    assert.equal(e.field, field, `${qs} -> field`);
+  }
+});

@@ -1,0 +1,281 @@
+/*
+ * test_text.c - unit tests for core/text.c: every folding rule listed in
+ * text.h, the original-position map, highlights and snippets (including
+ * mixed 1/2/3/4-byte text), terms and their caps.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "core/text.h"
+
+/* Normalize s and compare with want; a NULL want means "must be rejected". */
+static void check_norm(const char *s, const char *want)
+{
+	struct tg_buf b = TG_BUF_INIT;
+	enum tg_rc rc = tg_text_normalize(s, strlen(s), &b);
+
+	if (!want) {
+		assert_int_equal(rc, TG_ERR_INVALID);
+		assert_true(b.len == 0);
+	} else {
+		assert_int_equal(rc, TG_OK);
+		assert_string_equal(b.data ? b.data : "", want);
+	}
+	tg_buf_release(&b);
+}
+
+static void test_width_case_kana(void **state)
+{
+	(void)state;
+	check_norm("ヒロバ", "ひろば");
+	check_norm("ひろば", "ひろば");
+	check_norm("ﾋﾛﾊﾞ", "ひろば");
+	check_norm("ﾊﾟﾊﾟ", "ぱぱ");
+	check_norm("ＨＩＲＯＢＡ", "hiroba");
+	check_norm("HiRoBa", "hiroba");
+	check_norm("ｈｉｒｏｂａ１２３", "hiroba123");
+	check_norm("か゛", "が");        /* spacing voiced mark */
+	check_norm("ハ\xE3\x82\x9A", "ぱ"); /* combining semi-voiced mark */
+	check_norm("Straße", "strasse");
+	check_norm("㈱つなぐ", "(株)つなぐ");
+}
+
+static void test_small_old_kana(void **state)
+{
+	(void)state;
+	check_norm("ぁぃぅぇぉっゃゅょゎゕゖ", "あいうえおつやゆよわかけ");
+	check_norm("ァィゥェォッャュョヮヵヶ", "あいうえおつやゆよわかけ");
+	check_norm("ゐゑヰヱ", "いえいえ");
+	check_norm("ヴ", "ゔ");
+	check_norm("ヷヸヹヺ", "ゔあゔいゔえゔお");
+	check_norm("ヴァイオリン", "ゔあいおりん");
+	check_norm("ㇰㇷ゚", "くぷ");
+	/* iteration marks are not expanded; the katakana ones fold to hiragana */
+	check_norm("こゝろ", "こゝろ");
+	check_norm("いすゞ", "いすゞ");
+	check_norm("バナヽ", "ばなゝ");
+	check_norm("佐々木", "佐々木");
+}
+
+static void test_long_vowel(void **state)
+{
+	(void)state;
+	check_norm("ケーキ", "けーき");
+	check_norm("ｹｰｷ", "けーき");
+	check_norm("ケ－キ", "けーき");
+	check_norm("ケ‐キ", "けーき");
+	check_norm("ケ―キ", "けーき");
+	check_norm("ケ−キ", "けーき");
+	check_norm("スーパー-", "すーぱーー");
+	/* not after kana: dashes stay */
+	check_norm("045-123", "045-123");
+	check_norm("Ａ－１", "a-1");
+}
+
+static void test_whitespace_controls(void **state)
+{
+	(void)state;
+	check_norm("子育て\xE3\x80\x80ひろば", "子育て ひろば"); /* U+3000 */
+	check_norm("  a \t\r\n b  ", "a b");
+	check_norm("\xE3\x80\x80\xE3\x80\x80", "");
+	check_norm("a\x1f" "b\x01" "c", "abc");
+	check_norm("zw\xE2\x80\x8Bsp\xEF\xBB\xBF", "zwsp"); /* ZWSP, BOM */
+	check_norm("", "");
+}
+
+static void test_invalid_utf8(void **state)
+{
+	struct tg_buf b = TG_BUF_INIT;
+
+	(void)state;
+	check_norm("\xff", NULL);
+	check_norm("ab\xe3\x81", NULL);         /* truncated */
+	check_norm("\xc0\xaf", NULL);           /* overlong '/' */
+	check_norm("\xed\xa0\x80", NULL);       /* surrogate */
+	check_norm("\xf4\x90\x80\x80", NULL);   /* > U+10FFFF */
+	/* an error leaves earlier content alone */
+	assert_int_equal(tg_buf_adds(&b, "keep"), TG_OK);
+	assert_int_equal(tg_text_normalize("x\xff", 2, &b), TG_ERR_INVALID);
+	assert_string_equal(b.data, "keep");
+	/* appends */
+	assert_int_equal(tg_text_normalize("ア", strlen("ア"), &b), TG_OK);
+	assert_string_equal(b.data, "keepあ");
+	tg_buf_release(&b);
+	/* embedded NUL is a control character: dropped, not a terminator */
+	assert_int_equal(tg_text_normalize("a\0b", 3, &b), TG_OK);
+	assert_string_equal(b.data, "ab");
+	tg_buf_release(&b);
+}
+
+static void test_map(void **state)
+{
+	struct tg_arena a = TG_ARENA_INIT;
+	struct tg_buf b = TG_BUF_INIT;
+	struct tg_text_range *m;
+	size_t n;
+	const char *s = "ﾊﾞ  ㌔A";
+
+	(void)state;
+	/* original code points: ﾊ0 ﾞ1 ' '2 ' '3 ㌔4 A5 */
+	assert_int_equal(tg_text_normalize_map(s, strlen(s), &b, &a, &m, &n), TG_OK);
+	assert_string_equal(b.data, "ば きろa");
+	assert_int_equal(n, 5);
+	assert_int_equal(m[0].start, 0); assert_int_equal(m[0].end, 2); /* ば <- ﾊﾞ */
+	assert_int_equal(m[1].start, 2); assert_int_equal(m[1].end, 3); /* space <- first blank */
+	assert_int_equal(m[2].start, 4); assert_int_equal(m[2].end, 5); /* き <- ㌔ */
+	assert_int_equal(m[3].start, 4); assert_int_equal(m[3].end, 5); /* ろ <- ㌔ */
+	assert_int_equal(m[4].start, 5); assert_int_equal(m[4].end, 6);
+	tg_buf_release(&b);
+	tg_arena_release(&a);
+}
+
+static void test_terms(void **state)
+{
+	struct tg_arena a = TG_ARENA_INIT;
+	const char **t;
+	size_t n;
+	const char *q = " ヒロバ　ひろば 子育て ＨＩＲＯ hiro ";
+	char big[TG_TEXT_MAX_TERMS * 3 + 8];
+	char longterm[TG_TEXT_MAX_TERM_CP * 3 + 4];
+
+	(void)state;
+	assert_int_equal(tg_text_terms(q, strlen(q), &a, &t, &n), TG_OK);
+	assert_int_equal(n, 3);
+	assert_string_equal(t[0], "ひろば");
+	assert_string_equal(t[1], "子育て");
+	assert_string_equal(t[2], "hiro");
+	assert_int_equal(tg_text_terms("   ", 3, &a, &t, &n), TG_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(tg_text_terms("\xff", 1, &a, &t, &n), TG_ERR_INVALID);
+	/* 16 distinct terms are fine, 17 are not */
+	size_t k = 0;
+	for (int i = 0; i < TG_TEXT_MAX_TERMS; i++) {
+		big[k++] = (char)('a' + i);
+		big[k++] = ' ';
+	}
+	assert_int_equal(tg_text_terms(big, k, &a, &t, &n), TG_OK);
+	assert_int_equal(n, TG_TEXT_MAX_TERMS);
+	big[k++] = 'z';
+	assert_int_equal(tg_text_terms(big, k, &a, &t, &n), TG_ERR_TOO_LARGE);
+	/* duplicates do not count against the cap */
+	assert_int_equal(tg_text_terms("a a a a a a a a a a a a a a a a a a a a", 39, &a, &t, &n), TG_OK);
+	assert_int_equal(n, 1);
+	/* 64 code points ok, 65 too long */
+	k = 0;
+	for (int i = 0; i < TG_TEXT_MAX_TERM_CP; i++) {
+		memcpy(longterm + k, "あ", 3);
+		k += 3;
+	}
+	assert_int_equal(tg_text_terms(longterm, k, &a, &t, &n), TG_OK);
+	assert_int_equal(n, 1);
+	memcpy(longterm + k, "あ", 3);
+	assert_int_equal(tg_text_terms(longterm, k + 3, &a, &t, &n), TG_ERR_TOO_LARGE);
+	tg_arena_release(&a);
+}
+
+static void test_highlight(void **state)
+{
+	struct tg_arena a = TG_ARENA_INIT;
+	struct tg_text_range *r;
+	size_t n;
+	/* mixed widths: 'a' 1 byte, 'é' 2, kana 3, '𠮷' 4 bytes */
+	const char *s = "aé𠮷ﾋﾛﾊﾞ と ヒロバ、ＨＩＲＯＢＡ";
+	const char *t1[] = {"ひろば"};
+	const char *t2[] = {"hiroba", "𠮷"};
+	const char *t3[] = {"ろば", "ひろ"};
+	const char *t4[] = {"ない", ""};
+
+	(void)state;
+	/* code points: a0 é1 𠮷2 ﾋ3 ﾛ4 ﾊ5 ﾞ6 ' '7 と8 ' '9 ヒ10 ロ11 バ12 、13 Ｈ14..Ａ19 */
+	assert_int_equal(tg_text_highlight(s, strlen(s), t1, 1, &a, &r, &n), TG_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(r[0].start, 3); assert_int_equal(r[0].end, 7);
+	assert_int_equal(r[1].start, 10); assert_int_equal(r[1].end, 13);
+	assert_int_equal(tg_text_highlight(s, strlen(s), t2, 2, &a, &r, &n), TG_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(r[0].start, 2); assert_int_equal(r[0].end, 3);
+	assert_int_equal(r[1].start, 14); assert_int_equal(r[1].end, 20);
+	/* overlapping terms merge */
+	assert_int_equal(tg_text_highlight(s, strlen(s), t3, 2, &a, &r, &n), TG_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(r[0].start, 3); assert_int_equal(r[0].end, 7);
+	assert_int_equal(r[1].start, 10); assert_int_equal(r[1].end, 13);
+	/* no match, empty term ignored */
+	assert_int_equal(tg_text_highlight(s, strlen(s), t4, 2, &a, &r, &n), TG_OK);
+	assert_int_equal(n, 0);
+	/* overlapping occurrences of one term */
+	const char *t5[] = {"ああ"};
+	assert_int_equal(tg_text_highlight("あああいああ", strlen("あああいああ"), t5, 1, &a, &r, &n),
+	                 TG_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(r[0].start, 0); assert_int_equal(r[0].end, 3);
+	assert_int_equal(r[1].start, 4); assert_int_equal(r[1].end, 6);
+	assert_int_equal(tg_text_highlight("\xff", 1, t5, 1, &a, &r, &n), TG_ERR_INVALID);
+	tg_arena_release(&a);
+}
+
+static void test_snippet(void **state)
+{
+	struct tg_arena a = TG_ARENA_INIT;
+	struct tg_text_range *r;
+	size_t n;
+	char *sn;
+	const char *s = "毎週月曜日と水曜日に親子で遊べるひろばを開いています。予約は不要です。";
+	const char *t[] = {"ひろば"};
+	const char *none[] = {"ぞう"};
+
+	(void)state;
+	/* ひろば is at code points 16..19; window 12, lead 4 -> [12, 24) */
+	assert_int_equal(tg_text_snippet(s, strlen(s), t, 1, 12, &a, &sn, &r, &n), TG_OK);
+	assert_string_equal(sn, "…で遊べるひろばを開いてい…");
+	assert_int_equal(n, 1);
+	assert_int_equal(r[0].start, 5); /* 1 for the ellipsis + 4 of lead */
+	assert_int_equal(r[0].end, 8);
+	/* window larger than the text: whole text, no ellipsis */
+	assert_int_equal(tg_text_snippet(s, strlen(s), t, 1, 100, &a, &sn, &r, &n), TG_OK);
+	assert_string_equal(sn, s);
+	assert_int_equal(r[0].start, 16);
+	/* no match: from the start */
+	assert_int_equal(tg_text_snippet(s, strlen(s), none, 1, 5, &a, &sn, &r, &n), TG_OK);
+	assert_string_equal(sn, "毎週月曜日…");
+	assert_int_equal(n, 0);
+	/* match near the end: window shifted back to stay full */
+	const char *t2[] = {"不要"};
+	assert_int_equal(tg_text_snippet(s, strlen(s), t2, 1, 10, &a, &sn, &r, &n), TG_OK);
+	assert_string_equal(sn, "…す。予約は不要です。");
+	assert_int_equal(r[0].start, 6);
+	assert_int_equal(r[0].end, 8);
+	/* cut on both sides */
+	assert_int_equal(tg_text_snippet(s, strlen(s), t2, 1, 6, &a, &sn, &r, &n), TG_OK);
+	assert_string_equal(sn, "…約は不要です…");
+	assert_int_equal(r[0].start, 3);
+	assert_int_equal(r[0].end, 5);
+	/* a match cut by the window is clipped */
+	const char *t3[] = {"毎週月曜日と水曜日"};
+	assert_int_equal(tg_text_snippet(s, strlen(s), t3, 1, 4, &a, &sn, &r, &n), TG_OK);
+	assert_string_equal(sn, "毎週月曜…");
+	assert_int_equal(n, 1);
+	assert_int_equal(r[0].start, 0);
+	assert_int_equal(r[0].end, 4);
+	assert_int_equal(tg_text_snippet(s, strlen(s), t, 1, 0, &a, &sn, &r, &n), TG_ERR_INVALID);
+	tg_arena_release(&a);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_width_case_kana),
+		cmocka_unit_test(test_small_old_kana),
+		cmocka_unit_test(test_long_vowel),
+		cmocka_unit_test(test_whitespace_controls),
+		cmocka_unit_test(test_invalid_utf8),
+		cmocka_unit_test(test_map),
+		cmocka_unit_test(test_terms),
+		cmocka_unit_test(test_highlight),
+		cmocka_unit_test(test_snippet),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
