@@ -261,13 +261,20 @@ static void make_doc(const struct tg_refdata *ref, const struct tg_resource *r, 
 	doc->n_exceptions = r->n_exceptions;
 }
 
+/* Keep the high-water mark of updated_at and how many rows carry it, so
+ * that the refresher can tell "already seen" from "changed in the same
+ * second" (timestamps have one-second resolution). Caller holds index_lock. */
 static void note_since(struct tg_app *app, const char *updated_at)
 {
 	if (!updated_at)
 		return;
-	if (!app->index_since || strcmp(updated_at, app->index_since) > 0) {
+	int c = app->index_since ? strcmp(updated_at, app->index_since) : 1;
+	if (c > 0) {
 		free(app->index_since);
 		app->index_since = tg_xstrdup(updated_at);
+		app->index_since_count = 1;
+	} else if (c == 0) {
+		app->index_since_count++;
 	}
 }
 
@@ -317,12 +324,35 @@ enum tg_rc tg_app_index_refresh(struct tg_app *app, struct tg_db *db)
 {
 	pthread_mutex_lock(&app->index_lock);
 	char *since = app->index_since ? tg_xstrdup(app->index_since) : NULL;
+	int64_t seen_at_mark = app->index_since_count;
 	pthread_mutex_unlock(&app->index_lock);
 	if (!since)
-		since = tg_xstrdup("0000");
-	/* rows changed at the same second as the mark are seen again: harmless upserts */
-	struct tg_resource_filter f = {.after_id = 0, .limit = LOAD_PAGE, .modified_after = since};
+		since = tg_xstrdup("0000-00-00T00:00:00Z");
+	/* "…:SS" without the Z sorts just below "…:SSZ": rows at the mark too */
+	char *after = tg_xstrdup(since);
+	size_t len = strlen(after);
+	if (len && after[len - 1] == 'Z')
+		after[len - 1] = '\0';
+
+	/* first pass: count rows at the mark; unchanged count = nothing new there */
+	struct tg_resource_filter f = {.after_id = 0, .limit = LOAD_PAGE, .modified_after = after};
 	enum tg_rc rc = TG_OK;
+	int64_t at_mark = 0, newer = 0;
+	if ((rc = db->ops->resource_count(db, &f, &newer)))
+		goto out;
+	struct tg_resource_filter fm = {.modified_after = since};
+	int64_t strictly_newer = 0;
+	if ((rc = db->ops->resource_count(db, &fm, &strictly_newer)))
+		goto out;
+	at_mark = newer - strictly_newer;
+	if (strictly_newer == 0 && at_mark == seen_at_mark)
+		goto out;
+	int redo_mark = at_mark != seen_at_mark;
+	if (redo_mark) {
+		pthread_mutex_lock(&app->index_lock);
+		app->index_since_count = 0; /* recounted by note_since below */
+		pthread_mutex_unlock(&app->index_lock);
+	}
 	for (;;) {
 		struct tg_arena a = TG_ARENA_INIT;
 		struct tg_resource *rs;
@@ -333,7 +363,7 @@ enum tg_rc tg_app_index_refresh(struct tg_app *app, struct tg_db *db)
 			break;
 		}
 		for (size_t i = 0; i < n; i++) {
-			if (strcmp(rs[i].updated_at, since) <= 0)
+			if (!redo_mark && strcmp(rs[i].updated_at, since) == 0)
 				continue;
 			tg_app_index_put(app, &rs[i]);
 		}
@@ -343,6 +373,8 @@ enum tg_rc tg_app_index_refresh(struct tg_app *app, struct tg_db *db)
 		if (n < LOAD_PAGE)
 			break;
 	}
+out:
+	free(after);
 	free(since);
 	return rc;
 }

@@ -42,6 +42,7 @@ struct tg_app {
 	pthread_cond_t index_cond;
 	int index_ready;        /* 1 when fully loaded, -1 when loading failed */
 	char *index_since;      /* updated_at high-water mark for the refresher */
+	int64_t index_since_count; /* rows indexed whose updated_at equals the mark */
 	int64_t index_docs;
 
 	pthread_mutex_t ref_lock;

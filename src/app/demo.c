@@ -143,7 +143,7 @@ enum tg_rc tg_demo_load(struct tg_app *app, struct tg_db *db, const char *path, 
 	/* users */
 	json_t *users = json_object_get(root, "users"), *u;
 	char hash[TG_PASSWORD_HASH_MAX];
-	if (!rc && tg_password_hash(password, hash, sizeof(hash)))
+	if (!rc && tg_password_hash(password, hash))
 		rc = TG_ERR_INTERNAL;
 	json_array_foreach(users, i, u) {
 		if (rc)

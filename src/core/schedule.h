@@ -43,9 +43,11 @@ int tg_schedule_open_at(const struct tg_hours *h, size_t n_hours,
 /* 1 if the weekly hours have any interval on weekday (0..7). */
 int tg_schedule_open_on_weekday(const struct tg_hours *h, size_t n_hours, int weekday);
 
-/* Validate and normalize a weekly schedule: intervals sorted by weekday
- * then open time; returns 0, or -1 and the index of the first bad interval
- * in *bad (bad range, overlap with another interval that day). */
+/* Check a weekly schedule (any order; h is not modified): each interval has
+ * weekday 0..7 and 0 <= open < close <= 1440, and no two intervals of one
+ * weekday overlap (touching is fine). Returns 0, or -1 and in *bad (may be
+ * NULL) the input index of the first interval that is out of range or
+ * overlaps an earlier one. */
 int tg_schedule_check(const struct tg_hours *h, size_t n_hours, size_t *bad);
 
 /* "HH:MM" (also "H:MM", "24:00") -> minutes; -1 on malformed. */

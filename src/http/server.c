@@ -248,7 +248,7 @@ static void load_session(struct tg_req *req)
 	const char *token = tg_req_cookie(req, "tg_session");
 	if (!token || !*token || strlen(token) > 128)
 		return;
-	char hash[TG_TOKEN_HASH_HEX];
+	char hash[TG_TOKEN_HASH_STRLEN];
 	tg_token_hash(token, hash);
 	struct tg_session s;
 	if (req->db->ops->session_get(req->db, &req->arena, hash, &s))
@@ -470,8 +470,9 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	struct tg_req *req = &cs->req;
 	if (g_access_log) {
 		const char *route = req->route ? req->route->pattern : (cs->early_status ? "-" : "static");
-		tg_log_access(req->method, route, req->status ? req->status : 200, now_us() - cs->started,
-		              req->authed ? req->user.id : 0);
+		tg_log_info("access", "method=%s route=%s status=%d us=%llu user=%lld", req->method, route,
+		            req->status ? req->status : 200, (unsigned long long)(now_us() - cs->started),
+		            (long long)(req->authed ? req->user.id : 0));
 	}
 	if (req->json)
 		json_decref(req->json);

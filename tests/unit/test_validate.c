@@ -524,6 +524,28 @@ static void test_single_field_helpers(void **state)
 	assert_false(tg_valid_url(NULL));
 }
 
+/* model.c's role names: parsed from API input (users), so tested with the
+ * other input rules */
+static void test_role_names(void **state)
+{
+	(void)state;
+	static const char *const names[] = {"viewer", "volunteer", "staff", "coordinator", "admin"};
+	for (int i = TG_ROLE_VIEWER; i <= TG_ROLE_ADMIN; i++) {
+		enum tg_role r = TG_ROLE_ADMIN;
+		assert_string_equal(tg_role_name((enum tg_role)i), names[i]);
+		assert_int_equal(tg_role_parse(names[i], &r), 0);
+		assert_int_equal(r, i);
+	}
+	assert_null(tg_role_name((enum tg_role)5));
+	assert_null(tg_role_name((enum tg_role)-1));
+	enum tg_role r = TG_ROLE_STAFF;
+	assert_int_equal(tg_role_parse("Admin", &r), -1);
+	assert_int_equal(tg_role_parse("", &r), -1);
+	assert_int_equal(tg_role_parse(NULL, &r), -1);
+	assert_int_equal(r, TG_ROLE_STAFF);
+	assert_true(TG_ROLE_ADMIN > TG_ROLE_COORDINATOR && TG_ROLE_COORDINATOR > TG_ROLE_STAFF);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -537,6 +559,7 @@ int main(void)
 	    cmocka_unit_test(test_exceptions),      cmocka_unit_test(test_other_text),
 	    cmocka_unit_test(test_verified_at),     cmocka_unit_test(test_confidential),
 	    cmocka_unit_test(test_field_error_copy), cmocka_unit_test(test_single_field_helpers),
+	    cmocka_unit_test(test_role_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -393,8 +393,10 @@ out:
 
 static enum tg_rc fail_field(struct tg_req *req, enum tg_rc rc, const struct tg_field_error *err)
 {
+	/* err->field may point into err itself (validate.h): copy it out */
 	if (rc == TG_ERR_INVALID)
-		return tg_req_fail(req, rc, err->field, err->message);
+		return tg_req_fail(req, rc, tg_arena_strdup(&req->arena, err->field),
+		                   tg_arena_strdup(&req->arena, err->message));
 	return rc;
 }
 

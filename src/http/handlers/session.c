@@ -12,6 +12,7 @@
  * the answer does not reveal which logins exist. Failed attempts are
  * throttled per login and per address (throttle.h).
  */
+#include <pthread.h>
 #include <time.h>
 
 #include "http/handlers/handlers.h"
@@ -20,6 +21,24 @@
 #include "util/timefmt.h"
 
 #define SESSION_SECONDS (12 * 3600)
+
+static char g_dummy_hash[TG_PASSWORD_HASH_MAX];
+static pthread_once_t g_dummy_once = PTHREAD_ONCE_INIT;
+
+static void dummy_init(void)
+{
+	if (tg_password_hash("tsunagu-no-such-user", g_dummy_hash))
+		g_dummy_hash[0] = '\0';
+}
+
+/* Spend the same work as a real verify, so that a missing login is not
+ * told apart from a wrong password by the response time. */
+static void dummy_verify(const char *password)
+{
+	pthread_once(&g_dummy_once, dummy_init);
+	if (g_dummy_hash[0])
+		(void)tg_password_verify(g_dummy_hash, password);
+}
 
 static enum tg_rc session_json(struct tg_req *req, const struct tg_user *u, const char *csrf, int status)
 {
@@ -62,7 +81,7 @@ enum tg_rc tg_h_session_create(struct tg_req *req)
 	rc = req->db->ops->user_get_by_login(req->db, &req->arena, login, &u);
 	int ok;
 	if (rc == TG_ERR_NOT_FOUND) {
-		tg_password_dummy_verify(password);
+		dummy_verify(password);
 		ok = 0;
 	} else if (rc) {
 		goto out;
@@ -79,9 +98,9 @@ enum tg_rc tg_h_session_create(struct tg_req *req)
 	}
 	tg_throttle_ok(login);
 
-	char token[TG_TOKEN_MAX], csrf[TG_TOKEN_MAX], hash[TG_TOKEN_HASH_HEX], expires[TG_ISO_LEN];
-	tg_random_token(token, sizeof(token));
-	tg_random_token(csrf, sizeof(csrf));
+	char token[TG_TOKEN_STRLEN(32)], csrf[TG_TOKEN_STRLEN(32)], hash[TG_TOKEN_HASH_STRLEN], expires[TG_ISO_LEN];
+	if ((rc = tg_random_token(token, 32)) || (rc = tg_random_token(csrf, 32)))
+		goto out;
 	tg_token_hash(token, hash);
 	tg_time_iso((time_t)(now + SESSION_SECONDS), expires);
 	rc = req->db->ops->session_insert(req->db, hash, u.id, csrf, expires);
@@ -132,9 +151,9 @@ enum tg_rc tg_h_session_password(struct tg_req *req)
 		                 "現在のパスワードが違います (current password is wrong)");
 		goto out;
 	}
-	if (tg_utf8_length(next) < 10) {
+	if (tg_utf8_length(next) < TG_PASSWORD_MIN_LEN) {
 		rc = tg_req_fail(req, TG_ERR_INVALID, "new_password",
-		                 "新しいパスワードは10文字以上にしてください (new password needs at least 10 characters)");
+		                 "新しいパスワードは8文字以上にしてください (new password needs at least 8 characters)");
 		goto out;
 	}
 	if (!strcmp(next, req->user.login) || !strcmp(next, cur)) {
@@ -143,7 +162,7 @@ enum tg_rc tg_h_session_password(struct tg_req *req)
 		goto out;
 	}
 	char hash[TG_PASSWORD_HASH_MAX];
-	if (tg_password_hash(next, hash, sizeof(hash))) {
+	if (tg_password_hash(next, hash)) {
 		rc = TG_ERR_INTERNAL;
 		goto out;
 	}

@@ -94,13 +94,13 @@ enum tg_rc tg_h_user_create(struct tg_req *req)
 		                 "ログインIDは半角英数字と . _ @ - の3〜64文字です (login must be 3-64 of A-Z a-z 0-9 . _ @ -)");
 		goto out;
 	}
-	if (tg_utf8_length(password) < 10) {
+	if (tg_utf8_length(password) < TG_PASSWORD_MIN_LEN) {
 		rc = tg_req_fail(req, TG_ERR_INVALID, "password",
-		                 "パスワードは10文字以上にしてください (password needs at least 10 characters)");
+		                 "パスワードは8文字以上にしてください (password needs at least 8 characters)");
 		goto out;
 	}
 	char hash[TG_PASSWORD_HASH_MAX];
-	if (tg_password_hash(password, hash, sizeof(hash))) {
+	if (tg_password_hash(password, hash)) {
 		rc = TG_ERR_INTERNAL;
 		goto out;
 	}

@@ -1,0 +1,24 @@
+#!/bin/sh
+# browser-test.sh BIN: demo database + server on a free port, then the
+# Playwright/axe browser test against it. Screenshots land in test-output/browser/.
+set -eu
+bin=$1
+dir=$(mktemp -d)
+port=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+"$bin" demo --db "$dir/demo.db" >/dev/null
+"$bin" serve --db "$dir/demo.db" --listen "127.0.0.1:$port" --tile-url "" --no-access-log 2>"$dir/server.log" &
+pid=$!
+cleanup() {
+	kill -TERM "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+	rm -rf "$dir"
+}
+trap cleanup EXIT INT TERM
+i=0
+until curl -fsS "http://127.0.0.1:$port/healthz" 2>/dev/null | grep -q ready; do
+	i=$((i + 1))
+	[ $i -gt 200 ] && { echo "server did not start"; cat "$dir/server.log"; exit 1; }
+	sleep 0.05
+done
+TSUNAGU_URL="http://127.0.0.1:$port" TSUNAGU_LOGIN=coord TSUNAGU_PASSWORD=tsunagu-demo-2026 \
+	node --test tests/browser/

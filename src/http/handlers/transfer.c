@@ -1,0 +1,172 @@
+/*
+ * transfer.c - import and export of the directory.
+ *
+ *   POST /api/v1/import?format=jp-facilities|hsds[&dry_run=1][&public=0][&org_id=N]
+ *        body: the file (Shift_JIS or UTF-8 CSV, or HSDS JSON), up to 64 MiB
+ *        -> 200 ImportReport, or 422 ImportReport when any row was rejected
+ *           (then nothing was written)                          (coordinator+)
+ *   GET  /api/v1/export?format=hsds|csv -> a file download         (logged in)
+ *
+ * Exports follow the viewer's rights: non-public resources only for logged-in
+ * users (all of whom may see them) and confidential locations only for those
+ * who may locate them. Every import and export is audited.
+ */
+#include <errno.h>
+#include <time.h>
+
+#include "app/app.h"
+#include "http/handlers/handlers.h"
+#include "io/export.h"
+#include "io/hsds.h"
+#include "io/import.h"
+#include "util/timefmt.h"
+
+static const char *import_search_text(void *ctx, const struct tg_resource *r, struct tg_arena *a)
+{
+	struct tg_app *app = ctx;
+	struct tg_refdata *ref = tg_app_ref_acquire(app);
+	const char *s = tg_app_search_text(app, ref, r, a);
+	tg_app_ref_release(app, ref);
+	return s;
+}
+
+enum tg_rc tg_h_import(struct tg_req *req)
+{
+	enum tg_rc rc = tg_req_require_role(req, TG_ROLE_COORDINATOR);
+	if (rc)
+		return rc;
+	const char *format = tg_req_query(req, "format");
+	if (!format || (strcmp(format, "jp-facilities") && strcmp(format, "hsds")))
+		return tg_req_fail(req, TG_ERR_INVALID, "format",
+		                   "format は jp-facilities か hsds です (format must be jp-facilities or hsds)");
+	if (req->body.len == 0)
+		return tg_req_fail(req, TG_ERR_INVALID, NULL, "ファイルが空です (the file is empty)");
+	struct tg_import_options o;
+	tg_import_options_init(&o);
+	const char *s;
+	if ((s = tg_req_query(req, "dry_run")))
+		o.dry_run = !strcmp(s, "1") || !strcmp(s, "true");
+	if ((s = tg_req_query(req, "public")))
+		o.make_public = !(strcmp(s, "0") == 0 || strcmp(s, "false") == 0);
+	o.default_org_id = req->user.org_id;
+	if ((s = tg_req_query(req, "org_id")) && *s) {
+		char *end;
+		errno = 0;
+		long long v = strtoll(s, &end, 10);
+		struct tg_org org;
+		if (errno || *end || v <= 0 || req->db->ops->org_get(req->db, &req->arena, v, &org))
+			return tg_req_fail(req, TG_ERR_INVALID, "org_id", "その団体はありません (unknown organization)");
+		o.default_org_id = v;
+	}
+	o.user_id = req->user.id;
+	o.search_text = import_search_text;
+	o.search_text_ctx = req->app;
+
+	struct tg_import_report rep;
+	rc = tg_import_run(req->db, format, req->body.data, req->body.len, &o, &req->arena, &rep);
+	json_t *j = tg_import_report_to_json(&rep);
+	tg_req_audit(req, o.dry_run ? "import_check" : "import", "resource", NULL,
+	             tg_arena_printf(&req->arena, "format=%s rows=%zu created=%zu updated=%zu rejected=%zu rc=%s",
+	                             format, rep.rows, rep.created, rep.updated, rep.rejected, tg_rc_code(rc)));
+	if (rc == TG_ERR_INVALID || rc == TG_ERR_UNSUPPORTED) {
+		tg_resp_json(req, 422, j);
+		return TG_OK;
+	}
+	if (rc) {
+		json_decref(j);
+		return rc;
+	}
+	if (!o.dry_run && (rep.created || rep.updated)) {
+		tg_app_ref_reload(req->app, req->db);
+		tg_app_index_refresh(req->app, req->db);
+	}
+	tg_resp_json(req, 200, j);
+	return TG_OK;
+}
+
+struct export_ctx {
+	struct tg_req *req;
+	struct tg_refdata *ref;
+	struct tg_actor actor;
+};
+
+static int may_locate(void *p, const struct tg_resource *r)
+{
+	struct export_ctx *x = p;
+	return tg_access_can_locate(&x->actor, r->org_id, r->is_confidential,
+	                            tg_ref_area_within(x->ref, r->area_id, x->req->user_area_id));
+}
+
+enum tg_rc tg_h_export(struct tg_req *req)
+{
+	const char *format = tg_req_query(req, "format");
+	if (!format || (strcmp(format, "hsds") && strcmp(format, "csv")))
+		return tg_req_fail(req, TG_ERR_INVALID, "format", "format は hsds か csv です (format must be hsds or csv)");
+	struct export_ctx x = {.req = req, .ref = tg_app_ref_acquire(req->app)};
+	tg_h_actor(req, &x.actor);
+	struct tg_hsds_ctx hc = {x.ref->types, x.ref->n_types, x.ref->tags, x.ref->n_tags};
+	struct tg_buf out;
+	tg_buf_init(&out, (size_t)1 << 30);
+	enum tg_rc rc = TG_OK;
+	int csv = !strcmp(format, "csv");
+	struct tg_export_csv ex;
+	if (csv)
+		tg_export_csv_begin(&ex, &out);
+	else
+		tg_buf_adds(&out, "[");
+	struct tg_resource_filter f = {.limit = 1000, .public_only = !req->authed};
+	size_t count = 0;
+	struct tg_org org = {0};
+	for (;;) {
+		struct tg_arena a = TG_ARENA_INIT;
+		struct tg_resource *rs;
+		size_t n;
+		if ((rc = req->db->ops->resource_list(req->db, &a, &f, &rs, &n))) {
+			tg_arena_release(&a);
+			break;
+		}
+		for (size_t i = 0; i < n && !rc; i++) {
+			int hide = !may_locate(&x, &rs[i]);
+			if (org.id != rs[i].org_id && req->db->ops->org_get(req->db, &req->arena, rs[i].org_id, &org))
+				memset(&org, 0, sizeof(org));
+			if (csv) {
+				rc = tg_export_csv_row(&ex, &rs[i], org.id ? org.name : NULL, hide);
+			} else {
+				json_t *s = tg_hsds_service(&rs[i], org.id ? &org : NULL, &hc, hide);
+				char *txt = json_dumps(s, JSON_COMPACT);
+				json_decref(s);
+				if (count)
+					rc = tg_buf_addc(&out, ',');
+				if (!rc)
+					rc = tg_buf_adds(&out, txt ? txt : "null");
+				free(txt);
+			}
+			count++;
+		}
+		if (n)
+			f.after_id = rs[n - 1].id;
+		tg_arena_release(&a);
+		if (rc || n < f.limit)
+			break;
+	}
+	if (!rc && !csv)
+		rc = tg_buf_adds(&out, "]");
+	tg_app_ref_release(req->app, x.ref);
+	if (rc) {
+		tg_buf_release(&out);
+		return rc;
+	}
+	tg_req_audit(req, "export", "resource", NULL, tg_arena_printf(&req->arena, "format=%s count=%zu", format, count));
+	char day[11];
+	tg_date_jst(time(NULL), day);
+	size_t len;
+	char *data = tg_buf_detach(&out, &len);
+	/* hand the buffer to the arena's lifetime: copy (exports are rare) */
+	char *copy = tg_arena_alloc(&req->arena, len + 1);
+	memcpy(copy, data, len);
+	free(data);
+	tg_resp_raw(req, 200, csv ? "text/csv; charset=utf-8" : "application/json; charset=utf-8", copy, len);
+	tg_resp_header(req, "Content-Disposition",
+	               tg_arena_printf(&req->arena, "attachment; filename=\"tsunagu-%s.%s\"", day, csv ? "csv" : "json"));
+	return TG_OK;
+}
