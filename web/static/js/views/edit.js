@@ -36,6 +36,8 @@ export function validateInput(b) {
     const x = b.hours[i];
     if (!x.open) return { field: `hours[${i}].open`, message: '開始時刻を入力してください。' };
     if (!x.close) return { field: `hours[${i}].close`, message: '終了時刻を入力してください。' };
+    if (!TIME_RE.test(x.open)) return { field: `hours[${i}].open`, message: '時刻は「9:30」の形で入力してください。' };
+    if (!TIME_RE.test(x.close)) return { field: `hours[${i}].close`, message: '時刻は「16:00」の形で入力してください（24:00 まで）。' };
     if (x.open >= x.close) return { field: `hours[${i}].close`, message: '終了時刻は開始時刻より後にしてください。' };
   }
   for (let i = 0; i < b.exceptions.length; i += 1) {
@@ -43,12 +45,26 @@ export function validateInput(b) {
     if (!x.date) return { field: `exceptions[${i}].date`, message: '日付を入力してください。' };
     if (!x.closed) {
       if (!x.open || !x.close) return { field: `exceptions[${i}].open`, message: '休みでない日は時間を入力してください。' };
+      if (!TIME_RE.test(x.open)) return { field: `exceptions[${i}].open`, message: '時刻は「9:30」の形で入力してください。' };
+      if (!TIME_RE.test(x.close)) return { field: `exceptions[${i}].close`, message: '時刻は「16:00」の形で入力してください（24:00 まで）。' };
       if (x.open >= x.close) return { field: `exceptions[${i}].close`, message: '終了時刻は開始時刻より後にしてください。' };
     }
   }
   if (b.is_confidential && !b.front_door) return { field: 'front_door', message: '所在地を非公開にするときは、問い合わせ先を入力してください。' };
   return null;
 }
+
+// Times are typed as text ("9:30", "24:00" is a valid close time), normalised to HH:MM.
+function timeInput(value, label) {
+  return h('input', { type: 'text', id: uid('e'), value: value || '', 'aria-label': `${label}（例 9:30）`, inputmode: 'numeric', placeholder: '9:30', class: 'time', autocomplete: 'off' });
+}
+export function normTime(v) {
+  const t = (v || '').trim().replace(/[０-９：]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
+  const m = /^(\d{1,2})[:時]?(\d{2})?$/.exec(t);
+  if (!m) return t;
+  return `${m[1].padStart(2, '0')}:${m[2] || '00'}`;
+}
+const TIME_RE = /^(([01]\d|2[0-3]):[0-5]\d|24:00)$/;
 
 function input(fieldName, attrs = {}) {
   return h('input', { id: uid('e'), name: fieldName, dataset: { field: fieldName }, ...attrs });
@@ -140,8 +156,8 @@ export async function renderEdit(main, id) {
   const addHour = (x = { weekday: 1, open: '10:00', close: '15:00' }) => {
     const wd = h('select', { id: uid('e'), 'aria-label': '曜日' },
       [1, 2, 3, 4, 5, 6, 0, 7].map((d) => h('option', { value: String(d), selected: d === x.weekday }, d === 7 ? '祝日' : `${WEEKDAYS[d]}曜日`)));
-    const op = h('input', { type: 'time', id: uid('e'), value: x.open || '', 'aria-label': '開始' });
-    const cl = h('input', { type: 'time', id: uid('e'), value: x.close === '24:00' ? '23:59' : (x.close || ''), 'aria-label': '終了' });
+    const op = timeInput(x.open, '開始');
+    const cl = timeInput(x.close, '終了');
     const del = h('button', { type: 'button', class: 'btn btn-small' }, '削除');
     const tr = h('tr', { class: 'hour-row' }, h('td', null, wd), h('td', null, op), h('td', null, cl), h('td', null, del));
     del.addEventListener('click', () => { tr.remove(); markDirty(); renumber(); });
@@ -152,8 +168,8 @@ export async function renderEdit(main, id) {
   const addExc = (x = { date: '', closed: true, open: null, close: null, note: '' }) => {
     const d = h('input', { type: 'date', id: uid('e'), value: x.date || '', 'aria-label': '日付' });
     const c = h('input', { type: 'checkbox', id: uid('e'), checked: !!x.closed });
-    const op = h('input', { type: 'time', id: uid('e'), value: x.open || '', 'aria-label': '開始' });
-    const cl = h('input', { type: 'time', id: uid('e'), value: x.close || '', 'aria-label': '終了' });
+    const op = timeInput(x.open, '開始');
+    const cl = timeInput(x.close, '終了');
     const note = h('input', { id: uid('e'), value: x.note || '', 'aria-label': 'メモ' });
     const del = h('button', { type: 'button', class: 'btn btn-small' }, '削除');
     const tr = h('tr', { class: 'exc-row' }, h('td', null, d),
@@ -285,16 +301,16 @@ export async function renderEdit(main, id) {
       accessibility_notes: nz(accNotes.value),
       hours: Array.from(hoursBody.querySelectorAll('tr')).map((tr) => {
         const [wd, op, cl] = tr.querySelectorAll('select, input');
-        return { weekday: Number(wd.value), open: op.value, close: cl.value };
+        return { weekday: Number(wd.value), open: normTime(op.value), close: normTime(cl.value) };
       }),
       exceptions: Array.from(excBody.querySelectorAll('tr')).map((tr) => {
         const [d, c, op, cl, note] = tr.querySelectorAll('input');
-        return { date: d.value, closed: c.checked, open: c.checked ? null : nz(op.value), close: c.checked ? null : nz(cl.value), note: nz(note.value) };
+        return { date: d.value, closed: c.checked, open: c.checked ? null : nz(normTime(op.value)), close: c.checked ? null : nz(normTime(cl.value)), note: nz(note.value) };
       }),
       schedule_note: nz(schedNote.value),
       is_public: isPublic.checked,
       is_confidential: isConf.checked,
-      front_door: isConf.checked ? nz(frontDoor.value) : nz(frontDoor.value),
+      front_door: nz(frontDoor.value),
       verified_at: r.verified_at || null,
       source: r.source || 'manual',
       source_id: r.source_id || null,
@@ -304,6 +320,7 @@ export async function renderEdit(main, id) {
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     const body = collect();
+    if (isNew) delete body.version;
     const problem = validateInput(body);
     if (problem) { showError(problem.field, problem.message); return; }
     clearErrors();
