@@ -22,6 +22,12 @@ static void usage(FILE *f)
 	        "  -o FILE     write to FILE instead of standard output\n");
 }
 
+static int hide_confidential(void *ctx, const struct tg_resource *r)
+{
+	(void)ctx;
+	return r->is_confidential;
+}
+
 int cmd_export(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -64,9 +70,8 @@ int cmd_export(int argc, char **argv)
 	app_ok = 1;
 	struct tg_refdata *ref = tg_app_ref_acquire(&app);
 	struct tg_hsds_ctx hc = {ref->types, ref->n_types, ref->tags, ref->n_tags};
-	struct tg_export_csv ex;
 	if (csv)
-		tg_export_csv_begin(&ex, &buf);
+		tg_export_csv_begin(&buf);
 	else
 		tg_buf_adds(&buf, "[");
 	struct tg_resource_filter f = {.limit = 1000, .public_only = public_only};
@@ -82,13 +87,15 @@ int cmd_export(int argc, char **argv)
 			tg_arena_release(&a);
 			break;
 		}
-		for (size_t i = 0; i < n && !rc; i++) {
+		if (csv) {
+			rc = tg_export_csv_rows(&buf, rs, n, public_only ? hide_confidential : NULL, NULL);
+			count += n;
+		}
+		for (size_t i = 0; i < n && !rc && !csv; i++) {
 			int hide = public_only && rs[i].is_confidential;
 			if (org.id != rs[i].org_id && db->ops->org_get(db, &oa, rs[i].org_id, &org))
 				memset(&org, 0, sizeof(org));
-			if (csv) {
-				rc = tg_export_csv_row(&ex, &rs[i], org.id ? org.name : NULL, hide);
-			} else {
+			{
 				json_t *s = tg_hsds_service(&rs[i], org.id ? &org : NULL, &hc, hide);
 				char *txt = json_dumps(s, JSON_COMPACT);
 				json_decref(s);

@@ -15,6 +15,8 @@
 #include <pthread.h>
 #include <time.h>
 
+#include "app/app.h"
+#include "core/validate.h"
 #include "http/handlers/handlers.h"
 #include "http/throttle.h"
 #include "util/password.h"

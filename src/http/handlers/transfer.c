@@ -90,10 +90,10 @@ struct export_ctx {
 	struct tg_actor actor;
 };
 
-static int may_locate(void *p, const struct tg_resource *r)
+static int hide_location(void *p, const struct tg_resource *r)
 {
 	struct export_ctx *x = p;
-	return tg_access_can_locate(&x->actor, r->org_id, r->is_confidential,
+	return !tg_access_can_locate(&x->actor, r->org_id, r->is_confidential,
 	                            tg_ref_area_within(x->ref, r->area_id, x->req->user_area_id));
 }
 
@@ -109,9 +109,8 @@ enum tg_rc tg_h_export(struct tg_req *req)
 	tg_buf_init(&out, (size_t)1 << 30);
 	enum tg_rc rc = TG_OK;
 	int csv = !strcmp(format, "csv");
-	struct tg_export_csv ex;
 	if (csv)
-		tg_export_csv_begin(&ex, &out);
+		tg_export_csv_begin(&out);
 	else
 		tg_buf_adds(&out, "[");
 	struct tg_resource_filter f = {.limit = 1000, .public_only = !req->authed};
@@ -125,13 +124,15 @@ enum tg_rc tg_h_export(struct tg_req *req)
 			tg_arena_release(&a);
 			break;
 		}
-		for (size_t i = 0; i < n && !rc; i++) {
-			int hide = !may_locate(&x, &rs[i]);
+		if (csv) {
+			rc = tg_export_csv_rows(&out, rs, n, hide_location, &x);
+			count += n;
+		}
+		for (size_t i = 0; i < n && !rc && !csv; i++) {
+			int hide = hide_location(&x, &rs[i]);
 			if (org.id != rs[i].org_id && req->db->ops->org_get(req->db, &req->arena, rs[i].org_id, &org))
 				memset(&org, 0, sizeof(org));
-			if (csv) {
-				rc = tg_export_csv_row(&ex, &rs[i], org.id ? org.name : NULL, hide);
-			} else {
+			{
 				json_t *s = tg_hsds_service(&rs[i], org.id ? &org : NULL, &hc, hide);
 				char *txt = json_dumps(s, JSON_COMPACT);
 				json_decref(s);
