@@ -1,0 +1,181 @@
+/*
+ * cmd_init.c - `tsunagu init`: create a new database, apply the migrations,
+ * and optionally create the first organization (the secretariat, 事務局)
+ * and its admin user.
+ *
+ * Invariants: never touches an existing non-empty database file; reads and
+ * checks the admin password before creating anything; the organization,
+ * the admin user and the audit entry are written in one transaction, and a
+ * database file this command created is removed again when it fails.
+ */
+#include "cli/cli.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <libgen.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/validate.h"
+#include "util/password.h"
+
+static const char usage[] =
+	"usage: tsunagu init [--db PATH] [--org-name NAME]\n"
+	"                    [--admin-login LOGIN [--admin-name NAME]\n"
+	"                     [--admin-password-file FILE | --password-stdin]]\n"
+	"\n"
+	"Creates a new database (refuses an existing non-empty file) and applies\n"
+	"the schema. With --admin-login, also creates the secretariat organization\n"
+	"(--org-name, default 事務局) and an admin user in it; the password is read\n"
+	"from FILE, from standard input, or asked on the terminal.\n";
+
+/* The file path of a SQLite URL, or NULL for a server URL. */
+static const char *file_path(const char *url)
+{
+	if (strncmp(url, "postgres", 8) == 0)
+		return NULL;
+	if (strncmp(url, "sqlite:", 7) == 0)
+		return url + 7;
+	return url;
+}
+
+static void remove_db_files(const char *path)
+{
+	char p[4096];
+	unlink(path);
+	if (snprintf(p, sizeof(p), "%s-wal", path) < (int)sizeof(p))
+		unlink(p);
+	if (snprintf(p, sizeof(p), "%s-shm", path) < (int)sizeof(p))
+		unlink(p);
+}
+
+/* Make the parent directory of path (one level, private) if it is missing. */
+static int ensure_parent(const char *path)
+{
+	char *copy = tg_xstrdup(path);
+	const char *dir = dirname(copy);
+	int rc = 0;
+	struct stat sb;
+	if (stat(dir, &sb) != 0) {
+		if (mkdir(dir, 0700) != 0)
+			rc = tg_cli_error("cannot create directory %s: %s", dir, strerror(errno));
+	}
+	free(copy);
+	return rc;
+}
+
+int cmd_init(int argc, char **argv)
+{
+	const char *db_opt = NULL, *org_name = NULL, *login = NULL, *admin_name = NULL, *pw_file = NULL;
+	int pw_stdin = 0, created = 0, rc = TG_EXIT_OK, applied = 0, version = 0;
+	char pw[TG_PASSWORD_MAX_LEN + 2];
+	char hash[TG_PASSWORD_HASH_MAX];
+	const char *path;
+	struct tg_db *db = NULL;
+	struct stat sb;
+	pw[0] = '\0';
+	for (int i = 1; i < argc; i++) {
+		int m;
+		if (tg_cli_is_help(argv[i])) {
+			fputs(usage, stdout);
+			return TG_EXIT_OK;
+		}
+		if ((m = tg_cli_opt(argc, argv, &i, "--db", &db_opt)) ||
+		    (m = tg_cli_opt(argc, argv, &i, "--org-name", &org_name)) ||
+		    (m = tg_cli_opt(argc, argv, &i, "--admin-login", &login)) ||
+		    (m = tg_cli_opt(argc, argv, &i, "--admin-name", &admin_name)) ||
+		    (m = tg_cli_opt(argc, argv, &i, "--admin-password-file", &pw_file))) {
+			if (m < 0)
+				return TG_EXIT_USAGE;
+			continue;
+		}
+		if (strcmp(argv[i], "--password-stdin") == 0) {
+			pw_stdin = 1;
+			continue;
+		}
+		return tg_cli_usage_error(usage, "init: unknown argument '%s'", argv[i]);
+	}
+	if (!login && (pw_file || pw_stdin || admin_name))
+		return tg_cli_usage_error(usage, "init: the admin options need --admin-login");
+	if (pw_file && pw_stdin)
+		return tg_cli_usage_error(usage, "init: give either --admin-password-file or --password-stdin");
+	if (login && !tg_valid_login(login))
+		return tg_cli_usage_error(usage, "init: invalid login '%s' (3-64 of A-Z a-z 0-9 . _ @ -)", login);
+	if (org_name && !*org_name)
+		return tg_cli_usage_error(usage, "init: --org-name must not be empty");
+
+	const char *url = tg_cli_db_url(db_opt);
+	path = file_path(url);
+	if (path && stat(path, &sb) == 0 && sb.st_size > 0)
+		return tg_cli_error("%s already exists and is not empty; refusing to overwrite it", path);
+	if (login) {
+		rc = tg_cli_read_password(pw_file, pw_stdin, 1, pw, sizeof(pw));
+		if (rc)
+			goto out;
+		if (tg_password_hash(pw, hash) != TG_OK) {
+			rc = tg_cli_error("cannot hash the password");
+			goto out;
+		}
+	}
+	if (path) {
+		rc = ensure_parent(path);
+		if (rc)
+			goto out;
+		created = stat(path, &sb) != 0;
+	}
+	db = tg_cli_open_db(url, 1);
+	if (!db) {
+		rc = TG_EXIT_ERROR;
+		goto out;
+	}
+	if (db->ops->migrate(db, &applied) != TG_OK || db->ops->schema_version(db, &version) != TG_OK) {
+		rc = tg_cli_error("migration failed: %s", db->ops->errmsg(db));
+		goto out;
+	}
+	printf("initialized %s (schema version %d, %d migrations applied)\n", url, version, applied);
+	if (!login && !org_name)
+		goto out;
+
+	struct tg_org org = {0};
+	struct tg_user u = {0};
+	struct tg_audit ev = {0};
+	char oid[32];
+	enum tg_rc r = tg_db_begin(db);
+	org.name = org_name ? org_name : "事務局";
+	org.kind = "事務局";
+	if (!r)
+		r = db->ops->org_insert(db, &org);
+	if (!r && login) {
+		u.org_id = org.id;
+		u.login = login;
+		u.display_name = admin_name && *admin_name ? admin_name : login;
+		u.role = TG_ROLE_ADMIN;
+		u.password_hash = hash;
+		r = db->ops->user_insert(db, &u);
+		if (!r) {
+			snprintf(oid, sizeof(oid), "%" PRId64, u.id);
+			ev.action = "user.create";
+			ev.object_type = "user";
+			ev.object_id = oid;
+			ev.detail = "init";
+			r = db->ops->audit_insert(db, &ev);
+		}
+	}
+	if (!r)
+		r = tg_db_commit(db);
+	if (r) {
+		tg_db_rollback(db);
+		rc = tg_cli_error("cannot create the first organization and admin: %s", db->ops->errmsg(db));
+		goto out;
+	}
+	printf("created organization #%" PRId64 " %s\n", org.id, org.name);
+	if (login)
+		printf("created admin user '%s' (#%" PRId64 ")\n", login, u.id);
+out:
+	tg_db_close(db);
+	if (rc && created && path)
+		remove_db_files(path);
+	tg_password_wipe(pw, sizeof(pw));
+	return rc;
+}
