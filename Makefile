@@ -51,9 +51,17 @@ MIGRATIONS := $(sort $(wildcard src/store/migrations/*.sql))
 
 all: $(BUILD)/tsunagu
 
+# V=1 shows the full command lines.
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
 
 # Migrations are compiled into the binary so that a deployed binary carries
 # its own schema history (src/store/migrations/NNNN_name.sql).
@@ -79,11 +87,13 @@ $(BUILD)/libtsunagu.a: $(LIB_OBJ) $(BUILD)/obj/gen/migrations.o $(BUILD)/obj/gen
 	ar rcs $@ $^
 
 $(BUILD)/tsunagu: $(CLI_OBJ) $(BUILD)/libtsunagu.a
-	$(CC) $(LDFLAGS_ALL) -o $@ $(CLI_OBJ) $(BUILD)/libtsunagu.a $(LIBS)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $(CLI_OBJ) $(BUILD)/libtsunagu.a $(LIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libtsunagu.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -Itests/unit -MMD -MP $< -o $@ $(LDFLAGS_ALL) $(BUILD)/libtsunagu.a $(LIBS) -lcmocka
+	@$(if $(Q),echo "  TEST    $@")
+	$(Q)$(CC) $(CFLAGS_ALL) -Itests/unit -MMD -MP $< -o $@ $(LDFLAGS_ALL) $(BUILD)/libtsunagu.a $(LIBS) -lcmocka
 
 -include $(shell find $(BUILD)/obj $(BUILD)/tests -name '*.d' 2>/dev/null)
 

@@ -179,7 +179,7 @@ static enum MHD_Result send_req(struct MHD_Connection *c, struct conn_state *cs)
 	int must_free = 0;
 
 	if (req->json) {
-		body = json_dumps(req->json, JSON_COMPACT);
+		body = json_dumps(req->json, JSON_COMPACT | JSON_REAL_PRECISION(10));
 		if (!body) {
 			body = tg_xstrdup("{\"error\":{\"code\":\"internal\",\"message\":\"render failed\"}}");
 			req->status = 500;
