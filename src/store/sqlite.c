@@ -1629,6 +1629,9 @@ static enum tg_rc sq_resource_list(struct tg_db *db, struct tg_arena *a, const s
                                    struct tg_resource **out, size_t *n)
 {
 	struct sq_db *s = SQ(db);
+	static const struct tg_resource_filter all;
+	if (!f)
+		f = &all; /* NULL filter: everything */
 	unsigned mask = filter_mask(f);
 	int slot = SLOT_LIST(mask);
 	sqlite3_stmt *st = s->st[slot];
@@ -1677,6 +1680,9 @@ out:
 static enum tg_rc sq_resource_count(struct tg_db *db, const struct tg_resource_filter *f, int64_t *n)
 {
 	struct sq_db *s = SQ(db);
+	static const struct tg_resource_filter all;
+	if (!f)
+		f = &all;
 	unsigned mask = filter_mask(f);
 	int slot = SLOT_COUNT(mask);
 	sqlite3_stmt *st = s->st[slot];
