@@ -325,6 +325,8 @@ enum tg_rc tg_h_resource_search(struct tg_req *req)
 			continue; /* deleted between index and store: skip */
 		const struct tg_resource *r = &rs[j++];
 		json_t *it = render(&v, r, 1);
+		json_object_set_new(it, "open_now", json_boolean(tg_schedule_open_at(r->hours, r->n_hours, r->exceptions,
+		                                                                     r->n_exceptions, &v.now)));
 		json_object_set_new(it, "score", json_real(hits[i].score));
 		json_object_set_new(it, "distance_m", hits[i].distance_m >= 0 ? json_integer(hits[i].distance_m) : json_null());
 		json_t *mi = json_array();
