@@ -25,7 +25,6 @@
  * Standalone on purpose: no project headers, no libraries beyond libc and libm.
  */
 #include <errno.h>
-#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

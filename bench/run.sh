@@ -67,7 +67,7 @@ now_us() {
 
 # ---- 1. data ---------------------------------------------------------------------------
 echo "bench: building the generator and writing $ROWS rows"
-"$CC" -O2 -o "$GEN" bench/gen_facilities.c -lm
+"$CC" -O2 -o "$GEN" bench/gen_facilities.c
 CSV=$OUT/facilities-$ROWS.csv
 "$GEN" -n "$ROWS" -s "$SEED" -o "$CSV"
 "$GEN" --query-terms -q 32 -s "$SEED" -o "$OUT/queries.txt"
