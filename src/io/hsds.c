@@ -199,7 +199,6 @@ json_t *tg_hsds_location(const struct tg_resource *r, int hide_location)
 
 json_t *tg_hsds_service_at_location(const struct tg_resource *r, int hide_location)
 {
-	char id[37];
 	json_t *loc = tg_hsds_location(r, hide_location);
 	if (!loc)
 		return NULL;
