@@ -62,7 +62,8 @@ static json_t *sorted_codes(const char **codes, size_t n)
 {
 	json_t *arr = json_array();
 	const char **tmp = tg_xcalloc(n ? n : 1, sizeof(*tmp));
-	memcpy(tmp, codes, n * sizeof(*tmp));
+	if (n)
+		memcpy(tmp, codes, n * sizeof(*tmp));
 	qsort(tmp, n, sizeof(*tmp), cmp_str);
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(arr, json_string(tmp[i]));
@@ -105,7 +106,8 @@ char *tg_import_resource_json(const struct tg_resource *r)
 	json_object_set_new(o, "access", sorted_codes(r->access, r->n_access));
 	json_object_set_new(o, "accessibility_notes", jstr_or_null(r->accessibility_notes));
 	struct tg_hours *h = tg_xcalloc(r->n_hours ? r->n_hours : 1, sizeof(*h));
-	memcpy(h, r->hours, r->n_hours * sizeof(*h));
+	if (r->n_hours)
+		memcpy(h, r->hours, r->n_hours * sizeof(*h));
 	qsort(h, r->n_hours, sizeof(*h), cmp_hours);
 	json_t *ha = json_array();
 	for (size_t i = 0; i < r->n_hours; i++)
