@@ -2053,6 +2053,15 @@ out:
 
 /* ---- open ------------------------------------------------------------------------------------------ */
 
+#define CACHE_NORMAL "PRAGMA cache_size=-8192"  /* 8 MiB per connection */
+#define CACHE_BULK "PRAGMA cache_size=-524288"  /* 512 MiB while a bulk import runs */
+
+static void sq_bulk(struct tg_db *db, int on)
+{
+	struct sq_db *s = (struct sq_db *)db;
+	sqlite3_exec(s->h, on ? CACHE_BULK : CACHE_NORMAL, NULL, NULL, NULL);
+}
+
 static const struct tg_db_ops sq_ops = {
 	.name = "sqlite",
 	.close = sq_close,
@@ -2063,6 +2072,7 @@ static const struct tg_db_ops sq_ops = {
 	.schema_version = sq_schema_version,
 	.backup = sq_backup,
 	.errmsg = sq_errmsg,
+	.bulk = sq_bulk,
 	.setting_get = sq_setting_get,
 	.setting_set = sq_setting_set,
 	.area_list = sq_area_list,
@@ -2120,12 +2130,13 @@ static int configure(sqlite3 *h, char *err, size_t errlen)
 		snprintf(err, errlen, "WAL モードにできません (cannot enable WAL mode)");
 		goto out;
 	}
-	/* cache_size: 32 MiB of pages per connection, so a large import does not
-	 * spill to the WAL mid-transaction; mmap_size lets reads skip a copy;
-	 * temp_store keeps the sorters of ORDER BY in memory. */
+	/* cache_size: 8 MiB per connection (the server keeps one per worker;
+	 * bulk imports raise it, see sq_bulk); no mmap, so resident memory stays
+	 * the page cache and not the whole file; temp_store keeps the sorters
+	 * of ORDER BY in memory. */
 	if (sqlite3_exec(h,
-	                 "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-32768; "
-	                 "PRAGMA mmap_size=268435456; PRAGMA temp_store=MEMORY",
+	                 "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; " CACHE_NORMAL "; "
+	                 "PRAGMA temp_store=MEMORY",
 	                 NULL, NULL, &emsg) != SQLITE_OK) {
 		snprintf(err, errlen, "pragma: %s", emsg ? emsg : sqlite3_errmsg(h));
 		goto out;
