@@ -122,7 +122,7 @@ enum { CH_HOURS, CH_EXC, CH_TAGS, CH__COUNT };
 	"r.postal_code, r.prefecture, r.city, r.address_line, r.building, r.lat, r.lon, r.phone, "     \
 	"r.email, r.url, r.age_min_months, r.age_max_months, r.fee_free, r.fee_text, r.capacity, "     \
 	"r.accessibility_notes, r.schedule_note, r.is_public, r.is_confidential, r.front_door, "       \
-	"r.verified_at, r.source, r.source_id, r.created_at, r.updated_at, r.version"
+	"r.verified_at, r.source, r.source_id, r.created_at, r.updated_at, r.version, r.search_text"
 #define RES_FROM " FROM resources r JOIN orgs o ON o.id = r.org_id"
 /* The writable columns, in bind_resource() order. */
 #define RES_WCOLS                                                                                    \
@@ -1368,6 +1368,7 @@ static void read_resource(sqlite3_stmt *st, struct tg_arena *a, struct tg_resour
 	r->created_at = col_text(st, 32, a);
 	r->updated_at = col_text(st, 33, a);
 	r->version = sqlite3_column_int64(st, 34);
+	r->search_text = col_text(st, 35, a);
 }
 
 struct id_pos {
