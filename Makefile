@@ -47,7 +47,7 @@ UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 MIGRATIONS := $(sort $(wildcard src/store/migrations/*.sql))
 
-.PHONY: all run test test-unit test-api test-browser bench deps deps-test fmt clean asan demo check-fmt
+.PHONY: fuzz all run test test-unit test-api test-browser bench deps deps-test fmt clean asan demo check-fmt
 
 all: $(BUILD)/tsunagu
 
@@ -119,6 +119,16 @@ test-unit: $(UNIT_BIN)
 bench: deps-test
 	@$(MAKE) --no-print-directory all
 	@sh bench/run.sh
+
+# libFuzzer targets (clang and libclang-rt-*-dev): build/fuzz/fuzz_<name>; run one with
+#   build/fuzz/fuzz_csv -max_total_time=60 tests/data
+FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
+FUZZ_LIB_SRC := $(filter-out src/cli/% src/http/% src/app/% src/store/%,$(LIB_SRC))
+fuzz:
+	@mkdir -p build/fuzz
+	@for f in $(FUZZ_SRC); do n=$$(basename $$f .c); echo "  FUZZ    build/fuzz/$$n"; \
+	  clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Isrc -include src/util/prelude.h \
+	    $(PKG_CFLAGS) $$f $(FUZZ_LIB_SRC) -o build/fuzz/$$n $(PKG_LIBS) -lm -lpthread || exit 1; done
 
 fmt:
 	clang-format -i $$(find src tests fuzz bench -name '*.[ch]')

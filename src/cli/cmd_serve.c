@@ -10,7 +10,8 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 	        "usage: tsunagu serve [--db URL] [--listen ADDR:PORT] [--web DIR] [--vendor DIR]\n"
-	        "                     [--tile-url URL] [--threads N] [--no-access-log]\n"
+	        "                     [--tile-url URL] [--verify-after-days N] [--threads N]\n"
+	        "                     [--no-access-log]\n"
 	        "\n"
 	        "Serves the web UI, the JSON API (/api/v1, described at /api/v1/openapi.json)\n"
 	        "and the HSDS 3 API (/hsds/) until SIGTERM or SIGINT, then lets requests in\n"
@@ -21,6 +22,8 @@ static void usage(FILE *f)
 	        "  --web DIR         web UI directory (default: next to the binary, ../web)\n"
 	        "  --vendor DIR      node_modules directory holding leaflet/ (default ../node_modules)\n"
 	        "  --tile-url URL    map tile URL template ({z}/{x}/{y}); \"\" for no tiles\n"
+	        "  --verify-after-days N  flag places whose information was last verified more\n"
+	        "                    than N days ago (default: the setting, else 365)\n"
 	        "  --threads N       worker threads (default: number of CPUs)\n"
 	        "  --no-access-log   do not write an access log line per request\n",
 	        TG_DEFAULT_DB);
@@ -33,6 +36,7 @@ int cmd_serve(int argc, char **argv)
 		{"web", required_argument, NULL, 'w'},    {"vendor", required_argument, NULL, 'v'},
 		{"tile-url", required_argument, NULL, 't'}, {"threads", required_argument, NULL, 'n'},
 		{"no-access-log", no_argument, NULL, 'q'}, {"help", no_argument, NULL, 'h'},
+		{"verify-after-days", required_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
 	struct tg_server_opts so = {.listen = "127.0.0.1:8080", .access_log = 1};
@@ -54,6 +58,13 @@ int cmd_serve(int argc, char **argv)
 			}
 			break;
 		case 'q': so.access_log = 0; break;
+		case 'V':
+			so.verify_after_days = atoi(optarg);
+			if (so.verify_after_days < 1 || so.verify_after_days > 3650) {
+				fprintf(stderr, "tsunagu serve: --verify-after-days must be 1..3650\n");
+				return 2;
+			}
+			break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
