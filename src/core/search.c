@@ -1176,31 +1176,60 @@ static double haversine_m(double lat1, double lon1, double lat2, double lon2, do
 	return 2 * earth * asin(sqrt(h < 1 ? h : 1));
 }
 
-/* Score one term against the fields; 0 when it occurs nowhere. */
+/* First occurrence of n in h. memchr for the first byte beats glibc's
+ * memmem on these short haystacks, whose setup cost dominated profiles. */
+static const uint8_t *find(const uint8_t *h, size_t hl, const uint8_t *n, size_t nl)
+{
+	const uint8_t *end;
+
+	if (nl == 0 || nl > hl)
+		return NULL;
+	end = h + hl - nl + 1;
+	while (h < end) {
+		const uint8_t *p = memchr(h, n[0], (size_t)(end - h));
+		if (!p)
+			return NULL;
+		if (memcmp(p + 1, n + 1, nl - 1) == 0)
+			return p;
+		h = p + 1;
+	}
+	return NULL;
+}
+
+/* Score one term: the weight of the best field it occurs in (fields are
+ * stored best-first, so that is the first occurrence in the text) plus
+ * position bonuses; *in gets every field it occurs in. 0 when nowhere. */
 static double score_term(const struct doc *d, const struct qterm *t, unsigned *in, size_t *name_hit_cp)
 {
 	static const double weight[4] = {100, 60, 30, 10};
 	double s = 0;
+	uint32_t from = 0;
 
-	for (int f = 0; f < 4; f++) {
-		size_t len;
-		const uint8_t *p = field_ptr(d, f, &len);
-		const uint8_t *m = t->len <= len ? memmem(p, len, t->code, t->len) : NULL;
+	while (from < d->text_len) {
+		const uint8_t *m = find(d->text + from, d->text_len - from, t->code, t->len);
 		if (!m)
-			continue;
+			break;
+		uint32_t o = (uint32_t)(m - d->text);
+		/* a term never contains the separator, so a match lies inside one field */
+		int f = (o > d->f_end[0]) + (o > d->f_end[1]) + (o > d->f_end[2]);
 		*in |= 1u << f;
-		if (s > 0)
-			continue; /* the best field already counted */
-		s = weight[f];
-		if (f == 0) {
-			size_t pos = coded_cp_count(p, (size_t)(m - p)), n = coded_cp_count(p, len);
-			if (pos == 0)
-				s += 30;
-			s += 10.0 * (double)(n - pos) / (double)n;
-			*name_hit_cp += t->n_cp;
-		} else if (f == 1 && m == p) {
-			s += 15;
+		if (s == 0) {
+			size_t len;
+			const uint8_t *p = field_ptr(d, f, &len);
+			s = weight[f];
+			if (f == 0) {
+				size_t pos = coded_cp_count(p, (size_t)(m - p)), n = coded_cp_count(p, len);
+				if (pos == 0)
+					s += 30;
+				s += 10.0 * (double)(n - pos) / (double)n;
+				*name_hit_cp += t->n_cp;
+			} else if (f == 1 && m == p) {
+				s += 15;
+			}
 		}
+		if (f == 3)
+			break;
+		from = d->f_end[f] + 1;
 	}
 	return s;
 }

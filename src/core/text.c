@@ -142,8 +142,13 @@ static size_t fold_kana(int32_t cp, int32_t seq[2])
 	return n;
 }
 
-/* Rules 8-10 and output for one folded code point. */
-static void fold_emit(struct emit *e, int32_t cp, struct tg_text_range span)
+/* Rules 8-10 and output for one folded code point. based says whether a
+ * base character of this chunk has been emitted: a combining mark without
+ * one (its base was a dropped control, a space, or nothing) is dropped, or
+ * it would compose with the previous chunk's output on a second pass and
+ * normalization would not be idempotent. Returns 1 if cp was a base that
+ * got emitted. */
+static int fold_emit(struct emit *e, int32_t cp, struct tg_text_range span, int based)
 {
 	utf8proc_category_t cat;
 
@@ -152,11 +157,14 @@ static void fold_emit(struct emit *e, int32_t cp, struct tg_text_range span)
 			e->pending_space = 1;
 			e->space_span = span;
 		}
-		return;
+		return 0;
 	}
 	cat = utf8proc_category(cp);
 	if (cat == UTF8PROC_CATEGORY_CC || cat == UTF8PROC_CATEGORY_CF)
-		return;
+		return 0;
+	if (!based && (cat == UTF8PROC_CATEGORY_MN || cat == UTF8PROC_CATEGORY_MC ||
+	               cat == UTF8PROC_CATEGORY_ME))
+		return 0;
 	if (e->pending_space) {
 		emit_cp(e, 0x20, e->space_span);
 		e->pending_space = 0;
@@ -164,6 +172,7 @@ static void fold_emit(struct emit *e, int32_t cp, struct tg_text_range span)
 	if (is_dash(cp) && e->have_out && is_kana_out(e->last))
 		cp = 0x30FC;
 	emit_cp(e, cp, span);
+	return 1;
 }
 
 /* Stable insertion sort of non-starters by combining class (the canonical
@@ -227,8 +236,9 @@ static void do_chunk(struct emit *e, const int32_t *cps, size_t cs, size_t ce, s
 		e->rc = TG_ERR_INVALID;
 		return;
 	}
+	int based = 0;
 	for (utf8proc_ssize_t i = 0; i < r; i++)
-		fold_emit(e, d->v[base + (size_t)i], span);
+		based |= fold_emit(e, d->v[base + (size_t)i], span, based);
 }
 
 static int joins_previous(int32_t prev, int32_t cp, utf8proc_int32_t *state)

@@ -31,7 +31,8 @@
  *     one ASCII space; leading and trailing whitespace is dropped.
  * 10. Other control characters (Cc) and format characters (Cf: ZWSP, ZWJ,
  *     BOM, soft hyphen) are dropped, so the output never contains the search
- *     field separator 0x1F nor NUL.
+ *     field separator 0x1F nor NUL. A combining mark whose base was dropped
+ *     or is a space is dropped too (keeps normalization idempotent).
  * Invalid UTF-8 (overlong forms, surrogates, truncated sequences, values
  * above U+10FFFF) is rejected with TG_ERR_INVALID; nothing is appended.
  *
@@ -91,7 +92,9 @@ enum tg_rc tg_text_highlight(const char *original, size_t len, const char *const
  * appended where the text was cut (so the snippet has at most max_cp + 2
  * code points). Without a match the window starts at the beginning. The
  * highlight ranges are in code points of the returned snippet. max_cp must
- * be >= 1. *snippet is NUL-terminated, from arena a. */
+ * be >= 1. *snippet is NUL-terminated, from arena a (an original with
+ * embedded NUL bytes, which no database string has, yields a snippet whose
+ * strlen stops early). */
 enum tg_rc tg_text_snippet(const char *original, size_t len, const char *const *terms, size_t n_terms,
                            size_t max_cp, struct tg_arena *a, char **snippet,
                            struct tg_text_range **ranges, size_t *n_ranges);

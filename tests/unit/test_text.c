@@ -84,6 +84,9 @@ static void test_whitespace_controls(void **state)
 	check_norm("a\x1f" "b\x01" "c", "abc");
 	check_norm("zw\xE2\x80\x8Bsp\xEF\xBB\xBF", "zwsp"); /* ZWSP, BOM */
 	check_norm("", "");
+	/* a mark whose base was dropped does not reach the previous character */
+	check_norm("ひ\x01\xEF\xBE\x9E", "ひ");
+	check_norm("ひ \xE3\x82\x99", "ひ");
 }
 
 static void test_invalid_utf8(void **state)
