@@ -633,13 +633,6 @@ int tg_server_run(const struct tg_server_opts *opts)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	struct loader_arg *la = tg_xmalloc(sizeof(*la));
-	la->app = &app;
-	if (pthread_create(&loader, NULL, index_thread, la) == 0)
-		loader_started = 1;
-	else
-		free(la);
-
 	unsigned threads = opts->threads > 0 ? (unsigned)opts->threads : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
 	if (threads < 1)
 		threads = 1;
@@ -655,6 +648,16 @@ int tg_server_run(const struct tg_server_opts *opts)
 		goto out;
 	}
 	tg_log_info("listening", "addr=%s threads=%u", opts->listen, threads);
+
+	/* Build the search index only now that requests are being answered:
+	 * a cold start is measured to the first answer, and searches wait for
+	 * the index (tg_app_wait_index). */
+	struct loader_arg *la = tg_xmalloc(sizeof(*la));
+	la->app = &app;
+	if (pthread_create(&loader, NULL, index_thread, la) == 0)
+		loader_started = 1;
+	else
+		free(la);
 
 	int sig = 0;
 	sigwait(&set, &sig);
