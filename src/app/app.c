@@ -457,8 +457,10 @@ static enum tg_rc validate(struct tg_app *app, const struct tg_resource *r, stru
 	return TG_OK;
 }
 
-enum tg_rc tg_dir_create(struct tg_app *app, struct tg_db *db, int64_t user_id, struct tg_resource *r,
-                         struct tg_arena *a, struct tg_field_error *err)
+/* Everything a write needs before its transaction: the rules, the owning
+ * organization (its name goes into the search text), the search text. */
+static enum tg_rc prepare_write(struct tg_app *app, struct tg_db *db, struct tg_resource *r, struct tg_arena *a,
+                                struct tg_field_error *err, const char **text)
 {
 	struct tg_refdata *ref;
 	enum tg_rc rc = validate(app, r, err, &ref);
@@ -472,8 +474,18 @@ enum tg_rc tg_dir_create(struct tg_app *app, struct tg_db *db, int64_t user_id, 
 		return rc == TG_ERR_NOT_FOUND ? TG_ERR_INVALID : rc;
 	}
 	r->org_name = org.name;
-	const char *text = tg_app_search_text(app, ref, r, a);
+	*text = tg_app_search_text(app, ref, r, a);
 	tg_app_ref_release(app, ref);
+	return TG_OK;
+}
+
+enum tg_rc tg_dir_create(struct tg_app *app, struct tg_db *db, int64_t user_id, struct tg_resource *r,
+                         struct tg_arena *a, struct tg_field_error *err)
+{
+	const char *text;
+	enum tg_rc rc = prepare_write(app, db, r, a, err, &text);
+	if (rc)
+		return rc;
 	if ((rc = db->ops->begin(db)))
 		return rc;
 	if ((rc = db->ops->resource_insert(db, r, text)))
@@ -496,20 +508,10 @@ fail:
 enum tg_rc tg_dir_update(struct tg_app *app, struct tg_db *db, int64_t user_id, struct tg_resource *r,
                          const char *action, struct tg_arena *a, struct tg_field_error *err)
 {
-	struct tg_refdata *ref;
-	enum tg_rc rc = validate(app, r, err, &ref);
+	const char *text;
+	enum tg_rc rc = prepare_write(app, db, r, a, err, &text);
 	if (rc)
 		return rc;
-	struct tg_org org;
-	if ((rc = db->ops->org_get(db, a, r->org_id, &org))) {
-		tg_app_ref_release(app, ref);
-		err->field = "org_id";
-		err->message = "その団体はありません (unknown organization)";
-		return rc == TG_ERR_NOT_FOUND ? TG_ERR_INVALID : rc;
-	}
-	r->org_name = org.name;
-	const char *text = tg_app_search_text(app, ref, r, a);
-	tg_app_ref_release(app, ref);
 	if ((rc = db->ops->begin(db)))
 		return rc;
 	struct tg_resource before;

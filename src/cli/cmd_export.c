@@ -7,8 +7,7 @@
 
 #include "app/app.h"
 #include "cli/cli.h"
-#include "io/export.h"
-#include "io/hsds.h"
+#include "app/export.h"
 
 static void usage(FILE *f)
 {
@@ -26,6 +25,14 @@ static int hide_confidential(void *ctx, const struct tg_resource *r)
 {
 	(void)ctx;
 	return r->is_confidential;
+}
+
+/* an administrator's export keeps every location */
+static int show_all(void *ctx, const struct tg_resource *r)
+{
+	(void)ctx;
+	(void)r;
+	return 0;
 }
 
 int cmd_export(int argc, char **argv)
@@ -68,55 +75,9 @@ int cmd_export(int argc, char **argv)
 		goto done;
 	}
 	app_ok = 1;
-	struct tg_refdata *ref = tg_app_ref_acquire(&app);
-	struct tg_hsds_ctx hc = {ref->types, ref->n_types, ref->tags, ref->n_tags};
-	if (csv)
-		tg_export_csv_begin(&buf);
-	else
-		tg_buf_adds(&buf, "[");
-	struct tg_resource_filter f = {.limit = 1000, .public_only = public_only};
 	size_t count = 0;
-	enum tg_rc rc = TG_OK;
-	struct tg_arena oa = TG_ARENA_INIT;
-	struct tg_org org = {0};
-	for (;;) {
-		struct tg_arena a = TG_ARENA_INIT;
-		struct tg_resource *rs;
-		size_t n;
-		if ((rc = db->ops->resource_list(db, &a, &f, &rs, &n))) {
-			tg_arena_release(&a);
-			break;
-		}
-		if (csv) {
-			rc = tg_export_csv_rows(&buf, rs, n, public_only ? hide_confidential : NULL, NULL);
-			count += n;
-		}
-		for (size_t i = 0; i < n && !rc && !csv; i++) {
-			int hide = public_only && rs[i].is_confidential;
-			if (org.id != rs[i].org_id && db->ops->org_get(db, &oa, rs[i].org_id, &org))
-				memset(&org, 0, sizeof(org));
-			{
-				json_t *s = tg_hsds_service(&rs[i], org.id ? &org : NULL, &hc, hide);
-				char *txt = json_dumps(s, JSON_COMPACT);
-				json_decref(s);
-				if (count)
-					rc = tg_buf_addc(&buf, ',');
-				if (!rc)
-					rc = tg_buf_adds(&buf, txt ? txt : "null");
-				free(txt);
-			}
-			count++;
-		}
-		if (n)
-			f.after_id = rs[n - 1].id;
-		tg_arena_release(&a);
-		if (rc || n < f.limit)
-			break;
-	}
-	tg_arena_release(&oa);
-	tg_app_ref_release(&app, ref);
-	if (!rc && !csv)
-		rc = tg_buf_adds(&buf, "]\n");
+	enum tg_rc rc = tg_app_export(&app, db, csv, public_only, public_only ? hide_confidential : show_all, NULL, &buf,
+	                              &count);
 	if (rc) {
 		tg_cli_error("export failed (%s)", tg_rc_code(rc));
 		goto done;

@@ -16,8 +16,7 @@
 
 #include "app/app.h"
 #include "http/handlers/handlers.h"
-#include "io/export.h"
-#include "io/hsds.h"
+#include "app/export.h"
 #include "io/import.h"
 #include "util/timefmt.h"
 
@@ -111,54 +110,11 @@ enum tg_rc tg_h_export(struct tg_req *req)
 		return tg_req_fail(req, TG_ERR_INVALID, "format", "format は hsds か csv です (format must be hsds or csv)");
 	struct export_ctx x = {.req = req, .ref = tg_app_ref_acquire(req->app)};
 	tg_h_actor(req, &x.actor);
-	struct tg_hsds_ctx hc = {x.ref->types, x.ref->n_types, x.ref->tags, x.ref->n_tags};
 	struct tg_buf out;
 	tg_buf_init(&out, (size_t)1 << 30);
-	enum tg_rc rc = TG_OK;
 	int csv = !strcmp(format, "csv");
-	if (csv)
-		tg_export_csv_begin(&out);
-	else
-		tg_buf_adds(&out, "[");
-	struct tg_resource_filter f = {.limit = 1000, .public_only = !req->authed};
 	size_t count = 0;
-	struct tg_org org = {0};
-	for (;;) {
-		struct tg_arena a = TG_ARENA_INIT;
-		struct tg_resource *rs;
-		size_t n;
-		if ((rc = req->db->ops->resource_list(req->db, &a, &f, &rs, &n))) {
-			tg_arena_release(&a);
-			break;
-		}
-		if (csv) {
-			rc = tg_export_csv_rows(&out, rs, n, hide_location, &x);
-			count += n;
-		}
-		for (size_t i = 0; i < n && !rc && !csv; i++) {
-			int hide = hide_location(&x, &rs[i]);
-			if (org.id != rs[i].org_id && req->db->ops->org_get(req->db, &req->arena, rs[i].org_id, &org))
-				memset(&org, 0, sizeof(org));
-			{
-				json_t *s = tg_hsds_service(&rs[i], org.id ? &org : NULL, &hc, hide);
-				char *txt = json_dumps(s, JSON_COMPACT);
-				json_decref(s);
-				if (count)
-					rc = tg_buf_addc(&out, ',');
-				if (!rc)
-					rc = tg_buf_adds(&out, txt ? txt : "null");
-				free(txt);
-			}
-			count++;
-		}
-		if (n)
-			f.after_id = rs[n - 1].id;
-		tg_arena_release(&a);
-		if (rc || n < f.limit)
-			break;
-	}
-	if (!rc && !csv)
-		rc = tg_buf_adds(&out, "]");
+	enum tg_rc rc = tg_app_export(req->app, req->db, csv, !req->authed, hide_location, &x, &out, &count);
 	tg_app_ref_release(req->app, x.ref);
 	if (rc) {
 		tg_buf_release(&out);

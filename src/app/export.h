@@ -1,0 +1,17 @@
+/*
+ * export.h - the whole directory as one file (HSDS 3 JSON array of services,
+ * or the open-data CSV), shared by `tsunagu export` and GET /api/v1/export.
+ * The caller decides what the reader may see: public_only limits the rows,
+ * hide(ctx, r) says per row whether its location must be hidden.
+ */
+#ifndef TG_APP_EXPORT_H
+#define TG_APP_EXPORT_H
+
+#include "app/app.h"
+#include "io/export.h"
+#include "util/buf.h"
+
+enum tg_rc tg_app_export(struct tg_app *app, struct tg_db *db, int csv, int public_only, tg_export_hide_fn hide,
+                         void *ctx, struct tg_buf *out, size_t *count);
+
+#endif
