@@ -99,16 +99,22 @@ test('organizations: list and item', async () => {
 });
 
 test('service_at_locations: list and item', async () => {
-  const b = assertOk(await srv.anon().get('/hsds/service_at_locations'));
+  const b = assertOk(await srv.anon().get('/hsds/service_at_locations?per_page=100'));
   check(V.sals, b, '/hsds/service_at_locations');
   checkPage(b, '/hsds/service_at_locations');
-  const all = await allPages('/hsds/service_at_locations');
-  const mine = all.find((x) => x.service_id === PUB.uuid);
+  const mine = b.contents.find((x) => x.service_id === PUB.uuid);
   assert.ok(mine, 'fixture has a service_at_location');
   const full = assertOk(await srv.anon().get(`/hsds/service_at_locations/${mine.id}`));
   check(V.sal, full, `/hsds/service_at_locations/${mine.id}`);
   assert.equal(full.id, mine.id);
   assertError(await srv.anon().get('/hsds/service_at_locations/00000000-0000-4000-8000-000000000000'), 404, 'not_found');
+});
+
+test('service_at_locations: pages deliver exactly total_items', async () => {
+  const first = assertOk(await srv.anon().get('/hsds/service_at_locations?per_page=50'));
+  const all = await allPages('/hsds/service_at_locations', V.sals);
+  assert.equal(all.length, first.total_items);
+  assert.equal(new Set(all.map((x) => x.id)).size, all.length, 'ids unique across pages');
 });
 
 test('taxonomies and taxonomy_terms', async () => {
