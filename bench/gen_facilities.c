@@ -8,7 +8,7 @@
  *   団体名,収容定員,受入年齢,利用可能曜日,開始時間,終了時間,一時預かりの有無,URL,備考
  *
  * UTF-8 with a BOM, CRLF line ends, RFC 4180 quoting (some 方書/備考 values carry ASCII
- * commas, double quotes or a line break, as files in the wild do). Everything is invented:
+ * commas, double quotes or an LF line break, as files in the wild do). Everything is invented:
  * the 47 prefectures and their approximate centres are real, the ~1,750 municipalities,
  * their codes (with a valid check digit), addresses, phone numbers, names and operators are
  * composed from parts. Output is a pure function of (rows, seed): the PRNG is splitmix64
@@ -25,7 +25,6 @@
  * Standalone on purpose: no project headers, no libraries beyond libc and libm.
  */
 #include <errno.h>
-#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -216,11 +215,13 @@ static const char *const remarks[] = {
 	"小学校との交流活動を行っています。",
 	"地域の高齢者施設との交流があります。",
 };
-/* Remarks with an ASCII comma, a double quote or a line break: quoting must hold. */
+/* Remarks with an ASCII comma, a double quote or a line break: quoting must hold. The
+ * line break inside a cell is a bare LF, as spreadsheet programs write it (rows end in
+ * CRLF). A CR inside a value would be rejected as a control character by validation. */
 static const char *const tricky_remarks[] = {
 	"開放日:月,水,金(祝日を除く)。",
 	"愛称は\"こもれびの家\"です。",
-	"送迎バスあり。\r\n詳しくは園にお問い合わせください。",
+	"送迎バスあり。\n詳しくは園にお問い合わせください。",
 };
 
 static const char *const weekdays_text[] = {

@@ -15,7 +15,7 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 i=0
-until curl -fsS "http://127.0.0.1:$port/healthz" 2>/dev/null | grep -q ready; do
+until curl -fsS "http://127.0.0.1:$port/healthz" 2>/dev/null | grep -q ok; do
 	i=$((i + 1))
 	[ $i -gt 200 ] && { echo "server did not start"; cat "$dir/server.log"; exit 1; }
 	sleep 0.05

@@ -296,7 +296,9 @@ enum tg_rc tg_app_index_load(struct tg_app *app, struct tg_db *db)
 		for (size_t i = 0; i < n; i++) {
 			struct tg_search_doc doc;
 			int64_t chain[TG_SEARCH_MAX_AREAS];
-			const char *text = tg_app_search_text(app, ref, &rs[i], &a);
+			/* the stored text was built on write; rebuild only rows that lack it */
+			const char *text = rs[i].search_text && *rs[i].search_text ? rs[i].search_text
+			                                                           : tg_app_search_text(app, ref, &rs[i], &a);
 			make_doc(ref, &rs[i], text, chain, &doc);
 			if (tg_search_bulk_add(app->index, &doc) == TG_OK)
 				docs++;

@@ -139,6 +139,7 @@ struct tg_resource {
 	const char *source_id;      /* stable id within the source */
 	const char *created_at, *updated_at; /* ISO 8601 UTC */
 	int64_t version;            /* optimistic concurrency, starts at 1 */
+	const char *search_text;    /* the normalized text the store keeps (filled on read) */
 };
 
 #endif

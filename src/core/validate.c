@@ -10,7 +10,7 @@
  *            accessibility_notes, schedule_note, front_door) may contain
  *            '\n' and '\t'. Lengths are in code points (limits below).
  *   name     required, not blank, 1..200.
- *   name_kana hiragana, katakana (full or half width), ー, ・ and spaces.
+ *   name_kana no kanji (kana, digits, Latin letters, punctuation are fine).
  *   type     required, one of ctx->types.
  *   area_id  >= 0.
  *   address  postal_code NNN-NNNN or NNNNNNN; prefecture/city/line/building
@@ -213,13 +213,16 @@ static int blank(const char *s)
 	return 1;
 }
 
+/* A reading may hold kana, digits, Latin letters (ＮＰＯ, 2ちょうめ) and
+ * punctuation as facility names do; what it must not hold is kanji, which
+ * is the mistake this rule catches (the name typed into the wrong box). */
 static int kana_cp(uint32_t c)
 {
-	return (c >= 0x3041 && c <= 0x3096) ||  /* hiragana */
-	       (c >= 0x309D && c <= 0x309F) ||  /* ゝ ゞ ゟ */
-	       (c >= 0x30A1 && c <= 0x30FF) ||  /* katakana, ・, ー, ヽ ヾ ヿ */
-	       (c >= 0xFF66 && c <= 0xFF9F) ||  /* half-width katakana (CSV imports) */
-	       c == 0x20 || c == 0x3000;        /* spaces */
+	return !((c >= 0x3400 && c <= 0x4DBF) ||  /* CJK extension A */
+	         (c >= 0x4E00 && c <= 0x9FFF) ||  /* CJK unified ideographs */
+	         (c >= 0xF900 && c <= 0xFAFF) ||  /* compatibility ideographs */
+	         (c >= 0x20000 && c <= 0x3FFFF) || /* supplementary ideographs */
+	         c == 0x3005);                     /* 々 */
 }
 
 static int valid_kana(const char *s)
@@ -427,8 +430,8 @@ static enum tg_rc check_name(const struct tg_resource *r, struct tg_field_error 
 		return rc;
 	if (r->name_kana && !valid_kana(r->name_kana))
 		return fail(err, "name_kana",
-		            "ふりがなはひらがなかカタカナで入力してください "
-		            "(name_kana must be hiragana or katakana)");
+		            "ふりがなに漢字は使えません。ひらがなかカタカナで入力してください "
+		            "(name_kana must not contain kanji)");
 	return text_rule(err, "description", r->description, 4000, 1, TOO_LONG("4000"));
 }
 

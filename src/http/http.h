@@ -94,6 +94,9 @@ extern const size_t tg_n_routes;
 const struct tg_route *tg_router_match(struct tg_req *req, const char *method, const char *path,
                                        int *path_known);
 
+/* The methods routed for path, as an Allow header value ("GET, PUT"). */
+void tg_router_allowed(const char *path, char *out, size_t outlen);
+
 /* Request helpers (request.c) */
 const char *tg_req_query(struct tg_req *req, const char *key);   /* NULL if absent */
 const char *tg_req_header(struct tg_req *req, const char *name); /* NULL if absent */

@@ -63,3 +63,18 @@ const struct tg_route *tg_router_match(struct tg_req *req, const char *method, c
 	}
 	return NULL;
 }
+
+void tg_router_allowed(const char *path, char *out, size_t outlen)
+{
+	size_t used = 0;
+	out[0] = '\0';
+	for (size_t i = 0; i < tg_n_routes; i++) {
+		const struct tg_route *r = &tg_routes[i];
+		if (!match(NULL, r->pattern, path, 0) || strstr(out, r->method))
+			continue;
+		int n = snprintf(out + used, outlen - used, "%s%s", used ? ", " : "", r->method);
+		if (n < 0 || (size_t)n >= outlen - used)
+			break;
+		used += (size_t)n;
+	}
+}

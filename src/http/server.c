@@ -311,6 +311,9 @@ static void run_handler(struct conn_state *cs)
 			req->status = 405;
 			json_object_set_new(json_object_get(req->json, "error"), "code",
 			                    json_string("method_not_allowed"));
+			char *allow = tg_arena_alloc(&req->arena, 64);
+			tg_router_allowed(req->path, allow, 64);
+			tg_resp_header(req, "Allow", allow);
 			return;
 		}
 		if (cs->early_status == 404) {

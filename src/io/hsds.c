@@ -199,12 +199,13 @@ json_t *tg_hsds_location(const struct tg_resource *r, int hide_location)
 
 json_t *tg_hsds_service_at_location(const struct tg_resource *r, int hide_location)
 {
-	char id[37];
 	json_t *loc = tg_hsds_location(r, hide_location);
 	if (!loc)
 		return NULL;
 	json_t *s = json_object();
-	set_req(s, "id", tg_hsds_derived_uuid(id, r->uuid, "service_at_location", 0));
+	/* one location per service: the service's id names its service_at_location
+	 * too (ids are unique per table), so /service_at_locations/{id} is a lookup */
+	set_req(s, "id", r->uuid);
 	set_req(s, "service_id", r->uuid);
 	set_req(s, "location_id", json_string_value(json_object_get(loc, "id")));
 	json_object_set_new(s, "location", loc);

@@ -122,7 +122,7 @@ enum { CH_HOURS, CH_EXC, CH_TAGS, CH__COUNT };
 	"r.postal_code, r.prefecture, r.city, r.address_line, r.building, r.lat, r.lon, r.phone, "     \
 	"r.email, r.url, r.age_min_months, r.age_max_months, r.fee_free, r.fee_text, r.capacity, "     \
 	"r.accessibility_notes, r.schedule_note, r.is_public, r.is_confidential, r.front_door, "       \
-	"r.verified_at, r.source, r.source_id, r.created_at, r.updated_at, r.version"
+	"r.verified_at, r.source, r.source_id, r.created_at, r.updated_at, r.version, r.search_text"
 #define RES_FROM " FROM resources r JOIN orgs o ON o.id = r.org_id"
 /* The writable columns, in bind_resource() order. */
 #define RES_WCOLS                                                                                    \
@@ -1368,6 +1368,7 @@ static void read_resource(sqlite3_stmt *st, struct tg_arena *a, struct tg_resour
 	r->created_at = col_text(st, 32, a);
 	r->updated_at = col_text(st, 33, a);
 	r->version = sqlite3_column_int64(st, 34);
+	r->search_text = col_text(st, 35, a);
 }
 
 struct id_pos {
@@ -1629,6 +1630,9 @@ static enum tg_rc sq_resource_list(struct tg_db *db, struct tg_arena *a, const s
                                    struct tg_resource **out, size_t *n)
 {
 	struct sq_db *s = SQ(db);
+	static const struct tg_resource_filter all;
+	if (!f)
+		f = &all; /* NULL filter: everything */
 	unsigned mask = filter_mask(f);
 	int slot = SLOT_LIST(mask);
 	sqlite3_stmt *st = s->st[slot];
@@ -1677,6 +1681,9 @@ out:
 static enum tg_rc sq_resource_count(struct tg_db *db, const struct tg_resource_filter *f, int64_t *n)
 {
 	struct sq_db *s = SQ(db);
+	static const struct tg_resource_filter all;
+	if (!f)
+		f = &all;
 	unsigned mask = filter_mask(f);
 	int slot = SLOT_COUNT(mask);
 	sqlite3_stmt *st = s->st[slot];
@@ -2047,6 +2054,15 @@ out:
 
 /* ---- open ------------------------------------------------------------------------------------------ */
 
+#define CACHE_NORMAL "PRAGMA cache_size=-8192"  /* 8 MiB per connection */
+#define CACHE_BULK "PRAGMA cache_size=-524288"  /* 512 MiB while a bulk import runs */
+
+static void sq_bulk(struct tg_db *db, int on)
+{
+	struct sq_db *s = (struct sq_db *)db;
+	sqlite3_exec(s->h, on ? CACHE_BULK : CACHE_NORMAL, NULL, NULL, NULL);
+}
+
 static const struct tg_db_ops sq_ops = {
 	.name = "sqlite",
 	.close = sq_close,
@@ -2057,6 +2073,7 @@ static const struct tg_db_ops sq_ops = {
 	.schema_version = sq_schema_version,
 	.backup = sq_backup,
 	.errmsg = sq_errmsg,
+	.bulk = sq_bulk,
 	.setting_get = sq_setting_get,
 	.setting_set = sq_setting_set,
 	.area_list = sq_area_list,
@@ -2114,12 +2131,13 @@ static int configure(sqlite3 *h, char *err, size_t errlen)
 		snprintf(err, errlen, "WAL モードにできません (cannot enable WAL mode)");
 		goto out;
 	}
-	/* cache_size: 32 MiB of pages per connection, so a large import does not
-	 * spill to the WAL mid-transaction; mmap_size lets reads skip a copy;
-	 * temp_store keeps the sorters of ORDER BY in memory. */
+	/* cache_size: 8 MiB per connection (the server keeps one per worker;
+	 * bulk imports raise it, see sq_bulk); no mmap, so resident memory stays
+	 * the page cache and not the whole file; temp_store keeps the sorters
+	 * of ORDER BY in memory. */
 	if (sqlite3_exec(h,
-	                 "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-32768; "
-	                 "PRAGMA mmap_size=268435456; PRAGMA temp_store=MEMORY",
+	                 "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; " CACHE_NORMAL "; "
+	                 "PRAGMA temp_store=MEMORY",
 	                 NULL, NULL, &emsg) != SQLITE_OK) {
 		snprintf(err, errlen, "pragma: %s", emsg ? emsg : sqlite3_errmsg(h));
 		goto out;

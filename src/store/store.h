@@ -78,6 +78,10 @@ struct tg_db_ops {
 	enum tg_rc (*schema_version)(struct tg_db *db, int *version);
 	/* Online, consistent copy to a new file/database at dest. */
 	enum tg_rc (*backup)(struct tg_db *db, const char *dest);
+	/* Bulk mode for large imports: 1 = give this connection a large page
+	 * cache so one big transaction does not spill pages mid-way; 0 = back
+	 * to the normal size. A hint: implementations may do nothing. */
+	void (*bulk)(struct tg_db *db, int on);
 	/* Last error text, for logs (never contains row data). */
 	const char *(*errmsg)(struct tg_db *db);
 

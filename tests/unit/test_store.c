@@ -600,6 +600,10 @@ static void test_list_filters(void **state)
 		flt.after_id = out[n - 1].id;
 	}
 	assert_int_equal(total, 42);
+	assert_int_equal(db->ops->resource_count(db, NULL, &cnt), TG_OK); /* NULL = all */
+	assert_int_equal(cnt, 42);
+	assert_int_equal(db->ops->resource_list(db, &f->a, NULL, &out, &n), TG_OK);
+	assert_int_equal(n, 42);
 	memset(&flt, 0, sizeof(flt));
 	assert_int_equal(db->ops->resource_count(db, &flt, &cnt), TG_OK);
 	assert_int_equal(cnt, 42);

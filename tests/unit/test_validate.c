@@ -205,7 +205,8 @@ static void test_name_kana(void **state)
 	OK(f.r.name_kana = k200);
 	BAD(f.r.name_kana = k201, "name_kana");
 	BAD(f.r.name_kana = "ひだまり広場", "name_kana");
-	BAD(f.r.name_kana = "hidamari", "name_kana");
+	OK(f.r.name_kana = "だい2ひろば NPO");
+	BAD(f.r.name_kana = "ひだまり々", "name_kana");
 	BAD(f.r.name_kana = "ひだまり\n", "name_kana");
 	free(k201);
 	free(k200);

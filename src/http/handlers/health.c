@@ -1,7 +1,7 @@
 /*
  * health.c - liveness and the API description.
  *
- *   GET /healthz               -> {"status":"ok","index":"ready"|"loading"}
+ *   GET /healthz               -> {"status":"ok"}
  *   GET /api/v1/openapi.json   -> the OpenAPI 3 document (src/http/openapi.json,
  *                                 compiled into the binary)
  * /healthz touches no database: it says the process serves requests.
@@ -14,13 +14,8 @@ extern const size_t tg_openapi_json_len;
 
 enum tg_rc tg_h_healthz(struct tg_req *req)
 {
-	static const char ready[] = "{\"status\":\"ok\",\"index\":\"ready\"}";
-	static const char loading[] = "{\"status\":\"ok\",\"index\":\"loading\"}";
-	int r = req->app->index_ready;
-	if (r == 1)
-		tg_resp_raw(req, 200, "application/json", ready, sizeof(ready) - 1);
-	else
-		tg_resp_raw(req, 200, "application/json", loading, sizeof(loading) - 1);
+	static const char ok[] = "{\"status\":\"ok\"}";
+	tg_resp_raw(req, 200, "application/json", ok, sizeof(ok) - 1);
 	return TG_OK;
 }
 

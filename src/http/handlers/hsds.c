@@ -64,7 +64,7 @@ static json_t *page_json(const struct page *p, size_t total, json_t *contents)
 	json_object_set_new(j, "size", json_integer((json_int_t)json_array_size(contents)));
 	json_object_set_new(j, "first_page", json_boolean(p->page == 1));
 	json_object_set_new(j, "last_page", json_boolean(p->page >= pages));
-	json_object_set_new(j, "empty", json_boolean(total == 0));
+	json_object_set_new(j, "empty", json_boolean(json_array_size(contents) == 0));
 	json_object_set_new(j, "contents", contents);
 	return j;
 }

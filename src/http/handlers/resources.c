@@ -325,6 +325,8 @@ enum tg_rc tg_h_resource_search(struct tg_req *req)
 			continue; /* deleted between index and store: skip */
 		const struct tg_resource *r = &rs[j++];
 		json_t *it = render(&v, r, 1);
+		json_object_set_new(it, "open_now", json_boolean(tg_schedule_open_at(r->hours, r->n_hours, r->exceptions,
+		                                                                     r->n_exceptions, &v.now)));
 		json_object_set_new(it, "score", json_real(hits[i].score));
 		json_object_set_new(it, "distance_m", hits[i].distance_m >= 0 ? json_integer(hits[i].distance_m) : json_null());
 		json_t *mi = json_array();
@@ -599,7 +601,22 @@ enum tg_rc tg_h_resource_changes(struct tg_req *req)
 		json_object_set_new(e, "action", json_string(ch[i].action));
 		json_object_set_new(e, "user_name", ch[i].user_name ? json_string(ch[i].user_name) : json_null());
 		json_object_set_new(e, "before", history_side(ch[i].before_json, show));
-		json_object_set_new(e, "after", history_side(ch[i].after_json, show));
+		const char *after = ch[i].after_json;
+		if (!after && strcmp(ch[i].action, "delete") != 0) {
+			/* imports store no copy of a created row (io/import.c): its
+			 * state is the next change's "before", or the row as it is now */
+			if (i > 0 && ch[i - 1].before_json) {
+				after = ch[i - 1].before_json;
+			} else if (i == 0) {
+				struct tg_resource_json_opts o = {.show_location = 1};
+				json_t *cur = tg_resource_to_json(&r, &o);
+				char *txt = json_dumps(cur, JSON_COMPACT);
+				json_decref(cur);
+				after = tg_arena_strdup(&req->arena, txt ? txt : "null");
+				free(txt);
+			}
+		}
+		json_object_set_new(e, "after", history_side(after, show));
 		json_array_append_new(items, e);
 	}
 	json_t *res = json_object();

@@ -39,6 +39,11 @@ enum tg_rc tg_h_import(struct tg_req *req)
 	if (!format || (strcmp(format, "jp-facilities") && strcmp(format, "hsds")))
 		return tg_req_fail(req, TG_ERR_INVALID, "format",
 		                   "format は jp-facilities か hsds です (format must be jp-facilities or hsds)");
+	const char *ct = tg_req_header(req, "Content-Type");
+	if (ct && strncmp(ct, "text/", 5) && strncmp(ct, "application/json", 16) && strncmp(ct, "application/csv", 15) &&
+	    strncmp(ct, "application/octet-stream", 24) && strncmp(ct, "application/vnd.ms-excel", 24))
+		return tg_req_fail(req, TG_ERR_UNSUPPORTED, NULL,
+		                   "CSV か JSON のファイルを送ってください (send a CSV or JSON file)");
 	if (req->body.len == 0)
 		return tg_req_fail(req, TG_ERR_INVALID, NULL, "ファイルが空です (the file is empty)");
 	struct tg_import_options o;
@@ -100,7 +105,9 @@ static int hide_location(void *p, const struct tg_resource *r)
 enum tg_rc tg_h_export(struct tg_req *req)
 {
 	const char *format = tg_req_query(req, "format");
-	if (!format || (strcmp(format, "hsds") && strcmp(format, "csv")))
+	if (!format)
+		format = "hsds";
+	if (strcmp(format, "hsds") && strcmp(format, "csv"))
 		return tg_req_fail(req, TG_ERR_INVALID, "format", "format は hsds か csv です (format must be hsds or csv)");
 	struct export_ctx x = {.req = req, .ref = tg_app_ref_acquire(req->app)};
 	tg_h_actor(req, &x.actor);
