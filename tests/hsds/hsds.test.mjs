@@ -113,7 +113,7 @@ test('service_at_locations: list and item', async () => {
 test('service_at_locations: pages deliver exactly total_items', async () => {
   const first = assertOk(await srv.anon().get('/hsds/service_at_locations?per_page=50'));
   const all = await allPages('/hsds/service_at_locations', V.sals);
-  assert.equal(all.length, first.total_items);
+  assert.equal(all.length, first.total_items, `total_items ${first.total_items} but the pages hold ${all.length}`);
   assert.equal(new Set(all.map((x) => x.id)).size, all.length, 'ids unique across pages');
 });
 
