@@ -265,7 +265,7 @@ export function resourceInput(orgId, areaId, over = {}) {
     org_id: orgId,
     type: 'tsudoi',
     name: `テスト広場${seq}`,
-    name_kana: `てすとひろば${seq}`,
+    name_kana: `てすとひろば${[...String(seq)].map((d) => 'あいうえおかきくけこ'[d]).join('')}`,
     description: '試験用の資源です。',
     area_id: areaId,
     address: { postal_code: '231-0001', prefecture: '神奈川県', city: 'みなと市さくら区', line: '本町1-2-3', building: 'さくらビル2階' },

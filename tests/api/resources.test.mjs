@@ -72,7 +72,7 @@ test('create -> read -> update -> verify -> history -> delete', async () => {
   for (const it of h.items) for (const k of ['id', 'at', 'action', 'user_name', 'before', 'after']) assert.ok(k in it, `change.${k}`);
   const ids = h.items.map((i) => i.id);
   assert.deepEqual(ids, [...ids].sort((a, b) => b - a), 'newest first');
-  const updEntry = h.items.find((i) => i.action === 'update' && i.after && i.after.name === 'CRUD確認ひろば(更新)');
+  const updEntry = h.items.find((i) => i.after?.name === 'CRUD確認ひろば(更新)' && i.before?.name === 'CRUD確認ひろば');
   assert.ok(updEntry, 'update entry has the after state');
   assert.equal(updEntry.before.name, 'CRUD確認ひろば');
   assertError(await srv.anon().get(`/api/v1/resources/${c.id}/changes`), 401, 'unauthorized');
