@@ -147,8 +147,17 @@ static enum tg_rc find_term(struct hctx *h, const char *term_id, const char **ty
 	return rc;
 }
 
-static enum tg_rc list_services(struct hctx *h, const struct page *p, struct tg_resource **out, size_t *n_out,
-                                size_t *total)
+/* A service_at_location exists for a service whose location the viewer may
+ * see and that has an address or coordinates (io/hsds.c). */
+static int sal_visible(struct hctx *h, const struct tg_resource *r)
+{
+	if (hide_location(h, r))
+		return 0;
+	return r->has_geo || r->address_line || r->city || r->postal_code || r->prefecture;
+}
+
+static enum tg_rc list_services(struct hctx *h, const struct page *p, int sal, struct tg_resource **out,
+                                size_t *n_out, size_t *total)
 {
 	struct tg_req *req = h->req;
 	enum tg_rc rc;
@@ -178,7 +187,8 @@ static enum tg_rc list_services(struct hctx *h, const struct page *p, struct tg_
 		return TG_OK;
 	}
 
-	int use_index = (search && *search) || type || tag;
+	/* service_at_locations need a per-row check, which the filtered path does */
+	int use_index = (search && *search) || type || tag || sal;
 	if (!use_index) {
 		/* plain listing in id order straight from the store */
 		struct tg_resource_filter f = {.org_id = org_id, .modified_after = (modified && *modified) ? modified : NULL,
@@ -241,7 +251,7 @@ static enum tg_rc list_services(struct hctx *h, const struct page *p, struct tg_
 		}
 	}
 	q.sort = n_terms ? TG_SEARCH_SORT_RELEVANCE : TG_SEARCH_SORT_NAME;
-	int post_filter = org_id || (modified && *modified);
+	int post_filter = org_id || (modified && *modified) || sal;
 	q.limit = post_filter ? 1000000 : (size_t)p->per_page;
 	q.offset = post_filter ? 0 : offset;
 	if ((rc = tg_app_wait_index(req->app, 10000)))
@@ -270,6 +280,8 @@ static enum tg_rc list_services(struct hctx *h, const struct page *p, struct tg_
 			if (org_id && rs[i].org_id != org_id)
 				continue;
 			if (modified && *modified && strcmp(rs[i].updated_at, modified) <= 0)
+				continue;
+			if (sal && !sal_visible(h, &rs[i]))
 				continue;
 			if (matched >= offset && kept < (size_t)p->per_page)
 				keep[kept++] = rs[i];
@@ -300,7 +312,7 @@ static enum tg_rc services_page(struct tg_req *req, int sal)
 	struct tg_resource *rs = NULL;
 	size_t n = 0, total = 0;
 	if (!rc)
-		rc = list_services(&h, &p, &rs, &n, &total);
+		rc = list_services(&h, &p, sal, &rs, &n, &total);
 	if (!rc) {
 		json_t *arr = json_array();
 		struct tg_org org = {0};
@@ -340,7 +352,12 @@ static enum tg_rc one_service(struct tg_req *req, int sal)
 	if (!rc) {
 		int hide = hide_location(&h, &r);
 		if (sal) {
-			tg_resp_json(req, 200, tg_hsds_service_at_location(&r, hide));
+			json_t *j = tg_hsds_service_at_location(&r, hide);
+			if (j)
+				tg_resp_json(req, 200, j);
+			else /* no location the caller may see: no such object for them */
+				rc = tg_req_fail(req, TG_ERR_NOT_FOUND, "id",
+				                 "その場所は見つかりません (service_at_location not found)");
 		} else {
 			struct tg_org org;
 			int have_org = req->db->ops->org_get(req->db, &req->arena, r.org_id, &org) == TG_OK;
