@@ -1,0 +1,233 @@
+// i18n.js - the UI in Japanese (default, source of truth) and English.
+// The choice is a cookie `tg_lang=ja|en` (not personal data; no web storage), read
+// when this module loads, so it is applied before the first render.
+// Add a string: put `'area.key': ['日本語', 'English']` in STRINGS and use t('area.key').
+// Interpolation: t('home.count', { n: 3 }) with '{n}件あります。' / '{n} items.'.
+
+export const LANGS = ['ja', 'en'];
+const COOKIE = 'tg_lang';
+
+function readCookie() {
+  const m = /(?:^|;\s*)tg_lang=(ja|en)(?:;|$)/.exec(document.cookie || '');
+  return m ? m[1] : 'ja';
+}
+
+let current = readCookie();
+const listeners = [];
+
+export function lang() { return current; }
+export function isEn() { return current === 'en'; }
+
+/** t('key', {name: 'x'}) -> the string in the current language; {name} replaced. */
+export function t(key, params) {
+  const pair = STRINGS[key];
+  let s;
+  if (!pair) s = key; // a missing key shows itself (caught by tests/browser)
+  else s = (current === 'en' && pair[1]) ? pair[1] : pair[0];
+  if (params) s = s.replace(/\{(\w+)\}/g, (m, k) => (params[k] !== undefined && params[k] !== null ? String(params[k]) : m));
+  return s;
+}
+
+/**
+ * Server messages are "日本語の文 (English sentence)": the part in the final
+ * parentheses in English, the part before it in Japanese. Anything else as is.
+ */
+export function splitMessage(msg) {
+  const s = String(msg || '').trim();
+  if (!s.endsWith(')')) return { ja: s, en: s };
+  let depth = 0;
+  for (let i = s.length - 1; i >= 0; i -= 1) {
+    if (s[i] === ')') depth += 1;
+    else if (s[i] === '(') {
+      depth -= 1;
+      if (depth === 0) {
+        const ja = s.slice(0, i).trim();
+        const en = s.slice(i + 1, -1).trim();
+        if (!ja || !en) return { ja: s, en: s };
+        return { ja, en };
+      }
+    }
+  }
+  return { ja: s, en: s };
+}
+export function localMessage(msg) {
+  const p = splitMessage(msg);
+  return current === 'en' ? p.en : p.ja;
+}
+
+/** A meta type/tag {name_ja, name_en}: the name in the current language. */
+export function metaName(x) {
+  if (!x) return '';
+  return current === 'en' && x.name_en ? x.name_en : x.name_ja;
+}
+
+/** Set texts of the static HTML: data-i18n (textContent), data-i18n-label (aria-label), data-i18n-content. */
+export function applyStatic(root = document) {
+  document.documentElement.lang = current;
+  root.querySelectorAll('[data-i18n]').forEach((el) => { el.textContent = t(el.dataset.i18n); });
+  root.querySelectorAll('[data-i18n-label]').forEach((el) => { el.setAttribute('aria-label', t(el.dataset.i18nLabel)); });
+  root.querySelectorAll('[data-i18n-content]').forEach((el) => { el.setAttribute('content', t(el.dataset.i18nContent)); });
+  root.querySelectorAll('.lang-switch button').forEach((b) => b.setAttribute('aria-pressed', String(b.value === current)));
+}
+
+export function onLangChange(fn) { listeners.push(fn); }
+
+export function setLang(l) {
+  if (!LANGS.includes(l)) return;
+  const secure = location.protocol === 'https:' ? '; Secure' : '';
+  document.cookie = `${COOKIE}=${l}; Path=/; Max-Age=31536000; SameSite=Lax${secure}`;
+  if (l === current) return;
+  current = l;
+  applyStatic();
+  listeners.forEach((fn) => fn(l));
+}
+
+/**
+ * The header switch: two buttons 「日本語」「English」 with aria-pressed, each in its own
+ * language. canLeave() may veto (unsaved changes).
+ */
+export function mountLangSwitch(el, canLeave = () => true) {
+  while (el.firstChild) el.removeChild(el.firstChild);
+  el.classList.add('lang-switch');
+  el.setAttribute('role', 'group');
+  el.dataset.i18nLabel = 'lang.switch';
+  el.setAttribute('aria-label', t('lang.switch'));
+  for (const [code, label] of [['ja', '日本語'], ['en', 'English']]) {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.className = 'lang-btn';
+    b.value = code;
+    b.lang = code;
+    b.textContent = label;
+    b.setAttribute('aria-pressed', String(code === current));
+    b.addEventListener('click', () => { if (code !== current && canLeave()) setLang(code); });
+    el.appendChild(b);
+  }
+}
+
+document.documentElement.lang = current;
+
+// ---- The dictionary: key -> [日本語, English]. Japanese is the source of truth. ----
+/* eslint-disable quote-props */
+const STRINGS = {
+  // language switch
+  'lang.switch': ['表示する言語 Language', 'Language 表示する言語'],
+  // errors (api.js)
+  'err.network': ['通信できませんでした。ネットワークを確認して、もう一度お試しください。', 'Could not connect. Check the network and try again.'],
+  'err.400': ['入力内容を確認してください。', 'Please check what you entered.'],
+  'err.401': ['ログインが必要です。', 'Please log in.'],
+  'err.403': ['この操作をする権限がありません。', 'You are not allowed to do this.'],
+  'err.404': ['見つかりませんでした。削除された可能性があります。', 'Not found. It may have been deleted.'],
+  'err.409': ['ほかの人が先に保存しました。', 'Someone else saved first.'],
+  'err.413': ['ファイルが大きすぎます。', 'The file is too large.'],
+  'err.415': ['この形式のファイルは受け付けられません。', 'This file type is not accepted.'],
+  'err.429': ['試行が多すぎます。しばらく待ってからもう一度お試しください。', 'Too many attempts. Wait a little and try again.'],
+  'err.500': ['サーバーでエラーが起きました。時間をおいてもう一度お試しください。', 'The server had an error. Please try again later.'],
+  'err.503': ['サーバーが混みあっています。少し待ってからもう一度お試しください。', 'The server is busy. Wait a little and try again.'],
+  'err.status': ['エラー ({status})', 'Error ({status})'],
+  // format.js
+  'age.any': ['年齢の制限なし', 'Any age'],
+  'fee.free': ['無料', 'Free'],
+  'fee.free_note': ['無料（{text}）', 'Free ({text})'],
+  'fee.paid': ['有料', 'Paid'],
+  'role.admin': ['管理者', 'Administrator'],
+  'role.coordinator': ['コーディネーター', 'Coordinator'],
+  'role.staff': ['スタッフ', 'Staff'],
+  'role.volunteer': ['ボランティア', 'Volunteer'],
+  'role.viewer': ['閲覧のみ', 'Read only'],
+  // render.js: badges, results, resource body
+  'list.sep': ['、', ', '],
+  'badge.open': ['● 今開いています', '● Open now'],
+  'badge.open_public': ['● いま開いています', '● Open now'],
+  'badge.due': ['⚠ 要確認', '⚠ Check needed'],
+  'badge.private': ['非公開', 'Not public'],
+  'badge.confidential': ['所在地非公開', 'Address hidden'],
+  'result.ages': ['対象：{ages}', 'Ages: {ages}'],
+  'result.distance': ['距離：{d}', 'Distance: {d}'],
+  'hours.caption': ['開所時間', 'Opening hours'],
+  'hours.caption_public': ['開いている時間', 'Opening hours'],
+  'hours.day': ['曜日', 'Day'],
+  'hours.time': ['時間', 'Time'],
+  'hours.closed': ['休み', 'Closed'],
+  'exc.title': ['臨時の休み・変更', 'Special closures and changes'],
+  'exc.title_public': ['いつもとちがう日', 'Days with different hours'],
+  'exc.date': ['{date}：', '{date}: '],
+  'exc.closed': ['お休み', 'Closed'],
+  'exc.note': ['（{note}）', ' ({note})'],
+  'link.new_tab': ['（新しいタブで開きます）', ' (opens in a new tab)'],
+  'res.address_hidden': ['所在地は非公開', 'Address not public'],
+  'res.none': ['登録なし', 'Not recorded'],
+  'res.front_door': ['お問い合わせ先：{v}', 'Contact: {v}'],
+  'res.phone_label': ['電話：', 'Phone: '],
+  'res.email_label': ['メール：', 'Email: '],
+  'res.url_label': ['ホームページ：', 'Website: '],
+  'res.type': ['種別', 'Type'],
+  'res.org': ['運営', 'Run by'],
+  'res.org_public': ['うんえい', 'Run by'],
+  'res.area': ['地域', 'Area'],
+  'res.address': ['所在地', 'Address'],
+  'res.ages': ['対象年齢', 'Ages'],
+  'res.ages_public': ['対象の年齢', 'Ages'],
+  'res.fee': ['利用料', 'Fee'],
+  'res.fee_public': ['料金', 'Fee'],
+  'res.capacity': ['定員', 'Capacity'],
+  'res.capacity_n': ['{n}人', '{n} people'],
+  'res.services': ['サービス', 'Services'],
+  'res.access': ['バリアフリー', 'Accessibility'],
+  'res.access_notes': ['設備などのメモ', 'Facility notes'],
+  'res.contact': ['連絡先', 'Contact'],
+  'res.public': ['公開', 'Public'],
+  'res.public_yes': ['公開（家族向けページに表示）', 'Public (shown on the family page)'],
+  'res.public_no': ['非公開（スタッフのみ）', 'Not public (staff only)'],
+  'res.verified': ['最終確認日', 'Last checked'],
+  'res.unverified': ['未確認', 'Not checked yet'],
+  'list.dot': ['・', ' · '],
+  // app.js, app.html
+  'app.title': ['つなぐ スタッフ', 'Tsunagu staff'],
+  'app.brand_sub': ['スタッフ', 'Staff'],
+  'app.loading': ['読み込み中…', 'Loading…'],
+  'app.skip': ['本文へ移動', 'Skip to content'],
+  'nav.label': ['メインメニュー', 'Main menu'],
+  'nav.home': ['ホーム', 'Home'],
+  'nav.search': ['さがす', 'Search'],
+  'nav.settings': ['設定', 'Settings'],
+  'nav.logout': ['ログアウト', 'Log out'],
+  'nav.user': ['{name}（{role}）', '{name} ({role})'],
+  'app.not_found': ['ページが見つかりません', 'Page not found'],
+  'app.to_home': ['ホームへ', 'Go to Home'],
+  // public page (index.html, public.js): plain, friendly words
+  'title.page': ['{page} - つなぐ', '{page} - Tsunagu'],
+  'map.label': ['地図', 'Map'],
+  'map.of': ['{name}の地図', 'Map of {name}'],
+  'pub.title': ['つなぐ 子育ての場所さがし', 'Tsunagu: places for families with children'],
+  'pub.description': ['近くの子育てひろばや、子どもと行ける場所をさがせます。', 'Find drop-in places for parents and children, and other places to go with your child.'],
+  'pub.brand_sub': ['子育ての場所さがし', 'Places for families'],
+  'pub.staff_link': ['スタッフの方はこちら', 'For staff'],
+  'pub.footer': ['のっている情報は変わることがあります。おでかけの前に、電話などでたしかめてください。', 'Details may change. Please call or check before you go.'],
+  'pub.type_all': ['すべて', 'All'],
+  'pub.form_label': ['場所をさがす', 'Find a place'],
+  'pub.q': ['なまえ・ことば', 'Name or words'],
+  'pub.q_hint': ['例：ひろば、子ども食堂、〇〇町', 'e.g. hiroba, children’s cafeteria, a town name'],
+  'pub.age': ['お子さんの年齢', 'Your child’s age'],
+  'pub.age_y': ['さい', 'years'],
+  'pub.age_m': ['か月', 'months'],
+  'pub.type': ['場所の種類', 'Kind of place'],
+  'pub.today': ['今日開いているところ', 'Open today'],
+  'pub.free': ['無料のところ', 'Free of charge'],
+  'pub.near': ['近い順にならべる（今いる場所を使います）', 'Nearest first (uses your location)'],
+  'pub.submit': ['さがす', 'Search'],
+  'pub.geo_error': ['今いる場所がわかりませんでした。スマートフォンの位置情報の設定をたしかめてください。', 'Could not find your location. Check the location setting of your phone.'],
+  'pub.searching': ['さがしています…', 'Searching…'],
+  'pub.results': ['さがした結果', 'Results'],
+  'pub.h1': ['子育ての場所をさがす', 'Find places for you and your child'],
+  'pub.lead': ['近くの子育てひろばや、子どもといっしょに行ける場所をさがせます。', 'Find drop-in places for parents and children nearby, and other places to go with your child.'],
+  'pub.map_label': ['さがした場所の地図', 'Map of the results'],
+  'pub.none': ['見つかりませんでした。', 'Nothing found.'],
+  'pub.none_hint': ['ことばを短くしたり、チェックをはずしたりして、もう一度さがしてみてください。', 'Try fewer words or fewer ticked boxes, and search again.'],
+  'pub.reset': ['条件をはずして さがす', 'Search without conditions'],
+  'pub.found': ['{n}か所 見つかりました。', '{n} places found.'],
+  'pub.load_error': ['うまく読みこめませんでした。時間をおいて、もう一度ためしてください。', 'Could not load the results. Please try again later.'],
+  'pub.detail_none': ['見つかりませんでした', 'Not found'],
+  'pub.detail_none_text': ['この場所の情報はありません。', 'There is no information about this place.'],
+  'pub.back': ['さがす画面にもどる', 'Back to search'],
+};
