@@ -120,7 +120,7 @@ export async function renderSearch(main, params) {
     e.preventDefault();
     const p = new URLSearchParams();
     if (q.value.trim()) p.set('q', q.value.trim());
-    const t = checkedValues(form, 'type'); if (t.length) p.set('type', t.join(','));
+    const ty = checkedValues(form, 'type'); if (ty.length) p.set('type', ty.join(','));
     if (area.value) p.set('area', area.value);
     if (ageY.value !== '') p.set('age_y', ageY.value);
     if (ageM.value !== '') p.set('age_m', ageM.value);
