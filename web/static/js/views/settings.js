@@ -2,7 +2,7 @@
 import { api, resetMeta } from '../api.js';
 import { h, clear, uid, toast } from '../dom.js';
 import { ROLE_ORDER, roleAtLeast, roleName } from '../format.js';
-import { t } from '../i18n.js';
+import { localMessage, t } from '../i18n.js';
 import { session } from '../session.js';
 
 function errBox() { return h('div', { class: 'error-summary', role: 'alert', hidden: true }); }
@@ -92,7 +92,7 @@ function reportTable(rep) {
   return h('div', null, summary, h('div', { class: 'table-wrap' }, h('table', { class: 'list' },
     h('caption', null, t('set.bad_rows')),
     h('thead', null, h('tr', null, [t('set.col_line'), t('set.col_column'), t('set.col_message')].map((x) => h('th', { scope: 'col' }, x)))),
-    h('tbody', null, rep.errors.map((x) => h('tr', null, h('td', null, String(x.line)), h('td', null, x.column || ''), h('td', null, x.message)))))));
+    h('tbody', null, rep.errors.map((x) => h('tr', null, h('td', null, String(x.line)), h('td', null, x.column || ''), h('td', null, localMessage(x.message))))))));
 }
 
 function importSection(orgs) {
