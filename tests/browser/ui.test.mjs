@@ -75,13 +75,27 @@ async function noHorizontalScroll(page, what) {
   assert.ok(sw <= cw + 1, `${what}: page is wider than the viewport (${sw} > ${cw})`);
 }
 
-async function typeName(code) {
+async function typeNames(code) {
   const res = await fetch(`${BASE}/api/v1/meta`);
   assert.equal(res.status, 200, 'GET /api/v1/meta');
   const meta = await res.json();
   const t = meta.types.find((x) => x.code === code);
   assert.ok(t, `type ${code} in meta`);
-  return t.name_ja;
+  return t;
+}
+async function typeName(code) { return (await typeNames(code)).name_ja; }
+
+// The language switch in the header: two buttons with aria-pressed.
+async function switchLang(page, to) {
+  const label = to === 'en' ? 'English' : '日本語';
+  await page.getByRole('banner').getByRole('button', { name: label, exact: true }).click();
+  await page.waitForFunction((l) => document.documentElement.lang === l, to);
+  const pressed = await page.getByRole('button', { name: label, exact: true }).getAttribute('aria-pressed');
+  assert.equal(pressed, 'true', `${label} is pressed`);
+  const cookies = await page.context().cookies();
+  const c = cookies.find((x) => x.name === 'tg_lang');
+  assert.ok(c && c.value === to && c.sameSite === 'Lax' && c.path === '/', `cookie tg_lang=${to}; SameSite=Lax; Path=/`);
+  assert.ok(c.expires * 1000 > Date.now() + 300 * 86400 * 1000, 'the language cookie lasts about a year');
 }
 
 async function login(page) {
@@ -211,6 +225,94 @@ test('staff: login, search with a kana variant, filter, detail, map; desktop and
   await shot(p2, 'detail-phone');
   await phone.close();
   await ctx.close();
+});
+
+test('English: public page and staff app switch language, remember it, and switch back', async () => {
+  assert.ok(PASSWORD, 'set TSUNAGU_PASSWORD (and TSUNAGU_LOGIN) to a demo coordinator account');
+  const tsudoi = await typeNames('tsudoi');
+  assert.ok(tsudoi.name_en && tsudoi.name_en !== tsudoi.name_ja, 'the demo type has an English name');
+
+  // Public page.
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'ja-JP' });
+  const page = await ctx.newPage();
+  watch(page, 'public-en');
+  await page.goto(`${BASE}/`);
+  await page.getByRole('heading', { level: 1, name: '子育ての場所をさがす' }).waitFor();
+  assert.equal(await page.evaluate(() => document.documentElement.lang), 'ja');
+  await switchLang(page, 'en');
+  await page.getByRole('heading', { level: 1, name: 'Find places for you and your child' }).waitFor();
+  await page.getByRole('status').filter({ hasText: /found/ }).first().waitFor();
+  assert.ok(await page.getByRole('link', { name: 'For staff' }).isVisible(), 'header link translated');
+  assert.ok(await page.getByRole('checkbox', { name: 'Open today' }).count() === 1, 'filter label translated');
+  const options = await page.getByLabel('Kind of place').locator('option').allTextContents();
+  assert.ok(options.includes(tsudoi.name_en), `type names from meta.name_en (${options.join(', ')})`);
+  assert.equal(await page.title(), 'Tsunagu: places for families with children');
+  await axe(page, 'public search (English)');
+  await shot(page, 'public-en');
+  // The cookie is applied on load, before the first render.
+  await page.reload();
+  await page.getByRole('heading', { level: 1, name: 'Find places for you and your child' }).waitFor();
+  assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
+  await page.getByRole('searchbox', { name: /Name or words/ }).fill(QUERY);
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
+  await page.getByRole('link', { name: NAME }).first().click();
+  await page.getByRole('heading', { level: 1, name: NAME }).waitFor();
+  await page.getByRole('table', { name: 'Opening hours' }).waitFor();
+  assert.ok(await page.getByRole('rowheader', { name: 'Monday' }).count() === 1, 'weekday names in English');
+  await axe(page, 'public detail (English)');
+  await switchLang(page, 'ja');
+  await page.getByRole('table', { name: '開いている時間' }).waitFor();
+  await axe(page, 'public detail (back to Japanese)');
+  await ctx.close();
+
+  // Staff app: the switch works on the login screen and after login.
+  const sctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'ja-JP' });
+  const sp = await sctx.newPage();
+  watch(sp, 'staff-en');
+  await sp.goto(`${BASE}/app`);
+  await sp.getByLabel('ログインID').waitFor();
+  await switchLang(sp, 'en');
+  await sp.getByRole('heading', { level: 1, name: 'Staff log in' }).waitFor();
+  await axe(sp, 'login (English)');
+  await sp.getByLabel('Login ID').fill(LOGIN);
+  await sp.getByLabel('Password').fill(PASSWORD);
+  await sp.getByRole('button', { name: 'Log in', exact: true }).click();
+  const nav = sp.getByRole('navigation', { name: 'Main menu' });
+  await nav.getByRole('link', { name: 'Home' }).waitFor();
+  await sp.getByRole('heading', { name: 'Needs checking' }).waitFor();
+  await axe(sp, 'home (English)');
+  await nav.getByRole('link', { name: 'Search' }).click();
+  await sp.getByRole('heading', { level: 1, name: 'Search' }).waitFor();
+  await sp.getByRole('searchbox', { name: /Keywords/ }).fill(QUERY);
+  await sp.getByRole('button', { name: 'Search', exact: true }).click();
+  await sp.getByRole('link', { name: NAME }).first().waitFor();
+  const meta = await sp.locator('.results .result-meta').first().textContent();
+  assert.ok(meta.includes(tsudoi.name_en) || !meta.includes(tsudoi.name_ja), `result type in English: ${meta}`);
+  await sp.getByRole('status').filter({ hasText: /found/ }).first().waitFor();
+  await axe(sp, 'search results (English)');
+  await shot(sp, 'search-en');
+  await sp.getByRole('link', { name: NAME }).first().click();
+  await sp.getByRole('table', { name: 'Opening hours' }).waitFor();
+  assert.ok(await sp.getByText('Last checked').isVisible(), 'detail labels in English');
+  assert.ok(await sp.getByRole('button', { name: 'Mark as checked' }).isVisible(), 'staff action in English');
+  await axe(sp, 'detail (English)');
+  // Server messages: Japanese mode shows the part before the final parentheses, English the part inside.
+  const msgs = await sp.evaluate(async () => {
+    const m = await import('/static/js/i18n.js');
+    return m.splitMessage('ほかの人が先に更新しました。再読み込みしてください (conflict: reload and try again)');
+  });
+  assert.deepEqual(msgs, { ja: 'ほかの人が先に更新しました。再読み込みしてください', en: 'conflict: reload and try again' });
+  const notFound = await sp.evaluate(async () => {
+    const { api } = await import('/static/js/api.js');
+    try { await api('GET', '/resources/987654321'); return null; } catch (e) { return { status: e.status, message: e.message, raw: e.rawMessage }; }
+  });
+  assert.equal(notFound.status, 404);
+  assert.ok(notFound.message && !/[\u3040-\u30ff\u4e00-\u9fff]/.test(notFound.message), `404 message in English only: ${notFound.message} (server: ${notFound.raw})`);
+  await switchLang(sp, 'ja');
+  await sp.getByRole('table', { name: '開所時間' }).waitFor();
+  await sp.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link', { name: 'さがす' }).waitFor();
+  await axe(sp, 'detail (back to Japanese)');
+  await sctx.close();
 });
 
 test('no CSP violations, page errors or external requests', () => {

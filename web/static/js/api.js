@@ -1,5 +1,8 @@
 // api.js - fetch wrapper for the tsunagu JSON API (docs/api.md).
 // The CSRF token lives only in this module's memory (never web storage).
+// Error messages are in the current language: the server's "日本語 (English)" is split
+// by localMessage(); the full text stays in ApiError.rawMessage.
+import { localMessage, t } from './i18n.js';
 
 let csrfToken = null;
 let unauthorizedHandler = null;
@@ -17,18 +20,8 @@ export class ApiError extends Error {
   }
 }
 
-const FALLBACK = {
-  400: '入力内容を確認してください。',
-  401: 'ログインが必要です。',
-  403: 'この操作をする権限がありません。',
-  404: '見つかりませんでした。削除された可能性があります。',
-  409: 'ほかの人が先に保存しました。',
-  413: 'ファイルが大きすぎます。',
-  415: 'この形式のファイルは受け付けられません。',
-  429: '試行が多すぎます。しばらく待ってからもう一度お試しください。',
-  500: 'サーバーでエラーが起きました。時間をおいてもう一度お試しください。',
-  503: 'サーバーが混みあっています。少し待ってからもう一度お試しください。',
-};
+// Messages when the server sent none (keys in i18n.js).
+const FALLBACK = [400, 401, 403, 404, 409, 413, 415, 429, 500, 503];
 
 export function queryString(params) {
   const usp = new URLSearchParams();
@@ -61,7 +54,7 @@ export async function api(method, path, options = {}) {
   try {
     res = await fetch(url, { method, headers, body, credentials: 'same-origin' });
   } catch (e) {
-    throw new ApiError(0, 'network', '通信できませんでした。ネットワークを確認して、もう一度お試しください。');
+    throw new ApiError(0, 'network', t('err.network'));
   }
   let data = null;
   const ct = res.headers.get('Content-Type') || '';
@@ -70,18 +63,24 @@ export async function api(method, path, options = {}) {
   }
   if (res.ok) return data;
   const err = data && data.error ? data.error : {};
+  const fallback = FALLBACK.includes(res.status) ? t(`err.${res.status}`) : t('err.status', { status: res.status });
   const apiErr = new ApiError(res.status, err.code || String(res.status),
-    err.message || FALLBACK[res.status] || `エラー (${res.status})`, err.field, data);
+    err.message ? localMessage(err.message) : fallback, err.field, data);
+  apiErr.rawMessage = err.message || null;
   if (res.status === 401 && !options.noAuthRedirect && unauthorizedHandler) unauthorizedHandler();
   throw apiErr;
 }
 
-// Meta is fetched once per page load.
+// Meta is fetched once per page load; cachedMeta() is the last answer (or null),
+// for code that names a type/tag synchronously (render.js).
 let metaPromise = null;
+let metaValue = null;
 export function getMeta() {
   if (!metaPromise) {
-    metaPromise = api('GET', '/meta').catch((e) => { metaPromise = null; throw e; });
+    metaPromise = api('GET', '/meta').then((m) => { metaValue = m; return m; })
+      .catch((e) => { metaPromise = null; throw e; });
   }
   return metaPromise;
 }
+export function cachedMeta() { return metaValue; }
 export function resetMeta() { metaPromise = null; }

@@ -1,8 +1,9 @@
 // app.js - the staff single-page app: session check, navigation bar, routes.
 import { onUnauthorized } from './api.js';
 import { h, clear } from './dom.js';
-import { ROLE_NAMES, roleAtLeast } from './format.js';
-import { route, fallback, start, reload, setLeaveGuard, confirmLeave } from './router.js';
+import { roleName, roleAtLeast } from './format.js';
+import { applyStatic, mountLangSwitch, onLangChange, t } from './i18n.js';
+import { route, fallback, start, reload, setLeaveGuard, confirmLeave, currentHash } from './router.js';
 import { session, loadSession, logout } from './session.js';
 import { renderLogin } from './views/login.js';
 import { renderHome } from './views/home.js';
@@ -18,24 +19,24 @@ let cleanup = null;
 let started = false;
 
 const SECTIONS = [
-  { href: '#/', label: 'ホーム', match: (p) => p === '/' },
-  { href: '#/search', label: 'さがす', match: (p) => p.startsWith('/search') || p.startsWith('/r/') || p === '/new' },
-  { href: '#/settings', label: '設定', match: (p) => p.startsWith('/settings') },
+  { href: '#/', label: 'nav.home', match: (p) => p === '/' },
+  { href: '#/search', label: 'nav.search', match: (p) => p.startsWith('/search') || p.startsWith('/r/') || p === '/new' },
+  { href: '#/settings', label: 'nav.settings', match: (p) => p.startsWith('/settings') },
 ];
 
 function buildNav() {
   clear(nav);
   nav.hidden = false;
-  nav.appendChild(h('ul', null, SECTIONS.map((s) => h('li', null, h('a', { href: s.href }, s.label)))));
+  nav.appendChild(h('ul', null, SECTIONS.map((s) => h('li', null, h('a', { href: s.href }, t(s.label))))));
   clear(userBox);
-  const out = h('button', { type: 'button', class: 'btn btn-small' }, 'ログアウト');
+  const out = h('button', { type: 'button', class: 'btn btn-small' }, t('nav.logout'));
   out.addEventListener('click', async () => {
     if (!confirmLeave()) return;
     setLeaveGuard(null);
     await logout();
     showLogin();
   });
-  userBox.append(h('span', { class: 'user-name' }, `${session.user.display_name}（${ROLE_NAMES[session.user.role] || session.user.role}）`), out);
+  userBox.append(h('span', { class: 'user-name' }, t('nav.user', { name: session.user.display_name, role: roleName(session.user.role) })), out);
 }
 
 function markNav(path) {
@@ -79,10 +80,25 @@ route('/r/:id/edit', view((a) => {
 route('/new', view(() => renderEdit(main, null)));
 route('/settings', view(() => renderSettings(main)));
 fallback(view(() => {
-  clear(main).append(h('h1', null, 'ページが見つかりません'), h('p', null, h('a', { href: '#/' }, 'ホームへ')));
+  clear(main).append(h('h1', null, t('app.not_found')), h('p', null, h('a', { href: '#/' }, t('app.to_home'))));
 }));
 
 onUnauthorized(() => { session.user = null; setLeaveGuard(null); showLogin(); });
+
+// Language: static texts now, the switch in the header; a change re-renders the
+// current screen (asking first when a form has unsaved changes).
+applyStatic();
+mountLangSwitch(document.getElementById('lang'), () => {
+  if (!confirmLeave()) return false;
+  setLeaveGuard(null);
+  return true;
+});
+onLangChange(() => {
+  if (!session.user) { showLogin(); return; }
+  buildNav();
+  markNav((currentHash().replace(/^#/, '').split('?')[0]) || '/');
+  reload();
+});
 
 document.getElementById('skip').addEventListener('click', (e) => { e.preventDefault(); main.focus(); });
 

@@ -1,25 +1,39 @@
-// format.js - Japanese formatting of dates, times, ages, distances.
+// format.js - dates, times, ages, distances in the current language (i18n.js).
+// Japanese: 2026年11月22日(日), 0歳〜3歳. English: Sun 22 Nov 2026, 0–3 years. Times are 24 h in both.
+import { isEn, t } from './i18n.js';
 
-export const WEEKDAYS = ['日', '月', '火', '水', '木', '金', '土', '祝'];
+const WD_JA = ['日', '月', '火', '水', '木', '金', '土', '祝'];
+const WD_EN = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Hol'];
+const WD_EN_LONG = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Holidays'];
+const MONTHS_EN = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** Short weekday: 日 / Sun (7 = 祝 / Hol). */
+export function weekdayShort(d) { return (isEn() ? WD_EN : WD_JA)[d] || ''; }
+/** Weekday for tables and selects: 月曜日 / Monday, 祝日 / Holidays. */
+export function weekdayName(d) {
+  if (isEn()) return WD_EN_LONG[d] || '';
+  return d === 7 ? '祝日' : `${WD_JA[d]}曜日`;
+}
 // Display order for weekly tables: 月〜日, then 祝.
 export const WEEK_ORDER = [1, 2, 3, 4, 5, 6, 0, 7];
 
-/** '2026-11-22' -> '2026年11月22日(日)' */
+/** '2026-11-22' -> '2026年11月22日(日)' / 'Sun 22 Nov 2026' */
 export function formatDate(iso) {
   if (!iso) return '';
   const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
   if (!m) return String(iso);
   const y = +m[1]; const mo = +m[2]; const d = +m[3];
   const wd = new Date(Date.UTC(y, mo - 1, d)).getUTCDay();
-  return `${y}年${mo}月${d}日(${WEEKDAYS[wd]})`;
+  if (isEn()) return `${WD_EN[wd]} ${d} ${MONTHS_EN[mo - 1]} ${y}`;
+  return `${y}年${mo}月${d}日(${WD_JA[wd]})`;
 }
 
 /** ISO timestamp (UTC) -> '2026年11月22日(日) 9:30' in Asia/Tokyo */
 export function formatTimestamp(iso) {
   if (!iso) return '';
-  const t = new Date(iso);
-  if (Number.isNaN(t.getTime())) return String(iso);
-  const j = new Date(t.getTime() + 9 * 3600 * 1000);
+  const tm = new Date(iso);
+  if (Number.isNaN(tm.getTime())) return String(iso);
+  const j = new Date(tm.getTime() + 9 * 3600 * 1000);
   const date = `${j.getUTCFullYear()}-${String(j.getUTCMonth() + 1).padStart(2, '0')}-${String(j.getUTCDate()).padStart(2, '0')}`;
   return `${formatDate(date)} ${j.getUTCHours()}:${String(j.getUTCMinutes()).padStart(2, '0')}`;
 }
@@ -33,22 +47,34 @@ export function formatTime(hhmm) {
 }
 
 export function formatRange(open, close) {
-  return `${formatTime(open)}〜${formatTime(close)}`;
+  return `${formatTime(open)}${isEn() ? '–' : '〜'}${formatTime(close)}`;
 }
 
-/** months -> '3歳', '生後6か月', '1歳6か月' */
+function plural(n, one, many) { return `${n} ${n === 1 ? one : many}`; }
+
+/** months -> '3歳', '生後6か月', '1歳6か月' / '3 years', '6 months', '1 year 6 months' */
 export function formatAgeMonths(m) {
   if (m === null || m === undefined || m < 0) return '';
-  if (m < 12) return m === 0 ? '0歳' : `生後${m}か月`;
   const y = Math.floor(m / 12); const r = m % 12;
+  if (isEn()) {
+    if (m < 12) return m === 0 ? '0 years' : plural(m, 'month', 'months');
+    return r ? `${plural(y, 'year', 'years')} ${plural(r, 'month', 'months')}` : plural(y, 'year', 'years');
+  }
+  if (m < 12) return m === 0 ? '0歳' : `生後${m}か月`;
   return r ? `${y}歳${r}か月` : `${y}歳`;
 }
 
-/** {min_months,max_months} -> '0歳〜3歳', '生後6か月〜', 'だれでも' */
+/** {min_months,max_months} -> '0歳〜3歳', '生後6か月〜', '年齢の制限なし' / '0–3 years', 'from 6 months', 'any age' */
 export function formatAges(ages) {
   const min = ages && ages.min_months !== null && ages.min_months !== undefined && ages.min_months >= 0 ? ages.min_months : null;
   const max = ages && ages.max_months !== null && ages.max_months !== undefined && ages.max_months >= 0 ? ages.max_months : null;
-  if (min === null && max === null) return '年齢の制限なし';
+  if (min === null && max === null) return t('age.any');
+  if (isEn()) {
+    if (max === null) return `from ${formatAgeMonths(min)}`;
+    if (min === null) return `up to ${formatAgeMonths(max)}`;
+    if (min % 12 === 0 && max % 12 === 0) return `${min / 12}–${max / 12} years`;
+    return `${formatAgeMonths(min)} – ${formatAgeMonths(max)}`;
+  }
   if (max === null) return `${formatAgeMonths(min)}〜`;
   if (min === null) return `〜${formatAgeMonths(max)}`;
   return `${formatAgeMonths(min)}〜${formatAgeMonths(max)}`;
@@ -62,8 +88,8 @@ export function formatDistance(m) {
 
 export function formatFee(fee) {
   if (!fee) return '';
-  if (fee.free) return fee.text ? `無料（${fee.text}）` : '無料';
-  return fee.text || '有料';
+  if (fee.free) return fee.text ? t('fee.free_note', { text: fee.text }) : t('fee.free');
+  return fee.text || t('fee.paid');
 }
 
 export function formatAddress(a) {
@@ -80,10 +106,8 @@ export function tokyoWeekday(now = new Date()) {
   return new Date(now.getTime() + 9 * 3600 * 1000).getUTCDay();
 }
 
-export const ROLE_NAMES = {
-  admin: '管理者', coordinator: 'コーディネーター', staff: 'スタッフ', volunteer: 'ボランティア', viewer: '閲覧のみ',
-};
 export const ROLE_ORDER = ['viewer', 'volunteer', 'staff', 'coordinator', 'admin'];
+export function roleName(role) { return ROLE_ORDER.includes(role) ? t(`role.${role}`) : role; }
 export function roleAtLeast(user, role) {
   return !!user && ROLE_ORDER.indexOf(user.role) >= ROLE_ORDER.indexOf(role);
 }

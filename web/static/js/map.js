@@ -3,6 +3,7 @@
 // tile_url the map has no tile layer (markers on a neutral background).
 
 import { getMeta } from './api.js';
+import { t } from './i18n.js';
 
 const DEFAULT_CENTER = [35.4437, 139.638]; // 横浜付近
 let configured = false;
@@ -13,13 +14,13 @@ function L() { return window.L; }
  * createMap(el, {label}) -> {map, setMarkers(items, onOpen), destroy()}
  * items: [{id, name, location:{lat,lon}}]
  */
-export async function createMap(el, { label = '地図', zoom = 13 } = {}) {
+export async function createMap(el, { label = t('map.label'), zoom = 13 } = {}) {
   const Leaflet = L();
   el.classList.add('map');
   el.setAttribute('role', 'region');
   el.setAttribute('aria-label', label);
   if (!Leaflet) {
-    el.textContent = '地図を読み込めませんでした。';
+    el.textContent = t('map.error');
     return { setMarkers() {}, destroy() {}, focus() {} };
   }
   if (!configured) {

@@ -2,8 +2,9 @@
 import { api, getMeta } from './api.js';
 import { h, clear } from './dom.js';
 import { tokyoWeekday } from './format.js';
+import { applyStatic, metaName, mountLangSwitch, onLangChange, t } from './i18n.js';
 import { createMap } from './map.js';
-import { route, fallback, start, navigate } from './router.js';
+import { route, fallback, start, navigate, reload } from './router.js';
 import { resultItem, resourceBody } from './render.js';
 import { currentPosition } from './views/search.js';
 
@@ -17,30 +18,30 @@ function reset() {
 
 async function searchPage(params) {
   reset();
-  document.title = 'つなぐ 子育ての場所さがし';
+  document.title = t('pub.title');
   let meta = { types: [] };
   try { meta = await getMeta(); } catch (e) { /* search still works */ }
   const get = (k) => params.get(k) || '';
   const q = h('input', { type: 'search', id: 'p-q', name: 'q', value: get('q'), enterkeyhint: 'search' });
-  const type = h('select', { id: 'p-type', name: 'type' }, h('option', { value: '' }, 'すべて'),
-    meta.types.map((t) => h('option', { value: t.code, selected: get('type') === t.code }, t.name_ja)));
+  const type = h('select', { id: 'p-type', name: 'type' }, h('option', { value: '' }, t('pub.type_all')),
+    meta.types.map((x) => h('option', { value: x.code, selected: get('type') === x.code }, metaName(x))));
   const ageY = h('input', { type: 'number', id: 'p-age-y', min: 0, max: 18, inputmode: 'numeric', class: 'short', value: get('age_y') });
   const ageM = h('input', { type: 'number', id: 'p-age-m', min: 0, max: 11, inputmode: 'numeric', class: 'short', value: get('age_m') });
   const today = h('input', { type: 'checkbox', id: 'p-today', checked: !!get('today') });
   const near = h('input', { type: 'checkbox', id: 'p-near', checked: !!get('near') });
   const free = h('input', { type: 'checkbox', id: 'p-free', checked: !!get('free') });
   const msg = h('p', { class: 'hint', 'aria-live': 'polite' });
-  const form = h('form', { class: 'search-form card', role: 'search', 'aria-label': '場所をさがす' },
-    h('div', { class: 'field' }, h('label', { for: 'p-q' }, 'なまえ・ことば'),
-      h('p', { class: 'hint', id: 'p-q-hint' }, '例：ひろば、子ども食堂、〇〇町'), q),
-    h('fieldset', null, h('legend', null, 'お子さんの年齢'),
-      h('div', { class: 'inline' }, ageY, h('label', { for: 'p-age-y' }, 'さい'), ageM, h('label', { for: 'p-age-m' }, 'か月'))),
-    h('div', { class: 'field' }, h('label', { for: 'p-type' }, '場所の種類'), type),
-    h('div', { class: 'check' }, today, h('label', { for: 'p-today' }, '今日開いているところ')),
-    h('div', { class: 'check' }, free, h('label', { for: 'p-free' }, '無料のところ')),
-    h('div', { class: 'check' }, near, h('label', { for: 'p-near' }, '近い順にならべる（今いる場所を使います）')),
+  const form = h('form', { class: 'search-form card', role: 'search', 'aria-label': t('pub.form_label') },
+    h('div', { class: 'field' }, h('label', { for: 'p-q' }, t('pub.q')),
+      h('p', { class: 'hint', id: 'p-q-hint' }, t('pub.q_hint')), q),
+    h('fieldset', null, h('legend', null, t('pub.age')),
+      h('div', { class: 'inline' }, ageY, h('label', { for: 'p-age-y' }, t('pub.age_y')), ageM, h('label', { for: 'p-age-m' }, t('pub.age_m')))),
+    h('div', { class: 'field' }, h('label', { for: 'p-type' }, t('pub.type')), type),
+    h('div', { class: 'check' }, today, h('label', { for: 'p-today' }, t('pub.today'))),
+    h('div', { class: 'check' }, free, h('label', { for: 'p-free' }, t('pub.free'))),
+    h('div', { class: 'check' }, near, h('label', { for: 'p-near' }, t('pub.near'))),
     msg,
-    h('button', { type: 'submit', class: 'btn btn-primary btn-wide' }, 'さがす'));
+    h('button', { type: 'submit', class: 'btn btn-primary btn-wide' }, t('pub.submit')));
   q.setAttribute('aria-describedby', 'p-q-hint');
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
@@ -53,24 +54,24 @@ async function searchPage(params) {
     if (free.checked) p.set('free', '1');
     if (near.checked) {
       try { p.set('near', get('near') || await currentPosition()); } catch (ex) {
-        msg.textContent = '今いる場所がわかりませんでした。スマートフォンの位置情報の設定をたしかめてください。';
+        msg.textContent = t('pub.geo_error');
         return;
       }
     }
     navigate(`#/?${p.toString()}`);
   });
 
-  const status = h('p', { class: 'result-count', role: 'status', 'aria-live': 'polite' }, 'さがしています…');
-  const list = h('ol', { class: 'results', 'aria-label': 'さがした結果' });
+  const status = h('p', { class: 'result-count', role: 'status', 'aria-live': 'polite' }, t('pub.searching'));
+  const list = h('ol', { class: 'results', 'aria-label': t('pub.results') });
   const mapEl = h('div', { id: 'public-map' });
   main.append(
-    h('h1', null, '子育ての場所をさがす'),
-    h('p', { class: 'lead' }, '近くの子育てひろばや、子どもといっしょに行ける場所をさがせます。'),
+    h('h1', null, t('pub.h1')),
+    h('p', { class: 'lead' }, t('pub.lead')),
     form,
     h('div', { class: 'results-layout' },
-      h('section', { class: 'results-col', 'aria-labelledby': 'pr-h' }, h('h2', { id: 'pr-h' }, 'さがした結果'), status, list),
-      h('section', { class: 'map-col', 'aria-label': '地図' }, mapEl)));
-  const mapApi = await createMap(mapEl, { label: 'さがした場所の地図' });
+      h('section', { class: 'results-col', 'aria-labelledby': 'pr-h' }, h('h2', { id: 'pr-h' }, t('pub.results')), status, list),
+      h('section', { class: 'map-col', 'aria-label': t('map.label') }, mapEl)));
+  const mapApi = await createMap(mapEl, { label: t('pub.map_label') });
   cleanup = () => mapApi.destroy();
 
   const query = { limit: 50 };
@@ -84,17 +85,17 @@ async function searchPage(params) {
     const data = await api('GET', '/resources', { query });
     const items = data.items || [];
     if (!items.length) {
-      status.textContent = '見つかりませんでした。';
+      status.textContent = t('pub.none');
       list.appendChild(h('li', { class: 'empty' },
-        h('p', null, 'ことばを短くしたり、チェックをはずしたりして、もう一度さがしてみてください。'),
-        h('a', { href: '#/', class: 'btn' }, '条件をはずして さがす')));
+        h('p', null, t('pub.none_hint')),
+        h('a', { href: '#/', class: 'btn' }, t('pub.reset'))));
     } else {
-      status.textContent = `${data.total}か所 見つかりました。`;
-      items.forEach((r) => list.appendChild(resultItem(r, { href: `#/r/${r.id}`, publicMode: true, onFocus: (x) => mapApi.focus(x.id) })));
+      status.textContent = t('pub.found', { n: data.total });
+      items.forEach((r) => list.appendChild(resultItem(r, { href: `#/r/${r.id}`, publicMode: true, meta, onFocus: (x) => mapApi.focus(x.id) })));
     }
     mapApi.setMarkers(items, (r) => navigate(`#/r/${r.id}`));
   } catch (e) {
-    status.textContent = 'うまく読みこめませんでした。時間をおいて、もう一度ためしてください。';
+    status.textContent = t('pub.load_error');
   }
 }
 
@@ -104,20 +105,20 @@ async function detailPage(id) {
   try {
     [r, meta] = await Promise.all([api('GET', `/resources/${encodeURIComponent(id)}`), getMeta()]);
   } catch (e) {
-    main.append(h('h1', null, '見つかりませんでした'), h('p', null, 'この場所の情報はありません。'),
-      h('p', null, h('a', { href: '#/' }, 'さがす画面にもどる')));
+    main.append(h('h1', null, t('pub.detail_none')), h('p', null, t('pub.detail_none_text')),
+      h('p', null, h('a', { href: '#/' }, t('pub.back'))));
     return;
   }
-  document.title = `${r.name} - つなぐ`;
+  document.title = t('title.page', { page: r.name });
   const mapEl = h('div', { id: 'public-detail-map' });
   main.append(
-    h('p', { class: 'breadcrumb' }, h('a', { href: '#/' }, '← さがす画面にもどる')),
+    h('p', { class: 'breadcrumb' }, h('a', { href: '#/' }, `← ${t('pub.back')}`)),
     h('h1', null, r.name),
     h('div', { class: 'detail-layout' },
       resourceBody(r, meta, { publicMode: true }),
-      r.location ? h('section', { class: 'map-col', 'aria-label': '地図' }, mapEl) : null));
+      r.location ? h('section', { class: 'map-col', 'aria-label': t('map.label') }, mapEl) : null));
   if (r.location) {
-    const m = await createMap(mapEl, { label: `${r.name}の地図` });
+    const m = await createMap(mapEl, { label: t('map.of', { name: r.name }) });
     m.setMarkers([r]);
     cleanup = () => m.destroy();
   }
@@ -126,5 +127,8 @@ async function detailPage(id) {
 route('/', (a, p) => searchPage(p));
 route('/r/:id', (a) => detailPage(a.id));
 fallback(() => navigate('#/'));
+applyStatic();
+mountLangSwitch(document.getElementById('lang'));
+onLangChange(() => reload());
 document.getElementById('skip').addEventListener('click', (e) => { e.preventDefault(); main.focus(); });
 start();

@@ -1,17 +1,27 @@
 // render.js - shared rendering of resources for the staff app and the public page.
 
+import { cachedMeta } from './api.js';
 import { h, highlight } from './dom.js';
 import {
-  WEEKDAYS, WEEK_ORDER, formatAges, formatAddress, formatDate, formatDistance, formatFee, formatRange,
+  WEEK_ORDER, formatAges, formatAddress, formatDate, formatDistance, formatFee, formatRange, weekdayName,
 } from './format.js';
+import { isEn, metaName, t } from './i18n.js';
 
+// Names of types and tags from /meta in the current language (name_ja / name_en).
 export function tagName(meta, code) {
-  const t = meta && meta.tags ? meta.tags.find((x) => x.code === code) : null;
-  return t ? t.name_ja : code;
+  const m = meta || cachedMeta();
+  const x = m && m.tags ? m.tags.find((y) => y.code === code) : null;
+  return x ? metaName(x) : code;
 }
 export function typeName(meta, code) {
-  const t = meta && meta.types ? meta.types.find((x) => x.code === code) : null;
-  return t ? t.name_ja : code;
+  const m = meta || cachedMeta();
+  const x = m && m.types ? m.types.find((y) => y.code === code) : null;
+  return x ? metaName(x) : code;
+}
+/** A resource's type name: the server's type_name is Japanese, so English looks it up in /meta. */
+export function resourceTypeName(r, meta) {
+  if (isEn() || !r.type_name) return typeName(meta, r.type) || r.type_name;
+  return r.type_name;
 }
 
 export function badge(text, kind) {
@@ -20,28 +30,28 @@ export function badge(text, kind) {
 
 export function statusBadges(r, { staff = false, publicMode = false } = {}) {
   const out = [];
-  if (r.open_now) out.push(badge(publicMode ? '● いま開いています' : '● 今開いています', 'open'));
-  if (r.fee && r.fee.free) out.push(badge('無料', 'free'));
-  if (staff && r.verification_due) out.push(badge('⚠ 要確認', 'due'));
-  if (staff && r.is_public === false) out.push(badge('非公開', 'private'));
-  if (staff && r.is_confidential) out.push(badge('所在地非公開', 'private'));
+  if (r.open_now) out.push(badge(t(publicMode ? 'badge.open_public' : 'badge.open'), 'open'));
+  if (r.fee && r.fee.free) out.push(badge(t('fee.free'), 'free'));
+  if (staff && r.verification_due) out.push(badge(t('badge.due'), 'due'));
+  if (staff && r.is_public === false) out.push(badge(t('badge.private'), 'private'));
+  if (staff && r.is_confidential) out.push(badge(t('badge.confidential'), 'private'));
   return out;
 }
 
 /** One search result as a list item. href: link to details. */
-export function resultItem(r, { href, staff = false, publicMode = false, onFocus } = {}) {
+export function resultItem(r, { href, staff = false, publicMode = false, onFocus, meta: m } = {}) {
   const hl = r.highlights || {};
   const title = h('a', { href, class: 'result-link' }, highlight(r.name, hl.name));
-  const meta = [r.type_name || r.type];
+  const meta = [resourceTypeName(r, m)];
   if (r.area_path && r.area_path.length) meta.push(r.area_path.join(' '));
   const li = h('li', { class: 'result', dataset: { id: String(r.id) } },
     h('h3', { class: 'result-title' }, title),
-    h('p', { class: 'result-meta' }, meta.filter(Boolean).join('・')),
+    h('p', { class: 'result-meta' }, meta.filter(Boolean).join(t('list.dot'))),
     h('div', { class: 'badges' }, statusBadges(r, { staff, publicMode })),
     h('p', { class: 'result-facts' },
-      h('span', null, `対象：${formatAges(r.ages)}`),
-      r.distance_m !== null && r.distance_m !== undefined ? h('span', null, `距離：${formatDistance(r.distance_m)}`) : null,
-      r.address_hidden ? h('span', null, '所在地は非公開') : null),
+      h('span', null, t('result.ages', { ages: formatAges(r.ages) })),
+      r.distance_m !== null && r.distance_m !== undefined ? h('span', null, t('result.distance', { d: formatDistance(r.distance_m) })) : null,
+      r.address_hidden ? h('span', null, t('res.address_hidden')) : null),
     r.snippet ? h('p', { class: 'snippet' }, highlight(r.snippet, hl.snippet)) : null,
   );
   if (onFocus) title.addEventListener('focus', () => onFocus(r));
@@ -49,7 +59,7 @@ export function resultItem(r, { href, staff = false, publicMode = false, onFocus
 }
 
 /** Weekly hours table 月〜日・祝. */
-export function hoursTable(hours, caption = '開いている時間') {
+export function hoursTable(hours, caption = t('hours.caption_public')) {
   const byDay = new Map();
   for (const x of hours || []) {
     if (!byDay.has(x.weekday)) byDay.set(x.weekday, []);
@@ -59,21 +69,21 @@ export function hoursTable(hours, caption = '開いている時間') {
   for (const wd of WEEK_ORDER) {
     const list = (byDay.get(wd) || []).slice().sort((a, b) => a.open.localeCompare(b.open));
     tbody.appendChild(h('tr', wd === 0 ? { class: 'sun' } : wd === 7 ? { class: 'hol' } : null,
-      h('th', { scope: 'row' }, wd === 7 ? '祝日' : `${WEEKDAYS[wd]}曜日`),
-      h('td', null, list.length ? list.map((x) => formatRange(x.open, x.close)).join('、') : '休み')));
+      h('th', { scope: 'row' }, weekdayName(wd)),
+      h('td', null, list.length ? list.map((x) => formatRange(x.open, x.close)).join(t('list.sep')) : t('hours.closed'))));
   }
   return h('table', { class: 'hours' },
     h('caption', null, caption),
-    h('thead', null, h('tr', null, h('th', { scope: 'col' }, '曜日'), h('th', { scope: 'col' }, '時間'))),
+    h('thead', null, h('tr', null, h('th', { scope: 'col' }, t('hours.day')), h('th', { scope: 'col' }, t('hours.time')))),
     tbody);
 }
 
 export function exceptionsList(exceptions) {
   if (!exceptions || !exceptions.length) return null;
   return h('ul', { class: 'exceptions' }, exceptions.map((x) => h('li', null,
-    `${formatDate(x.date)}：`,
-    x.closed ? 'お休み' : formatRange(x.open, x.close),
-    x.note ? `（${x.note}）` : '')));
+    t('exc.date', { date: formatDate(x.date) }),
+    x.closed ? t('exc.closed') : formatRange(x.open, x.close),
+    x.note ? t('exc.note', { note: x.note }) : '')));
 }
 
 function dl(rows) {
@@ -83,46 +93,46 @@ function dl(rows) {
 
 function link(url) {
   if (!/^https?:\/\//i.test(url)) return url;
-  return h('a', { href: url, rel: 'noopener noreferrer', target: '_blank' }, url, h('span', { class: 'sr-only' }, '（新しいタブで開きます）'));
+  return h('a', { href: url, rel: 'noopener noreferrer', target: '_blank' }, url, h('span', { class: 'sr-only' }, t('link.new_tab')));
 }
 
 /** The body of a resource page (everything except staff buttons). */
 export function resourceBody(r, meta, { staff = false, publicMode = false } = {}) {
   const address = r.address_hidden || !r.address
-    ? h('span', null, r.address_hidden ? '所在地は非公開' : '登録なし',
-      r.address_hidden && r.front_door ? h('span', { class: 'block' }, `お問い合わせ先：${r.front_door}`) : null)
+    ? h('span', null, r.address_hidden ? t('res.address_hidden') : t('res.none'),
+      r.address_hidden && r.front_door ? h('span', { class: 'block' }, t('res.front_door', { v: r.front_door })) : null)
     : formatAddress(r.address);
   const contact = [];
-  if (r.phone) contact.push(h('span', { class: 'block' }, '電話：', h('a', { href: `tel:${r.phone.replace(/[^0-9+]/g, '')}` }, r.phone)));
-  if (r.email) contact.push(h('span', { class: 'block' }, 'メール：', h('a', { href: `mailto:${r.email}` }, r.email)));
-  if (r.url) contact.push(h('span', { class: 'block' }, 'ホームページ：', link(r.url)));
+  if (r.phone) contact.push(h('span', { class: 'block' }, t('res.phone_label'), h('a', { href: `tel:${r.phone.replace(/[^0-9+]/g, '')}` }, r.phone)));
+  if (r.email) contact.push(h('span', { class: 'block' }, t('res.email_label'), h('a', { href: `mailto:${r.email}` }, r.email)));
+  if (r.url) contact.push(h('span', { class: 'block' }, t('res.url_label'), link(r.url)));
   const services = (r.services || []).map((c) => tagName(meta, c));
   const access = (r.access || []).map((c) => tagName(meta, c));
   const rows = [
-    ['種別', r.type_name || typeName(meta, r.type)],
-    [publicMode ? 'うんえい' : '運営', r.org ? r.org.name : null],
-    ['地域', r.area_path && r.area_path.length ? r.area_path.join(' ') : null],
-    ['所在地', address],
-    [publicMode ? '対象の年齢' : '対象年齢', formatAges(r.ages)],
-    [publicMode ? '料金' : '利用料', formatFee(r.fee)],
-    ['定員', r.capacity !== null && r.capacity !== undefined && r.capacity >= 0 ? `${r.capacity}人` : null],
-    ['サービス', services.length ? services.join('、') : null],
-    ['バリアフリー', access.length ? access.join('、') : null],
-    ['設備などのメモ', r.accessibility_notes],
-    ['連絡先', contact.length ? contact : null],
+    [t('res.type'), resourceTypeName(r, meta)],
+    [t(publicMode ? 'res.org_public' : 'res.org'), r.org ? r.org.name : null],
+    [t('res.area'), r.area_path && r.area_path.length ? r.area_path.join(' ') : null],
+    [t('res.address'), address],
+    [t(publicMode ? 'res.ages_public' : 'res.ages'), formatAges(r.ages)],
+    [t(publicMode ? 'res.fee_public' : 'res.fee'), formatFee(r.fee)],
+    [t('res.capacity'), r.capacity !== null && r.capacity !== undefined && r.capacity >= 0 ? t('res.capacity_n', { n: r.capacity }) : null],
+    [t('res.services'), services.length ? services.join(t('list.sep')) : null],
+    [t('res.access'), access.length ? access.join(t('list.sep')) : null],
+    [t('res.access_notes'), r.accessibility_notes],
+    [t('res.contact'), contact.length ? contact : null],
   ];
   if (staff) {
-    rows.push(['公開', r.is_public ? '公開（家族向けページに表示）' : '非公開（スタッフのみ）']);
-    rows.push(['最終確認日', r.verified_at ? formatDate(r.verified_at) : '未確認']);
+    rows.push([t('res.public'), r.is_public ? t('res.public_yes') : t('res.public_no')]);
+    rows.push([t('res.verified'), r.verified_at ? formatDate(r.verified_at) : t('res.unverified')]);
   }
   return h('div', { class: 'resource-body' },
     h('div', { class: 'badges' }, statusBadges(r, { staff, publicMode })),
     r.description ? h('p', { class: 'description' }, r.description) : null,
     dl(rows),
-    h('section', { class: 'hours-section', 'aria-label': '開いている時間' },
-      hoursTable(r.hours, publicMode ? '開いている時間' : '開所時間'),
+    h('section', { class: 'hours-section', 'aria-label': t('hours.caption_public') },
+      hoursTable(r.hours, t(publicMode ? 'hours.caption_public' : 'hours.caption')),
       r.schedule_note ? h('p', { class: 'hint' }, r.schedule_note) : null,
-      r.exceptions && r.exceptions.length ? h('h2', { class: 'h3' }, publicMode ? 'いつもとちがう日' : '臨時の休み・変更') : null,
+      r.exceptions && r.exceptions.length ? h('h2', { class: 'h3' }, t(publicMode ? 'exc.title_public' : 'exc.title')) : null,
       exceptionsList(r.exceptions)),
   );
 }

@@ -1,5 +1,6 @@
 // router.js - hash routing: '#/search?q=…' -> {path:'/search', params:URLSearchParams}.
 // A view may register a leave guard (unsaved changes) which is asked first.
+import { t } from './i18n.js';
 
 const routes = [];
 let notFound = null;
@@ -19,7 +20,7 @@ export function fallback(handler) { notFound = handler; }
 export function setLeaveGuard(fn) { guard = fn; }
 export function confirmLeave() {
   if (guard && guard()) {
-    return window.confirm('保存していない変更があります。このページを離れると変更は失われます。離れますか？');
+    return window.confirm(t('router.leave'));
   }
   return true;
 }

@@ -5,20 +5,20 @@ import { formatTimestamp } from '../format.js';
 import { createMap } from '../map.js';
 import { navigate, reload } from '../router.js';
 import { resourceBody } from '../render.js';
+import { t } from '../i18n.js';
 
-const FIELD_NAMES = {
-  name: '名称', name_kana: 'ふりがな', description: '説明', type: '種別', org_id: '運営団体', org: '運営団体',
-  area_id: '地域', address: '所在地', location: '位置', phone: '電話', email: 'メール', url: 'ホームページ',
-  ages: '対象年齢', fee: '利用料', capacity: '定員', services: 'サービス', access: 'バリアフリー',
-  accessibility_notes: '設備などのメモ', hours: '開所時間', exceptions: '臨時の休み・変更', schedule_note: '時間のメモ',
-  is_public: '公開', is_confidential: '所在地非公開', front_door: '問い合わせ先', verified_at: '最終確認日',
-};
-const ACTIONS = { create: '登録', update: '変更', delete: '削除', verify: '確認済み', import: '取り込み' };
+// Field names in the change history: key `field.NAME` in i18n.js (unknown fields as is).
+const FIELDS = ['name', 'name_kana', 'description', 'type', 'org_id', 'org', 'area_id', 'address', 'location', 'phone',
+  'email', 'url', 'ages', 'fee', 'capacity', 'services', 'access', 'accessibility_notes', 'hours', 'exceptions',
+  'schedule_note', 'is_public', 'is_confidential', 'front_door', 'verified_at'];
+const ACTIONS = ['create', 'update', 'delete', 'verify', 'import'];
+const fieldName = (k) => (FIELDS.includes(k) ? t(`field.${k}`) : k);
+const actionName = (a) => (ACTIONS.includes(a) ? t(`action.${a}`) : a);
 const SKIP = new Set(['version', 'updated_at', 'created_at', 'id', 'uuid']);
 
 function show(v) {
-  if (v === null || v === undefined || v === '') return '（なし）';
-  if (typeof v === 'boolean') return v ? 'はい' : 'いいえ';
+  if (v === null || v === undefined || v === '') return t('detail.empty');
+  if (typeof v === 'boolean') return v ? t('detail.yes') : t('detail.no');
   if (typeof v === 'object') return JSON.stringify(v);
   return String(v);
 }
@@ -27,66 +27,66 @@ export function diffRows(before, after) {
   const b = before || {}; const a = after || {};
   const keys = Array.from(new Set([...Object.keys(b), ...Object.keys(a)])).filter((k) => !SKIP.has(k));
   return keys.filter((k) => JSON.stringify(b[k]) !== JSON.stringify(a[k]))
-    .map((k) => ({ field: FIELD_NAMES[k] || k, before: show(b[k]), after: show(a[k]) }));
+    .map((k) => ({ field: fieldName(k), before: show(b[k]), after: show(a[k]) }));
 }
 
 export async function renderDetail(main, id) {
   clear(main);
-  main.appendChild(h('p', null, '読み込み中…'));
+  main.appendChild(h('p', null, t('app.loading')));
   let r; let meta;
   try {
     [r, meta] = await Promise.all([api('GET', `/resources/${encodeURIComponent(id)}`), getMeta()]);
   } catch (e) {
     clear(main);
-    main.append(h('h1', null, '詳細'), h('p', { class: 'error-summary', role: 'alert' }, e.message),
-      h('p', null, h('a', { href: '#/search' }, 'さがす画面にもどる')));
+    main.append(h('h1', null, t('detail.title')), h('p', { class: 'error-summary', role: 'alert' }, e.message),
+      h('p', null, h('a', { href: '#/search' }, t('pub.back'))));
     return;
   }
   clear(main);
-  document.title = `${r.name} - つなぐ`;
+  document.title = t('title.page', { page: r.name });
   const actions = h('div', { class: 'actions' });
   if (r.can_edit) {
-    const verifyBtn = h('button', { type: 'button', class: 'btn' }, '情報を確認済みにする');
+    const verifyBtn = h('button', { type: 'button', class: 'btn' }, t('detail.verify'));
     verifyBtn.addEventListener('click', async () => {
       verifyBtn.disabled = true;
       try {
         await api('POST', `/resources/${r.id}/verify`);
-        toast('確認済みにしました。');
+        toast(t('detail.verified'));
         reload();
       } catch (e) { toast(e.message); verifyBtn.disabled = false; }
     });
-    const delBtn = h('button', { type: 'button', class: 'btn btn-danger' }, '削除');
+    const delBtn = h('button', { type: 'button', class: 'btn btn-danger' }, t('detail.delete'));
     delBtn.addEventListener('click', async () => {
-      if (!window.confirm(`「${r.name}」を削除します。元に戻せません。よろしいですか？`)) return;
+      if (!window.confirm(t('detail.delete_confirm', { name: r.name }))) return;
       try {
         await api('DELETE', `/resources/${r.id}`);
-        toast('削除しました。');
+        toast(t('detail.deleted'));
         navigate('#/search');
       } catch (e) { toast(e.message); }
     });
-    actions.append(h('a', { href: `#/r/${r.id}/edit`, class: 'btn btn-primary' }, '編集'), verifyBtn, delBtn);
+    actions.append(h('a', { href: `#/r/${r.id}/edit`, class: 'btn btn-primary' }, t('detail.edit')), verifyBtn, delBtn);
   }
-  actions.append(h('a', { href: `#/search?near_resource=${r.id}&near_name=${encodeURIComponent(r.name)}&sort=distance`, class: 'btn' }, 'この場所の近くをさがす'));
+  actions.append(h('a', { href: `#/search?near_resource=${r.id}&near_name=${encodeURIComponent(r.name)}&sort=distance`, class: 'btn' }, t('detail.near')));
 
   const histBox = h('div', { 'aria-live': 'polite' });
-  const histBtn = h('button', { type: 'button', class: 'btn', 'aria-expanded': 'false' }, '変更履歴を見る');
+  const histBtn = h('button', { type: 'button', class: 'btn', 'aria-expanded': 'false' }, t('detail.history_show'));
   histBtn.addEventListener('click', async () => {
     if (histBtn.getAttribute('aria-expanded') === 'true') {
       clear(histBox); histBtn.setAttribute('aria-expanded', 'false'); return;
     }
     histBtn.setAttribute('aria-expanded', 'true');
-    clear(histBox).appendChild(h('p', null, '読み込み中…'));
+    clear(histBox).appendChild(h('p', null, t('app.loading')));
     try {
       const data = await api('GET', `/resources/${r.id}/changes`);
       const items = data.items || [];
       clear(histBox);
-      if (!items.length) { histBox.appendChild(h('p', { class: 'empty' }, '変更履歴はまだありません。')); return; }
+      if (!items.length) { histBox.appendChild(h('p', { class: 'empty' }, t('detail.history_none'))); return; }
       histBox.appendChild(h('ol', { class: 'changes' }, items.map((c) => {
         const rows = diffRows(c.before, c.after);
         return h('li', null,
-          h('p', null, h('strong', null, formatTimestamp(c.at)), `　${c.user_name || '（不明）'}　`, h('span', { class: 'badge badge-info' }, ACTIONS[c.action] || c.action)),
+          h('p', null, h('strong', null, formatTimestamp(c.at)), `　${c.user_name || t('detail.unknown')}　`, h('span', { class: 'badge badge-info' }, actionName(c.action))),
           rows.length ? h('table', { class: 'diff' },
-            h('thead', null, h('tr', null, h('th', { scope: 'col' }, '項目'), h('th', { scope: 'col' }, '変更前'), h('th', { scope: 'col' }, '変更後'))),
+            h('thead', null, h('tr', null, h('th', { scope: 'col' }, t('detail.col_field')), h('th', { scope: 'col' }, t('detail.col_before')), h('th', { scope: 'col' }, t('detail.col_after')))),
             h('tbody', null, rows.map((x) => h('tr', null, h('th', { scope: 'row' }, x.field), h('td', null, x.before), h('td', null, x.after)))))
             : null);
       })));
@@ -95,16 +95,16 @@ export async function renderDetail(main, id) {
 
   const mapEl = h('div', { id: 'detail-map' });
   main.append(
-    h('p', { class: 'breadcrumb' }, h('a', { href: '#/search' }, '← さがす')),
+    h('p', { class: 'breadcrumb' }, h('a', { href: '#/search' }, `← ${t('nav.search')}`)),
     h('h1', null, r.name, r.name_kana && r.name_kana !== r.name ? h('span', { class: 'kana' }, r.name_kana) : null),
     actions,
     h('div', { class: 'detail-layout' },
       resourceBody(r, meta, { staff: true }),
-      r.location ? h('section', { class: 'map-col', 'aria-label': '地図' }, mapEl) : null),
-    h('section', { class: 'card', 'aria-labelledby': 'hist-h' }, h('h2', { id: 'hist-h' }, '変更履歴'), histBtn, histBox),
+      r.location ? h('section', { class: 'map-col', 'aria-label': t('map.label') }, mapEl) : null),
+    h('section', { class: 'card', 'aria-labelledby': 'hist-h' }, h('h2', { id: 'hist-h' }, t('detail.history')), histBtn, histBox),
   );
   if (r.location) {
-    const m = await createMap(mapEl, { label: `${r.name}の地図` });
+    const m = await createMap(mapEl, { label: t('map.of', { name: r.name }) });
     m.setMarkers([r]);
     return () => m.destroy();
   }

@@ -1,7 +1,8 @@
 // views/edit.js - 編集 / 新規登録 of a resource (ResourceInput, docs/api.md).
 import { api, getMeta } from '../api.js';
 import { h, clear, checkGroup, checkedValues, uid, toast } from '../dom.js';
-import { WEEKDAYS } from '../format.js';
+import { weekdayName } from '../format.js';
+import { metaName, t } from '../i18n.js';
 import { navigate, reload, setLeaveGuard } from '../router.js';
 import { session } from '../session.js';
 import { areaOptions } from './search.js';
@@ -11,57 +12,57 @@ const nz = (s) => { const t = (s || '').trim(); return t === '' ? null : t; };
 /** Client-side rules mirroring the server's (src/core/validate.h). Returns {field,message} or null. */
 export function validateInput(b) {
   const cps = (s) => Array.from(s || '').length;
-  if (!b.name) return { field: 'name', message: '名称は必須です。' };
-  if (cps(b.name) > 200) return { field: 'name', message: '名称は200文字以内にしてください。' };
-  if (!b.type) return { field: 'type', message: '種別を選んでください。' };
+  if (!b.name) return { field: 'name', message: t('v.name_required') };
+  if (cps(b.name) > 200) return { field: 'name', message: t('v.name_long') };
+  if (!b.type) return { field: 'type', message: t('v.type') };
   if (b.address && b.address.postal_code && !/^\d{3}-?\d{4}$/.test(b.address.postal_code)) {
-    return { field: 'address.postal_code', message: '郵便番号は「231-0001」の形で入力してください。' };
+    return { field: 'address.postal_code', message: t('v.postal') };
   }
   if (b.phone) {
     const digits = b.phone.replace(/[^0-9]/g, '');
     if (!/^[0-9()+\- ]+$/.test(b.phone) || digits.length < 10 || digits.length > 13) {
-      return { field: 'phone', message: '電話番号は「045-123-4567」のように数字とハイフンで入力してください。' };
+      return { field: 'phone', message: t('v.phone') };
     }
   }
-  if (b.email && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(b.email)) return { field: 'email', message: 'メールアドレスの形が正しくありません。' };
-  if (b.url && !/^https?:\/\/\S+$/i.test(b.url)) return { field: 'url', message: 'ホームページは http:// または https:// で始めてください。' };
+  if (b.email && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(b.email)) return { field: 'email', message: t('v.email') };
+  if (b.url && !/^https?:\/\/\S+$/i.test(b.url)) return { field: 'url', message: t('v.url') };
   if (b.location) {
-    if (!(b.location.lat >= -90 && b.location.lat <= 90)) return { field: 'location.lat', message: '緯度は -90〜90 の数で入力してください。' };
-    if (!(b.location.lon >= -180 && b.location.lon <= 180)) return { field: 'location.lon', message: '経度は -180〜180 の数で入力してください。' };
+    if (!(b.location.lat >= -90 && b.location.lat <= 90)) return { field: 'location.lat', message: t('v.lat') };
+    if (!(b.location.lon >= -180 && b.location.lon <= 180)) return { field: 'location.lon', message: t('v.lon') };
   }
   const { min_months: mn, max_months: mx } = b.ages;
-  if (mn !== null && mx !== null && mn > mx) return { field: 'ages.max_months', message: '対象年齢の「まで」は「から」より後にしてください。' };
-  if (b.capacity !== null && !(Number.isInteger(b.capacity) && b.capacity >= 0)) return { field: 'capacity', message: '定員は0以上の整数で入力してください。' };
+  if (mn !== null && mx !== null && mn > mx) return { field: 'ages.max_months', message: t('v.ages') };
+  if (b.capacity !== null && !(Number.isInteger(b.capacity) && b.capacity >= 0)) return { field: 'capacity', message: t('v.capacity') };
   for (let i = 0; i < b.hours.length; i += 1) {
     const x = b.hours[i];
-    if (!x.open) return { field: `hours[${i}].open`, message: '開始時刻を入力してください。' };
-    if (!x.close) return { field: `hours[${i}].close`, message: '終了時刻を入力してください。' };
-    if (!TIME_RE.test(x.open)) return { field: `hours[${i}].open`, message: '時刻は「9:30」の形で入力してください。' };
-    if (!TIME_RE.test(x.close)) return { field: `hours[${i}].close`, message: '時刻は「16:00」の形で入力してください（24:00 まで）。' };
-    if (x.open >= x.close) return { field: `hours[${i}].close`, message: '終了時刻は開始時刻より後にしてください。' };
+    if (!x.open) return { field: `hours[${i}].open`, message: t('v.open') };
+    if (!x.close) return { field: `hours[${i}].close`, message: t('v.close') };
+    if (!TIME_RE.test(x.open)) return { field: `hours[${i}].open`, message: t('v.time_open') };
+    if (!TIME_RE.test(x.close)) return { field: `hours[${i}].close`, message: t('v.time_close') };
+    if (x.open >= x.close) return { field: `hours[${i}].close`, message: t('v.order') };
   }
   for (let i = 0; i < b.exceptions.length; i += 1) {
     const x = b.exceptions[i];
-    if (!x.date) return { field: `exceptions[${i}].date`, message: '日付を入力してください。' };
+    if (!x.date) return { field: `exceptions[${i}].date`, message: t('v.date') };
     if (!x.closed) {
-      if (!x.open || !x.close) return { field: `exceptions[${i}].open`, message: '休みでない日は時間を入力してください。' };
-      if (!TIME_RE.test(x.open)) return { field: `exceptions[${i}].open`, message: '時刻は「9:30」の形で入力してください。' };
-      if (!TIME_RE.test(x.close)) return { field: `exceptions[${i}].close`, message: '時刻は「16:00」の形で入力してください（24:00 まで）。' };
-      if (x.open >= x.close) return { field: `exceptions[${i}].close`, message: '終了時刻は開始時刻より後にしてください。' };
+      if (!x.open || !x.close) return { field: `exceptions[${i}].open`, message: t('v.exc_time') };
+      if (!TIME_RE.test(x.open)) return { field: `exceptions[${i}].open`, message: t('v.time_open') };
+      if (!TIME_RE.test(x.close)) return { field: `exceptions[${i}].close`, message: t('v.time_close') };
+      if (x.open >= x.close) return { field: `exceptions[${i}].close`, message: t('v.order') };
     }
   }
-  if (b.is_confidential && !b.front_door) return { field: 'front_door', message: '所在地を非公開にするときは、問い合わせ先を入力してください。' };
+  if (b.is_confidential && !b.front_door) return { field: 'front_door', message: t('v.front_door') };
   return null;
 }
 
 // Times are typed as text ("9:30", "24:00" is a valid close time), normalised to HH:MM.
 function timeInput(value, label) {
-  return h('input', { type: 'text', id: uid('e'), value: value || '', 'aria-label': `${label}（例 9:30）`, inputmode: 'numeric', placeholder: '9:30', class: 'time', autocomplete: 'off' });
+  return h('input', { type: 'text', id: uid('e'), value: value || '', 'aria-label': t('edit.time_label', { label }), inputmode: 'numeric', placeholder: '9:30', class: 'time', autocomplete: 'off' });
 }
 export function normTime(v) {
-  const t = (v || '').trim().replace(/[０-９：]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
-  const m = /^(\d{1,2})[:時]?(\d{2})?$/.exec(t);
-  if (!m) return t;
+  const s = (v || '').trim().replace(/[０-９：]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
+  const m = /^(\d{1,2})[:時]?(\d{2})?$/.exec(s);
+  if (!m) return s;
   return `${m[1].padStart(2, '0')}:${m[2] || '00'}`;
 }
 const TIME_RE = /^(([01]\d|2[0-3]):[0-5]\d|24:00)$/;
@@ -70,7 +71,7 @@ function input(fieldName, attrs = {}) {
   return h('input', { id: uid('e'), name: fieldName, dataset: { field: fieldName }, ...attrs });
 }
 function fld(label, el, hint, required) {
-  const kids = [h('label', { for: el.id }, label, required ? h('span', { class: 'req' }, '（必須）') : null)];
+  const kids = [h('label', { for: el.id }, label, required ? h('span', { class: 'req' }, t('edit.required')) : null)];
   if (hint) {
     const hid = uid('hint');
     kids.push(h('p', { class: 'hint', id: hid }, hint));
@@ -100,7 +101,7 @@ export async function renderEdit(main, id) {
     [meta, r] = await Promise.all([getMeta(), isNew ? Promise.resolve(null) : api('GET', `/resources/${encodeURIComponent(id)}`)]);
     try { orgs = (await api('GET', '/orgs')).items || []; } catch (e) { orgs = []; }
   } catch (e) {
-    main.append(h('h1', null, '編集'), h('p', { class: 'error-summary', role: 'alert' }, e.message));
+    main.append(h('h1', null, t('detail.edit')), h('p', { class: 'error-summary', role: 'alert' }, e.message));
     return;
   }
   if (!r) {
@@ -110,21 +111,21 @@ export async function renderEdit(main, id) {
       is_public: true, is_confidential: false,
     };
   }
-  document.title = `${isNew ? '新規登録' : `${r.name}の編集`} - つなぐ`;
+  document.title = t('title.page', { page: isNew ? t('edit.new_title') : t('edit.edit_of', { name: r.name }) });
   const a = r.address || {};
   const summary = h('div', { class: 'error-summary', role: 'alert', tabindex: '-1', hidden: true });
 
   const org = h('select', { id: uid('e'), name: 'org_id', dataset: { field: 'org_id' } },
-    (orgs.length ? orgs : [{ id: r.org && r.org.id, name: (r.org && r.org.name) || session.user.org_name || '所属団体' }])
+    (orgs.length ? orgs : [{ id: r.org && r.org.id, name: (r.org && r.org.name) || session.user.org_name || t('edit.own_org') }])
       .map((o) => h('option', { value: String(o.id), selected: r.org && String(o.id) === String(r.org.id) }, o.name)));
   const type = h('select', { id: uid('e'), name: 'type', dataset: { field: 'type' }, required: true },
-    h('option', { value: '' }, '選んでください'),
-    meta.types.map((t) => h('option', { value: t.code, selected: t.code === r.type }, t.name_ja)));
+    h('option', { value: '' }, t('edit.choose')),
+    meta.types.map((x) => h('option', { value: x.code, selected: x.code === r.type }, metaName(x))));
   const name = input('name', { value: r.name || '', required: true, maxlength: 200, autocomplete: 'off' });
   const kana = input('name_kana', { value: r.name_kana || '', autocomplete: 'off' });
   const desc = h('textarea', { id: uid('e'), name: 'description', dataset: { field: 'description' }, rows: 4 });
   desc.value = r.description || '';
-  const area = h('select', { id: uid('e'), name: 'area_id', dataset: { field: 'area_id' } }, areaOptions(meta.areas, r.area_id || '', '指定なし'));
+  const area = h('select', { id: uid('e'), name: 'area_id', dataset: { field: 'area_id' } }, areaOptions(meta.areas, r.area_id || '', t('search.unset')));
   const postal = input('address.postal_code', { value: a.postal_code || '', inputmode: 'numeric', autocomplete: 'postal-code', class: 'mid' });
   const pref = input('address.prefecture', { value: a.prefecture || '', class: 'mid' });
   const city = input('address.city', { value: a.city || '' });
@@ -146,7 +147,7 @@ export async function renderEdit(main, id) {
   const isPublic = input('is_public', { type: 'checkbox', checked: !!r.is_public });
   const isConf = input('is_confidential', { type: 'checkbox', checked: !!r.is_confidential });
   const frontDoor = input('front_door', { value: r.front_door || '' });
-  const frontWrap = fld('問い合わせ先（所在地の代わりに表示）', frontDoor, '例：○○区こども家庭支援課 045-000-0000');
+  const frontWrap = fld(t('edit.front_door'), frontDoor, t('edit.front_door_hint'));
   const syncConf = () => { frontWrap.hidden = !isConf.checked; };
   isConf.addEventListener('change', syncConf);
   syncConf();
@@ -154,11 +155,11 @@ export async function renderEdit(main, id) {
   // Weekly hours editor.
   const hoursBody = h('tbody');
   const addHour = (x = { weekday: 1, open: '10:00', close: '15:00' }) => {
-    const wd = h('select', { id: uid('e'), 'aria-label': '曜日' },
-      [1, 2, 3, 4, 5, 6, 0, 7].map((d) => h('option', { value: String(d), selected: d === x.weekday }, d === 7 ? '祝日' : `${WEEKDAYS[d]}曜日`)));
-    const op = timeInput(x.open, '開始');
-    const cl = timeInput(x.close, '終了');
-    const del = h('button', { type: 'button', class: 'btn btn-small' }, '削除');
+    const wd = h('select', { id: uid('e'), 'aria-label': t('hours.day') },
+      [1, 2, 3, 4, 5, 6, 0, 7].map((d) => h('option', { value: String(d), selected: d === x.weekday }, weekdayName(d))));
+    const op = timeInput(x.open, t('edit.open'));
+    const cl = timeInput(x.close, t('edit.close'));
+    const del = h('button', { type: 'button', class: 'btn btn-small' }, t('detail.delete'));
     const tr = h('tr', { class: 'hour-row' }, h('td', null, wd), h('td', null, op), h('td', null, cl), h('td', null, del));
     del.addEventListener('click', () => { tr.remove(); markDirty(); renumber(); });
     hoursBody.appendChild(tr);
@@ -166,14 +167,14 @@ export async function renderEdit(main, id) {
   };
   const excBody = h('tbody');
   const addExc = (x = { date: '', closed: true, open: null, close: null, note: '' }) => {
-    const d = h('input', { type: 'date', id: uid('e'), value: x.date || '', 'aria-label': '日付' });
+    const d = h('input', { type: 'date', id: uid('e'), value: x.date || '', 'aria-label': t('edit.date') });
     const c = h('input', { type: 'checkbox', id: uid('e'), checked: !!x.closed });
-    const op = timeInput(x.open, '開始');
-    const cl = timeInput(x.close, '終了');
-    const note = h('input', { id: uid('e'), value: x.note || '', 'aria-label': 'メモ' });
-    const del = h('button', { type: 'button', class: 'btn btn-small' }, '削除');
+    const op = timeInput(x.open, t('edit.open'));
+    const cl = timeInput(x.close, t('edit.close'));
+    const note = h('input', { id: uid('e'), value: x.note || '', 'aria-label': t('edit.note') });
+    const del = h('button', { type: 'button', class: 'btn btn-small' }, t('detail.delete'));
     const tr = h('tr', { class: 'exc-row' }, h('td', null, d),
-      h('td', null, h('div', { class: 'check' }, c, h('label', { for: c.id }, '休み'))),
+      h('td', null, h('div', { class: 'check' }, c, h('label', { for: c.id }, t('hours.closed')))),
       h('td', null, op), h('td', null, cl), h('td', null, note), h('td', null, del));
     del.addEventListener('click', () => { tr.remove(); markDirty(); renumber(); });
     excBody.appendChild(tr);
@@ -192,50 +193,50 @@ export async function renderEdit(main, id) {
   }
   (r.hours || []).forEach((x) => addHour(x));
   (r.exceptions || []).forEach((x) => addExc(x));
-  const addHourBtn = h('button', { type: 'button', class: 'btn' }, '＋ 時間を追加');
+  const addHourBtn = h('button', { type: 'button', class: 'btn' }, t('edit.add_hours'));
   addHourBtn.addEventListener('click', () => { addHour(); markDirty(); });
-  const addExcBtn = h('button', { type: 'button', class: 'btn' }, '＋ 臨時の休み・変更を追加');
+  const addExcBtn = h('button', { type: 'button', class: 'btn' }, t('edit.add_exc'));
   addExcBtn.addEventListener('click', () => { addExc(); markDirty(); });
 
-  const saveBtn = h('button', { type: 'submit', class: 'btn btn-primary' }, isNew ? '登録する' : '保存する');
+  const saveBtn = h('button', { type: 'submit', class: 'btn btn-primary' }, isNew ? t('edit.create') : t('edit.save'));
   const form = h('form', { class: 'edit-form', novalidate: true },
     summary,
-    h('fieldset', null, h('legend', null, '基本'),
-      fld('名称', name, null, true), fld('ふりがな', kana), fld('種別', type, null, true), fld('運営団体', org),
-      fld('説明', desc)),
-    h('fieldset', null, h('legend', null, '所在地'),
-      fld('地域', area), fld('郵便番号', postal, '例：231-0001'), fld('都道府県', pref), fld('市区町村', city),
-      fld('町名・番地', line), fld('建物名・方書', building),
-      h('div', { class: 'inline' }, fld('緯度', lat), fld('経度', lon)),
-      h('div', { class: 'check' }, isConf, h('label', { for: isConf.id }, '所在地を非公開にする（DV避難先など）')),
+    h('fieldset', null, h('legend', null, t('edit.basic')),
+      fld(t('field.name'), name, null, true), fld(t('field.name_kana'), kana), fld(t('field.type'), type, null, true), fld(t('field.org'), org),
+      fld(t('field.description'), desc)),
+    h('fieldset', null, h('legend', null, t('field.address')),
+      fld(t('field.area_id'), area), fld(t('edit.postal'), postal, t('edit.postal_hint')), fld(t('edit.pref'), pref), fld(t('edit.city'), city),
+      fld(t('edit.line'), line), fld(t('edit.building'), building),
+      h('div', { class: 'inline' }, fld(t('edit.lat'), lat), fld(t('edit.lon'), lon)),
+      h('div', { class: 'check' }, isConf, h('label', { for: isConf.id }, t('edit.confidential'))),
       frontWrap),
-    h('fieldset', null, h('legend', null, '連絡先'),
-      fld('電話', phone, '例：045-123-4567'), fld('メール', email), fld('ホームページ', url, 'https:// から入力')),
-    h('fieldset', null, h('legend', null, '対象・料金'),
-      h('div', { class: 'inline age-row' }, h('span', { class: 'label-text' }, '対象年齢（から）'),
-        ageMin.yi, h('label', { for: ageMin.yi.id }, '歳'), ageMin.mi, h('label', { for: ageMin.mi.id }, 'か月')),
-      h('div', { class: 'inline age-row' }, h('span', { class: 'label-text' }, '対象年齢（まで）'),
-        ageMax.yi, h('label', { for: ageMax.yi.id }, '歳'), ageMax.mi, h('label', { for: ageMax.mi.id }, 'か月')),
-      h('p', { class: 'hint' }, '制限がないときは空欄にします。'),
-      h('div', { class: 'check' }, feeFree, h('label', { for: feeFree.id }, '無料')),
-      fld('料金のメモ', feeText, '例：1回100円（おやつ代）'),
-      fld('定員（人）', capacity)),
-    checkGroup('サービス', 'services', meta.tags.filter((t) => t.kind === 'service').map((t) => ({ value: t.code, label: t.name_ja, checked: (r.services || []).includes(t.code) }))),
-    checkGroup('バリアフリー', 'access', meta.tags.filter((t) => t.kind === 'access').map((t) => ({ value: t.code, label: t.name_ja, checked: (r.access || []).includes(t.code) }))),
-    fld('設備などのメモ', accNotes),
-    h('fieldset', null, h('legend', null, '開所時間（毎週）'),
+    h('fieldset', null, h('legend', null, t('res.contact')),
+      fld(t('field.phone'), phone, t('edit.phone_hint')), fld(t('field.email'), email), fld(t('field.url'), url, t('edit.url_hint'))),
+    h('fieldset', null, h('legend', null, t('edit.ages_fee')),
+      h('div', { class: 'inline age-row' }, h('span', { class: 'label-text' }, t('edit.age_from')),
+        ageMin.yi, h('label', { for: ageMin.yi.id }, t('search.age_y')), ageMin.mi, h('label', { for: ageMin.mi.id }, t('search.age_m'))),
+      h('div', { class: 'inline age-row' }, h('span', { class: 'label-text' }, t('edit.age_to')),
+        ageMax.yi, h('label', { for: ageMax.yi.id }, t('search.age_y')), ageMax.mi, h('label', { for: ageMax.mi.id }, t('search.age_m'))),
+      h('p', { class: 'hint' }, t('edit.ages_hint')),
+      h('div', { class: 'check' }, feeFree, h('label', { for: feeFree.id }, t('fee.free'))),
+      fld(t('edit.fee_note'), feeText, t('edit.fee_hint')),
+      fld(t('edit.capacity'), capacity)),
+    checkGroup(t('field.services'), 'services', meta.tags.filter((x) => x.kind === 'service').map((x) => ({ value: x.code, label: metaName(x), checked: (r.services || []).includes(x.code) }))),
+    checkGroup(t('field.access'), 'access', meta.tags.filter((x) => x.kind === 'access').map((x) => ({ value: x.code, label: metaName(x), checked: (r.access || []).includes(x.code) }))),
+    fld(t('field.accessibility_notes'), accNotes),
+    h('fieldset', null, h('legend', null, t('edit.weekly')),
       h('div', { class: 'table-wrap' }, h('table', { class: 'editor' },
-        h('thead', null, h('tr', null, ['曜日', '開始', '終了', ''].map((t) => h('th', { scope: 'col' }, t)))), hoursBody)),
+        h('thead', null, h('tr', null, [t('hours.day'), t('edit.open'), t('edit.close'), ''].map((x) => h('th', { scope: 'col' }, x)))), hoursBody)),
       addHourBtn,
-      fld('時間のメモ', schedNote, '例：第3土曜日はお休み')),
-    h('fieldset', null, h('legend', null, '臨時の休み・変更'),
+      fld(t('field.schedule_note'), schedNote, t('edit.sched_hint'))),
+    h('fieldset', null, h('legend', null, t('field.exceptions')),
       h('div', { class: 'table-wrap' }, h('table', { class: 'editor' },
-        h('thead', null, h('tr', null, ['日付', '休み', '開始', '終了', 'メモ', ''].map((t) => h('th', { scope: 'col' }, t)))), excBody)),
+        h('thead', null, h('tr', null, [t('edit.date'), t('hours.closed'), t('edit.open'), t('edit.close'), t('edit.note'), ''].map((x) => h('th', { scope: 'col' }, x)))), excBody)),
       addExcBtn),
-    h('fieldset', null, h('legend', null, '公開'),
-      h('div', { class: 'check' }, isPublic, h('label', { for: isPublic.id }, '家族向けページに公開する'))),
+    h('fieldset', null, h('legend', null, t('field.is_public')),
+      h('div', { class: 'check' }, isPublic, h('label', { for: isPublic.id }, t('edit.publish')))),
     h('div', { class: 'form-actions sticky' }, saveBtn,
-      h('a', { href: isNew ? '#/' : `#/r/${r.id}`, class: 'btn' }, 'キャンセル')),
+      h('a', { href: isNew ? '#/' : `#/r/${r.id}`, class: 'btn' }, t('edit.cancel'))),
   );
 
   let dirty = false;
@@ -261,7 +262,7 @@ export async function renderEdit(main, id) {
       el = Array.from(form.querySelectorAll('[data-field]')).find((x) => x.dataset.field.startsWith(fieldPath));
     }
     summary.hidden = false;
-    summary.append(h('p', null, '保存できませんでした。'), h('p', null, message));
+    summary.append(h('p', null, t('edit.not_saved')), h('p', null, message));
     if (el) {
       const eid = uid('err');
       const p = h('p', { class: 'field-error', id: eid }, `⚠ ${message}`);
@@ -329,17 +330,17 @@ export async function renderEdit(main, id) {
       const saved = isNew ? await api('POST', '/resources', { body }) : await api('PUT', `/resources/${r.id}`, { body });
       dirty = false;
       setLeaveGuard(null);
-      toast(isNew ? '登録しました。' : '保存しました。');
+      toast(isNew ? t('edit.created') : t('edit.saved'));
       navigate(`#/r/${saved.id}`);
     } catch (ex) {
       if (ex.status === 409) {
         clearErrors();
         summary.hidden = false;
-        const reloadBtn = h('button', { type: 'button', class: 'btn btn-primary' }, '最新の内容を読み込む');
+        const reloadBtn = h('button', { type: 'button', class: 'btn btn-primary' }, t('edit.reload'));
         reloadBtn.addEventListener('click', () => { dirty = false; setLeaveGuard(null); reload(); });
         summary.append(
-          h('p', null, 'ほかの人が先にこの情報を保存しました。'),
-          h('p', null, '最新の内容を読み込んでから、もう一度変更してください（いま入力した内容は消えます。必要ならメモしてください）。'),
+          h('p', null, t('edit.conflict')),
+          h('p', null, t('edit.conflict_hint')),
           reloadBtn);
         summary.focus();
       } else {
@@ -351,8 +352,8 @@ export async function renderEdit(main, id) {
   });
 
   main.append(
-    h('p', { class: 'breadcrumb' }, h('a', { href: isNew ? '#/' : `#/r/${r.id}` }, isNew ? '← ホーム' : `← ${r.name}`)),
-    h('h1', null, isNew ? '新しい場所を登録' : `${r.name}の編集`),
+    h('p', { class: 'breadcrumb' }, h('a', { href: isNew ? '#/' : `#/r/${r.id}` }, isNew ? `← ${t('nav.home')}` : `← ${r.name}`)),
+    h('h1', null, isNew ? t('edit.new_h1') : t('edit.edit_of', { name: r.name })),
     form);
   name.focus();
 }

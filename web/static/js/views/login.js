@@ -1,26 +1,27 @@
 // views/login.js - the login form.
 import { h, clear } from '../dom.js';
 import { login } from '../session.js';
+import { t } from '../i18n.js';
 
 export function renderLogin(main, onDone) {
   clear(main);
-  document.title = 'ログイン - つなぐ';
+  document.title = t('title.page', { page: t('login.title') });
   const err = h('div', { class: 'error-summary', role: 'alert', hidden: true });
   const id = h('input', { id: 'login-id', name: 'login', autocomplete: 'username', required: true, autocapitalize: 'none', spellcheck: 'false' });
   const pw = h('input', { id: 'login-pw', name: 'password', type: 'password', autocomplete: 'current-password', required: true });
-  const btn = h('button', { type: 'submit', class: 'btn btn-primary' }, 'ログイン');
+  const btn = h('button', { type: 'submit', class: 'btn btn-primary' }, t('login.submit'));
   const form = h('form', { class: 'card narrow', novalidate: true },
-    h('h1', null, 'スタッフ ログイン'),
+    h('h1', null, t('login.h1')),
     err,
-    h('div', { class: 'field' }, h('label', { for: 'login-id' }, 'ログインID'), id),
-    h('div', { class: 'field' }, h('label', { for: 'login-pw' }, 'パスワード'), pw),
+    h('div', { class: 'field' }, h('label', { for: 'login-id' }, t('login.id')), id),
+    h('div', { class: 'field' }, h('label', { for: 'login-pw' }, t('login.pw')), pw),
     btn,
-    h('p', { class: 'hint' }, h('a', { href: '/' }, '家族向けのページ（ログイン不要）へ')));
+    h('p', { class: 'hint' }, h('a', { href: '/' }, t('login.public_link'))));
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     err.hidden = true;
     if (!id.value.trim() || !pw.value) {
-      err.textContent = 'ログインIDとパスワードを入力してください。';
+      err.textContent = t('login.empty');
       err.hidden = false;
       (id.value.trim() ? pw : id).focus();
       return;
@@ -32,7 +33,7 @@ export function renderLogin(main, onDone) {
       onDone();
     } catch (ex) {
       err.textContent = ex.status === 401
-        ? 'ログインIDまたはパスワードが違います。もう一度入力してください。'
+        ? t('login.wrong')
         : ex.message;
       err.hidden = false;
       pw.focus();

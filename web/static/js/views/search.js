@@ -1,7 +1,8 @@
 // views/search.js - さがす: free text + filters, results list with highlights and a map.
 import { api, getMeta } from '../api.js';
 import { h, clear, checkGroup, checkedValues, uid } from '../dom.js';
-import { WEEKDAYS } from '../format.js';
+import { weekdayName } from '../format.js';
+import { metaName, t } from '../i18n.js';
 import { createMap } from '../map.js';
 import { navigate, setLeaveGuard } from '../router.js';
 import { resultItem } from '../render.js';
@@ -11,7 +12,7 @@ const PAGE = 20;
 const KEYS = ['q', 'type', 'area', 'age_y', 'age_m', 'day', 'open_now', 'free', 'services', 'access',
   'near', 'near_resource', 'near_name', 'radius_km', 'sort'];
 
-export function areaOptions(areas, selected, emptyLabel = 'すべての地域') {
+export function areaOptions(areas, selected, emptyLabel = t('search.area_all')) {
   const kids = new Map();
   for (const a of areas || []) {
     const p = a.parent_id || 0;
@@ -45,7 +46,7 @@ export function toApiQuery(p) {
 
 export async function renderSearch(main, params) {
   clear(main);
-  document.title = `さがす${params.get('q') ? `「${params.get('q')}」` : ''} - つなぐ`;
+  document.title = t('title.page', { page: params.get('q') ? t('search.title_q', { q: params.get('q') }) : t('nav.search') });
   setLeaveGuard(null);
   let meta;
   try { meta = await getMeta(); } catch (e) {
@@ -62,22 +63,22 @@ export async function renderSearch(main, params) {
   const ageY = h('input', { type: 'number', id: 's-age-y', name: 'age_y', min: 0, max: 18, inputmode: 'numeric', value: get('age_y'), class: 'short' });
   const ageM = h('input', { type: 'number', id: 's-age-m', name: 'age_m', min: 0, max: 11, inputmode: 'numeric', value: get('age_m'), class: 'short' });
   const day = h('select', { id: 's-day', name: 'day' },
-    h('option', { value: '' }, '指定なし'),
-    [1, 2, 3, 4, 5, 6, 0, 7].map((d) => h('option', { value: String(d), selected: get('day') === String(d) }, d === 7 ? '祝日' : `${WEEKDAYS[d]}曜日`)));
+    h('option', { value: '' }, t('search.unset')),
+    [1, 2, 3, 4, 5, 6, 0, 7].map((d) => h('option', { value: String(d), selected: get('day') === String(d) }, weekdayName(d))));
   const openNow = h('input', { type: 'checkbox', id: 's-open', name: 'open_now', checked: !!get('open_now') });
   const free = h('input', { type: 'checkbox', id: 's-free', name: 'free', checked: !!get('free') });
   const origin = h('select', { id: 's-origin', name: 'origin' },
-    h('option', { value: '' }, '指定なし'),
-    h('option', { value: 'here', selected: !!get('near') }, '現在地から'),
-    get('near_resource') ? h('option', { value: 'resource', selected: true }, `「${get('near_name') || `#${get('near_resource')}`}」から`) : null);
+    h('option', { value: '' }, t('search.unset')),
+    h('option', { value: 'here', selected: !!get('near') }, t('search.from_here')),
+    get('near_resource') ? h('option', { value: 'resource', selected: true }, t('search.from_place', { name: get('near_name') || `#${get('near_resource')}` })) : null);
   const radius = h('select', { id: 's-radius', name: 'radius_km' },
-    h('option', { value: '' }, '制限なし'),
-    ['1', '2', '3', '5', '10'].map((v) => h('option', { value: v, selected: get('radius_km') === v }, `${v} km 以内`)));
+    h('option', { value: '' }, t('search.no_limit')),
+    ['1', '2', '3', '5', '10'].map((v) => h('option', { value: v, selected: get('radius_km') === v }, t('search.within', { v }))));
   const sort = h('select', { id: 's-sort', name: 'sort' },
-    h('option', { value: '' }, 'おすすめ順'),
-    h('option', { value: 'relevance', selected: get('sort') === 'relevance' }, '一致する順'),
-    h('option', { value: 'distance', selected: get('sort') === 'distance' }, '近い順'),
-    h('option', { value: 'name', selected: get('sort') === 'name' }, '名前順'));
+    h('option', { value: '' }, t('search.sort_default')),
+    h('option', { value: 'relevance', selected: get('sort') === 'relevance' }, t('search.sort_relevance')),
+    h('option', { value: 'distance', selected: get('sort') === 'distance' }, t('search.sort_distance')),
+    h('option', { value: 'name', selected: get('sort') === 'name' }, t('search.sort_name')));
   const geoMsg = h('p', { class: 'hint', 'aria-live': 'polite' });
 
   const filterCount = ['type', 'area', 'age_y', 'age_m', 'day', 'open_now', 'free', 'services', 'access', 'near', 'near_resource', 'radius_km']
@@ -85,41 +86,41 @@ export async function renderSearch(main, params) {
   // Open before the first search on wide screens; afterwards the results come first
   // and the summary says how many conditions are set.
   const details = h('details', { class: 'filters', open: Array.from(params.keys()).length === 0 && window.innerWidth >= 900 },
-    h('summary', null, `条件をしぼる${filterCount ? `（${filterCount}件 指定中）` : ''}`),
+    h('summary', null, filterCount ? t('search.filters_n', { n: filterCount }) : t('search.filters')),
     h('div', { class: 'filter-grid' },
-      checkGroup('種別', 'type', meta.types.map((t) => ({ value: t.code, label: t.name_ja, checked: selTypes.includes(t.code) }))),
-      h('div', { class: 'field' }, h('label', { for: 's-area' }, '地域'), area),
-      h('fieldset', null, h('legend', null, '子どもの年齢'),
+      checkGroup(t('res.type'), 'type', meta.types.map((x) => ({ value: x.code, label: metaName(x), checked: selTypes.includes(x.code) }))),
+      h('div', { class: 'field' }, h('label', { for: 's-area' }, t('res.area')), area),
+      h('fieldset', null, h('legend', null, t('search.age')),
         h('div', { class: 'inline' },
-          ageY, h('label', { for: 's-age-y' }, '歳'), ageM, h('label', { for: 's-age-m' }, 'か月'))),
-      h('fieldset', null, h('legend', null, '開いている日'),
-        h('div', { class: 'field' }, h('label', { for: 's-day' }, '曜日'), day),
-        h('div', { class: 'check' }, openNow, h('label', { for: 's-open' }, '今開いている'))),
-      h('fieldset', null, h('legend', null, '料金'),
-        h('div', { class: 'check' }, free, h('label', { for: 's-free' }, '無料のみ'))),
-      checkGroup('サービス', 'services', meta.tags.filter((t) => t.kind === 'service').map((t) => ({ value: t.code, label: t.name_ja, checked: selServices.includes(t.code) }))),
-      checkGroup('バリアフリー', 'access', meta.tags.filter((t) => t.kind === 'access').map((t) => ({ value: t.code, label: t.name_ja, checked: selAccess.includes(t.code) }))),
-      h('fieldset', null, h('legend', null, '距離'),
-        h('div', { class: 'field' }, h('label', { for: 's-origin' }, '基準の場所'), origin),
-        h('div', { class: 'field' }, h('label', { for: 's-radius' }, '範囲'), radius),
+          ageY, h('label', { for: 's-age-y' }, t('search.age_y')), ageM, h('label', { for: 's-age-m' }, t('search.age_m')))),
+      h('fieldset', null, h('legend', null, t('search.open_days')),
+        h('div', { class: 'field' }, h('label', { for: 's-day' }, t('hours.day')), day),
+        h('div', { class: 'check' }, openNow, h('label', { for: 's-open' }, t('search.open_now')))),
+      h('fieldset', null, h('legend', null, t('res.fee_public')),
+        h('div', { class: 'check' }, free, h('label', { for: 's-free' }, t('search.free')))),
+      checkGroup(t('res.services'), 'services', meta.tags.filter((x) => x.kind === 'service').map((x) => ({ value: x.code, label: metaName(x), checked: selServices.includes(x.code) }))),
+      checkGroup(t('res.access'), 'access', meta.tags.filter((x) => x.kind === 'access').map((x) => ({ value: x.code, label: metaName(x), checked: selAccess.includes(x.code) }))),
+      h('fieldset', null, h('legend', null, t('search.distance')),
+        h('div', { class: 'field' }, h('label', { for: 's-origin' }, t('search.origin')), origin),
+        h('div', { class: 'field' }, h('label', { for: 's-radius' }, t('search.radius')), radius),
         geoMsg),
-      h('div', { class: 'field' }, h('label', { for: 's-sort' }, '並び順'), sort),
+      h('div', { class: 'field' }, h('label', { for: 's-sort' }, t('search.sort')), sort),
     ));
 
-  const form = h('form', { class: 'search-form', role: 'search', 'aria-label': '場所の検索' },
-    h('div', { class: 'field' }, h('label', { for: 's-q' }, 'キーワード（名前・説明・住所など）'),
-      h('div', { class: 'inline' }, q, h('button', { type: 'submit', class: 'btn btn-primary' }, 'さがす'))),
+  const form = h('form', { class: 'search-form', role: 'search', 'aria-label': t('search.form_label') },
+    h('div', { class: 'field' }, h('label', { for: 's-q' }, t('search.q')),
+      h('div', { class: 'inline' }, q, h('button', { type: 'submit', class: 'btn btn-primary' }, t('nav.search')))),
     details,
     h('div', { class: 'form-actions' },
-      h('button', { type: 'submit', class: 'btn btn-primary' }, 'この条件でさがす'),
-      h('a', { href: '#/search', class: 'btn' }, '条件をすべてはずす')));
+      h('button', { type: 'submit', class: 'btn btn-primary' }, t('search.apply')),
+      h('a', { href: '#/search', class: 'btn' }, t('search.clear'))));
 
   let nearValue = get('near');
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     const p = new URLSearchParams();
     if (q.value.trim()) p.set('q', q.value.trim());
-    const t = checkedValues(form, 'type'); if (t.length) p.set('type', t.join(','));
+    const ty = checkedValues(form, 'type'); if (ty.length) p.set('type', ty.join(','));
     if (area.value) p.set('area', area.value);
     if (ageY.value !== '') p.set('age_y', ageY.value);
     if (ageM.value !== '') p.set('age_m', ageM.value);
@@ -133,7 +134,7 @@ export async function renderSearch(main, params) {
         try {
           nearValue = await currentPosition();
         } catch (ex) {
-          geoMsg.textContent = '現在地を取得できませんでした。端末の位置情報の設定を確認するか、「基準の場所」を「指定なし」にしてください。';
+          geoMsg.textContent = t('search.geo_error');
           origin.focus();
           return;
         }
@@ -149,19 +150,19 @@ export async function renderSearch(main, params) {
   });
   origin.addEventListener('change', () => { if (origin.value !== 'here') nearValue = ''; });
 
-  const status = h('p', { class: 'result-count', role: 'status', 'aria-live': 'polite' }, '検索中…');
-  const list = h('ol', { class: 'results', 'aria-label': '検索結果' });
-  const more = h('button', { type: 'button', class: 'btn', hidden: true }, 'もっと見る');
+  const status = h('p', { class: 'result-count', role: 'status', 'aria-live': 'polite' }, t('search.searching'));
+  const list = h('ol', { class: 'results', 'aria-label': t('search.results') });
+  const more = h('button', { type: 'button', class: 'btn', hidden: true }, t('search.more'));
   const mapEl = h('div', { id: 'search-map' });
   main.append(
-    h('h1', null, 'さがす'),
+    h('h1', null, t('nav.search')),
     form,
     h('div', { class: 'results-layout' },
       h('section', { class: 'results-col', 'aria-labelledby': 'res-h' },
-        h('h2', { id: 'res-h' }, '検索結果'), status, list, more),
-      h('section', { class: 'map-col', 'aria-label': '地図' }, mapEl)));
+        h('h2', { id: 'res-h' }, t('search.results')), status, list, more),
+      h('section', { class: 'map-col', 'aria-label': t('map.label') }, mapEl)));
 
-  const mapApi = await createMap(mapEl, { label: '検索結果の地図' });
+  const mapApi = await createMap(mapEl, { label: t('search.map_label') });
   const apiQuery = toApiQuery(params);
   let offset = 0;
   let shown = [];
@@ -173,24 +174,24 @@ export async function renderSearch(main, params) {
       const data = await api('GET', '/resources', { query: { ...apiQuery, limit: PAGE, offset } });
       const items = data.items || [];
       if (offset === 0 && !items.length) {
-        status.textContent = '見つかりませんでした。';
+        status.textContent = t('pub.none');
         list.replaceWith(list);
         list.appendChild(h('li', { class: 'empty' },
-          h('p', null, '条件に合う場所がありません。次のことを試してください：'),
+          h('p', null, t('search.none')),
           h('ul', null,
-            h('li', null, 'ことばを短くする・ひらがなで入れる'),
-            h('li', null, '条件（種別・曜日・年齢など）を減らす'),
-            h('li', null, '地域や距離の範囲を広げる')),
-          h('a', { href: '#/search', class: 'btn' }, '条件をすべてはずす')));
+            h('li', null, t('search.none_1')),
+            h('li', null, t('search.none_2')),
+            h('li', null, t('search.none_3'))),
+          h('a', { href: '#/search', class: 'btn' }, t('search.clear'))));
         mapApi.setMarkers([]);
         return;
       }
       for (const r of items) {
-        list.appendChild(resultItem(r, { href: `#/r/${r.id}`, staff: true, onFocus: (x) => mapApi.focus(x.id) }));
+        list.appendChild(resultItem(r, { href: `#/r/${r.id}`, staff: true, meta, onFocus: (x) => mapApi.focus(x.id) }));
       }
       shown = shown.concat(items);
       offset += items.length;
-      status.textContent = `${data.total}件見つかりました${data.total > shown.length ? `（${shown.length}件を表示）` : ''}。`;
+      status.textContent = data.total > shown.length ? t('search.found_shown', { n: data.total, shown: shown.length }) : t('search.found', { n: data.total });
       more.hidden = offset >= data.total;
       mapApi.setMarkers(shown, open);
     } catch (e) {

@@ -1,0 +1,471 @@
+// i18n.js - the UI in Japanese (default, source of truth) and English.
+// The choice is a cookie `tg_lang=ja|en` (not personal data; no web storage), read
+// when this module loads, so it is applied before the first render.
+// Add a string: put `'area.key': ['日本語', 'English']` in STRINGS and use t('area.key').
+// Interpolation: t('home.count', { n: 3 }) with '{n}件あります。' / '{n} items.'.
+
+export const LANGS = ['ja', 'en'];
+const COOKIE = 'tg_lang';
+
+function readCookie() {
+  const m = /(?:^|;\s*)tg_lang=(ja|en)(?:;|$)/.exec(document.cookie || '');
+  return m ? m[1] : 'ja';
+}
+
+let current = readCookie();
+const listeners = [];
+
+export function lang() { return current; }
+export function isEn() { return current === 'en'; }
+
+/** t('key', {name: 'x'}) -> the string in the current language; {name} replaced. */
+export function t(key, params) {
+  const pair = STRINGS[key];
+  let s;
+  if (!pair) s = key; // a missing key shows itself (caught by tests/browser)
+  else s = (current === 'en' && pair[1]) ? pair[1] : pair[0];
+  if (params) s = s.replace(/\{(\w+)\}/g, (m, k) => (params[k] !== undefined && params[k] !== null ? String(params[k]) : m));
+  return s;
+}
+
+/**
+ * Server messages are "日本語の文 (English sentence)": the part in the final
+ * parentheses in English, the part before it in Japanese. Anything else as is.
+ */
+export function splitMessage(msg) {
+  const s = String(msg || '').trim();
+  if (!s.endsWith(')')) return { ja: s, en: s };
+  let depth = 0;
+  for (let i = s.length - 1; i >= 0; i -= 1) {
+    if (s[i] === ')') depth += 1;
+    else if (s[i] === '(') {
+      depth -= 1;
+      if (depth === 0) {
+        const ja = s.slice(0, i).trim();
+        const en = s.slice(i + 1, -1).trim();
+        if (!ja || !en) return { ja: s, en: s };
+        return { ja, en };
+      }
+    }
+  }
+  return { ja: s, en: s };
+}
+export function localMessage(msg) {
+  const p = splitMessage(msg);
+  return current === 'en' ? p.en : p.ja;
+}
+
+/** A meta type/tag {name_ja, name_en}: the name in the current language. */
+export function metaName(x) {
+  if (!x) return '';
+  return current === 'en' && x.name_en ? x.name_en : x.name_ja;
+}
+
+/** Set texts of the static HTML: data-i18n (textContent), data-i18n-label (aria-label), data-i18n-content. */
+export function applyStatic(root = document) {
+  document.documentElement.lang = current;
+  root.querySelectorAll('[data-i18n]').forEach((el) => { el.textContent = t(el.dataset.i18n); });
+  root.querySelectorAll('[data-i18n-label]').forEach((el) => { el.setAttribute('aria-label', t(el.dataset.i18nLabel)); });
+  root.querySelectorAll('[data-i18n-content]').forEach((el) => { el.setAttribute('content', t(el.dataset.i18nContent)); });
+  root.querySelectorAll('.lang-switch button').forEach((b) => b.setAttribute('aria-pressed', String(b.value === current)));
+}
+
+export function onLangChange(fn) { listeners.push(fn); }
+
+export function setLang(l) {
+  if (!LANGS.includes(l)) return;
+  const secure = location.protocol === 'https:' ? '; Secure' : '';
+  document.cookie = `${COOKIE}=${l}; Path=/; Max-Age=31536000; SameSite=Lax${secure}`;
+  if (l === current) return;
+  current = l;
+  applyStatic();
+  listeners.forEach((fn) => fn(l));
+}
+
+/**
+ * The header switch: two buttons 「日本語」「English」 with aria-pressed, each in its own
+ * language. canLeave() may veto (unsaved changes).
+ */
+export function mountLangSwitch(el, canLeave = () => true) {
+  while (el.firstChild) el.removeChild(el.firstChild);
+  el.classList.add('lang-switch');
+  el.setAttribute('role', 'group');
+  el.dataset.i18nLabel = 'lang.switch';
+  el.setAttribute('aria-label', t('lang.switch'));
+  for (const [code, label] of [['ja', '日本語'], ['en', 'English']]) {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.className = 'lang-btn';
+    b.value = code;
+    b.lang = code;
+    b.textContent = label;
+    b.setAttribute('aria-pressed', String(code === current));
+    b.addEventListener('click', () => { if (code !== current && canLeave()) setLang(code); });
+    el.appendChild(b);
+  }
+}
+
+document.documentElement.lang = current;
+
+// ---- The dictionary: key -> [日本語, English]. Japanese is the source of truth. ----
+/* eslint-disable quote-props */
+const STRINGS = {
+  // language switch
+  'lang.switch': ['表示する言語 Language', 'Language 表示する言語'],
+  // errors (api.js)
+  'err.network': ['通信できませんでした。ネットワークを確認して、もう一度お試しください。', 'Could not connect. Check the network and try again.'],
+  'err.400': ['入力内容を確認してください。', 'Please check what you entered.'],
+  'err.401': ['ログインが必要です。', 'Please log in.'],
+  'err.403': ['この操作をする権限がありません。', 'You are not allowed to do this.'],
+  'err.404': ['見つかりませんでした。削除された可能性があります。', 'Not found. It may have been deleted.'],
+  'err.409': ['ほかの人が先に保存しました。', 'Someone else saved first.'],
+  'err.413': ['ファイルが大きすぎます。', 'The file is too large.'],
+  'err.415': ['この形式のファイルは受け付けられません。', 'This file type is not accepted.'],
+  'err.429': ['試行が多すぎます。しばらく待ってからもう一度お試しください。', 'Too many attempts. Wait a little and try again.'],
+  'err.500': ['サーバーでエラーが起きました。時間をおいてもう一度お試しください。', 'The server had an error. Please try again later.'],
+  'err.503': ['サーバーが混みあっています。少し待ってからもう一度お試しください。', 'The server is busy. Wait a little and try again.'],
+  'err.status': ['エラー ({status})', 'Error ({status})'],
+  // format.js
+  'age.any': ['年齢の制限なし', 'Any age'],
+  'fee.free': ['無料', 'Free'],
+  'fee.free_note': ['無料（{text}）', 'Free ({text})'],
+  'fee.paid': ['有料', 'Paid'],
+  'role.admin': ['管理者', 'Administrator'],
+  'role.coordinator': ['コーディネーター', 'Coordinator'],
+  'role.staff': ['スタッフ', 'Staff'],
+  'role.volunteer': ['ボランティア', 'Volunteer'],
+  'role.viewer': ['閲覧のみ', 'Read only'],
+  // render.js: badges, results, resource body
+  'list.sep': ['、', ', '],
+  'badge.open': ['● 今開いています', '● Open now'],
+  'badge.open_public': ['● いま開いています', '● Open now'],
+  'badge.due': ['⚠ 要確認', '⚠ Check needed'],
+  'badge.private': ['非公開', 'Not public'],
+  'badge.confidential': ['所在地非公開', 'Address hidden'],
+  'result.ages': ['対象：{ages}', 'Ages: {ages}'],
+  'result.distance': ['距離：{d}', 'Distance: {d}'],
+  'hours.caption': ['開所時間', 'Opening hours'],
+  'hours.caption_public': ['開いている時間', 'Opening hours'],
+  'hours.day': ['曜日', 'Day'],
+  'hours.time': ['時間', 'Time'],
+  'hours.closed': ['休み', 'Closed'],
+  'exc.title': ['臨時の休み・変更', 'Special closures and changes'],
+  'exc.title_public': ['いつもとちがう日', 'Days with different hours'],
+  'exc.date': ['{date}：', '{date}: '],
+  'exc.closed': ['お休み', 'Closed'],
+  'exc.note': ['（{note}）', ' ({note})'],
+  'link.new_tab': ['（新しいタブで開きます）', ' (opens in a new tab)'],
+  'res.address_hidden': ['所在地は非公開', 'Address not public'],
+  'res.none': ['登録なし', 'Not recorded'],
+  'res.front_door': ['お問い合わせ先：{v}', 'Contact: {v}'],
+  'res.phone_label': ['電話：', 'Phone: '],
+  'res.email_label': ['メール：', 'Email: '],
+  'res.url_label': ['ホームページ：', 'Website: '],
+  'res.type': ['種別', 'Type'],
+  'res.org': ['運営', 'Run by'],
+  'res.org_public': ['うんえい', 'Run by'],
+  'res.area': ['地域', 'Area'],
+  'res.address': ['所在地', 'Address'],
+  'res.ages': ['対象年齢', 'Ages'],
+  'res.ages_public': ['対象の年齢', 'Ages'],
+  'res.fee': ['利用料', 'Fee'],
+  'res.fee_public': ['料金', 'Fee'],
+  'res.capacity': ['定員', 'Capacity'],
+  'res.capacity_n': ['{n}人', '{n} people'],
+  'res.services': ['サービス', 'Services'],
+  'res.access': ['バリアフリー', 'Accessibility'],
+  'res.access_notes': ['設備などのメモ', 'Facility notes'],
+  'res.contact': ['連絡先', 'Contact'],
+  'res.public': ['公開', 'Public'],
+  'res.public_yes': ['公開（家族向けページに表示）', 'Public (shown on the family page)'],
+  'res.public_no': ['非公開（スタッフのみ）', 'Not public (staff only)'],
+  'res.verified': ['最終確認日', 'Last checked'],
+  'res.unverified': ['未確認', 'Not checked yet'],
+  'list.dot': ['・', ' · '],
+  // app.js, app.html
+  'app.title': ['つなぐ スタッフ', 'Tsunagu staff'],
+  'app.brand_sub': ['スタッフ', 'Staff'],
+  'app.loading': ['読み込み中…', 'Loading…'],
+  'app.skip': ['本文へ移動', 'Skip to content'],
+  'nav.label': ['メインメニュー', 'Main menu'],
+  'nav.home': ['ホーム', 'Home'],
+  'nav.search': ['さがす', 'Search'],
+  'nav.settings': ['設定', 'Settings'],
+  'nav.logout': ['ログアウト', 'Log out'],
+  'nav.user': ['{name}（{role}）', '{name} ({role})'],
+  'app.not_found': ['ページが見つかりません', 'Page not found'],
+  'app.to_home': ['ホームへ', 'Go to Home'],
+  // public page (index.html, public.js): plain, friendly words
+  'title.page': ['{page} - つなぐ', '{page} - Tsunagu'],
+  'map.label': ['地図', 'Map'],
+  'map.of': ['{name}の地図', 'Map of {name}'],
+  'pub.title': ['つなぐ 子育ての場所さがし', 'Tsunagu: places for families with children'],
+  'pub.description': ['近くの子育てひろばや、子どもと行ける場所をさがせます。', 'Find drop-in places for parents and children, and other places to go with your child.'],
+  'pub.brand_sub': ['子育ての場所さがし', 'Places for families'],
+  'pub.staff_link': ['スタッフの方はこちら', 'For staff'],
+  'pub.footer': ['のっている情報は変わることがあります。おでかけの前に、電話などでたしかめてください。', 'Details may change. Please call or check before you go.'],
+  'pub.type_all': ['すべて', 'All'],
+  'pub.form_label': ['場所をさがす', 'Find a place'],
+  'pub.q': ['なまえ・ことば', 'Name or words'],
+  'pub.q_hint': ['例：ひろば、子ども食堂、〇〇町', 'e.g. hiroba, children’s cafeteria, a town name'],
+  'pub.age': ['お子さんの年齢', 'Your child’s age'],
+  'pub.age_y': ['さい', 'years'],
+  'pub.age_m': ['か月', 'months'],
+  'pub.type': ['場所の種類', 'Kind of place'],
+  'pub.today': ['今日開いているところ', 'Open today'],
+  'pub.free': ['無料のところ', 'Free of charge'],
+  'pub.near': ['近い順にならべる（今いる場所を使います）', 'Nearest first (uses your location)'],
+  'pub.submit': ['さがす', 'Search'],
+  'pub.geo_error': ['今いる場所がわかりませんでした。スマートフォンの位置情報の設定をたしかめてください。', 'Could not find your location. Check the location setting of your phone.'],
+  'pub.searching': ['さがしています…', 'Searching…'],
+  'pub.results': ['さがした結果', 'Results'],
+  'pub.h1': ['子育ての場所をさがす', 'Find places for you and your child'],
+  'pub.lead': ['近くの子育てひろばや、子どもといっしょに行ける場所をさがせます。', 'Find drop-in places for parents and children nearby, and other places to go with your child.'],
+  'pub.map_label': ['さがした場所の地図', 'Map of the results'],
+  'pub.none': ['見つかりませんでした。', 'Nothing found.'],
+  'pub.none_hint': ['ことばを短くしたり、チェックをはずしたりして、もう一度さがしてみてください。', 'Try fewer words or fewer ticked boxes, and search again.'],
+  'pub.reset': ['条件をはずして さがす', 'Search without conditions'],
+  'pub.found': ['{n}か所 見つかりました。', '{n} places found.'],
+  'pub.load_error': ['うまく読みこめませんでした。時間をおいて、もう一度ためしてください。', 'Could not load the results. Please try again later.'],
+  'pub.detail_none': ['見つかりませんでした', 'Not found'],
+  'pub.detail_none_text': ['この場所の情報はありません。', 'There is no information about this place.'],
+  'pub.back': ['さがす画面にもどる', 'Back to search'],
+  'router.leave': ['保存していない変更があります。このページを離れると変更は失われます。離れますか？', 'You have unsaved changes. They will be lost if you leave this page. Leave?'],
+  'map.error': ['地図を読み込めませんでした。', 'Could not load the map.'],
+  // login
+  'login.title': ['ログイン', 'Log in'],
+  'login.h1': ['スタッフ ログイン', 'Staff log in'],
+  'login.id': ['ログインID', 'Login ID'],
+  'login.pw': ['パスワード', 'Password'],
+  'login.submit': ['ログイン', 'Log in'],
+  'login.public_link': ['家族向けのページ（ログイン不要）へ', 'Go to the page for families (no login)'],
+  'login.empty': ['ログインIDとパスワードを入力してください。', 'Enter your login ID and password.'],
+  'login.wrong': ['ログインIDまたはパスワードが違います。もう一度入力してください。', 'Wrong login ID or password. Please try again.'],
+  // home
+  'home.q': ['場所をさがす（名前・キーワード）', 'Find a place (name or keyword)'],
+  'home.hello': ['{name}さん、こんにちは。', 'Hello, {name}.'],
+  'home.due': ['確認が必要な情報', 'Needs checking'],
+  'home.due_hint': ['しばらく確認されていない場所の情報です。内容が正しいか確かめて「情報を確認済みにする」を押してください。', 'These places have not been checked for a while. Check the details and press “Mark as checked”.'],
+  'home.new': ['＋ 新しい場所を登録する', '+ Add a new place'],
+  'home.due_none': ['確認が必要な情報はありません。おつかれさまです。', 'Nothing needs checking. Well done.'],
+  'home.due_count': ['{n}件あります。', '{n} to check.'],
+  'home.due_item': ['　{type}・最終確認 {date}', ' {type} · last checked {date}'],
+  // staff search
+  'search.area_all': ['すべての地域', 'All areas'],
+  'search.title_q': ['さがす「{q}」', 'Search “{q}”'],
+  'search.unset': ['指定なし', 'Any'],
+  'search.from_here': ['現在地から', 'From my location'],
+  'search.from_place': ['「{name}」から', 'From “{name}”'],
+  'search.no_limit': ['制限なし', 'No limit'],
+  'search.within': ['{v} km 以内', 'Within {v} km'],
+  'search.sort_default': ['おすすめ順', 'Recommended'],
+  'search.sort_relevance': ['一致する順', 'Best match'],
+  'search.sort_distance': ['近い順', 'Nearest first'],
+  'search.sort_name': ['名前順', 'By name'],
+  'search.filters': ['条件をしぼる', 'Filters'],
+  'search.filters_n': ['条件をしぼる（{n}件 指定中）', 'Filters ({n} set)'],
+  'search.age': ['子どもの年齢', 'Child’s age'],
+  'search.age_y': ['歳', 'years'],
+  'search.age_m': ['か月', 'months'],
+  'search.open_days': ['開いている日', 'Open on'],
+  'search.open_now': ['今開いている', 'Open now'],
+  'search.free': ['無料のみ', 'Free only'],
+  'search.distance': ['距離', 'Distance'],
+  'search.origin': ['基準の場所', 'Measured from'],
+  'search.radius': ['範囲', 'Radius'],
+  'search.sort': ['並び順', 'Sort by'],
+  'search.form_label': ['場所の検索', 'Search places'],
+  'search.q': ['キーワード（名前・説明・住所など）', 'Keywords (name, description, address…)'],
+  'search.apply': ['この条件でさがす', 'Search with these filters'],
+  'search.clear': ['条件をすべてはずす', 'Clear all filters'],
+  'search.geo_error': ['現在地を取得できませんでした。端末の位置情報の設定を確認するか、「基準の場所」を「指定なし」にしてください。', 'Could not get your location. Check the device’s location setting, or set “Measured from” to “Any”.'],
+  'search.searching': ['検索中…', 'Searching…'],
+  'search.results': ['検索結果', 'Results'],
+  'search.more': ['もっと見る', 'Show more'],
+  'search.map_label': ['検索結果の地図', 'Map of the results'],
+  'search.none': ['条件に合う場所がありません。次のことを試してください：', 'No place matches. Try this:'],
+  'search.none_1': ['ことばを短くする・ひらがなで入れる', 'Use shorter words, or type them in hiragana'],
+  'search.none_2': ['条件（種別・曜日・年齢など）を減らす', 'Use fewer filters (type, day, age…)'],
+  'search.none_3': ['地域や距離の範囲を広げる', 'Widen the area or distance'],
+  'search.found': ['{n}件見つかりました。', '{n} found.'],
+  'search.found_shown': ['{n}件見つかりました（{shown}件を表示）。', '{n} found (showing {shown}).'],
+  // detail
+  'detail.title': ['詳細', 'Details'],
+  'detail.empty': ['（なし）', '(none)'],
+  'detail.yes': ['はい', 'Yes'],
+  'detail.no': ['いいえ', 'No'],
+  'detail.verify': ['情報を確認済みにする', 'Mark as checked'],
+  'detail.verified': ['確認済みにしました。', 'Marked as checked.'],
+  'detail.delete': ['削除', 'Delete'],
+  'detail.delete_confirm': ['「{name}」を削除します。元に戻せません。よろしいですか？', 'Delete “{name}”? This cannot be undone.'],
+  'detail.deleted': ['削除しました。', 'Deleted.'],
+  'detail.edit': ['編集', 'Edit'],
+  'detail.near': ['この場所の近くをさがす', 'Search near this place'],
+  'detail.history': ['変更履歴', 'Change history'],
+  'detail.history_show': ['変更履歴を見る', 'Show change history'],
+  'detail.history_none': ['変更履歴はまだありません。', 'No changes yet.'],
+  'detail.unknown': ['（不明）', '(unknown)'],
+  'detail.col_field': ['項目', 'Field'],
+  'detail.col_before': ['変更前', 'Before'],
+  'detail.col_after': ['変更後', 'After'],
+  'action.create': ['登録', 'Added'],
+  'action.update': ['変更', 'Changed'],
+  'action.delete': ['削除', 'Deleted'],
+  'action.verify': ['確認済み', 'Checked'],
+  'action.import': ['取り込み', 'Imported'],
+  // field names (change history, edit form)
+  'field.name': ['名称', 'Name'],
+  'field.name_kana': ['ふりがな', 'Furigana'],
+  'field.description': ['説明', 'Description'],
+  'field.type': ['種別', 'Type'],
+  'field.org_id': ['運営団体', 'Organization'],
+  'field.org': ['運営団体', 'Organization'],
+  'field.area_id': ['地域', 'Area'],
+  'field.address': ['所在地', 'Address'],
+  'field.location': ['位置', 'Location'],
+  'field.phone': ['電話', 'Phone'],
+  'field.email': ['メール', 'Email'],
+  'field.url': ['ホームページ', 'Website'],
+  'field.ages': ['対象年齢', 'Ages'],
+  'field.fee': ['利用料', 'Fee'],
+  'field.capacity': ['定員', 'Capacity'],
+  'field.services': ['サービス', 'Services'],
+  'field.access': ['バリアフリー', 'Accessibility'],
+  'field.accessibility_notes': ['設備などのメモ', 'Facility notes'],
+  'field.hours': ['開所時間', 'Opening hours'],
+  'field.exceptions': ['臨時の休み・変更', 'Special closures and changes'],
+  'field.schedule_note': ['時間のメモ', 'Note on hours'],
+  'field.is_public': ['公開', 'Public'],
+  'field.is_confidential': ['所在地非公開', 'Address hidden'],
+  'field.front_door': ['問い合わせ先', 'Contact point'],
+  'field.verified_at': ['最終確認日', 'Last checked'],
+  // edit: client checks (mirror src/core/validate.h)
+  'v.name_required': ['名称は必須です。', 'Name is required.'],
+  'v.name_long': ['名称は200文字以内にしてください。', 'Name must be 200 characters or fewer.'],
+  'v.type': ['種別を選んでください。', 'Choose a type.'],
+  'v.postal': ['郵便番号は「231-0001」の形で入力してください。', 'Enter the postal code like “231-0001”.'],
+  'v.phone': ['電話番号は「045-123-4567」のように数字とハイフンで入力してください。', 'Enter the phone number with digits and hyphens, like “045-123-4567”.'],
+  'v.email': ['メールアドレスの形が正しくありません。', 'This email address is not valid.'],
+  'v.url': ['ホームページは http:// または https:// で始めてください。', 'The website must start with http:// or https://.'],
+  'v.lat': ['緯度は -90〜90 の数で入力してください。', 'Latitude must be a number from -90 to 90.'],
+  'v.lon': ['経度は -180〜180 の数で入力してください。', 'Longitude must be a number from -180 to 180.'],
+  'v.ages': ['対象年齢の「まで」は「から」より後にしてください。', 'The age “to” must be after the age “from”.'],
+  'v.capacity': ['定員は0以上の整数で入力してください。', 'Capacity must be a whole number, 0 or more.'],
+  'v.open': ['開始時刻を入力してください。', 'Enter the opening time.'],
+  'v.close': ['終了時刻を入力してください。', 'Enter the closing time.'],
+  'v.time_open': ['時刻は「9:30」の形で入力してください。', 'Enter times like “9:30”.'],
+  'v.time_close': ['時刻は「16:00」の形で入力してください（24:00 まで）。', 'Enter times like “16:00” (up to 24:00).'],
+  'v.order': ['終了時刻は開始時刻より後にしてください。', 'The closing time must be after the opening time.'],
+  'v.date': ['日付を入力してください。', 'Enter the date.'],
+  'v.exc_time': ['休みでない日は時間を入力してください。', 'Enter the hours, or tick “Closed”.'],
+  'v.front_door': ['所在地を非公開にするときは、問い合わせ先を入力してください。', 'When the address is hidden, enter a contact point.'],
+  // edit form
+  'edit.time_label': ['{label}（例 9:30）', '{label} (e.g. 9:30)'],
+  'edit.required': ['（必須）', ' (required)'],
+  'edit.new_title': ['新規登録', 'New place'],
+  'edit.new_h1': ['新しい場所を登録', 'Add a new place'],
+  'edit.edit_of': ['{name}の編集', 'Edit {name}'],
+  'edit.own_org': ['所属団体', 'My organization'],
+  'edit.choose': ['選んでください', 'Choose'],
+  'edit.front_door': ['問い合わせ先（所在地の代わりに表示）', 'Contact point (shown instead of the address)'],
+  'edit.front_door_hint': ['例：○○区こども家庭支援課 045-000-0000', 'e.g. ○○ Ward Child and Family Support Section 045-000-0000'],
+  'edit.open': ['開始', 'Opens'],
+  'edit.close': ['終了', 'Closes'],
+  'edit.date': ['日付', 'Date'],
+  'edit.note': ['メモ', 'Note'],
+  'edit.add_hours': ['＋ 時間を追加', '+ Add hours'],
+  'edit.add_exc': ['＋ 臨時の休み・変更を追加', '+ Add a closure or change'],
+  'edit.create': ['登録する', 'Add'],
+  'edit.save': ['保存する', 'Save'],
+  'edit.basic': ['基本', 'Basics'],
+  'edit.postal': ['郵便番号', 'Postal code'],
+  'edit.postal_hint': ['例：231-0001', 'e.g. 231-0001'],
+  'edit.pref': ['都道府県', 'Prefecture'],
+  'edit.city': ['市区町村', 'City / ward'],
+  'edit.line': ['町名・番地', 'Town and block'],
+  'edit.building': ['建物名・方書', 'Building'],
+  'edit.lat': ['緯度', 'Latitude'],
+  'edit.lon': ['経度', 'Longitude'],
+  'edit.confidential': ['所在地を非公開にする（DV避難先など）', 'Hide the address (e.g. a DV shelter)'],
+  'edit.phone_hint': ['例：045-123-4567', 'e.g. 045-123-4567'],
+  'edit.url_hint': ['https:// から入力', 'Start with https://'],
+  'edit.ages_fee': ['対象・料金', 'Ages and fee'],
+  'edit.age_from': ['対象年齢（から）', 'Ages (from)'],
+  'edit.age_to': ['対象年齢（まで）', 'Ages (to)'],
+  'edit.ages_hint': ['制限がないときは空欄にします。', 'Leave empty when there is no limit.'],
+  'edit.fee_note': ['料金のメモ', 'Note on the fee'],
+  'edit.fee_hint': ['例：1回100円（おやつ代）', 'e.g. 100 yen a visit (snacks)'],
+  'edit.capacity': ['定員（人）', 'Capacity (people)'],
+  'edit.weekly': ['開所時間（毎週）', 'Opening hours (every week)'],
+  'edit.sched_hint': ['例：第3土曜日はお休み', 'e.g. closed on the third Saturday'],
+  'edit.publish': ['家族向けページに公開する', 'Show on the page for families'],
+  'edit.cancel': ['キャンセル', 'Cancel'],
+  'edit.not_saved': ['保存できませんでした。', 'Not saved.'],
+  'edit.created': ['登録しました。', 'Added.'],
+  'edit.saved': ['保存しました。', 'Saved.'],
+  'edit.reload': ['最新の内容を読み込む', 'Load the latest version'],
+  'edit.conflict': ['ほかの人が先にこの情報を保存しました。', 'Someone else saved this place first.'],
+  'edit.conflict_hint': ['最新の内容を読み込んでから、もう一度変更してください（いま入力した内容は消えます。必要ならメモしてください）。', 'Load the latest version, then make your change again (what you typed will be lost; note it down if needed).'],
+  'set.role_of': ['{name}の役割', 'Role of {name}'],
+  'set.disable_confirm': ['{name}さんのログインを停止します。よろしいですか？', 'Stop login for {name}?'],
+  'set.col_name': ['名前', 'Name'],
+  'set.col_org': ['所属', 'Organization'],
+  'set.col_state': ['状態', 'Status'],
+  'set.col_action': ['操作', 'Action'],
+  'set.col_line': ['行', 'Line'],
+  'set.col_column': ['列', 'Column'],
+  'set.col_message': ['内容', 'Problem'],
+  'set.report': ['{rows}行：新規 {created}・更新 {updated}・変更なし {unchanged}・不備 {rejected}', '{rows} rows: {created} new, {updated} updated, {unchanged} unchanged, {rejected} with problems'],
+  'set.report_enc': ['（文字コード {encoding}）', ' (encoding {encoding})'],
+  'set.report_dry': ['　※確認のみ。まだ保存していません。', ' (check only: nothing saved yet)'],
+  // settings
+  'set.pw_current': ['いまのパスワード', 'Current password'],
+  'set.pw_new': ['新しいパスワード（10文字以上）', 'New password (10 characters or more)'],
+  'set.pw_new2': ['新しいパスワード（確認のためもう一度）', 'New password (again, to check)'],
+  'set.pw_submit': ['パスワードを変更', 'Change password'],
+  'set.pw_short': ['新しいパスワードは10文字以上にしてください。', 'The new password must be 10 characters or more.'],
+  'set.pw_mismatch': ['確認用のパスワードが一致しません。', 'The two new passwords do not match.'],
+  'set.pw_done': ['パスワードを変更しました。ほかの端末ではログアウトされます。', 'Password changed. Other devices are logged out.'],
+  'set.pw_wrong': ['いまのパスワードが違います。', 'The current password is wrong.'],
+  'set.pw_h': ['パスワードの変更', 'Change password'],
+  'set.users_h': ['利用者', 'Users'],
+  'set.role_done': ['役割を変更しました。', 'Role changed.'],
+  'set.enable': ['有効にする', 'Enable'],
+  'set.disable': ['停止する', 'Stop'],
+  'set.disabled': ['停止中', 'Stopped'],
+  'set.active': ['利用中', 'Active'],
+  'set.add_h': ['利用者を追加', 'Add a user'],
+  'set.login': ['ログインID（半角英数字）', 'Login ID (letters and digits)'],
+  'set.display_name': ['表示名', 'Display name'],
+  'set.role': ['役割', 'Role'],
+  'set.first_pw': ['はじめのパスワード（10文字以上）', 'First password (10 characters or more)'],
+  'set.add': ['追加する', 'Add'],
+  'set.login_bad': ['ログインIDは半角英数字（. _ @ - も可）で3〜64文字にしてください。', 'The login ID must be 3–64 letters or digits (. _ @ - allowed).'],
+  'set.dn_empty': ['表示名を入力してください。', 'Enter a display name.'],
+  'set.pw_short2': ['パスワードは10文字以上にしてください。', 'The password must be 10 characters or more.'],
+  'set.added': ['利用者を追加しました。', 'User added.'],
+  'set.bad_rows': ['取り込めない行', 'Rows that cannot be imported'],
+  'set.fmt_jp': ['自治体標準オープンデータ（CSV）', 'Japanese municipal open data (CSV)'],
+  'set.fmt_hsds': ['HSDS（JSON）', 'HSDS (JSON)'],
+  'set.dry': ['確認する（まだ保存しません）', 'Check (nothing is saved yet)'],
+  'set.run': ['取り込む', 'Import'],
+  'set.no_file': ['ファイルを選んでください。', 'Choose a file.'],
+  'set.working': ['処理中…', 'Working…'],
+  'set.imported': ['取り込みました。', 'Imported.'],
+  'set.rejected': ['不備のある行があるため、取り込めません（1件も保存していません）。ファイルを直してから、もう一度確認してください。', 'Some rows have problems, so nothing was imported. Fix the file and check again.'],
+  'set.import_h': ['データの取り込み', 'Import data'],
+  'set.import_hint': ['まず「確認する」で中身をチェックします。不備がなければ「取り込む」を押してください。', 'First press “Check” to look at the file. If there are no problems, press “Import”.'],
+  'set.file': ['ファイル', 'File'],
+  'set.format': ['形式', 'Format'],
+  'set.export_h': ['データの書き出し', 'Export data'],
+  'set.export_hsds': ['HSDS（JSON）で書き出す', 'Export as HSDS (JSON)'],
+  'set.export_csv': ['CSVで書き出す', 'Export as CSV'],
+  'set.code': ['コード（半角英小文字・数字・_）', 'Code (lower-case letters, digits, _)'],
+  'set.name_ja': ['名前（日本語）', 'Name (Japanese)'],
+  'set.name_en': ['名前（英語）', 'Name (English)'],
+  'set.type_add': ['種別を追加', 'Add type'],
+  'set.code_bad': ['コードは半角英小文字・数字・_ で32文字以内にしてください。', 'The code must be up to 32 lower-case letters, digits or _.'],
+  'set.ja_empty': ['日本語の名前を入力してください。', 'Enter the Japanese name.'],
+  'set.type_added': ['種別を追加しました。', 'Type added.'],
+  'set.type_h': ['種別の追加', 'Add a type'],
+};
