@@ -24,6 +24,8 @@ export function t(key, params) {
   let s;
   if (!pair) s = key; // a missing key shows itself (caught by tests/browser)
   else s = (current === 'en' && pair[1]) ? pair[1] : pair[0];
+  // English singular: a key with "_one" is used when params.n is 1
+  if (current === 'en' && params && params.n === 1 && STRINGS[`${key}_one`]) s = STRINGS[`${key}_one`][1];
   if (params) s = s.replace(/\{(\w+)\}/g, (m, k) => (params[k] !== undefined && params[k] !== null ? String(params[k]) : m));
   return s;
 }
@@ -226,6 +228,7 @@ const STRINGS = {
   'pub.none_hint': ['ことばを短くしたり、チェックをはずしたりして、もう一度さがしてみてください。', 'Try fewer words or fewer ticked boxes, and search again.'],
   'pub.reset': ['条件をはずして さがす', 'Search without conditions'],
   'pub.found': ['{n}か所 見つかりました。', '{n} places found.'],
+  'pub.found_one': ['{n}か所 見つかりました。', '1 place found.'],
   'pub.load_error': ['うまく読みこめませんでした。時間をおいて、もう一度ためしてください。', 'Could not load the results. Please try again later.'],
   'pub.detail_none': ['見つかりませんでした', 'Not found'],
   'pub.detail_none_text': ['この場所の情報はありません。', 'There is no information about this place.'],
