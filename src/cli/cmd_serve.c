@@ -11,7 +11,7 @@ static void usage(FILE *f)
 	fprintf(f,
 	        "usage: tsunagu serve [--db URL] [--listen ADDR:PORT] [--web DIR] [--vendor DIR]\n"
 	        "                     [--tile-url URL] [--verify-after-days N] [--threads N]\n"
-	        "                     [--no-access-log]\n"
+	        "                     [--secure-cookies] [--no-access-log]\n"
 	        "\n"
 	        "Serves the web UI, the JSON API (/api/v1, described at /api/v1/openapi.json)\n"
 	        "and the HSDS 3 API (/hsds/) until SIGTERM or SIGINT, then lets requests in\n"
@@ -25,6 +25,8 @@ static void usage(FILE *f)
 	        "  --verify-after-days N  flag places whose information was last verified more\n"
 	        "                    than N days ago (default: the setting, else 365)\n"
 	        "  --threads N       worker threads (default: number of CPUs)\n"
+	        "  --secure-cookies  mark the session cookie Secure and send HSTS (use behind an\n"
+	        "                    HTTPS reverse proxy; browsers then send the cookie over HTTPS only)\n"
 	        "  --no-access-log   do not write an access log line per request\n",
 	        TG_DEFAULT_DB);
 }
@@ -37,6 +39,7 @@ int cmd_serve(int argc, char **argv)
 		{"tile-url", required_argument, NULL, 't'}, {"threads", required_argument, NULL, 'n'},
 		{"no-access-log", no_argument, NULL, 'q'}, {"help", no_argument, NULL, 'h'},
 		{"verify-after-days", required_argument, NULL, 'V'},
+		{"secure-cookies", no_argument, NULL, 'S'},
 		{NULL, 0, NULL, 0},
 	};
 	struct tg_server_opts so = {.listen = "127.0.0.1:8080", .access_log = 1};
@@ -58,6 +61,7 @@ int cmd_serve(int argc, char **argv)
 			}
 			break;
 		case 'q': so.access_log = 0; break;
+		case 'S': so.secure_cookies = 1; break;
 		case 'V':
 			so.verify_after_days = atoi(optarg);
 			if (so.verify_after_days < 1 || so.verify_after_days > 3650) {

@@ -131,6 +131,7 @@ struct tg_server_opts {
 	const char *tile_url;    /* NULL = setting or default */
 	int threads;             /* 0 = number of CPUs */
 	int verify_after_days;   /* 0 = the setting, else 365 */
+	int secure_cookies;      /* behind HTTPS: Secure cookies and HSTS */
 	int access_log;
 };
 /* Runs until SIGTERM/SIGINT, then drains in-flight requests. Returns 0 on a

@@ -613,6 +613,7 @@ int tg_server_run(const struct tg_server_opts *opts)
 		free(app.tile_url);
 		app.tile_url = tg_xstrdup(opts->tile_url);
 	}
+	app.secure_cookies = opts->secure_cookies;
 	if (opts->verify_after_days > 0)
 		app.verify_after_days = opts->verify_after_days;
 	g_app = &app;
