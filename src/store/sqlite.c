@@ -103,6 +103,7 @@ enum {
 	S_CHANGE_LIST,
 	S_AUDIT_INSERT,
 	S_AUDIT_LIST,
+	S_RES_SOURCE_IDS,
 	S__FIXED
 };
 
@@ -207,6 +208,7 @@ static const char *const fixed_sql[S__FIXED] = {
 	                   "VALUES (?, ?, ?, ?, ?, ?)",
 	[S_AUDIT_LIST] = "SELECT id, at, user_id, action, object_type, object_id, detail FROM audit_log "
 	                 "WHERE id < ? ORDER BY id DESC LIMIT ?",
+	[S_RES_SOURCE_IDS] = "SELECT source_id FROM resources WHERE source = ? AND source_id IS NOT NULL",
 };
 
 struct sq_db {
@@ -2169,6 +2171,39 @@ out:
 	return rc;
 }
 
+static enum tg_rc sq_resource_source_ids(struct tg_db *db, struct tg_arena *a, const char *source,
+                                         const char ***out, size_t *n)
+{
+	struct sq_db *s = SQ(db);
+	sqlite3_stmt *st = NULL;
+	const char **v = NULL;
+	size_t cnt = 0, cap = 0;
+	int src;
+	enum tg_rc rc = get_st(s, S_RES_SOURCE_IDS, &st);
+	if (rc)
+		return rc;
+	bind_text(st, 1, source ? source : "");
+	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+		if (cnt == cap) {
+			cap = cap ? cap * 2 : 64;
+			v = tg_xrealloc(v, cap * sizeof(*v));
+		}
+		v[cnt++] = col_text(st, 0, a);
+	}
+	if (src != SQLITE_DONE) {
+		rc = db_fail(s, "resource_source_ids", src);
+		goto out;
+	}
+	*out = TG_ARENA_ARRAY(a, const char *, cnt ? cnt : 1);
+	if (cnt)
+		memcpy(*out, v, cnt * sizeof(*v));
+	*n = cnt;
+out:
+	free(v);
+	done(st);
+	return rc;
+}
+
 /* ---- open ------------------------------------------------------------------------------------------ */
 
 #define CACHE_NORMAL "PRAGMA cache_size=-8192"  /* 8 MiB per connection */
@@ -2228,6 +2263,7 @@ static const struct tg_db_ops sq_ops = {
 	.change_list = sq_change_list,
 	.audit_insert = sq_audit_insert,
 	.audit_list = sq_audit_list,
+	.resource_source_ids = sq_resource_source_ids,
 };
 
 /* Pragmas every connection needs; journal_mode returns a row to check. */
