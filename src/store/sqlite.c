@@ -22,7 +22,11 @@
  *    a read transaction (and a WAL snapshot) open between calls.
  *  - A call that writes several rows (resource insert/update) runs inside
  *    BEGIN IMMEDIATE, or inside a SAVEPOINT when the caller already holds a
- *    transaction from begin(), so each call is atomic.
+ *    transaction from begin(), so each call is atomic. Exception: resource
+ *    insert inside begin() takes no savepoint; on a failed nested insert it
+ *    deletes the row it added (nested rows cascade), which is as atomic.
+ *  - Inserts use sqlite3_last_insert_rowid(), not RETURNING (a trigger in
+ *    SQLite, which forces a statement journal on every insert).
  *  - Nested rows of resources are loaded per batch of up to CHUNK ids with
  *    "resource_id IN (?, ..., ?)", never one query per resource.
  *  - Strings the store writes back into caller structs (generated uuids,
