@@ -19,6 +19,7 @@
  */
 #include "io/import.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -304,6 +305,103 @@ static void report_error(struct tg_import_report *rep, struct tg_arena *a, size_
 	rep->n_errors++;
 }
 
+/* ---- the write pipeline ----
+ *
+ * Rows are written in chunks of WCHUNK. For chunk k the main thread first
+ * resolves orgs/areas and decides create/update/unchanged (reading the
+ * store); then a helper thread computes the search texts of chunk k while
+ * the main thread writes chunk k-1. The search-text callback is therefore
+ * called from the helper thread, one call at a time, never concurrently with
+ * itself; it sees each row only after the row is final. Writes still happen
+ * in file order inside the one transaction. Rows of chunk k cannot depend on
+ * unwritten rows of chunk k-1: a file may not name one identity twice. */
+
+#define WCHUNK 256
+
+enum { P_CREATE = 1, P_UPDATE };
+
+struct pend {
+	struct tg_resource *r;
+	int action;
+	char *before, *after; /* update only (malloc) */
+	const char *st;       /* search text (chunk arena) */
+};
+
+struct wchunk {
+	struct tg_arena arena; /* stored rows read for this chunk, merged tags, search texts */
+	struct pend p[WCHUNK];
+	size_t n;
+	const struct tg_import_options *opts;
+	pthread_t th;
+	int th_started;
+};
+
+static void *chunk_texts(void *arg)
+{
+	struct wchunk *c = arg;
+	for (size_t i = 0; i < c->n; i++) {
+		const char *st = c->opts->search_text(c->opts->search_text_ctx, c->p[i].r, &c->arena);
+		c->p[i].st = st ? st : "";
+	}
+	return NULL;
+}
+
+static void chunk_texts_start(struct wchunk *c)
+{
+	c->th_started = c->n && pthread_create(&c->th, NULL, chunk_texts, c) == 0;
+	if (!c->th_started)
+		chunk_texts(c); /* no thread: do it here */
+}
+
+static void chunk_texts_join(struct wchunk *c)
+{
+	if (c->th_started)
+		pthread_join(c->th, NULL);
+	c->th_started = 0;
+}
+
+static void chunk_reset(struct wchunk *c)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		free(c->p[i].before);
+		free(c->p[i].after);
+	}
+	c->n = 0;
+	tg_arena_clear(&c->arena);
+}
+
+static enum tg_rc chunk_write(struct tg_db *db, struct wchunk *c, int64_t user_id)
+{
+	enum tg_rc rc = TG_OK;
+	for (size_t i = 0; i < c->n && !rc; i++) {
+		struct pend *p = &c->p[i];
+		if (p->action == P_CREATE) {
+			if ((rc = db->ops->resource_insert(db, p->r, p->st)))
+				break;
+			/* A created row's state is the row itself until its next change,
+			 * whose "before" records it; the history view fills it in. So the
+			 * create entry carries no JSON copy (half the size of a big import). */
+			struct tg_change ch = {0, p->r->id, user_id, NULL, NULL, "import", NULL, NULL};
+			rc = db->ops->change_insert(db, &ch);
+		} else {
+			rc = db->ops->resource_update(db, p->r, p->st);
+			if (!rc) {
+				struct tg_change ch = {0, p->r->id, user_id, NULL, NULL, "import", p->before, p->after};
+				rc = db->ops->change_insert(db, &ch);
+			}
+		}
+	}
+	chunk_reset(c);
+	return rc;
+}
+
+/* "source\x1fsource_id" into buf; 0 if it does not fit. */
+static int src_key(char *buf, size_t len, const char *source, const char *source_id)
+{
+	int n = snprintf(buf, len, "%s\x1f%s", source, source_id);
+	return n > 0 && (size_t)n < len;
+}
+
 /* ---- the pipeline ---- */
 
 enum tg_rc tg_import_run(struct tg_db *db, const char *format, const char *data, size_t len,
@@ -313,14 +411,16 @@ enum tg_rc tg_import_run(struct tg_db *db, const char *format, const char *data,
 	enum tg_rc rc = TG_OK;
 	struct tg_import_batch b;
 	struct tg_buf text = TG_BUF_INIT;
-	struct tg_arena ra = TG_ARENA_INIT; /* per-row store reads */
-	struct idmap orgs = {0}, areas = {0};
+	struct wchunk chunks[2], *prev = NULL;
+	struct idmap orgs = {0}, areas = {0}, known = {0};
+	int have_known = 0;
 	struct srcref *refs = NULL;
 	char *bad = NULL;
 	int in_tx = 0, csv;
 	char msg[400];
 
 	memset(rep, 0, sizeof(*rep));
+	memset(chunks, 0, sizeof(chunks));
 	tg_import_batch_init(&b, a);
 	rep->dry_run = opts->dry_run;
 	if (!format || (strcmp(format, "jp-facilities") != 0 && strcmp(format, "hsds") != 0)) {
@@ -423,110 +523,139 @@ enum tg_rc tg_import_run(struct tg_db *db, const char *format, const char *data,
 			goto store_error;
 		in_tx = 1;
 	}
-	for (size_t i = 0; i < b.n_rows; i++) {
-		struct tg_import_row *row = &b.rows[i];
-		struct tg_resource *r = &row->res;
-		int64_t *slot;
-		tg_arena_clear(&ra);
-
-		/* org */
-		r->org_id = opts->default_org_id;
-		if (row->org_name) {
-			if ((slot = idmap_slot(&orgs, row->org_name, 0))) {
-				r->org_id = *slot;
-			} else {
-				struct tg_org o;
-				memset(&o, 0, sizeof(o));
-				rc = db->ops->org_find_by_name(db, a, row->org_name, &o);
-				if (rc == TG_ERR_NOT_FOUND && !opts->dry_run) {
-					if (row->org)
-						o = *row->org;
-					o.uuid = NULL; /* ids of another system are not ours */
-					o.id = 0;
-					o.name = row->org_name;
-					rc = db->ops->org_insert(db, &o);
-				} else if (rc == TG_ERR_NOT_FOUND) {
-					o.id = 0; /* would be created */
-					rc = TG_OK;
-				}
-				if (rc)
-					goto store_error;
-				*idmap_slot(&orgs, row->org_name, 1) = o.id;
-				r->org_id = o.id;
-			}
-		}
-		/* areas: city -> ward */
-		if (row->area_city && !row->area_ward) {
-			const char *p, *c, *w;
-			tg_jpf_split_municipality(row->area_city, a, &p, &c, &w);
-			row->area_city = c;
-			row->area_ward = w;
-		}
-		if (row->area_city) {
-			const char *key = row->area_ward ? tg_arena_printf(a, "%s\x1f%s", row->area_city,
-			                                                   row->area_ward)
-			                                 : row->area_city;
-			if ((slot = idmap_slot(&areas, key, 0))) {
-				r->area_id = *slot;
-			} else if (!opts->dry_run) {
-				struct tg_area city = {0, 0, TG_AREA_CITY, row->area_city, NULL};
-				if ((rc = db->ops->area_ensure(db, &city)))
-					goto store_error;
-				r->area_id = city.id;
-				if (row->area_ward) {
-					struct tg_area ward = {0, city.id, TG_AREA_WARD, row->area_ward, NULL};
-					if ((rc = db->ops->area_ensure(db, &ward)))
-						goto store_error;
-					r->area_id = ward.id;
-				}
-				*idmap_slot(&areas, key, 1) = r->area_id;
-			}
-		}
-		/* existing? */
-		struct tg_resource old;
-		memset(&old, 0, sizeof(old));
-		rc = db->ops->resource_get_by_source(db, &ra, r->source, r->source_id, &old);
-		if (rc == TG_ERR_NOT_FOUND) {
-			rc = TG_OK;
-			rep->created++;
-			if (opts->dry_run)
+	/* Which (source, source_id) exist: one query per source in the file
+	 * (refs are sorted by source), so most new rows need no lookup. */
+	if (db->ops->resource_source_ids) {
+		have_known = 1;
+		for (size_t i = 0; i < b.n_rows; i++) {
+			const char *src = refs[i].source;
+			if (i && strcmp(src, refs[i - 1].source) == 0)
 				continue;
-			r->uuid = NULL;
-			const char *st = opts->search_text(opts->search_text_ctx, r, &ra);
-			if ((rc = db->ops->resource_insert(db, r, st ? st : "")))
+			const char **ids = NULL;
+			size_t n_ids = 0;
+			if ((rc = db->ops->resource_source_ids(db, a, src, &ids, &n_ids)))
 				goto store_error;
-			/* A created row's state is the row itself until its next change,
-			 * whose "before" records it; the history view fills it in. So the
-			 * create entry carries no JSON copy (half the size of a big import). */
-			struct tg_change ch = {0, r->id, opts->user_id, NULL, NULL, "import", NULL, NULL};
-			rc = db->ops->change_insert(db, &ch);
+			for (size_t j = 0; j < n_ids; j++) {
+				char kb[512];
+				if (src_key(kb, sizeof(kb), src, ids[j]))
+					*idmap_slot(&known, tg_arena_strdup(a, kb), 1) = 1;
+			}
+		}
+	}
+	for (size_t base = 0; base < b.n_rows; base += WCHUNK) {
+		struct wchunk *c = &chunks[(base / WCHUNK) & 1];
+		size_t end = base + WCHUNK < b.n_rows ? base + WCHUNK : b.n_rows;
+		chunk_reset(c); /* chunk k-2: written already */
+		for (size_t i = base; i < end; i++) {
+			struct tg_import_row *row = &b.rows[i];
+			struct tg_resource *r = &row->res;
+			int64_t *slot;
+
+			/* org */
+			r->org_id = opts->default_org_id;
+			if (row->org_name) {
+				if ((slot = idmap_slot(&orgs, row->org_name, 0))) {
+					r->org_id = *slot;
+				} else {
+					struct tg_org o;
+					memset(&o, 0, sizeof(o));
+					rc = db->ops->org_find_by_name(db, a, row->org_name, &o);
+					if (rc == TG_ERR_NOT_FOUND && !opts->dry_run) {
+						if (row->org)
+							o = *row->org;
+						o.uuid = NULL; /* ids of another system are not ours */
+						o.id = 0;
+						o.name = row->org_name;
+						rc = db->ops->org_insert(db, &o);
+					} else if (rc == TG_ERR_NOT_FOUND) {
+						o.id = 0; /* would be created */
+						rc = TG_OK;
+					}
+					if (rc)
+						goto store_error;
+					*idmap_slot(&orgs, row->org_name, 1) = o.id;
+					r->org_id = o.id;
+				}
+			}
+			/* areas: city -> ward */
+			if (row->area_city && !row->area_ward) {
+				const char *p, *cty, *w;
+				tg_jpf_split_municipality(row->area_city, a, &p, &cty, &w);
+				row->area_city = cty;
+				row->area_ward = w;
+			}
+			if (row->area_city) {
+				const char *key = row->area_ward ? tg_arena_printf(a, "%s\x1f%s", row->area_city,
+				                                                   row->area_ward)
+				                                 : row->area_city;
+				if ((slot = idmap_slot(&areas, key, 0))) {
+					r->area_id = *slot;
+				} else if (!opts->dry_run) {
+					struct tg_area city = {0, 0, TG_AREA_CITY, row->area_city, NULL};
+					if ((rc = db->ops->area_ensure(db, &city)))
+						goto store_error;
+					r->area_id = city.id;
+					if (row->area_ward) {
+						struct tg_area ward = {0, city.id, TG_AREA_WARD, row->area_ward, NULL};
+						if ((rc = db->ops->area_ensure(db, &ward)))
+							goto store_error;
+						r->area_id = ward.id;
+					}
+					*idmap_slot(&areas, key, 1) = r->area_id;
+				}
+			}
+			/* existing? */
+			struct tg_resource old;
+			memset(&old, 0, sizeof(old));
+			char kb[512];
+			if (have_known && r->source && r->source_id &&
+			    src_key(kb, sizeof(kb), r->source, r->source_id) && !idmap_slot(&known, kb, 0))
+				rc = TG_ERR_NOT_FOUND;
+			else
+				rc = db->ops->resource_get_by_source(db, &c->arena, r->source, r->source_id, &old);
+			if (rc == TG_ERR_NOT_FOUND) {
+				rc = TG_OK;
+				rep->created++;
+				if (opts->dry_run)
+					continue;
+				r->uuid = NULL;
+				c->p[c->n++] = (struct pend){r, P_CREATE, NULL, NULL, NULL};
+				continue;
+			}
 			if (rc)
 				goto store_error;
-			continue;
-		}
-		if (rc)
-			goto store_error;
-		if (opts->dry_run && row->area_city && !r->area_id)
-			r->area_id = old.area_id; /* areas are not created in a dry run */
-		keep_unowned(&ra, r, &old, csv);
-		char *before = tg_import_resource_json(&old);
-		char *after = tg_import_resource_json(r);
-		if (strcmp(before, after) == 0) {
-			rep->unchanged++;
-		} else {
-			rep->updated++;
-			if (!opts->dry_run) {
-				const char *st = opts->search_text(opts->search_text_ctx, r, &ra);
-				rc = db->ops->resource_update(db, r, st ? st : "");
-				if (!rc) {
-					struct tg_change ch = {0, r->id, opts->user_id, NULL, NULL, "import", before, after};
-					rc = db->ops->change_insert(db, &ch);
+			if (opts->dry_run && row->area_city && !r->area_id)
+				r->area_id = old.area_id; /* areas are not created in a dry run */
+			keep_unowned(&c->arena, r, &old, csv);
+			char *before = tg_import_resource_json(&old);
+			char *after = tg_import_resource_json(r);
+			if (strcmp(before, after) == 0) {
+				rep->unchanged++;
+			} else {
+				rep->updated++;
+				if (!opts->dry_run) {
+					c->p[c->n++] = (struct pend){r, P_UPDATE, before, after, NULL};
+					continue;
 				}
 			}
+			free(before);
+			free(after);
 		}
-		free(before);
-		free(after);
+		if (opts->dry_run)
+			continue;
+		c->opts = opts;
+		chunk_texts_start(c);
+		if (prev)
+			rc = chunk_write(db, prev, opts->user_id);
+		chunk_texts_join(c);
+		prev = c;
 		if (rc)
+			goto store_error;
+	}
+	if (prev) {
+		struct wchunk *last = prev;
+		prev = NULL;
+		if ((rc = chunk_write(db, last, opts->user_id)))
 			goto store_error;
 	}
 	if (in_tx) {
@@ -559,7 +688,12 @@ out:
 	free(refs);
 	idmap_release(&orgs);
 	idmap_release(&areas);
-	tg_arena_release(&ra);
+	idmap_release(&known);
+	for (int k = 0; k < 2; k++) {
+		chunk_texts_join(&chunks[k]);
+		chunk_reset(&chunks[k]);
+		tg_arena_release(&chunks[k].arena);
+	}
 	tg_buf_release(&text);
 	tg_import_batch_release(&b);
 	return rc;

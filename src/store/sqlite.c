@@ -22,7 +22,11 @@
  *    a read transaction (and a WAL snapshot) open between calls.
  *  - A call that writes several rows (resource insert/update) runs inside
  *    BEGIN IMMEDIATE, or inside a SAVEPOINT when the caller already holds a
- *    transaction from begin(), so each call is atomic.
+ *    transaction from begin(), so each call is atomic. Exception: resource
+ *    insert inside begin() takes no savepoint; on a failed nested insert it
+ *    deletes the row it added (nested rows cascade), which is as atomic.
+ *  - Inserts use sqlite3_last_insert_rowid(), not RETURNING (a trigger in
+ *    SQLite, which forces a statement journal on every insert).
  *  - Nested rows of resources are loaded per batch of up to CHUNK ids with
  *    "resource_id IN (?, ..., ?)", never one query per resource.
  *  - Strings the store writes back into caller structs (generated uuids,
@@ -103,8 +107,13 @@ enum {
 	S_CHANGE_LIST,
 	S_AUDIT_INSERT,
 	S_AUDIT_LIST,
+	S_RES_SOURCE_IDS,
 	S__FIXED
 };
+
+/* Multi-row INSERTs of nested rows, cached per row count 1..MULTI_MAX. */
+#define MULTI_MAX 16
+enum { MI_HOURS, MI_TAGS, MI__COUNT };
 
 /* Generated statements follow the fixed ones in the slot array. */
 #define LIST_VARIANTS 8 /* bit 1: org_id, 2: modified_after, 4: public_only */
@@ -151,8 +160,7 @@ static const char *const fixed_sql[S__FIXED] = {
 	[S_ORG_LIST] = "SELECT " ORG_COLS " FROM orgs WHERE id > ? ORDER BY id LIMIT ?",
 	[S_ORG_COUNT] = "SELECT COUNT(*) FROM orgs",
 	[S_ORG_INSERT] = "INSERT INTO orgs (uuid, name, name_kana, kind, area_id, phone, email, url, "
-	                 "description, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-	                 "RETURNING id",
+	                 "description, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	[S_ORG_UPDATE] = "UPDATE orgs SET name = ?, name_kana = ?, kind = ?, area_id = ?, phone = ?, "
 	                 "email = ?, url = ?, description = ?, updated_at = ? WHERE id = ?",
 	[S_USER_GET] = "SELECT " USER_COLS " FROM users WHERE id = ?",
@@ -177,7 +185,7 @@ static const char *const fixed_sql[S__FIXED] = {
 	[S_RES_GET_SOURCE] = "SELECT " RES_COLS RES_FROM " WHERE r.source = ? AND r.source_id = ?",
 	[S_RES_INSERT] = "INSERT INTO resources (" RES_WCOLS ", uuid, created_at, updated_at, version) "
 	                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-	                 "?, ?, ?, ?, ?, ?, ?, ?, ?, 1) RETURNING id",
+	                 "?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
 	[S_RES_UPDATE] = "UPDATE resources SET org_id = ?, type_code = ?, name = ?, name_kana = ?, "
 	                 "description = ?, area_id = ?, postal_code = ?, prefecture = ?, city = ?, "
 	                 "address_line = ?, building = ?, lat = ?, lon = ?, phone = ?, email = ?, url = ?, "
@@ -204,16 +212,22 @@ static const char *const fixed_sql[S__FIXED] = {
 	                   "VALUES (?, ?, ?, ?, ?, ?)",
 	[S_AUDIT_LIST] = "SELECT id, at, user_id, action, object_type, object_id, detail FROM audit_log "
 	                 "WHERE id < ? ORDER BY id DESC LIMIT ?",
+	[S_RES_SOURCE_IDS] = "SELECT source_id FROM resources WHERE source = ? AND source_id IS NOT NULL",
 };
 
 struct sq_db {
 	struct tg_db base; /* first: struct tg_db * casts to struct sq_db * */
 	sqlite3 *h;
 	sqlite3_stmt *st[N_SLOTS];
+	sqlite3_stmt *multi[MI__COUNT][MULTI_MAX + 1];
 	int in_tx;              /* begin() called and not yet committed/rolled back */
 	struct tg_arena keep;   /* strings handed back into caller structs */
 	time_t ts_time;         /* second of ts_str */
 	const char *ts_str;     /* interned "YYYY-MM-DDTHH:MM:SSZ" for ts_time */
+	unsigned char rnd[512]; /* random bytes not yet used, from rnd_pos */
+	size_t rnd_pos;
+	uint64_t v7_ms;         /* last uuid v7 millisecond and counter */
+	unsigned v7_seq;
 	char err[256];
 };
 
@@ -440,17 +454,69 @@ static const char *now_ts(struct sq_db *s)
 	return s->ts_str;
 }
 
+/* 16 bytes -> "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" in the connection arena
+ * (by hand: vsnprintf was a visible share of a 100k-row import). */
+static const char *uuid_text(struct sq_db *s, const unsigned char *b)
+{
+	static const char hex[] = "0123456789abcdef";
+	char *out = tg_arena_alloc(&s->keep, 37), *p = out;
+	for (int i = 0; i < 16; i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			*p++ = '-';
+		*p++ = hex[b[i] >> 4];
+		*p++ = hex[b[i] & 15];
+	}
+	*p = '\0';
+	return out;
+}
+
+/* Random bytes, drawn from libsodium a block at a time. */
+static void rand_bytes(struct sq_db *s, unsigned char *out, size_t n)
+{
+	if (s->rnd_pos + n > sizeof(s->rnd)) {
+		randombytes_buf(s->rnd, sizeof(s->rnd));
+		s->rnd_pos = 0;
+	}
+	memcpy(out, s->rnd + s->rnd_pos, n);
+	sodium_memzero(s->rnd + s->rnd_pos, n); /* each byte is handed out once */
+	s->rnd_pos += n;
+}
+
 /* Random (version 4) UUID, lower-case hex, into the connection arena. */
 static const char *new_uuid(struct sq_db *s)
 {
 	unsigned char b[16];
-	randombytes_buf(b, sizeof(b));
+	rand_bytes(s, b, sizeof(b));
 	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
 	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
-	return tg_arena_printf(&s->keep,
-	                       "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],
-	                       b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12],
-	                       b[13], b[14], b[15]);
+	return uuid_text(s, b);
+}
+
+/* Time-ordered (version 7, RFC 9562) UUID for resources: 48-bit Unix
+ * milliseconds, then a 12-bit counter (method 1) so uuids made by this
+ * connection within one millisecond still ascend, then 62 random bits.
+ * New rows then append to the resources.uuid index instead of landing on
+ * a random leaf page (a 100k-row import touched every page of it). */
+static const char *new_uuid_v7(struct sq_db *s)
+{
+	unsigned char b[16];
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	uint64_t ms = (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+	if (ms > s->v7_ms) {
+		s->v7_ms = ms;
+		s->v7_seq = 0;
+	} else if (++s->v7_seq > 0xfff) { /* 4096 in one ms: borrow the next ms */
+		s->v7_ms++;
+		s->v7_seq = 0;
+	}
+	rand_bytes(s, b + 8, 8);
+	for (int i = 0; i < 6; i++)
+		b[i] = (unsigned char)(s->v7_ms >> (40 - 8 * i));
+	b[6] = (unsigned char)(0x70 | ((s->v7_seq >> 8) & 0x0f));
+	b[7] = (unsigned char)(s->v7_seq & 0xff);
+	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
+	return uuid_text(s, b);
 }
 
 static const char *role_text(enum tg_role r)
@@ -533,6 +599,9 @@ static void sq_close(struct tg_db *db)
 		return;
 	for (int i = 0; i < N_SLOTS; i++)
 		sqlite3_finalize(s->st[i]);
+	for (int k = 0; k < MI__COUNT; k++)
+		for (int i = 0; i <= MULTI_MAX; i++)
+			sqlite3_finalize(s->multi[k][i]);
 	sqlite3_close_v2(s->h);
 	tg_arena_release(&s->keep);
 	free(s);
@@ -994,9 +1063,11 @@ static enum tg_rc sq_org_insert(struct tg_db *db, struct tg_org *org)
 	bind_text(st, 9, org->description);
 	bind_text(st, 10, now);
 	bind_text(st, 11, now);
-	rc = step_one(s, st, "org_insert");
+	/* no RETURNING: SQLite runs it as a trigger, which costs a statement
+	 * journal per insert; the rowid comes from the connection instead */
+	rc = step_write(s, st, "org_insert");
 	if (!rc) {
-		org->id = sqlite3_column_int64(st, 0);
+		org->id = sqlite3_last_insert_rowid(s->h);
 		org->uuid = uuid;
 		org->created_at = org->updated_at = now;
 	}
@@ -1749,39 +1820,78 @@ static int bind_resource(sqlite3_stmt *st, const struct tg_resource *r, const ch
 	return i;
 }
 
-static enum tg_rc insert_tags(struct sq_db *s, int64_t id, const char **codes, size_t n)
+/* A cached "INSERT INTO table (cols) VALUES (...), ..." for n rows. */
+static enum tg_rc get_multi_st(struct sq_db *s, int kind, int n, sqlite3_stmt **out)
 {
-	sqlite3_stmt *st = NULL;
-	enum tg_rc rc = get_st(s, S_RTAG_INSERT, &st);
-	for (size_t i = 0; i < n && !rc; i++) {
-		sqlite3_bind_int64(st, 1, id);
-		bind_text(st, 2, codes[i]);
-		rc = step_write(s, st, "resource tags");
-		sqlite3_reset(st);
+	static const struct {
+		const char *head;
+		int ncols;
+	} k[MI__COUNT] = {
+		[MI_HOURS] = {"INSERT INTO resource_hours (resource_id, weekday, open_min, close_min) VALUES ", 4},
+		[MI_TAGS] = {"INSERT INTO resource_tags (resource_id, tag_code) VALUES ", 2},
+	};
+	if (s->multi[kind][n]) {
+		*out = s->multi[kind][n];
+		return TG_OK;
 	}
-	done(st);
+	struct tg_buf b = TG_BUF_INIT;
+	tg_buf_adds(&b, k[kind].head);
+	for (int i = 0; i < n; i++) {
+		tg_buf_adds(&b, i ? ", (" : "(");
+		add_placeholders(&b, k[kind].ncols);
+		tg_buf_adds(&b, ")");
+	}
+	int src = sqlite3_prepare_v3(s->h, b.data, -1, SQLITE_PREPARE_PERSISTENT, &s->multi[kind][n], NULL);
+	tg_buf_release(&b);
+	if (src != SQLITE_OK)
+		return db_fail(s, "prepare", src);
+	*out = s->multi[kind][n];
+	return TG_OK;
+}
+
+/* Tags of both kinds with one statement per MULTI_MAX codes. */
+static enum tg_rc insert_tags(struct sq_db *s, int64_t id, const struct tg_resource *r)
+{
+	size_t total = r->n_services + r->n_access;
+	enum tg_rc rc = TG_OK;
+	for (size_t at = 0; at < total && !rc; at += MULTI_MAX) {
+		int n = (int)(total - at < MULTI_MAX ? total - at : MULTI_MAX);
+		sqlite3_stmt *st = NULL;
+		if ((rc = get_multi_st(s, MI_TAGS, n, &st)))
+			break;
+		for (int i = 0; i < n; i++) {
+			size_t j = at + (size_t)i;
+			sqlite3_bind_int64(st, 2 * i + 1, id);
+			bind_text(st, 2 * i + 2, j < r->n_services ? r->services[j] : r->access[j - r->n_services]);
+		}
+		rc = step_write(s, st, "resource tags");
+		done(st);
+	}
 	return rc;
 }
 
-/* Insert the nested rows of r under resource id. */
+/* Insert the nested rows of r under resource id: one statement for the
+ * hours and one for the tags (per MULTI_MAX rows), not one per row. */
 static enum tg_rc insert_children(struct sq_db *s, int64_t id, const struct tg_resource *r)
 {
 	sqlite3_stmt *st = NULL;
 	enum tg_rc rc = TG_OK;
-	if (r->n_hours) {
-		rc = get_st(s, S_HOURS_INSERT, &st);
-		for (size_t i = 0; i < r->n_hours && !rc; i++) {
-			sqlite3_bind_int64(st, 1, id);
-			sqlite3_bind_int(st, 2, r->hours[i].weekday);
-			sqlite3_bind_int(st, 3, r->hours[i].open_min);
-			sqlite3_bind_int(st, 4, r->hours[i].close_min);
-			rc = step_write(s, st, "resource hours");
-			sqlite3_reset(st);
-		}
-		done(st);
-		if (rc)
+	for (size_t at = 0; at < r->n_hours && !rc; at += MULTI_MAX) {
+		int n = (int)(r->n_hours - at < MULTI_MAX ? r->n_hours - at : MULTI_MAX);
+		if ((rc = get_multi_st(s, MI_HOURS, n, &st)))
 			return rc;
+		for (int i = 0; i < n; i++) {
+			const struct tg_hours *h = &r->hours[at + (size_t)i];
+			sqlite3_bind_int64(st, 4 * i + 1, id);
+			sqlite3_bind_int(st, 4 * i + 2, h->weekday);
+			sqlite3_bind_int(st, 4 * i + 3, h->open_min);
+			sqlite3_bind_int(st, 4 * i + 4, h->close_min);
+		}
+		rc = step_write(s, st, "resource hours");
+		done(st);
 	}
+	if (rc)
+		return rc;
 	if (r->n_exceptions) {
 		rc = get_st(s, S_EXC_INSERT, &st);
 		for (size_t i = 0; i < r->n_exceptions && !rc; i++) {
@@ -1804,10 +1914,7 @@ static enum tg_rc insert_children(struct sq_db *s, int64_t id, const struct tg_r
 		if (rc)
 			return rc;
 	}
-	rc = insert_tags(s, id, r->services, r->n_services);
-	if (!rc)
-		rc = insert_tags(s, id, r->access, r->n_access);
-	return rc;
+	return insert_tags(s, id, r);
 }
 
 static enum tg_rc delete_children(struct sq_db *s, int64_t id)
@@ -1831,9 +1938,15 @@ static enum tg_rc sq_resource_insert(struct tg_db *db, struct tg_resource *r, co
 	struct sq_db *s = SQ(db);
 	sqlite3_stmt *st = NULL;
 	int64_t id = 0;
-	const char *uuid = r->uuid ? r->uuid : new_uuid(s);
+	const char *uuid = r->uuid ? r->uuid : new_uuid_v7(s);
 	const char *now = now_ts(s);
-	enum tg_rc rc = call_enter(s);
+	/* Inside begin() no savepoint is needed: each statement is atomic, and
+	 * if a nested insert fails after the resource row went in, deleting that
+	 * row (its nested rows cascade) undoes the call. A savepoint per call cost
+	 * a copy of every already-dirty page it touched (a bulk import's hot
+	 * pages) into the statement journal. */
+	int own_tx = !s->in_tx;
+	enum tg_rc rc = own_tx ? call_enter(s) : TG_OK;
 	if (rc)
 		return rc;
 	rc = get_st(s, S_RES_INSERT, &st);
@@ -1843,17 +1956,27 @@ static enum tg_rc sq_resource_insert(struct tg_db *db, struct tg_resource *r, co
 	bind_text(st, i++, uuid);
 	bind_text(st, i++, now);
 	bind_text(st, i++, now);
-	rc = step_one(s, st, "resource_insert");
-	if (rc == TG_ERR_NOT_FOUND)
-		rc = TG_ERR_DB;
+	rc = step_write(s, st, "resource_insert"); /* no RETURNING: see org_insert */
 	if (!rc)
-		id = sqlite3_column_int64(st, 0);
+		id = sqlite3_last_insert_rowid(s->h);
 	done(st);
 	if (rc)
 		goto out;
 	rc = insert_children(s, id, r);
+	if (rc && !own_tx) {
+		char keep[sizeof(s->err)];
+		memcpy(keep, s->err, sizeof(keep));
+		sqlite3_stmt *del = NULL;
+		if (!get_st(s, S_RES_DELETE, &del)) {
+			sqlite3_bind_int64(del, 1, id);
+			step_write(s, del, "resource_insert undo");
+			done(del);
+		}
+		memcpy(s->err, keep, sizeof(keep));
+	}
 out:
-	rc = call_leave(s, rc);
+	if (own_tx)
+		rc = call_leave(s, rc);
 	if (!rc) {
 		r->id = id;
 		r->uuid = uuid;
@@ -2052,6 +2175,39 @@ out:
 	return rc;
 }
 
+static enum tg_rc sq_resource_source_ids(struct tg_db *db, struct tg_arena *a, const char *source,
+                                         const char ***out, size_t *n)
+{
+	struct sq_db *s = SQ(db);
+	sqlite3_stmt *st = NULL;
+	const char **v = NULL;
+	size_t cnt = 0, cap = 0;
+	int src;
+	enum tg_rc rc = get_st(s, S_RES_SOURCE_IDS, &st);
+	if (rc)
+		return rc;
+	bind_text(st, 1, source ? source : "");
+	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+		if (cnt == cap) {
+			cap = cap ? cap * 2 : 64;
+			v = tg_xrealloc(v, cap * sizeof(*v));
+		}
+		v[cnt++] = col_text(st, 0, a);
+	}
+	if (src != SQLITE_DONE) {
+		rc = db_fail(s, "resource_source_ids", src);
+		goto out;
+	}
+	*out = TG_ARENA_ARRAY(a, const char *, cnt ? cnt : 1);
+	if (cnt)
+		memcpy(*out, v, cnt * sizeof(*v));
+	*n = cnt;
+out:
+	free(v);
+	done(st);
+	return rc;
+}
+
 /* ---- open ------------------------------------------------------------------------------------------ */
 
 #define CACHE_NORMAL "PRAGMA cache_size=-8192"  /* 8 MiB per connection */
@@ -2111,6 +2267,7 @@ static const struct tg_db_ops sq_ops = {
 	.change_list = sq_change_list,
 	.audit_insert = sq_audit_insert,
 	.audit_list = sq_audit_list,
+	.resource_source_ids = sq_resource_source_ids,
 };
 
 /* Pragmas every connection needs; journal_mode returns a row to check. */
@@ -2190,6 +2347,7 @@ struct tg_db *tg_sqlite_open(const char *path, int create, char *err, size_t err
 	s = tg_xcalloc(1, sizeof(*s));
 	s->base.ops = &sq_ops;
 	s->h = h;
+	s->rnd_pos = sizeof(s->rnd); /* empty: the first uuid fills it */
 	tg_arena_init(&s->keep);
 	return &s->base;
 fail:

@@ -156,6 +156,12 @@ struct tg_db_ops {
 	enum tg_rc (*audit_insert)(struct tg_db *db, const struct tg_audit *e);
 	enum tg_rc (*audit_list)(struct tg_db *db, struct tg_arena *a, int64_t before_id, size_t limit,
 	                         struct tg_audit **out, size_t *n); /* newest first */
+
+	/* The source_id of every resource whose source equals `source` (any
+	 * order; *n = 0 when none). Lets an import look up only the rows that
+	 * can exist instead of querying once per row. */
+	enum tg_rc (*resource_source_ids)(struct tg_db *db, struct tg_arena *a, const char *source,
+	                                  const char ***out, size_t *n);
 };
 
 struct tg_db {
