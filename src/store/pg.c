@@ -1875,6 +1875,7 @@ static enum tg_rc update_body(struct pg_db *s, struct tg_resource *r, const char
 		return rc;
 	int64_t changed = strtoll(PQcmdTuples(res), NULL, 10);
 	PQclear(res);
+	res = NULL;
 	if (changed == 0) {
 		/* stale version if the row exists, else unknown id */
 		p.n = 0;
@@ -2067,14 +2068,16 @@ static void quiet_notices(void *arg, const char *message)
 }
 
 /* Per-session settings, at open and after a reconnect. lock_timeout plays
- * the role of SQLite's busy timeout; client_min_messages keeps NOTICEs off
+ * the role of SQLite's busy timeout (5 s) unless the URL or PGOPTIONS set one
+ * ("?options=-c%20lock_timeout%3D1s"); client_min_messages keeps NOTICEs off
  * the wire. */
 static void session_setup(struct pg_db *s)
 {
 	PQsetNoticeProcessor(s->c, quiet_notices, NULL);
 	PQsetClientEncoding(s->c, "UTF8");
-	PGresult *res = PQexec(s->c, "SET lock_timeout = '" LOCK_TIMEOUT "'; SET client_min_messages = warning; "
-	                             "SET standard_conforming_strings = on");
+	PGresult *res = PQexec(s->c, "SET client_min_messages = warning; SET standard_conforming_strings = on; "
+	                             "SELECT set_config('lock_timeout', '" LOCK_TIMEOUT "', false) "
+	                             "WHERE current_setting('lock_timeout') = '0'");
 	PQclear(res);
 }
 
