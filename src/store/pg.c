@@ -59,9 +59,9 @@
 #include "store/migrations.h"
 #include "util/buf.h"
 
-#define CHUNK 500      /* ids per "= ANY($1)" batch */
-#define MAX_TRIES 4    /* attempts for a serialization failure or deadlock */
-#define MAX_PARAMS 40  /* the widest statement (resource insert) binds 33 */
+#define CHUNK        500 /* ids per "= ANY($1)" batch */
+#define MAX_TRIES    4   /* attempts for a serialization failure or deadlock */
+#define MAX_PARAMS   40  /* the widest statement (resource insert) binds 33 */
 #define LOCK_TIMEOUT "5s"
 
 enum {
@@ -122,24 +122,24 @@ enum {
 	S__FIXED
 };
 
-#define LIST_VARIANTS 8 /* bit 1: org_id, 2: modified_after, 4: public_only */
-#define SLOT_LIST(mask) (S__FIXED + (int)(mask))
+#define LIST_VARIANTS    8 /* bit 1: org_id, 2: modified_after, 4: public_only */
+#define SLOT_LIST(mask)  (S__FIXED + (int)(mask))
 #define SLOT_COUNT(mask) (S__FIXED + LIST_VARIANTS + (int)(mask))
-#define N_SLOTS (S__FIXED + 2 * LIST_VARIANTS)
+#define N_SLOTS          (S__FIXED + 2 * LIST_VARIANTS)
 
-#define ORG_COLS "id, uuid, name, name_kana, kind, area_id, phone, email, url, description, created_at, updated_at"
+#define ORG_COLS  "id, uuid, name, name_kana, kind, area_id, phone, email, url, description, created_at, updated_at"
 #define USER_COLS "id, org_id, login, display_name, role, disabled, password_hash, created_at"
-#define RES_COLS                                                                                     \
-	"r.id, r.uuid, r.org_id, o.name, r.type_code, r.name, r.name_kana, r.description, r.area_id, " \
-	"r.postal_code, r.prefecture, r.city, r.address_line, r.building, r.lat, r.lon, r.phone, "     \
-	"r.email, r.url, r.age_min_months, r.age_max_months, r.fee_free, r.fee_text, r.capacity, "     \
-	"r.accessibility_notes, r.schedule_note, r.is_public, r.is_confidential, r.front_door, "       \
+#define RES_COLS                                                                                                       \
+	"r.id, r.uuid, r.org_id, o.name, r.type_code, r.name, r.name_kana, r.description, r.area_id, "                 \
+	"r.postal_code, r.prefecture, r.city, r.address_line, r.building, r.lat, r.lon, r.phone, "                     \
+	"r.email, r.url, r.age_min_months, r.age_max_months, r.fee_free, r.fee_text, r.capacity, "                     \
+	"r.accessibility_notes, r.schedule_note, r.is_public, r.is_confidential, r.front_door, "                       \
 	"r.verified_at, r.source, r.source_id, r.created_at, r.updated_at, r.version, r.search_text"
 #define RES_FROM " FROM resources r JOIN orgs o ON o.id = r.org_id"
-#define RES_WCOLS                                                                                    \
-	"org_id, type_code, name, name_kana, description, area_id, postal_code, prefecture, city, "    \
-	"address_line, building, lat, lon, phone, email, url, age_min_months, age_max_months, "        \
-	"fee_free, fee_text, capacity, accessibility_notes, schedule_note, is_public, "                \
+#define RES_WCOLS                                                                                                      \
+	"org_id, type_code, name, name_kana, description, area_id, postal_code, prefecture, city, "                    \
+	"address_line, building, lat, lon, phone, email, url, age_min_months, age_max_months, "                        \
+	"fee_free, fee_text, capacity, accessibility_notes, schedule_note, is_public, "                                \
 	"is_confidential, front_door, verified_at, source, source_id, search_text"
 
 /* "?" placeholders are numbered at prepare time. Differences from sqlite.c:
@@ -147,99 +147,99 @@ enum {
  * otherwise infer int4 from a literal, COLLATE "C" where text order matters
  * (SQLite compares bytes), and = ANY(?::bigint[]) instead of IN (?, ...). */
 static const char *const fixed_sql[S__FIXED] = {
-	[S_BEGIN] = "BEGIN ISOLATION LEVEL READ COMMITTED",
-	[S_COMMIT] = "COMMIT",
-	[S_ROLLBACK] = "ROLLBACK",
-	[S_SAVEPOINT] = "SAVEPOINT tg_call",
-	[S_RELEASE] = "RELEASE SAVEPOINT tg_call",
-	[S_ROLLBACK_TO] = "ROLLBACK TO SAVEPOINT tg_call",
-	[S_SETTING_GET] = "SELECT value FROM settings WHERE key = ?",
-	[S_SETTING_SET] = "INSERT INTO settings (key, value) VALUES (?, ?) "
-	                  "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-	[S_AREA_LIST] = "SELECT id, parent_id, level, name, name_kana FROM areas ORDER BY level, id",
-	[S_AREA_FIND] = "SELECT id FROM areas WHERE COALESCE(parent_id, 0) = ?::bigint AND level = ? AND name = ?",
-	[S_AREA_INSERT] = "INSERT INTO areas (parent_id, level, name, name_kana) VALUES (?, ?, ?, ?) RETURNING id",
-	[S_ORG_GET] = "SELECT " ORG_COLS " FROM orgs WHERE id = ?",
-	[S_ORG_GET_UUID] = "SELECT " ORG_COLS " FROM orgs WHERE uuid = ?",
-	[S_ORG_FIND_NAME] = "SELECT " ORG_COLS " FROM orgs WHERE name = ? ORDER BY id LIMIT 1",
-	[S_ORG_LIST] = "SELECT " ORG_COLS " FROM orgs WHERE id > ? ORDER BY id LIMIT ?",
-	[S_ORG_COUNT] = "SELECT COUNT(*) FROM orgs",
-	[S_ORG_INSERT] = "INSERT INTO orgs (uuid, name, name_kana, kind, area_id, phone, email, url, "
-	                 "description, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-	                 "RETURNING id",
-	[S_ORG_UPDATE] = "UPDATE orgs SET name = ?, name_kana = ?, kind = ?, area_id = ?, phone = ?, "
-	                 "email = ?, url = ?, description = ?, updated_at = ? WHERE id = ?",
-	[S_USER_GET] = "SELECT " USER_COLS " FROM users WHERE id = ?",
-	[S_USER_GET_LOGIN] = "SELECT " USER_COLS " FROM users WHERE login = ?",
-	[S_USER_LIST] = "SELECT " USER_COLS " FROM users WHERE ?::bigint = 0 OR org_id = ? ORDER BY id",
-	[S_USER_INSERT] = "INSERT INTO users (org_id, login, display_name, role, password_hash, disabled, "
-	                  "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-	[S_USER_UPDATE] = "UPDATE users SET org_id = ?, display_name = ?, role = ?, disabled = ?, "
-	                  "updated_at = ? WHERE id = ?",
-	[S_USER_SET_PW] = "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?",
-	[S_SESS_INSERT] = "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) "
-	                  "VALUES (?, ?, ?, ?, ?)",
-	[S_SESS_GET] = "SELECT user_id, csrf_token, expires_at FROM sessions "
-	               "WHERE token_hash = ? AND expires_at > ?",
-	[S_SESS_DELETE] = "DELETE FROM sessions WHERE token_hash = ?",
-	[S_SESS_DELETE_USER] = "DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?",
-	[S_TYPE_LIST] = "SELECT code, name_ja, name_en, builtin FROM resource_types "
-	                "ORDER BY sort, code COLLATE \"C\"",
-	[S_TYPE_INSERT] = "INSERT INTO resource_types (code, name_ja, name_en, builtin) VALUES (?, ?, ?, ?)",
-	[S_TAG_LIST] = "SELECT code, kind, name_ja, name_en FROM tags "
-	               "ORDER BY kind COLLATE \"C\" DESC, sort, code COLLATE \"C\"",
-	[S_RES_GET] = "SELECT " RES_COLS RES_FROM " WHERE r.id = ?",
-	[S_RES_GET_UUID] = "SELECT " RES_COLS RES_FROM " WHERE r.uuid = ?",
-	[S_RES_GET_SOURCE] = "SELECT " RES_COLS RES_FROM " WHERE r.source = ? AND r.source_id = ?",
-	[S_RES_INSERT] = "INSERT INTO resources (" RES_WCOLS ", uuid, created_at, updated_at, version) "
-	                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-	                 "?, ?, ?, ?, ?, ?, ?, ?, ?, 1) RETURNING id",
-	[S_RES_UPDATE] = "UPDATE resources SET org_id = ?, type_code = ?, name = ?, name_kana = ?, "
-	                 "description = ?, area_id = ?, postal_code = ?, prefecture = ?, city = ?, "
-	                 "address_line = ?, building = ?, lat = ?, lon = ?, phone = ?, email = ?, url = ?, "
-	                 "age_min_months = ?, age_max_months = ?, fee_free = ?, fee_text = ?, capacity = ?, "
-	                 "accessibility_notes = ?, schedule_note = ?, is_public = ?, is_confidential = ?, "
-	                 "front_door = ?, verified_at = ?, source = ?, source_id = ?, search_text = ?, "
-	                 "updated_at = ?, version = version + 1 WHERE id = ? AND version = ?",
-	[S_RES_EXISTS] = "SELECT 1 FROM resources WHERE id = ?",
-	[S_RES_DELETE] = "DELETE FROM resources WHERE id = ?",
-	[S_HOURS_INSERT] = "INSERT INTO resource_hours (resource_id, weekday, open_min, close_min) "
-	                   "VALUES (?, ?, ?, ?)",
-	[S_EXC_INSERT] = "INSERT INTO resource_exceptions (resource_id, day, closed, open_min, close_min, "
-	                 "note) VALUES (?, ?, ?, ?, ?, ?)",
-	[S_RTAG_INSERT] = "INSERT INTO resource_tags (resource_id, tag_code) VALUES (?, ?)",
-	[S_HOURS_DEL] = "DELETE FROM resource_hours WHERE resource_id = ?",
-	[S_EXC_DEL] = "DELETE FROM resource_exceptions WHERE resource_id = ?",
-	[S_RTAG_DEL] = "DELETE FROM resource_tags WHERE resource_id = ?",
-	[S_CHANGE_INSERT] = "INSERT INTO resource_changes (resource_id, user_id, at, action, before_json, "
-	                    "after_json) VALUES (?, ?, ?, ?, ?, ?)",
-	[S_CHANGE_LIST] = "SELECT c.id, c.resource_id, c.user_id, u.display_name, c.at, c.action, "
-	                  "c.before_json, c.after_json FROM resource_changes c "
-	                  "LEFT JOIN users u ON u.id = c.user_id WHERE c.resource_id = ? ORDER BY c.id DESC",
-	[S_AUDIT_INSERT] = "INSERT INTO audit_log (at, user_id, action, object_type, object_id, detail) "
-	                   "VALUES (?, ?, ?, ?, ?, ?)",
-	[S_AUDIT_LIST] = "SELECT id, at, user_id, action, object_type, object_id, detail FROM audit_log "
-	                 "WHERE id < ? ORDER BY id DESC LIMIT ?",
-	[S_MANY] = "SELECT " RES_COLS RES_FROM " WHERE r.id = ANY(?::bigint[])",
-	[S_CH_HOURS] = "SELECT resource_id, weekday, open_min, close_min FROM resource_hours "
-	               "WHERE resource_id = ANY(?::bigint[]) ORDER BY resource_id, weekday, open_min, close_min",
-	[S_CH_EXC] = "SELECT resource_id, day, closed, open_min, close_min, note FROM resource_exceptions "
-	             "WHERE resource_id = ANY(?::bigint[]) ORDER BY resource_id, day COLLATE \"C\", open_min",
-	[S_CH_TAGS] = "SELECT rt.resource_id, rt.tag_code, t.kind FROM resource_tags rt "
-	              "JOIN tags t ON t.code = rt.tag_code WHERE rt.resource_id = ANY(?::bigint[]) "
-	              "ORDER BY rt.resource_id, t.sort, rt.tag_code COLLATE \"C\"",
-	[S_MIG_APPLIED] = "SELECT 1 FROM schema_migrations WHERE version = ?",
-	[S_MIG_INSERT] = "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+    [S_BEGIN] = "BEGIN ISOLATION LEVEL READ COMMITTED",
+    [S_COMMIT] = "COMMIT",
+    [S_ROLLBACK] = "ROLLBACK",
+    [S_SAVEPOINT] = "SAVEPOINT tg_call",
+    [S_RELEASE] = "RELEASE SAVEPOINT tg_call",
+    [S_ROLLBACK_TO] = "ROLLBACK TO SAVEPOINT tg_call",
+    [S_SETTING_GET] = "SELECT value FROM settings WHERE key = ?",
+    [S_SETTING_SET] = "INSERT INTO settings (key, value) VALUES (?, ?) "
+                      "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    [S_AREA_LIST] = "SELECT id, parent_id, level, name, name_kana FROM areas ORDER BY level, id",
+    [S_AREA_FIND] = "SELECT id FROM areas WHERE COALESCE(parent_id, 0) = ?::bigint AND level = ? AND name = ?",
+    [S_AREA_INSERT] = "INSERT INTO areas (parent_id, level, name, name_kana) VALUES (?, ?, ?, ?) RETURNING id",
+    [S_ORG_GET] = "SELECT " ORG_COLS " FROM orgs WHERE id = ?",
+    [S_ORG_GET_UUID] = "SELECT " ORG_COLS " FROM orgs WHERE uuid = ?",
+    [S_ORG_FIND_NAME] = "SELECT " ORG_COLS " FROM orgs WHERE name = ? ORDER BY id LIMIT 1",
+    [S_ORG_LIST] = "SELECT " ORG_COLS " FROM orgs WHERE id > ? ORDER BY id LIMIT ?",
+    [S_ORG_COUNT] = "SELECT COUNT(*) FROM orgs",
+    [S_ORG_INSERT] = "INSERT INTO orgs (uuid, name, name_kana, kind, area_id, phone, email, url, "
+                     "description, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                     "RETURNING id",
+    [S_ORG_UPDATE] = "UPDATE orgs SET name = ?, name_kana = ?, kind = ?, area_id = ?, phone = ?, "
+                     "email = ?, url = ?, description = ?, updated_at = ? WHERE id = ?",
+    [S_USER_GET] = "SELECT " USER_COLS " FROM users WHERE id = ?",
+    [S_USER_GET_LOGIN] = "SELECT " USER_COLS " FROM users WHERE login = ?",
+    [S_USER_LIST] = "SELECT " USER_COLS " FROM users WHERE ?::bigint = 0 OR org_id = ? ORDER BY id",
+    [S_USER_INSERT] = "INSERT INTO users (org_id, login, display_name, role, password_hash, disabled, "
+                      "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    [S_USER_UPDATE] = "UPDATE users SET org_id = ?, display_name = ?, role = ?, disabled = ?, "
+                      "updated_at = ? WHERE id = ?",
+    [S_USER_SET_PW] = "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?",
+    [S_SESS_INSERT] = "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) "
+                      "VALUES (?, ?, ?, ?, ?)",
+    [S_SESS_GET] = "SELECT user_id, csrf_token, expires_at FROM sessions "
+                   "WHERE token_hash = ? AND expires_at > ?",
+    [S_SESS_DELETE] = "DELETE FROM sessions WHERE token_hash = ?",
+    [S_SESS_DELETE_USER] = "DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?",
+    [S_TYPE_LIST] = "SELECT code, name_ja, name_en, builtin FROM resource_types "
+                    "ORDER BY sort, code COLLATE \"C\"",
+    [S_TYPE_INSERT] = "INSERT INTO resource_types (code, name_ja, name_en, builtin) VALUES (?, ?, ?, ?)",
+    [S_TAG_LIST] = "SELECT code, kind, name_ja, name_en FROM tags "
+                   "ORDER BY kind COLLATE \"C\" DESC, sort, code COLLATE \"C\"",
+    [S_RES_GET] = "SELECT " RES_COLS RES_FROM " WHERE r.id = ?",
+    [S_RES_GET_UUID] = "SELECT " RES_COLS RES_FROM " WHERE r.uuid = ?",
+    [S_RES_GET_SOURCE] = "SELECT " RES_COLS RES_FROM " WHERE r.source = ? AND r.source_id = ?",
+    [S_RES_INSERT] = "INSERT INTO resources (" RES_WCOLS ", uuid, created_at, updated_at, version) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                     "?, ?, ?, ?, ?, ?, ?, ?, ?, 1) RETURNING id",
+    [S_RES_UPDATE] = "UPDATE resources SET org_id = ?, type_code = ?, name = ?, name_kana = ?, "
+                     "description = ?, area_id = ?, postal_code = ?, prefecture = ?, city = ?, "
+                     "address_line = ?, building = ?, lat = ?, lon = ?, phone = ?, email = ?, url = ?, "
+                     "age_min_months = ?, age_max_months = ?, fee_free = ?, fee_text = ?, capacity = ?, "
+                     "accessibility_notes = ?, schedule_note = ?, is_public = ?, is_confidential = ?, "
+                     "front_door = ?, verified_at = ?, source = ?, source_id = ?, search_text = ?, "
+                     "updated_at = ?, version = version + 1 WHERE id = ? AND version = ?",
+    [S_RES_EXISTS] = "SELECT 1 FROM resources WHERE id = ?",
+    [S_RES_DELETE] = "DELETE FROM resources WHERE id = ?",
+    [S_HOURS_INSERT] = "INSERT INTO resource_hours (resource_id, weekday, open_min, close_min) "
+                       "VALUES (?, ?, ?, ?)",
+    [S_EXC_INSERT] = "INSERT INTO resource_exceptions (resource_id, day, closed, open_min, close_min, "
+                     "note) VALUES (?, ?, ?, ?, ?, ?)",
+    [S_RTAG_INSERT] = "INSERT INTO resource_tags (resource_id, tag_code) VALUES (?, ?)",
+    [S_HOURS_DEL] = "DELETE FROM resource_hours WHERE resource_id = ?",
+    [S_EXC_DEL] = "DELETE FROM resource_exceptions WHERE resource_id = ?",
+    [S_RTAG_DEL] = "DELETE FROM resource_tags WHERE resource_id = ?",
+    [S_CHANGE_INSERT] = "INSERT INTO resource_changes (resource_id, user_id, at, action, before_json, "
+                        "after_json) VALUES (?, ?, ?, ?, ?, ?)",
+    [S_CHANGE_LIST] = "SELECT c.id, c.resource_id, c.user_id, u.display_name, c.at, c.action, "
+                      "c.before_json, c.after_json FROM resource_changes c "
+                      "LEFT JOIN users u ON u.id = c.user_id WHERE c.resource_id = ? ORDER BY c.id DESC",
+    [S_AUDIT_INSERT] = "INSERT INTO audit_log (at, user_id, action, object_type, object_id, detail) "
+                       "VALUES (?, ?, ?, ?, ?, ?)",
+    [S_AUDIT_LIST] = "SELECT id, at, user_id, action, object_type, object_id, detail FROM audit_log "
+                     "WHERE id < ? ORDER BY id DESC LIMIT ?",
+    [S_MANY] = "SELECT " RES_COLS RES_FROM " WHERE r.id = ANY(?::bigint[])",
+    [S_CH_HOURS] = "SELECT resource_id, weekday, open_min, close_min FROM resource_hours "
+                   "WHERE resource_id = ANY(?::bigint[]) ORDER BY resource_id, weekday, open_min, close_min",
+    [S_CH_EXC] = "SELECT resource_id, day, closed, open_min, close_min, note FROM resource_exceptions "
+                 "WHERE resource_id = ANY(?::bigint[]) ORDER BY resource_id, day COLLATE \"C\", open_min",
+    [S_CH_TAGS] = "SELECT rt.resource_id, rt.tag_code, t.kind FROM resource_tags rt "
+                  "JOIN tags t ON t.code = rt.tag_code WHERE rt.resource_id = ANY(?::bigint[]) "
+                  "ORDER BY rt.resource_id, t.sort, rt.tag_code COLLATE \"C\"",
+    [S_MIG_APPLIED] = "SELECT 1 FROM schema_migrations WHERE version = ?",
+    [S_MIG_INSERT] = "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
 };
 
 struct pg_db {
 	struct tg_db base; /* first: struct tg_db * casts to struct pg_db * */
 	PGconn *c;
 	unsigned char prepared[N_SLOTS]; /* 1 = prepared on the current session */
-	int in_tx;             /* begin() called and not yet committed/rolled back */
-	int in_call;           /* a call's own BEGIN or SAVEPOINT is open */
-	int retryable;         /* the last failure was 40001/40P01 */
-	struct tg_arena keep;  /* strings handed back into caller structs */
+	int in_tx;                       /* begin() called and not yet committed/rolled back */
+	int in_call;                     /* a call's own BEGIN or SAVEPOINT is open */
+	int retryable;                   /* the last failure was 40001/40P01 */
+	struct tg_arena keep;            /* strings handed back into caller structs */
 	time_t ts_time;
 	const char *ts_str;
 	char err[256];
@@ -565,10 +565,9 @@ static const char *new_uuid(struct pg_db *s)
 	randombytes_buf(b, sizeof(b));
 	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
 	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
-	return tg_arena_printf(&s->keep,
-	                       "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],
-	                       b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12],
-	                       b[13], b[14], b[15]);
+	return tg_arena_printf(&s->keep, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],
+	                       b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
+	                       b[15]);
 }
 
 static const char *role_text(enum tg_role r)
@@ -1117,8 +1116,8 @@ static enum tg_rc pg_org_find_by_name(struct tg_db *db, struct tg_arena *a, cons
 	return org_get_by(PG(db), S_ORG_FIND_NAME, a, 0, name ? name : "", out);
 }
 
-static enum tg_rc pg_org_list(struct tg_db *db, struct tg_arena *a, int64_t after_id, size_t limit,
-                              struct tg_org **out, size_t *n)
+static enum tg_rc pg_org_list(struct tg_db *db, struct tg_arena *a, int64_t after_id, size_t limit, struct tg_org **out,
+                              size_t *n)
 {
 	struct pg_db *s = PG(db);
 	struct params p = {0};
@@ -1231,14 +1230,12 @@ static enum tg_rc pg_user_get(struct tg_db *db, struct tg_arena *a, int64_t id, 
 	return user_get_by(PG(db), S_USER_GET, a, id, NULL, out, "user_get");
 }
 
-static enum tg_rc pg_user_get_by_login(struct tg_db *db, struct tg_arena *a, const char *login,
-                                       struct tg_user *out)
+static enum tg_rc pg_user_get_by_login(struct tg_db *db, struct tg_arena *a, const char *login, struct tg_user *out)
 {
 	return user_get_by(PG(db), S_USER_GET_LOGIN, a, 0, login, out, "user_get_by_login");
 }
 
-static enum tg_rc pg_user_list(struct tg_db *db, struct tg_arena *a, int64_t org_id, struct tg_user **out,
-                               size_t *n)
+static enum tg_rc pg_user_list(struct tg_db *db, struct tg_arena *a, int64_t org_id, struct tg_user **out, size_t *n)
 {
 	struct pg_db *s = PG(db);
 	struct params p = {0};
@@ -1313,8 +1310,8 @@ static enum tg_rc pg_user_set_password(struct tg_db *db, int64_t user_id, const 
 
 /* ---- sessions ---------------------------------------------------------------------------- */
 
-static enum tg_rc pg_session_insert(struct tg_db *db, const char *token_hash, int64_t user_id,
-                                    const char *csrf_token, const char *expires_at)
+static enum tg_rc pg_session_insert(struct tg_db *db, const char *token_hash, int64_t user_id, const char *csrf_token,
+                                    const char *expires_at)
 {
 	struct pg_db *s = PG(db);
 	struct params p = {0};
@@ -1326,8 +1323,7 @@ static enum tg_rc pg_session_insert(struct tg_db *db, const char *token_hash, in
 	return write1(s, S_SESS_INSERT, &p, NULL, NULL, "session_insert");
 }
 
-static enum tg_rc pg_session_get(struct tg_db *db, struct tg_arena *a, const char *token_hash,
-                                 struct tg_session *out)
+static enum tg_rc pg_session_get(struct tg_db *db, struct tg_arena *a, const char *token_hash, struct tg_session *out)
 {
 	struct pg_db *s = PG(db);
 	struct params p = {0};
@@ -1489,8 +1485,7 @@ static char *id_array(const int64_t *ids, size_t n, size_t stride)
 }
 
 /* Rows [from, to) of res belong to one resource: copy them into it. */
-static void attach_children(int slot, const PGresult *res, int from, int to, struct tg_resource *r,
-                            struct tg_arena *a)
+static void attach_children(int slot, const PGresult *res, int from, int to, struct tg_resource *r, struct tg_arena *a)
 {
 	size_t m = (size_t)(to - from);
 	if (!r || m == 0)
@@ -1563,7 +1558,8 @@ static enum tg_rc load_children(struct pg_db *s, struct tg_arena *a, struct tg_r
 			int rows = PQntuples(res), from = 0;
 			for (int i = 1; i <= rows; i++) {
 				if (i == rows || g_i64(res, i, 0) != g_i64(res, from, 0)) {
-					attach_children(kinds[k], res, from, i, find_res(rs, map, n, g_i64(res, from, 0)), a);
+					attach_children(kinds[k], res, from, i,
+					                find_res(rs, map, n, g_i64(res, from, 0)), a);
 					from = i;
 				}
 			}
@@ -1939,8 +1935,8 @@ static enum tg_rc pg_change_insert(struct tg_db *db, const struct tg_change *c)
 	return write1(s, S_CHANGE_INSERT, &p, NULL, NULL, "change_insert");
 }
 
-static enum tg_rc pg_change_list(struct tg_db *db, struct tg_arena *a, int64_t resource_id,
-                                 struct tg_change **out, size_t *n)
+static enum tg_rc pg_change_list(struct tg_db *db, struct tg_arena *a, int64_t resource_id, struct tg_change **out,
+                                 size_t *n)
 {
 	struct params p = {0};
 	PGresult *res = NULL;
@@ -2011,54 +2007,54 @@ static enum tg_rc pg_audit_list(struct tg_db *db, struct tg_arena *a, int64_t be
 /* ---- open ------------------------------------------------------------------------------------------ */
 
 static const struct tg_db_ops pg_ops = {
-	.name = "postgresql",
-	.close = pg_close,
-	.begin = pg_begin,
-	.commit = pg_commit,
-	.rollback = pg_rollback,
-	.migrate = pg_migrate,
-	.schema_version = pg_schema_version,
-	.backup = pg_backup,
-	.errmsg = pg_errmsg,
-	.bulk = pg_bulk,
-	.drop_all = pg_drop_all,
-	.setting_get = pg_setting_get,
-	.setting_set = pg_setting_set,
-	.area_list = pg_area_list,
-	.area_ensure = pg_area_ensure,
-	.org_get = pg_org_get,
-	.org_get_by_uuid = pg_org_get_by_uuid,
-	.org_find_by_name = pg_org_find_by_name,
-	.org_list = pg_org_list,
-	.org_count = pg_org_count,
-	.org_insert = pg_org_insert,
-	.org_update = pg_org_update,
-	.user_get = pg_user_get,
-	.user_get_by_login = pg_user_get_by_login,
-	.user_list = pg_user_list,
-	.user_insert = pg_user_insert,
-	.user_update = pg_user_update,
-	.user_set_password = pg_user_set_password,
-	.session_insert = pg_session_insert,
-	.session_get = pg_session_get,
-	.session_delete = pg_session_delete,
-	.session_delete_user = pg_session_delete_user,
-	.type_list = pg_type_list,
-	.type_insert = pg_type_insert,
-	.tag_list = pg_tag_list,
-	.resource_get = pg_resource_get,
-	.resource_get_by_uuid = pg_resource_get_by_uuid,
-	.resource_get_by_source = pg_resource_get_by_source,
-	.resource_get_many = pg_resource_get_many,
-	.resource_list = pg_resource_list,
-	.resource_count = pg_resource_count,
-	.resource_insert = pg_resource_insert,
-	.resource_update = pg_resource_update,
-	.resource_delete = pg_resource_delete,
-	.change_insert = pg_change_insert,
-	.change_list = pg_change_list,
-	.audit_insert = pg_audit_insert,
-	.audit_list = pg_audit_list,
+    .name = "postgresql",
+    .close = pg_close,
+    .begin = pg_begin,
+    .commit = pg_commit,
+    .rollback = pg_rollback,
+    .migrate = pg_migrate,
+    .schema_version = pg_schema_version,
+    .backup = pg_backup,
+    .errmsg = pg_errmsg,
+    .bulk = pg_bulk,
+    .drop_all = pg_drop_all,
+    .setting_get = pg_setting_get,
+    .setting_set = pg_setting_set,
+    .area_list = pg_area_list,
+    .area_ensure = pg_area_ensure,
+    .org_get = pg_org_get,
+    .org_get_by_uuid = pg_org_get_by_uuid,
+    .org_find_by_name = pg_org_find_by_name,
+    .org_list = pg_org_list,
+    .org_count = pg_org_count,
+    .org_insert = pg_org_insert,
+    .org_update = pg_org_update,
+    .user_get = pg_user_get,
+    .user_get_by_login = pg_user_get_by_login,
+    .user_list = pg_user_list,
+    .user_insert = pg_user_insert,
+    .user_update = pg_user_update,
+    .user_set_password = pg_user_set_password,
+    .session_insert = pg_session_insert,
+    .session_get = pg_session_get,
+    .session_delete = pg_session_delete,
+    .session_delete_user = pg_session_delete_user,
+    .type_list = pg_type_list,
+    .type_insert = pg_type_insert,
+    .tag_list = pg_tag_list,
+    .resource_get = pg_resource_get,
+    .resource_get_by_uuid = pg_resource_get_by_uuid,
+    .resource_get_by_source = pg_resource_get_by_source,
+    .resource_get_many = pg_resource_get_many,
+    .resource_list = pg_resource_list,
+    .resource_count = pg_resource_count,
+    .resource_insert = pg_resource_insert,
+    .resource_update = pg_resource_update,
+    .resource_delete = pg_resource_delete,
+    .change_insert = pg_change_insert,
+    .change_list = pg_change_list,
+    .audit_insert = pg_audit_insert,
+    .audit_list = pg_audit_list,
 };
 
 static void quiet_notices(void *arg, const char *message)

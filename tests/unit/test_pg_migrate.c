@@ -90,7 +90,8 @@ static void sqlite_facts(struct facts *f)
 		int notnull = sqlite3_column_int(t, 3) || sqlite3_column_int(t, 4);
 		snprintf(d, sizeof(d), "%s %s%s", norm_type((const char *)sqlite3_column_text(t, 2)),
 		         notnull ? "NOT NULL" : "NULL", sqlite3_column_int(t, 4) ? " PK" : "");
-		add_fact(f, "column", (const char *)sqlite3_column_text(t, 0), (const char *)sqlite3_column_text(t, 1), d);
+		add_fact(f, "column", (const char *)sqlite3_column_text(t, 0), (const char *)sqlite3_column_text(t, 1),
+		         d);
 	}
 	sqlite3_finalize(t);
 	assert_int_equal(sqlite3_prepare_v2(h,
@@ -207,7 +208,7 @@ static void test_same_schema(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_same_schema),
+	    cmocka_unit_test(test_same_schema),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
