@@ -20,7 +20,8 @@ static void usage(FILE *f)
 	        "\n"
 	        "  --db PATH     database to create (default $TSUNAGU_DB, else %s)\n"
 	        "  --data FILE   demo data (default: data/demo/demo.json next to the binary)\n"
-	        "  --force       replace an existing database file\n",
+	        "  --force       replace an existing database file (PostgreSQL: drop the\n"
+	        "                tsunagu tables of a non-empty database first)\n",
 	        TG_DEFAULT_DB);
 }
 
@@ -71,7 +72,8 @@ int cmd_demo(int argc, char **argv)
 		data = data_buf;
 	}
 	const char *path = strncmp(url, "sqlite:", 7) == 0 ? url + 7 : url;
-	if (access(path, F_OK) == 0) {
+	int server = tg_db_url_is_server(url);
+	if (!server && access(path, F_OK) == 0) {
 		if (!force) {
 			fprintf(stderr, "tsunagu demo: %s exists; use --force to replace it\n", path);
 			return 1;
@@ -91,6 +93,23 @@ int cmd_demo(int argc, char **argv)
 	int applied, ret = 1;
 	struct tg_app app;
 	int app_ok = 0;
+	if (server) {
+		/* A server database is not a file to replace: it must be empty, or
+		 * --force drops the tsunagu tables first (drop_all). */
+		int version = 0;
+		if (db->ops->schema_version(db, &version)) {
+			fprintf(stderr, "tsunagu demo: %s\n", db->ops->errmsg(db));
+			goto out;
+		}
+		if (version > 0 && !force) {
+			fprintf(stderr, "tsunagu demo: the database already holds tsunagu data; use --force to replace it\n");
+			goto out;
+		}
+		if (version > 0 && db->ops->drop_all(db)) {
+			fprintf(stderr, "tsunagu demo: %s\n", db->ops->errmsg(db));
+			goto out;
+		}
+	}
 	if (db->ops->migrate(db, &applied)) {
 		fprintf(stderr, "tsunagu demo: migration failed: %s\n", db->ops->errmsg(db));
 		goto out;
@@ -114,7 +133,7 @@ out:
 	if (app_ok)
 		tg_app_release(&app);
 	db->ops->close(db);
-	if (ret && access(path, F_OK) == 0) {
+	if (ret && !server && access(path, F_OK) == 0) {
 		/* leave nothing half made behind */
 		unlink(path);
 	}

@@ -3,7 +3,7 @@
  * small tg_db_* shorthands declared in store.h.
  *
  *   "sqlite:PATH" or a plain path   -> tg_sqlite_open(PATH)
- *   "postgresql://..." / "postgres://..." -> error until store/pg.c exists
+ *   "postgresql://..." / "postgres://..." -> tg_pg_open(url) (libpq URL)
  *
  * Invariant: on failure tg_db_open returns NULL and err holds a message
  * (Japanese first, English in parentheses) that never contains a password
@@ -19,6 +19,11 @@ static int has_prefix(const char *s, const char *p)
 	return strncmp(s, p, strlen(p)) == 0;
 }
 
+int tg_db_url_is_server(const char *url)
+{
+	return url && (has_prefix(url, "postgresql://") || has_prefix(url, "postgres://"));
+}
+
 struct tg_db *tg_db_open(const char *url, int create, char *err, size_t errlen)
 {
 	struct tg_db *db = NULL;
@@ -28,9 +33,8 @@ struct tg_db *tg_db_open(const char *url, int create, char *err, size_t errlen)
 		snprintf(err, errlen, "データベースの指定がありません (no database given)");
 		goto out;
 	}
-	if (has_prefix(url, "postgresql://") || has_prefix(url, "postgres://")) {
-		snprintf(err, errlen,
-		         "PostgreSQL には未対応です (PostgreSQL support is not built in yet)");
+	if (tg_db_url_is_server(url)) {
+		db = tg_pg_open(url, create, err, errlen);
 		goto out;
 	}
 	if (has_prefix(url, "sqlite:"))

@@ -84,6 +84,11 @@ struct tg_db_ops {
 	void (*bulk)(struct tg_db *db, int on);
 	/* Last error text, for logs (never contains row data). */
 	const char *(*errmsg)(struct tg_db *db);
+	/* Drop every tsunagu table (and schema_migrations), leaving an empty
+	 * database for migrate(): `tsunagu demo --force` and the tests on a
+	 * server database. Optional: NULL where deleting the file does it
+	 * (SQLite). Not inside begin(). */
+	enum tg_rc (*drop_all)(struct tg_db *db);
 
 	/* settings: small key/value configuration */
 	enum tg_rc (*setting_get)(struct tg_db *db, struct tg_arena *a, const char *key, const char **value);
@@ -169,8 +174,9 @@ struct tg_db {
 };
 
 /*
- * Open a connection. url is a SQLite path ("data/x.db", "sqlite:PATH") or,
- * later, "postgresql://...". create: make the file if missing.
+ * Open a connection. url is a SQLite path ("data/x.db", "sqlite:PATH") or a
+ * libpq URL ("postgresql://...", "postgres://..."). create: make the file if
+ * missing (SQLite; a PostgreSQL database must exist).
  * On error returns NULL and writes a message into err (size errlen).
  */
 struct tg_db *tg_db_open(const char *url, int create, char *err, size_t errlen);
@@ -184,5 +190,15 @@ void tg_db_close(struct tg_db *db);
 
 /* SQLite implementation entry point (store/sqlite.c). */
 struct tg_db *tg_sqlite_open(const char *path, int create, char *err, size_t errlen);
+
+/* PostgreSQL implementation entry point (store/pg.c); url is a libpq URL. */
+struct tg_db *tg_pg_open(const char *url, int create, char *err, size_t errlen);
+
+/* The PostgreSQL text of a portable migration (malloc'd); see store/pg.c. */
+char *tg_pg_rewrite_migration(const char *sql);
+
+/* 1 when url names a database server (postgresql:// or postgres://), 0 for a
+ * SQLite file. */
+int tg_db_url_is_server(const char *url);
 
 #endif

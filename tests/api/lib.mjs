@@ -8,7 +8,11 @@
 //   await srv.stop();                         // in after(): SIGTERM, asserts exit 0
 //
 // Env: TSUNAGU_BIN (default build/tsunagu, relative to the repository root),
-//      TSUNAGU_TEST_VERBOSE=1 to echo the server's stderr.
+//      TSUNAGU_TEST_VERBOSE=1 to echo the server's stderr,
+//      TSUNAGU_TEST_PG_ADMIN=postgresql://... to run each server on PostgreSQL:
+//        a maintenance URL (e.g. the one scripts/pg-cluster.sh prints); every
+//        server gets its own database t_<random> (CREATE DATABASE through psql),
+//        dropped again by stop().
 
 import { spawn, execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -50,6 +54,20 @@ function freePort() {
       s.close(() => resolve(port));
     });
   });
+}
+
+// PostgreSQL per-server databases (TSUNAGU_TEST_PG_ADMIN): the URL of a new,
+// empty database next to the admin one, and the way to drop it.
+async function createPgDatabase(adminUrl) {
+  const name = `t_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+  await run('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', adminUrl, '-c', `CREATE DATABASE ${name}`], {});
+  const u = new URL(adminUrl);
+  u.pathname = `/${name}`;
+  return { name, url: u.toString() };
+}
+
+async function dropPgDatabase(adminUrl, name) {
+  await run('psql', ['-X', '-q', '-d', adminUrl, '-c', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`], {});
 }
 
 function run(bin, args, opts) {
@@ -175,7 +193,9 @@ export async function startServer({ extraArgs = [] } = {}) {
   const bin = path.resolve(REPO, process.env.TSUNAGU_BIN || 'build/tsunagu');
   if (!existsSync(bin)) throw new Error(`tsunagu binary not found at ${bin} (build it with make, or set TSUNAGU_BIN)`);
   const dir = await mkdtemp(path.join(tmpdir(), 'tsunagu-test-'));
-  const db = path.join(dir, 't.db');
+  const pgAdmin = process.env.TSUNAGU_TEST_PG_ADMIN;
+  const pg = pgAdmin ? await createPgDatabase(pgAdmin) : null;
+  const db = pg ? pg.url : path.join(dir, 't.db');
   await run(bin, ['demo', '--db', db], { cwd: REPO });
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
@@ -224,6 +244,7 @@ export async function startServer({ extraArgs = [] } = {}) {
       const x = await exited;
       clearTimeout(t);
       await rm(dir, { recursive: true, force: true });
+      if (pg) await dropPgDatabase(pgAdmin, pg.name);
       assert.deepEqual(x, { code: 0, signal: null }, `server exit after SIGTERM; log:\n${log.slice(-2000)}`);
     },
   };

@@ -1,11 +1,18 @@
 /*
- * test_store.c - unit tests of the SQLite store (store/sqlite.c) through
- * struct tg_db_ops, plus tg_db_open's URL dispatch.
+ * test_store.c - unit tests of the stores through struct tg_db_ops, plus
+ * tg_db_open's URL dispatch.
+ *
+ * Every test runs against SQLite (store/sqlite.c) and, when the environment
+ * variable TSUNAGU_TEST_PG holds a postgresql:// URL (scripts/pg-cluster.sh
+ * prints one), a second time against PostgreSQL (store/pg.c).
  *
  * The file includes sqlite.c itself (like h2o's t/00unit) so that tests can
  * reach the connection handle: to shorten the busy timeout, to age rows, and
- * to look at child tables directly. Each test gets a fresh database in its
- * own temporary directory, removed afterwards.
+ * to look at child tables directly. On PostgreSQL the same raw access goes
+ * through a second libpq connection. Each test gets a fresh database: a new
+ * file in its own temporary directory (SQLite), or the database of the URL
+ * emptied with drop_all() and migrated again (PostgreSQL; do not point
+ * TSUNAGU_TEST_PG at data you want to keep).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,7 +22,18 @@
 #include <cmocka.h>
 #include <dirent.h>
 
+#include <libpq-fe.h>
+
 #include "store/sqlite.c"
+
+/* The backend of the group being run. */
+static const char *pg_url;  /* NULL: SQLite */
+static PGconn *pg_raw;      /* raw access to the PostgreSQL test database */
+
+static int on_pg(void)
+{
+	return pg_url != NULL;
+}
 
 struct fx {
 	char dir[64];
@@ -50,6 +68,15 @@ static struct tg_db *open_db(const char *path)
 	return db;
 }
 
+/* PostgreSQL: the test database, emptied (drop_all) but not migrated. */
+static struct tg_db *open_empty_pg(void)
+{
+	struct tg_db *db = open_db(pg_url);
+	if (db->ops->drop_all(db) != TG_OK)
+		fail_msg("drop_all: %s", db->ops->errmsg(db));
+	return db;
+}
+
 static int setup(void **state)
 {
 	struct fx *f = tg_xcalloc(1, sizeof(*f));
@@ -57,8 +84,13 @@ static int setup(void **state)
 	snprintf(f->dir, sizeof(f->dir), "/tmp/tg-store-XXXXXX");
 	if (!mkdtemp(f->dir))
 		return -1;
-	snprintf(f->path, sizeof(f->path), "%s/t.db", f->dir);
-	f->db = open_db(f->path);
+	if (on_pg()) {
+		snprintf(f->path, sizeof(f->path), "%s", pg_url);
+		f->db = open_empty_pg();
+	} else {
+		snprintf(f->path, sizeof(f->path), "%s/t.db", f->dir);
+		f->db = open_db(f->path);
+	}
 	if (f->db->ops->migrate(f->db, &applied) != TG_OK)
 		return -1;
 	tg_arena_init(&f->a);
@@ -76,11 +108,35 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* Run one SQL statement on the raw handle and return the first column. */
+static PGresult *pg_exec(const char *sql)
+{
+	if (!pg_raw) {
+		pg_raw = PQconnectdb(pg_url);
+		if (PQstatus(pg_raw) != CONNECTION_OK)
+			fail_msg("raw connection: %s", PQerrorMessage(pg_raw));
+	}
+	PGresult *res = PQexec(pg_raw, sql);
+	ExecStatusType es = PQresultStatus(res);
+	if (es != PGRES_TUPLES_OK && es != PGRES_COMMAND_OK)
+		fail_msg("%s: %s", sql, PQresultErrorMessage(res));
+	return res;
+}
+
+/* Run one SQL statement on the raw handle and return the first column
+ * (a PostgreSQL boolean reads as 1/0). */
 static int64_t raw_int(struct tg_db *db, const char *sql)
 {
 	sqlite3_stmt *st = NULL;
 	int64_t v = -1;
+	if (on_pg()) {
+		PGresult *res = pg_exec(sql);
+		if (PQntuples(res) > 0) {
+			const char *x = PQgetvalue(res, 0, 0);
+			v = x[0] == 't' ? 1 : x[0] == 'f' ? 0 : strtoll(x, NULL, 10);
+		}
+		PQclear(res);
+		return v;
+	}
 	assert_int_equal(sqlite3_prepare_v2(SQ(db)->h, sql, -1, &st, NULL), SQLITE_OK);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		v = sqlite3_column_int64(st, 0);
@@ -90,6 +146,10 @@ static int64_t raw_int(struct tg_db *db, const char *sql)
 
 static void raw_exec(struct tg_db *db, const char *sql)
 {
+	if (on_pg()) {
+		PQclear(pg_exec(sql));
+		return;
+	}
 	assert_int_equal(sqlite3_exec(SQ(db)->h, sql, NULL, NULL, NULL), SQLITE_OK);
 }
 
@@ -139,6 +199,8 @@ static void sample_resource(struct tg_resource *r, int64_t org_id, const char *n
 static void test_open_dispatch(void **state)
 {
 	(void)state;
+	if (on_pg())
+		return; /* backend independent: once is enough */
 	char err[256];
 	char dir[64];
 	char path[160];
@@ -147,10 +209,14 @@ static void test_open_dispatch(void **state)
 	snprintf(path, sizeof(path), "%s/missing.db", dir);
 	assert_null(tg_db_open(path, 0, err, sizeof(err)));
 	assert_non_null(strstr(err, "database not found"));
-	assert_null(tg_db_open("postgresql://u:secret@h/db", 1, err, sizeof(err)));
-	assert_non_null(strstr(err, "PostgreSQL support is not built in yet"));
+	/* a server URL goes to libpq; nothing listens on port 1 */
+	assert_null(tg_db_open("postgresql://u:secret@127.0.0.1:1/db", 1, err, sizeof(err)));
+	assert_non_null(strstr(err, "cannot connect to database"));
 	assert_null(strstr(err, "secret"));
-	assert_null(tg_db_open("postgres://h/db", 1, err, sizeof(err)));
+	assert_null(tg_db_open("postgres://127.0.0.1:1/db", 1, err, sizeof(err)));
+	assert_non_null(strstr(err, "cannot connect to database"));
+	assert_true(tg_db_url_is_server("postgres://h/db"));
+	assert_false(tg_db_url_is_server("sqlite:postgres://x"));
 	assert_null(tg_db_open("", 1, err, sizeof(err)));
 	snprintf(path, sizeof(path), "sqlite:%s/new.db", dir);
 	struct tg_db *db = tg_db_open(path, 1, err, sizeof(err));
@@ -189,7 +255,7 @@ static void test_migrate_fresh(void **state)
 	snprintf(dir, sizeof(dir), "/tmp/tg-mig-XXXXXX");
 	assert_non_null(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/m.db", dir);
-	struct tg_db *db = tg_db_open(path, 1, err, sizeof(err));
+	struct tg_db *db = on_pg() ? open_empty_pg() : tg_db_open(path, 1, err, sizeof(err));
 	assert_non_null(db);
 	assert_int_equal(db->ops->schema_version(db, &version), TG_OK);
 	assert_int_equal(version, 0);
@@ -751,6 +817,19 @@ static void test_backup(void **state)
 	assert_int_equal(stat(dest, &sb), 0);
 	assert_int_equal(sb.st_mode & 0777, 0600);
 	assert_int_equal(db->ops->backup(db, dest), TG_ERR_CONFLICT);
+	if (on_pg()) {
+		/* pg_dump's custom format: restore with pg_restore */
+		char magic[5] = {0};
+		FILE *fp = fopen(dest, "rb");
+		assert_non_null(fp);
+		assert_int_equal(fread(magic, 1, 5, fp), 5);
+		fclose(fp);
+		assert_memory_equal(magic, "PGDMP", 5);
+		snprintf(dest, sizeof(dest), "%s/no/such/dir.db", f->dir);
+		assert_int_equal(db->ops->backup(db, dest), TG_ERR_IO);
+		(void)err;
+		return;
+	}
 	struct tg_db *copy = tg_db_open(dest, 0, err, sizeof(err));
 	assert_non_null(copy);
 	struct tg_resource_filter flt = {0};
@@ -766,9 +845,44 @@ static void test_backup(void **state)
 	assert_int_equal(db->ops->backup(db, dest), TG_ERR_IO);
 }
 
+/* PostgreSQL takes row locks as it writes (begin() does not lock up front):
+ * a writer waiting longer than lock_timeout gets TG_ERR_BUSY. */
+static void busy_pg(struct fx *f)
+{
+	setenv("PGOPTIONS", "-c lock_timeout=100", 1); /* keep the test fast */
+	struct tg_db *other = open_db(f->path);
+	unsetenv("PGOPTIONS");
+	int64_t org = add_org(f->db, "org");
+	assert_int_equal(f->db->ops->setting_set(f->db, "k", "0"), TG_OK);
+	assert_int_equal(tg_db_begin(f->db), TG_OK);
+	assert_int_equal(tg_db_begin(other), TG_OK);
+	tg_db_rollback(other);
+	assert_int_equal(f->db->ops->setting_set(f->db, "k", "1"), TG_OK);
+	assert_int_equal(other->ops->setting_set(other, "k", "2"), TG_ERR_BUSY);
+	assert_non_null(strstr(other->ops->errmsg(other), "setting_set"));
+	/* readers are not blocked by the writer */
+	int64_t cnt = 0;
+	assert_int_equal(other->ops->org_count(other, &cnt), TG_OK);
+	assert_int_equal(cnt, 1);
+	/* inside the other's transaction the busy call undoes only itself */
+	assert_int_equal(tg_db_begin(other), TG_OK);
+	assert_int_equal(other->ops->setting_set(other, "k", "2"), TG_ERR_BUSY);
+	struct tg_resource r;
+	sample_resource(&r, org, "x");
+	assert_int_equal(other->ops->resource_insert(other, &r, NULL), TG_OK);
+	assert_int_equal(tg_db_commit(other), TG_OK);
+	assert_int_equal(tg_db_commit(f->db), TG_OK);
+	assert_int_equal(other->ops->setting_set(other, "k", "2"), TG_OK);
+	tg_db_close(other);
+}
+
 static void test_busy(void **state)
 {
 	struct fx *f = *state;
+	if (on_pg()) {
+		busy_pg(f);
+		return;
+	}
 	struct tg_db *other = open_db(f->path);
 	int64_t org = add_org(f->db, "org");
 	sqlite3_busy_timeout(SQ(other)->h, 50); /* keep the test fast */
@@ -787,10 +901,53 @@ static void test_busy(void **state)
 	tg_db_close(other);
 }
 
+/* PostgreSQL only: a connection killed by the server is re-established for
+ * the next call outside a transaction; inside one the call is BUSY and the
+ * rollback reconnects. */
+static void test_reconnect(void **state)
+{
+	struct fx *f = *state;
+	struct tg_db *db = f->db;
+	int64_t cnt = 0;
+	if (!on_pg())
+		return;
+	add_org(db, "org");
+	const char *kill = "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity "
+	                   "WHERE datname = current_database() AND pid <> pg_backend_pid()";
+	raw_int(db, kill);
+	usleep(100 * 1000);
+	assert_int_equal(db->ops->org_count(db, &cnt), TG_OK);
+	assert_int_equal(cnt, 1);
+	assert_int_equal(tg_db_begin(db), TG_OK);
+	raw_int(db, kill);
+	usleep(100 * 1000);
+	assert_int_equal(db->ops->setting_set(db, "k", "v"), TG_ERR_BUSY);
+	tg_db_rollback(db);
+	assert_int_equal(db->ops->setting_set(db, "k", "v"), TG_OK);
+	add_org(db, "again");
+	assert_int_equal(db->ops->org_count(db, &cnt), TG_OK);
+	assert_int_equal(cnt, 2);
+}
+
+/* PostgreSQL only: the migration text the PostgreSQL store applies. */
+static void test_pg_rewrite(void **state)
+{
+	(void)state;
+	char *out = tg_pg_rewrite_migration("-- id INTEGER PRIMARY KEY here\n"
+	                                    "CREATE TABLE t (id INTEGER PRIMARY KEY, org_id INTEGER REFERENCES o(id),\n"
+	                                    "  n INTEGER NOT NULL DEFAULT 0, s TEXT DEFAULT 'INTEGER', x_id INTEGER);");
+	assert_string_equal(out, "-- id INTEGER PRIMARY KEY here\n"
+	                         "CREATE TABLE t (id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, "
+	                         "org_id BIGINT REFERENCES o(id),\n"
+	                         "  n INTEGER NOT NULL DEFAULT 0, s TEXT DEFAULT 'INTEGER', x_id BIGINT);");
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_open_dispatch),
+		cmocka_unit_test(test_pg_rewrite),
 		cmocka_unit_test(test_migrate_fresh),
 		cmocka_unit_test_setup_teardown(test_migrate, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_settings_areas, setup, teardown),
@@ -804,6 +961,15 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_changes_audit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_backup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_busy, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reconnect, setup, teardown),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	int failed = cmocka_run_group_tests_name("store_sqlite", tests, NULL, NULL);
+	const char *url = getenv("TSUNAGU_TEST_PG");
+	if (url && *url) {
+		pg_url = url;
+		failed += cmocka_run_group_tests_name("store_postgresql", tests, NULL, NULL);
+		if (pg_raw)
+			PQfinish(pg_raw);
+	}
+	return failed;
 }

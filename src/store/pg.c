@@ -1,0 +1,2112 @@
+/*
+ * pg.c - the PostgreSQL implementation of struct tg_db_ops (store/store.h),
+ * through libpq. Same tables as store/sqlite.c (see the list at its top), same
+ * migrations (src/store/migrations/NNNN_name.sql, rewritten for PostgreSQL by
+ * tg_pg_rewrite_migration() below),
+ * same results and result codes.
+ *
+ * Invariants:
+ *  - One struct pg_db is one PGconn, used by one thread at a time.
+ *  - Every statement is prepared once per connection by name ("tgN", N the
+ *    slot) with PQprepare and run with PQexecPrepared; parameters and results
+ *    travel in text format. The SQL below is written with "?" like sqlite.c's
+ *    and numbered ($1, $2, ...) once, when it is prepared (to_dollar()).
+ *  - Transactions: begin() is BEGIN ISOLATION LEVEL READ COMMITTED. The writes
+ *    tsunagu makes are safe under it: the optimistic resource update
+ *    ("... WHERE id = ? AND version = ?") is re-checked by PostgreSQL on the
+ *    latest row version after a row-lock wait, unique keys are enforced by
+ *    indexes, and nothing reads-then-writes without such a guard (area_ensure
+ *    retries its lookup after a unique clash).
+ *  - Each call is atomic: a call that writes several rows runs in its own
+ *    BEGIN ... COMMIT, or in SAVEPOINT tg_call inside begin(). Unlike SQLite,
+ *    a failed statement aborts a whole PostgreSQL transaction, so inside
+ *    begin() every writing call (single statement or not) runs in the
+ *    savepoint: a failed call undoes only itself and the caller's transaction
+ *    stays usable, exactly as with SQLite.
+ *  - Serialization failures and deadlocks (40001, 40P01) are retried up to
+ *    MAX_TRIES times when the call owns its transaction; inside begin() they
+ *    are TG_ERR_BUSY (the caller owns the transaction and must redo it).
+ *    A lock wait longer than lock_timeout (5 s, like SQLite's busy timeout)
+ *    is TG_ERR_BUSY too.
+ *  - A lost connection is re-established once (PQreset) for a call outside a
+ *    transaction, and the call is run again; inside a transaction the work is
+ *    lost, so the call returns TG_ERR_BUSY and the next rollback() resets.
+ *  - Nested rows are loaded per batch of up to CHUNK ids with
+ *    "resource_id = ANY($1::bigint[])": one query per child table and batch.
+ *  - errmsg() holds the operation and PostgreSQL's primary message (names of
+ *    tables, columns and constraints); never the DETAIL line, which quotes
+ *    key values, and for data exceptions (class 22) only the SQLSTATE.
+ *  - Timestamps are produced by the C clock as "YYYY-MM-DDTHH:MM:SSZ" text,
+ *    like sqlite.c; columns are TEXT on both databases.
+ */
+#include "store/store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glob.h>
+#include <inttypes.h>
+#include <libpq-fe.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "store/migrations.h"
+#include "util/buf.h"
+
+#define CHUNK        500 /* ids per "= ANY($1)" batch */
+#define MAX_TRIES    4   /* attempts for a serialization failure or deadlock */
+#define MAX_PARAMS   40  /* the widest statement (resource insert) binds 33 */
+#define LOCK_TIMEOUT "5s"
+
+enum {
+	S_BEGIN,
+	S_COMMIT,
+	S_ROLLBACK,
+	S_SAVEPOINT,
+	S_RELEASE,
+	S_ROLLBACK_TO,
+	S_SETTING_GET,
+	S_SETTING_SET,
+	S_AREA_LIST,
+	S_AREA_FIND,
+	S_AREA_INSERT,
+	S_ORG_GET,
+	S_ORG_GET_UUID,
+	S_ORG_FIND_NAME,
+	S_ORG_LIST,
+	S_ORG_COUNT,
+	S_ORG_INSERT,
+	S_ORG_UPDATE,
+	S_USER_GET,
+	S_USER_GET_LOGIN,
+	S_USER_LIST,
+	S_USER_INSERT,
+	S_USER_UPDATE,
+	S_USER_SET_PW,
+	S_SESS_INSERT,
+	S_SESS_GET,
+	S_SESS_DELETE,
+	S_SESS_DELETE_USER,
+	S_TYPE_LIST,
+	S_TYPE_INSERT,
+	S_TAG_LIST,
+	S_RES_GET,
+	S_RES_GET_UUID,
+	S_RES_GET_SOURCE,
+	S_RES_INSERT,
+	S_RES_UPDATE,
+	S_RES_EXISTS,
+	S_RES_DELETE,
+	S_HOURS_INSERT,
+	S_EXC_INSERT,
+	S_RTAG_INSERT,
+	S_HOURS_DEL,
+	S_EXC_DEL,
+	S_RTAG_DEL,
+	S_CHANGE_INSERT,
+	S_CHANGE_LIST,
+	S_AUDIT_INSERT,
+	S_AUDIT_LIST,
+	S_MANY,
+	S_CH_HOURS,
+	S_CH_EXC,
+	S_CH_TAGS,
+	S_MIG_APPLIED,
+	S_MIG_INSERT,
+	S__FIXED
+};
+
+#define LIST_VARIANTS    8 /* bit 1: org_id, 2: modified_after, 4: public_only */
+#define SLOT_LIST(mask)  (S__FIXED + (int)(mask))
+#define SLOT_COUNT(mask) (S__FIXED + LIST_VARIANTS + (int)(mask))
+#define N_SLOTS          (S__FIXED + 2 * LIST_VARIANTS)
+
+#define ORG_COLS  "id, uuid, name, name_kana, kind, area_id, phone, email, url, description, created_at, updated_at"
+#define USER_COLS "id, org_id, login, display_name, role, disabled, password_hash, created_at"
+#define RES_COLS                                                                                                       \
+	"r.id, r.uuid, r.org_id, o.name, r.type_code, r.name, r.name_kana, r.description, r.area_id, "                 \
+	"r.postal_code, r.prefecture, r.city, r.address_line, r.building, r.lat, r.lon, r.phone, "                     \
+	"r.email, r.url, r.age_min_months, r.age_max_months, r.fee_free, r.fee_text, r.capacity, "                     \
+	"r.accessibility_notes, r.schedule_note, r.is_public, r.is_confidential, r.front_door, "                       \
+	"r.verified_at, r.source, r.source_id, r.created_at, r.updated_at, r.version, r.search_text"
+#define RES_FROM " FROM resources r JOIN orgs o ON o.id = r.org_id"
+#define RES_WCOLS                                                                                                      \
+	"org_id, type_code, name, name_kana, description, area_id, postal_code, prefecture, city, "                    \
+	"address_line, building, lat, lon, phone, email, url, age_min_months, age_max_months, "                        \
+	"fee_free, fee_text, capacity, accessibility_notes, schedule_note, is_public, "                                \
+	"is_confidential, front_door, verified_at, source, source_id, search_text"
+
+/* "?" placeholders are numbered at prepare time. Differences from sqlite.c:
+ * BEGIN with an isolation level, explicit ::bigint where PostgreSQL would
+ * otherwise infer int4 from a literal, COLLATE "C" where text order matters
+ * (SQLite compares bytes), and = ANY(?::bigint[]) instead of IN (?, ...). */
+static const char *const fixed_sql[S__FIXED] = {
+    [S_BEGIN] = "BEGIN ISOLATION LEVEL READ COMMITTED",
+    [S_COMMIT] = "COMMIT",
+    [S_ROLLBACK] = "ROLLBACK",
+    [S_SAVEPOINT] = "SAVEPOINT tg_call",
+    [S_RELEASE] = "RELEASE SAVEPOINT tg_call",
+    [S_ROLLBACK_TO] = "ROLLBACK TO SAVEPOINT tg_call",
+    [S_SETTING_GET] = "SELECT value FROM settings WHERE key = ?",
+    [S_SETTING_SET] = "INSERT INTO settings (key, value) VALUES (?, ?) "
+                      "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    [S_AREA_LIST] = "SELECT id, parent_id, level, name, name_kana FROM areas ORDER BY level, id",
+    [S_AREA_FIND] = "SELECT id FROM areas WHERE COALESCE(parent_id, 0) = ?::bigint AND level = ? AND name = ?",
+    [S_AREA_INSERT] = "INSERT INTO areas (parent_id, level, name, name_kana) VALUES (?, ?, ?, ?) RETURNING id",
+    [S_ORG_GET] = "SELECT " ORG_COLS " FROM orgs WHERE id = ?",
+    [S_ORG_GET_UUID] = "SELECT " ORG_COLS " FROM orgs WHERE uuid = ?",
+    [S_ORG_FIND_NAME] = "SELECT " ORG_COLS " FROM orgs WHERE name = ? ORDER BY id LIMIT 1",
+    [S_ORG_LIST] = "SELECT " ORG_COLS " FROM orgs WHERE id > ? ORDER BY id LIMIT ?",
+    [S_ORG_COUNT] = "SELECT COUNT(*) FROM orgs",
+    [S_ORG_INSERT] = "INSERT INTO orgs (uuid, name, name_kana, kind, area_id, phone, email, url, "
+                     "description, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                     "RETURNING id",
+    [S_ORG_UPDATE] = "UPDATE orgs SET name = ?, name_kana = ?, kind = ?, area_id = ?, phone = ?, "
+                     "email = ?, url = ?, description = ?, updated_at = ? WHERE id = ?",
+    [S_USER_GET] = "SELECT " USER_COLS " FROM users WHERE id = ?",
+    [S_USER_GET_LOGIN] = "SELECT " USER_COLS " FROM users WHERE login = ?",
+    [S_USER_LIST] = "SELECT " USER_COLS " FROM users WHERE ?::bigint = 0 OR org_id = ? ORDER BY id",
+    [S_USER_INSERT] = "INSERT INTO users (org_id, login, display_name, role, password_hash, disabled, "
+                      "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    [S_USER_UPDATE] = "UPDATE users SET org_id = ?, display_name = ?, role = ?, disabled = ?, "
+                      "updated_at = ? WHERE id = ?",
+    [S_USER_SET_PW] = "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?",
+    [S_SESS_INSERT] = "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) "
+                      "VALUES (?, ?, ?, ?, ?)",
+    [S_SESS_GET] = "SELECT user_id, csrf_token, expires_at FROM sessions "
+                   "WHERE token_hash = ? AND expires_at > ?",
+    [S_SESS_DELETE] = "DELETE FROM sessions WHERE token_hash = ?",
+    [S_SESS_DELETE_USER] = "DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?",
+    [S_TYPE_LIST] = "SELECT code, name_ja, name_en, builtin FROM resource_types "
+                    "ORDER BY sort, code COLLATE \"C\"",
+    [S_TYPE_INSERT] = "INSERT INTO resource_types (code, name_ja, name_en, builtin) VALUES (?, ?, ?, ?)",
+    [S_TAG_LIST] = "SELECT code, kind, name_ja, name_en FROM tags "
+                   "ORDER BY kind COLLATE \"C\" DESC, sort, code COLLATE \"C\"",
+    [S_RES_GET] = "SELECT " RES_COLS RES_FROM " WHERE r.id = ?",
+    [S_RES_GET_UUID] = "SELECT " RES_COLS RES_FROM " WHERE r.uuid = ?",
+    [S_RES_GET_SOURCE] = "SELECT " RES_COLS RES_FROM " WHERE r.source = ? AND r.source_id = ?",
+    [S_RES_INSERT] = "INSERT INTO resources (" RES_WCOLS ", uuid, created_at, updated_at, version) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                     "?, ?, ?, ?, ?, ?, ?, ?, ?, 1) RETURNING id",
+    [S_RES_UPDATE] = "UPDATE resources SET org_id = ?, type_code = ?, name = ?, name_kana = ?, "
+                     "description = ?, area_id = ?, postal_code = ?, prefecture = ?, city = ?, "
+                     "address_line = ?, building = ?, lat = ?, lon = ?, phone = ?, email = ?, url = ?, "
+                     "age_min_months = ?, age_max_months = ?, fee_free = ?, fee_text = ?, capacity = ?, "
+                     "accessibility_notes = ?, schedule_note = ?, is_public = ?, is_confidential = ?, "
+                     "front_door = ?, verified_at = ?, source = ?, source_id = ?, search_text = ?, "
+                     "updated_at = ?, version = version + 1 WHERE id = ? AND version = ?",
+    [S_RES_EXISTS] = "SELECT 1 FROM resources WHERE id = ?",
+    [S_RES_DELETE] = "DELETE FROM resources WHERE id = ?",
+    [S_HOURS_INSERT] = "INSERT INTO resource_hours (resource_id, weekday, open_min, close_min) "
+                       "VALUES (?, ?, ?, ?)",
+    [S_EXC_INSERT] = "INSERT INTO resource_exceptions (resource_id, day, closed, open_min, close_min, "
+                     "note) VALUES (?, ?, ?, ?, ?, ?)",
+    [S_RTAG_INSERT] = "INSERT INTO resource_tags (resource_id, tag_code) VALUES (?, ?)",
+    [S_HOURS_DEL] = "DELETE FROM resource_hours WHERE resource_id = ?",
+    [S_EXC_DEL] = "DELETE FROM resource_exceptions WHERE resource_id = ?",
+    [S_RTAG_DEL] = "DELETE FROM resource_tags WHERE resource_id = ?",
+    [S_CHANGE_INSERT] = "INSERT INTO resource_changes (resource_id, user_id, at, action, before_json, "
+                        "after_json) VALUES (?, ?, ?, ?, ?, ?)",
+    [S_CHANGE_LIST] = "SELECT c.id, c.resource_id, c.user_id, u.display_name, c.at, c.action, "
+                      "c.before_json, c.after_json FROM resource_changes c "
+                      "LEFT JOIN users u ON u.id = c.user_id WHERE c.resource_id = ? ORDER BY c.id DESC",
+    [S_AUDIT_INSERT] = "INSERT INTO audit_log (at, user_id, action, object_type, object_id, detail) "
+                       "VALUES (?, ?, ?, ?, ?, ?)",
+    [S_AUDIT_LIST] = "SELECT id, at, user_id, action, object_type, object_id, detail FROM audit_log "
+                     "WHERE id < ? ORDER BY id DESC LIMIT ?",
+    [S_MANY] = "SELECT " RES_COLS RES_FROM " WHERE r.id = ANY(?::bigint[])",
+    [S_CH_HOURS] = "SELECT resource_id, weekday, open_min, close_min FROM resource_hours "
+                   "WHERE resource_id = ANY(?::bigint[]) ORDER BY resource_id, weekday, open_min, close_min",
+    [S_CH_EXC] = "SELECT resource_id, day, closed, open_min, close_min, note FROM resource_exceptions "
+                 "WHERE resource_id = ANY(?::bigint[]) ORDER BY resource_id, day COLLATE \"C\", open_min",
+    [S_CH_TAGS] = "SELECT rt.resource_id, rt.tag_code, t.kind FROM resource_tags rt "
+                  "JOIN tags t ON t.code = rt.tag_code WHERE rt.resource_id = ANY(?::bigint[]) "
+                  "ORDER BY rt.resource_id, t.sort, rt.tag_code COLLATE \"C\"",
+    [S_MIG_APPLIED] = "SELECT 1 FROM schema_migrations WHERE version = ?",
+    [S_MIG_INSERT] = "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+};
+
+struct pg_db {
+	struct tg_db base; /* first: struct tg_db * casts to struct pg_db * */
+	PGconn *c;
+	unsigned char prepared[N_SLOTS]; /* 1 = prepared on the current session */
+	int in_tx;                       /* begin() called and not yet committed/rolled back */
+	int in_call;                     /* a call's own BEGIN or SAVEPOINT is open */
+	int retryable;                   /* the last failure was 40001/40P01 */
+	struct tg_arena keep;            /* strings handed back into caller structs */
+	time_t ts_time;
+	const char *ts_str;
+	char err[256];
+};
+
+/* Text parameters of one statement; numbers are formatted into buf. */
+struct params {
+	const char *v[MAX_PARAMS];
+	char buf[MAX_PARAMS][32];
+	int n;
+};
+
+static struct pg_db *PG(struct tg_db *db)
+{
+	return (struct pg_db *)db;
+}
+
+/* ---- parameters and columns ------------------------------------------- */
+
+static void p_text(struct params *p, const char *v)
+{
+	p->v[p->n++] = v;
+}
+
+static void p_i64(struct params *p, int64_t v)
+{
+	snprintf(p->buf[p->n], sizeof(p->buf[0]), "%" PRId64, v);
+	p->v[p->n] = p->buf[p->n];
+	p->n++;
+}
+
+static void p_id(struct params *p, int64_t v) /* 0 -> NULL */
+{
+	if (v)
+		p_i64(p, v);
+	else
+		p_text(p, NULL);
+}
+
+static void p_int_or_null(struct params *p, int v) /* negative -> NULL */
+{
+	if (v >= 0)
+		p_i64(p, v);
+	else
+		p_text(p, NULL);
+}
+
+static void p_double(struct params *p, double v)
+{
+	snprintf(p->buf[p->n], sizeof(p->buf[0]), "%.17g", v);
+	p->v[p->n] = p->buf[p->n];
+	p->n++;
+}
+
+static const char *g_text(const PGresult *r, int row, int col, struct tg_arena *a)
+{
+	if (PQgetisnull(r, row, col))
+		return NULL;
+	return tg_arena_strndup(a, PQgetvalue(r, row, col), (size_t)PQgetlength(r, row, col));
+}
+
+static int64_t g_i64(const PGresult *r, int row, int col) /* NULL -> 0; 't'/'f' -> 1/0 */
+{
+	if (PQgetisnull(r, row, col))
+		return 0;
+	const char *v = PQgetvalue(r, row, col);
+	if (v[0] == 't')
+		return 1;
+	if (v[0] == 'f')
+		return 0;
+	return strtoll(v, NULL, 10);
+}
+
+static int g_int_or(const PGresult *r, int row, int col, int dflt)
+{
+	return PQgetisnull(r, row, col) ? dflt : (int)g_i64(r, row, col);
+}
+
+static int64_t limit_value(size_t limit)
+{
+	return limit == 0 || limit > (size_t)INT64_MAX ? INT64_MAX : (int64_t)limit;
+}
+
+/* ---- errors -------------------------------------------------------------- */
+
+static enum tg_rc map_state(const char *st)
+{
+	if (!st)
+		return TG_ERR_DB;
+	if (strcmp(st, "23505") == 0)
+		return TG_ERR_CONFLICT;
+	if (strncmp(st, "23", 2) == 0) /* foreign key, NOT NULL, CHECK: bad reference */
+		return TG_ERR_INVALID;
+	if (strcmp(st, "40001") == 0 || strcmp(st, "40P01") == 0 || strcmp(st, "55P03") == 0 ||
+	    strncmp(st, "08", 2) == 0 || strcmp(st, "57P01") == 0 || strcmp(st, "53300") == 0)
+		return TG_ERR_BUSY;
+	if (strncmp(st, "53", 2) == 0 || strncmp(st, "58", 2) == 0)
+		return TG_ERR_IO;
+	return TG_ERR_DB;
+}
+
+/* Record the failure of res (may be NULL) for errmsg() and map it. */
+static enum tg_rc db_fail(struct pg_db *s, const char *what, const PGresult *res)
+{
+	const char *st = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	const char *msg = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	s->retryable = st && (strcmp(st, "40001") == 0 || strcmp(st, "40P01") == 0);
+	if (!st && PQstatus(s->c) == CONNECTION_BAD) {
+		snprintf(s->err, sizeof(s->err), "%s: connection to the database lost", what);
+		return TG_ERR_BUSY;
+	}
+	if (st && strncmp(st, "22", 2) == 0) /* data exceptions quote the offending value */
+		snprintf(s->err, sizeof(s->err), "%s: invalid value (SQLSTATE %s)", what, st);
+	else
+		snprintf(s->err, sizeof(s->err), "%s: %s", what, msg ? msg : "database error");
+	return map_state(st);
+}
+
+/* ---- statements ------------------------------------------------------------ */
+
+/* SQL with "?" -> "$1", "$2", ... ; skips '...' literals and "..." names. */
+static char *to_dollar(const char *sql, int *nparams)
+{
+	struct tg_buf b = TG_BUF_INIT;
+	int n = 0;
+	char q = 0;
+	for (const char *p = sql; *p; p++) {
+		if (q) {
+			if (*p == q)
+				q = 0;
+			tg_buf_addc(&b, *p);
+		} else if (*p == '\'' || *p == '"') {
+			q = *p;
+			tg_buf_addc(&b, *p);
+		} else if (*p == '?') {
+			tg_buf_printf(&b, "$%d", ++n);
+		} else {
+			tg_buf_addc(&b, *p);
+		}
+	}
+	*nparams = n;
+	return tg_buf_detach(&b, NULL);
+}
+
+static unsigned filter_mask(const struct tg_resource_filter *f)
+{
+	return (f->org_id ? 1u : 0u) | (f->modified_after ? 2u : 0u) | (f->public_only ? 4u : 0u);
+}
+
+static void add_filter_sql(struct tg_buf *b, unsigned mask)
+{
+	tg_buf_adds(b, " WHERE r.id > ?");
+	if (mask & 1)
+		tg_buf_adds(b, " AND r.org_id = ?");
+	if (mask & 2)
+		tg_buf_adds(b, " AND r.updated_at > ?");
+	if (mask & 4)
+		tg_buf_adds(b, " AND r.is_public = 1");
+}
+
+/* The "?" SQL of a slot (malloc'd). */
+static char *slot_sql(int slot)
+{
+	if (slot < S__FIXED)
+		return tg_xstrdup(fixed_sql[slot]);
+	struct tg_buf b = TG_BUF_INIT;
+	if (slot < SLOT_COUNT(0)) {
+		tg_buf_adds(&b, "SELECT " RES_COLS RES_FROM);
+		add_filter_sql(&b, (unsigned)(slot - SLOT_LIST(0)));
+		tg_buf_adds(&b, " ORDER BY r.id LIMIT ?");
+	} else {
+		tg_buf_adds(&b, "SELECT COUNT(*) FROM resources r");
+		add_filter_sql(&b, (unsigned)(slot - SLOT_COUNT(0)));
+	}
+	return tg_buf_detach(&b, NULL);
+}
+
+static enum tg_rc prepare_slot(struct pg_db *s, int slot)
+{
+	char name[16];
+	int np = 0;
+	if (s->prepared[slot])
+		return TG_OK;
+	char *q = slot_sql(slot);
+	char *sql = to_dollar(q, &np);
+	free(q);
+	snprintf(name, sizeof(name), "tg%d", slot);
+	PGresult *res = PQprepare(s->c, name, sql, np, NULL);
+	free(sql);
+	enum tg_rc rc = TG_OK;
+	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+		rc = db_fail(s, "prepare", res);
+	else
+		s->prepared[slot] = 1;
+	PQclear(res);
+	return rc;
+}
+
+static void session_setup(struct pg_db *s);
+
+/* After a lost connection: PQreset and forget the prepared statements. */
+static int reconnect(struct pg_db *s)
+{
+	PQreset(s->c);
+	memset(s->prepared, 0, sizeof(s->prepared));
+	if (PQstatus(s->c) != CONNECTION_OK)
+		return 0;
+	session_setup(s);
+	return 1;
+}
+
+/*
+ * Run a prepared slot. On success *out (if out) receives the result (caller
+ * PQclear()s it). Outside any transaction a lost connection is re-established
+ * once and the statement re-run, and a serialization failure or deadlock is
+ * retried (the statement is its own transaction there).
+ */
+static enum tg_rc run(struct pg_db *s, int slot, const struct params *p, PGresult **out, const char *what)
+{
+	char name[16];
+	enum tg_rc rc = TG_OK;
+	int reconnected = 0;
+	snprintf(name, sizeof(name), "tg%d", slot);
+	s->retryable = 0;
+	for (int attempt = 0;; attempt++) {
+		PGresult *res = NULL;
+		rc = prepare_slot(s, slot);
+		if (!rc) {
+			res = PQexecPrepared(s->c, name, p ? p->n : 0, p ? p->v : NULL, NULL, NULL, 0);
+			ExecStatusType es = PQresultStatus(res);
+			if (es == PGRES_COMMAND_OK || es == PGRES_TUPLES_OK) {
+				if (out)
+					*out = res;
+				else
+					PQclear(res);
+				return TG_OK;
+			}
+			rc = db_fail(s, what, res);
+			PQclear(res);
+		}
+		int outside = !s->in_tx && !s->in_call;
+		if (outside && !reconnected && PQstatus(s->c) == CONNECTION_BAD) {
+			reconnected = 1;
+			if (reconnect(s))
+				continue;
+			return rc;
+		}
+		if (outside && s->retryable && attempt + 1 < MAX_TRIES && slot > S_ROLLBACK_TO) {
+			usleep((useconds_t)(1000 << attempt));
+			continue;
+		}
+		return rc;
+	}
+}
+
+static enum tg_rc exec_slot(struct pg_db *s, int slot, const char *what)
+{
+	return run(s, slot, NULL, NULL, what);
+}
+
+/* A single-statement write. Inside begin() it runs in a savepoint so that its
+ * failure leaves the caller's transaction usable (as with SQLite). *changed
+ * (if given) receives the number of rows it touched. */
+static enum tg_rc write1(struct pg_db *s, int slot, const struct params *p, PGresult **out, int64_t *changed,
+                         const char *what)
+{
+	PGresult *res = NULL;
+	int sp = s->in_tx && !s->in_call;
+	enum tg_rc rc;
+	if (sp && (rc = exec_slot(s, S_SAVEPOINT, what)))
+		return rc;
+	rc = run(s, slot, p, &res, what);
+	if (!rc && changed)
+		*changed = strtoll(PQcmdTuples(res), NULL, 10);
+	if (sp) {
+		if (rc)
+			exec_slot(s, S_ROLLBACK_TO, "rollback");
+		enum tg_rc rc2 = exec_slot(s, S_RELEASE, "release");
+		if (!rc)
+			rc = rc2;
+	}
+	if (!rc && out)
+		*out = res;
+	else
+		PQclear(res);
+	return rc;
+}
+
+/* Single-row SELECT: a row -> OK (*out set), none -> NOT_FOUND. */
+static enum tg_rc one(struct pg_db *s, int slot, const struct params *p, PGresult **out, const char *what)
+{
+	PGresult *res = NULL;
+	enum tg_rc rc = run(s, slot, p, &res, what);
+	if (rc)
+		return rc;
+	if (PQntuples(res) == 0) {
+		PQclear(res);
+		return TG_ERR_NOT_FOUND;
+	}
+	*out = res;
+	return TG_OK;
+}
+
+/* ---- small helpers ----------------------------------------------------------- */
+
+static const char *now_ts(struct pg_db *s)
+{
+	time_t t = time(NULL);
+	if (!s->ts_str || t != s->ts_time) {
+		struct tm tm;
+		char buf[32];
+		gmtime_r(&t, &tm);
+		strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		s->ts_str = tg_arena_strdup(&s->keep, buf);
+		s->ts_time = t;
+	}
+	return s->ts_str;
+}
+
+static const char *new_uuid(struct pg_db *s)
+{
+	unsigned char b[16];
+	randombytes_buf(b, sizeof(b));
+	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
+	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
+	return tg_arena_printf(&s->keep, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],
+	                       b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
+	                       b[15]);
+}
+
+static const char *role_text(enum tg_role r)
+{
+	const char *n = tg_role_name(r);
+	return n ? n : "viewer";
+}
+
+static enum tg_role role_from(const char *v)
+{
+	enum tg_role r = TG_ROLE_VIEWER;
+	if (!v || tg_role_parse(v, &r) != 0)
+		r = TG_ROLE_VIEWER;
+	return r;
+}
+
+/* Call-level atomicity: BEGIN, or a savepoint inside begin(). */
+static enum tg_rc call_enter(struct pg_db *s)
+{
+	enum tg_rc rc = exec_slot(s, s->in_tx ? S_SAVEPOINT : S_BEGIN, "begin");
+	if (!rc)
+		s->in_call = 1;
+	return rc;
+}
+
+static enum tg_rc call_leave(struct pg_db *s, enum tg_rc rc)
+{
+	int retryable = s->retryable;
+	s->in_call = 0;
+	if (s->in_tx) {
+		if (rc)
+			exec_slot(s, S_ROLLBACK_TO, "rollback");
+		enum tg_rc rc2 = exec_slot(s, S_RELEASE, "release");
+		s->retryable = retryable;
+		return rc ? rc : rc2;
+	}
+	if (rc) {
+		exec_slot(s, S_ROLLBACK, "rollback");
+		s->retryable = retryable;
+		return rc;
+	}
+	rc = exec_slot(s, S_COMMIT, "commit");
+	if (rc) {
+		retryable = s->retryable;
+		exec_slot(s, S_ROLLBACK, "rollback");
+		s->retryable = retryable;
+	}
+	return rc;
+}
+
+/* May the call that just failed with rc be run again from the start? */
+static int retry_call(struct pg_db *s, enum tg_rc rc, int *attempt)
+{
+	if (rc != TG_ERR_BUSY || s->in_tx || !s->retryable || ++*attempt >= MAX_TRIES)
+		return 0;
+	usleep((useconds_t)(1000 << *attempt));
+	return 1;
+}
+
+/* ---- connection ---------------------------------------------------------------- */
+
+static void pg_close(struct tg_db *db)
+{
+	struct pg_db *s = PG(db);
+	if (!s)
+		return;
+	PQfinish(s->c);
+	tg_arena_release(&s->keep);
+	free(s);
+}
+
+static enum tg_rc pg_begin(struct tg_db *db)
+{
+	struct pg_db *s = PG(db);
+	if (s->in_tx) {
+		snprintf(s->err, sizeof(s->err), "begin: a transaction is already open");
+		return TG_ERR_INTERNAL;
+	}
+	enum tg_rc rc = exec_slot(s, S_BEGIN, "begin");
+	if (!rc)
+		s->in_tx = 1;
+	return rc;
+}
+
+static enum tg_rc pg_commit(struct tg_db *db)
+{
+	struct pg_db *s = PG(db);
+	if (!s->in_tx) {
+		snprintf(s->err, sizeof(s->err), "commit: no transaction is open");
+		return TG_ERR_INTERNAL;
+	}
+	enum tg_rc rc = exec_slot(s, S_COMMIT, "commit");
+	if (rc && PQtransactionStatus(s->c) != PQTRANS_IDLE)
+		exec_slot(s, S_ROLLBACK, "rollback");
+	s->in_tx = 0;
+	return rc;
+}
+
+static void pg_rollback(struct tg_db *db)
+{
+	struct pg_db *s = PG(db);
+	s->in_tx = 0;
+	s->in_call = 0;
+	if (PQstatus(s->c) == CONNECTION_BAD) {
+		reconnect(s);
+		return;
+	}
+	if (PQtransactionStatus(s->c) != PQTRANS_IDLE)
+		exec_slot(s, S_ROLLBACK, "rollback");
+}
+
+static const char *pg_errmsg(struct tg_db *db)
+{
+	return PG(db)->err;
+}
+
+/* Simple (unprepared) statement for DDL and the migration scripts. */
+static enum tg_rc simple(struct pg_db *s, const char *sql, const char *what)
+{
+	PGresult *res = PQexec(s->c, sql);
+	enum tg_rc rc = TG_OK;
+	ExecStatusType es = PQresultStatus(res);
+	if (es != PGRES_COMMAND_OK && es != PGRES_TUPLES_OK)
+		rc = db_fail(s, what, res);
+	PQclear(res);
+	return rc;
+}
+
+/* ---- migrations ------------------------------------------------------------------ */
+
+static int is_ident(char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_';
+}
+
+/*
+ * The PostgreSQL dialect of a portable migration. Outside comments and
+ * string literals:
+ *   <col> INTEGER PRIMARY KEY   -> <col> BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY
+ *   <col> INTEGER ...           -> <col> BIGINT ...  when <col> is "id" or ends in "_id"
+ * (SQLite's INTEGER is 64-bit; ids must not overflow int4 on PostgreSQL.)
+ * Everything else is passed through: booleans stay INTEGER 0/1, DOUBLE
+ * PRECISION, TEXT, COALESCE expression indexes and ON DELETE CASCADE are the
+ * same on both. Returns a malloc'd string.
+ */
+char *tg_pg_rewrite_migration(const char *sql)
+{
+	struct tg_buf b = TG_BUF_INIT;
+	const char *p = sql;
+	char prev[64] = ""; /* the last identifier outside comments/literals */
+	while (*p) {
+		if (p[0] == '-' && p[1] == '-') {
+			const char *e = strchr(p, '\n');
+			size_t n = e ? (size_t)(e - p) : strlen(p);
+			tg_buf_add(&b, p, n);
+			p += n;
+		} else if (*p == '\'') {
+			const char *e = p + 1;
+			while (*e && !(*e == '\'' && e[1] != '\''))
+				e += (*e == '\'' ? 2 : 1);
+			if (*e)
+				e++;
+			tg_buf_add(&b, p, (size_t)(e - p));
+			p = e;
+		} else if (is_ident(*p)) {
+			const char *e = p;
+			while (is_ident(*e))
+				e++;
+			size_t n = (size_t)(e - p);
+			if (n == 7 && strncasecmp(p, "INTEGER", 7) == 0) {
+				size_t pl = strlen(prev);
+				int id_col = strcmp(prev, "id") == 0 || (pl > 3 && strcmp(prev + pl - 3, "_id") == 0);
+				const char *q = e;
+				while (*q == ' ' || *q == '\t')
+					q++;
+				if (strncasecmp(q, "PRIMARY KEY", 11) == 0 && !is_ident(q[11]))
+					tg_buf_adds(&b, "BIGINT GENERATED BY DEFAULT AS IDENTITY");
+				else
+					tg_buf_adds(&b, id_col ? "BIGINT" : "INTEGER");
+			} else {
+				tg_buf_add(&b, p, n);
+			}
+			if (n < sizeof(prev)) {
+				memcpy(prev, p, n);
+				prev[n] = '\0';
+			}
+			p = e;
+		} else {
+			tg_buf_addc(&b, *p);
+			p++;
+		}
+	}
+	return tg_buf_detach(&b, NULL);
+}
+
+static enum tg_rc pg_schema_version(struct tg_db *db, int *version)
+{
+	struct pg_db *s = PG(db);
+	PGresult *res = PQexec(s->c, "SELECT to_regclass('schema_migrations') IS NOT NULL");
+	enum tg_rc rc = TG_OK;
+	*version = 0;
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		rc = db_fail(s, "schema_version", res);
+		goto out;
+	}
+	if (g_i64(res, 0, 0) == 0)
+		goto out;
+	PQclear(res);
+	res = PQexec(s->c, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		rc = db_fail(s, "schema_version", res);
+		goto out;
+	}
+	*version = (int)g_i64(res, 0, 0);
+out:
+	PQclear(res);
+	return rc;
+}
+
+/* One migration in its own transaction, under an advisory lock so that two
+ * processes migrating at once apply it once. *done = 1 when it ran. */
+static enum tg_rc apply_one(struct pg_db *s, const struct tg_migration *m, int *done)
+{
+	struct params p = {0};
+	PGresult *res = NULL;
+	char what[96];
+	*done = 0;
+	snprintf(what, sizeof(what), "migration %s", m->name);
+	enum tg_rc rc = exec_slot(s, S_BEGIN, "migrate");
+	if (rc)
+		return rc;
+	s->in_call = 1;
+	if ((rc = simple(s, "SELECT pg_advisory_xact_lock(7400713)", "migrate")))
+		goto out;
+	p_i64(&p, m->version);
+	rc = run(s, S_MIG_APPLIED, &p, &res, "migrate");
+	if (rc)
+		goto out;
+	int applied = PQntuples(res) > 0;
+	PQclear(res);
+	res = NULL;
+	if (applied)
+		goto out;
+	char *sql = tg_pg_rewrite_migration(m->sql);
+	rc = simple(s, sql, what);
+	free(sql);
+	if (rc)
+		goto out;
+	p.n = 0;
+	p_i64(&p, m->version);
+	p_text(&p, m->name);
+	p_text(&p, now_ts(s));
+	if ((rc = run(s, S_MIG_INSERT, &p, NULL, "migrate")))
+		goto out;
+	*done = 1;
+out:
+	s->in_call = 0;
+	if (rc) {
+		exec_slot(s, S_ROLLBACK, "rollback");
+		*done = 0;
+		return rc;
+	}
+	return exec_slot(s, S_COMMIT, "migrate");
+}
+
+static enum tg_rc pg_migrate(struct tg_db *db, int *applied)
+{
+	struct pg_db *s = PG(db);
+	enum tg_rc rc;
+	int current = 0, newest = 0;
+	*applied = 0;
+	if (s->in_tx) {
+		snprintf(s->err, sizeof(s->err), "migrate: not allowed inside a transaction");
+		return TG_ERR_INTERNAL;
+	}
+	/* Concurrent CREATE TABLE IF NOT EXISTS can still clash in the catalog:
+	 * take the same advisory lock for it. */
+	rc = simple(s,
+	            "BEGIN; SELECT pg_advisory_xact_lock(7400713); "
+	            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+	            "name TEXT NOT NULL, applied_at TEXT NOT NULL); COMMIT",
+	            "migrate");
+	if (rc) {
+		simple(s, "ROLLBACK", "rollback");
+		return rc;
+	}
+	if ((rc = pg_schema_version(db, &current)))
+		return rc;
+	for (size_t i = 0; i < tg_n_migrations; i++)
+		if (tg_migrations[i].version > newest)
+			newest = tg_migrations[i].version;
+	if (current > newest) {
+		snprintf(s->err, sizeof(s->err),
+		         "database schema version %d is newer than this program (%d); upgrade tsunagu", current,
+		         newest);
+		return TG_ERR_UNSUPPORTED;
+	}
+	for (size_t i = 0; i < tg_n_migrations; i++) {
+		int done = 0;
+		if ((rc = apply_one(s, &tg_migrations[i], &done)))
+			return rc;
+		*applied += done;
+	}
+	return TG_OK;
+}
+
+/* Drop every table of tsunagu (and schema_migrations) in one transaction:
+ * `tsunagu demo --force` and the tests start from an empty database. */
+static enum tg_rc pg_drop_all(struct tg_db *db)
+{
+	struct pg_db *s = PG(db);
+	if (s->in_tx) {
+		snprintf(s->err, sizeof(s->err), "drop_all: not allowed inside a transaction");
+		return TG_ERR_INTERNAL;
+	}
+	enum tg_rc rc = simple(s,
+	                       "BEGIN; DROP TABLE IF EXISTS audit_log, resource_changes, resource_exceptions, "
+	                       "resource_hours, resource_tags, resources, tags, resource_types, sessions, "
+	                       "users, orgs, areas, settings, schema_migrations CASCADE; COMMIT",
+	                       "drop_all");
+	if (rc)
+		simple(s, "ROLLBACK", "rollback");
+	memset(s->prepared, 0, sizeof(s->prepared));
+	simple(s, "DEALLOCATE ALL", "drop_all"); /* plans may name dropped tables */
+	return rc;
+}
+
+/* ---- backup: pg_dump ------------------------------------------------------------ */
+
+/* pg_dump of the server's major version (Debian keeps one per version under
+ * /usr/lib/postgresql/N/bin), else the one on PATH. */
+static void find_pg_dump(struct pg_db *s, char *out, size_t n)
+{
+	int major = PQserverVersion(s->c) / 10000;
+	snprintf(out, n, "/usr/lib/postgresql/%d/bin/pg_dump", major);
+	if (access(out, X_OK) == 0)
+		return;
+	glob_t g;
+	if (glob("/usr/lib/postgresql/*/bin/pg_dump", 0, NULL, &g) == 0 && g.gl_pathc > 0) {
+		snprintf(out, n, "%s", g.gl_pathv[g.gl_pathc - 1]);
+		globfree(&g);
+		return;
+	}
+	snprintf(out, n, "pg_dump");
+}
+
+/*
+ * backup(dest): `pg_dump --format=custom --file=DEST` of the connected
+ * database: an online, consistent copy (pg_dump reads in one REPEATABLE READ
+ * snapshot). Restore with pg_restore --dbname=URL DEST. DEST is created first
+ * with O_EXCL and mode 0600 (an existing DEST -> TG_ERR_CONFLICT). The
+ * connection parameters go to pg_dump through PG* environment variables, not
+ * argv, so a password never shows in the process list.
+ */
+static enum tg_rc pg_backup(struct tg_db *db, const char *dest)
+{
+	struct pg_db *s = PG(db);
+	char bin[256], file_arg[4200];
+	int fd = open(dest, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		snprintf(s->err, sizeof(s->err), "backup: %s: %s", dest,
+		         errno == EEXIST ? "destination exists" : strerror(errno));
+		return errno == EEXIST ? TG_ERR_CONFLICT : TG_ERR_IO;
+	}
+	close(fd);
+	find_pg_dump(s, bin, sizeof(bin));
+	if (snprintf(file_arg, sizeof(file_arg), "--file=%s", dest) >= (int)sizeof(file_arg)) {
+		unlink(dest);
+		snprintf(s->err, sizeof(s->err), "backup: destination path too long");
+		return TG_ERR_INVALID;
+	}
+	const char *host = PQhost(s->c), *port = PQport(s->c), *user = PQuser(s->c), *dbn = PQdb(s->c),
+	           *pass = PQpass(s->c);
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0) {
+		unlink(dest);
+		snprintf(s->err, sizeof(s->err), "backup: fork: %s", strerror(errno));
+		return TG_ERR_IO;
+	}
+	if (pid == 0) {
+		if (host && *host)
+			setenv("PGHOST", host, 1);
+		if (port && *port)
+			setenv("PGPORT", port, 1);
+		if (user && *user)
+			setenv("PGUSER", user, 1);
+		if (dbn && *dbn)
+			setenv("PGDATABASE", dbn, 1);
+		if (pass && *pass)
+			setenv("PGPASSWORD", pass, 1);
+		execlp(bin, bin, "--format=custom", "--no-password", file_arg, (char *)NULL);
+		_exit(127);
+	}
+	int status = 0;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+	}
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		unlink(dest);
+		snprintf(s->err, sizeof(s->err), "backup: pg_dump failed (%s, status %d)",
+		         WIFEXITED(status) && WEXITSTATUS(status) == 127 ? "not found" : "see its message",
+		         WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+		return TG_ERR_IO;
+	}
+	return TG_OK;
+}
+
+/* bulk(1): commits of this session stop waiting for the WAL flush
+ * (synchronous_commit = off): a crash may lose the last import, never
+ * corrupt anything, and an import can be run again. bulk(0) restores it. */
+static void pg_bulk(struct tg_db *db, int on)
+{
+	struct pg_db *s = PG(db);
+	simple(s, on ? "SET synchronous_commit = off" : "RESET synchronous_commit", "bulk");
+}
+
+/* ---- settings ------------------------------------------------------------------- */
+
+static enum tg_rc pg_setting_get(struct tg_db *db, struct tg_arena *a, const char *key, const char **value)
+{
+	struct pg_db *s = PG(db);
+	struct params p = {0};
+	PGresult *res = NULL;
+	p_text(&p, key);
+	enum tg_rc rc = one(s, S_SETTING_GET, &p, &res, "setting_get");
+	if (!rc)
+		*value = g_text(res, 0, 0, a);
+	PQclear(res);
+	return rc;
+}
+
+static enum tg_rc pg_setting_set(struct tg_db *db, const char *key, const char *value)
+{
+	struct params p = {0};
+	p_text(&p, key);
+	p_text(&p, value);
+	return write1(PG(db), S_SETTING_SET, &p, NULL, NULL, "setting_set");
+}
+
+/* ---- areas ------------------------------------------------------------------------ */
+
+static enum tg_rc pg_area_list(struct tg_db *db, struct tg_arena *a, struct tg_area **out, size_t *n)
+{
+	struct pg_db *s = PG(db);
+	PGresult *res = NULL;
+	enum tg_rc rc = run(s, S_AREA_LIST, NULL, &res, "area_list");
+	if (rc)
+		return rc;
+	size_t cnt = (size_t)PQntuples(res);
+	*out = TG_ARENA_ARRAY(a, struct tg_area, cnt ? cnt : 1);
+	for (size_t i = 0; i < cnt; i++) {
+		struct tg_area *x = &(*out)[i];
+		int r = (int)i;
+		x->id = g_i64(res, r, 0);
+		x->parent_id = g_i64(res, r, 1);
+		x->level = (enum tg_area_level)g_i64(res, r, 2);
+		x->name = g_text(res, r, 3, a);
+		x->name_kana = g_text(res, r, 4, a);
+	}
+	*n = cnt;
+	PQclear(res);
+	return TG_OK;
+}
+
+static enum tg_rc area_find(struct pg_db *s, struct tg_area *area)
+{
+	struct params p = {0};
+	PGresult *res = NULL;
+	p_i64(&p, area->parent_id);
+	p_i64(&p, (int)area->level);
+	p_text(&p, area->name);
+	enum tg_rc rc = one(s, S_AREA_FIND, &p, &res, "area_ensure");
+	if (!rc)
+		area->id = g_i64(res, 0, 0);
+	PQclear(res);
+	return rc;
+}
+
+static enum tg_rc pg_area_ensure(struct tg_db *db, struct tg_area *area)
+{
+	struct pg_db *s = PG(db);
+	struct params p = {0};
+	PGresult *res = NULL;
+	enum tg_rc rc = area_find(s, area);
+	if (rc != TG_ERR_NOT_FOUND)
+		return rc;
+	p_id(&p, area->parent_id);
+	p_i64(&p, (int)area->level);
+	p_text(&p, area->name);
+	p_text(&p, area->name_kana);
+	rc = write1(s, S_AREA_INSERT, &p, &res, NULL, "area_ensure");
+	if (!rc)
+		area->id = g_i64(res, 0, 0);
+	PQclear(res);
+	if (rc == TG_ERR_CONFLICT) /* inserted meanwhile by another connection */
+		rc = area_find(s, area);
+	return rc;
+}
+
+/* ---- organizations ------------------------------------------------------------------ */
+
+static void read_org(const PGresult *res, int r, struct tg_arena *a, struct tg_org *o)
+{
+	o->id = g_i64(res, r, 0);
+	o->uuid = g_text(res, r, 1, a);
+	o->name = g_text(res, r, 2, a);
+	o->name_kana = g_text(res, r, 3, a);
+	o->kind = g_text(res, r, 4, a);
+	o->area_id = g_i64(res, r, 5);
+	o->phone = g_text(res, r, 6, a);
+	o->email = g_text(res, r, 7, a);
+	o->url = g_text(res, r, 8, a);
+	o->description = g_text(res, r, 9, a);
+	o->created_at = g_text(res, r, 10, a);
+	o->updated_at = g_text(res, r, 11, a);
+}
+
+static enum tg_rc org_get_by(struct pg_db *s, int slot, struct tg_arena *a, int64_t id, const char *key,
+                             struct tg_org *out)
+{
+	struct params p = {0};
+	PGresult *res = NULL;
+	if (key)
+		p_text(&p, key);
+	else
+		p_i64(&p, id);
+	enum tg_rc rc = one(s, slot, &p, &res, "org_get");
+	if (!rc)
+		read_org(res, 0, a, out);
+	PQclear(res);
+	return rc;
+}
+
+static enum tg_rc pg_org_get(struct tg_db *db, struct tg_arena *a, int64_t id, struct tg_org *out)
+{
+	return org_get_by(PG(db), S_ORG_GET, a, id, NULL, out);
+}
+
+static enum tg_rc pg_org_get_by_uuid(struct tg_db *db, struct tg_arena *a, const char *uuid, struct tg_org *out)
+{
+	return org_get_by(PG(db), S_ORG_GET_UUID, a, 0, uuid ? uuid : "", out);
+}
+
+static enum tg_rc pg_org_find_by_name(struct tg_db *db, struct tg_arena *a, const char *name, struct tg_org *out)
+{
+	return org_get_by(PG(db), S_ORG_FIND_NAME, a, 0, name ? name : "", out);
+}
+
+static enum tg_rc pg_org_list(struct tg_db *db, struct tg_arena *a, int64_t after_id, size_t limit, struct tg_org **out,
+                              size_t *n)
+{
+	struct pg_db *s = PG(db);
+	struct params p = {0};
+	PGresult *res = NULL;
+	p_i64(&p, after_id);
+	p_i64(&p, limit_value(limit));
+	enum tg_rc rc = run(s, S_ORG_LIST, &p, &res, "org_list");
+	if (rc)
+		return rc;
+	size_t cnt = (size_t)PQntuples(res);
+	*out = TG_ARENA_ARRAY(a, struct tg_org, cnt ? cnt : 1);
+	for (size_t i = 0; i < cnt; i++)
+		read_org(res, (int)i, a, &(*out)[i]);
+	*n = cnt;
+	PQclear(res);
+	return TG_OK;
+}
+
+static enum tg_rc pg_org_count(struct tg_db *db, int64_t *n)
+{
+	PGresult *res = NULL;
+	enum tg_rc rc = one(PG(db), S_ORG_COUNT, NULL, &res, "org_count");
+	if (!rc)
+		*n = g_i64(res, 0, 0);
+	PQclear(res);
+	return rc;
+}
+
+static enum tg_rc pg_org_insert(struct tg_db *db, struct tg_org *org)
+{
+	struct pg_db *s = PG(db);
+	struct params p = {0};
+	PGresult *res = NULL;
+	const char *uuid = org->uuid ? org->uuid : new_uuid(s);
+	const char *now = now_ts(s);
+	p_text(&p, uuid);
+	p_text(&p, org->name);
+	p_text(&p, org->name_kana);
+	p_text(&p, org->kind);
+	p_id(&p, org->area_id);
+	p_text(&p, org->phone);
+	p_text(&p, org->email);
+	p_text(&p, org->url);
+	p_text(&p, org->description);
+	p_text(&p, now);
+	p_text(&p, now);
+	enum tg_rc rc = write1(s, S_ORG_INSERT, &p, &res, NULL, "org_insert");
+	if (!rc) {
+		org->id = g_i64(res, 0, 0);
+		org->uuid = uuid;
+		org->created_at = org->updated_at = now;
+	}
+	PQclear(res);
+	return rc;
+}
+
+static enum tg_rc pg_org_update(struct tg_db *db, const struct tg_org *org)
+{
+	struct pg_db *s = PG(db);
+	struct params p = {0};
+	int64_t changed = 0;
+	p_text(&p, org->name);
+	p_text(&p, org->name_kana);
+	p_text(&p, org->kind);
+	p_id(&p, org->area_id);
+	p_text(&p, org->phone);
+	p_text(&p, org->email);
+	p_text(&p, org->url);
+	p_text(&p, org->description);
+	p_text(&p, now_ts(s));
+	p_i64(&p, org->id);
+	enum tg_rc rc = write1(s, S_ORG_UPDATE, &p, NULL, &changed, "org_update");
+	if (!rc && changed == 0)
+		rc = TG_ERR_NOT_FOUND;
+	return rc;
+}
+
+/* ---- users ------------------------------------------------------------------------------ */
+
+static void read_user(const PGresult *res, int r, struct tg_arena *a, struct tg_user *u)
+{
+	u->id = g_i64(res, r, 0);
+	u->org_id = g_i64(res, r, 1);
+	u->login = g_text(res, r, 2, a);
+	u->display_name = g_text(res, r, 3, a);
+	u->role = role_from(PQgetisnull(res, r, 4) ? NULL : PQgetvalue(res, r, 4));
+	u->disabled = g_i64(res, r, 5) != 0;
+	u->password_hash = g_text(res, r, 6, a);
+	u->created_at = g_text(res, r, 7, a);
+}
+
+static enum tg_rc user_get_by(struct pg_db *s, int slot, struct tg_arena *a, int64_t id, const char *login,
+                              struct tg_user *out, const char *what)
+{
+	struct params p = {0};
+	PGresult *res = NULL;
+	if (slot == S_USER_GET)
+		p_i64(&p, id);
+	else
+		p_text(&p, login ? login : "");
+	enum tg_rc rc = one(s, slot, &p, &res, what);
+	if (!rc)
+		read_user(res, 0, a, out);
+	PQclear(res);
+	return rc;
+}
+
+static enum tg_rc pg_user_get(struct tg_db *db, struct tg_arena *a, int64_t id, struct tg_user *out)
+{
+	return user_get_by(PG(db), S_USER_GET, a, id, NULL, out, "user_get");
+}
+
+static enum tg_rc pg_user_get_by_login(struct tg_db *db, struct tg_arena *a, const char *login, struct tg_user *out)
+{
+	return user_get_by(PG(db), S_USER_GET_LOGIN, a, 0, login, out, "user_get_by_login");
+}
+
+static enum tg_rc pg_user_list(struct tg_db *db, struct tg_arena *a, int64_t org_id, struct tg_user **out, size_t *n)
+{
+	struct pg_db *s = PG(db);
+	struct params p = {0};
+	PGresult *res = NULL;
+	p_i64(&p, org_id);
+	p_i64(&p, org_id);
+	enum tg_rc rc = run(s, S_USER_LIST, &p, &res, "user_list");
+	if (rc)
+		return rc;
+	size_t cnt = (size_t)PQntuples(res);
+	*out = TG_ARENA_ARRAY(a, struct tg_user, cnt ? cnt : 1);
+	for (size_t i = 0; i < cnt; i++)
+		read_user(res, (int)i, a, &(*out)[i]);
+	*n = cnt;
+	PQclear(res);
+	return TG_OK;
+}
+
+static enum tg_rc pg_user_insert(struct tg_db *db, struct tg_user *u)
+{
+	struct pg_db *s = PG(db);
+	struct params p = {0};
+	PGresult *res = NULL;
+	const char *now = now_ts(s);
+	p_i64(&p, u->org_id);
+	p_text(&p, u->login);
+	p_text(&p, u->display_name);
+	p_text(&p, role_text(u->role));
+	p_text(&p, u->password_hash);
+	p_i64(&p, u->disabled ? 1 : 0);
+	p_text(&p, now);
+	p_text(&p, now);
+	enum tg_rc rc = write1(s, S_USER_INSERT, &p, &res, NULL, "user_insert");
+	if (!rc) {
+		u->id = g_i64(res, 0, 0);
+		u->created_at = now;
+	}
+	PQclear(res);
+	return rc;
+}
+
+static enum tg_rc pg_user_update(struct tg_db *db, const struct tg_user *u)
+{
+	struct pg_db *s = PG(db);
+	struct params p = {0};
+	int64_t changed = 0;
+	p_i64(&p, u->org_id);
+	p_text(&p, u->display_name);
+	p_text(&p, role_text(u->role));
+	p_i64(&p, u->disabled ? 1 : 0);
+	p_text(&p, now_ts(s));
+	p_i64(&p, u->id);
+	enum tg_rc rc = write1(s, S_USER_UPDATE, &p, NULL, &changed, "user_update");
+	if (!rc && changed == 0)
+		rc = TG_ERR_NOT_FOUND;
+	return rc;
+}
+
+static enum tg_rc pg_user_set_password(struct tg_db *db, int64_t user_id, const char *hash)
+{
+	struct pg_db *s = PG(db);
+	struct params p = {0};
+	int64_t changed = 0;
+	p_text(&p, hash);
+	p_text(&p, now_ts(s));
+	p_i64(&p, user_id);
+	enum tg_rc rc = write1(s, S_USER_SET_PW, &p, NULL, &changed, "user_set_password");
+	if (!rc && changed == 0)
+		rc = TG_ERR_NOT_FOUND;
+	return rc;
+}
+
+/* ---- sessions ---------------------------------------------------------------------------- */
+
+static enum tg_rc pg_session_insert(struct tg_db *db, const char *token_hash, int64_t user_id, const char *csrf_token,
+                                    const char *expires_at)
+{
+	struct pg_db *s = PG(db);
+	struct params p = {0};
+	p_text(&p, token_hash);
+	p_i64(&p, user_id);
+	p_text(&p, csrf_token);
+	p_text(&p, now_ts(s));
+	p_text(&p, expires_at);
+	return write1(s, S_SESS_INSERT, &p, NULL, NULL, "session_insert");
+}
+
+static enum tg_rc pg_session_get(struct tg_db *db, struct tg_arena *a, const char *token_hash, struct tg_session *out)
+{
+	struct pg_db *s = PG(db);
+	struct params p = {0};
+	PGresult *res = NULL;
+	p_text(&p, token_hash ? token_hash : "");
+	p_text(&p, now_ts(s));
+	enum tg_rc rc = one(s, S_SESS_GET, &p, &res, "session_get");
+	if (!rc) {
+		out->user_id = g_i64(res, 0, 0);
+		out->csrf_token = g_text(res, 0, 1, a);
+		out->expires_at = g_text(res, 0, 2, a);
+	}
+	PQclear(res);
+	return rc;
+}
+
+static enum tg_rc pg_session_delete(struct tg_db *db, const char *token_hash)
+{
+	struct params p = {0};
+	p_text(&p, token_hash ? token_hash : "");
+	return write1(PG(db), S_SESS_DELETE, &p, NULL, NULL, "session_delete");
+}
+
+static enum tg_rc pg_session_delete_user(struct tg_db *db, int64_t user_id, const char *keep_token_hash)
+{
+	struct params p = {0};
+	p_i64(&p, user_id);
+	p_text(&p, keep_token_hash ? keep_token_hash : ""); /* "" never equals a stored hash */
+	return write1(PG(db), S_SESS_DELETE_USER, &p, NULL, NULL, "session_delete_user");
+}
+
+/* ---- types and tags -------------------------------------------------------------------------- */
+
+static enum tg_rc pg_type_list(struct tg_db *db, struct tg_arena *a, struct tg_resource_type **out, size_t *n)
+{
+	PGresult *res = NULL;
+	enum tg_rc rc = run(PG(db), S_TYPE_LIST, NULL, &res, "type_list");
+	if (rc)
+		return rc;
+	size_t cnt = (size_t)PQntuples(res);
+	*out = TG_ARENA_ARRAY(a, struct tg_resource_type, cnt ? cnt : 1);
+	for (size_t i = 0; i < cnt; i++) {
+		struct tg_resource_type *t = &(*out)[i];
+		t->code = g_text(res, (int)i, 0, a);
+		t->name_ja = g_text(res, (int)i, 1, a);
+		t->name_en = g_text(res, (int)i, 2, a);
+		t->builtin = g_i64(res, (int)i, 3) != 0;
+	}
+	*n = cnt;
+	PQclear(res);
+	return TG_OK;
+}
+
+static enum tg_rc pg_type_insert(struct tg_db *db, const struct tg_resource_type *t)
+{
+	struct params p = {0};
+	p_text(&p, t->code);
+	p_text(&p, t->name_ja);
+	p_text(&p, t->name_en);
+	p_i64(&p, t->builtin ? 1 : 0);
+	return write1(PG(db), S_TYPE_INSERT, &p, NULL, NULL, "type_insert");
+}
+
+static enum tg_rc pg_tag_list(struct tg_db *db, struct tg_arena *a, struct tg_tag **out, size_t *n)
+{
+	PGresult *res = NULL;
+	enum tg_rc rc = run(PG(db), S_TAG_LIST, NULL, &res, "tag_list");
+	if (rc)
+		return rc;
+	size_t cnt = (size_t)PQntuples(res);
+	*out = TG_ARENA_ARRAY(a, struct tg_tag, cnt ? cnt : 1);
+	for (size_t i = 0; i < cnt; i++) {
+		struct tg_tag *t = &(*out)[i];
+		t->code = g_text(res, (int)i, 0, a);
+		t->kind = g_text(res, (int)i, 1, a);
+		t->name_ja = g_text(res, (int)i, 2, a);
+		t->name_en = g_text(res, (int)i, 3, a);
+	}
+	*n = cnt;
+	PQclear(res);
+	return TG_OK;
+}
+
+/* ---- resources: reading ------------------------------------------------------------------------ */
+
+static void read_resource(const PGresult *res, int i, struct tg_arena *a, struct tg_resource *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->id = g_i64(res, i, 0);
+	r->uuid = g_text(res, i, 1, a);
+	r->org_id = g_i64(res, i, 2);
+	r->org_name = g_text(res, i, 3, a);
+	r->type_code = g_text(res, i, 4, a);
+	r->name = g_text(res, i, 5, a);
+	r->name_kana = g_text(res, i, 6, a);
+	r->description = g_text(res, i, 7, a);
+	r->area_id = g_i64(res, i, 8);
+	r->postal_code = g_text(res, i, 9, a);
+	r->prefecture = g_text(res, i, 10, a);
+	r->city = g_text(res, i, 11, a);
+	r->address_line = g_text(res, i, 12, a);
+	r->building = g_text(res, i, 13, a);
+	if (!PQgetisnull(res, i, 14) && !PQgetisnull(res, i, 15)) {
+		r->has_geo = 1;
+		r->lat = strtod(PQgetvalue(res, i, 14), NULL);
+		r->lon = strtod(PQgetvalue(res, i, 15), NULL);
+	}
+	r->phone = g_text(res, i, 16, a);
+	r->email = g_text(res, i, 17, a);
+	r->url = g_text(res, i, 18, a);
+	r->age_min_months = g_int_or(res, i, 19, -1);
+	r->age_max_months = g_int_or(res, i, 20, -1);
+	r->fee_free = g_i64(res, i, 21) != 0;
+	r->fee_text = g_text(res, i, 22, a);
+	r->capacity = g_int_or(res, i, 23, -1);
+	r->accessibility_notes = g_text(res, i, 24, a);
+	r->schedule_note = g_text(res, i, 25, a);
+	r->is_public = g_i64(res, i, 26) != 0;
+	r->is_confidential = g_i64(res, i, 27) != 0;
+	r->front_door = g_text(res, i, 28, a);
+	r->verified_at = g_text(res, i, 29, a);
+	r->source = g_text(res, i, 30, a);
+	r->source_id = g_text(res, i, 31, a);
+	r->created_at = g_text(res, i, 32, a);
+	r->updated_at = g_text(res, i, 33, a);
+	r->version = g_i64(res, i, 34);
+	r->search_text = g_text(res, i, 35, a);
+}
+
+struct id_pos {
+	int64_t id;
+	size_t pos;
+};
+
+static int cmp_id_pos(const void *x, const void *y)
+{
+	const struct id_pos *a = x, *b = y;
+	return a->id < b->id ? -1 : a->id > b->id;
+}
+
+static struct tg_resource *find_res(struct tg_resource *rs, const struct id_pos *map, size_t n, int64_t id)
+{
+	struct id_pos key = {id, 0};
+	const struct id_pos *p = bsearch(&key, map, n, sizeof(*map), cmp_id_pos);
+	return p ? &rs[p->pos] : NULL;
+}
+
+/* "{1,2,3}": a bigint[] literal of ids (malloc'd). */
+static char *id_array(const int64_t *ids, size_t n, size_t stride)
+{
+	struct tg_buf b = TG_BUF_INIT;
+	tg_buf_addc(&b, '{');
+	for (size_t i = 0; i < n; i++) {
+		const int64_t *id = (const int64_t *)(const void *)((const char *)ids + i * stride);
+		tg_buf_printf(&b, i ? ",%" PRId64 : "%" PRId64, *id);
+	}
+	tg_buf_addc(&b, '}');
+	return tg_buf_detach(&b, NULL);
+}
+
+/* Rows [from, to) of res belong to one resource: copy them into it. */
+static void attach_children(int slot, const PGresult *res, int from, int to, struct tg_resource *r, struct tg_arena *a)
+{
+	size_t m = (size_t)(to - from);
+	if (!r || m == 0)
+		return;
+	if (slot == S_CH_HOURS) {
+		struct tg_hours *h = TG_ARENA_ARRAY(a, struct tg_hours, m);
+		for (int i = from; i < to; i++) {
+			h[i - from].weekday = (int)g_i64(res, i, 1);
+			h[i - from].open_min = (int)g_i64(res, i, 2);
+			h[i - from].close_min = (int)g_i64(res, i, 3);
+		}
+		r->hours = h;
+		r->n_hours = m;
+	} else if (slot == S_CH_EXC) {
+		struct tg_exception *e = TG_ARENA_ARRAY(a, struct tg_exception, m);
+		for (int i = from; i < to; i++) {
+			struct tg_exception *x = &e[i - from];
+			x->date = g_text(res, i, 1, a);
+			x->closed = g_i64(res, i, 2) != 0;
+			x->open_min = g_int_or(res, i, 3, 0);
+			x->close_min = g_int_or(res, i, 4, 0);
+			x->note = g_text(res, i, 5, a);
+		}
+		r->exceptions = e;
+		r->n_exceptions = m;
+	} else {
+		size_t na = 0, ns = 0;
+		for (int i = from; i < to; i++)
+			na += strcmp(PQgetvalue(res, i, 2), "access") == 0;
+		ns = m - na;
+		const char **sv = ns ? TG_ARENA_ARRAY(a, const char *, ns) : NULL;
+		const char **av = na ? TG_ARENA_ARRAY(a, const char *, na) : NULL;
+		size_t is = 0, ia = 0;
+		for (int i = from; i < to; i++) {
+			if (strcmp(PQgetvalue(res, i, 2), "access") == 0)
+				av[ia++] = g_text(res, i, 1, a);
+			else
+				sv[is++] = g_text(res, i, 1, a);
+		}
+		r->services = sv;
+		r->n_services = ns;
+		r->access = av;
+		r->n_access = na;
+	}
+}
+
+/* Fill nested arrays of rs[0..n) (distinct ids): per chunk, one query per table. */
+static enum tg_rc load_children(struct pg_db *s, struct tg_arena *a, struct tg_resource *rs, size_t n)
+{
+	static const int kinds[] = {S_CH_HOURS, S_CH_EXC, S_CH_TAGS};
+	enum tg_rc rc = TG_OK;
+	if (n == 0)
+		return TG_OK;
+	struct id_pos *map = tg_xmalloc(n * sizeof(*map));
+	for (size_t i = 0; i < n; i++) {
+		map[i].id = rs[i].id;
+		map[i].pos = i;
+	}
+	qsort(map, n, sizeof(*map), cmp_id_pos);
+	for (size_t off = 0; off < n && !rc; off += CHUNK) {
+		size_t m = n - off < CHUNK ? n - off : CHUNK;
+		char *arr = id_array(&rs[off].id, m, sizeof(struct tg_resource));
+		struct params p = {0};
+		p_text(&p, arr);
+		for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]) && !rc; k++) {
+			PGresult *res = NULL;
+			rc = run(s, kinds[k], &p, &res, "resource children");
+			if (rc)
+				break;
+			int rows = PQntuples(res), from = 0;
+			for (int i = 1; i <= rows; i++) {
+				if (i == rows || g_i64(res, i, 0) != g_i64(res, from, 0)) {
+					attach_children(kinds[k], res, from, i,
+					                find_res(rs, map, n, g_i64(res, from, 0)), a);
+					from = i;
+				}
+			}
+			PQclear(res);
+		}
+		free(arr);
+	}
+	free(map);
+	return rc;
+}
+
+static enum tg_rc resource_get_by(struct pg_db *s, int slot, struct tg_arena *a, int64_t id, const char *k1,
+                                  const char *k2, struct tg_resource *out)
+{
+	struct params p = {0};
+	PGresult *res = NULL;
+	if (slot == S_RES_GET) {
+		p_i64(&p, id);
+	} else {
+		p_text(&p, k1 ? k1 : "");
+		if (slot == S_RES_GET_SOURCE)
+			p_text(&p, k2 ? k2 : "");
+	}
+	enum tg_rc rc = one(s, slot, &p, &res, "resource_get");
+	if (!rc)
+		read_resource(res, 0, a, out);
+	PQclear(res);
+	if (!rc)
+		rc = load_children(s, a, out, 1);
+	return rc;
+}
+
+static enum tg_rc pg_resource_get(struct tg_db *db, struct tg_arena *a, int64_t id, struct tg_resource *out)
+{
+	return resource_get_by(PG(db), S_RES_GET, a, id, NULL, NULL, out);
+}
+
+static enum tg_rc pg_resource_get_by_uuid(struct tg_db *db, struct tg_arena *a, const char *uuid,
+                                          struct tg_resource *out)
+{
+	return resource_get_by(PG(db), S_RES_GET_UUID, a, 0, uuid, NULL, out);
+}
+
+static enum tg_rc pg_resource_get_by_source(struct tg_db *db, struct tg_arena *a, const char *source,
+                                            const char *source_id, struct tg_resource *out)
+{
+	return resource_get_by(PG(db), S_RES_GET_SOURCE, a, 0, source, source_id, out);
+}
+
+static int cmp_i64(const void *x, const void *y)
+{
+	int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+	return a < b ? -1 : a > b;
+}
+
+static enum tg_rc pg_resource_get_many(struct tg_db *db, struct tg_arena *a, const int64_t *ids, size_t n_ids,
+                                       struct tg_resource **out, size_t *n)
+{
+	struct pg_db *s = PG(db);
+	enum tg_rc rc = TG_OK;
+	int64_t *uniq = NULL;
+	struct tg_resource *got = NULL;
+	struct id_pos *map = NULL;
+	size_t nu = 0, ng = 0, k = 0;
+	*out = NULL;
+	*n = 0;
+	if (n_ids == 0)
+		return TG_OK;
+	uniq = tg_xmalloc(n_ids * sizeof(*uniq));
+	memcpy(uniq, ids, n_ids * sizeof(*uniq));
+	qsort(uniq, n_ids, sizeof(*uniq), cmp_i64);
+	for (size_t i = 0; i < n_ids; i++)
+		if (nu == 0 || uniq[nu - 1] != uniq[i])
+			uniq[nu++] = uniq[i];
+	got = tg_xmalloc(nu * sizeof(*got));
+	for (size_t off = 0; off < nu; off += CHUNK) {
+		size_t m = nu - off < CHUNK ? nu - off : CHUNK;
+		char *arr = id_array(uniq + off, m, sizeof(int64_t));
+		struct params p = {0};
+		PGresult *res = NULL;
+		p_text(&p, arr);
+		rc = run(s, S_MANY, &p, &res, "resource_get_many");
+		free(arr);
+		if (rc)
+			goto out;
+		for (int i = 0; i < PQntuples(res); i++)
+			read_resource(res, i, a, &got[ng++]);
+		PQclear(res);
+	}
+	rc = load_children(s, a, got, ng);
+	if (rc)
+		goto out;
+	map = tg_xmalloc((ng ? ng : 1) * sizeof(*map));
+	for (size_t i = 0; i < ng; i++) {
+		map[i].id = got[i].id;
+		map[i].pos = i;
+	}
+	qsort(map, ng, sizeof(*map), cmp_id_pos);
+	*out = TG_ARENA_ARRAY(a, struct tg_resource, n_ids);
+	for (size_t i = 0; i < n_ids; i++) {
+		struct tg_resource *r = find_res(got, map, ng, ids[i]);
+		if (r)
+			(*out)[k++] = *r;
+	}
+	*n = k;
+out:
+	free(map);
+	free(got);
+	free(uniq);
+	return rc;
+}
+
+static void filter_params(struct params *p, const struct tg_resource_filter *f)
+{
+	p_i64(p, f->after_id);
+	if (f->org_id)
+		p_i64(p, f->org_id);
+	if (f->modified_after)
+		p_text(p, f->modified_after);
+}
+
+static enum tg_rc pg_resource_list(struct tg_db *db, struct tg_arena *a, const struct tg_resource_filter *f,
+                                   struct tg_resource **out, size_t *n)
+{
+	struct pg_db *s = PG(db);
+	static const struct tg_resource_filter all;
+	struct params p = {0};
+	PGresult *res = NULL;
+	if (!f)
+		f = &all;
+	*out = NULL;
+	*n = 0;
+	filter_params(&p, f);
+	p_i64(&p, limit_value(f->limit));
+	enum tg_rc rc = run(s, SLOT_LIST(filter_mask(f)), &p, &res, "resource_list");
+	if (rc)
+		return rc;
+	size_t cnt = (size_t)PQntuples(res);
+	*out = TG_ARENA_ARRAY(a, struct tg_resource, cnt ? cnt : 1);
+	for (size_t i = 0; i < cnt; i++)
+		read_resource(res, (int)i, a, &(*out)[i]);
+	PQclear(res);
+	rc = load_children(s, a, *out, cnt);
+	if (!rc)
+		*n = cnt;
+	return rc;
+}
+
+static enum tg_rc pg_resource_count(struct tg_db *db, const struct tg_resource_filter *f, int64_t *n)
+{
+	struct pg_db *s = PG(db);
+	static const struct tg_resource_filter all;
+	struct params p = {0};
+	PGresult *res = NULL;
+	if (!f)
+		f = &all;
+	filter_params(&p, f);
+	enum tg_rc rc = one(s, SLOT_COUNT(filter_mask(f)), &p, &res, "resource_count");
+	if (!rc)
+		*n = g_i64(res, 0, 0);
+	PQclear(res);
+	return rc;
+}
+
+/* ---- resources: writing ------------------------------------------------------------------------ */
+
+static void resource_params(struct params *p, const struct tg_resource *r, const char *search_text)
+{
+	p_i64(p, r->org_id);
+	p_text(p, r->type_code);
+	p_text(p, r->name);
+	p_text(p, r->name_kana);
+	p_text(p, r->description);
+	p_id(p, r->area_id);
+	p_text(p, r->postal_code);
+	p_text(p, r->prefecture);
+	p_text(p, r->city);
+	p_text(p, r->address_line);
+	p_text(p, r->building);
+	if (r->has_geo) {
+		p_double(p, r->lat);
+		p_double(p, r->lon);
+	} else {
+		p_text(p, NULL);
+		p_text(p, NULL);
+	}
+	p_text(p, r->phone);
+	p_text(p, r->email);
+	p_text(p, r->url);
+	p_int_or_null(p, r->age_min_months);
+	p_int_or_null(p, r->age_max_months);
+	p_i64(p, r->fee_free ? 1 : 0);
+	p_text(p, r->fee_text);
+	p_int_or_null(p, r->capacity);
+	p_text(p, r->accessibility_notes);
+	p_text(p, r->schedule_note);
+	p_i64(p, r->is_public ? 1 : 0);
+	p_i64(p, r->is_confidential ? 1 : 0);
+	p_text(p, r->front_door);
+	p_text(p, r->verified_at);
+	p_text(p, r->source);
+	p_text(p, r->source_id);
+	p_text(p, search_text ? search_text : "");
+}
+
+static enum tg_rc insert_tags(struct pg_db *s, int64_t id, const char **codes, size_t n)
+{
+	enum tg_rc rc = TG_OK;
+	for (size_t i = 0; i < n && !rc; i++) {
+		struct params p = {0};
+		p_i64(&p, id);
+		p_text(&p, codes[i]);
+		rc = run(s, S_RTAG_INSERT, &p, NULL, "resource tags");
+	}
+	return rc;
+}
+
+/* Insert the nested rows of r under resource id (inside call_enter()). */
+static enum tg_rc insert_children(struct pg_db *s, int64_t id, const struct tg_resource *r)
+{
+	enum tg_rc rc = TG_OK;
+	for (size_t i = 0; i < r->n_hours && !rc; i++) {
+		struct params p = {0};
+		p_i64(&p, id);
+		p_i64(&p, r->hours[i].weekday);
+		p_i64(&p, r->hours[i].open_min);
+		p_i64(&p, r->hours[i].close_min);
+		rc = run(s, S_HOURS_INSERT, &p, NULL, "resource hours");
+	}
+	for (size_t i = 0; i < r->n_exceptions && !rc; i++) {
+		const struct tg_exception *e = &r->exceptions[i];
+		struct params p = {0};
+		p_i64(&p, id);
+		p_text(&p, e->date);
+		p_i64(&p, e->closed ? 1 : 0);
+		if (e->closed) {
+			p_text(&p, NULL);
+			p_text(&p, NULL);
+		} else {
+			p_i64(&p, e->open_min);
+			p_i64(&p, e->close_min);
+		}
+		p_text(&p, e->note);
+		rc = run(s, S_EXC_INSERT, &p, NULL, "resource exceptions");
+	}
+	if (!rc)
+		rc = insert_tags(s, id, r->services, r->n_services);
+	if (!rc)
+		rc = insert_tags(s, id, r->access, r->n_access);
+	return rc;
+}
+
+static enum tg_rc delete_children(struct pg_db *s, int64_t id)
+{
+	static const int slots[] = {S_HOURS_DEL, S_EXC_DEL, S_RTAG_DEL};
+	enum tg_rc rc = TG_OK;
+	for (size_t i = 0; i < sizeof(slots) / sizeof(slots[0]) && !rc; i++) {
+		struct params p = {0};
+		p_i64(&p, id);
+		rc = run(s, slots[i], &p, NULL, "resource children");
+	}
+	return rc;
+}
+
+static enum tg_rc pg_resource_insert(struct tg_db *db, struct tg_resource *r, const char *search_text)
+{
+	struct pg_db *s = PG(db);
+	int64_t id = 0;
+	const char *uuid = r->uuid ? r->uuid : new_uuid(s);
+	const char *now = now_ts(s);
+	enum tg_rc rc;
+	int attempt = 0;
+	do {
+		struct params p = {0};
+		PGresult *res = NULL;
+		if ((rc = call_enter(s)))
+			break;
+		resource_params(&p, r, search_text);
+		p_text(&p, uuid);
+		p_text(&p, now);
+		p_text(&p, now);
+		rc = run(s, S_RES_INSERT, &p, &res, "resource_insert");
+		if (!rc)
+			id = g_i64(res, 0, 0);
+		PQclear(res);
+		if (!rc)
+			rc = insert_children(s, id, r);
+		rc = call_leave(s, rc);
+	} while (rc && retry_call(s, rc, &attempt));
+	if (!rc) {
+		r->id = id;
+		r->uuid = uuid;
+		r->version = 1;
+		r->created_at = r->updated_at = now;
+	}
+	return rc;
+}
+
+static enum tg_rc update_body(struct pg_db *s, struct tg_resource *r, const char *search_text, const char *now)
+{
+	struct params p = {0};
+	PGresult *res = NULL;
+	resource_params(&p, r, search_text);
+	p_text(&p, now);
+	p_i64(&p, r->id);
+	p_i64(&p, r->version);
+	enum tg_rc rc = run(s, S_RES_UPDATE, &p, &res, "resource_update");
+	if (rc)
+		return rc;
+	int64_t changed = strtoll(PQcmdTuples(res), NULL, 10);
+	PQclear(res);
+	res = NULL;
+	if (changed == 0) {
+		/* stale version if the row exists, else unknown id */
+		p.n = 0;
+		p_i64(&p, r->id);
+		rc = one(s, S_RES_EXISTS, &p, &res, "resource_update");
+		PQclear(res);
+		if (!rc) {
+			snprintf(s->err, sizeof(s->err), "resource_update: version conflict");
+			rc = TG_ERR_CONFLICT;
+		}
+		return rc;
+	}
+	rc = delete_children(s, r->id);
+	if (!rc)
+		rc = insert_children(s, r->id, r);
+	return rc;
+}
+
+static enum tg_rc pg_resource_update(struct tg_db *db, struct tg_resource *r, const char *search_text)
+{
+	struct pg_db *s = PG(db);
+	const char *now = now_ts(s);
+	enum tg_rc rc;
+	int attempt = 0;
+	do {
+		if ((rc = call_enter(s)))
+			break;
+		rc = call_leave(s, update_body(s, r, search_text, now));
+	} while (rc && retry_call(s, rc, &attempt));
+	if (!rc) {
+		r->version++;
+		r->updated_at = now;
+	}
+	return rc;
+}
+
+static enum tg_rc pg_resource_delete(struct tg_db *db, int64_t id)
+{
+	struct params p = {0};
+	int64_t changed = 0;
+	p_i64(&p, id);
+	/* nested rows go by ON DELETE CASCADE */
+	enum tg_rc rc = write1(PG(db), S_RES_DELETE, &p, NULL, &changed, "resource_delete");
+	if (!rc && changed == 0)
+		rc = TG_ERR_NOT_FOUND;
+	return rc;
+}
+
+/* ---- change history and audit ------------------------------------------------------------------- */
+
+static enum tg_rc pg_change_insert(struct tg_db *db, const struct tg_change *c)
+{
+	struct pg_db *s = PG(db);
+	struct params p = {0};
+	p_i64(&p, c->resource_id);
+	p_id(&p, c->user_id);
+	p_text(&p, now_ts(s));
+	p_text(&p, c->action);
+	p_text(&p, c->before_json);
+	p_text(&p, c->after_json);
+	return write1(s, S_CHANGE_INSERT, &p, NULL, NULL, "change_insert");
+}
+
+static enum tg_rc pg_change_list(struct tg_db *db, struct tg_arena *a, int64_t resource_id, struct tg_change **out,
+                                 size_t *n)
+{
+	struct params p = {0};
+	PGresult *res = NULL;
+	p_i64(&p, resource_id);
+	enum tg_rc rc = run(PG(db), S_CHANGE_LIST, &p, &res, "change_list");
+	if (rc)
+		return rc;
+	size_t cnt = (size_t)PQntuples(res);
+	*out = TG_ARENA_ARRAY(a, struct tg_change, cnt ? cnt : 1);
+	for (size_t i = 0; i < cnt; i++) {
+		struct tg_change *c = &(*out)[i];
+		int r = (int)i;
+		c->id = g_i64(res, r, 0);
+		c->resource_id = g_i64(res, r, 1);
+		c->user_id = g_i64(res, r, 2);
+		c->user_name = g_text(res, r, 3, a);
+		c->at = g_text(res, r, 4, a);
+		c->action = g_text(res, r, 5, a);
+		c->before_json = g_text(res, r, 6, a);
+		c->after_json = g_text(res, r, 7, a);
+	}
+	*n = cnt;
+	PQclear(res);
+	return TG_OK;
+}
+
+static enum tg_rc pg_audit_insert(struct tg_db *db, const struct tg_audit *e)
+{
+	struct pg_db *s = PG(db);
+	struct params p = {0};
+	p_text(&p, now_ts(s));
+	p_id(&p, e->user_id);
+	p_text(&p, e->action);
+	p_text(&p, e->object_type);
+	p_text(&p, e->object_id);
+	p_text(&p, e->detail);
+	return write1(s, S_AUDIT_INSERT, &p, NULL, NULL, "audit_insert");
+}
+
+static enum tg_rc pg_audit_list(struct tg_db *db, struct tg_arena *a, int64_t before_id, size_t limit,
+                                struct tg_audit **out, size_t *n)
+{
+	struct params p = {0};
+	PGresult *res = NULL;
+	p_i64(&p, before_id > 0 ? before_id : INT64_MAX);
+	p_i64(&p, limit_value(limit));
+	enum tg_rc rc = run(PG(db), S_AUDIT_LIST, &p, &res, "audit_list");
+	if (rc)
+		return rc;
+	size_t cnt = (size_t)PQntuples(res);
+	*out = TG_ARENA_ARRAY(a, struct tg_audit, cnt ? cnt : 1);
+	for (size_t i = 0; i < cnt; i++) {
+		struct tg_audit *e = &(*out)[i];
+		int r = (int)i;
+		e->id = g_i64(res, r, 0);
+		e->at = g_text(res, r, 1, a);
+		e->user_id = g_i64(res, r, 2);
+		e->action = g_text(res, r, 3, a);
+		e->object_type = g_text(res, r, 4, a);
+		e->object_id = g_text(res, r, 5, a);
+		e->detail = g_text(res, r, 6, a);
+	}
+	*n = cnt;
+	PQclear(res);
+	return TG_OK;
+}
+
+/* ---- open ------------------------------------------------------------------------------------------ */
+
+static const struct tg_db_ops pg_ops = {
+    .name = "postgresql",
+    .close = pg_close,
+    .begin = pg_begin,
+    .commit = pg_commit,
+    .rollback = pg_rollback,
+    .migrate = pg_migrate,
+    .schema_version = pg_schema_version,
+    .backup = pg_backup,
+    .errmsg = pg_errmsg,
+    .bulk = pg_bulk,
+    .drop_all = pg_drop_all,
+    .setting_get = pg_setting_get,
+    .setting_set = pg_setting_set,
+    .area_list = pg_area_list,
+    .area_ensure = pg_area_ensure,
+    .org_get = pg_org_get,
+    .org_get_by_uuid = pg_org_get_by_uuid,
+    .org_find_by_name = pg_org_find_by_name,
+    .org_list = pg_org_list,
+    .org_count = pg_org_count,
+    .org_insert = pg_org_insert,
+    .org_update = pg_org_update,
+    .user_get = pg_user_get,
+    .user_get_by_login = pg_user_get_by_login,
+    .user_list = pg_user_list,
+    .user_insert = pg_user_insert,
+    .user_update = pg_user_update,
+    .user_set_password = pg_user_set_password,
+    .session_insert = pg_session_insert,
+    .session_get = pg_session_get,
+    .session_delete = pg_session_delete,
+    .session_delete_user = pg_session_delete_user,
+    .type_list = pg_type_list,
+    .type_insert = pg_type_insert,
+    .tag_list = pg_tag_list,
+    .resource_get = pg_resource_get,
+    .resource_get_by_uuid = pg_resource_get_by_uuid,
+    .resource_get_by_source = pg_resource_get_by_source,
+    .resource_get_many = pg_resource_get_many,
+    .resource_list = pg_resource_list,
+    .resource_count = pg_resource_count,
+    .resource_insert = pg_resource_insert,
+    .resource_update = pg_resource_update,
+    .resource_delete = pg_resource_delete,
+    .change_insert = pg_change_insert,
+    .change_list = pg_change_list,
+    .audit_insert = pg_audit_insert,
+    .audit_list = pg_audit_list,
+};
+
+static void quiet_notices(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message; /* "relation already exists, skipping" and the like */
+}
+
+/* Per-session settings, at open and after a reconnect. lock_timeout plays
+ * the role of SQLite's busy timeout (5 s) unless the URL or PGOPTIONS set one
+ * ("?options=-c%20lock_timeout%3D1s"); client_min_messages keeps NOTICEs off
+ * the wire. */
+static void session_setup(struct pg_db *s)
+{
+	PQsetNoticeProcessor(s->c, quiet_notices, NULL);
+	PQsetClientEncoding(s->c, "UTF8");
+	PGresult *res = PQexec(s->c, "SET client_min_messages = warning; SET standard_conforming_strings = on; "
+	                             "SELECT set_config('lock_timeout', '" LOCK_TIMEOUT "', false) "
+	                             "WHERE current_setting('lock_timeout') = '0'");
+	PQclear(res);
+}
+
+struct tg_db *tg_pg_open(const char *url, int create, char *err, size_t errlen)
+{
+	(void)create; /* the database must exist: CREATE DATABASE is the operator's job */
+	if (errlen)
+		err[0] = '\0';
+	if (sodium_init() < 0) {
+		snprintf(err, errlen, "libsodium の初期化に失敗しました (libsodium init failed)");
+		return NULL;
+	}
+	PGconn *c = PQconnectdb(url);
+	if (!c || PQstatus(c) != CONNECTION_OK) {
+		char msg[200] = "";
+		if (c)
+			snprintf(msg, sizeof(msg), "%s", PQerrorMessage(c));
+		size_t k = strlen(msg);
+		while (k && (msg[k - 1] == '\n' || msg[k - 1] == ' '))
+			msg[--k] = '\0';
+		snprintf(err, errlen, "データベースに接続できません (cannot connect to database): %s", msg);
+		PQfinish(c);
+		return NULL;
+	}
+	if (PQserverVersion(c) < 100000) {
+		snprintf(err, errlen, "PostgreSQL 10 以降が必要です (PostgreSQL 10 or newer is required)");
+		PQfinish(c);
+		return NULL;
+	}
+	struct pg_db *s = tg_xcalloc(1, sizeof(*s));
+	s->base.ops = &pg_ops;
+	s->c = c;
+	tg_arena_init(&s->keep);
+	session_setup(s);
+	return &s->base;
+}
