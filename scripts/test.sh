@@ -5,6 +5,8 @@
 #   3. the CLI test against both binaries
 #   4. the API and HSDS suites (node:test) against a real server, both binaries
 #   5. the browser test (Debian's chromium via playwright-core, axe-core)
+# Steps 1-4 run against SQLite and, on a throwaway PostgreSQL cluster that this
+# script starts and stops (scripts/pg-cluster.sh), against PostgreSQL too.
 # Output of each step goes to test-output/; failures print their tail.
 set -u
 cd "$(dirname "$0")/.."
@@ -37,6 +39,25 @@ step() {
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=1:strict_string_checks=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 
+# A throwaway PostgreSQL cluster for the store tests and the API suites.
+pgdir=$(mktemp -d /tmp/tsunagu-pg.XXXXXX)
+pgurl=""
+cleanup_pg() {
+	[ -n "$pgurl" ] && sh scripts/pg-cluster.sh stop "$pgdir" >/dev/null 2>&1
+	rm -rf "$pgdir"
+}
+trap cleanup_pg EXIT INT TERM
+if pgurl=$(sh scripts/pg-cluster.sh start "$pgdir" 2>"$out/pg-cluster.log"); then
+	echo "== postgresql cluster: $pgurl"
+else
+	pgurl=""
+	steps_failed=$((steps_failed + 1))
+	failed="$failed pg-cluster"
+	echo "== postgresql cluster FAILED to start:"
+	tail -20 "$out/pg-cluster.log" | sed 's/^/   | /'
+fi
+export TSUNAGU_TEST_PG="$pgurl"
+
 step build make -j"$jobs" all
 step unit make -j"$jobs" test-unit
 step build-asan make -j"$jobs" SANITIZE=1 all
@@ -45,6 +66,12 @@ step cli sh tests/cli/test_cli.sh build/tsunagu
 step cli-asan sh tests/cli/test_cli.sh build-asan/tsunagu
 step api env TSUNAGU_BIN=build/tsunagu node --test --test-concurrency=1 tests/api/ tests/hsds/
 step api-asan env TSUNAGU_BIN=build-asan/tsunagu node --test --test-concurrency=1 tests/api/ tests/hsds/
+if [ -n "$pgurl" ]; then
+	step api-pg env TSUNAGU_BIN=build/tsunagu TSUNAGU_TEST_PG_ADMIN="$pgurl" \
+		node --test --test-concurrency=1 tests/api/ tests/hsds/
+	step api-asan-pg env TSUNAGU_BIN=build-asan/tsunagu TSUNAGU_TEST_PG_ADMIN="$pgurl" \
+		node --test --test-concurrency=1 tests/api/ tests/hsds/
+fi
 step browser sh scripts/browser-test.sh build/tsunagu
 
 echo

@@ -103,6 +103,7 @@ enum {
 	S_RES_UPDATE,
 	S_RES_EXISTS,
 	S_RES_DELETE,
+	S_RES_SOURCE_IDS,
 	S_HOURS_INSERT,
 	S_EXC_INSERT,
 	S_RTAG_INSERT,
@@ -203,6 +204,7 @@ static const char *const fixed_sql[S__FIXED] = {
                      "updated_at = ?, version = version + 1 WHERE id = ? AND version = ?",
     [S_RES_EXISTS] = "SELECT 1 FROM resources WHERE id = ?",
     [S_RES_DELETE] = "DELETE FROM resources WHERE id = ?",
+    [S_RES_SOURCE_IDS] = "SELECT source_id FROM resources WHERE source = ? AND source_id IS NOT NULL",
     [S_HOURS_INSERT] = "INSERT INTO resource_hours (resource_id, weekday, open_min, close_min) "
                        "VALUES (?, ?, ?, ?)",
     [S_EXC_INSERT] = "INSERT INTO resource_exceptions (resource_id, day, closed, open_min, close_min, "
@@ -1609,6 +1611,25 @@ static enum tg_rc pg_resource_get_by_source(struct tg_db *db, struct tg_arena *a
 	return resource_get_by(PG(db), S_RES_GET_SOURCE, a, 0, source, source_id, out);
 }
 
+static enum tg_rc pg_resource_source_ids(struct tg_db *db, struct tg_arena *a, const char *source,
+                                         const char ***out, size_t *n)
+{
+	struct pg_db *s = PG(db);
+	struct params p = {0};
+	PGresult *res = NULL;
+	p_text(&p, source ? source : "");
+	enum tg_rc rc = run(s, S_RES_SOURCE_IDS, &p, &res, "resource_source_ids");
+	if (rc)
+		return rc;
+	size_t cnt = (size_t)PQntuples(res);
+	*out = TG_ARENA_ARRAY(a, const char *, cnt ? cnt : 1);
+	for (size_t i = 0; i < cnt; i++)
+		(*out)[i] = g_text(res, (int)i, 0, a);
+	*n = cnt;
+	PQclear(res);
+	return TG_OK;
+}
+
 static int cmp_i64(const void *x, const void *y)
 {
 	int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
@@ -2045,6 +2066,7 @@ static const struct tg_db_ops pg_ops = {
     .resource_get = pg_resource_get,
     .resource_get_by_uuid = pg_resource_get_by_uuid,
     .resource_get_by_source = pg_resource_get_by_source,
+    .resource_source_ids = pg_resource_source_ids,
     .resource_get_many = pg_resource_get_many,
     .resource_list = pg_resource_list,
     .resource_count = pg_resource_count,
