@@ -94,8 +94,8 @@ check "refusal says why" -- has "refusing to overwrite" "$tmp/err"
 expect 0 "init plain via TSUNAGU_DB" -- env TSUNAGU_DB="$tmp/plain.db" "$bin" init
 check "plain init created file" -- test -s "$tmp/plain.db"
 expect 0 "init with sqlite: URL" -- "$bin" init --db "sqlite:$tmp/url.db" --org-name "事務局"
-expect 1 "init postgres is not built in" -- "$bin" init --db "postgresql://localhost/tsunagu"
-check "postgres message" -- has "PostgreSQL support is not built in yet" "$tmp/err"
+expect 1 "init on an unreachable PostgreSQL" -- "$bin" init --db "postgresql://127.0.0.1:1/tsunagu"
+check "postgres message" -- has "cannot connect to database" "$tmp/err"
 
 # --- user ---
 expect 2 "user without subcommand" -- "$bin" user
