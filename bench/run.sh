@@ -198,7 +198,7 @@ bench_db() {
 		bad=$(non2xx "$OUT/wrk-$f$SFX.txt")
 		errs=$(awk '/Socket errors:/ { print }' "$OUT/wrk-$f$SFX.txt")
 		[ -z "$bad" ] || echo "bench: WARNING ${P}$bad non-2xx answers during the $f run" | tee -a "$RESULTS"
-		[ -z "$errs" ] || echo "bench: WARNING $f: $errs" | tee -a "$RESULTS"
+		[ -z "$errs" ] || echo "bench: WARNING ${P}$f: $errs" | tee -a "$RESULTS"
 	done
 
 	# ---- 6. memory -------------------------------------------------------------------------
