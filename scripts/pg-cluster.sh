@@ -9,6 +9,8 @@
 #   pg-cluster.sh stop DIR    stop the server (fast shutdown); DIR stays, remove it
 #                             yourself.
 #   pg-cluster.sh url DIR     print the URL again.
+#   pg-cluster.sh restart DIR pg_ctl restart -m fast (every connection is cut;
+#                             the failure test tests/pg/test_restart.mjs uses it).
 #
 # Authentication is "trust" for local connections only (socket and 127.0.0.1): the
 # cluster exists for one test run. Encoding UTF8, locale C (byte order, like
@@ -78,7 +80,7 @@ as_owner() {
 
 cmd=${1:-}
 dir=${2:-}
-[ -n "$cmd" ] && [ -n "$dir" ] || die "usage: pg-cluster.sh start|stop|url DIR"
+[ -n "$cmd" ] && [ -n "$dir" ] || die "usage: pg-cluster.sh start|stop|restart|url DIR"
 mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
 bindir=$(find_bindir)
@@ -131,7 +133,12 @@ stop)
 url)
 	url
 	;;
+restart)
+	[ -d "$data" ] || die "$data does not exist: start the cluster first"
+	as_owner "$bindir/pg_ctl" -D "$data" -l "$dir/server.log" -m fast -w -t 30 restart >/dev/null ||
+		{ tail -20 "$dir/server.log" >&2; die "server did not restart"; }
+	;;
 *)
-	die "usage: pg-cluster.sh start|stop|url DIR"
+	die "usage: pg-cluster.sh start|stop|restart|url DIR"
 	;;
 esac

@@ -242,29 +242,41 @@ static void set_error(struct tg_req *req, enum tg_rc rc)
 		tg_resp_header(req, "WWW-Authenticate", "Cookie realm=\"tsunagu\"");
 }
 
-/* Load the session named by the tg_session cookie, if any and valid. */
-static void load_session(struct tg_req *req)
+/* The session of the tg_session cookie, if any. A missing, expired or
+ * unknown session leaves the request anonymous (TG_OK); a database failure
+ * (TG_ERR_BUSY while PostgreSQL restarts, say) is returned, so that the
+ * request is answered 503 and not 401: a client must not conclude that it
+ * was logged out because the database was briefly unreachable. */
+static enum tg_rc load_session(struct tg_req *req)
 {
 	const char *token = tg_req_cookie(req, "tg_session");
 	if (!token || !*token || strlen(token) > 128)
-		return;
+		return TG_OK;
 	char hash[TG_TOKEN_HASH_STRLEN];
 	tg_token_hash(token, hash);
 	struct tg_session s;
-	if (req->db->ops->session_get(req->db, &req->arena, hash, &s))
-		return;
+	enum tg_rc rc = req->db->ops->session_get(req->db, &req->arena, hash, &s);
+	if (rc)
+		return rc == TG_ERR_NOT_FOUND ? TG_OK : rc;
 	struct tg_user u;
-	if (req->db->ops->user_get(req->db, &req->arena, s.user_id, &u) || u.disabled)
-		return;
+	rc = req->db->ops->user_get(req->db, &req->arena, s.user_id, &u);
+	if (rc)
+		return rc == TG_ERR_NOT_FOUND ? TG_OK : rc;
+	if (u.disabled)
+		return TG_OK;
 	struct tg_org org;
 	int64_t area = 0;
-	if (!req->db->ops->org_get(req->db, &req->arena, u.org_id, &org))
+	rc = req->db->ops->org_get(req->db, &req->arena, u.org_id, &org);
+	if (rc == TG_OK)
 		area = org.area_id;
+	else if (rc != TG_ERR_NOT_FOUND)
+		return rc;
 	req->authed = 1;
 	req->user = u;
 	req->user_area_id = area;
 	req->csrf_token = s.csrf_token;
 	req->token_hash = tg_arena_strdup(&req->arena, hash);
+	return TG_OK;
 }
 
 /* Constant-time string equality. */
@@ -336,7 +348,12 @@ static void run_handler(struct conn_state *cs)
 		set_error(req, TG_ERR_BUSY);
 		return;
 	}
-	load_session(req);
+	enum tg_rc src = load_session(req);
+	if (src) {
+		tg_log_error("session_load_failed", "rc=%s reason=%s", tg_rc_code(src), req->db->ops->errmsg(req->db));
+		set_error(req, src == TG_ERR_NOT_FOUND ? TG_ERR_BUSY : src);
+		return;
+	}
 
 	const struct tg_route *rt = req->route;
 	if ((rt->flags & TG_ROUTE_AUTH) && !req->authed) {
