@@ -81,6 +81,8 @@ static void print_report(const struct tg_copy_report *rep)
 	for (size_t i = 0; i < rep->n; i++) {
 		const struct tg_copy_table_report *t = &rep->t[i];
 		int same = t->checked && t->src_rows == t->dst_rows && memcmp(t->src_sum, t->dst_sum, TG_COPY_SUM_LEN) == 0;
+		if (!t->copied)
+			continue;
 		hex(t->src_sum, hs);
 		if (!t->checked) {
 			printf("%-22s %12lld %12s  %-64s  %s\n", t->name, (long long)t->src_rows, "-", hs, "not verified");

@@ -298,7 +298,6 @@ enum tg_rc tg_copy_run(struct tg_db *src, struct tg_db *dst, struct tg_arena *a,
 	if ((rc = plan(src, dst, a, &tables, &nt, &cols, &ncols, err, errlen)))
 		goto out;
 	rep->t = TG_ARENA_ARRAY(a, struct tg_copy_table_report, nt + 1);
-	rep->n = nt;
 	for (size_t i = 0; i < nt; i++) {
 		int64_t n = 0;
 		rep->t[i].name = tables[i].name;
@@ -315,6 +314,7 @@ enum tg_rc tg_copy_run(struct tg_db *src, struct tg_db *dst, struct tg_arena *a,
 		}
 	}
 
+	rep->n = nt;
 	if ((rc = tg_db_begin(dst))) {
 		snprintf(err, errlen, "destination: %s", dst->ops->errmsg(dst));
 		goto out;
@@ -344,6 +344,7 @@ enum tg_rc tg_copy_run(struct tg_db *src, struct tg_db *dst, struct tg_arena *a,
 			rc = page_flush(&pg);
 		crypto_hash_sha256_final(&pg.sum.h, r->src_sum);
 		r->src_rows = pg.sum.rows;
+		r->copied = 1;
 		if (rc) {
 			snprintf(err, errlen, "copying %s: %s: %s", pg.table, pg.dst_failed ? "destination" : "source",
 			         pg.dst_failed ? dst->ops->errmsg(dst) : src->ops->errmsg(src));

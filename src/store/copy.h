@@ -20,6 +20,7 @@ struct tg_copy_table_report {
 	const char *name;
 	int64_t src_rows, dst_rows;
 	unsigned char src_sum[TG_COPY_SUM_LEN], dst_sum[TG_COPY_SUM_LEN];
+	int copied;  /* src_rows/src_sum were computed (the table was read) */
 	int checked; /* dst_rows/dst_sum were computed */
 };
 
@@ -54,7 +55,8 @@ enum tg_rc tg_copy_checksum(struct tg_db *db, const char *table, const struct tg
  *      are read; sequences_reset();
  *   3. read every table of dst back inside the same transaction and compare
  *      counts and checksums; commit only when all match, else roll back.
- * rep (from arena a) is filled as far as the copy got, for printing. On
+ * rep (from arena a) is filled as far as the copy got, for printing;
+ * rep->n stays 0 when nothing was copied (a refusal). On
  * failure err holds the reason; a verification mismatch is TG_ERR_DB with
  * rep->mismatches > 0.
  */

@@ -2233,7 +2233,9 @@ static enum tg_rc pg_table_columns(struct tg_db *db, struct tg_arena *a, const c
 	const char *params[1] = {q.data};
 	enum tg_rc rc = cp_query(s,
 	                         "SELECT a.attname, format_type(a.atttypid, a.atttypmod), "
-	                         "COALESCE(array_position(i.indkey::int2[], a.attnum), 0) "
+	                         /* int2vector subscripts start at 0: count with ORDINALITY */
+	                         "COALESCE((SELECT k.n FROM unnest(i.indkey::int2[]) WITH ORDINALITY AS k(att, n) "
+	                         "WHERE k.att = a.attnum), 0) "
 	                         "FROM pg_attribute a LEFT JOIN pg_index i ON i.indrelid = a.attrelid AND i.indisprimary "
 	                         "WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped "
 	                         "ORDER BY a.attnum",
@@ -2451,7 +2453,9 @@ static enum tg_rc pg_rows_write(struct tg_db *db, const char *table, const struc
 			tg_buf_addc(&q, ')');
 		}
 		PGresult *res = NULL;
-		rc = cp_query(s, q.data, (int)np, params, &res, "rows_write");
+		char what[96];
+		snprintf(what, sizeof(what), "rows_write %s", table);
+		rc = cp_query(s, q.data, (int)np, params, &res, what);
 		if (!rc)
 			PQclear(res);
 	}
@@ -2487,9 +2491,14 @@ static enum tg_rc pg_sequences_reset(struct tg_db *db)
 		params[0] = qt.data;
 		params[1] = c;
 		tg_buf_reset(&q);
-		tg_buf_adds(&q, "SELECT setval(pg_get_serial_sequence($1, $2), COALESCE(MAX(");
+		/* is_called = true: the next value is MAX + 1 (no overflow at the
+		 * int64 maximum, where nextval then fails as the sequence is used up);
+		 * an empty table starts at 1 */
+		tg_buf_adds(&q, "SELECT setval(pg_get_serial_sequence($1, $2), GREATEST(COALESCE(MAX(");
 		cp_ident(&q, c);
-		tg_buf_adds(&q, "), 0) + 1, false) FROM ");
+		tg_buf_adds(&q, "), 0), 1), MAX(");
+		cp_ident(&q, c);
+		tg_buf_adds(&q, ") IS NOT NULL) FROM ");
 		cp_ident(&q, t);
 		rc = cp_query(s, q.data, 2, params, &r2, "sequences_reset");
 		if (!rc)
