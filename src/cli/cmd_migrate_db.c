@@ -21,25 +21,24 @@
 #include "store/copy.h"
 #include "store/migrations.h"
 
-static const char usage[] =
-	"usage: tsunagu migrate-db --from URL --to URL [--force]\n"
-	"\n"
-	"Copies every table of the database --from into the database --to, e.g.\n"
-	"  tsunagu migrate-db --from sqlite:data/tsunagu.db --to postgresql://tsunagu@db/tsunagu\n"
-	"  tsunagu migrate-db --from postgresql://tsunagu@db/tsunagu --to sqlite:data/back.db\n"
-	"\n"
-	"The destination gets the same schema and must hold no data: a new SQLite file,\n"
-	"or an existing PostgreSQL database that is empty or only migrated. The copy is\n"
-	"one transaction; every table's row count and SHA-256 checksum are compared on\n"
-	"both sides before it commits, and printed. Stop the server during the copy.\n"
-	"\n"
-	"  --from URL   the database to copy (read only; sqlite:PATH, PATH, postgresql://...)\n"
-	"  --to URL     the new database\n"
-	"  --force      replace a destination that holds data (SQLite: delete the file;\n"
-	"               PostgreSQL: drop the tsunagu tables first)\n"
-	"\n"
-	"Exit status: 0 copied and verified, 1 refused or failed (nothing written),\n"
-	"2 bad usage.\n";
+static const char usage[] = "usage: tsunagu migrate-db --from URL --to URL [--force]\n"
+                            "\n"
+                            "Copies every table of the database --from into the database --to, e.g.\n"
+                            "  tsunagu migrate-db --from sqlite:data/tsunagu.db --to postgresql://tsunagu@db/tsunagu\n"
+                            "  tsunagu migrate-db --from postgresql://tsunagu@db/tsunagu --to sqlite:data/back.db\n"
+                            "\n"
+                            "The destination gets the same schema and must hold no data: a new SQLite file,\n"
+                            "or an existing PostgreSQL database that is empty or only migrated. The copy is\n"
+                            "one transaction; every table's row count and SHA-256 checksum are compared on\n"
+                            "both sides before it commits, and printed. Stop the server during the copy.\n"
+                            "\n"
+                            "  --from URL   the database to copy (read only; sqlite:PATH, PATH, postgresql://...)\n"
+                            "  --to URL     the new database\n"
+                            "  --force      replace a destination that holds data (SQLite: delete the file;\n"
+                            "               PostgreSQL: drop the tsunagu tables first)\n"
+                            "\n"
+                            "Exit status: 0 copied and verified, 1 refused or failed (nothing written),\n"
+                            "2 bad usage.\n";
 
 static const char *sqlite_path(const char *url)
 {
@@ -80,12 +79,14 @@ static void print_report(const struct tg_copy_report *rep)
 	printf("%-22s %12s %12s  %-64s  %s\n", "table", "source rows", "dest rows", "sha256", "");
 	for (size_t i = 0; i < rep->n; i++) {
 		const struct tg_copy_table_report *t = &rep->t[i];
-		int same = t->checked && t->src_rows == t->dst_rows && memcmp(t->src_sum, t->dst_sum, TG_COPY_SUM_LEN) == 0;
+		int same =
+		    t->checked && t->src_rows == t->dst_rows && memcmp(t->src_sum, t->dst_sum, TG_COPY_SUM_LEN) == 0;
 		if (!t->copied)
 			continue;
 		hex(t->src_sum, hs);
 		if (!t->checked) {
-			printf("%-22s %12lld %12s  %-64s  %s\n", t->name, (long long)t->src_rows, "-", hs, "not verified");
+			printf("%-22s %12lld %12s  %-64s  %s\n", t->name, (long long)t->src_rows, "-", hs,
+			       "not verified");
 			continue;
 		}
 		printf("%-22s %12lld %12lld  %-64s  %s\n", t->name, (long long)t->src_rows, (long long)t->dst_rows, hs,
@@ -128,9 +129,8 @@ int cmd_migrate_db(int argc, char **argv)
 	int dst_server = tg_db_url_is_server(to);
 	const char *dpath = sqlite_path(to);
 	struct stat sf, sd;
-	if (strcmp(from, to) == 0 ||
-	    (!tg_db_url_is_server(from) && !dst_server && stat(sqlite_path(from), &sf) == 0 && stat(dpath, &sd) == 0 &&
-	     sf.st_dev == sd.st_dev && sf.st_ino == sd.st_ino))
+	if (strcmp(from, to) == 0 || (!tg_db_url_is_server(from) && !dst_server && stat(sqlite_path(from), &sf) == 0 &&
+	                              stat(dpath, &sd) == 0 && sf.st_dev == sd.st_dev && sf.st_ino == sd.st_ino))
 		return tg_cli_usage_error(usage, "migrate-db: --from and --to name the same database");
 
 	/* the source: read only, and at this program's schema version */
@@ -179,8 +179,8 @@ int cmd_migrate_db(int argc, char **argv)
 		dver = 0;
 	}
 	if (dver > 0 && dver != sver) {
-		rc = tg_cli_error("the destination is at schema version %d, the source at %d; use --force to replace it",
-		                  dver, sver);
+		rc = tg_cli_error(
+		    "the destination is at schema version %d, the source at %d; use --force to replace it", dver, sver);
 		goto out;
 	}
 	if (dst->ops->migrate(dst, &applied)) {

@@ -151,7 +151,8 @@ static int seeded_by_migrations(const char *table)
 			p += 11;
 			while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '"')
 				p++;
-			if (strncmp(p, table, tl) == 0 && (p[tl] == ' ' || p[tl] == '(' || p[tl] == '"' || p[tl] == '\n'))
+			if (strncmp(p, table, tl) == 0 &&
+			    (p[tl] == ' ' || p[tl] == '(' || p[tl] == '"' || p[tl] == '\n'))
 				return 1;
 		}
 	}
@@ -217,8 +218,8 @@ static const struct tg_column *find_col(const struct tg_column *c, size_t n, con
 }
 
 /* The tables and columns of src, checked against dst's. */
-static enum tg_rc plan(struct tg_db *src, struct tg_db *dst, struct tg_arena *a, struct tg_table **tables,
-                       size_t *nt, struct tg_column ***cols, size_t **ncols, char *err, size_t errlen)
+static enum tg_rc plan(struct tg_db *src, struct tg_db *dst, struct tg_arena *a, struct tg_table **tables, size_t *nt,
+                       struct tg_column ***cols, size_t **ncols, char *err, size_t errlen)
 {
 	struct tg_table *dt = NULL;
 	size_t ndt = 0;
@@ -269,7 +270,8 @@ static enum tg_rc plan(struct tg_db *src, struct tg_db *dst, struct tg_arena *a,
 				return TG_ERR_INVALID;
 			}
 			if (!d || d->kind != sc->kind) {
-				snprintf(err, errlen, "column %s.%s differs between source and destination", t, sc->name);
+				snprintf(err, errlen, "column %s.%s differs between source and destination", t,
+				         sc->name);
 				return TG_ERR_INVALID;
 			}
 		}
@@ -277,8 +279,8 @@ static enum tg_rc plan(struct tg_db *src, struct tg_db *dst, struct tg_arena *a,
 	return TG_OK;
 }
 
-enum tg_rc tg_copy_run(struct tg_db *src, struct tg_db *dst, struct tg_arena *a, struct tg_copy_report *rep,
-                       char *err, size_t errlen)
+enum tg_rc tg_copy_run(struct tg_db *src, struct tg_db *dst, struct tg_arena *a, struct tg_copy_report *rep, char *err,
+                       size_t errlen)
 {
 	struct tg_table *tables = NULL;
 	struct tg_column **cols = NULL;
@@ -306,9 +308,10 @@ enum tg_rc tg_copy_run(struct tg_db *src, struct tg_db *dst, struct tg_arena *a,
 			goto out;
 		}
 		if (n > 0 && !seeded_by_migrations(tables[i].name)) {
-			snprintf(err, errlen,
-			         "the destination is not empty (table %s has %lld rows); use --force to replace its data",
-			         tables[i].name, (long long)n);
+			snprintf(
+			    err, errlen,
+			    "the destination is not empty (table %s has %lld rows); use --force to replace its data",
+			    tables[i].name, (long long)n);
 			rc = TG_ERR_CONFLICT;
 			goto out;
 		}

@@ -60,7 +60,7 @@ enum tg_rc tg_copy_checksum(struct tg_db *db, const char *table, const struct tg
  * failure err holds the reason; a verification mismatch is TG_ERR_DB with
  * rep->mismatches > 0.
  */
-enum tg_rc tg_copy_run(struct tg_db *src, struct tg_db *dst, struct tg_arena *a, struct tg_copy_report *rep,
-                       char *err, size_t errlen);
+enum tg_rc tg_copy_run(struct tg_db *src, struct tg_db *dst, struct tg_arena *a, struct tg_copy_report *rep, char *err,
+                       size_t errlen);
 
 #endif

@@ -2231,15 +2231,16 @@ static enum tg_rc pg_table_columns(struct tg_db *db, struct tg_arena *a, const c
 	struct tg_buf q = TG_BUF_INIT;
 	cp_ident(&q, table);
 	const char *params[1] = {q.data};
-	enum tg_rc rc = cp_query(s,
-	                         "SELECT a.attname, format_type(a.atttypid, a.atttypmod), "
-	                         /* int2vector subscripts start at 0: count with ORDINALITY */
-	                         "COALESCE((SELECT k.n FROM unnest(i.indkey::int2[]) WITH ORDINALITY AS k(att, n) "
-	                         "WHERE k.att = a.attnum), 0) "
-	                         "FROM pg_attribute a LEFT JOIN pg_index i ON i.indrelid = a.attrelid AND i.indisprimary "
-	                         "WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped "
-	                         "ORDER BY a.attnum",
-	                         1, params, &res, "table_columns");
+	enum tg_rc rc =
+	    cp_query(s,
+	             "SELECT a.attname, format_type(a.atttypid, a.atttypmod), "
+	             /* int2vector subscripts start at 0: count with ORDINALITY */
+	             "COALESCE((SELECT k.n FROM unnest(i.indkey::int2[]) WITH ORDINALITY AS k(att, n) "
+	             "WHERE k.att = a.attnum), 0) "
+	             "FROM pg_attribute a LEFT JOIN pg_index i ON i.indrelid = a.attrelid AND i.indisprimary "
+	             "WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped "
+	             "ORDER BY a.attnum",
+	             1, params, &res, "table_columns");
 	tg_buf_release(&q);
 	if (rc)
 		return rc;
@@ -2249,8 +2250,8 @@ static enum tg_rc pg_table_columns(struct tg_db *db, struct tg_arena *a, const c
 		v[i].name = g_text(res, (int)i, 0, a);
 		int kind = cp_kind(PQgetvalue(res, (int)i, 1));
 		if (kind < 0) {
-			snprintf(s->err, sizeof(s->err), "table_columns: %s.%s: type '%s' cannot be copied", table, v[i].name,
-			         PQgetvalue(res, (int)i, 1));
+			snprintf(s->err, sizeof(s->err), "table_columns: %s.%s: type '%s' cannot be copied", table,
+			         v[i].name, PQgetvalue(res, (int)i, 1));
 			PQclear(res);
 			return TG_ERR_UNSUPPORTED;
 		}
@@ -2374,7 +2375,8 @@ static enum tg_rc pg_rows_read(struct tg_db *db, const char *table, const struct
 		} else if (es == PGRES_SINGLE_TUPLE) {
 			for (size_t i = 0; i < ncols && !rc; i++) {
 				if (cp_cell(res, 0, (int)i, cols[i].kind, &row[i])) {
-					snprintf(s->err, sizeof(s->err), "rows_read: %s.%s: unexpected value", table, cols[i].name);
+					snprintf(s->err, sizeof(s->err), "rows_read: %s.%s: unexpected value", table,
+					         cols[i].name);
 					rc = TG_ERR_DB;
 				}
 			}
@@ -2441,8 +2443,8 @@ static enum tg_rc pg_rows_write(struct tg_db *db, const char *table, const struc
 			tg_buf_adds(&q, r ? ", (" : "(");
 			for (size_t i = 0; i < ncols; i++) {
 				if (row[i].kind == TG_VAL_TEXT && memchr(row[i].s, '\0', row[i].len)) {
-					snprintf(s->err, sizeof(s->err), "rows_write: %s.%s: text with a NUL byte", table,
-					         cols[i].name);
+					snprintf(s->err, sizeof(s->err), "rows_write: %s.%s: text with a NUL byte",
+					         table, cols[i].name);
 					rc = TG_ERR_INVALID;
 					goto done;
 				}
@@ -2475,12 +2477,13 @@ static enum tg_rc pg_sequences_reset(struct tg_db *db)
 	struct pg_db *s = PG(db);
 	PGresult *res = NULL, *r2 = NULL;
 	struct tg_buf q = TG_BUF_INIT;
-	enum tg_rc rc = cp_query(s,
-	                         "SELECT c.relname, a.attname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
-	                         "WHERE c.relnamespace = " CP_SCHEMA " AND c.relkind IN ('r', 'p') AND a.attnum > 0 "
-	                         "AND NOT a.attisdropped AND pg_get_serial_sequence(quote_ident(c.relname), "
-	                         "a.attname) IS NOT NULL ORDER BY 1, 2",
-	                         0, NULL, &res, "sequences_reset");
+	enum tg_rc rc =
+	    cp_query(s,
+	             "SELECT c.relname, a.attname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
+	             "WHERE c.relnamespace = " CP_SCHEMA " AND c.relkind IN ('r', 'p') AND a.attnum > 0 "
+	             "AND NOT a.attisdropped AND pg_get_serial_sequence(quote_ident(c.relname), "
+	             "a.attname) IS NOT NULL ORDER BY 1, 2",
+	             0, NULL, &res, "sequences_reset");
 	if (rc)
 		return rc;
 	for (int i = 0; i < PQntuples(res) && !rc; i++) {

@@ -2397,13 +2397,14 @@ static enum tg_rc sq_table_list(struct tg_db *db, struct tg_arena *a, struct tg_
 	struct tg_table *v = NULL;
 	size_t cnt = 0, cap = 0;
 	enum tg_rc rc = TG_OK;
-	int src = sqlite3_prepare_v2(s->h,
-	                             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' "
-	                             "ESCAPE '\\' AND name <> 'schema_migrations' ORDER BY name",
-	                             -1, &st, NULL);
+	int src =
+	    sqlite3_prepare_v2(s->h,
+	                       "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' "
+	                       "ESCAPE '\\' AND name <> 'schema_migrations' ORDER BY name",
+	                       -1, &st, NULL);
 	if (src == SQLITE_OK)
-		src = sqlite3_prepare_v2(s->h, "SELECT DISTINCT \"table\" FROM pragma_foreign_key_list(?) ORDER BY 1", -1,
-		                         &fk, NULL);
+		src = sqlite3_prepare_v2(s->h, "SELECT DISTINCT \"table\" FROM pragma_foreign_key_list(?) ORDER BY 1",
+		                         -1, &fk, NULL);
 	if (src != SQLITE_OK) {
 		rc = db_fail(s, "table_list", src);
 		goto out;
@@ -2452,7 +2453,8 @@ static enum tg_rc sq_table_columns(struct tg_db *db, struct tg_arena *a, const c
 	struct tg_column *v = NULL;
 	size_t cnt = 0, cap = 0;
 	enum tg_rc rc = TG_OK;
-	int src = sqlite3_prepare_v2(s->h, "SELECT name, type, pk FROM pragma_table_info(?) ORDER BY cid", -1, &st, NULL);
+	int src =
+	    sqlite3_prepare_v2(s->h, "SELECT name, type, pk FROM pragma_table_info(?) ORDER BY cid", -1, &st, NULL);
 	if (src != SQLITE_OK) {
 		rc = db_fail(s, "table_columns", src);
 		goto out;
@@ -2467,8 +2469,8 @@ static enum tg_rc sq_table_columns(struct tg_db *db, struct tg_arena *a, const c
 		c->name = col_text(st, 0, a);
 		int kind = cp_kind((const char *)sqlite3_column_text(st, 1));
 		if (kind < 0) {
-			snprintf(s->err, sizeof(s->err), "table_columns: %s.%s: type '%s' cannot be copied", table, c->name,
-			         (const char *)sqlite3_column_text(st, 1));
+			snprintf(s->err, sizeof(s->err), "table_columns: %s.%s: type '%s' cannot be copied", table,
+			         c->name, (const char *)sqlite3_column_text(st, 1));
 			rc = TG_ERR_UNSUPPORTED;
 			goto out;
 		}
@@ -2595,8 +2597,9 @@ static enum tg_rc sq_rows_read(struct tg_db *db, const char *table, const struct
 				v->s = (const char *)sqlite3_column_text(st, (int)i);
 				v->len = (size_t)sqlite3_column_bytes(st, (int)i);
 			} else {
-				snprintf(s->err, sizeof(s->err), "rows_read: %s.%s holds a value of another type than declared",
-				         table, cols[i].name);
+				snprintf(s->err, sizeof(s->err),
+				         "rows_read: %s.%s holds a value of another type than declared", table,
+				         cols[i].name);
 				rc = TG_ERR_INVALID;
 				goto out;
 			}
@@ -2670,12 +2673,12 @@ static enum tg_rc sq_sequences_reset(struct tg_db *db)
 }
 
 static const struct tg_db_copy_ops sq_copy_ops = {
-	.table_list = sq_table_list,
-	.table_columns = sq_table_columns,
-	.table_count = sq_table_count,
-	.table_clear = sq_table_clear,
-	.snapshot = sq_snapshot,
-	.rows_read = sq_rows_read,
-	.rows_write = sq_rows_write,
-	.sequences_reset = sq_sequences_reset,
+    .table_list = sq_table_list,
+    .table_columns = sq_table_columns,
+    .table_count = sq_table_count,
+    .table_clear = sq_table_clear,
+    .snapshot = sq_snapshot,
+    .rows_read = sq_rows_read,
+    .rows_write = sq_rows_write,
+    .sequences_reset = sq_sequences_reset,
 };

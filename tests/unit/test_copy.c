@@ -83,26 +83,26 @@ static void fill_source(const char *path)
 	char *emsg = NULL;
 	assert_int_equal(sqlite3_open(path, &h), SQLITE_OK);
 	int src = sqlite3_exec(
-		h,
-		"PRAGMA foreign_keys = ON;"
-		"INSERT INTO settings VALUES ('k\"1', 'line1\nline2\ttab\\back''quote 🎌 ｶﾀｶﾅ');"
-		"INSERT INTO settings VALUES ('K0', '');"
-		"INSERT INTO areas VALUES (1, NULL, 0, 'みなと市', NULL);"
-		"INSERT INTO areas VALUES (2, 1, 1, 'さくら区', 'さくらく');"
-		"INSERT INTO orgs (id, uuid, name, area_id, created_at, updated_at) VALUES "
-		"  (9007199254740993, 'u-1', 'org one', 2, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z'),"
-		"  (9223372036854775807, 'u-2', 'org max', NULL, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');"
-		"INSERT INTO resources (id, uuid, org_id, type_code, name, lat, lon, capacity, created_at, updated_at) "
-		"VALUES (5, 'r-5', 9007199254740993, 'hub', 'A', 0.1, 139.63812345678901, -2147483648, "
-		"        '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z'),"
-		"       (7, 'r-7', 9223372036854775807, 'salon', 'B', 2.2250738585072014e-308, 1e300, NULL, "
-		"        '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');"
-		"INSERT INTO resource_tags VALUES (5, 'soudan'), (5, 'ibasho'), (7, 'papa');"
-		"INSERT INTO resource_hours VALUES (5, 1, 600, 720), (5, 1, 600, 720), (5, 0, 540, 600);"
-		"INSERT INTO resource_exceptions VALUES (5, '2026-01-01', 1, NULL, NULL, NULL),"
-		"  (5, '2026-01-02', 0, 600, 660, 'short');"
-		"INSERT INTO resource_changes VALUES (3, 5, NULL, '2026-01-01T00:00:00Z', 'create', NULL, '{}');",
-		NULL, NULL, &emsg);
+	    h,
+	    "PRAGMA foreign_keys = ON;"
+	    "INSERT INTO settings VALUES ('k\"1', 'line1\nline2\ttab\\back''quote 🎌 ｶﾀｶﾅ');"
+	    "INSERT INTO settings VALUES ('K0', '');"
+	    "INSERT INTO areas VALUES (1, NULL, 0, 'みなと市', NULL);"
+	    "INSERT INTO areas VALUES (2, 1, 1, 'さくら区', 'さくらく');"
+	    "INSERT INTO orgs (id, uuid, name, area_id, created_at, updated_at) VALUES "
+	    "  (9007199254740993, 'u-1', 'org one', 2, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z'),"
+	    "  (9223372036854775807, 'u-2', 'org max', NULL, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');"
+	    "INSERT INTO resources (id, uuid, org_id, type_code, name, lat, lon, capacity, created_at, updated_at) "
+	    "VALUES (5, 'r-5', 9007199254740993, 'hub', 'A', 0.1, 139.63812345678901, -2147483648, "
+	    "        '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z'),"
+	    "       (7, 'r-7', 9223372036854775807, 'salon', 'B', 2.2250738585072014e-308, 1e300, NULL, "
+	    "        '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');"
+	    "INSERT INTO resource_tags VALUES (5, 'soudan'), (5, 'ibasho'), (7, 'papa');"
+	    "INSERT INTO resource_hours VALUES (5, 1, 600, 720), (5, 1, 600, 720), (5, 0, 540, 600);"
+	    "INSERT INTO resource_exceptions VALUES (5, '2026-01-01', 1, NULL, NULL, NULL),"
+	    "  (5, '2026-01-02', 0, 600, 660, 'short');"
+	    "INSERT INTO resource_changes VALUES (3, 5, NULL, '2026-01-01T00:00:00Z', 'create', NULL, '{}');",
+	    NULL, NULL, &emsg);
 	if (src != SQLITE_OK)
 		fail_msg("fill: %s", emsg);
 	sqlite3_close(h);
@@ -157,7 +157,7 @@ static void test_sort_tables(void **state)
 	(void)state;
 	const char *d_c[] = {"b", "a"}, *d_b[] = {"a", "b"}, *d_x[] = {"y"}, *d_y[] = {"x"};
 	struct tg_table t[] = {
-		{"c", d_c, 2}, {"b", d_b, 2}, {"a", NULL, 0}, {"x", d_x, 1}, {"y", d_y, 1},
+	    {"c", d_c, 2}, {"b", d_b, 2}, {"a", NULL, 0}, {"x", d_x, 1}, {"y", d_y, 1},
 	};
 	tg_store_sort_tables(t, 5);
 	assert_string_equal(t[0].name, "a");
@@ -289,11 +289,11 @@ static void test_round_trip_pg(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_sort_tables),
-		cmocka_unit_test_setup_teardown(test_table_order, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_sqlite_to_sqlite, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_mismatch_rolls_back, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_round_trip_pg, setup, teardown),
+	    cmocka_unit_test(test_sort_tables),
+	    cmocka_unit_test_setup_teardown(test_table_order, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_sqlite_to_sqlite, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_mismatch_rolls_back, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_round_trip_pg, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("copy", tests, NULL, NULL);
 }
