@@ -35,6 +35,7 @@ int cmd_export(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
+int cmd_migrate_db(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 
 /* 1 when arg is "--help" or "-h". */

@@ -32,6 +32,7 @@ static const struct cli_cmd commands[] = {
 	{"user", cmd_user, "add and list users, set passwords, disable and enable"},
 	{"demo", cmd_demo, "create a demo database with sample data"},
 	{"backup", cmd_backup, "copy the database, online and consistent, to a new file"},
+	{"migrate-db", cmd_migrate_db, "copy a whole deployment SQLite <-> PostgreSQL, verified"},
 	{"version", cmd_version, "print the versions of tsunagu and its libraries"},
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -41,7 +42,7 @@ static void usage(FILE *f)
 	fprintf(f, "つなぐ tsunagu %s - 地域の子育て支援の資源台帳 (community resource directory)\n\n", TG_VERSION);
 	fprintf(f, "usage: tsunagu <command> [options]\n       tsunagu help <command>\n\ncommands:\n");
 	for (size_t i = 0; i < N_COMMANDS; i++)
-		fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].help);
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
 	fprintf(f, "\nThe database is --db URL, else $TSUNAGU_DB, else %s.\n", TG_DEFAULT_DB);
 }
 

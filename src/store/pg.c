@@ -2027,6 +2027,7 @@ static enum tg_rc pg_audit_list(struct tg_db *db, struct tg_arena *a, int64_t be
 
 /* ---- open ------------------------------------------------------------------------------------------ */
 
+static const struct tg_db_copy_ops pg_copy_ops;
 static const struct tg_db_ops pg_ops = {
     .name = "postgresql",
     .close = pg_close,
@@ -2077,6 +2078,7 @@ static const struct tg_db_ops pg_ops = {
     .change_list = pg_change_list,
     .audit_insert = pg_audit_insert,
     .audit_list = pg_audit_list,
+    .copy = &pg_copy_ops, /* defined at the end of the file */
 };
 
 static void quiet_notices(void *arg, const char *message)
@@ -2132,3 +2134,392 @@ struct tg_db *tg_pg_open(const char *url, int create, char *err, size_t errlen)
 	session_setup(s);
 	return &s->base;
 }
+
+/* ---- whole-database copy (store.h struct tg_db_copy_ops) -------------------------------------------
+ *
+ * Schema-driven, from the catalog of the current schema (pg_class,
+ * pg_attribute, pg_constraint), like sqlite.c's. Reads stream in single-row
+ * mode (memory stays one row), doubles are read with extra_float_digits = 3
+ * (shortest exact text, on every server version) and written as "%.17g";
+ * text keys are ordered COLLATE "C", as SQLite compares bytes. Writes are
+ * multi-row INSERTs with text parameters, at most 65535 per statement. */
+
+#define CP_MAX_PARAMS 65535
+
+static void cp_ident(struct tg_buf *b, const char *name)
+{
+	tg_buf_addc(b, '"');
+	for (const char *p = name; *p; p++) {
+		if (*p == '"')
+			tg_buf_addc(b, '"');
+		tg_buf_addc(b, *p);
+	}
+	tg_buf_addc(b, '"');
+}
+
+#define CP_SCHEMA "(SELECT oid FROM pg_namespace WHERE nspname = current_schema())"
+
+/* A query whose result is returned (caller PQclear()s); params are text. */
+static enum tg_rc cp_query(struct pg_db *s, const char *sql, int n, const char *const *params, PGresult **out,
+                           const char *what)
+{
+	PGresult *res = PQexecParams(s->c, sql, n, NULL, params, NULL, NULL, 0);
+	ExecStatusType es = PQresultStatus(res);
+	if (es != PGRES_COMMAND_OK && es != PGRES_TUPLES_OK) {
+		enum tg_rc rc = db_fail(s, what, res);
+		PQclear(res);
+		return rc;
+	}
+	*out = res;
+	return TG_OK;
+}
+
+static enum tg_rc pg_table_list(struct tg_db *db, struct tg_arena *a, struct tg_table **out, size_t *n)
+{
+	struct pg_db *s = PG(db);
+	PGresult *res = NULL;
+	enum tg_rc rc = cp_query(s,
+	                         "SELECT c.relname, COALESCE(array_to_string(ARRAY(SELECT DISTINCT r.relname "
+	                         "FROM pg_constraint k JOIN pg_class r ON r.oid = k.confrelid "
+	                         "WHERE k.conrelid = c.oid AND k.contype = 'f' ORDER BY 1), ','), '') "
+	                         "FROM pg_class c WHERE c.relnamespace = " CP_SCHEMA " AND c.relkind IN ('r', 'p') "
+	                         "AND c.relname <> 'schema_migrations' ORDER BY 1",
+	                         0, NULL, &res, "table_list");
+	if (rc)
+		return rc;
+	size_t cnt = (size_t)PQntuples(res);
+	struct tg_table *v = TG_ARENA_ARRAY(a, struct tg_table, cnt + 1);
+	for (size_t i = 0; i < cnt; i++) {
+		v[i].name = g_text(res, (int)i, 0, a);
+		char *deps = (char *)g_text(res, (int)i, 1, a);
+		size_t nd = 0;
+		for (const char *p = deps; *p; p++)
+			nd += *p == ',';
+		v[i].deps = TG_ARENA_ARRAY(a, const char *, nd + 2);
+		for (char *p = deps; *deps && p;) {
+			char *comma = strchr(p, ',');
+			if (comma)
+				*comma = '\0';
+			v[i].deps[v[i].n_deps++] = p;
+			p = comma ? comma + 1 : NULL;
+		}
+	}
+	PQclear(res);
+	tg_store_sort_tables(v, cnt);
+	*out = v;
+	*n = cnt;
+	return TG_OK;
+}
+
+/* The kind of a format_type() name; -1 when not one tsunagu's schema uses. */
+static int cp_kind(const char *type)
+{
+	if (strcmp(type, "integer") == 0 || strcmp(type, "bigint") == 0 || strcmp(type, "smallint") == 0)
+		return TG_VAL_INT;
+	if (strcmp(type, "double precision") == 0 || strcmp(type, "real") == 0)
+		return TG_VAL_REAL;
+	if (strcmp(type, "text") == 0 || strncmp(type, "character", 9) == 0)
+		return TG_VAL_TEXT;
+	return -1;
+}
+
+static enum tg_rc pg_table_columns(struct tg_db *db, struct tg_arena *a, const char *table, struct tg_column **out,
+                                   size_t *n)
+{
+	struct pg_db *s = PG(db);
+	PGresult *res = NULL;
+	struct tg_buf q = TG_BUF_INIT;
+	cp_ident(&q, table);
+	const char *params[1] = {q.data};
+	enum tg_rc rc =
+	    cp_query(s,
+	             "SELECT a.attname, format_type(a.atttypid, a.atttypmod), "
+	             /* int2vector subscripts start at 0: count with ORDINALITY */
+	             "COALESCE((SELECT k.n FROM unnest(i.indkey::int2[]) WITH ORDINALITY AS k(att, n) "
+	             "WHERE k.att = a.attnum), 0) "
+	             "FROM pg_attribute a LEFT JOIN pg_index i ON i.indrelid = a.attrelid AND i.indisprimary "
+	             "WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped "
+	             "ORDER BY a.attnum",
+	             1, params, &res, "table_columns");
+	tg_buf_release(&q);
+	if (rc)
+		return rc;
+	size_t cnt = (size_t)PQntuples(res);
+	struct tg_column *v = TG_ARENA_ARRAY(a, struct tg_column, cnt + 1);
+	for (size_t i = 0; i < cnt; i++) {
+		v[i].name = g_text(res, (int)i, 0, a);
+		int kind = cp_kind(PQgetvalue(res, (int)i, 1));
+		if (kind < 0) {
+			snprintf(s->err, sizeof(s->err), "table_columns: %s.%s: type '%s' cannot be copied", table,
+			         v[i].name, PQgetvalue(res, (int)i, 1));
+			PQclear(res);
+			return TG_ERR_UNSUPPORTED;
+		}
+		v[i].kind = (enum tg_val_kind)kind;
+		v[i].pk = (int)g_i64(res, (int)i, 2);
+	}
+	PQclear(res);
+	*out = v;
+	*n = cnt;
+	return TG_OK;
+}
+
+static enum tg_rc pg_table_count(struct tg_db *db, const char *table, int64_t *n)
+{
+	struct pg_db *s = PG(db);
+	struct tg_buf q = TG_BUF_INIT;
+	PGresult *res = NULL;
+	tg_buf_adds(&q, "SELECT COUNT(*) FROM ");
+	cp_ident(&q, table);
+	enum tg_rc rc = cp_query(s, q.data, 0, NULL, &res, "table_count");
+	tg_buf_release(&q);
+	if (rc)
+		return rc;
+	*n = g_i64(res, 0, 0);
+	PQclear(res);
+	return TG_OK;
+}
+
+static enum tg_rc pg_table_clear(struct tg_db *db, const char *table)
+{
+	struct pg_db *s = PG(db);
+	struct tg_buf q = TG_BUF_INIT;
+	enum tg_rc rc = call_enter(s);
+	if (rc)
+		return rc;
+	tg_buf_adds(&q, "DELETE FROM ");
+	cp_ident(&q, table);
+	rc = simple(s, q.data, "table_clear");
+	tg_buf_release(&q);
+	return call_leave(s, rc);
+}
+
+static enum tg_rc pg_snapshot(struct tg_db *db)
+{
+	struct pg_db *s = PG(db);
+	if (s->in_tx) {
+		snprintf(s->err, sizeof(s->err), "snapshot: a transaction is already open");
+		return TG_ERR_INTERNAL;
+	}
+	enum tg_rc rc = simple(s, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", "snapshot");
+	if (!rc)
+		s->in_tx = 1;
+	return rc;
+}
+
+/* One text cell -> a value of the column's kind. */
+static int cp_cell(const PGresult *res, int r, int c, enum tg_val_kind kind, struct tg_value *v)
+{
+	memset(v, 0, sizeof(*v));
+	if (PQgetisnull(res, r, c))
+		return 0;
+	const char *t = PQgetvalue(res, r, c);
+	char *end = NULL;
+	v->kind = kind;
+	errno = 0;
+	switch (kind) {
+	case TG_VAL_INT: v->i = strtoll(t, &end, 10); return errno || *end ? -1 : 0;
+	case TG_VAL_REAL: v->d = strtod(t, &end); return *end ? -1 : 0;
+	default:
+		v->s = t;
+		v->len = (size_t)PQgetlength(res, r, c);
+		return 0;
+	}
+}
+
+static enum tg_rc pg_rows_read(struct tg_db *db, const char *table, const struct tg_column *cols, size_t ncols,
+                               tg_row_fn fn, void *ctx)
+{
+	struct pg_db *s = PG(db);
+	struct tg_buf q = TG_BUF_INIT;
+	struct tg_value *row = tg_xcalloc(ncols ? ncols : 1, sizeof(*row));
+	PGresult *res = NULL;
+	enum tg_rc rc = simple(s, "SET extra_float_digits = 3", "rows_read");
+	int npk = 0, sent = 0;
+	if (rc)
+		goto out;
+	tg_buf_adds(&q, "SELECT ");
+	for (size_t i = 0; i < ncols; i++) {
+		if (i)
+			tg_buf_adds(&q, ", ");
+		cp_ident(&q, cols[i].name);
+		if (cols[i].pk > npk)
+			npk = cols[i].pk;
+	}
+	tg_buf_adds(&q, " FROM ");
+	cp_ident(&q, table);
+	/* the order of sqlite.c's rows_read: bytes for text, NULLs first */
+	tg_buf_adds(&q, " ORDER BY ");
+	for (int k = 1, first = 1; k <= (npk ? npk : (int)ncols); k++) {
+		for (size_t i = 0; i < ncols; i++) {
+			if (npk ? cols[i].pk != k : (int)i != k - 1)
+				continue;
+			if (!first)
+				tg_buf_adds(&q, ", ");
+			cp_ident(&q, cols[i].name);
+			if (cols[i].kind == TG_VAL_TEXT)
+				tg_buf_adds(&q, " COLLATE \"C\"");
+			tg_buf_adds(&q, " NULLS FIRST");
+			first = 0;
+		}
+	}
+	if (!PQsendQuery(s->c, q.data) || !(sent = 1, PQsetSingleRowMode(s->c))) {
+		snprintf(s->err, sizeof(s->err), "rows_read: cannot send the query");
+		rc = PQstatus(s->c) == CONNECTION_BAD ? TG_ERR_BUSY : TG_ERR_DB;
+		goto out;
+	}
+	while ((res = PQgetResult(s->c)) != NULL) {
+		ExecStatusType es = PQresultStatus(res);
+		if (rc) {
+			/* after a failure: drain what is left of the result */
+		} else if (es == PGRES_SINGLE_TUPLE) {
+			for (size_t i = 0; i < ncols && !rc; i++) {
+				if (cp_cell(res, 0, (int)i, cols[i].kind, &row[i])) {
+					snprintf(s->err, sizeof(s->err), "rows_read: %s.%s: unexpected value", table,
+					         cols[i].name);
+					rc = TG_ERR_DB;
+				}
+			}
+			if (!rc)
+				rc = fn(ctx, row, ncols);
+		} else if (es != PGRES_TUPLES_OK) {
+			rc = db_fail(s, "rows_read", res);
+		}
+		PQclear(res);
+	}
+	sent = 0;
+out:
+	if (sent)
+		while ((res = PQgetResult(s->c)) != NULL)
+			PQclear(res);
+	tg_buf_release(&q);
+	free(row);
+	return rc;
+}
+
+/* Text parameter of a value; numbers are formatted into num (32 bytes). */
+static const char *cp_param(const struct tg_value *v, char *num)
+{
+	switch (v->kind) {
+	case TG_VAL_INT: snprintf(num, 32, "%" PRId64, v->i); return num;
+	case TG_VAL_REAL:
+		if (v->d != v->d)
+			return "NaN";
+		if (v->d > 1.7976931348623157e308 || v->d < -1.7976931348623157e308)
+			return v->d > 0 ? "Infinity" : "-Infinity";
+		snprintf(num, 32, "%.17g", v->d);
+		return num;
+	case TG_VAL_TEXT: return v->s;
+	default: return NULL;
+	}
+}
+
+static enum tg_rc pg_rows_write(struct tg_db *db, const char *table, const struct tg_column *cols, size_t ncols,
+                                const struct tg_value *rows, size_t nrows)
+{
+	struct pg_db *s = PG(db);
+	struct tg_buf q = TG_BUF_INIT;
+	size_t per = ncols ? CP_MAX_PARAMS / ncols : 1;
+	size_t cap = (nrows < per ? nrows : per) * ncols + 1;
+	const char **params = tg_xcalloc(cap, sizeof(*params));
+	char(*num)[32] = tg_xcalloc(cap, sizeof(*num));
+	enum tg_rc rc = call_enter(s);
+	if (rc)
+		goto out;
+	for (size_t r0 = 0; r0 < nrows && !rc; r0 += per) {
+		size_t nr = nrows - r0 < per ? nrows - r0 : per, np = 0;
+		tg_buf_reset(&q);
+		tg_buf_adds(&q, "INSERT INTO ");
+		cp_ident(&q, table);
+		tg_buf_adds(&q, " (");
+		for (size_t i = 0; i < ncols; i++) {
+			if (i)
+				tg_buf_adds(&q, ", ");
+			cp_ident(&q, cols[i].name);
+		}
+		tg_buf_adds(&q, ") VALUES ");
+		for (size_t r = 0; r < nr; r++) {
+			const struct tg_value *row = rows + (r0 + r) * ncols;
+			tg_buf_adds(&q, r ? ", (" : "(");
+			for (size_t i = 0; i < ncols; i++) {
+				if (row[i].kind == TG_VAL_TEXT && memchr(row[i].s, '\0', row[i].len)) {
+					snprintf(s->err, sizeof(s->err), "rows_write: %s.%s: text with a NUL byte",
+					         table, cols[i].name);
+					rc = TG_ERR_INVALID;
+					goto done;
+				}
+				params[np] = cp_param(&row[i], num[np]);
+				np++;
+				tg_buf_printf(&q, i ? ", $%zu" : "$%zu", np);
+			}
+			tg_buf_addc(&q, ')');
+		}
+		PGresult *res = NULL;
+		char what[96];
+		snprintf(what, sizeof(what), "rows_write %s", table);
+		rc = cp_query(s, q.data, (int)np, params, &res, what);
+		if (!rc)
+			PQclear(res);
+	}
+done:
+	rc = call_leave(s, rc);
+out:
+	free(params);
+	free(num);
+	tg_buf_release(&q);
+	return rc;
+}
+
+/* Move every identity (or serial) sequence of the schema past its column's
+ * largest value: explicit ids do not advance them. */
+static enum tg_rc pg_sequences_reset(struct tg_db *db)
+{
+	struct pg_db *s = PG(db);
+	PGresult *res = NULL, *r2 = NULL;
+	struct tg_buf q = TG_BUF_INIT;
+	enum tg_rc rc =
+	    cp_query(s,
+	             "SELECT c.relname, a.attname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
+	             "WHERE c.relnamespace = " CP_SCHEMA " AND c.relkind IN ('r', 'p') AND a.attnum > 0 "
+	             "AND NOT a.attisdropped AND pg_get_serial_sequence(quote_ident(c.relname), "
+	             "a.attname) IS NOT NULL ORDER BY 1, 2",
+	             0, NULL, &res, "sequences_reset");
+	if (rc)
+		return rc;
+	for (int i = 0; i < PQntuples(res) && !rc; i++) {
+		const char *t = PQgetvalue(res, i, 0), *c = PQgetvalue(res, i, 1);
+		const char *params[2];
+		struct tg_buf qt = TG_BUF_INIT;
+		cp_ident(&qt, t);
+		params[0] = qt.data;
+		params[1] = c;
+		tg_buf_reset(&q);
+		/* is_called = true: the next value is MAX + 1 (no overflow at the
+		 * int64 maximum, where nextval then fails as the sequence is used up);
+		 * an empty table starts at 1 */
+		tg_buf_adds(&q, "SELECT setval(pg_get_serial_sequence($1, $2), GREATEST(COALESCE(MAX(");
+		cp_ident(&q, c);
+		tg_buf_adds(&q, "), 0), 1), MAX(");
+		cp_ident(&q, c);
+		tg_buf_adds(&q, ") IS NOT NULL) FROM ");
+		cp_ident(&q, t);
+		rc = cp_query(s, q.data, 2, params, &r2, "sequences_reset");
+		if (!rc)
+			PQclear(r2);
+		tg_buf_release(&qt);
+	}
+	PQclear(res);
+	tg_buf_release(&q);
+	return rc;
+}
+
+static const struct tg_db_copy_ops pg_copy_ops = {
+    .table_list = pg_table_list,
+    .table_columns = pg_table_columns,
+    .table_count = pg_table_count,
+    .table_clear = pg_table_clear,
+    .snapshot = pg_snapshot,
+    .rows_read = pg_rows_read,
+    .rows_write = pg_rows_write,
+    .sequences_reset = pg_sequences_reset,
+};

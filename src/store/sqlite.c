@@ -2219,6 +2219,7 @@ static void sq_bulk(struct tg_db *db, int on)
 	sqlite3_exec(s->h, on ? CACHE_BULK : CACHE_NORMAL, NULL, NULL, NULL);
 }
 
+static const struct tg_db_copy_ops sq_copy_ops;
 static const struct tg_db_ops sq_ops = {
 	.name = "sqlite",
 	.close = sq_close,
@@ -2268,6 +2269,7 @@ static const struct tg_db_ops sq_ops = {
 	.audit_insert = sq_audit_insert,
 	.audit_list = sq_audit_list,
 	.resource_source_ids = sq_resource_source_ids,
+	.copy = &sq_copy_ops, /* defined at the end of the file */
 };
 
 /* Pragmas every connection needs; journal_mode returns a row to check. */
@@ -2354,3 +2356,329 @@ fail:
 	sqlite3_close_v2(h);
 	return NULL;
 }
+
+/* ---- whole-database copy (store.h struct tg_db_copy_ops) -------------------------------------------
+ *
+ * Schema-driven: tables from sqlite_master, columns and foreign keys from
+ * the pragma table functions, so `tsunagu migrate-db` needs no change when
+ * a migration adds a table or a column. Identifiers are quoted; copy.c only
+ * passes [A-Za-z_][A-Za-z0-9_]* names. */
+
+static void cp_ident(struct tg_buf *b, const char *name)
+{
+	tg_buf_addc(b, '"');
+	for (const char *p = name; *p; p++) {
+		if (*p == '"')
+			tg_buf_addc(b, '"');
+		tg_buf_addc(b, *p);
+	}
+	tg_buf_addc(b, '"');
+}
+
+/* The kind of a declared type, by SQLite's affinity rules; -1 when the
+ * affinity (BLOB, NUMERIC) has no exact tg_value. */
+static int cp_kind(const char *type)
+{
+	if (!type)
+		return -1;
+	if (strcasestr(type, "INT"))
+		return TG_VAL_INT;
+	if (strcasestr(type, "CHAR") || strcasestr(type, "CLOB") || strcasestr(type, "TEXT"))
+		return TG_VAL_TEXT;
+	if (strcasestr(type, "REAL") || strcasestr(type, "FLOA") || strcasestr(type, "DOUB"))
+		return TG_VAL_REAL;
+	return -1;
+}
+
+static enum tg_rc sq_table_list(struct tg_db *db, struct tg_arena *a, struct tg_table **out, size_t *n)
+{
+	struct sq_db *s = SQ(db);
+	sqlite3_stmt *st = NULL, *fk = NULL;
+	struct tg_table *v = NULL;
+	size_t cnt = 0, cap = 0;
+	enum tg_rc rc = TG_OK;
+	int src =
+	    sqlite3_prepare_v2(s->h,
+	                       "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' "
+	                       "ESCAPE '\\' AND name <> 'schema_migrations' ORDER BY name",
+	                       -1, &st, NULL);
+	if (src == SQLITE_OK)
+		src = sqlite3_prepare_v2(s->h, "SELECT DISTINCT \"table\" FROM pragma_foreign_key_list(?) ORDER BY 1",
+		                         -1, &fk, NULL);
+	if (src != SQLITE_OK) {
+		rc = db_fail(s, "table_list", src);
+		goto out;
+	}
+	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+		if (cnt == cap) {
+			cap = cap ? cap * 2 : 32;
+			v = tg_xrealloc(v, cap * sizeof(*v));
+		}
+		struct tg_table *t = &v[cnt++];
+		memset(t, 0, sizeof(*t));
+		t->name = col_text(st, 0, a);
+		const char *deps[64];
+		sqlite3_bind_text(fk, 1, t->name, -1, SQLITE_STATIC);
+		while ((src = sqlite3_step(fk)) == SQLITE_ROW && t->n_deps < 64)
+			deps[t->n_deps++] = col_text(fk, 0, a);
+		sqlite3_reset(fk);
+		if (src != SQLITE_DONE && src != SQLITE_ROW) {
+			rc = db_fail(s, "table_list", src);
+			goto out;
+		}
+		t->deps = TG_ARENA_ARRAY(a, const char *, t->n_deps + 1);
+		memcpy(t->deps, deps, t->n_deps * sizeof(*deps));
+	}
+	if (src != SQLITE_DONE) {
+		rc = db_fail(s, "table_list", src);
+		goto out;
+	}
+	*out = TG_ARENA_ARRAY(a, struct tg_table, cnt + 1);
+	if (cnt)
+		memcpy(*out, v, cnt * sizeof(*v));
+	*n = cnt;
+	tg_store_sort_tables(*out, cnt);
+out:
+	free(v);
+	sqlite3_finalize(st);
+	sqlite3_finalize(fk);
+	return rc;
+}
+
+static enum tg_rc sq_table_columns(struct tg_db *db, struct tg_arena *a, const char *table, struct tg_column **out,
+                                   size_t *n)
+{
+	struct sq_db *s = SQ(db);
+	sqlite3_stmt *st = NULL;
+	struct tg_column *v = NULL;
+	size_t cnt = 0, cap = 0;
+	enum tg_rc rc = TG_OK;
+	int src =
+	    sqlite3_prepare_v2(s->h, "SELECT name, type, pk FROM pragma_table_info(?) ORDER BY cid", -1, &st, NULL);
+	if (src != SQLITE_OK) {
+		rc = db_fail(s, "table_columns", src);
+		goto out;
+	}
+	sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+		if (cnt == cap) {
+			cap = cap ? cap * 2 : 32;
+			v = tg_xrealloc(v, cap * sizeof(*v));
+		}
+		struct tg_column *c = &v[cnt++];
+		c->name = col_text(st, 0, a);
+		int kind = cp_kind((const char *)sqlite3_column_text(st, 1));
+		if (kind < 0) {
+			snprintf(s->err, sizeof(s->err), "table_columns: %s.%s: type '%s' cannot be copied", table,
+			         c->name, (const char *)sqlite3_column_text(st, 1));
+			rc = TG_ERR_UNSUPPORTED;
+			goto out;
+		}
+		c->kind = (enum tg_val_kind)kind;
+		c->pk = sqlite3_column_int(st, 2);
+	}
+	if (src != SQLITE_DONE) {
+		rc = db_fail(s, "table_columns", src);
+		goto out;
+	}
+	*out = TG_ARENA_ARRAY(a, struct tg_column, cnt + 1);
+	if (cnt)
+		memcpy(*out, v, cnt * sizeof(*v));
+	*n = cnt;
+out:
+	free(v);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static enum tg_rc sq_table_count(struct tg_db *db, const char *table, int64_t *n)
+{
+	struct sq_db *s = SQ(db);
+	struct tg_buf b = TG_BUF_INIT;
+	sqlite3_stmt *st = NULL;
+	enum tg_rc rc = TG_OK;
+	tg_buf_adds(&b, "SELECT COUNT(*) FROM ");
+	cp_ident(&b, table);
+	int src = sqlite3_prepare_v2(s->h, b.data, -1, &st, NULL);
+	if (src != SQLITE_OK || (src = sqlite3_step(st)) != SQLITE_ROW)
+		rc = db_fail(s, "table_count", src);
+	else
+		*n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	tg_buf_release(&b);
+	return rc;
+}
+
+static enum tg_rc sq_table_clear(struct tg_db *db, const char *table)
+{
+	struct sq_db *s = SQ(db);
+	struct tg_buf b = TG_BUF_INIT;
+	enum tg_rc rc = call_enter(s);
+	if (rc)
+		return rc;
+	tg_buf_adds(&b, "DELETE FROM ");
+	cp_ident(&b, table);
+	int src = sqlite3_exec(s->h, b.data, NULL, NULL, NULL);
+	if (src != SQLITE_OK)
+		rc = db_fail(s, "table_clear", src);
+	tg_buf_release(&b);
+	return call_leave(s, rc);
+}
+
+/* A deferred BEGIN plus one read: the WAL snapshot is taken now and kept
+ * until rollback(); writers are not blocked. */
+static enum tg_rc sq_snapshot(struct tg_db *db)
+{
+	struct sq_db *s = SQ(db);
+	if (s->in_tx) {
+		snprintf(s->err, sizeof(s->err), "snapshot: a transaction is already open");
+		return TG_ERR_INTERNAL;
+	}
+	int src = sqlite3_exec(s->h, "BEGIN DEFERRED; SELECT COUNT(*) FROM sqlite_master", NULL, NULL, NULL);
+	if (src != SQLITE_OK) {
+		enum tg_rc rc = db_fail(s, "snapshot", src);
+		if (!sqlite3_get_autocommit(s->h))
+			sqlite3_exec(s->h, "ROLLBACK", NULL, NULL, NULL);
+		return rc;
+	}
+	s->in_tx = 1;
+	return TG_OK;
+}
+
+static enum tg_rc sq_rows_read(struct tg_db *db, const char *table, const struct tg_column *cols, size_t ncols,
+                               tg_row_fn fn, void *ctx)
+{
+	struct sq_db *s = SQ(db);
+	struct tg_buf b = TG_BUF_INIT;
+	sqlite3_stmt *st = NULL;
+	struct tg_value *row = tg_xcalloc(ncols ? ncols : 1, sizeof(*row));
+	enum tg_rc rc = TG_OK;
+	int src, npk = 0;
+	tg_buf_adds(&b, "SELECT ");
+	for (size_t i = 0; i < ncols; i++) {
+		if (i)
+			tg_buf_adds(&b, ", ");
+		cp_ident(&b, cols[i].name);
+		if (cols[i].pk > npk)
+			npk = cols[i].pk;
+	}
+	tg_buf_adds(&b, " FROM ");
+	cp_ident(&b, table);
+	/* primary key order; without one every column (NULLs sort first) */
+	tg_buf_adds(&b, " ORDER BY ");
+	for (int k = 1, first = 1; k <= (npk ? npk : (int)ncols); k++) {
+		for (size_t i = 0; i < ncols; i++) {
+			if (npk ? cols[i].pk != k : (int)i != k - 1)
+				continue;
+			if (!first)
+				tg_buf_adds(&b, ", ");
+			cp_ident(&b, cols[i].name);
+			first = 0;
+		}
+	}
+	src = sqlite3_prepare_v2(s->h, b.data, -1, &st, NULL);
+	if (src != SQLITE_OK) {
+		rc = db_fail(s, "rows_read", src);
+		goto out;
+	}
+	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+		for (size_t i = 0; i < ncols; i++) {
+			int t = sqlite3_column_type(st, (int)i);
+			struct tg_value *v = &row[i];
+			memset(v, 0, sizeof(*v));
+			if (t == SQLITE_NULL)
+				continue;
+			v->kind = cols[i].kind;
+			if (t == SQLITE_INTEGER && cols[i].kind == TG_VAL_INT) {
+				v->i = sqlite3_column_int64(st, (int)i);
+			} else if (t == SQLITE_FLOAT && cols[i].kind == TG_VAL_REAL) {
+				v->d = sqlite3_column_double(st, (int)i);
+			} else if (t == SQLITE_TEXT && cols[i].kind == TG_VAL_TEXT) {
+				v->s = (const char *)sqlite3_column_text(st, (int)i);
+				v->len = (size_t)sqlite3_column_bytes(st, (int)i);
+			} else {
+				snprintf(s->err, sizeof(s->err),
+				         "rows_read: %s.%s holds a value of another type than declared", table,
+				         cols[i].name);
+				rc = TG_ERR_INVALID;
+				goto out;
+			}
+		}
+		if ((rc = fn(ctx, row, ncols)))
+			goto out;
+	}
+	if (src != SQLITE_DONE)
+		rc = db_fail(s, "rows_read", src);
+out:
+	sqlite3_finalize(st);
+	tg_buf_release(&b);
+	free(row);
+	return rc;
+}
+
+static enum tg_rc sq_rows_write(struct tg_db *db, const char *table, const struct tg_column *cols, size_t ncols,
+                                const struct tg_value *rows, size_t nrows)
+{
+	struct sq_db *s = SQ(db);
+	struct tg_buf b = TG_BUF_INIT;
+	sqlite3_stmt *st = NULL;
+	enum tg_rc rc = call_enter(s);
+	if (rc)
+		return rc;
+	tg_buf_adds(&b, "INSERT INTO ");
+	cp_ident(&b, table);
+	tg_buf_adds(&b, " (");
+	for (size_t i = 0; i < ncols; i++) {
+		if (i)
+			tg_buf_adds(&b, ", ");
+		cp_ident(&b, cols[i].name);
+	}
+	tg_buf_adds(&b, ") VALUES (");
+	add_placeholders(&b, (int)ncols);
+	tg_buf_adds(&b, ")");
+	int src = sqlite3_prepare_v2(s->h, b.data, -1, &st, NULL);
+	if (src != SQLITE_OK) {
+		rc = db_fail(s, "rows_write", src);
+		goto out;
+	}
+	for (size_t r = 0; r < nrows; r++) {
+		const struct tg_value *row = rows + r * ncols;
+		for (size_t i = 0; i < ncols; i++) {
+			int k = (int)i + 1;
+			switch (row[i].kind) {
+			case TG_VAL_INT: sqlite3_bind_int64(st, k, row[i].i); break;
+			case TG_VAL_REAL: sqlite3_bind_double(st, k, row[i].d); break;
+			case TG_VAL_TEXT: sqlite3_bind_text(st, k, row[i].s, (int)row[i].len, SQLITE_STATIC); break;
+			default: sqlite3_bind_null(st, k); break;
+			}
+		}
+		src = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (src != SQLITE_DONE) {
+			rc = db_fail(s, "rows_write", src);
+			goto out;
+		}
+	}
+out:
+	sqlite3_finalize(st);
+	tg_buf_release(&b);
+	return call_leave(s, rc);
+}
+
+/* rowids continue after the largest: nothing to do. */
+static enum tg_rc sq_sequences_reset(struct tg_db *db)
+{
+	(void)db;
+	return TG_OK;
+}
+
+static const struct tg_db_copy_ops sq_copy_ops = {
+    .table_list = sq_table_list,
+    .table_columns = sq_table_columns,
+    .table_count = sq_table_count,
+    .table_clear = sq_table_clear,
+    .snapshot = sq_snapshot,
+    .rows_read = sq_rows_read,
+    .rows_write = sq_rows_write,
+    .sequences_reset = sq_sequences_reset,
+};

@@ -66,6 +66,8 @@ struct tg_session {
 	const char *expires_at;
 };
 
+struct tg_db_copy_ops;
+
 struct tg_db_ops {
 	const char *name; /* "sqlite" */
 	void (*close)(struct tg_db *db);
@@ -167,11 +169,94 @@ struct tg_db_ops {
 	 * can exist instead of querying once per row. */
 	enum tg_rc (*resource_source_ids)(struct tg_db *db, struct tg_arena *a, const char *source,
 	                                  const char ***out, size_t *n);
+
+	/* Schema-driven whole-database copy (`tsunagu migrate-db`), below. */
+	const struct tg_db_copy_ops *copy;
 };
 
 struct tg_db {
 	const struct tg_db_ops *ops;
 };
+
+/*
+ * Generic, schema-driven copy of a whole database (`tsunagu migrate-db`,
+ * store/copy.c), through db->ops->copy. Nothing here knows tsunagu's tables:
+ * they come from the database's own catalog, so a new migration needs no
+ * change. Values travel as typed cells, exactly:
+ *   TG_VAL_NULL; TG_VAL_INT (64-bit); TG_VAL_REAL (a double, bit for bit:
+ *   PostgreSQL's text form is read with extra_float_digits = 3 and written as
+ *   "%.17g"); TG_VAL_TEXT (bytes and length unchanged; no NUL bytes).
+ * A column's kind comes from its declared type (SQLite affinity rules:
+ * "INT" -> INT; "CHAR", "CLOB", "TEXT" -> TEXT; "REAL", "FLOA", "DOUB" ->
+ * REAL; PostgreSQL: smallint/integer/bigint, real/double precision, text and
+ * varchar); a stored value of another kind (possible in SQLite) is refused
+ * with TG_ERR_INVALID rather than converted.
+ * Identifiers are quoted ("name") in the SQL; copy.c accepts only
+ * [A-Za-z_][A-Za-z0-9_]* names.
+ */
+enum tg_val_kind { TG_VAL_NULL, TG_VAL_INT, TG_VAL_REAL, TG_VAL_TEXT };
+
+struct tg_value {
+	enum tg_val_kind kind;
+	int64_t i;     /* TG_VAL_INT */
+	double d;      /* TG_VAL_REAL */
+	const char *s; /* TG_VAL_TEXT: len bytes, NUL-terminated */
+	size_t len;
+};
+
+struct tg_column {
+	const char *name;
+	enum tg_val_kind kind; /* TG_VAL_INT, TG_VAL_REAL or TG_VAL_TEXT */
+	int pk;                /* 1-based position in the primary key, 0 = not in it */
+};
+
+struct tg_table {
+	const char *name;
+	const char **deps; /* tables its foreign keys reference (not itself) */
+	size_t n_deps;
+};
+
+/* rows_read hands each row to fn; values are valid during the call only.
+ * A non-zero return stops the read and is returned by rows_read. */
+typedef enum tg_rc (*tg_row_fn)(void *ctx, const struct tg_value *row, size_t ncols);
+
+struct tg_db_copy_ops {
+	/* The tables of the database (its current schema), without
+	 * schema_migrations and the database's own (sqlite_*), in dependency
+	 * order: a table comes after every table its foreign keys reference
+	 * (ties by name, so both databases give the same order). */
+	enum tg_rc (*table_list)(struct tg_db *db, struct tg_arena *a, struct tg_table **out, size_t *n);
+	/* Columns of a table in declaration order (*n = 0: no such table). */
+	enum tg_rc (*table_columns)(struct tg_db *db, struct tg_arena *a, const char *table, struct tg_column **out,
+	                            size_t *n);
+	enum tg_rc (*table_count)(struct tg_db *db, const char *table, int64_t *n);
+	/* DELETE every row of a table (the vocabulary rows migrations insert,
+	 * before a copy replaces them). */
+	enum tg_rc (*table_clear)(struct tg_db *db, const char *table);
+	/* Open a read-only transaction whose reads all see one snapshot (SQLite:
+	 * a deferred BEGIN, whose WAL snapshot does not block writers;
+	 * PostgreSQL: REPEATABLE READ READ ONLY). End it with rollback(). */
+	enum tg_rc (*snapshot)(struct tg_db *db);
+	/* Stream every row of table, the given columns in that order, sorted by
+	 * the primary key (tables without one: by every column, NULLs first),
+	 * text compared as bytes on both databases. Memory stays bounded: SQLite
+	 * steps one statement, PostgreSQL uses single-row mode. */
+	enum tg_rc (*rows_read)(struct tg_db *db, const char *table, const struct tg_column *cols, size_t ncols,
+	                        tg_row_fn fn, void *ctx);
+	/* Insert rows (nrows x ncols values, row-major) with explicit ids;
+	 * atomic like every call (a savepoint inside begin()). */
+	enum tg_rc (*rows_write)(struct tg_db *db, const char *table, const struct tg_column *cols, size_t ncols,
+	                         const struct tg_value *rows, size_t nrows);
+	/* After inserting explicit ids: PostgreSQL moves every identity
+	 * sequence past MAX(id) of its table; SQLite needs nothing (rowids
+	 * continue from the largest). */
+	enum tg_rc (*sequences_reset)(struct tg_db *db);
+};
+
+/* Sort tables into dependency order in place (Kahn, ties by name; a
+ * cycle keeps the remaining tables in name order). For the
+ * implementations of table_list (store/copy.c). */
+void tg_store_sort_tables(struct tg_table *t, size_t n);
 
 /*
  * Open a connection. url is a SQLite path ("data/x.db", "sqlite:PATH") or a
