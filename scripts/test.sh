@@ -64,6 +64,7 @@ step build-asan make -j"$jobs" SANITIZE=1 all
 step unit-asan make -j"$jobs" SANITIZE=1 test-unit
 step cli sh tests/cli/test_cli.sh build/tsunagu
 step cli-asan sh tests/cli/test_cli.sh build-asan/tsunagu
+step migrate-db sh tests/cli/test_migrate_db.sh build/tsunagu
 step api env TSUNAGU_BIN=build/tsunagu node --test --test-concurrency=1 tests/api/ tests/hsds/
 step api-asan env TSUNAGU_BIN=build-asan/tsunagu node --test --test-concurrency=1 tests/api/ tests/hsds/
 if [ -n "$pgurl" ]; then
@@ -72,6 +73,7 @@ if [ -n "$pgurl" ]; then
 	step api-asan-pg env TSUNAGU_BIN=build-asan/tsunagu TSUNAGU_TEST_PG_ADMIN="$pgurl" \
 		node --test --test-concurrency=1 tests/api/ tests/hsds/
 fi
+step pg-restart node tests/pg/test_restart.mjs build/tsunagu
 step browser sh scripts/browser-test.sh build/tsunagu
 
 echo
