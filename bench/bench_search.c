@@ -561,7 +561,7 @@ static struct tg_search *fac_build(const struct ops *o, const struct fdoc *d, si
 	return idx;
 }
 
-enum { FITER = 200 };
+enum { FITER = 100 };
 
 /* Mean and p99 (microseconds, thread CPU time) of query qi, FITER runs. */
 static void fac_time(const struct ops *o, struct tg_search *idx, const struct fquery *fq, double *mean,

@@ -428,7 +428,38 @@ struct tg_search {
 	uint32_t *gslots;     /* hash of gram keys not in direct[], gram + 1 */
 	uint32_t n_gslots;
 	uint32_t *direct;     /* grams of two ranks < 256, gram + 1 */
+	/* filter lists, joined to the intersection when they are selective */
+	struct plist *type_pl; /* per interned type */
+	uint32_t cap_type_pl;
+	struct plist day_pl[TG_WEEKDAY_HOLIDAY + 1];
+	struct plist pub_pl;
+	/* spatial grid over the located live documents at the last build */
+	double g_lat0, g_lon0, g_step;
+	uint32_t g_rows, g_cols;
+	uint32_t *g_start;   /* g_rows * g_cols + 1 offsets into g_ords */
+	uint32_t *g_ords;
+	uint32_t g_n;        /* ordinals in the grid */
+	uint32_t *g_nogeo;   /* live docs without coordinates at the build */
+	uint32_t n_nogeo;
+	uint32_t *g_extra;   /* docs indexed after the build (any location) */
+	uint32_t n_extra, cap_extra;
 };
+
+#define GRID_DEG 0.05
+#define GRID_MAX_EXTRA 2048
+
+static uint32_t grid_clamp(double v, uint32_t n)
+{
+	return v <= 0 ? 0 : v >= (double)(n - 1) ? n - 1 : (uint32_t)v;
+}
+
+static size_t grid_cell(const struct tg_search *idx, double lat, double lon)
+{
+	uint32_t r = grid_clamp((lat - idx->g_lat0) / idx->g_step, idx->g_rows);
+	uint32_t c = grid_clamp((lon - idx->g_lon0) / idx->g_step, idx->g_cols);
+
+	return (size_t)r * idx->g_cols + c;
+}
 
 static uint32_t rank_of(const struct tg_search *idx, int32_t cp)
 {
@@ -614,6 +645,16 @@ void tg_search_free(struct tg_search *idx)
 	free(idx->grams);
 	free(idx->gslots);
 	free(idx->direct);
+	for (uint32_t i = 0; i < idx->cap_type_pl; i++)
+		pl_release(&idx->type_pl[i]);
+	free(idx->type_pl);
+	for (int w = 0; w <= TG_WEEKDAY_HOLIDAY; w++)
+		pl_release(&idx->day_pl[w]);
+	pl_release(&idx->pub_pl);
+	free(idx->g_start);
+	free(idx->g_ords);
+	free(idx->g_nogeo);
+	free(idx->g_extra);
 	pthread_rwlock_destroy(&idx->lock);
 	free(idx);
 }
@@ -789,6 +830,30 @@ static void gram_del_fn(struct tg_search *idx, uint32_t r1, uint32_t r2, uint32_
 		pl_del(&idx->grams[g].pl, ord);
 }
 
+/* Add ord to (or remove it from) the type, weekday and public lists. */
+static void filters_apply(struct tg_search *idx, const struct doc *d, uint32_t ord,
+                          void (*fn)(struct plist *, uint32_t))
+{
+	if (d->type) {
+		if (d->type > idx->cap_type_pl) {
+			uint32_t old = idx->cap_type_pl, cap = old ? old * 2 : 16;
+			while (cap < d->type)
+				cap *= 2;
+			idx->type_pl = tg_xrealloc(idx->type_pl, cap * sizeof(*idx->type_pl));
+			memset(idx->type_pl + old, 0, (cap - old) * sizeof(*idx->type_pl));
+			idx->cap_type_pl = cap;
+		}
+		fn(&idx->type_pl[d->type - 1], ord);
+	}
+	for (int w = 0; w <= TG_WEEKDAY_HOLIDAY; w++)
+		if (d->days >> w & 1)
+			fn(&idx->day_pl[w], ord);
+	if (d->flags & F_PUBLIC)
+		fn(&idx->pub_pl, ord);
+}
+
+static void grid_build(struct tg_search *idx);
+
 static void doc_index(struct tg_search *idx, uint32_t ord)
 {
 	struct doc *d = &idx->docs[ord];
@@ -797,6 +862,7 @@ static void doc_index(struct tg_search *idx, uint32_t ord)
 	for_grams(idx, d, gram_add_fn, ord);
 	for (uint32_t i = 0; i < d->n_area; i++)
 		pl_add(&idx->area_pl[d->area[i]], ord);
+	filters_apply(idx, d, ord, pl_add);
 	d->flags &= (uint8_t)~F_PENDING;
 	idx->n_live++;
 }
@@ -808,6 +874,7 @@ static void doc_unindex(struct tg_search *idx, uint32_t ord)
 	for_grams(idx, d, gram_del_fn, ord);
 	for (uint32_t i = 0; i < d->n_area; i++)
 		pl_del(&idx->area_pl[d->area[i]], ord);
+	filters_apply(idx, d, ord, pl_del);
 	d->flags |= F_DEAD;
 	doc_release(d);
 	idx->n_live--;
@@ -894,6 +961,86 @@ static void assign_ranks_by_frequency(struct tg_search *idx)
 	free(cnt);
 }
 
+/* Bucket the located live documents into GRID_DEG cells (CSR layout);
+ * the others go to g_nogeo. Clears g_extra. */
+static void grid_build(struct tg_search *idx)
+{
+	double lat_min = HUGE_VAL, lat_max = -HUGE_VAL, lon_min = HUGE_VAL, lon_max = -HUGE_VAL;
+	uint32_t n_geo = 0, n_no = 0;
+
+	free(idx->g_start);
+	free(idx->g_ords);
+	free(idx->g_nogeo);
+	idx->g_start = idx->g_ords = idx->g_nogeo = NULL;
+	idx->g_rows = idx->g_cols = idx->g_n = idx->n_nogeo = 0;
+	idx->n_extra = 0;
+	for (uint32_t o = 0; o < idx->n_docs; o++) {
+		const struct doc *d = &idx->docs[o];
+		if (d->flags & (F_PENDING | F_DEAD))
+			continue;
+		if (!(d->flags & F_GEO)) {
+			n_no++;
+			continue;
+		}
+		n_geo++;
+		lat_min = d->lat < lat_min ? d->lat : lat_min;
+		lat_max = d->lat > lat_max ? d->lat : lat_max;
+		lon_min = d->lon < lon_min ? d->lon : lon_min;
+		lon_max = d->lon > lon_max ? d->lon : lon_max;
+	}
+	idx->g_nogeo = tg_xmalloc((n_no ? n_no : 1) * sizeof(uint32_t));
+	if (n_geo) {
+		/* at most ~4M cells (coordinates are degrees, so this is a bound on a
+		 * pathological spread); cells grow instead */
+		double step = GRID_DEG;
+		while (((lat_max - lat_min) / step + 1) * ((lon_max - lon_min) / step + 1) > 4e6)
+			step *= 2;
+		idx->g_step = step;
+		idx->g_lat0 = lat_min;
+		idx->g_lon0 = lon_min;
+		idx->g_rows = (uint32_t)((lat_max - lat_min) / step) + 1;
+		idx->g_cols = (uint32_t)((lon_max - lon_min) / step) + 1;
+		size_t cells = (size_t)idx->g_rows * idx->g_cols;
+		idx->g_start = tg_xcalloc(cells + 1, sizeof(uint32_t));
+		idx->g_ords = tg_xmalloc(n_geo * sizeof(uint32_t));
+		for (uint32_t o = 0; o < idx->n_docs; o++) {
+			const struct doc *d = &idx->docs[o];
+			if (!(d->flags & (F_PENDING | F_DEAD)) && (d->flags & F_GEO))
+				idx->g_start[grid_cell(idx, d->lat, d->lon) + 1]++;
+		}
+		for (size_t i = 0; i < cells; i++)
+			idx->g_start[i + 1] += idx->g_start[i];
+		for (uint32_t o = 0; o < idx->n_docs; o++) {
+			const struct doc *d = &idx->docs[o];
+			if (!(d->flags & (F_PENDING | F_DEAD)) && (d->flags & F_GEO))
+				idx->g_ords[idx->g_start[grid_cell(idx, d->lat, d->lon)]++] = o;
+		}
+		/* the fill advanced every start to the next cell's: shift back */
+		memmove(idx->g_start + 1, idx->g_start, cells * sizeof(uint32_t));
+		idx->g_start[0] = 0;
+		idx->g_n = n_geo;
+	}
+	for (uint32_t o = 0; o < idx->n_docs; o++) {
+		const struct doc *d = &idx->docs[o];
+		if (!(d->flags & (F_PENDING | F_DEAD)) && !(d->flags & F_GEO))
+			idx->g_nogeo[idx->n_nogeo++] = o;
+	}
+}
+
+/* A document indexed after the grid build: remember it, rebuild when many. */
+static void grid_note(struct tg_search *idx, uint32_t ord)
+{
+	if (idx->n_extra >= GRID_MAX_EXTRA) {
+		grid_build(idx);
+		return;
+	}
+	if (idx->n_extra == idx->cap_extra) {
+		idx->cap_extra = idx->cap_extra ? idx->cap_extra * 2 : 64;
+		idx->g_extra = tg_xrealloc(idx->g_extra, idx->cap_extra * sizeof(uint32_t));
+	}
+	idx->g_extra[idx->n_extra++] = ord;
+}
+
 static void finalize_locked(struct tg_search *idx)
 {
 	if (!idx->n_pending)
@@ -912,6 +1059,17 @@ static void finalize_locked(struct tg_search *idx)
 		pl_maybe_bitmap(&idx->area_pl[i], idx->n_docs);
 		pl_shrink(&idx->area_pl[i]);
 	}
+	for (uint32_t i = 0; i < idx->cap_type_pl; i++) {
+		pl_maybe_bitmap(&idx->type_pl[i], idx->n_docs);
+		pl_shrink(&idx->type_pl[i]);
+	}
+	for (int w = 0; w <= TG_WEEKDAY_HOLIDAY; w++) {
+		pl_maybe_bitmap(&idx->day_pl[w], idx->n_docs);
+		pl_shrink(&idx->day_pl[w]);
+	}
+	pl_maybe_bitmap(&idx->pub_pl, idx->n_docs);
+	pl_shrink(&idx->pub_pl);
+	grid_build(idx);
 }
 
 void tg_search_finalize(struct tg_search *idx)
@@ -959,6 +1117,7 @@ enum tg_rc tg_search_upsert(struct tg_search *idx, const struct tg_search_doc *d
 	*i64_get(&idx->ids, doc->id) = ord;
 	doc_index(idx, ord);
 	idx->n_pending--;
+	grid_note(idx, ord);
 out:
 	pthread_rwlock_unlock(&idx->lock);
 	return rc;
@@ -1017,6 +1176,15 @@ size_t tg_search_memory(struct tg_search *idx)
 	for (uint32_t i = 0; i < idx->n_grams; i++)
 		m += pl_bytes(&idx->grams[i].pl);
 	m += (size_t)idx->cap_ranks * 8;
+	m += (size_t)idx->cap_type_pl * sizeof(struct plist);
+	for (uint32_t i = 0; i < idx->cap_type_pl; i++)
+		m += pl_bytes(&idx->type_pl[i]);
+	for (int w = 0; w <= TG_WEEKDAY_HOLIDAY; w++)
+		m += pl_bytes(&idx->day_pl[w]);
+	m += pl_bytes(&idx->pub_pl);
+	if (idx->g_start)
+		m += ((size_t)idx->g_rows * idx->g_cols + 1) * 4;
+	m += (size_t)idx->g_n * 4 + (size_t)idx->n_nogeo * 4 + (size_t)idx->cap_extra * 4;
 	for (size_t i = 0; i < N_PAGES; i++)
 		m += idx->cp2rank[i] ? 1024 : 0;
 	pthread_rwlock_unlock(&idx->lock);
@@ -1050,6 +1218,7 @@ struct qctx {
 	double radius_m, cos_lat0;
 	struct cand *heap;
 	size_t k, n_heap, total;
+	uint8_t *exact; /* per term: the candidate set alone proves it occurs */
 };
 
 static const uint8_t *field_ptr(const struct doc *d, int f, size_t *len)
@@ -1254,65 +1423,258 @@ static int field_equals_terms(const struct doc *d, int f, const struct qctx *c)
 	return j == len && c->n_terms > 0;
 }
 
-static void consider(struct qctx *c, uint32_t ord)
+/* The filters that need no text: 1 when d passes them. */
+static int cheap_ok(const struct qctx *c, const struct doc *d)
 {
-	const struct doc *d = &c->idx->docs[ord];
 	const struct tg_search_query *q = c->q;
-	struct cand x = {ord, 0, 0, HUGE_VAL};
-	unsigned in = 0;
-	size_t name_cp = 0;
 
 	if (d->flags & (F_PENDING | F_DEAD))
-		return;
+		return 0;
 	if (q->public_only && !(d->flags & F_PUBLIC))
-		return;
+		return 0;
 	if (q->free_only && !(d->flags & F_FREE))
-		return;
+		return 0;
 	if ((d->svc & c->svc) != c->svc || (d->acc & c->acc) != c->acc)
-		return;
+		return 0;
 	if (c->n_types) {
 		size_t i = 0;
 		while (i < c->n_types && c->types[i] != d->type)
 			i++;
 		if (i == c->n_types)
-			return;
+			return 0;
 	}
 	if (q->age_months >= 0 && ((d->age_min >= 0 && q->age_months < d->age_min) ||
 	                           (d->age_max >= 0 && q->age_months > d->age_max)))
-		return;
+		return 0;
 	if (q->weekday >= 0 && !(d->days >> q->weekday & 1))
-		return;
+		return 0;
 	if (q->open_at && (!d->sched || !tg_schedule_open_at(d->sched->hours, d->sched->n_hours, d->sched->ex,
 	                                                      d->sched->n_ex, q->open_at)))
-		return;
+		return 0;
+	return 1;
+}
+
+/* Score d against every term into x (score, matched); 0 when a term does
+ * not occur. */
+static int score_doc(const struct qctx *c, const struct doc *d, struct cand *x)
+{
+	unsigned in = 0;
+	size_t name_cp = 0;
+
+	x->score = 0;
 	for (size_t t = 0; t < c->n_terms; t++) {
 		unsigned tin = 0;
 		double s = score_term(d, &c->terms[t], &tin, &name_cp);
 		if (!tin)
-			return;
+			return 0;
 		in |= tin;
-		x.score += s;
+		x->score += s;
 	}
 	if (c->n_terms) {
 		size_t len;
-		field_ptr(d, 0, &len);
-		size_t n = coded_cp_count(field_ptr(d, 0, &len), len);
+		const uint8_t *name = field_ptr(d, 0, &len);
+		size_t n = coded_cp_count(name, len);
 		if (name_cp && n)
-			x.score += 20.0 * (name_cp < n ? (double)name_cp / (double)n : 1.0);
+			x->score += 20.0 * (name_cp < n ? (double)name_cp / (double)n : 1.0);
 		if (field_equals_terms(d, 0, c))
-			x.score += 200;
+			x->score += 200;
 		else if (field_equals_terms(d, 1, c))
-			x.score += 100;
+			x->score += 100;
 	}
+	x->matched = (uint8_t)in;
+	return 1;
+}
+
+/* Distance to d in metres, HUGE_VAL when there is no visible location. */
+static double doc_dist(const struct qctx *c, const struct doc *d)
+{
+	const struct tg_search_query *q = c->q;
+
 	if (q->has_origin && (d->flags & F_GEO) &&
 	    (!(d->flags & F_CONFIDENTIAL) ||
 	     (q->may_see_location && q->may_see_location(q->visible_ctx, d->id, d->org_id))))
-		x.dist = haversine_m(q->lat, q->lon, d->lat, d->lon, c->cos_lat0);
+		return haversine_m(q->lat, q->lon, d->lat, d->lon, c->cos_lat0);
+	return HUGE_VAL;
+}
+
+static void consider(struct qctx *c, uint32_t ord)
+{
+	const struct doc *d = &c->idx->docs[ord];
+	struct cand x = {ord, 0, 0, HUGE_VAL};
+
+	if (!cheap_ok(c, d) || !score_doc(c, d, &x))
+		return;
+	x.dist = doc_dist(c, d);
 	if (c->radius_m > 0 && !(x.dist <= c->radius_m))
 		return;
-	x.matched = (uint8_t)in;
 	c->total++;
 	heap_push(c, &x);
+}
+
+/* Distance order: the score does not affect the order, so only the terms
+ * the candidate set does not already prove are searched in the text; the
+ * heap's survivors are scored at the end (rescore). */
+static void consider_dist(struct qctx *c, uint32_t ord)
+{
+	const struct doc *d = &c->idx->docs[ord];
+	struct cand x = {ord, 0, 0, HUGE_VAL};
+
+	if (!cheap_ok(c, d))
+		return;
+	for (size_t t = 0; t < c->n_terms; t++)
+		if (!c->exact[t] && !find(d->text, d->text_len, c->terms[t].code, c->terms[t].len))
+			return;
+	x.dist = doc_dist(c, d);
+	if (c->radius_m > 0 && !(x.dist <= c->radius_m))
+		return;
+	c->total++;
+	heap_push(c, &x);
+}
+
+static void rescore(struct qctx *c)
+{
+	for (size_t i = 0; i < c->n_heap; i++)
+		score_doc(c, &c->idx->docs[c->heap[i].ord], &c->heap[i]);
+}
+
+static int cbit(const uint64_t *cb, uint32_t o)
+{
+	return !cb || (cb[o >> 6] >> (o & 63) & 1);
+}
+
+/* Lower bound (metres) of the distance from the origin to any point
+ * outside the grid box of rows [r_lo, r_hi] x cols [c_lo, c_hi] (the origin
+ * is inside it); edges with no grid cell beyond them are ignored.
+ * HUGE_VAL: nothing lies outside. On a sphere, reaching a parallel takes at
+ * least the latitude difference, and crossing a meridian at least the
+ * distance to its great circle, asin(cos(lat) sin(dlon)). */
+static double grid_bound(const struct qctx *c, long r_lo, long r_hi, long c_lo, long c_hi)
+{
+	const struct tg_search *idx = c->idx;
+	const double rad = M_PI / 180.0, earth = 6371008.8;
+	double lat = c->q->lat, lon = c->q->lon, b = HUGE_VAL, v;
+
+	if (r_hi + 1 < (long)idx->g_rows) {
+		v = (idx->g_lat0 + (double)(r_hi + 1) * idx->g_step - lat) * rad * earth;
+		b = v < b ? v : b;
+	}
+	if (r_lo > 0) {
+		v = (lat - (idx->g_lat0 + (double)r_lo * idx->g_step)) * rad * earth;
+		b = v < b ? v : b;
+	}
+	if (c_hi + 1 < (long)idx->g_cols) {
+		double dl = (idx->g_lon0 + (double)(c_hi + 1) * idx->g_step - lon) * rad;
+		v = dl >= M_PI / 2 ? earth * M_PI / 2 * c->cos_lat0 : earth * asin(c->cos_lat0 * sin(dl));
+		b = v < b ? v : b;
+	}
+	if (c_lo > 0) {
+		double dl = (lon - (idx->g_lon0 + (double)c_lo * idx->g_step)) * rad;
+		v = dl >= M_PI / 2 ? earth * M_PI / 2 * c->cos_lat0 : earth * asin(c->cos_lat0 * sin(dl));
+		b = v < b ? v : b;
+	}
+	if (b == HUGE_VAL)
+		return b;
+	b = b * (1 - 1e-9) - 0.01; /* rounding margin */
+	return b < 0 ? 0 : b;
+}
+
+/* Distance sort over the grid: rings of cells outward from the origin,
+ * stopping once the heap is full of documents nearer than anything
+ * unvisited (or everything within the radius is visited). Documents
+ * without a visible location come after all located ones, so they are only
+ * needed when the walk ends without stopping early. cb: the candidate
+ * bitmap (NULL = all). Returns 1 when *total had to be estimated. */
+static int walk(struct qctx *c, const uint64_t *cb)
+{
+	const struct tg_search *idx = c->idx;
+	size_t visited = 0;
+	int early = 0;
+
+	for (uint32_t i = 0; i < idx->n_extra; i++)
+		if (cbit(cb, idx->g_extra[i]))
+			consider_dist(c, idx->g_extra[i]);
+	if (idx->g_n) {
+		long rows = (long)idx->g_rows, cols = (long)idx->g_cols;
+		double fr = floor((c->q->lat - idx->g_lat0) / idx->g_step);
+		double fc = floor((c->q->lon - idx->g_lon0) / idx->g_step);
+		long r0 = fr < -1e6 ? -1000000 : fr > 1e6 ? 1000000 : (long)fr;
+		long c0 = fc < -1e6 ? -1000000 : fc > 1e6 ? 1000000 : (long)fc;
+		long rs = r0 < 0 ? -r0 : r0 >= rows ? r0 - rows + 1 : 0;
+		long cs = c0 < 0 ? -c0 : c0 >= cols ? c0 - cols + 1 : 0;
+		for (long r = rs > cs ? rs : cs;; r++) {
+			long rlo = r0 - r, rhi = r0 + r, clo = c0 - r, chi = c0 + r;
+			long ya = rlo < 0 ? 0 : rlo, yb = rhi >= rows ? rows - 1 : rhi;
+			long xa = clo < 0 ? 0 : clo, xb = chi >= cols ? cols - 1 : chi;
+			for (long y = ya; y <= yb; y++) {
+				int full = y == rlo || y == rhi;
+				for (long x = xa; x <= xb; x++) {
+					if (!full && x != clo && x != chi) {
+						if (chi > xb)
+							break;
+						x = chi - 1;
+						continue;
+					}
+					size_t cell = (size_t)y * (size_t)cols + (size_t)x;
+					uint32_t e = idx->g_start[cell + 1];
+					for (uint32_t i = idx->g_start[cell]; i < e; i++) {
+						uint32_t o = idx->g_ords[i];
+						if (cbit(cb, o))
+							consider_dist(c, o);
+					}
+					visited += e - idx->g_start[cell];
+				}
+			}
+			if (rlo <= 0 && rhi >= rows - 1 && clo <= 0 && chi >= cols - 1)
+				break;
+			double b = grid_bound(c, rlo, rhi, clo, chi);
+			if (b == HUGE_VAL || (c->radius_m > 0 && b > c->radius_m))
+				break;
+			if (!c->q->exact_total && c->k && c->n_heap == c->k && c->heap[0].dist < b) {
+				early = 1;
+				break;
+			}
+		}
+	}
+	if (!early) {
+		for (uint32_t i = 0; i < idx->n_nogeo; i++)
+			if (cbit(cb, idx->g_nogeo[i]))
+				consider_dist(c, idx->g_nogeo[i]);
+		return 0;
+	}
+	/* Estimate the matches left unvisited at the rate seen so far. */
+	size_t rest = idx->g_n - visited + (c->radius_m > 0 ? 0 : idx->n_nogeo);
+	if (c->radius_m > 0) {
+		/* located documents in the unvisited cells that reach into the radius
+		 * (planar approximation; an estimate) */
+		double dlat = c->radius_m / 111195.0, m_per_lon = 111195.0 * c->cos_lat0;
+		double dlon = m_per_lon > 1 ? c->radius_m / m_per_lon : 360;
+		long ya = (long)floor((c->q->lat - dlat - idx->g_lat0) / idx->g_step);
+		long yb = (long)floor((c->q->lat + dlat - idx->g_lat0) / idx->g_step);
+		long xa = (long)floor((c->q->lon - dlon - idx->g_lon0) / idx->g_step);
+		long xb = (long)floor((c->q->lon + dlon - idx->g_lon0) / idx->g_step);
+		ya = ya < 0 ? 0 : ya;
+		xa = xa < 0 ? 0 : xa;
+		yb = yb >= (long)idx->g_rows ? (long)idx->g_rows - 1 : yb;
+		xb = xb >= (long)idx->g_cols ? (long)idx->g_cols - 1 : xb;
+		size_t in_area = 0;
+		for (long y = ya; y <= yb; y++) {
+			double la = idx->g_lat0 + (double)y * idx->g_step, lb = la + idx->g_step;
+			double ny = c->q->lat < la ? la - c->q->lat : c->q->lat > lb ? c->q->lat - lb : 0;
+			for (long x = xa; x <= xb; x++) {
+				double oa = idx->g_lon0 + (double)x * idx->g_step, ob = oa + idx->g_step;
+				double nx = c->q->lon < oa ? oa - c->q->lon : c->q->lon > ob ? c->q->lon - ob : 0;
+				double dy = ny * 111195.0, dx = nx * m_per_lon;
+				if (dy * dy + dx * dx <= c->radius_m * c->radius_m) {
+					size_t cell = (size_t)y * idx->g_cols + (size_t)x;
+					in_area += idx->g_start[cell + 1] - idx->g_start[cell];
+				}
+			}
+		}
+		rest = in_area > visited ? in_area - visited : 0;
+	}
+	if (visited)
+		c->total += (size_t)((double)c->total / (double)visited * (double)rest + 0.5);
+	return 1;
 }
 
 static int pl_size_cmp(const void *pa, const void *pb)
@@ -1407,7 +1769,7 @@ enum tg_rc tg_search_run(struct tg_search *idx, const struct tg_search_query *q,
 	struct qctx c = {0};
 	struct plist **lists = NULL, *onechar = NULL;
 	size_t n_lists = 0, max_lists;
-	int impossible = 0;
+	int impossible = 0, walked = 0;
 	enum tg_rc rc;
 
 	*hits = TG_ARENA_ARRAY(a, struct tg_search_hit, 1);
@@ -1445,10 +1807,11 @@ enum tg_rc tg_search_run(struct tg_search *idx, const struct tg_search_query *q,
 	c.radius_m = q->has_origin && q->radius_km > 0 ? q->radius_km * 1000.0 : 0;
 	c.cos_lat0 = cos(q->lat * M_PI / 180.0);
 
-	max_lists = 1;
+	max_lists = 4;
 	for (size_t t = 0; t < c.n_terms; t++)
 		max_lists += c.terms[t].n_cp;
 	lists = TG_ARENA_ARRAY(a, struct plist *, max_lists);
+	c.exact = TG_ARENA_ARRAY(a, uint8_t, c.n_terms ? c.n_terms : 1);
 	if (q->area_id) {
 		uint32_t *v = i64_get(&idx->areas, q->area_id);
 		if (!v)
@@ -1467,6 +1830,8 @@ enum tg_rc tg_search_run(struct tg_search *idx, const struct tg_search_query *q,
 			lists[n_lists++] = &idx->grams[g].pl;
 			prev = r;
 		}
+		/* a two-character term is exactly its gram (terms have no spaces) */
+		c.exact[t] = qt->n_cp == 2;
 	}
 	if (n_lists == 0 && c.n_terms) {
 		/* only one-character terms: drive from the cheapest one's union */
@@ -1480,22 +1845,79 @@ enum tg_rc tg_search_run(struct tg_search *idx, const struct tg_search_query *q,
 		}
 		onechar = union_first(idx, c.terms[best].first_rank, a);
 		lists[n_lists++] = onechar;
+		c.exact[best] = 1;
 	}
+	/* Filter lists join the intersection when they remove at least a
+	 * quarter of the documents (consider() checks the filters anyway). */
+	uint32_t selective = idx->n_live - idx->n_live / 4;
+	if (c.n_types) {
+		static const struct plist empty;
+		size_t sum = 0;
+		for (size_t i = 0; i < c.n_types; i++)
+			sum += c.types[i] <= idx->cap_type_pl ? idx->type_pl[c.types[i] - 1].n : 0;
+		if (sum == 0) {
+			lists[n_lists++] = (struct plist *)&empty;
+		} else if (sum < selective) {
+			if (c.n_types == 1) {
+				lists[n_lists++] = &idx->type_pl[c.types[0] - 1];
+			} else {
+				struct plist *u = TG_ARENA_NEW(a, struct plist);
+				uint32_t words = (idx->n_docs + 63) / 64;
+				u->cap = words ? words : 1;
+				u->bits = TG_ARENA_ARRAY(a, uint64_t, u->cap);
+				u->n = (uint32_t)sum;
+				for (size_t i = 0; i < c.n_types; i++) {
+					const struct plist *p;
+					if (c.types[i] > idx->cap_type_pl)
+						continue;
+					p = &idx->type_pl[c.types[i] - 1];
+					if (p->bits) {
+						uint32_t w = p->cap < words ? p->cap : words;
+						for (uint32_t j = 0; j < w; j++)
+							u->bits[j] |= p->bits[j];
+					} else {
+						for (uint32_t j = 0; j < p->n; j++)
+							u->bits[p->a[j] >> 6] |= 1ull << (p->a[j] & 63);
+					}
+				}
+				lists[n_lists++] = u;
+			}
+		}
+	}
+	if (q->weekday >= 0 && idx->day_pl[q->weekday].n < selective)
+		lists[n_lists++] = &idx->day_pl[q->weekday];
+	if (q->public_only && idx->pub_pl.n < selective)
+		lists[n_lists++] = &idx->pub_pl;
 
 	c.k = q->offset + q->limit;
 	if (c.k < q->offset || c.k > idx->n_live)
 		c.k = idx->n_live;
 	c.heap = TG_ARENA_ARRAY(a, struct cand, c.k ? c.k : 1);
 
+	int walkable = q->sort == TG_SEARCH_SORT_DISTANCE && q->has_origin && (idx->g_n || idx->n_extra);
+	/* Walk when the candidates are many: a walk visits about
+	 * k * located / candidates documents at a bit test each, listing the
+	 * candidates costs a full check each. */
+	double walk_min = sqrt((double)(c.k ? c.k : 1) * (double)idx->g_n / 25.0);
 	if (n_lists == 0) {
-		for (uint32_t o = 0; o < idx->n_docs; o++)
-			consider(&c, o);
+		if (walkable) {
+			walk(&c, NULL);
+			walked = 1;
+		} else {
+			for (uint32_t o = 0; o < idx->n_docs; o++)
+				consider(&c, o);
+		}
 	} else {
+		uint32_t words = (idx->n_docs + 63) / 64;
+		uint64_t *cb = NULL;
+		uint32_t *cand = NULL;
+		size_t n_cand = 0;
 		qsort(lists, n_lists, sizeof(*lists), pl_size_cmp);
 		if (lists[0]->n == 0)
 			goto out;
 		if (!lists[0]->bits) {
 			uint32_t *cur = TG_ARENA_ARRAY(a, uint32_t, n_lists);
+			cand = TG_ARENA_ARRAY(a, uint32_t, lists[0]->n);
 			for (uint32_t i = 0; i < lists[0]->n; i++) {
 				uint32_t x = lists[0]->a[i];
 				size_t j = 1;
@@ -1505,42 +1927,66 @@ enum tg_rc tg_search_run(struct tg_search *idx, const struct tg_search_query *q,
 						break;
 				}
 				if (j == n_lists)
-					consider(&c, x);
+					cand[n_cand++] = x;
 			}
 		} else {
 			/* The rarest list is a bitmap: AND all bitmaps word by word,
 			 * then check the (rare) array lists that shrank below a bitmap
 			 * after deletions by galloping. */
-			struct plist **bm = TG_ARENA_ARRAY(a, struct plist *, n_lists);
 			struct plist **ar = TG_ARENA_ARRAY(a, struct plist *, n_lists);
 			uint32_t *cur = TG_ARENA_ARRAY(a, uint32_t, n_lists);
-			size_t n_bm = 0, n_ar = 0;
-			uint32_t words = UINT32_MAX;
+			size_t n_ar = 0;
+			int first = 1;
+			cb = TG_ARENA_ARRAY(a, uint64_t, words ? words : 1);
 			for (size_t j = 0; j < n_lists; j++) {
-				if (lists[j]->bits) {
-					bm[n_bm++] = lists[j];
-					if (lists[j]->cap < words)
-						words = lists[j]->cap;
-				} else {
+				const struct plist *p = lists[j];
+				uint32_t w = p->bits ? (p->cap < words ? p->cap : words) : 0;
+				if (!p->bits) {
 					ar[n_ar++] = lists[j];
+				} else if (first) {
+					memcpy(cb, p->bits, (size_t)w * 8);
+					first = 0;
+				} else {
+					for (uint32_t i = 0; i < w; i++)
+						cb[i] &= p->bits[i];
+					memset(cb + w, 0, (size_t)(words - w) * 8);
 				}
 			}
 			for (uint32_t w = 0; w < words; w++) {
-				uint64_t v = bm[0]->bits[w];
-				for (size_t j = 1; j < n_bm && v; j++)
-					v &= bm[j]->bits[w];
-				while (v) {
-					uint32_t x = w * 64 + (uint32_t)__builtin_ctzll(v);
-					size_t j = 0;
-					while (j < n_ar && arr_seek(ar[j]->a, ar[j]->n, &cur[j], x))
-						j++;
-					if (j == n_ar)
-						consider(&c, x);
-					v &= v - 1;
+				uint64_t v = cb[w];
+				if (n_ar) {
+					for (uint64_t m = v; m; m &= m - 1) {
+						uint32_t x = w * 64 + (uint32_t)__builtin_ctzll(m);
+						for (size_t j = 0; j < n_ar; j++)
+							if (!arr_seek(ar[j]->a, ar[j]->n, &cur[j], x)) {
+								v &= ~(1ull << (x & 63));
+								break;
+							}
+					}
+					cb[w] = v;
 				}
+				n_cand += (size_t)__builtin_popcountll(v);
 			}
 		}
+		if (walkable && (double)n_cand > walk_min) {
+			if (!cb) {
+				cb = TG_ARENA_ARRAY(a, uint64_t, words ? words : 1);
+				for (size_t i = 0; i < n_cand; i++)
+					cb[cand[i] >> 6] |= 1ull << (cand[i] & 63);
+			}
+			walk(&c, cb);
+			walked = 1;
+		} else if (cb) {
+			for (uint32_t w = 0; w < words; w++)
+				for (uint64_t v = cb[w]; v; v &= v - 1)
+					consider(&c, w * 64 + (uint32_t)__builtin_ctzll(v));
+		} else {
+			for (size_t i = 0; i < n_cand; i++)
+				consider(&c, cand[i]);
+		}
 	}
+	if (walked)
+		rescore(&c);
 
 	sort_out(&c);
 	*total = c.total;
