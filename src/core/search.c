@@ -383,6 +383,7 @@ static void strtab_release(struct strtab *t)
 #define SEP_RANK 0u
 #define SPACE_RANK 1u
 #define NO_GRAM UINT32_MAX
+#define AGE_KEYS 64
 
 struct sched {
 	struct tg_exception *ex;
@@ -433,6 +434,12 @@ struct tg_search {
 	uint32_t cap_type_pl;
 	struct plist day_pl[TG_WEEKDAY_HOLIDAY + 1];
 	struct plist pub_pl;
+	/* one list per distinct (age_min, age_max); unusable once a document's
+	 * pair did not fit (age_over) */
+	int16_t age_key[AGE_KEYS][2];
+	struct plist age_pl[AGE_KEYS];
+	uint32_t n_age_keys;
+	int age_over;
 	/* spatial grid over the located live documents at the last build */
 	double g_lat0, g_lon0, g_step;
 	uint32_t g_rows, g_cols;
@@ -651,6 +658,8 @@ void tg_search_free(struct tg_search *idx)
 	for (int w = 0; w <= TG_WEEKDAY_HOLIDAY; w++)
 		pl_release(&idx->day_pl[w]);
 	pl_release(&idx->pub_pl);
+	for (uint32_t i = 0; i < AGE_KEYS; i++)
+		pl_release(&idx->age_pl[i]);
 	free(idx->g_start);
 	free(idx->g_ords);
 	free(idx->g_nogeo);
@@ -850,6 +859,19 @@ static void filters_apply(struct tg_search *idx, const struct doc *d, uint32_t o
 			fn(&idx->day_pl[w], ord);
 	if (d->flags & F_PUBLIC)
 		fn(&idx->pub_pl, ord);
+	uint32_t k = 0;
+	while (k < idx->n_age_keys && (idx->age_key[k][0] != d->age_min || idx->age_key[k][1] != d->age_max))
+		k++;
+	if (k == idx->n_age_keys) {
+		if (k == AGE_KEYS) {
+			idx->age_over = 1;
+			return;
+		}
+		idx->age_key[k][0] = d->age_min;
+		idx->age_key[k][1] = d->age_max;
+		idx->n_age_keys++;
+	}
+	fn(&idx->age_pl[k], ord);
 }
 
 static void grid_build(struct tg_search *idx);
@@ -1069,6 +1091,10 @@ static void finalize_locked(struct tg_search *idx)
 	}
 	pl_maybe_bitmap(&idx->pub_pl, idx->n_docs);
 	pl_shrink(&idx->pub_pl);
+	for (uint32_t i = 0; i < idx->n_age_keys; i++) {
+		pl_maybe_bitmap(&idx->age_pl[i], idx->n_docs);
+		pl_shrink(&idx->age_pl[i]);
+	}
 	grid_build(idx);
 }
 
@@ -1182,6 +1208,8 @@ size_t tg_search_memory(struct tg_search *idx)
 	for (int w = 0; w <= TG_WEEKDAY_HOLIDAY; w++)
 		m += pl_bytes(&idx->day_pl[w]);
 	m += pl_bytes(&idx->pub_pl);
+	for (uint32_t i = 0; i < idx->n_age_keys; i++)
+		m += pl_bytes(&idx->age_pl[i]);
 	if (idx->g_start)
 		m += ((size_t)idx->g_rows * idx->g_cols + 1) * 4;
 	m += (size_t)idx->g_n * 4 + (size_t)idx->n_nogeo * 4 + (size_t)idx->cap_extra * 4;
@@ -1677,6 +1705,30 @@ static int walk(struct qctx *c, const uint64_t *cb)
 	return 1;
 }
 
+/* OR of lists into an arena bitmap (n = sum of sizes, an upper bound). */
+static struct plist *union_lists(const struct tg_search *idx, const struct plist *const *ls, size_t n,
+                                 struct tg_arena *a)
+{
+	struct plist *u = TG_ARENA_NEW(a, struct plist);
+	uint32_t words = (idx->n_docs + 63) / 64;
+
+	u->cap = words ? words : 1;
+	u->bits = TG_ARENA_ARRAY(a, uint64_t, u->cap);
+	for (size_t i = 0; i < n; i++) {
+		const struct plist *p = ls[i];
+		u->n += p->n;
+		if (p->bits) {
+			uint32_t w = p->cap < words ? p->cap : words;
+			for (uint32_t j = 0; j < w; j++)
+				u->bits[j] |= p->bits[j];
+		} else {
+			for (uint32_t j = 0; j < p->n; j++)
+				u->bits[p->a[j] >> 6] |= 1ull << (p->a[j] & 63);
+		}
+	}
+	return u;
+}
+
 static int pl_size_cmp(const void *pa, const void *pb)
 {
 	const struct plist *x = *(const struct plist *const *)pa, *y = *(const struct plist *const *)pb;
@@ -1807,7 +1859,7 @@ enum tg_rc tg_search_run(struct tg_search *idx, const struct tg_search_query *q,
 	c.radius_m = q->has_origin && q->radius_km > 0 ? q->radius_km * 1000.0 : 0;
 	c.cos_lat0 = cos(q->lat * M_PI / 180.0);
 
-	max_lists = 4;
+	max_lists = 5;
 	for (size_t t = 0; t < c.n_terms; t++)
 		max_lists += c.terms[t].n_cp;
 	lists = TG_ARENA_ARRAY(a, struct plist *, max_lists);
@@ -1850,39 +1902,34 @@ enum tg_rc tg_search_run(struct tg_search *idx, const struct tg_search_query *q,
 	/* Filter lists join the intersection when they remove at least a
 	 * quarter of the documents (consider() checks the filters anyway). */
 	uint32_t selective = idx->n_live - idx->n_live / 4;
+	static const struct plist empty;
 	if (c.n_types) {
-		static const struct plist empty;
-		size_t sum = 0;
+		const struct plist **ls = TG_ARENA_ARRAY(a, const struct plist *, c.n_types);
+		size_t sum = 0, n_ls = 0;
 		for (size_t i = 0; i < c.n_types; i++)
-			sum += c.types[i] <= idx->cap_type_pl ? idx->type_pl[c.types[i] - 1].n : 0;
-		if (sum == 0) {
+			if (c.types[i] <= idx->cap_type_pl) {
+				ls[n_ls] = &idx->type_pl[c.types[i] - 1];
+				sum += ls[n_ls++]->n;
+			}
+		if (sum == 0)
 			lists[n_lists++] = (struct plist *)&empty;
-		} else if (sum < selective) {
-			if (c.n_types == 1) {
-				lists[n_lists++] = &idx->type_pl[c.types[0] - 1];
-			} else {
-				struct plist *u = TG_ARENA_NEW(a, struct plist);
-				uint32_t words = (idx->n_docs + 63) / 64;
-				u->cap = words ? words : 1;
-				u->bits = TG_ARENA_ARRAY(a, uint64_t, u->cap);
-				u->n = (uint32_t)sum;
-				for (size_t i = 0; i < c.n_types; i++) {
-					const struct plist *p;
-					if (c.types[i] > idx->cap_type_pl)
-						continue;
-					p = &idx->type_pl[c.types[i] - 1];
-					if (p->bits) {
-						uint32_t w = p->cap < words ? p->cap : words;
-						for (uint32_t j = 0; j < w; j++)
-							u->bits[j] |= p->bits[j];
-					} else {
-						for (uint32_t j = 0; j < p->n; j++)
-							u->bits[p->a[j] >> 6] |= 1ull << (p->a[j] & 63);
-					}
-				}
-				lists[n_lists++] = u;
+		else if (sum < selective)
+			lists[n_lists++] = n_ls == 1 ? (struct plist *)ls[0] : union_lists(idx, ls, n_ls, a);
+	}
+	if (q->age_months >= 0 && !idx->age_over) {
+		const struct plist *ls[AGE_KEYS];
+		size_t sum = 0, n_ls = 0;
+		for (uint32_t i = 0; i < idx->n_age_keys; i++) {
+			int lo = idx->age_key[i][0], hi = idx->age_key[i][1];
+			if ((lo < 0 || q->age_months >= lo) && (hi < 0 || q->age_months <= hi) && idx->age_pl[i].n) {
+				ls[n_ls] = &idx->age_pl[i];
+				sum += ls[n_ls++]->n;
 			}
 		}
+		if (sum == 0)
+			lists[n_lists++] = (struct plist *)&empty;
+		else if (sum < selective)
+			lists[n_lists++] = n_ls == 1 ? (struct plist *)ls[0] : union_lists(idx, ls, n_ls, a);
 	}
 	if (q->weekday >= 0 && idx->day_pl[q->weekday].n < selective)
 		lists[n_lists++] = &idx->day_pl[q->weekday];
@@ -1967,6 +2014,26 @@ enum tg_rc tg_search_run(struct tg_search *idx, const struct tg_search_query *q,
 				}
 				n_cand += (size_t)__builtin_popcountll(v);
 			}
+		}
+		if (walkable && (double)n_cand > walk_min && n_cand <= 4096) {
+			/* Few enough to check the cheap filters now: a walk for
+			 * candidates that the filters reject would visit every cell. */
+			size_t kept = 0;
+			if (cb) {
+				for (uint32_t w = 0; w < words; w++)
+					for (uint64_t v = cb[w]; v; v &= v - 1) {
+						uint32_t x = w * 64 + (uint32_t)__builtin_ctzll(v);
+						if (cheap_ok(&c, &idx->docs[x]))
+							kept++;
+						else
+							cb[w] &= ~(1ull << (x & 63));
+					}
+			} else {
+				for (size_t i = 0; i < n_cand; i++)
+					if (cheap_ok(&c, &idx->docs[cand[i]]))
+						cand[kept++] = cand[i];
+			}
+			n_cand = kept;
 		}
 		if (walkable && (double)n_cand > walk_min) {
 			if (!cb) {
