@@ -21,8 +21,10 @@
  * --facilities indexes the CSV of bench/gen_facilities.c (100k rows spread over
  * Japan, the same rows bench/run.sh imports) and runs the query paths of
  * `gen_facilities --query-terms` (text + type + age/day/radius, distance sort,
- * limit 20, public only), ITER rounds of each, reporting mean and p99 per query
- * and over all.
+ * limit 20, public only), FITER rounds of each, reporting mean and p99 of the
+ * thread's CPU time per query and over all. BENCH_QUERY=i runs query i only:
+ *   BENCH_QUERY=29 valgrind --tool=callgrind --toggle-collect=tg_search_run \
+ *     --toggle-collect=old_tg_search_run ./build/bench_search --facilities F.csv Q.txt
  *
  * The corpus is deterministic (fixed PRNG seed): names are built from area
  * words, place words and nicknames (10-20 characters), descriptions from
@@ -634,8 +636,11 @@ static int bench_facilities(const char *csv, const char *qpath)
 	for (size_t k = n_ops; k-- > 0;)
 		printf(" | %s mean    p99  total", ops[k].name);
 	printf("\n");
+	const char *only = getenv("BENCH_QUERY"); /* run one query (index from 0), e.g. under callgrind */
 	for (size_t i = 0; i < nq; i++) {
 		char label[512];
+		if (only && (size_t)atoi(only) != i)
+			continue;
 		int64_t first[2];
 		size_t tot[2];
 		snprintf(label, sizeof(label), "%s %s%s age %d day %d r %.0f", qs[i].text, qs[i].types[0],

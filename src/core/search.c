@@ -22,10 +22,20 @@
  *    one-character term is the union of the grams that start with it.
  *  - Area filter: one posting list per area id over the docs whose chain
  *    contains it; it joins the intersection like a gram list.
+ *  - Filter lists: per type, per weekday, public, and per distinct
+ *    (age_min, age_max) pair; they join the intersection when selective.
+ *  - Grid: the located live documents bucketed into 0.05° cells (CSR),
+ *    rebuilt at finalize and after GRID_MAX_EXTRA upserts (g_extra holds the
+ *    documents indexed since; g_nogeo those without coordinates).
  * Query: intersect the lists (rarest first; arrays by galloping, all-bitmap
  * by word AND), then per candidate: cheap filters, memmem verification of
  * every term per field (bigram co-occurrence is not substring), distance,
- * score, bounded heap of offset+limit.
+ * score, bounded heap of offset+limit. Distance sort with many candidates
+ * instead walks the grid in rings outward from the origin, testing the
+ * candidate bitmap per document and verifying only the terms the lists do
+ * not prove, and stops when the heap is full of documents nearer than any
+ * unvisited cell (total is then estimated) or the radius is exhausted; the
+ * page is scored afterwards.
  *
  * Invariants: a live document's ordinal is in exactly the lists of its
  * grams and areas; pending (bulk-added, not finalized) and dead documents
@@ -1091,6 +1101,11 @@ static void finalize_locked(struct tg_search *idx)
 	}
 	pl_maybe_bitmap(&idx->pub_pl, idx->n_docs);
 	pl_shrink(&idx->pub_pl);
+	if (idx->cap_docs > idx->n_docs + idx->n_docs / 16) {
+		/* trim the doubling slack of the bulk load */
+		idx->cap_docs = idx->n_docs + idx->n_docs / 16;
+		idx->docs = tg_xrealloc(idx->docs, idx->cap_docs * sizeof(*idx->docs));
+	}
 	for (uint32_t i = 0; i < idx->n_age_keys; i++) {
 		pl_maybe_bitmap(&idx->age_pl[i], idx->n_docs);
 		pl_shrink(&idx->age_pl[i]);
