@@ -560,6 +560,12 @@ static struct tg_search *fac_build(const struct ops *o, const struct fdoc *d, si
 	printf("%-4s build: bulk_add %.0f ms + finalize %.0f ms = %.0f ms; memory: own count %.1f MB, RSS growth %.1f MB\n",
 	       o->name, (t1 - t0) / 1e3, (t2 - t1) / 1e3, (t2 - t0) / 1e3, (double)o->memory(idx) / 1e6,
 	       (double)(rss1 - rss0) / 1024.0);
+#ifdef MB_REPORT
+	if (o->memory == tg_search_memory) {
+		void mb_report(struct tg_search *);
+		mb_report(idx);
+	}
+#endif
 	return idx;
 }
 
@@ -614,7 +620,7 @@ static int bench_facilities(const char *csv, const char *qpath)
 	struct fdoc *d;
 	static struct fquery qs[256];
 	size_t n = load_facilities(csv, &d), nq = load_queries(qpath, qs, 256);
-	struct ops ops[2] = {
+	struct ops ops[] = {
 		{"new", tg_search_new, tg_search_free, tg_search_bulk_add, tg_search_finalize, tg_search_run,
 		 tg_search_memory},
 #ifdef WITH_OLD

@@ -395,11 +395,17 @@ static void strtab_release(struct strtab *t)
 #define NO_GRAM UINT32_MAX
 #define AGE_KEYS 64
 
+/* Schedules without exceptions are shared between documents with the same
+ * weekly hours (refs counts them; sched_tab chains them by hash). */
 struct sched {
 	struct tg_exception *ex;
 	struct tg_hours *hours;
 	uint32_t n_ex, n_hours;
+	uint32_t refs, hash;
+	struct sched *next;
 };
+
+#define SCHED_BUCKETS 4096
 
 struct doc {
 	int64_t id, org_id;
@@ -460,6 +466,8 @@ struct tg_search {
 	uint32_t n_nogeo;
 	uint32_t *g_extra;   /* docs indexed after the build (any location) */
 	uint32_t n_extra, cap_extra;
+	struct sched **sched_tab; /* SCHED_BUCKETS chains of shared schedules */
+	size_t sched_bytes;       /* held by schedules, each counted once */
 };
 
 #define GRID_DEG 0.05
@@ -628,10 +636,59 @@ struct tg_search *tg_search_new(void)
 	return idx;
 }
 
-static void doc_release(struct doc *d)
+static size_t sched_size(const struct sched *s)
+{
+	return sizeof(struct sched) + s->n_ex * (sizeof(struct tg_exception) + 11) +
+	       s->n_hours * sizeof(struct tg_hours);
+}
+
+static void sched_unref(struct tg_search *idx, struct sched *s)
+{
+	if (!s || --s->refs)
+		return;
+	if (!s->n_ex) {
+		struct sched **pp = &idx->sched_tab[s->hash % SCHED_BUCKETS];
+		while (*pp != s)
+			pp = &(*pp)->next;
+		*pp = s->next;
+	}
+	idx->sched_bytes -= sched_size(s);
+	free(s);
+}
+
+/* The shared copy of s when there is one (s is freed), else s, now shared. */
+static struct sched *sched_intern(struct tg_search *idx, struct sched *s)
+{
+	uint32_t h = 2166136261u;
+	const unsigned char *p = (const unsigned char *)s->hours;
+
+	s->refs = 1;
+	idx->sched_bytes += sched_size(s);
+	if (s->n_ex)
+		return s;
+	for (size_t i = 0; i < s->n_hours * sizeof(struct tg_hours); i++)
+		h = (h ^ p[i]) * 16777619u;
+	s->hash = h;
+	if (!idx->sched_tab)
+		idx->sched_tab = tg_xcalloc(SCHED_BUCKETS, sizeof(*idx->sched_tab));
+	for (struct sched *o = idx->sched_tab[h % SCHED_BUCKETS]; o; o = o->next) {
+		if (o->hash == h && o->n_hours == s->n_hours &&
+		    !memcmp(o->hours, s->hours, s->n_hours * sizeof(struct tg_hours))) {
+			idx->sched_bytes -= sched_size(s);
+			free(s);
+			o->refs++;
+			return o;
+		}
+	}
+	s->next = idx->sched_tab[h % SCHED_BUCKETS];
+	idx->sched_tab[h % SCHED_BUCKETS] = s;
+	return s;
+}
+
+static void doc_release(struct tg_search *idx, struct doc *d)
 {
 	free(d->text);
-	free(d->sched);
+	sched_unref(idx, d->sched);
 	d->text = NULL;
 	d->sched = NULL;
 }
@@ -641,8 +698,9 @@ void tg_search_free(struct tg_search *idx)
 	if (!idx)
 		return;
 	for (uint32_t i = 0; i < idx->n_docs; i++)
-		doc_release(&idx->docs[i]);
+		doc_release(idx, &idx->docs[i]);
 	free(idx->docs);
+	free(idx->sched_tab);
 	free(idx->ids.keys);
 	free(idx->ids.vals);
 	free(idx->areas.keys);
@@ -775,7 +833,7 @@ static enum tg_rc doc_fill(struct tg_search *idx, struct doc *d, const struct tg
 			if (doc->exceptions[i].date)
 				snprintf(dates + 11 * i, 11, "%s", doc->exceptions[i].date);
 		}
-		d->sched = s;
+		d->sched = sched_intern(idx, s);
 	}
 	d->text = tg_xmalloc(doc->search_text_len + 1);
 	if (doc->search_text_len)
@@ -908,7 +966,7 @@ static void doc_unindex(struct tg_search *idx, uint32_t ord)
 		pl_del(&idx->area_pl[d->area[i]], ord);
 	filters_apply(idx, d, ord, pl_del);
 	d->flags |= F_DEAD;
-	doc_release(d);
+	doc_release(idx, d);
 	idx->n_live--;
 	*i64_get(&idx->ids, d->id) = UINT32_MAX;
 }
@@ -921,7 +979,7 @@ static enum tg_rc queue_doc(struct tg_search *idx, const struct tg_search_doc *d
 	if (rc)
 		return rc;
 	if (idx->n_docs == UINT32_MAX - 1) {
-		doc_release(&d);
+		doc_release(idx, &d);
 		return TG_ERR_TOO_LARGE;
 	}
 	if (idx->n_docs == idx->cap_docs) {
@@ -1206,10 +1264,8 @@ size_t tg_search_memory(struct tg_search *idx)
 	for (uint32_t i = 0; i < idx->n_docs; i++) {
 		const struct doc *d = &idx->docs[i];
 		m += d->text ? d->text_len : 0;
-		if (d->sched)
-			m += sizeof(struct sched) + d->sched->n_ex * (sizeof(struct tg_exception) + 11) +
-			     d->sched->n_hours * sizeof(struct tg_hours);
 	}
+	m += idx->sched_bytes + (idx->sched_tab ? SCHED_BUCKETS * sizeof(*idx->sched_tab) : 0);
 	m += idx->ids.cap * 12 + idx->areas.cap * 12 + (size_t)idx->cap_area_pl * sizeof(struct plist);
 	for (uint32_t i = 0; i < idx->n_area_pl; i++)
 		m += pl_bytes(&idx->area_pl[i]);
