@@ -1623,6 +1623,17 @@ static void consider_dist(struct qctx *c, uint32_t ord)
 	for (size_t t = 0; t < c->n_terms; t++)
 		if (!c->exact[t] && !find(d->text, d->text_len, c->terms[t].code, c->terms[t].len))
 			return;
+	if (d->flags & F_GEO) {
+		/* the latitude difference alone can rule d out (d >= R * dlat):
+		 * outside the radius, or a match that cannot enter a full heap */
+		double lb = fabs(d->lat - c->q->lat) * (M_PI / 180.0 * 6371008.8) * (1 - 1e-9) - 0.01;
+		if (c->radius_m > 0 && lb > c->radius_m)
+			return;
+		if (c->radius_m <= 0 && c->k && c->n_heap == c->k && lb > c->heap[0].dist) {
+			c->total++;
+			return;
+		}
+	}
 	x.dist = doc_dist(c, d);
 	if (c->radius_m > 0 && !(x.dist <= c->radius_m))
 		return;
@@ -2083,7 +2094,10 @@ enum tg_rc tg_search_run(struct tg_search *idx, const struct tg_search_query *q,
 					}
 					cb[w] = v;
 				}
-				n_cand += (size_t)__builtin_popcountll(v);
+				/* the count only decides between the paths (walk_min,
+				 * 4096): stop counting once past both */
+				if (n_cand <= 4096)
+					n_cand += (size_t)__builtin_popcountll(v);
 			}
 		}
 		if (walkable && (double)n_cand > walk_min && n_cand <= 4096) {
