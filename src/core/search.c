@@ -1641,11 +1641,34 @@ static void consider_dist(struct qctx *c, uint32_t ord)
 	heap_push(c, &x);
 }
 
+/* The refinement before a walk: cheap filters, and for a radius the
+ * latitude bound (an unlocated document has no distance: out too). */
+static int refine_ok(const struct qctx *c, const struct doc *d)
+{
+	if (!cheap_ok(c, d))
+		return 0;
+	if (c->radius_m > 0)
+		return (d->flags & F_GEO) &&
+		       fabs(d->lat - c->q->lat) * (M_PI / 180.0 * 6371008.8) * (1 - 1e-9) - 0.01 <= c->radius_m;
+	return 1;
+}
+
 static void rescore(struct qctx *c)
 {
 	for (size_t i = 0; i < c->n_heap; i++)
 		score_doc(c, &c->idx->docs[c->heap[i].ord], &c->heap[i]);
 }
+
+/* Without -mpopcnt, __builtin_popcountll is a libgcc call. */
+static size_t popcount64(uint64_t v)
+{
+	v = v - ((v >> 1) & 0x5555555555555555ull);
+	v = (v & 0x3333333333333333ull) + ((v >> 2) & 0x3333333333333333ull);
+	v = (v + (v >> 4)) & 0x0F0F0F0F0F0F0F0Full;
+	return (size_t)((v * 0x0101010101010101ull) >> 56);
+}
+
+#define REFINE_MAX 512
 
 static int cbit(const uint64_t *cb, uint32_t o)
 {
@@ -2095,27 +2118,28 @@ enum tg_rc tg_search_run(struct tg_search *idx, const struct tg_search_query *q,
 					cb[w] = v;
 				}
 				/* the count only decides between the paths (walk_min,
-				 * 4096): stop counting once past both */
-				if (n_cand <= 4096)
-					n_cand += (size_t)__builtin_popcountll(v);
+				 * REFINE_MAX): stop counting once past both */
+				if (n_cand <= REFINE_MAX || (double)n_cand <= walk_min)
+					n_cand += popcount64(v);
 			}
 		}
-		if (walkable && (double)n_cand > walk_min && n_cand <= 4096) {
-			/* Few enough to check the cheap filters now: a walk for
-			 * candidates that the filters reject would visit every cell. */
+		if (walkable && (double)n_cand > walk_min && n_cand <= REFINE_MAX) {
+			/* Few enough to check the cheap filters now (a random access
+			 * per candidate): a walk for sparse candidates that the filters
+			 * reject would visit every cell. */
 			size_t kept = 0;
 			if (cb) {
 				for (uint32_t w = 0; w < words; w++)
 					for (uint64_t v = cb[w]; v; v &= v - 1) {
 						uint32_t x = w * 64 + (uint32_t)__builtin_ctzll(v);
-						if (cheap_ok(&c, &idx->docs[x]))
+						if (refine_ok(&c, &idx->docs[x]))
 							kept++;
 						else
 							cb[w] &= ~(1ull << (x & 63));
 					}
 			} else {
 				for (size_t i = 0; i < n_cand; i++)
-					if (cheap_ok(&c, &idx->docs[cand[i]]))
+					if (refine_ok(&c, &idx->docs[cand[i]]))
 						cand[kept++] = cand[i];
 			}
 			n_cand = kept;
