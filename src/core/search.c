@@ -421,6 +421,24 @@ struct doc {
 	uint8_t n_area, flags, days; /* days: bit w = hours on weekday w */
 };
 
+/* What the filters read, 12 bytes per ordinal (docs[] entries are ~110). */
+struct hot {
+	float lat;
+	uint16_t type;
+	int16_t age_min, age_max;
+	uint8_t flags, days;
+};
+
+static void hot_set(struct hot *h, const struct doc *d)
+{
+	h->lat = (float)d->lat;
+	h->type = d->type;
+	h->age_min = d->age_min;
+	h->age_max = d->age_max;
+	h->flags = d->flags;
+	h->days = d->days;
+}
+
 struct gram {
 	uint64_t key;        /* rank1 << 32 | rank2 (0 = word end) */
 	struct plist pl;
@@ -430,6 +448,7 @@ struct gram {
 struct tg_search {
 	pthread_rwlock_t lock;
 	struct doc *docs;
+	struct hot *hot; /* parallel to docs */
 	uint32_t n_docs, cap_docs, n_live, n_pending;
 	struct i64map ids;   /* id -> ordinal, UINT32_MAX once removed */
 	struct i64map areas; /* area id -> index into area_pl */
@@ -700,6 +719,7 @@ void tg_search_free(struct tg_search *idx)
 	for (uint32_t i = 0; i < idx->n_docs; i++)
 		doc_release(idx, &idx->docs[i]);
 	free(idx->docs);
+	free(idx->hot);
 	free(idx->sched_tab);
 	free(idx->ids.keys);
 	free(idx->ids.vals);
@@ -954,6 +974,7 @@ static void doc_index(struct tg_search *idx, uint32_t ord)
 		pl_add(&idx->area_pl[d->area[i]], ord);
 	filters_apply(idx, d, ord, pl_add);
 	d->flags &= (uint8_t)~F_PENDING;
+	idx->hot[ord].flags = d->flags;
 	idx->n_live++;
 }
 
@@ -966,6 +987,7 @@ static void doc_unindex(struct tg_search *idx, uint32_t ord)
 		pl_del(&idx->area_pl[d->area[i]], ord);
 	filters_apply(idx, d, ord, pl_del);
 	d->flags |= F_DEAD;
+	idx->hot[ord].flags = d->flags;
 	doc_release(idx, d);
 	idx->n_live--;
 	*i64_get(&idx->ids, d->id) = UINT32_MAX;
@@ -985,8 +1007,10 @@ static enum tg_rc queue_doc(struct tg_search *idx, const struct tg_search_doc *d
 	if (idx->n_docs == idx->cap_docs) {
 		idx->cap_docs = idx->cap_docs ? idx->cap_docs * 2 : 1024;
 		idx->docs = tg_xrealloc(idx->docs, idx->cap_docs * sizeof(*idx->docs));
+		idx->hot = tg_xrealloc(idx->hot, idx->cap_docs * sizeof(*idx->hot));
 	}
 	*ord = idx->n_docs;
+	hot_set(&idx->hot[*ord], &d);
 	idx->docs[idx->n_docs++] = d;
 	i64_put(&idx->ids, doc->id, *ord);
 	idx->n_pending++;
@@ -1163,6 +1187,7 @@ static void finalize_locked(struct tg_search *idx)
 		/* trim the doubling slack of the bulk load */
 		idx->cap_docs = idx->n_docs + idx->n_docs / 16;
 		idx->docs = tg_xrealloc(idx->docs, idx->cap_docs * sizeof(*idx->docs));
+		idx->hot = tg_xrealloc(idx->hot, idx->cap_docs * sizeof(*idx->hot));
 	}
 	for (uint32_t i = 0; i < idx->n_age_keys; i++) {
 		pl_maybe_bitmap(&idx->age_pl[i], idx->n_docs);
@@ -1260,7 +1285,7 @@ size_t tg_search_memory(struct tg_search *idx)
 	size_t m = sizeof(*idx);
 
 	pthread_rwlock_rdlock(&idx->lock);
-	m += (size_t)idx->cap_docs * sizeof(struct doc);
+	m += (size_t)idx->cap_docs * (sizeof(struct doc) + sizeof(struct hot));
 	for (uint32_t i = 0; i < idx->n_docs; i++) {
 		const struct doc *d = &idx->docs[i];
 		m += d->text ? d->text_len : 0;
@@ -1523,33 +1548,37 @@ static int field_equals_terms(const struct doc *d, int f, const struct qctx *c)
 }
 
 /* The filters that need no text: 1 when d passes them. */
-static int cheap_ok(const struct qctx *c, const struct doc *d)
+static int cheap_ok(const struct qctx *c, uint32_t ord)
 {
 	const struct tg_search_query *q = c->q;
+	const struct hot *h = &c->idx->hot[ord];
 
-	if (d->flags & (F_PENDING | F_DEAD))
+	if (h->flags & (F_PENDING | F_DEAD))
 		return 0;
-	if (q->public_only && !(d->flags & F_PUBLIC))
+	if (q->public_only && !(h->flags & F_PUBLIC))
 		return 0;
-	if (q->free_only && !(d->flags & F_FREE))
-		return 0;
-	if ((d->svc & c->svc) != c->svc || (d->acc & c->acc) != c->acc)
+	if (q->free_only && !(h->flags & F_FREE))
 		return 0;
 	if (c->n_types) {
 		size_t i = 0;
-		while (i < c->n_types && c->types[i] != d->type)
+		while (i < c->n_types && c->types[i] != h->type)
 			i++;
 		if (i == c->n_types)
 			return 0;
 	}
-	if (q->age_months >= 0 && ((d->age_min >= 0 && q->age_months < d->age_min) ||
-	                           (d->age_max >= 0 && q->age_months > d->age_max)))
+	if (q->age_months >= 0 && ((h->age_min >= 0 && q->age_months < h->age_min) ||
+	                           (h->age_max >= 0 && q->age_months > h->age_max)))
 		return 0;
-	if (q->weekday >= 0 && !(d->days >> q->weekday & 1))
+	if (q->weekday >= 0 && !(h->days >> q->weekday & 1))
 		return 0;
-	if (q->open_at && (!d->sched || !tg_schedule_open_at(d->sched->hours, d->sched->n_hours, d->sched->ex,
-	                                                      d->sched->n_ex, q->open_at)))
-		return 0;
+	if (c->svc || c->acc || q->open_at) {
+		const struct doc *d = &c->idx->docs[ord];
+		if ((d->svc & c->svc) != c->svc || (d->acc & c->acc) != c->acc)
+			return 0;
+		if (q->open_at && (!d->sched || !tg_schedule_open_at(d->sched->hours, d->sched->n_hours, d->sched->ex,
+		                                                      d->sched->n_ex, q->open_at)))
+			return 0;
+	}
 	return 1;
 }
 
@@ -1601,7 +1630,7 @@ static void consider(struct qctx *c, uint32_t ord)
 	const struct doc *d = &c->idx->docs[ord];
 	struct cand x = {ord, 0, 0, HUGE_VAL};
 
-	if (!cheap_ok(c, d) || !score_doc(c, d, &x))
+	if (!cheap_ok(c, ord) || !score_doc(c, d, &x))
 		return;
 	x.dist = doc_dist(c, d);
 	if (c->radius_m > 0 && !(x.dist <= c->radius_m))
@@ -1618,7 +1647,7 @@ static void consider_dist(struct qctx *c, uint32_t ord)
 	const struct doc *d = &c->idx->docs[ord];
 	struct cand x = {ord, 0, 0, HUGE_VAL};
 
-	if (!cheap_ok(c, d))
+	if (!cheap_ok(c, ord))
 		return;
 	for (size_t t = 0; t < c->n_terms; t++)
 		if (!c->exact[t] && !find(d->text, d->text_len, c->terms[t].code, c->terms[t].len))
@@ -1643,13 +1672,16 @@ static void consider_dist(struct qctx *c, uint32_t ord)
 
 /* The refinement before a walk: cheap filters, and for a radius the
  * latitude bound (an unlocated document has no distance: out too). */
-static int refine_ok(const struct qctx *c, const struct doc *d)
+static int refine_ok(const struct qctx *c, uint32_t ord)
 {
-	if (!cheap_ok(c, d))
+	const struct hot *h = &c->idx->hot[ord];
+
+	if (!cheap_ok(c, ord))
 		return 0;
+	/* hot lat is a float: 1 m of margin covers its rounding */
 	if (c->radius_m > 0)
-		return (d->flags & F_GEO) &&
-		       fabs(d->lat - c->q->lat) * (M_PI / 180.0 * 6371008.8) * (1 - 1e-9) - 0.01 <= c->radius_m;
+		return (h->flags & F_GEO) &&
+		       fabs((double)h->lat - c->q->lat) * (M_PI / 180.0 * 6371008.8) - 1.0 <= c->radius_m;
 	return 1;
 }
 
@@ -2132,14 +2164,14 @@ enum tg_rc tg_search_run(struct tg_search *idx, const struct tg_search_query *q,
 				for (uint32_t w = 0; w < words; w++)
 					for (uint64_t v = cb[w]; v; v &= v - 1) {
 						uint32_t x = w * 64 + (uint32_t)__builtin_ctzll(v);
-						if (refine_ok(&c, &idx->docs[x]))
+						if (refine_ok(&c, x))
 							kept++;
 						else
 							cb[w] &= ~(1ull << (x & 63));
 					}
 			} else {
 				for (size_t i = 0; i < n_cand; i++)
-					if (refine_ok(&c, &idx->docs[cand[i]]))
+					if (refine_ok(&c, cand[i]))
 						cand[kept++] = cand[i];
 			}
 			n_cand = kept;
