@@ -1343,6 +1343,10 @@ struct qctx {
 	struct cand *heap;
 	size_t k, n_heap, total;
 	uint8_t *exact; /* per term: the candidate set alone proves it occurs */
+	int verify;     /* some term is not exact */
+	struct tg_arena *arena;
+	uint32_t *deferred; /* see defer() */
+	size_t n_deferred, cap_deferred;
 };
 
 static const uint8_t *field_ptr(const struct doc *d, int f, size_t *len)
@@ -1642,29 +1646,62 @@ static void consider(struct qctx *c, uint32_t ord)
 /* Distance order: the score does not affect the order, so only the terms
  * the candidate set does not already prove are searched in the text; the
  * heap's survivors are scored at the end (rescore). */
+static int terms_found(const struct qctx *c, const struct doc *d)
+{
+	for (size_t t = 0; t < c->n_terms; t++)
+		if (!c->exact[t] && !find(d->text, d->text_len, c->terms[t].code, c->terms[t].len))
+			return 0;
+	return 1;
+}
+
+/* A candidate that passes everything but the text search and cannot enter
+ * the full heap: its text is only searched if the walk ends without
+ * stopping early (for the exact total); an early stop counts it as a match
+ * in the estimate. Without unproven terms it simply counts. */
+static void defer(struct qctx *c, uint32_t ord)
+{
+	if (!c->verify) {
+		c->total++;
+		return;
+	}
+	if (c->n_deferred == c->cap_deferred) {
+		size_t cap = c->cap_deferred ? c->cap_deferred * 2 : 256;
+		uint32_t *v = TG_ARENA_ARRAY(c->arena, uint32_t, cap);
+		if (c->n_deferred)
+			memcpy(v, c->deferred, c->n_deferred * sizeof(*v));
+		c->deferred = v;
+		c->cap_deferred = cap;
+	}
+	c->deferred[c->n_deferred++] = ord;
+}
+
 static void consider_dist(struct qctx *c, uint32_t ord)
 {
 	const struct doc *d = &c->idx->docs[ord];
 	struct cand x = {ord, 0, 0, HUGE_VAL};
+	int full = c->k && c->n_heap == c->k;
 
 	if (!cheap_ok(c, ord))
 		return;
-	for (size_t t = 0; t < c->n_terms; t++)
-		if (!c->exact[t] && !find(d->text, d->text_len, c->terms[t].code, c->terms[t].len))
-			return;
 	if (d->flags & F_GEO) {
 		/* the latitude difference alone can rule d out (d >= R * dlat):
-		 * outside the radius, or a match that cannot enter a full heap */
+		 * outside the radius, or unable to enter a full heap */
 		double lb = fabs(d->lat - c->q->lat) * (M_PI / 180.0 * 6371008.8) * (1 - 1e-9) - 0.01;
 		if (c->radius_m > 0 && lb > c->radius_m)
 			return;
-		if (c->radius_m <= 0 && c->k && c->n_heap == c->k && lb > c->heap[0].dist) {
-			c->total++;
+		if (c->radius_m <= 0 && full && lb > c->heap[0].dist) {
+			defer(c, ord);
 			return;
 		}
 	}
 	x.dist = doc_dist(c, d);
 	if (c->radius_m > 0 && !(x.dist <= c->radius_m))
+		return;
+	if (full && x.dist > c->heap[0].dist) {
+		defer(c, ord);
+		return;
+	}
+	if (!terms_found(c, d))
 		return;
 	c->total++;
 	heap_push(c, &x);
@@ -1804,8 +1841,11 @@ static int walk(struct qctx *c, const uint64_t *cb)
 		for (uint32_t i = 0; i < idx->n_nogeo; i++)
 			if (cbit(cb, idx->g_nogeo[i]))
 				consider_dist(c, idx->g_nogeo[i]);
+		for (size_t i = 0; i < c->n_deferred; i++)
+			c->total += (size_t)terms_found(c, &idx->docs[c->deferred[i]]);
 		return 0;
 	}
+	c->total += c->n_deferred;
 	/* Estimate the matches left unvisited at the rate seen so far. */
 	size_t rest = idx->g_n - visited + (c->radius_m > 0 ? 0 : idx->n_nogeo);
 	if (c->radius_m > 0) {
@@ -2078,6 +2118,9 @@ enum tg_rc tg_search_run(struct tg_search *idx, const struct tg_search_query *q,
 		c.k = idx->n_live;
 	c.heap = TG_ARENA_ARRAY(a, struct cand, c.k ? c.k : 1);
 
+	c.arena = a;
+	for (size_t t = 0; t < c.n_terms; t++)
+		c.verify |= !c.exact[t];
 	int walkable = q->sort == TG_SEARCH_SORT_DISTANCE && q->has_origin && (idx->g_n || idx->n_extra);
 	/* Walk when the candidates are many: a walk visits about
 	 * k * located / candidates documents at a bit test each, listing the
@@ -2195,6 +2238,7 @@ enum tg_rc tg_search_run(struct tg_search *idx, const struct tg_search_query *q,
 	}
 	if (walked)
 		rescore(&c);
+
 
 	sort_out(&c);
 	*total = c.total;
