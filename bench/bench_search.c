@@ -9,6 +9,22 @@
  *      bench/bench_search.c src/core/search.c src/core/text.c src/core/schedule.c \
  *      src/util/buf.c src/util/mem.c src/util/rc.c -lutf8proc -lpthread -lm -o build/bench_search
  *   ./build/bench_search [n_docs]
+ *   ./build/bench_search --facilities FACILITIES.csv QUERIES.txt
+ *
+ * Side by side with another version of search.c (e.g. main's), in one run:
+ *   git show main:src/core/search.c > build/search_old.c
+ *   cc -std=c11 -D_GNU_SOURCE -O2 -Isrc -include src/util/prelude.h -c build/search_old.c -o build/search_old.o
+ *   nm build/search_old.o | awk '$2=="T" && $3 ~ /^tg_search_/ {print $3, "old_" $3}' > build/old.syms
+ *   objcopy --redefine-syms=build/old.syms build/search_old.o
+ *   cc ... -DWITH_OLD bench/bench_search.c build/search_old.o src/core/search.c ... -o build/bench_search
+ *
+ * --facilities indexes the CSV of bench/gen_facilities.c (100k rows spread over
+ * Japan, the same rows bench/run.sh imports) and runs the query paths of
+ * `gen_facilities --query-terms` (text + type + age/day/radius, distance sort,
+ * limit 20, public only), FITER rounds of each, reporting mean and p99 of the
+ * thread's CPU time per query and over all. BENCH_QUERY=i runs query i only:
+ *   BENCH_QUERY=29 valgrind --tool=callgrind --toggle-collect=tg_search_run \
+ *     --toggle-collect=old_tg_search_run ./build/bench_search --facilities F.csv Q.txt
  *
  * The corpus is deterministic (fixed PRNG seed): names are built from area
  * words, place words and nicknames (10-20 characters), descriptions from
@@ -18,6 +34,8 @@
 #include <malloc.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "core/search.h"
@@ -279,8 +297,390 @@ static void bench_query(struct tg_search *idx, const char *label, const char *te
 	tg_arena_release(&a);
 }
 
+/* ---- --facilities: the gen_facilities corpus and query paths ---- */
+
+struct ops {
+	const char *name;
+	struct tg_search *(*new_)(void);
+	void (*free_)(struct tg_search *);
+	enum tg_rc (*bulk_add)(struct tg_search *, const struct tg_search_doc *);
+	void (*finalize)(struct tg_search *);
+	enum tg_rc (*run)(struct tg_search *, const struct tg_search_query *, struct tg_arena *,
+	                  struct tg_search_hit **, size_t *, size_t *);
+	size_t (*memory)(struct tg_search *);
+};
+
+#ifdef WITH_OLD
+struct tg_search *old_tg_search_new(void);
+void old_tg_search_free(struct tg_search *);
+enum tg_rc old_tg_search_bulk_add(struct tg_search *, const struct tg_search_doc *);
+void old_tg_search_finalize(struct tg_search *);
+enum tg_rc old_tg_search_run(struct tg_search *, const struct tg_search_query *, struct tg_arena *,
+                             struct tg_search_hit **, size_t *, size_t *);
+size_t old_tg_search_memory(struct tg_search *);
+#endif
+
+struct fdoc {
+	char *text;
+	const char *type;
+	int age_min, age_max, has_geo;
+	double lat, lon;
+	struct tg_hours hours[8];
+	size_t n_hours;
+};
+
+/* One CSV record (RFC 4180 quoting); fields point into buf. 0 at EOF. */
+static int csv_record(FILE *f, char *buf, size_t cap, char **fld, int max)
+{
+	int c, n = 0, q = 0;
+	size_t k = 0;
+
+	c = getc(f);
+	if (c == EOF)
+		return 0;
+	fld[n++] = buf;
+	for (; c != EOF; c = getc(f)) {
+		if (q) {
+			if (c == '"') {
+				int d = getc(f);
+				if (d == '"') {
+					buf[k++] = '"';
+					continue;
+				}
+				q = 0;
+				if (d == EOF)
+					break;
+				c = d;
+			} else {
+				buf[k++] = (char)c;
+				continue;
+			}
+		}
+		if (c == '"')
+			q = 1;
+		else if (c == ',') {
+			buf[k++] = '\0';
+			if (n < max)
+				fld[n++] = buf + k;
+		} else if (c == '\n')
+			break;
+		else if (c != '\r')
+			buf[k++] = (char)c;
+		if (k + 8 > cap)
+			abort();
+	}
+	buf[k] = '\0';
+	return n;
+}
+
+static void parse_days(const char *s, struct fdoc *d)
+{
+	static const char *wd[] = {"日", "月", "火", "水", "木", "金", "土"};
+	int on[8] = {0};
+
+	if (strstr(s, "月～金") || strstr(s, "土日祝除く"))
+		for (int i = 1; i <= 5; i++)
+			on[i] = 1;
+	else if (strstr(s, "月～土"))
+		for (int i = 1; i <= 6; i++)
+			on[i] = 1;
+	else
+		for (int i = 0; i < 7; i++)
+			if (strstr(s, wd[i]))
+				on[i] = 1;
+	d->n_hours = 0;
+	for (int i = 0; i < 7; i++)
+		if (on[i])
+			d->hours[d->n_hours++] = (struct tg_hours){i, 450, 1110};
+}
+
+static size_t load_facilities(const char *path, struct fdoc **out)
+{
+	FILE *f = fopen(path, "rb");
+	static char buf[1 << 16];
+	char *fl[32];
+	size_t n = 0, cap = 0;
+	struct fdoc *v = NULL;
+	int nf;
+
+	if (!f) {
+		perror(path);
+		exit(1);
+	}
+	csv_record(f, buf, sizeof(buf), fl, 32); /* header */
+	while ((nf = csv_record(f, buf, sizeof(buf), fl, 32)) > 0) {
+		if (nf < 20)
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 1024;
+			v = realloc(v, cap * sizeof(*v));
+		}
+		struct fdoc *d = &v[n++];
+		memset(d, 0, sizeof(*d));
+		const char *kind = fl[5];
+		int kinder = strstr(kind, "幼稚園") && !strstr(kind, "こども園");
+		d->type = kinder ? "kindergarten" : "nursery";
+		const char *ages = fl[13];
+		d->age_min = strstr(ages, "満3歳") ? 36 : strstr(ages, "6か月") ? 6 : strstr(ages, "1歳") ? 12 : 0;
+		d->age_max = strstr(ages, "就学前") ? 83 : 71;
+		parse_days(fl[14], d);
+		if (*fl[8] && *fl[9]) {
+			d->has_geo = 1;
+			d->lat = atof(fl[8]);
+			d->lon = atof(fl[9]);
+		}
+		struct tg_resource r;
+		memset(&r, 0, sizeof(r));
+		r.name = fl[3];
+		r.name_kana = fl[4];
+		r.description = fl[19];
+		r.address_line = fl[6];
+		r.building = fl[7];
+		const char *area_names[1] = {fl[2]};
+		struct tg_search_text_extra x = {fl[11], kinder ? "幼稚園の広場" : "保育所・こども園の子育て支援",
+		                                 NULL, 0, area_names, 1};
+		struct tg_buf b = TG_BUF_INIT;
+		if (tg_search_text_build(&r, &x, &b) != TG_OK)
+			abort();
+		d->text = tg_buf_detach(&b, NULL);
+	}
+	fclose(f);
+	*out = v;
+	return n;
+}
+
+struct fquery {
+	char text[256];
+	const char *types[2];
+	size_t n_types;
+	int age, day;
+	double radius, lat, lon;
+};
+
+static int hexv(int c)
+{
+	return c <= '9' ? c - '0' : (c | 32) - 'a' + 10;
+}
+
+static void url_decode(char *s)
+{
+	char *o = s;
+
+	for (; *s; s++) {
+		if (*s == '%' && s[1] && s[2]) {
+			*o++ = (char)(hexv(s[1]) * 16 + hexv(s[2]));
+			s += 2;
+		} else
+			*o++ = *s == '+' ? ' ' : *s;
+	}
+	*o = '\0';
+}
+
+static size_t load_queries(const char *path, struct fquery *qs, size_t max)
+{
+	FILE *f = fopen(path, "r");
+	char line[1024];
+	size_t n = 0;
+
+	if (!f) {
+		perror(path);
+		exit(1);
+	}
+	while (n < max && fgets(line, sizeof(line), f)) {
+		struct fquery *q = &qs[n];
+		char *p = strchr(line, '?'), *save = NULL;
+		memset(q, 0, sizeof(*q));
+		q->age = q->day = -1;
+		if (!p)
+			continue;
+		line[strcspn(line, "\n")] = '\0';
+		for (char *kv = strtok_r(p + 1, "&", &save); kv; kv = strtok_r(NULL, "&", &save)) {
+			char *v = strchr(kv, '=');
+			if (!v)
+				continue;
+			*v++ = '\0';
+			url_decode(v);
+			if (!strcmp(kv, "q"))
+				snprintf(q->text, sizeof(q->text), "%s", v);
+			else if (!strcmp(kv, "type")) {
+				if (strstr(v, "nursery"))
+					q->types[q->n_types++] = "nursery";
+				if (strstr(v, "kindergarten"))
+					q->types[q->n_types++] = "kindergarten";
+			} else if (!strcmp(kv, "age_months"))
+				q->age = atoi(v);
+			else if (!strcmp(kv, "day"))
+				q->day = atoi(v);
+			else if (!strcmp(kv, "radius_km"))
+				q->radius = atof(v);
+			else if (!strcmp(kv, "near"))
+				sscanf(v, "%lf,%lf", &q->lat, &q->lon);
+		}
+		n++;
+	}
+	fclose(f);
+	return n;
+}
+
+static struct tg_search *fac_build(const struct ops *o, const struct fdoc *d, size_t n)
+{
+	struct tg_search *idx = o->new_();
+	long rss0, rss1;
+	double t0, t1, t2;
+
+	malloc_trim(0);
+	rss0 = rss_kb();
+	t0 = now_us();
+	for (size_t i = 0; i < n; i++) {
+		struct tg_search_doc x;
+		memset(&x, 0, sizeof(x));
+		x.id = (int64_t)i + 1;
+		x.org_id = (int64_t)(i % 20000) + 1;
+		x.type_code = d[i].type;
+		x.search_text = d[i].text;
+		x.search_text_len = strlen(d[i].text);
+		x.age_min = d[i].age_min;
+		x.age_max = d[i].age_max;
+		x.fee_free = i % 3 == 0;
+		x.is_public = i % 20 != 0;
+		x.is_confidential = i % 97 == 0;
+		x.has_geo = d[i].has_geo;
+		x.lat = d[i].lat;
+		x.lon = d[i].lon;
+		x.hours = d[i].hours;
+		x.n_hours = d[i].n_hours;
+		if (o->bulk_add(idx, &x) != TG_OK)
+			abort();
+	}
+	t1 = now_us();
+	o->finalize(idx);
+	t2 = now_us();
+	malloc_trim(0);
+	rss1 = rss_kb();
+	printf("%-4s build: bulk_add %.0f ms + finalize %.0f ms = %.0f ms; memory: own count %.1f MB, RSS growth %.1f MB\n",
+	       o->name, (t1 - t0) / 1e3, (t2 - t1) / 1e3, (t2 - t0) / 1e3, (double)o->memory(idx) / 1e6,
+	       (double)(rss1 - rss0) / 1024.0);
+#ifdef MB_REPORT
+	if (o->memory == tg_search_memory) {
+		void mb_report(struct tg_search *);
+		mb_report(idx);
+	}
+#endif
+	return idx;
+}
+
+enum { FITER = 100 };
+
+/* Mean and p99 (microseconds, thread CPU time) of query qi, FITER runs. */
+static void fac_time(const struct ops *o, struct tg_search *idx, const struct fquery *fq, double *mean,
+                     double *p99, size_t *total, int64_t *first, double *all, size_t *n_all)
+{
+	static double lat[FITER];
+	struct tg_arena a = TG_ARENA_INIT;
+	double sum = 0;
+
+	for (int i = 0; i < FITER; i++) {
+		struct tg_search_query q;
+		struct tg_search_hit *h;
+		const char **terms = NULL;
+		size_t n, n_terms = 0;
+		double c0 = cpu_us();
+		if (tg_text_terms(fq->text, strlen(fq->text), &a, &terms, &n_terms) != TG_OK)
+			abort();
+		memset(&q, 0, sizeof(q));
+		q.terms = terms;
+		q.n_terms = n_terms;
+		q.types = fq->types;
+		q.n_types = fq->n_types;
+		q.age_months = fq->age;
+		q.weekday = fq->day;
+		q.has_origin = 1;
+		q.lat = fq->lat;
+		q.lon = fq->lon;
+		q.radius_km = fq->radius;
+		q.public_only = 1;
+		q.sort = TG_SEARCH_SORT_DISTANCE;
+		q.limit = 20;
+		if (o->run(idx, &q, &a, &h, &n, total) != TG_OK)
+			abort();
+		lat[i] = cpu_us() - c0;
+		sum += lat[i];
+		all[(*n_all)++] = lat[i];
+		*first = n ? h[0].id : 0;
+		tg_arena_clear(&a);
+	}
+	tg_arena_release(&a);
+	qsort(lat, FITER, sizeof(lat[0]), cmp_d);
+	*mean = sum / FITER;
+	*p99 = lat[FITER * 99 / 100];
+}
+
+static int bench_facilities(const char *csv, const char *qpath)
+{
+	struct fdoc *d;
+	static struct fquery qs[256];
+	size_t n = load_facilities(csv, &d), nq = load_queries(qpath, qs, 256);
+	struct ops ops[] = {
+		{"new", tg_search_new, tg_search_free, tg_search_bulk_add, tg_search_finalize, tg_search_run,
+		 tg_search_memory},
+#ifdef WITH_OLD
+		{"old", old_tg_search_new, old_tg_search_free, old_tg_search_bulk_add, old_tg_search_finalize,
+		 old_tg_search_run, old_tg_search_memory},
+#endif
+	};
+	size_t n_ops = sizeof(ops) / sizeof(ops[0]);
+	struct tg_search *idx[2];
+	double *all[2];
+	size_t n_all[2] = {0, 0};
+
+	printf("facilities: %zu docs, %zu queries, %d runs each, times are thread CPU us\n", n, nq, FITER);
+	for (size_t k = n_ops; k-- > 0;) {
+		idx[k] = fac_build(&ops[k], d, n);
+		all[k] = malloc(sizeof(double) * nq * FITER);
+	}
+	printf("%-44s", "query");
+	for (size_t k = n_ops; k-- > 0;)
+		printf(" | %s mean    p99  total", ops[k].name);
+	printf("\n");
+	const char *only = getenv("BENCH_QUERY"); /* run one query (index from 0), e.g. under callgrind */
+	for (size_t i = 0; i < nq; i++) {
+		char label[512];
+		if (only && (size_t)atoi(only) != i)
+			continue;
+		int64_t first[2];
+		size_t tot[2];
+		snprintf(label, sizeof(label), "%s %s%s age %d day %d r %.0f", qs[i].text, qs[i].types[0],
+		         qs[i].n_types > 1 ? "+" : "", qs[i].age, qs[i].day, qs[i].radius);
+		printf("%-40s", label);
+		for (size_t k = n_ops; k-- > 0;) {
+			double mean, p99;
+			fac_time(&ops[k], idx[k], &qs[i], &mean, &p99, &tot[k], &first[k], all[k], &n_all[k]);
+			printf(" | %7.1f %7.1f %6zu", mean, p99, tot[k]);
+		}
+		if (n_ops == 2 && first[0] != first[1])
+			printf("  FIRST HIT DIFFERS");
+		printf("\n");
+	}
+	for (size_t k = n_ops; k-- > 0;) {
+		double sum = 0;
+		for (size_t i = 0; i < n_all[k]; i++)
+			sum += all[k][i];
+		qsort(all[k], n_all[k], sizeof(double), cmp_d);
+		printf("%s: all queries mean %.1f us, p50 %.1f, p99 %.1f, max %.1f\n", ops[k].name, sum / (double)n_all[k],
+		       all[k][n_all[k] / 2], all[k][n_all[k] * 99 / 100], all[k][n_all[k] - 1]);
+		ops[k].free_(idx[k]);
+		free(all[k]);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(d[i].text);
+	free(d);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 4 && !strcmp(argv[1], "--facilities"))
+		return bench_facilities(argv[2], argv[3]);
 	size_t n = argc > 1 ? (size_t)strtoul(argv[1], NULL, 10) : 100000;
 	struct gen *g = calloc(n, sizeof(*g));
 	struct tg_search *idx = tg_search_new();

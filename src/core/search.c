@@ -22,10 +22,20 @@
  *    one-character term is the union of the grams that start with it.
  *  - Area filter: one posting list per area id over the docs whose chain
  *    contains it; it joins the intersection like a gram list.
+ *  - Filter lists: per type, per weekday, public, and per distinct
+ *    (age_min, age_max) pair; they join the intersection when selective.
+ *  - Grid: the located live documents bucketed into 0.05° cells (CSR),
+ *    rebuilt at finalize and after GRID_MAX_EXTRA upserts (g_extra holds the
+ *    documents indexed since; g_nogeo those without coordinates).
  * Query: intersect the lists (rarest first; arrays by galloping, all-bitmap
  * by word AND), then per candidate: cheap filters, memmem verification of
  * every term per field (bigram co-occurrence is not substring), distance,
- * score, bounded heap of offset+limit.
+ * score, bounded heap of offset+limit. Distance sort with many candidates
+ * instead walks the grid in rings outward from the origin, testing the
+ * candidate bitmap per document and verifying only the terms the lists do
+ * not prove, and stops when the heap is full of documents nearer than any
+ * unvisited cell (total is then estimated) or the radius is exhausted; the
+ * page is scored afterwards.
  *
  * Invariants: a live document's ordinal is in exactly the lists of its
  * grams and areas; pending (bulk-added, not finalized) and dead documents
@@ -383,12 +393,19 @@ static void strtab_release(struct strtab *t)
 #define SEP_RANK 0u
 #define SPACE_RANK 1u
 #define NO_GRAM UINT32_MAX
+#define AGE_KEYS 64
 
+/* Schedules without exceptions are shared between documents with the same
+ * weekly hours (refs counts them; sched_tab chains them by hash). */
 struct sched {
 	struct tg_exception *ex;
 	struct tg_hours *hours;
 	uint32_t n_ex, n_hours;
+	uint32_t refs, hash;
+	struct sched *next;
 };
+
+#define SCHED_BUCKETS 4096
 
 struct doc {
 	int64_t id, org_id;
@@ -404,6 +421,24 @@ struct doc {
 	uint8_t n_area, flags, days; /* days: bit w = hours on weekday w */
 };
 
+/* What the filters read, 12 bytes per ordinal (docs[] entries are ~110). */
+struct hot {
+	float lat;
+	uint16_t type;
+	int16_t age_min, age_max;
+	uint8_t flags, days;
+};
+
+static void hot_set(struct hot *h, const struct doc *d)
+{
+	h->lat = (float)d->lat;
+	h->type = d->type;
+	h->age_min = d->age_min;
+	h->age_max = d->age_max;
+	h->flags = d->flags;
+	h->days = d->days;
+}
+
 struct gram {
 	uint64_t key;        /* rank1 << 32 | rank2 (0 = word end) */
 	struct plist pl;
@@ -413,6 +448,7 @@ struct gram {
 struct tg_search {
 	pthread_rwlock_t lock;
 	struct doc *docs;
+	struct hot *hot; /* parallel to docs */
 	uint32_t n_docs, cap_docs, n_live, n_pending;
 	struct i64map ids;   /* id -> ordinal, UINT32_MAX once removed */
 	struct i64map areas; /* area id -> index into area_pl */
@@ -428,7 +464,46 @@ struct tg_search {
 	uint32_t *gslots;     /* hash of gram keys not in direct[], gram + 1 */
 	uint32_t n_gslots;
 	uint32_t *direct;     /* grams of two ranks < 256, gram + 1 */
+	/* filter lists, joined to the intersection when they are selective */
+	struct plist *type_pl; /* per interned type */
+	uint32_t cap_type_pl;
+	struct plist day_pl[TG_WEEKDAY_HOLIDAY + 1];
+	struct plist pub_pl;
+	/* one list per distinct (age_min, age_max); unusable once a document's
+	 * pair did not fit (age_over) */
+	int16_t age_key[AGE_KEYS][2];
+	struct plist age_pl[AGE_KEYS];
+	uint32_t n_age_keys;
+	int age_over;
+	/* spatial grid over the located live documents at the last build */
+	double g_lat0, g_lon0, g_step;
+	uint32_t g_rows, g_cols;
+	uint32_t *g_start;   /* g_rows * g_cols + 1 offsets into g_ords */
+	uint32_t *g_ords;
+	uint32_t g_n;        /* ordinals in the grid */
+	uint32_t *g_nogeo;   /* live docs without coordinates at the build */
+	uint32_t n_nogeo;
+	uint32_t *g_extra;   /* docs indexed after the build (any location) */
+	uint32_t n_extra, cap_extra;
+	struct sched **sched_tab; /* SCHED_BUCKETS chains of shared schedules */
+	size_t sched_bytes;       /* held by schedules, each counted once */
 };
+
+#define GRID_DEG 0.05
+#define GRID_MAX_EXTRA 2048
+
+static uint32_t grid_clamp(double v, uint32_t n)
+{
+	return v <= 0 ? 0 : v >= (double)(n - 1) ? n - 1 : (uint32_t)v;
+}
+
+static size_t grid_cell(const struct tg_search *idx, double lat, double lon)
+{
+	uint32_t r = grid_clamp((lat - idx->g_lat0) / idx->g_step, idx->g_rows);
+	uint32_t c = grid_clamp((lon - idx->g_lon0) / idx->g_step, idx->g_cols);
+
+	return (size_t)r * idx->g_cols + c;
+}
 
 static uint32_t rank_of(const struct tg_search *idx, int32_t cp)
 {
@@ -580,10 +655,59 @@ struct tg_search *tg_search_new(void)
 	return idx;
 }
 
-static void doc_release(struct doc *d)
+static size_t sched_size(const struct sched *s)
+{
+	return sizeof(struct sched) + s->n_ex * (sizeof(struct tg_exception) + 11) +
+	       s->n_hours * sizeof(struct tg_hours);
+}
+
+static void sched_unref(struct tg_search *idx, struct sched *s)
+{
+	if (!s || --s->refs)
+		return;
+	if (!s->n_ex) {
+		struct sched **pp = &idx->sched_tab[s->hash % SCHED_BUCKETS];
+		while (*pp != s)
+			pp = &(*pp)->next;
+		*pp = s->next;
+	}
+	idx->sched_bytes -= sched_size(s);
+	free(s);
+}
+
+/* The shared copy of s when there is one (s is freed), else s, now shared. */
+static struct sched *sched_intern(struct tg_search *idx, struct sched *s)
+{
+	uint32_t h = 2166136261u;
+	const unsigned char *p = (const unsigned char *)s->hours;
+
+	s->refs = 1;
+	idx->sched_bytes += sched_size(s);
+	if (s->n_ex)
+		return s;
+	for (size_t i = 0; i < s->n_hours * sizeof(struct tg_hours); i++)
+		h = (h ^ p[i]) * 16777619u;
+	s->hash = h;
+	if (!idx->sched_tab)
+		idx->sched_tab = tg_xcalloc(SCHED_BUCKETS, sizeof(*idx->sched_tab));
+	for (struct sched *o = idx->sched_tab[h % SCHED_BUCKETS]; o; o = o->next) {
+		if (o->hash == h && o->n_hours == s->n_hours &&
+		    !memcmp(o->hours, s->hours, s->n_hours * sizeof(struct tg_hours))) {
+			idx->sched_bytes -= sched_size(s);
+			free(s);
+			o->refs++;
+			return o;
+		}
+	}
+	s->next = idx->sched_tab[h % SCHED_BUCKETS];
+	idx->sched_tab[h % SCHED_BUCKETS] = s;
+	return s;
+}
+
+static void doc_release(struct tg_search *idx, struct doc *d)
 {
 	free(d->text);
-	free(d->sched);
+	sched_unref(idx, d->sched);
 	d->text = NULL;
 	d->sched = NULL;
 }
@@ -593,8 +717,10 @@ void tg_search_free(struct tg_search *idx)
 	if (!idx)
 		return;
 	for (uint32_t i = 0; i < idx->n_docs; i++)
-		doc_release(&idx->docs[i]);
+		doc_release(idx, &idx->docs[i]);
 	free(idx->docs);
+	free(idx->hot);
+	free(idx->sched_tab);
 	free(idx->ids.keys);
 	free(idx->ids.vals);
 	free(idx->areas.keys);
@@ -614,6 +740,18 @@ void tg_search_free(struct tg_search *idx)
 	free(idx->grams);
 	free(idx->gslots);
 	free(idx->direct);
+	for (uint32_t i = 0; i < idx->cap_type_pl; i++)
+		pl_release(&idx->type_pl[i]);
+	free(idx->type_pl);
+	for (int w = 0; w <= TG_WEEKDAY_HOLIDAY; w++)
+		pl_release(&idx->day_pl[w]);
+	pl_release(&idx->pub_pl);
+	for (uint32_t i = 0; i < AGE_KEYS; i++)
+		pl_release(&idx->age_pl[i]);
+	free(idx->g_start);
+	free(idx->g_ords);
+	free(idx->g_nogeo);
+	free(idx->g_extra);
 	pthread_rwlock_destroy(&idx->lock);
 	free(idx);
 }
@@ -715,7 +853,7 @@ static enum tg_rc doc_fill(struct tg_search *idx, struct doc *d, const struct tg
 			if (doc->exceptions[i].date)
 				snprintf(dates + 11 * i, 11, "%s", doc->exceptions[i].date);
 		}
-		d->sched = s;
+		d->sched = sched_intern(idx, s);
 	}
 	d->text = tg_xmalloc(doc->search_text_len + 1);
 	if (doc->search_text_len)
@@ -789,6 +927,43 @@ static void gram_del_fn(struct tg_search *idx, uint32_t r1, uint32_t r2, uint32_
 		pl_del(&idx->grams[g].pl, ord);
 }
 
+/* Add ord to (or remove it from) the type, weekday and public lists. */
+static void filters_apply(struct tg_search *idx, const struct doc *d, uint32_t ord,
+                          void (*fn)(struct plist *, uint32_t))
+{
+	if (d->type) {
+		if (d->type > idx->cap_type_pl) {
+			uint32_t old = idx->cap_type_pl, cap = old ? old * 2 : 16;
+			while (cap < d->type)
+				cap *= 2;
+			idx->type_pl = tg_xrealloc(idx->type_pl, cap * sizeof(*idx->type_pl));
+			memset(idx->type_pl + old, 0, (cap - old) * sizeof(*idx->type_pl));
+			idx->cap_type_pl = cap;
+		}
+		fn(&idx->type_pl[d->type - 1], ord);
+	}
+	for (int w = 0; w <= TG_WEEKDAY_HOLIDAY; w++)
+		if (d->days >> w & 1)
+			fn(&idx->day_pl[w], ord);
+	if (d->flags & F_PUBLIC)
+		fn(&idx->pub_pl, ord);
+	uint32_t k = 0;
+	while (k < idx->n_age_keys && (idx->age_key[k][0] != d->age_min || idx->age_key[k][1] != d->age_max))
+		k++;
+	if (k == idx->n_age_keys) {
+		if (k == AGE_KEYS) {
+			idx->age_over = 1;
+			return;
+		}
+		idx->age_key[k][0] = d->age_min;
+		idx->age_key[k][1] = d->age_max;
+		idx->n_age_keys++;
+	}
+	fn(&idx->age_pl[k], ord);
+}
+
+static void grid_build(struct tg_search *idx);
+
 static void doc_index(struct tg_search *idx, uint32_t ord)
 {
 	struct doc *d = &idx->docs[ord];
@@ -797,7 +972,9 @@ static void doc_index(struct tg_search *idx, uint32_t ord)
 	for_grams(idx, d, gram_add_fn, ord);
 	for (uint32_t i = 0; i < d->n_area; i++)
 		pl_add(&idx->area_pl[d->area[i]], ord);
+	filters_apply(idx, d, ord, pl_add);
 	d->flags &= (uint8_t)~F_PENDING;
+	idx->hot[ord].flags = d->flags;
 	idx->n_live++;
 }
 
@@ -808,8 +985,10 @@ static void doc_unindex(struct tg_search *idx, uint32_t ord)
 	for_grams(idx, d, gram_del_fn, ord);
 	for (uint32_t i = 0; i < d->n_area; i++)
 		pl_del(&idx->area_pl[d->area[i]], ord);
+	filters_apply(idx, d, ord, pl_del);
 	d->flags |= F_DEAD;
-	doc_release(d);
+	idx->hot[ord].flags = d->flags;
+	doc_release(idx, d);
 	idx->n_live--;
 	*i64_get(&idx->ids, d->id) = UINT32_MAX;
 }
@@ -822,14 +1001,16 @@ static enum tg_rc queue_doc(struct tg_search *idx, const struct tg_search_doc *d
 	if (rc)
 		return rc;
 	if (idx->n_docs == UINT32_MAX - 1) {
-		doc_release(&d);
+		doc_release(idx, &d);
 		return TG_ERR_TOO_LARGE;
 	}
 	if (idx->n_docs == idx->cap_docs) {
 		idx->cap_docs = idx->cap_docs ? idx->cap_docs * 2 : 1024;
 		idx->docs = tg_xrealloc(idx->docs, idx->cap_docs * sizeof(*idx->docs));
+		idx->hot = tg_xrealloc(idx->hot, idx->cap_docs * sizeof(*idx->hot));
 	}
 	*ord = idx->n_docs;
+	hot_set(&idx->hot[*ord], &d);
 	idx->docs[idx->n_docs++] = d;
 	i64_put(&idx->ids, doc->id, *ord);
 	idx->n_pending++;
@@ -894,6 +1075,86 @@ static void assign_ranks_by_frequency(struct tg_search *idx)
 	free(cnt);
 }
 
+/* Bucket the located live documents into GRID_DEG cells (CSR layout);
+ * the others go to g_nogeo. Clears g_extra. */
+static void grid_build(struct tg_search *idx)
+{
+	double lat_min = HUGE_VAL, lat_max = -HUGE_VAL, lon_min = HUGE_VAL, lon_max = -HUGE_VAL;
+	uint32_t n_geo = 0, n_no = 0;
+
+	free(idx->g_start);
+	free(idx->g_ords);
+	free(idx->g_nogeo);
+	idx->g_start = idx->g_ords = idx->g_nogeo = NULL;
+	idx->g_rows = idx->g_cols = idx->g_n = idx->n_nogeo = 0;
+	idx->n_extra = 0;
+	for (uint32_t o = 0; o < idx->n_docs; o++) {
+		const struct doc *d = &idx->docs[o];
+		if (d->flags & (F_PENDING | F_DEAD))
+			continue;
+		if (!(d->flags & F_GEO)) {
+			n_no++;
+			continue;
+		}
+		n_geo++;
+		lat_min = d->lat < lat_min ? d->lat : lat_min;
+		lat_max = d->lat > lat_max ? d->lat : lat_max;
+		lon_min = d->lon < lon_min ? d->lon : lon_min;
+		lon_max = d->lon > lon_max ? d->lon : lon_max;
+	}
+	idx->g_nogeo = tg_xmalloc((n_no ? n_no : 1) * sizeof(uint32_t));
+	if (n_geo) {
+		/* at most ~4M cells (coordinates are degrees, so this is a bound on a
+		 * pathological spread); cells grow instead */
+		double step = GRID_DEG;
+		while (((lat_max - lat_min) / step + 1) * ((lon_max - lon_min) / step + 1) > 4e6)
+			step *= 2;
+		idx->g_step = step;
+		idx->g_lat0 = lat_min;
+		idx->g_lon0 = lon_min;
+		idx->g_rows = (uint32_t)((lat_max - lat_min) / step) + 1;
+		idx->g_cols = (uint32_t)((lon_max - lon_min) / step) + 1;
+		size_t cells = (size_t)idx->g_rows * idx->g_cols;
+		idx->g_start = tg_xcalloc(cells + 1, sizeof(uint32_t));
+		idx->g_ords = tg_xmalloc(n_geo * sizeof(uint32_t));
+		for (uint32_t o = 0; o < idx->n_docs; o++) {
+			const struct doc *d = &idx->docs[o];
+			if (!(d->flags & (F_PENDING | F_DEAD)) && (d->flags & F_GEO))
+				idx->g_start[grid_cell(idx, d->lat, d->lon) + 1]++;
+		}
+		for (size_t i = 0; i < cells; i++)
+			idx->g_start[i + 1] += idx->g_start[i];
+		for (uint32_t o = 0; o < idx->n_docs; o++) {
+			const struct doc *d = &idx->docs[o];
+			if (!(d->flags & (F_PENDING | F_DEAD)) && (d->flags & F_GEO))
+				idx->g_ords[idx->g_start[grid_cell(idx, d->lat, d->lon)]++] = o;
+		}
+		/* the fill advanced every start to the next cell's: shift back */
+		memmove(idx->g_start + 1, idx->g_start, cells * sizeof(uint32_t));
+		idx->g_start[0] = 0;
+		idx->g_n = n_geo;
+	}
+	for (uint32_t o = 0; o < idx->n_docs; o++) {
+		const struct doc *d = &idx->docs[o];
+		if (!(d->flags & (F_PENDING | F_DEAD)) && !(d->flags & F_GEO))
+			idx->g_nogeo[idx->n_nogeo++] = o;
+	}
+}
+
+/* A document indexed after the grid build: remember it, rebuild when many. */
+static void grid_note(struct tg_search *idx, uint32_t ord)
+{
+	if (idx->n_extra >= GRID_MAX_EXTRA) {
+		grid_build(idx);
+		return;
+	}
+	if (idx->n_extra == idx->cap_extra) {
+		idx->cap_extra = idx->cap_extra ? idx->cap_extra * 2 : 64;
+		idx->g_extra = tg_xrealloc(idx->g_extra, idx->cap_extra * sizeof(uint32_t));
+	}
+	idx->g_extra[idx->n_extra++] = ord;
+}
+
 static void finalize_locked(struct tg_search *idx)
 {
 	if (!idx->n_pending)
@@ -912,6 +1173,27 @@ static void finalize_locked(struct tg_search *idx)
 		pl_maybe_bitmap(&idx->area_pl[i], idx->n_docs);
 		pl_shrink(&idx->area_pl[i]);
 	}
+	for (uint32_t i = 0; i < idx->cap_type_pl; i++) {
+		pl_maybe_bitmap(&idx->type_pl[i], idx->n_docs);
+		pl_shrink(&idx->type_pl[i]);
+	}
+	for (int w = 0; w <= TG_WEEKDAY_HOLIDAY; w++) {
+		pl_maybe_bitmap(&idx->day_pl[w], idx->n_docs);
+		pl_shrink(&idx->day_pl[w]);
+	}
+	pl_maybe_bitmap(&idx->pub_pl, idx->n_docs);
+	pl_shrink(&idx->pub_pl);
+	if (idx->cap_docs > idx->n_docs + idx->n_docs / 16) {
+		/* trim the doubling slack of the bulk load */
+		idx->cap_docs = idx->n_docs + idx->n_docs / 16;
+		idx->docs = tg_xrealloc(idx->docs, idx->cap_docs * sizeof(*idx->docs));
+		idx->hot = tg_xrealloc(idx->hot, idx->cap_docs * sizeof(*idx->hot));
+	}
+	for (uint32_t i = 0; i < idx->n_age_keys; i++) {
+		pl_maybe_bitmap(&idx->age_pl[i], idx->n_docs);
+		pl_shrink(&idx->age_pl[i]);
+	}
+	grid_build(idx);
 }
 
 void tg_search_finalize(struct tg_search *idx)
@@ -959,6 +1241,7 @@ enum tg_rc tg_search_upsert(struct tg_search *idx, const struct tg_search_doc *d
 	*i64_get(&idx->ids, doc->id) = ord;
 	doc_index(idx, ord);
 	idx->n_pending--;
+	grid_note(idx, ord);
 out:
 	pthread_rwlock_unlock(&idx->lock);
 	return rc;
@@ -1002,14 +1285,12 @@ size_t tg_search_memory(struct tg_search *idx)
 	size_t m = sizeof(*idx);
 
 	pthread_rwlock_rdlock(&idx->lock);
-	m += (size_t)idx->cap_docs * sizeof(struct doc);
+	m += (size_t)idx->cap_docs * (sizeof(struct doc) + sizeof(struct hot));
 	for (uint32_t i = 0; i < idx->n_docs; i++) {
 		const struct doc *d = &idx->docs[i];
 		m += d->text ? d->text_len : 0;
-		if (d->sched)
-			m += sizeof(struct sched) + d->sched->n_ex * (sizeof(struct tg_exception) + 11) +
-			     d->sched->n_hours * sizeof(struct tg_hours);
 	}
+	m += idx->sched_bytes + (idx->sched_tab ? SCHED_BUCKETS * sizeof(*idx->sched_tab) : 0);
 	m += idx->ids.cap * 12 + idx->areas.cap * 12 + (size_t)idx->cap_area_pl * sizeof(struct plist);
 	for (uint32_t i = 0; i < idx->n_area_pl; i++)
 		m += pl_bytes(&idx->area_pl[i]);
@@ -1017,6 +1298,17 @@ size_t tg_search_memory(struct tg_search *idx)
 	for (uint32_t i = 0; i < idx->n_grams; i++)
 		m += pl_bytes(&idx->grams[i].pl);
 	m += (size_t)idx->cap_ranks * 8;
+	m += (size_t)idx->cap_type_pl * sizeof(struct plist);
+	for (uint32_t i = 0; i < idx->cap_type_pl; i++)
+		m += pl_bytes(&idx->type_pl[i]);
+	for (int w = 0; w <= TG_WEEKDAY_HOLIDAY; w++)
+		m += pl_bytes(&idx->day_pl[w]);
+	m += pl_bytes(&idx->pub_pl);
+	for (uint32_t i = 0; i < idx->n_age_keys; i++)
+		m += pl_bytes(&idx->age_pl[i]);
+	if (idx->g_start)
+		m += ((size_t)idx->g_rows * idx->g_cols + 1) * 4;
+	m += (size_t)idx->g_n * 4 + (size_t)idx->n_nogeo * 4 + (size_t)idx->cap_extra * 4;
 	for (size_t i = 0; i < N_PAGES; i++)
 		m += idx->cp2rank[i] ? 1024 : 0;
 	pthread_rwlock_unlock(&idx->lock);
@@ -1050,6 +1342,11 @@ struct qctx {
 	double radius_m, cos_lat0;
 	struct cand *heap;
 	size_t k, n_heap, total;
+	uint8_t *exact; /* per term: the candidate set alone proves it occurs */
+	int verify;     /* some term is not exact */
+	struct tg_arena *arena;
+	uint32_t *deferred; /* see defer() */
+	size_t n_deferred, cap_deferred;
 };
 
 static const uint8_t *field_ptr(const struct doc *d, int f, size_t *len)
@@ -1254,65 +1551,359 @@ static int field_equals_terms(const struct doc *d, int f, const struct qctx *c)
 	return j == len && c->n_terms > 0;
 }
 
-static void consider(struct qctx *c, uint32_t ord)
+/* The filters that need no text: 1 when d passes them. */
+static int cheap_ok(const struct qctx *c, uint32_t ord)
 {
-	const struct doc *d = &c->idx->docs[ord];
 	const struct tg_search_query *q = c->q;
-	struct cand x = {ord, 0, 0, HUGE_VAL};
+	const struct hot *h = &c->idx->hot[ord];
+
+	if (h->flags & (F_PENDING | F_DEAD))
+		return 0;
+	if (q->public_only && !(h->flags & F_PUBLIC))
+		return 0;
+	if (q->free_only && !(h->flags & F_FREE))
+		return 0;
+	if (c->n_types) {
+		size_t i = 0;
+		while (i < c->n_types && c->types[i] != h->type)
+			i++;
+		if (i == c->n_types)
+			return 0;
+	}
+	if (q->age_months >= 0 && ((h->age_min >= 0 && q->age_months < h->age_min) ||
+	                           (h->age_max >= 0 && q->age_months > h->age_max)))
+		return 0;
+	if (q->weekday >= 0 && !(h->days >> q->weekday & 1))
+		return 0;
+	if (c->svc || c->acc || q->open_at) {
+		const struct doc *d = &c->idx->docs[ord];
+		if ((d->svc & c->svc) != c->svc || (d->acc & c->acc) != c->acc)
+			return 0;
+		if (q->open_at && (!d->sched || !tg_schedule_open_at(d->sched->hours, d->sched->n_hours, d->sched->ex,
+		                                                      d->sched->n_ex, q->open_at)))
+			return 0;
+	}
+	return 1;
+}
+
+/* Score d against every term into x (score, matched); 0 when a term does
+ * not occur. */
+static int score_doc(const struct qctx *c, const struct doc *d, struct cand *x)
+{
 	unsigned in = 0;
 	size_t name_cp = 0;
 
-	if (d->flags & (F_PENDING | F_DEAD))
-		return;
-	if (q->public_only && !(d->flags & F_PUBLIC))
-		return;
-	if (q->free_only && !(d->flags & F_FREE))
-		return;
-	if ((d->svc & c->svc) != c->svc || (d->acc & c->acc) != c->acc)
-		return;
-	if (c->n_types) {
-		size_t i = 0;
-		while (i < c->n_types && c->types[i] != d->type)
-			i++;
-		if (i == c->n_types)
-			return;
-	}
-	if (q->age_months >= 0 && ((d->age_min >= 0 && q->age_months < d->age_min) ||
-	                           (d->age_max >= 0 && q->age_months > d->age_max)))
-		return;
-	if (q->weekday >= 0 && !(d->days >> q->weekday & 1))
-		return;
-	if (q->open_at && (!d->sched || !tg_schedule_open_at(d->sched->hours, d->sched->n_hours, d->sched->ex,
-	                                                      d->sched->n_ex, q->open_at)))
-		return;
+	x->score = 0;
 	for (size_t t = 0; t < c->n_terms; t++) {
 		unsigned tin = 0;
 		double s = score_term(d, &c->terms[t], &tin, &name_cp);
 		if (!tin)
-			return;
+			return 0;
 		in |= tin;
-		x.score += s;
+		x->score += s;
 	}
 	if (c->n_terms) {
 		size_t len;
-		field_ptr(d, 0, &len);
-		size_t n = coded_cp_count(field_ptr(d, 0, &len), len);
+		const uint8_t *name = field_ptr(d, 0, &len);
+		size_t n = coded_cp_count(name, len);
 		if (name_cp && n)
-			x.score += 20.0 * (name_cp < n ? (double)name_cp / (double)n : 1.0);
+			x->score += 20.0 * (name_cp < n ? (double)name_cp / (double)n : 1.0);
 		if (field_equals_terms(d, 0, c))
-			x.score += 200;
+			x->score += 200;
 		else if (field_equals_terms(d, 1, c))
-			x.score += 100;
+			x->score += 100;
 	}
+	x->matched = (uint8_t)in;
+	return 1;
+}
+
+/* Distance to d in metres, HUGE_VAL when there is no visible location. */
+static double doc_dist(const struct qctx *c, const struct doc *d)
+{
+	const struct tg_search_query *q = c->q;
+
 	if (q->has_origin && (d->flags & F_GEO) &&
 	    (!(d->flags & F_CONFIDENTIAL) ||
 	     (q->may_see_location && q->may_see_location(q->visible_ctx, d->id, d->org_id))))
-		x.dist = haversine_m(q->lat, q->lon, d->lat, d->lon, c->cos_lat0);
+		return haversine_m(q->lat, q->lon, d->lat, d->lon, c->cos_lat0);
+	return HUGE_VAL;
+}
+
+static void consider(struct qctx *c, uint32_t ord)
+{
+	const struct doc *d = &c->idx->docs[ord];
+	struct cand x = {ord, 0, 0, HUGE_VAL};
+
+	if (!cheap_ok(c, ord) || !score_doc(c, d, &x))
+		return;
+	x.dist = doc_dist(c, d);
 	if (c->radius_m > 0 && !(x.dist <= c->radius_m))
 		return;
-	x.matched = (uint8_t)in;
 	c->total++;
 	heap_push(c, &x);
+}
+
+/* Distance order: the score does not affect the order, so only the terms
+ * the candidate set does not already prove are searched in the text; the
+ * heap's survivors are scored at the end (rescore). */
+static int terms_found(const struct qctx *c, const struct doc *d)
+{
+	for (size_t t = 0; t < c->n_terms; t++)
+		if (!c->exact[t] && !find(d->text, d->text_len, c->terms[t].code, c->terms[t].len))
+			return 0;
+	return 1;
+}
+
+/* A candidate that passes everything but the text search and cannot enter
+ * the full heap: its text is only searched if the walk ends without
+ * stopping early (for the exact total); an early stop counts it as a match
+ * in the estimate. Without unproven terms it simply counts. */
+static void defer(struct qctx *c, uint32_t ord)
+{
+	if (!c->verify) {
+		c->total++;
+		return;
+	}
+	if (c->n_deferred == c->cap_deferred) {
+		size_t cap = c->cap_deferred ? c->cap_deferred * 2 : 256;
+		uint32_t *v = TG_ARENA_ARRAY(c->arena, uint32_t, cap);
+		if (c->n_deferred)
+			memcpy(v, c->deferred, c->n_deferred * sizeof(*v));
+		c->deferred = v;
+		c->cap_deferred = cap;
+	}
+	c->deferred[c->n_deferred++] = ord;
+}
+
+static void consider_dist(struct qctx *c, uint32_t ord)
+{
+	const struct doc *d = &c->idx->docs[ord];
+	struct cand x = {ord, 0, 0, HUGE_VAL};
+	int full = c->k && c->n_heap == c->k;
+
+	if (!cheap_ok(c, ord))
+		return;
+	if (d->flags & F_GEO) {
+		/* the latitude difference alone can rule d out (d >= R * dlat):
+		 * outside the radius, or unable to enter a full heap */
+		double lb = fabs(d->lat - c->q->lat) * (M_PI / 180.0 * 6371008.8) * (1 - 1e-9) - 0.01;
+		if (c->radius_m > 0 && lb > c->radius_m)
+			return;
+		if (c->radius_m <= 0 && full && lb > c->heap[0].dist) {
+			defer(c, ord);
+			return;
+		}
+	}
+	x.dist = doc_dist(c, d);
+	if (c->radius_m > 0 && !(x.dist <= c->radius_m))
+		return;
+	if (full && x.dist > c->heap[0].dist) {
+		defer(c, ord);
+		return;
+	}
+	if (!terms_found(c, d))
+		return;
+	c->total++;
+	heap_push(c, &x);
+}
+
+/* The refinement before a walk: cheap filters, and for a radius the
+ * latitude bound (an unlocated document has no distance: out too). */
+static int refine_ok(const struct qctx *c, uint32_t ord)
+{
+	const struct hot *h = &c->idx->hot[ord];
+
+	if (!cheap_ok(c, ord))
+		return 0;
+	/* hot lat is a float: 1 m of margin covers its rounding */
+	if (c->radius_m > 0)
+		return (h->flags & F_GEO) &&
+		       fabs((double)h->lat - c->q->lat) * (M_PI / 180.0 * 6371008.8) - 1.0 <= c->radius_m;
+	return 1;
+}
+
+static void rescore(struct qctx *c)
+{
+	for (size_t i = 0; i < c->n_heap; i++)
+		score_doc(c, &c->idx->docs[c->heap[i].ord], &c->heap[i]);
+}
+
+/* Without -mpopcnt, __builtin_popcountll is a libgcc call. */
+static size_t popcount64(uint64_t v)
+{
+	v = v - ((v >> 1) & 0x5555555555555555ull);
+	v = (v & 0x3333333333333333ull) + ((v >> 2) & 0x3333333333333333ull);
+	v = (v + (v >> 4)) & 0x0F0F0F0F0F0F0F0Full;
+	return (size_t)((v * 0x0101010101010101ull) >> 56);
+}
+
+#define REFINE_MAX 512
+
+static int cbit(const uint64_t *cb, uint32_t o)
+{
+	return !cb || (cb[o >> 6] >> (o & 63) & 1);
+}
+
+/* Lower bound (metres) of the distance from the origin to any point
+ * outside the grid box of rows [r_lo, r_hi] x cols [c_lo, c_hi] (the origin
+ * is inside it); edges with no grid cell beyond them are ignored.
+ * HUGE_VAL: nothing lies outside. On a sphere, reaching a parallel takes at
+ * least the latitude difference, and crossing a meridian at least the
+ * distance to its great circle, asin(cos(lat) sin(dlon)). */
+static double grid_bound(const struct qctx *c, long r_lo, long r_hi, long c_lo, long c_hi)
+{
+	const struct tg_search *idx = c->idx;
+	const double rad = M_PI / 180.0, earth = 6371008.8;
+	double lat = c->q->lat, lon = c->q->lon, b = HUGE_VAL, v;
+
+	if (r_hi + 1 < (long)idx->g_rows) {
+		v = (idx->g_lat0 + (double)(r_hi + 1) * idx->g_step - lat) * rad * earth;
+		b = v < b ? v : b;
+	}
+	if (r_lo > 0) {
+		v = (lat - (idx->g_lat0 + (double)r_lo * idx->g_step)) * rad * earth;
+		b = v < b ? v : b;
+	}
+	if (c_hi + 1 < (long)idx->g_cols) {
+		double dl = (idx->g_lon0 + (double)(c_hi + 1) * idx->g_step - lon) * rad;
+		v = dl >= M_PI / 2 ? earth * M_PI / 2 * c->cos_lat0 : earth * asin(c->cos_lat0 * sin(dl));
+		b = v < b ? v : b;
+	}
+	if (c_lo > 0) {
+		double dl = (lon - (idx->g_lon0 + (double)c_lo * idx->g_step)) * rad;
+		v = dl >= M_PI / 2 ? earth * M_PI / 2 * c->cos_lat0 : earth * asin(c->cos_lat0 * sin(dl));
+		b = v < b ? v : b;
+	}
+	if (b == HUGE_VAL)
+		return b;
+	b = b * (1 - 1e-9) - 0.01; /* rounding margin */
+	return b < 0 ? 0 : b;
+}
+
+/* Distance sort over the grid: rings of cells outward from the origin,
+ * stopping once the heap is full of documents nearer than anything
+ * unvisited (or everything within the radius is visited). Documents
+ * without a visible location come after all located ones, so they are only
+ * needed when the walk ends without stopping early. cb: the candidate
+ * bitmap (NULL = all). Returns 1 when *total had to be estimated. */
+static int walk(struct qctx *c, const uint64_t *cb)
+{
+	const struct tg_search *idx = c->idx;
+	size_t visited = 0;
+	int early = 0;
+
+	for (uint32_t i = 0; i < idx->n_extra; i++)
+		if (cbit(cb, idx->g_extra[i]))
+			consider_dist(c, idx->g_extra[i]);
+	if (idx->g_n) {
+		long rows = (long)idx->g_rows, cols = (long)idx->g_cols;
+		double fr = floor((c->q->lat - idx->g_lat0) / idx->g_step);
+		double fc = floor((c->q->lon - idx->g_lon0) / idx->g_step);
+		long r0 = fr < -1e6 ? -1000000 : fr > 1e6 ? 1000000 : (long)fr;
+		long c0 = fc < -1e6 ? -1000000 : fc > 1e6 ? 1000000 : (long)fc;
+		long rs = r0 < 0 ? -r0 : r0 >= rows ? r0 - rows + 1 : 0;
+		long cs = c0 < 0 ? -c0 : c0 >= cols ? c0 - cols + 1 : 0;
+		for (long r = rs > cs ? rs : cs;; r++) {
+			long rlo = r0 - r, rhi = r0 + r, clo = c0 - r, chi = c0 + r;
+			long ya = rlo < 0 ? 0 : rlo, yb = rhi >= rows ? rows - 1 : rhi;
+			long xa = clo < 0 ? 0 : clo, xb = chi >= cols ? cols - 1 : chi;
+			for (long y = ya; y <= yb; y++) {
+				int full = y == rlo || y == rhi;
+				for (long x = xa; x <= xb; x++) {
+					if (!full && x != clo && x != chi) {
+						if (chi > xb)
+							break;
+						x = chi - 1;
+						continue;
+					}
+					size_t cell = (size_t)y * (size_t)cols + (size_t)x;
+					uint32_t e = idx->g_start[cell + 1];
+					for (uint32_t i = idx->g_start[cell]; i < e; i++) {
+						uint32_t o = idx->g_ords[i];
+						if (cbit(cb, o))
+							consider_dist(c, o);
+					}
+					visited += e - idx->g_start[cell];
+				}
+			}
+			if (rlo <= 0 && rhi >= rows - 1 && clo <= 0 && chi >= cols - 1)
+				break;
+			double b = grid_bound(c, rlo, rhi, clo, chi);
+			if (b == HUGE_VAL || (c->radius_m > 0 && b > c->radius_m))
+				break;
+			if (!c->q->exact_total && c->k && c->n_heap == c->k && c->heap[0].dist < b) {
+				early = 1;
+				break;
+			}
+		}
+	}
+	if (!early) {
+		for (uint32_t i = 0; i < idx->n_nogeo; i++)
+			if (cbit(cb, idx->g_nogeo[i]))
+				consider_dist(c, idx->g_nogeo[i]);
+		for (size_t i = 0; i < c->n_deferred; i++)
+			c->total += (size_t)terms_found(c, &idx->docs[c->deferred[i]]);
+		return 0;
+	}
+	c->total += c->n_deferred;
+	/* Estimate the matches left unvisited at the rate seen so far. */
+	size_t rest = idx->g_n - visited + (c->radius_m > 0 ? 0 : idx->n_nogeo);
+	if (c->radius_m > 0) {
+		/* located documents in the unvisited cells that reach into the radius
+		 * (planar approximation; an estimate) */
+		double dlat = c->radius_m / 111195.0, m_per_lon = 111195.0 * c->cos_lat0;
+		double dlon = m_per_lon > 1 ? c->radius_m / m_per_lon : 360;
+		long ya = (long)floor((c->q->lat - dlat - idx->g_lat0) / idx->g_step);
+		long yb = (long)floor((c->q->lat + dlat - idx->g_lat0) / idx->g_step);
+		long xa = (long)floor((c->q->lon - dlon - idx->g_lon0) / idx->g_step);
+		long xb = (long)floor((c->q->lon + dlon - idx->g_lon0) / idx->g_step);
+		ya = ya < 0 ? 0 : ya;
+		xa = xa < 0 ? 0 : xa;
+		yb = yb >= (long)idx->g_rows ? (long)idx->g_rows - 1 : yb;
+		xb = xb >= (long)idx->g_cols ? (long)idx->g_cols - 1 : xb;
+		size_t in_area = 0;
+		for (long y = ya; y <= yb; y++) {
+			double la = idx->g_lat0 + (double)y * idx->g_step, lb = la + idx->g_step;
+			double ny = c->q->lat < la ? la - c->q->lat : c->q->lat > lb ? c->q->lat - lb : 0;
+			for (long x = xa; x <= xb; x++) {
+				double oa = idx->g_lon0 + (double)x * idx->g_step, ob = oa + idx->g_step;
+				double nx = c->q->lon < oa ? oa - c->q->lon : c->q->lon > ob ? c->q->lon - ob : 0;
+				double dy = ny * 111195.0, dx = nx * m_per_lon;
+				if (dy * dy + dx * dx <= c->radius_m * c->radius_m) {
+					size_t cell = (size_t)y * idx->g_cols + (size_t)x;
+					in_area += idx->g_start[cell + 1] - idx->g_start[cell];
+				}
+			}
+		}
+		rest = in_area > visited ? in_area - visited : 0;
+	}
+	if (visited)
+		c->total += (size_t)((double)c->total / (double)visited * (double)rest + 0.5);
+	return 1;
+}
+
+/* OR of lists into an arena bitmap (n = sum of sizes, an upper bound). */
+static struct plist *union_lists(const struct tg_search *idx, const struct plist *const *ls, size_t n,
+                                 struct tg_arena *a)
+{
+	struct plist *u = TG_ARENA_NEW(a, struct plist);
+	uint32_t words = (idx->n_docs + 63) / 64;
+
+	u->cap = words ? words : 1;
+	u->bits = TG_ARENA_ARRAY(a, uint64_t, u->cap);
+	for (size_t i = 0; i < n; i++) {
+		const struct plist *p = ls[i];
+		u->n += p->n;
+		if (p->bits) {
+			uint32_t w = p->cap < words ? p->cap : words;
+			for (uint32_t j = 0; j < w; j++)
+				u->bits[j] |= p->bits[j];
+		} else {
+			for (uint32_t j = 0; j < p->n; j++)
+				u->bits[p->a[j] >> 6] |= 1ull << (p->a[j] & 63);
+		}
+	}
+	return u;
 }
 
 static int pl_size_cmp(const void *pa, const void *pb)
@@ -1407,7 +1998,7 @@ enum tg_rc tg_search_run(struct tg_search *idx, const struct tg_search_query *q,
 	struct qctx c = {0};
 	struct plist **lists = NULL, *onechar = NULL;
 	size_t n_lists = 0, max_lists;
-	int impossible = 0;
+	int impossible = 0, walked = 0;
 	enum tg_rc rc;
 
 	*hits = TG_ARENA_ARRAY(a, struct tg_search_hit, 1);
@@ -1445,10 +2036,11 @@ enum tg_rc tg_search_run(struct tg_search *idx, const struct tg_search_query *q,
 	c.radius_m = q->has_origin && q->radius_km > 0 ? q->radius_km * 1000.0 : 0;
 	c.cos_lat0 = cos(q->lat * M_PI / 180.0);
 
-	max_lists = 1;
+	max_lists = 5;
 	for (size_t t = 0; t < c.n_terms; t++)
 		max_lists += c.terms[t].n_cp;
 	lists = TG_ARENA_ARRAY(a, struct plist *, max_lists);
+	c.exact = TG_ARENA_ARRAY(a, uint8_t, c.n_terms ? c.n_terms : 1);
 	if (q->area_id) {
 		uint32_t *v = i64_get(&idx->areas, q->area_id);
 		if (!v)
@@ -1467,6 +2059,8 @@ enum tg_rc tg_search_run(struct tg_search *idx, const struct tg_search_query *q,
 			lists[n_lists++] = &idx->grams[g].pl;
 			prev = r;
 		}
+		/* a two-character term is exactly its gram (terms have no spaces) */
+		c.exact[t] = qt->n_cp == 2;
 	}
 	if (n_lists == 0 && c.n_terms) {
 		/* only one-character terms: drive from the cheapest one's union */
@@ -1480,22 +2074,77 @@ enum tg_rc tg_search_run(struct tg_search *idx, const struct tg_search_query *q,
 		}
 		onechar = union_first(idx, c.terms[best].first_rank, a);
 		lists[n_lists++] = onechar;
+		c.exact[best] = 1;
 	}
+	/* Filter lists join the intersection when they remove at least a
+	 * quarter of the documents (consider() checks the filters anyway). */
+	uint32_t selective = idx->n_live - idx->n_live / 4;
+	static const struct plist empty;
+	if (c.n_types) {
+		const struct plist **ls = TG_ARENA_ARRAY(a, const struct plist *, c.n_types);
+		size_t sum = 0, n_ls = 0;
+		for (size_t i = 0; i < c.n_types; i++)
+			if (c.types[i] <= idx->cap_type_pl) {
+				ls[n_ls] = &idx->type_pl[c.types[i] - 1];
+				sum += ls[n_ls++]->n;
+			}
+		if (sum == 0)
+			lists[n_lists++] = (struct plist *)&empty;
+		else if (sum < selective)
+			lists[n_lists++] = n_ls == 1 ? (struct plist *)ls[0] : union_lists(idx, ls, n_ls, a);
+	}
+	if (q->age_months >= 0 && !idx->age_over) {
+		const struct plist *ls[AGE_KEYS];
+		size_t sum = 0, n_ls = 0;
+		for (uint32_t i = 0; i < idx->n_age_keys; i++) {
+			int lo = idx->age_key[i][0], hi = idx->age_key[i][1];
+			if ((lo < 0 || q->age_months >= lo) && (hi < 0 || q->age_months <= hi) && idx->age_pl[i].n) {
+				ls[n_ls] = &idx->age_pl[i];
+				sum += ls[n_ls++]->n;
+			}
+		}
+		if (sum == 0)
+			lists[n_lists++] = (struct plist *)&empty;
+		else if (sum < selective)
+			lists[n_lists++] = n_ls == 1 ? (struct plist *)ls[0] : union_lists(idx, ls, n_ls, a);
+	}
+	if (q->weekday >= 0 && idx->day_pl[q->weekday].n < selective)
+		lists[n_lists++] = &idx->day_pl[q->weekday];
+	if (q->public_only && idx->pub_pl.n < selective)
+		lists[n_lists++] = &idx->pub_pl;
 
 	c.k = q->offset + q->limit;
 	if (c.k < q->offset || c.k > idx->n_live)
 		c.k = idx->n_live;
 	c.heap = TG_ARENA_ARRAY(a, struct cand, c.k ? c.k : 1);
 
+	c.arena = a;
+	for (size_t t = 0; t < c.n_terms; t++)
+		c.verify |= !c.exact[t];
+	int walkable = q->sort == TG_SEARCH_SORT_DISTANCE && q->has_origin && (idx->g_n || idx->n_extra);
+	/* Walk when the candidates are many: a walk visits about
+	 * k * located / candidates documents at a bit test each, listing the
+	 * candidates costs a full check each. */
+	double walk_min = sqrt((double)(c.k ? c.k : 1) * (double)idx->g_n / 25.0);
 	if (n_lists == 0) {
-		for (uint32_t o = 0; o < idx->n_docs; o++)
-			consider(&c, o);
+		if (walkable) {
+			walk(&c, NULL);
+			walked = 1;
+		} else {
+			for (uint32_t o = 0; o < idx->n_docs; o++)
+				consider(&c, o);
+		}
 	} else {
+		uint32_t words = (idx->n_docs + 63) / 64;
+		uint64_t *cb = NULL;
+		uint32_t *cand = NULL;
+		size_t n_cand = 0;
 		qsort(lists, n_lists, sizeof(*lists), pl_size_cmp);
 		if (lists[0]->n == 0)
 			goto out;
 		if (!lists[0]->bits) {
 			uint32_t *cur = TG_ARENA_ARRAY(a, uint32_t, n_lists);
+			cand = TG_ARENA_ARRAY(a, uint32_t, lists[0]->n);
 			for (uint32_t i = 0; i < lists[0]->n; i++) {
 				uint32_t x = lists[0]->a[i];
 				size_t j = 1;
@@ -1505,42 +2154,91 @@ enum tg_rc tg_search_run(struct tg_search *idx, const struct tg_search_query *q,
 						break;
 				}
 				if (j == n_lists)
-					consider(&c, x);
+					cand[n_cand++] = x;
 			}
 		} else {
 			/* The rarest list is a bitmap: AND all bitmaps word by word,
 			 * then check the (rare) array lists that shrank below a bitmap
 			 * after deletions by galloping. */
-			struct plist **bm = TG_ARENA_ARRAY(a, struct plist *, n_lists);
 			struct plist **ar = TG_ARENA_ARRAY(a, struct plist *, n_lists);
 			uint32_t *cur = TG_ARENA_ARRAY(a, uint32_t, n_lists);
-			size_t n_bm = 0, n_ar = 0;
-			uint32_t words = UINT32_MAX;
+			size_t n_ar = 0;
+			int first = 1;
+			cb = TG_ARENA_ARRAY(a, uint64_t, words ? words : 1);
 			for (size_t j = 0; j < n_lists; j++) {
-				if (lists[j]->bits) {
-					bm[n_bm++] = lists[j];
-					if (lists[j]->cap < words)
-						words = lists[j]->cap;
-				} else {
+				const struct plist *p = lists[j];
+				uint32_t w = p->bits ? (p->cap < words ? p->cap : words) : 0;
+				if (!p->bits) {
 					ar[n_ar++] = lists[j];
+				} else if (first) {
+					memcpy(cb, p->bits, (size_t)w * 8);
+					first = 0;
+				} else {
+					for (uint32_t i = 0; i < w; i++)
+						cb[i] &= p->bits[i];
+					memset(cb + w, 0, (size_t)(words - w) * 8);
 				}
 			}
 			for (uint32_t w = 0; w < words; w++) {
-				uint64_t v = bm[0]->bits[w];
-				for (size_t j = 1; j < n_bm && v; j++)
-					v &= bm[j]->bits[w];
-				while (v) {
-					uint32_t x = w * 64 + (uint32_t)__builtin_ctzll(v);
-					size_t j = 0;
-					while (j < n_ar && arr_seek(ar[j]->a, ar[j]->n, &cur[j], x))
-						j++;
-					if (j == n_ar)
-						consider(&c, x);
-					v &= v - 1;
+				uint64_t v = cb[w];
+				if (n_ar) {
+					for (uint64_t m = v; m; m &= m - 1) {
+						uint32_t x = w * 64 + (uint32_t)__builtin_ctzll(m);
+						for (size_t j = 0; j < n_ar; j++)
+							if (!arr_seek(ar[j]->a, ar[j]->n, &cur[j], x)) {
+								v &= ~(1ull << (x & 63));
+								break;
+							}
+					}
+					cb[w] = v;
 				}
+				/* the count only decides between the paths (walk_min,
+				 * REFINE_MAX): stop counting once past both */
+				if (n_cand <= REFINE_MAX || (double)n_cand <= walk_min)
+					n_cand += popcount64(v);
 			}
 		}
+		if (walkable && (double)n_cand > walk_min && n_cand <= REFINE_MAX) {
+			/* Few enough to check the cheap filters now (a random access
+			 * per candidate): a walk for sparse candidates that the filters
+			 * reject would visit every cell. */
+			size_t kept = 0;
+			if (cb) {
+				for (uint32_t w = 0; w < words; w++)
+					for (uint64_t v = cb[w]; v; v &= v - 1) {
+						uint32_t x = w * 64 + (uint32_t)__builtin_ctzll(v);
+						if (refine_ok(&c, x))
+							kept++;
+						else
+							cb[w] &= ~(1ull << (x & 63));
+					}
+			} else {
+				for (size_t i = 0; i < n_cand; i++)
+					if (refine_ok(&c, cand[i]))
+						cand[kept++] = cand[i];
+			}
+			n_cand = kept;
+		}
+		if (walkable && (double)n_cand > walk_min) {
+			if (!cb) {
+				cb = TG_ARENA_ARRAY(a, uint64_t, words ? words : 1);
+				for (size_t i = 0; i < n_cand; i++)
+					cb[cand[i] >> 6] |= 1ull << (cand[i] & 63);
+			}
+			walk(&c, cb);
+			walked = 1;
+		} else if (cb) {
+			for (uint32_t w = 0; w < words; w++)
+				for (uint64_t v = cb[w]; v; v &= v - 1)
+					consider(&c, w * 64 + (uint32_t)__builtin_ctzll(v));
+		} else {
+			for (size_t i = 0; i < n_cand; i++)
+				consider(&c, cand[i]);
+		}
 	}
+	if (walked)
+		rescore(&c);
+
 
 	sort_out(&c);
 	*total = c.total;

@@ -110,6 +110,11 @@ struct tg_search_query {
 	void *visible_ctx;
 	enum tg_search_sort sort;
 	size_t limit, offset;
+	/* Distance sort with an origin walks a spatial grid outward and stops
+	 * once the page is settled; *total is then estimated from the match
+	 * rate in the visited cells (exact whenever the walk reaches the end of
+	 * the radius or of the data). 1: always count every match exactly. */
+	int exact_total;
 };
 
 struct tg_search_hit {
@@ -138,7 +143,8 @@ enum tg_rc tg_search_bulk_add(struct tg_search *idx, const struct tg_search_doc 
 void tg_search_finalize(struct tg_search *idx);
 
 /* Run q. *hits (arena a) holds at most q->limit hits after skipping
- * q->offset; *total counts every match before paging. TG_ERR_INVALID for a
+ * q->offset; *total counts every match before paging (an estimate for an
+ * early-stopped distance walk, see exact_total). TG_ERR_INVALID for a
  * term that is not valid UTF-8 or has a space or control character. */
 enum tg_rc tg_search_run(struct tg_search *idx, const struct tg_search_query *q, struct tg_arena *a,
                          struct tg_search_hit **hits, size_t *n_hits, size_t *total);

@@ -7,6 +7,7 @@
  * against a brute-force scan (which exercises arrays, bitmaps, galloping
  * and deletions).
  */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -597,6 +598,220 @@ static void test_cross_check(void **state)
 	tg_arena_release(&a);
 }
 
+/* ---- distance sort: the grid walk against brute force ---- */
+
+struct gdoc {
+	char *text;
+	int alive, type, age_min, age_max, is_public, conf, has_geo;
+	double lat, lon;
+	struct tg_hours hours[3];
+	size_t n_hours;
+};
+
+static double ref_dist(double lat1, double lon1, double lat2, double lon2)
+{
+	const double rad = M_PI / 180.0, earth = 6371008.8;
+	double dlat = (lat2 - lat1) * rad, dlon = (lon2 - lon1) * rad;
+	double s1 = sin(dlat / 2), s2 = sin(dlon / 2);
+	double h = s1 * s1 + cos(lat1 * M_PI / 180.0) * cos(lat2 * rad) * s2 * s2;
+
+	return 2 * earth * asin(sqrt(h < 1 ? h : 1));
+}
+
+static int see_even(void *ctx, int64_t id, int64_t org_id)
+{
+	(void)ctx;
+	(void)org_id;
+	return id % 2 == 0;
+}
+
+struct ref_hit {
+	int64_t id;
+	double dist;
+};
+
+static int ref_cmp(const void *pa, const void *pb)
+{
+	const struct ref_hit *x = pa, *y = pb;
+
+	if (x->dist != y->dist)
+		return x->dist < y->dist ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static const char *gtypes[] = {"nursery", "kindergarten", "hub"};
+
+static void gdoc_put(struct tg_search *idx, struct gdoc *g, int64_t id, int bulk)
+{
+	struct tg_search_doc d = base_doc(id, g->text);
+
+	d.type_code = gtypes[g->type];
+	d.age_min = g->age_min;
+	d.age_max = g->age_max;
+	d.is_public = g->is_public;
+	d.is_confidential = g->conf;
+	d.has_geo = g->has_geo;
+	d.lat = g->lat;
+	d.lon = g->lon;
+	d.hours = g->hours;
+	d.n_hours = g->n_hours;
+	assert_int_equal(bulk ? tg_search_bulk_add(idx, &d) : tg_search_upsert(idx, &d), TG_OK);
+	g->alive = 1;
+}
+
+static void gdoc_random(struct gdoc *g, uint64_t *seed)
+{
+	static const char *syl[] = {"あ", "い", "う", "か", "森", "子"};
+	static const double centers[][2] = {{35.69, 139.70}, {34.69, 135.50}, {43.06, 141.35}, {26.21, 127.68}};
+	struct tg_buf b = TG_BUF_INIT;
+	int len = 2 + (int)(rnd(seed) % 10);
+
+	/* empty name and reading: ties in distance fall back to the id */
+	tg_buf_adds(&b, "\x1f\x1f");
+	for (int i = 0; i < len; i++)
+		tg_buf_adds(&b, syl[rnd(seed) % (rnd(seed) % 4 ? 3 : 6)]);
+	free(g->text);
+	g->text = tg_buf_detach(&b, NULL);
+	g->type = (int)(rnd(seed) % 3);
+	g->age_min = rnd(seed) % 3 ? (int)(rnd(seed) % 40) : -1;
+	g->age_max = rnd(seed) % 3 ? g->age_min + 12 + (int)(rnd(seed) % 40) : -1;
+	g->is_public = rnd(seed) % 5 != 0;
+	g->conf = rnd(seed) % 10 == 0;
+	g->has_geo = rnd(seed) % 15 != 0;
+	const double *c = centers[rnd(seed) % 4];
+	/* some share a point exactly (distance ties) */
+	if (rnd(seed) % 8 == 0) {
+		g->lat = c[0];
+		g->lon = c[1];
+	} else {
+		g->lat = c[0] + ((double)(rnd(seed) % 20001) - 10000) / 10000.0 * 0.6;
+		g->lon = c[1] + ((double)(rnd(seed) % 20001) - 10000) / 10000.0 * 0.6;
+	}
+	g->n_hours = 0;
+	for (int w = 0; w < 7 && g->n_hours < 3; w++)
+		if (rnd(seed) % 3 == 0)
+			g->hours[g->n_hours++] = (struct tg_hours){w, 540, 1020};
+}
+
+static void test_distance_cross_check(void **state)
+{
+	enum { N = 4000, Q = 400 };
+	struct gdoc *g = calloc(N + 1, sizeof(*g));
+	struct ref_hit *ref = calloc(N + 1, sizeof(*ref));
+	struct tg_search *idx = tg_search_new();
+	struct tg_arena a = TG_ARENA_INIT;
+	uint64_t seed = 7;
+	size_t early = 0;
+
+	(void)state;
+	for (int id = 1; id <= N; id++) {
+		gdoc_random(&g[id], &seed);
+		gdoc_put(idx, &g[id], id, 1);
+	}
+	tg_search_finalize(idx);
+	for (int round = 0; round < Q; round++) {
+		int id = 1 + (int)(rnd(&seed) % N);
+		if (round == Q / 2) {
+			/* enough upserts to rebuild the grid */
+			for (int i = 0; i < 2100; i++) {
+				int j = 1 + (int)(rnd(&seed) % N);
+				gdoc_random(&g[j], &seed);
+				gdoc_put(idx, &g[j], j, 0);
+			}
+		} else if (round % 4 == 0 && g[id].alive) {
+			assert_int_equal(tg_search_remove(idx, id), TG_OK);
+			g[id].alive = 0;
+		} else if (round % 4 == 1) {
+			gdoc_random(&g[id], &seed);
+			gdoc_put(idx, &g[id], id, 0);
+		}
+		static const char *qsyl[] = {"あ", "い", "う", "か", "森", "子", "あい", "いう", "あいう", "うか"};
+		const char *term = rnd(&seed) % 6 ? qsyl[rnd(&seed) % 10] : NULL;
+		const char *types[2];
+		struct tg_search_query q = base_query();
+		q.sort = TG_SEARCH_SORT_DISTANCE;
+		q.has_origin = 1;
+		if (rnd(&seed) % 10 == 0) { /* far from every document */
+			q.lat = -30;
+			q.lon = 20;
+		} else {
+			q.lat = g[1 + rnd(&seed) % N].lat + 0.01;
+			q.lon = g[1 + rnd(&seed) % N].lon - 0.01;
+		}
+		q.radius_km = rnd(&seed) % 3 == 0 ? 1 + rnd(&seed) % 60 : 0;
+		q.n_types = rnd(&seed) % 3;
+		for (size_t i = 0; i < q.n_types; i++)
+			types[i] = gtypes[(i + rnd(&seed)) % 3];
+		q.types = types;
+		q.age_months = rnd(&seed) % 3 == 0 ? (int)(rnd(&seed) % 70) : -1;
+		q.weekday = rnd(&seed) % 4 == 0 ? (int)(rnd(&seed) % 7) : -1;
+		q.public_only = rnd(&seed) % 2;
+		if (rnd(&seed) % 2)
+			q.may_see_location = see_even;
+		q.limit = 1 + rnd(&seed) % 25;
+		q.offset = rnd(&seed) % 4 == 0 ? rnd(&seed) % 10 : 0;
+		q.terms = &term;
+		q.n_terms = term ? 1 : 0;
+
+		size_t n_ref = 0;
+		for (int d = 1; d <= N; d++) {
+			const struct gdoc *x = &g[d];
+			int ok = x->alive && (!term || strstr(x->text, term)) && (!q.public_only || x->is_public);
+			if (ok && q.n_types) {
+				ok = 0;
+				for (size_t i = 0; i < q.n_types; i++)
+					ok |= !strcmp(types[i], gtypes[x->type]);
+			}
+			if (ok && q.age_months >= 0)
+				ok = (x->age_min < 0 || q.age_months >= x->age_min) && (x->age_max < 0 || q.age_months <= x->age_max);
+			if (ok && q.weekday >= 0)
+				ok = tg_schedule_open_on_weekday(x->hours, x->n_hours, q.weekday);
+			if (!ok)
+				continue;
+			double dist = HUGE_VAL;
+			if (x->has_geo && (!x->conf || (q.may_see_location && d % 2 == 0)))
+				dist = ref_dist(q.lat, q.lon, x->lat, x->lon);
+			if (q.radius_km > 0 && !(dist <= q.radius_km * 1000))
+				continue;
+			ref[n_ref].id = d;
+			ref[n_ref++].dist = dist;
+		}
+		qsort(ref, n_ref, sizeof(*ref), ref_cmp);
+		for (int exact = 0; exact < 2; exact++) {
+			struct tg_search_hit *h;
+			size_t n, total;
+			q.exact_total = exact;
+			assert_int_equal(tg_search_run(idx, &q, &a, &h, &n, &total), TG_OK);
+			size_t want_n = n_ref > q.offset ? n_ref - q.offset : 0;
+			want_n = want_n < q.limit ? want_n : q.limit;
+			if (n != want_n)
+				fail_msg("round %d: %zu hits, want %zu", round, n, want_n);
+			for (size_t i = 0; i < n; i++) {
+				const struct ref_hit *r = &ref[q.offset + i];
+				if (h[i].id != r->id)
+					fail_msg("round %d hit %zu: id %lld, want %lld", round, i, (long long)h[i].id,
+					         (long long)r->id);
+				assert_int_equal(h[i].distance_m, r->dist == HUGE_VAL ? -1 : (int64_t)llround(r->dist));
+				if (term)
+					assert_true(h[i].score > 0 && h[i].matched_in != 0);
+			}
+			if (exact)
+				assert_int_equal(total, n_ref);
+			else if (total != n_ref)
+				early++;
+			tg_arena_clear(&a);
+		}
+	}
+	/* the early stop (and its estimated total) really happened */
+	assert_true(early > 0);
+	for (int id = 1; id <= N; id++)
+		free(g[id].text);
+	free(g);
+	free(ref);
+	tg_search_free(idx);
+	tg_arena_release(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -608,6 +823,7 @@ int main(void)
 		cmocka_unit_test(test_paging_and_name_sort),
 		cmocka_unit_test(test_upsert_remove_bulk),
 		cmocka_unit_test(test_cross_check),
+		cmocka_unit_test(test_distance_cross_check),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
