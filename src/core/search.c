@@ -1998,12 +1998,14 @@ enum tg_rc tg_search_run(struct tg_search *idx, const struct tg_search_query *q,
 	struct qctx c = {0};
 	struct plist **lists = NULL, *onechar = NULL;
 	size_t n_lists = 0, max_lists;
-	int impossible = 0, walked = 0;
+	int impossible = 0, walked = 0, estimated = 0;
 	enum tg_rc rc;
 
 	*hits = TG_ARENA_ARRAY(a, struct tg_search_hit, 1);
 	*n_hits = 0;
 	*total = 0;
+	if (q->total_estimated)
+		*q->total_estimated = 0;
 	if (q->weekday > TG_WEEKDAY_HOLIDAY)
 		return TG_ERR_INVALID;
 	pthread_rwlock_rdlock(&idx->lock);
@@ -2128,7 +2130,7 @@ enum tg_rc tg_search_run(struct tg_search *idx, const struct tg_search_query *q,
 	double walk_min = sqrt((double)(c.k ? c.k : 1) * (double)idx->g_n / 25.0);
 	if (n_lists == 0) {
 		if (walkable) {
-			walk(&c, NULL);
+			estimated = walk(&c, NULL);
 			walked = 1;
 		} else {
 			for (uint32_t o = 0; o < idx->n_docs; o++)
@@ -2225,7 +2227,7 @@ enum tg_rc tg_search_run(struct tg_search *idx, const struct tg_search_query *q,
 				for (size_t i = 0; i < n_cand; i++)
 					cb[cand[i] >> 6] |= 1ull << (cand[i] & 63);
 			}
-			walk(&c, cb);
+			estimated = walk(&c, cb);
 			walked = 1;
 		} else if (cb) {
 			for (uint32_t w = 0; w < words; w++)
@@ -2242,6 +2244,8 @@ enum tg_rc tg_search_run(struct tg_search *idx, const struct tg_search_query *q,
 
 	sort_out(&c);
 	*total = c.total;
+	if (q->total_estimated)
+		*q->total_estimated = estimated;
 	if (c.n_heap > q->offset) {
 		size_t n = c.n_heap - q->offset;
 		struct tg_search_hit *h = TG_ARENA_ARRAY(a, struct tg_search_hit, n);

@@ -115,6 +115,8 @@ struct tg_search_query {
 	 * rate in the visited cells (exact whenever the walk reaches the end of
 	 * the radius or of the data). 1: always count every match exactly. */
 	int exact_total;
+	/* Optional out: set to 1 when *total was estimated, else 0. */
+	int *total_estimated;
 };
 
 struct tg_search_hit {

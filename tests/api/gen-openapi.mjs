@@ -84,7 +84,7 @@ const SearchItem = {
     },
   }],
 };
-const SearchResponse = obj({ total: int(), offset: int(), limit: int(), items: { type: 'array', items: ref('SearchItem') } });
+const SearchResponse = obj({ total: int(), total_exact: { type: 'boolean', description: 'false when total is an estimate (a nearest-first search stops once the page is settled)' }, offset: int(), limit: int(), items: { type: 'array', items: ref('SearchItem') } });
 const User = obj({
   id: int(), login: str(), display_name: str(), role: ref('Role'), org_id: int(), org_name: str(), disabled: { type: 'boolean' },
 });

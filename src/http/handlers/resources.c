@@ -309,6 +309,8 @@ enum tg_rc tg_h_resource_search(struct tg_req *req)
 		goto out;
 	struct tg_search_hit *hits;
 	size_t n_hits, total;
+	int estimated = 0;
+	q.total_estimated = &estimated;
 	if ((rc = tg_search_run(req->app->index, &q, &req->arena, &hits, &n_hits, &total)))
 		goto out;
 	int64_t *ids = tg_arena_alloc(&req->arena, sizeof(int64_t) * (n_hits ? n_hits : 1));
@@ -361,6 +363,9 @@ enum tg_rc tg_h_resource_search(struct tg_req *req)
 	}
 	json_t *res = json_object();
 	json_object_set_new(res, "total", json_integer((json_int_t)total));
+	/* a nearest-first search stops once the page is settled: the count of
+	 * all matches is then estimated (core/search.h) */
+	json_object_set_new(res, "total_exact", json_boolean(!estimated));
 	json_object_set_new(res, "offset", json_integer((json_int_t)q.offset));
 	json_object_set_new(res, "limit", json_integer((json_int_t)q.limit));
 	json_object_set_new(res, "items", items);

@@ -19,6 +19,11 @@ export function lang() { return current; }
 export function isEn() { return current === 'en'; }
 
 /** t('key', {name: 'x'}) -> the string in the current language; {name} replaced. */
+/** A result count for display: "約120" / "about 120" when the server estimated it. */
+export function countText(data) {
+  return data.total_exact === false ? t('count.about', { n: data.total }) : data.total;
+}
+
 export function t(key, params) {
   const pair = STRINGS[key];
   let s;
@@ -290,6 +295,7 @@ const STRINGS = {
   'search.none_1': ['ことばを短くする・ひらがなで入れる', 'Use shorter words, or type them in hiragana'],
   'search.none_2': ['条件（種別・曜日・年齢など）を減らす', 'Use fewer filters (type, day, age…)'],
   'search.none_3': ['地域や距離の範囲を広げる', 'Widen the area or distance'],
+  'count.about': ['約{n}', 'about {n}'],
   'search.found': ['{n}件見つかりました。', '{n} found.'],
   'search.found_shown': ['{n}件見つかりました（{shown}件を表示）。', '{n} found (showing {shown}).'],
   // detail

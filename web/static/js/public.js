@@ -2,7 +2,7 @@
 import { api, getMeta } from './api.js';
 import { h, clear } from './dom.js';
 import { tokyoWeekday } from './format.js';
-import { applyStatic, metaName, mountLangSwitch, onLangChange, t } from './i18n.js';
+import { applyStatic, countText, metaName, mountLangSwitch, onLangChange, t } from './i18n.js';
 import { createMap } from './map.js';
 import { route, fallback, start, navigate, reload } from './router.js';
 import { resultItem, resourceBody } from './render.js';
@@ -90,7 +90,7 @@ async function searchPage(params) {
         h('p', null, t('pub.none_hint')),
         h('a', { href: '#/', class: 'btn' }, t('pub.reset'))));
     } else {
-      status.textContent = t('pub.found', { n: data.total });
+      status.textContent = t('pub.found', { n: countText(data) });
       items.forEach((r) => list.appendChild(resultItem(r, { href: `#/r/${r.id}`, publicMode: true, meta, onFocus: (x) => mapApi.focus(x.id) })));
     }
     mapApi.setMarkers(items, (r) => navigate(`#/r/${r.id}`));

@@ -2,7 +2,7 @@
 import { api, getMeta } from '../api.js';
 import { h, clear, checkGroup, checkedValues, uid } from '../dom.js';
 import { weekdayName } from '../format.js';
-import { metaName, t } from '../i18n.js';
+import { countText, metaName, t } from '../i18n.js';
 import { createMap } from '../map.js';
 import { navigate, setLeaveGuard } from '../router.js';
 import { resultItem } from '../render.js';
@@ -191,7 +191,7 @@ export async function renderSearch(main, params) {
       }
       shown = shown.concat(items);
       offset += items.length;
-      status.textContent = data.total > shown.length ? t('search.found_shown', { n: data.total, shown: shown.length }) : t('search.found', { n: data.total });
+      status.textContent = data.total > shown.length ? t('search.found_shown', { n: countText(data), shown: shown.length }) : t('search.found', { n: countText(data) });
       more.hidden = offset >= data.total;
       mapApi.setMarkers(shown, open);
     } catch (e) {
