@@ -10,6 +10,7 @@
 #include "app/app.h"
 
 #include <jansson.h>
+#include <malloc.h>
 #include <time.h>
 
 #include "core/search.h"
@@ -314,6 +315,9 @@ enum tg_rc tg_app_index_load(struct tg_app *app, struct tg_db *db)
 	}
 	tg_app_ref_release(app, ref);
 	tg_search_finalize(app->index);
+	/* the load freed many page-sized arenas: give that memory back to the
+	 * system instead of keeping it in malloc's free lists */
+	malloc_trim(0);
 	pthread_mutex_lock(&app->index_lock);
 	app->index_docs = docs;
 	app->index_ready = rc ? -1 : 1;
