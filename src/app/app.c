@@ -13,6 +13,7 @@
 #include <malloc.h>
 #include <time.h>
 
+#include "app/rcache.h"
 #include "core/search.h"
 #include "core/text.h"
 #include "io/resource_json.h"
@@ -55,6 +56,7 @@ enum tg_rc tg_app_init(struct tg_app *app, const char *db_url, struct tg_db *db)
 	pthread_cond_init(&app->index_cond, NULL);
 	pthread_mutex_init(&app->ref_lock, NULL);
 	app->index = tg_search_new();
+	app->rcache = tg_rcache_new();
 	app->verify_after_days = 365;
 	app->ref = ref_load(db, &rc);
 	if (!app->ref)
@@ -83,6 +85,7 @@ void tg_app_release(struct tg_app *app)
 {
 	if (app->index)
 		tg_search_free(app->index);
+	tg_rcache_free(app->rcache);
 	if (app->ref)
 		ref_unref(app->ref);
 	free(app->db_url);
@@ -412,6 +415,7 @@ void tg_app_index_put(struct tg_app *app, const struct tg_resource *r)
 	int64_t chain[TG_SEARCH_MAX_AREAS];
 	const char *text = tg_app_search_text(app, ref, r, &a);
 	make_doc(ref, r, text, chain, &doc);
+	tg_rcache_forget(app->rcache, r->id);
 	enum tg_rc rc = tg_search_upsert(app->index, &doc);
 	if (rc)
 		tg_log_error("index_upsert_failed", "id=%lld rc=%s", (long long)r->id, tg_rc_code(rc));
@@ -424,6 +428,7 @@ void tg_app_index_put(struct tg_app *app, const struct tg_resource *r)
 
 void tg_app_index_drop(struct tg_app *app, int64_t id)
 {
+	tg_rcache_forget(app->rcache, id);
 	tg_search_remove(app->index, id);
 }
 

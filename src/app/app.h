@@ -22,6 +22,7 @@
 #include "util/mem.h"
 
 struct tg_search;
+struct tg_rcache;
 
 /* Immutable snapshot of reference data; refcounted. */
 struct tg_refdata {
@@ -38,6 +39,7 @@ struct tg_refdata {
 struct tg_app {
 	char *db_url;
 	struct tg_search *index;
+	struct tg_rcache *rcache; /* resources as stored, for search results (rcache.h) */
 	pthread_mutex_t index_lock;
 	pthread_cond_t index_cond;
 	int index_ready;        /* 1 when fully loaded, -1 when loading failed */

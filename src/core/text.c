@@ -16,6 +16,7 @@
  * non-decreasing in both start and end.
  */
 #include "core/text.h"
+#include "core/validate.h"
 
 #include <stdint.h>
 #include <string.h>
@@ -397,6 +398,8 @@ enum tg_rc tg_text_highlight(const char *original, size_t len, const char *const
 
 	*ranges = TG_ARENA_ARRAY(a, struct tg_text_range, 1);
 	*n_ranges = 0;
+	if (n_terms == 0) /* nothing to mark: skip the normalization, the costly part */
+		return tg_valid_utf8(original, len) ? TG_OK : TG_ERR_INVALID;
 	rc = tg_text_normalize_map(original, len, &nb, &scratch, &map, &n_map);
 	if (rc || !nb.data || n_terms == 0)
 		goto out;

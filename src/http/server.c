@@ -35,6 +35,7 @@
 #include "app/app.h"
 #include "http/http.h"
 #include "http/static.h"
+#include "util/json_write.h"
 #include "util/log.h"
 #include "util/password.h"
 
@@ -179,12 +180,14 @@ static enum MHD_Result send_req(struct MHD_Connection *c, struct conn_state *cs)
 	int must_free = 0;
 
 	if (req->json) {
-		body = json_dumps(req->json, JSON_COMPACT | JSON_REAL_PRECISION(10));
-		if (!body) {
-			body = tg_xstrdup("{\"error\":{\"code\":\"internal\",\"message\":\"render failed\"}}");
+		struct tg_buf jb;
+		tg_buf_init(&jb, (size_t)1 << 30);
+		if (tg_json_write(req->json, &jb)) {
+			tg_buf_release(&jb);
+			tg_buf_adds(&jb, "{\"error\":{\"code\":\"internal\",\"message\":\"render failed\"}}");
 			req->status = 500;
 		}
-		len = strlen(body);
+		body = tg_buf_detach(&jb, &len);
 		must_free = 1;
 		if (!ctype)
 			ctype = "application/json; charset=utf-8";

@@ -20,12 +20,14 @@
 #include <time.h>
 
 #include "app/app.h"
+#include "app/rcache.h"
 #include "core/geo.h"
 #include "core/schedule.h"
 #include "core/search.h"
 #include "core/text.h"
 #include "http/handlers/handlers.h"
 #include "io/resource_json.h"
+#include "util/json_write.h"
 #include "util/timefmt.h"
 
 #define SNIPPET_CP 80
@@ -318,15 +320,41 @@ enum tg_rc tg_h_resource_search(struct tg_req *req)
 		ids[i] = hits[i].id;
 	struct tg_resource *rs;
 	size_t n_rs;
-	if ((rc = req->db->ops->resource_get_many(req->db, &req->arena, ids, n_hits, &rs, &n_rs)))
+	if ((rc = tg_rcache_get_many(req->app->rcache, req->db, &req->arena, ids, n_hits, &rs, &n_rs)))
 		goto out;
-	json_t *items = json_array();
-	size_t j = 0;
+	/* The page is written straight into a buffer: each item is its
+	 * ResourceSummary (cached as text for resources everyone sees alike)
+	 * followed by the members that depend on this search. */
+	struct tg_buf out;
+	tg_buf_init(&out, (size_t)64 << 20);
+	tg_buf_printf(&out, "{\"total\":%zu,\"total_exact\":%s,\"offset\":%zu,\"limit\":%zu,\"items\":[", total,
+	              estimated ? "false" : "true", q.offset, q.limit);
+	size_t j = 0, written = 0;
 	for (size_t i = 0; i < n_hits; i++) {
 		if (j >= n_rs || rs[j].id != hits[i].id)
 			continue; /* deleted between index and store: skip */
 		const struct tg_resource *r = &rs[j++];
-		json_t *it = render(&v, r, 1);
+		size_t slen = 0;
+		const char *summary = NULL;
+		int cacheable = !r->is_confidential;
+		if (cacheable)
+			summary = tg_rcache_summary_get(req->app->rcache, r->id, r->version, v.today, &req->arena, &slen);
+		if (!summary) {
+			json_t *sj = render(&v, r, 1);
+			struct tg_buf sb;
+			tg_buf_init(&sb, 0);
+			if (tg_json_write(sj, &sb) == TG_OK) {
+				summary = tg_arena_strndup(&req->arena, sb.data, sb.len);
+				slen = sb.len;
+				if (cacheable)
+					tg_rcache_summary_put(req->app->rcache, r->id, r->version, v.today, sb.data, sb.len);
+			}
+			tg_buf_release(&sb);
+			json_decref(sj);
+			if (!summary)
+				continue;
+		}
+		json_t *it = json_object();
 		json_object_set_new(it, "open_now", json_boolean(tg_schedule_open_at(r->hours, r->n_hours, r->exceptions,
 		                                                                     r->n_exceptions, &v.now)));
 		json_object_set_new(it, "score", json_real(hits[i].score));
@@ -344,32 +372,52 @@ enum tg_rc tg_h_resource_search(struct tg_req *req)
 		json_t *hl = json_object();
 		struct tg_text_range *rg;
 		size_t nrg;
-		if (n_terms && !tg_text_highlight(r->name, strlen(r->name), q.terms, n_terms, &req->arena, &rg, &nrg))
+		/* mark only the fields the index says a term is in: normalizing a
+		 * text to find matches costs more than the search itself */
+		size_t name_terms = (hits[i].matched_in & TG_SEARCH_IN_NAME) ? n_terms : 0;
+		size_t body_terms = (hits[i].matched_in & TG_SEARCH_IN_BODY) ? n_terms : 0;
+		if (name_terms && !tg_text_highlight(r->name, strlen(r->name), q.terms, name_terms, &req->arena, &rg, &nrg))
 			json_object_set_new(hl, "name", ranges_json(rg, nrg));
 		else
 			json_object_set_new(hl, "name", json_array());
 		char *snip = NULL;
 		if (r->description &&
-		    !tg_text_snippet(r->description, strlen(r->description), q.terms, n_terms, SNIPPET_CP, &req->arena,
+		    !tg_text_snippet(r->description, strlen(r->description), q.terms, body_terms, SNIPPET_CP, &req->arena,
 		                     &snip, &rg, &nrg)) {
 			json_object_set_new(it, "snippet", json_string(snip));
-			json_object_set_new(hl, "snippet", ranges_json(rg, n_terms ? nrg : 0));
+			json_object_set_new(hl, "snippet", ranges_json(rg, body_terms ? nrg : 0));
 		} else {
 			json_object_set_new(it, "snippet", json_null());
 			json_object_set_new(hl, "snippet", json_array());
 		}
 		json_object_set_new(it, "highlights", hl);
-		json_array_append_new(items, it);
+		/* summary "{…}" + "," + the members of it without its "{" */
+		struct tg_buf ib;
+		tg_buf_init(&ib, 0);
+		enum tg_rc wrc = tg_json_write(it, &ib);
+		json_decref(it);
+		if (!wrc && written)
+			wrc = tg_buf_addc(&out, ',');
+		if (!wrc)
+			wrc = tg_buf_add(&out, summary, slen - 1);
+		if (!wrc)
+			wrc = tg_buf_addc(&out, ',');
+		if (!wrc)
+			wrc = tg_buf_add(&out, ib.data + 1, ib.len - 1);
+		tg_buf_release(&ib);
+		if (wrc) {
+			tg_buf_release(&out);
+			rc = wrc;
+			goto out;
+		}
+		written++;
 	}
-	json_t *res = json_object();
-	json_object_set_new(res, "total", json_integer((json_int_t)total));
-	/* a nearest-first search stops once the page is settled: the count of
-	 * all matches is then estimated (core/search.h) */
-	json_object_set_new(res, "total_exact", json_boolean(!estimated));
-	json_object_set_new(res, "offset", json_integer((json_int_t)q.offset));
-	json_object_set_new(res, "limit", json_integer((json_int_t)q.limit));
-	json_object_set_new(res, "items", items);
-	tg_resp_json(req, 200, res);
+	tg_buf_adds(&out, "]}");
+	size_t olen;
+	char *odata = tg_buf_detach(&out, &olen);
+	char *body = tg_arena_strndup(&req->arena, odata, olen);
+	free(odata);
+	tg_resp_raw(req, 200, "application/json; charset=utf-8", body, olen);
 out:
 	view_release(&v);
 	return rc;
