@@ -201,6 +201,27 @@ static void do_chunk(struct emit *e, const int32_t *cps, size_t cs, size_t ce, s
 	struct tg_text_range span = {(uint32_t)cs, (uint32_t)ce};
 	utf8proc_ssize_t r;
 
+#ifndef TG_TEXT_NO_FAST_PATH
+	/* Fast path for a lone code point that NFKC and case folding leave
+	 * alone: CJK ideographs, lower-case ASCII letters and digits, and kana
+	 * (whose only change is the kana fold). Most Japanese text is these,
+	 * and utf8proc's general path costs ~10x more per code point.
+	 * tests/unit/test_text.c checks both paths agree on every such code point. */
+	if (ce == cs + 1) {
+		int32_t c = cps[cs];
+		if ((c >= 0x4E00 && c <= 0x9FFF) || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+			fold_emit(e, c, span, 0);
+			return;
+		}
+		if ((c >= 0x3041 && c <= 0x3096) || (c >= 0x30A1 && c <= 0x30F6)) {
+			int32_t k[4];
+			if (fold_kana(c, k) == 1) {
+				fold_emit(e, k[0], span, 0);
+				return;
+			}
+		}
+	}
+#endif
 	d->n = 0;
 	for (size_t i = cs; i < ce; i++) {
 		for (;;) {
