@@ -240,6 +240,7 @@ struct pg_db {
 	unsigned char prepared[N_SLOTS]; /* 1 = prepared on the current session */
 	int in_tx;                       /* begin() called and not yet committed/rolled back */
 	int in_call;                     /* a call's own BEGIN or SAVEPOINT is open */
+	int bulk;                        /* bulk(): no per-call savepoints (see pg_bulk) */
 	int retryable;                   /* the last failure was 40001/40P01 */
 	struct tg_arena keep;            /* strings handed back into caller structs */
 	time_t ts_time;
@@ -509,7 +510,7 @@ static enum tg_rc write1(struct pg_db *s, int slot, const struct params *p, PGre
                          const char *what)
 {
 	PGresult *res = NULL;
-	int sp = s->in_tx && !s->in_call;
+	int sp = s->in_tx && !s->in_call && !s->bulk;
 	enum tg_rc rc;
 	if (sp && (rc = exec_slot(s, S_SAVEPOINT, what)))
 		return rc;
@@ -589,6 +590,10 @@ static enum tg_role role_from(const char *v)
 /* Call-level atomicity: BEGIN, or a savepoint inside begin(). */
 static enum tg_rc call_enter(struct pg_db *s)
 {
+	if (s->in_tx && s->bulk) {
+		s->in_call = 2; /* bulk: no savepoint of its own (pg_bulk) */
+		return TG_OK;
+	}
 	enum tg_rc rc = exec_slot(s, s->in_tx ? S_SAVEPOINT : S_BEGIN, "begin");
 	if (!rc)
 		s->in_call = 1;
@@ -598,7 +603,10 @@ static enum tg_rc call_enter(struct pg_db *s)
 static enum tg_rc call_leave(struct pg_db *s, enum tg_rc rc)
 {
 	int retryable = s->retryable;
+	int own_savepoint = s->in_call == 1;
 	s->in_call = 0;
+	if (s->in_tx && !own_savepoint)
+		return rc; /* bulk: a failure aborts the caller's whole transaction */
 	if (s->in_tx) {
 		if (rc)
 			exec_slot(s, S_ROLLBACK_TO, "rollback");
@@ -980,9 +988,14 @@ static enum tg_rc pg_backup(struct tg_db *db, const char *dest)
 /* bulk(1): commits of this session stop waiting for the WAL flush
  * (synchronous_commit = off): a crash may lose the last import, never
  * corrupt anything, and an import can be run again. bulk(0) restores it. */
+/* Bulk mode (a large import, which rolls back everything on any error):
+ * commit without waiting for the WAL flush, and no SAVEPOINT/RELEASE round
+ * trips around each write inside the transaction - a failed write then
+ * aborts the whole transaction, which is what the importer does anyway. */
 static void pg_bulk(struct tg_db *db, int on)
 {
 	struct pg_db *s = PG(db);
+	s->bulk = on;
 	simple(s, on ? "SET synchronous_commit = off" : "RESET synchronous_commit", "bulk");
 }
 
