@@ -476,6 +476,21 @@ static enum tg_rc forbid(struct tg_req *req)
 	                   "この情報を変更する権限がありません (you may not change this resource)");
 }
 
+/* The resource named by the path, which the caller may see (else 404) and
+ * edit (else 403). The view is initialised here and must be released. */
+static enum tg_rc load_editable(struct tg_req *req, struct view *v, int64_t *id, struct tg_resource *r)
+{
+	enum tg_rc rc = tg_req_param_id(req, 0, id);
+	view_init(v, req);
+	if (rc)
+		return rc;
+	if ((rc = load_visible(v, *id, r)))
+		return rc;
+	if (!can_edit(v, r))
+		return forbid(req);
+	return TG_OK;
+}
+
 enum tg_rc tg_h_resource_create(struct tg_req *req)
 {
 	struct tg_resource r;
@@ -511,18 +526,11 @@ out:
 enum tg_rc tg_h_resource_update(struct tg_req *req)
 {
 	int64_t id;
-	enum tg_rc rc = tg_req_param_id(req, 0, &id);
-	if (rc)
-		return rc;
 	struct view v;
-	view_init(&v, req);
 	struct tg_resource cur, r;
-	if ((rc = load_visible(&v, id, &cur)))
+	enum tg_rc rc = load_editable(req, &v, &id, &cur);
+	if (rc)
 		goto out;
-	if (!can_edit(&v, &cur)) {
-		rc = forbid(req);
-		goto out;
-	}
 	if ((rc = parse_input(req, &r)))
 		goto out;
 	if (!r.version) {
@@ -564,18 +572,11 @@ out:
 enum tg_rc tg_h_resource_delete(struct tg_req *req)
 {
 	int64_t id;
-	enum tg_rc rc = tg_req_param_id(req, 0, &id);
-	if (rc)
-		return rc;
 	struct view v;
-	view_init(&v, req);
 	struct tg_resource cur;
-	if ((rc = load_visible(&v, id, &cur)))
+	enum tg_rc rc = load_editable(req, &v, &id, &cur);
+	if (rc)
 		goto out;
-	if (!can_edit(&v, &cur)) {
-		rc = forbid(req);
-		goto out;
-	}
 	if ((rc = tg_dir_delete(req->app, req->db, req->user.id, id, &req->arena)))
 		goto out;
 	tg_req_audit(req, "delete", "resource", tg_arena_printf(&req->arena, "%lld", (long long)id), NULL);
@@ -588,18 +589,11 @@ out:
 enum tg_rc tg_h_resource_verify(struct tg_req *req)
 {
 	int64_t id;
-	enum tg_rc rc = tg_req_param_id(req, 0, &id);
-	if (rc)
-		return rc;
 	struct view v;
-	view_init(&v, req);
 	struct tg_resource r;
-	if ((rc = load_visible(&v, id, &r)))
+	enum tg_rc rc = load_editable(req, &v, &id, &r);
+	if (rc)
 		goto out;
-	if (!can_edit(&v, &r)) {
-		rc = forbid(req);
-		goto out;
-	}
 	r.verified_at = tg_arena_strdup(&req->arena, v.today);
 	struct tg_field_error err = {0};
 	rc = tg_dir_update(req->app, req->db, req->user.id, &r, "verify", &req->arena, &err);
