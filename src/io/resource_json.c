@@ -576,8 +576,9 @@ json_t *tg_resource_to_json(const struct tg_resource *r, const struct tg_resourc
 	json_object_set_new(j, "address", o->show_location ? address_json(r) : json_null());
 	json_object_set_new(j, "location", o->show_location ? location_json(r) : json_null());
 	json_object_set_new(j, "address_hidden", json_boolean(!o->show_location));
-	if (full)
-		json_object_set_new(j, "front_door", jstr(r->front_door));
+	/* in summaries too: for a place whose address is hidden it is the
+	 * only way a family finds from a list of results */
+	json_object_set_new(j, "front_door", jstr(r->front_door));
 	json_object_set_new(j, "phone", jstr(r->phone));
 	if (full) {
 		json_object_set_new(j, "email", jstr(r->email));

@@ -68,7 +68,7 @@ const ResourceInput = obj({ org_id: int(), ...editable }, ['org_id', 'type', 'na
 const ResourceSummary = obj({
   id: int(), uuid: str({ format: 'uuid' }), name: str(), name_kana: nstr(), type: str(), type_name: str(),
   org: OrgRef, area_path: { type: 'array', items: str() }, address: Address, location: Location,
-  address_hidden: { type: 'boolean' }, phone: nstr(), ages: Ages, fee: Fee, services: codes,
+  address_hidden: { type: 'boolean' }, front_door: nstr(), phone: nstr(), ages: Ages, fee: Fee, services: codes,
   is_public: { type: 'boolean' }, is_confidential: { type: 'boolean' }, verified_at: nstr({ format: 'date' }),
   verification_due: { type: 'boolean' },
 }, undefined, { additionalProperties: true });

@@ -182,7 +182,7 @@ static void test_summary_shape(void **state)
 	(void)state;
 	static const char *const keys[] = {
 	    "id", "uuid", "org", "type", "type_name", "name", "name_kana", "area_path",
-	    "address", "location", "address_hidden", "phone", "ages", "fee", "services",
+	    "address", "location", "address_hidden", "front_door", "phone", "ages", "fee", "services",
 	    "is_public", "is_confidential", "verified_at", "verification_due"};
 	struct fixture f;
 	fixture_init(&f);

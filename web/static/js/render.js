@@ -51,7 +51,8 @@ export function resultItem(r, { href, staff = false, publicMode = false, onFocus
     h('p', { class: 'result-facts' },
       h('span', null, t('result.ages', { ages: formatAges(r.ages) })),
       r.distance_m !== null && r.distance_m !== undefined ? h('span', null, t('result.distance', { d: formatDistance(r.distance_m) })) : null,
-      r.address_hidden ? h('span', null, t('res.address_hidden')) : null),
+      r.address_hidden ? h('span', null, t('res.address_hidden')) : null,
+      r.address_hidden && r.front_door ? h('span', null, t('res.front_door', { v: r.front_door })) : null),
     r.snippet ? h('p', { class: 'snippet' }, highlight(r.snippet, hl.snippet)) : null,
   );
   if (onFocus) title.addEventListener('focus', () => onFocus(r));
