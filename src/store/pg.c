@@ -90,6 +90,7 @@ enum {
 	S_USER_UPDATE,
 	S_USER_SET_PW,
 	S_SESS_INSERT,
+	S_SESS_PURGE,
 	S_SESS_GET,
 	S_SESS_DELETE,
 	S_SESS_DELETE_USER,
@@ -178,6 +179,7 @@ static const char *const fixed_sql[S__FIXED] = {
     [S_USER_UPDATE] = "UPDATE users SET org_id = ?, display_name = ?, role = ?, disabled = ?, "
                       "updated_at = ? WHERE id = ?",
     [S_USER_SET_PW] = "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?",
+    [S_SESS_PURGE] = "DELETE FROM sessions WHERE expires_at < ?",
     [S_SESS_INSERT] = "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) "
                       "VALUES (?, ?, ?, ?, ?)",
     [S_SESS_GET] = "SELECT user_id, csrf_token, expires_at FROM sessions "
@@ -1335,7 +1337,13 @@ static enum tg_rc pg_session_insert(struct tg_db *db, const char *token_hash, in
 	p_text(&p, csrf_token);
 	p_text(&p, now_ts(s));
 	p_text(&p, expires_at);
-	return write1(s, S_SESS_INSERT, &p, NULL, NULL, "session_insert");
+	enum tg_rc rc = write1(s, S_SESS_INSERT, &p, NULL, NULL, "session_insert");
+	if (rc)
+		return rc;
+	/* each login also clears sessions that have run out (index sessions_expires) */
+	struct params q = {0};
+	p_text(&q, now_ts(s));
+	return write1(s, S_SESS_PURGE, &q, NULL, NULL, "session_purge");
 }
 
 static enum tg_rc pg_session_get(struct tg_db *db, struct tg_arena *a, const char *token_hash, struct tg_session *out)

@@ -84,6 +84,7 @@ enum {
 	S_USER_UPDATE,
 	S_USER_SET_PW,
 	S_SESS_INSERT,
+	S_SESS_PURGE,
 	S_SESS_GET,
 	S_SESS_DELETE,
 	S_SESS_DELETE_USER,
@@ -171,6 +172,7 @@ static const char *const fixed_sql[S__FIXED] = {
 	[S_USER_UPDATE] = "UPDATE users SET org_id = ?, display_name = ?, role = ?, disabled = ?, "
 	                  "updated_at = ? WHERE id = ?",
 	[S_USER_SET_PW] = "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?",
+	[S_SESS_PURGE] = "DELETE FROM sessions WHERE expires_at < ?",
 	[S_SESS_INSERT] = "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) "
 	                  "VALUES (?, ?, ?, ?, ?)",
 	[S_SESS_GET] = "SELECT user_id, csrf_token, expires_at FROM sessions "
@@ -1256,6 +1258,15 @@ static enum tg_rc sq_session_insert(struct tg_db *db, const char *token_hash, in
 	bind_text(st, 4, now_ts(s));
 	bind_text(st, 5, expires_at);
 	rc = step_write(s, st, "session_insert");
+	done(st);
+	if (rc)
+		return rc;
+	/* each login also clears sessions that have run out, so the table
+	 * holds about one row per live session (index sessions_expires) */
+	if ((rc = get_st(s, S_SESS_PURGE, &st)))
+		return rc;
+	bind_text(st, 1, now_ts(s));
+	rc = step_write(s, st, "session_purge");
 	done(st);
 	return rc;
 }
