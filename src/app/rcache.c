@@ -11,6 +11,8 @@ struct entry {
 	struct tg_resource *res;  /* points into blob */
 	void *blob;
 	char *summary;            /* rendered summary JSON, or NULL */
+	void *desc;               /* normalized description: text, then the map; NULL = none */
+	size_t desc_len, desc_n_map;
 	size_t summary_len;
 	char summary_day[11];
 };
@@ -139,6 +141,7 @@ void tg_rcache_free(struct tg_rcache *c)
 	for (size_t i = 0; i < TG_RCACHE_SLOTS; i++) {
 		free(c->slots[i].blob);
 		free(c->slots[i].summary);
+		free(c->slots[i].desc);
 	}
 	for (int i = 0; i < STRIPES; i++)
 		pthread_mutex_destroy(&c->locks[i]);
@@ -164,7 +167,9 @@ void tg_rcache_forget(struct tg_rcache *c, int64_t id)
 	if (c->slots[s].id == id) {
 		free(c->slots[s].blob);
 		free(c->slots[s].summary);
+		free(c->slots[s].desc);
 		c->slots[s].summary = NULL;
+		c->slots[s].desc = NULL;
 		c->slots[s].blob = NULL;
 		c->slots[s].res = NULL;
 		c->slots[s].id = 0;
@@ -188,7 +193,9 @@ static void put(struct tg_rcache *c, const struct tg_resource *r, unsigned long 
 	}
 	void *old = c->slots[s].blob;
 	free(c->slots[s].summary);
+	free(c->slots[s].desc);
 	c->slots[s].summary = NULL;
+	c->slots[s].desc = NULL;
 	c->slots[s].id = r->id;
 	c->slots[s].res = res;
 	c->slots[s].blob = blob;
@@ -271,4 +278,48 @@ void tg_rcache_summary_put(struct tg_rcache *c, int64_t id, int64_t version, con
 	}
 	pthread_mutex_unlock(lock_of(c, s));
 	free(copy);
+}
+
+/* desc block layout: the map (n_map ranges) first, for alignment, then the
+ * normalized text with its NUL. */
+int tg_rcache_desc_get(struct tg_rcache *c, int64_t id, int64_t version, struct tg_arena *a, struct tg_text_norm *out)
+{
+	size_t s = slot_of(id);
+	int hit = 0;
+	pthread_mutex_lock(lock_of(c, s));
+	struct entry *e = &c->slots[s];
+	if (e->id == id && e->res && e->res->version == version && e->desc) {
+		size_t map_bytes = e->desc_n_map * sizeof(struct tg_text_range);
+		char *copy = tg_arena_alloc(a, map_bytes + e->desc_len + 1);
+		memcpy(copy, e->desc, map_bytes + e->desc_len + 1);
+		out->map = (struct tg_text_range *)(void *)copy;
+		out->n_map = e->desc_n_map;
+		out->text = copy + map_bytes;
+		out->len = e->desc_len;
+		hit = 1;
+	}
+	pthread_mutex_unlock(lock_of(c, s));
+	return hit;
+}
+
+void tg_rcache_desc_put(struct tg_rcache *c, int64_t id, int64_t version, const struct tg_text_norm *nrm)
+{
+	size_t map_bytes = nrm->n_map * sizeof(struct tg_text_range);
+	char *block = tg_xmalloc(map_bytes + nrm->len + 1);
+	if (map_bytes)
+		memcpy(block, nrm->map, map_bytes);
+	memcpy(block + map_bytes, nrm->text, nrm->len);
+	block[map_bytes + nrm->len] = '\0';
+	size_t s = slot_of(id);
+	pthread_mutex_lock(lock_of(c, s));
+	struct entry *e = &c->slots[s];
+	if (e->id == id && e->res && e->res->version == version) {
+		void *old = e->desc;
+		e->desc = block;
+		e->desc_len = nrm->len;
+		e->desc_n_map = nrm->n_map;
+		block = old;
+	}
+	pthread_mutex_unlock(lock_of(c, s));
+	free(block);
 }

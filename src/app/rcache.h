@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "core/model.h"
+#include "core/text.h"
 #include "store/store.h"
 #include "util/mem.h"
 
@@ -44,6 +45,11 @@ void tg_rcache_forget(struct tg_rcache *c, int64_t id);
  * at that version. */
 const char *tg_rcache_summary_get(struct tg_rcache *c, int64_t id, int64_t version, const char *day,
                                   struct tg_arena *a, size_t *len);
+/* The normalized description (with its position map) of a cached resource,
+ * for marking search terms in result snippets without normalizing the same
+ * text for every search. get: filled into *out (memory from a), 1 on a hit. */
+int tg_rcache_desc_get(struct tg_rcache *c, int64_t id, int64_t version, struct tg_arena *a, struct tg_text_norm *out);
+void tg_rcache_desc_put(struct tg_rcache *c, int64_t id, int64_t version, const struct tg_text_norm *nrm);
 void tg_rcache_summary_put(struct tg_rcache *c, int64_t id, int64_t version, const char *day, const char *json,
                            size_t len);
 /* Deep copy of r into arena a (search_text not copied). */

@@ -406,23 +406,51 @@ static int range_cmp(const void *pa, const void *pb)
 	return x->end < y->end ? -1 : x->end > y->end;
 }
 
+enum tg_rc tg_text_norm_make(const char *original, size_t len, struct tg_arena *a, struct tg_text_norm *out)
+{
+	struct tg_buf nb = TG_BUF_INIT;
+	memset(out, 0, sizeof(*out));
+	enum tg_rc rc = tg_text_normalize_map(original, len, &nb, a, &out->map, &out->n_map);
+	if (!rc) {
+		out->text = tg_arena_strndup(a, nb.data ? nb.data : "", nb.len);
+		out->len = nb.len;
+	}
+	tg_buf_release(&nb);
+	return rc;
+}
+
 enum tg_rc tg_text_highlight(const char *original, size_t len, const char *const *terms,
                              size_t n_terms, struct tg_arena *a, struct tg_text_range **ranges,
                              size_t *n_ranges)
 {
-	struct tg_buf nb = TG_BUF_INIT;
 	struct tg_arena scratch = TG_ARENA_INIT;
-	struct tg_text_range *map, *acc = NULL;
-	uint32_t *cp_at = NULL; /* byte offset in normalized text -> code point index */
-	size_t n_map, n_acc = 0, cap_acc = 0, m = 0;
+	struct tg_text_norm nrm;
 	enum tg_rc rc;
 
 	*ranges = TG_ARENA_ARRAY(a, struct tg_text_range, 1);
 	*n_ranges = 0;
 	if (n_terms == 0) /* nothing to mark: skip the normalization, the costly part */
 		return tg_valid_utf8(original, len) ? TG_OK : TG_ERR_INVALID;
-	rc = tg_text_normalize_map(original, len, &nb, &scratch, &map, &n_map);
-	if (rc || !nb.data || n_terms == 0)
+	rc = tg_text_norm_make(original, len, &scratch, &nrm);
+	if (!rc)
+		rc = tg_text_highlight_norm(&nrm, terms, n_terms, a, ranges, n_ranges);
+	tg_arena_release(&scratch);
+	return rc;
+}
+
+enum tg_rc tg_text_highlight_norm(const struct tg_text_norm *nrm, const char *const *terms, size_t n_terms,
+                                  struct tg_arena *a, struct tg_text_range **ranges, size_t *n_ranges)
+{
+	struct tg_buf nb = {(char *)(uintptr_t)nrm->text, nrm->len, 0, 0}; /* read only */
+	const struct tg_text_range *map = nrm->map;
+	struct tg_text_range *acc = NULL;
+	uint32_t *cp_at = NULL; /* byte offset in normalized text -> code point index */
+	size_t n_acc = 0, cap_acc = 0, m = 0;
+	enum tg_rc rc = TG_OK;
+
+	*ranges = TG_ARENA_ARRAY(a, struct tg_text_range, 1);
+	*n_ranges = 0;
+	if (!nb.data || nb.len == 0 || n_terms == 0)
 		goto out;
 	cp_at = tg_xmalloc((nb.len + 1) * sizeof(*cp_at));
 	for (size_t i = 0, c = 0; i <= nb.len; i++) {
@@ -474,8 +502,6 @@ enum tg_rc tg_text_highlight(const char *original, size_t len, const char *const
 out:
 	free(acc);
 	free(cp_at);
-	tg_buf_release(&nb);
-	tg_arena_release(&scratch);
 	return rc;
 }
 
@@ -498,6 +524,13 @@ enum tg_rc tg_text_snippet(const char *original, size_t len, const char *const *
                            size_t max_cp, struct tg_arena *a, char **snippet,
                            struct tg_text_range **ranges, size_t *n_ranges)
 {
+	return tg_text_snippet_norm(original, len, NULL, terms, n_terms, max_cp, a, snippet, ranges, n_ranges);
+}
+
+enum tg_rc tg_text_snippet_norm(const char *original, size_t len, const struct tg_text_norm *nrm,
+                                const char *const *terms, size_t n_terms, size_t max_cp, struct tg_arena *a,
+                                char **snippet, struct tg_text_range **ranges, size_t *n_ranges)
+{
 	static const char ellipsis[] = "\xE2\x80\xA6"; /* … U+2026 */
 	struct tg_text_range *hl, *res;
 	size_t n_hl, total, start = 0, end, bs, be, n = 0, shift;
@@ -509,7 +542,8 @@ enum tg_rc tg_text_snippet(const char *original, size_t len, const char *const *
 	*n_ranges = 0;
 	if (max_cp == 0)
 		return TG_ERR_INVALID;
-	rc = tg_text_highlight(original, len, terms, n_terms, a, &hl, &n_hl);
+	rc = nrm && n_terms ? tg_text_highlight_norm(nrm, terms, n_terms, a, &hl, &n_hl)
+	                    : tg_text_highlight(original, len, terms, n_terms, a, &hl, &n_hl);
 	if (rc)
 		return rc;
 	total = tg_text_cp_count(original, len);

@@ -99,6 +99,27 @@ enum tg_rc tg_text_snippet(const char *original, size_t len, const char *const *
                            size_t max_cp, struct tg_arena *a, char **snippet,
                            struct tg_text_range **ranges, size_t *n_ranges);
 
+/* A text normalized once, with its position map, for marking matches in it
+ * again and again (the server caches these for its hot resources). */
+struct tg_text_norm {
+	const char *text;                 /* normalized, NUL-terminated */
+	size_t len;                       /* bytes of text */
+	struct tg_text_range *map;        /* per normalized code point: original range */
+	size_t n_map;
+};
+
+/* Normalize original into *out (all memory from a). TG_ERR_INVALID for
+ * invalid UTF-8. */
+enum tg_rc tg_text_norm_make(const char *original, size_t len, struct tg_arena *a, struct tg_text_norm *out);
+/* tg_text_highlight over a prepared text: the same ranges, no normalizing. */
+enum tg_rc tg_text_highlight_norm(const struct tg_text_norm *nrm, const char *const *terms, size_t n_terms,
+                                  struct tg_arena *a, struct tg_text_range **ranges, size_t *n_ranges);
+/* tg_text_snippet with nrm = tg_text_norm_make(original) done beforehand
+ * (nrm may be NULL: then it is tg_text_snippet). */
+enum tg_rc tg_text_snippet_norm(const char *original, size_t len, const struct tg_text_norm *nrm,
+                                const char *const *terms, size_t n_terms, size_t max_cp, struct tg_arena *a,
+                                char **snippet, struct tg_text_range **ranges, size_t *n_ranges);
+
 /* Number of code points in valid UTF-8 s[0..len). */
 size_t tg_text_cp_count(const char *s, size_t len);
 

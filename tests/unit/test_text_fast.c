@@ -19,6 +19,15 @@
 #define tg_text_highlight slow_text_highlight
 #define tg_text_snippet slow_text_snippet
 #define tg_text_cp_count slow_text_cp_count
+#define tg_text_norm_make slow_text_norm_make
+#define tg_text_highlight_norm slow_text_highlight_norm
+#define tg_text_snippet_norm slow_text_snippet_norm
+enum tg_rc slow_text_norm_make(const char *original, size_t len, struct tg_arena *a, struct tg_text_norm *out);
+enum tg_rc slow_text_highlight_norm(const struct tg_text_norm *nrm, const char *const *terms, size_t n_terms,
+                                    struct tg_arena *a, struct tg_text_range **ranges, size_t *n_ranges);
+enum tg_rc slow_text_snippet_norm(const char *original, size_t len, const struct tg_text_norm *nrm,
+                                  const char *const *terms, size_t n_terms, size_t max_cp, struct tg_arena *a,
+                                  char **snippet, struct tg_text_range **ranges, size_t *n_ranges);
 enum tg_rc slow_text_normalize(const char *s, size_t len, struct tg_buf *out);
 enum tg_rc slow_text_normalize_map(const char *s, size_t len, struct tg_buf *out, struct tg_arena *a,
                                    struct tg_text_range **map, size_t *n_map);
@@ -103,11 +112,44 @@ static void test_sentences(void **state)
 		same(texts[i], strlen(texts[i]));
 }
 
+/* the prepared-text variants give exactly what the one-shot calls give */
+static void test_prepared(void **state)
+{
+	(void)state;
+	static const char desc[] = "ﾋﾀﾞﾏﾘのスタッフが見守ります。ひだまりひろばでは土曜日に外遊びの会があります。"
+	                           "ヒダマリ通信は毎月発行。";
+	static const char *const q[] = {"ひだまり", "土曜日", "ない"};
+	struct tg_arena a = TG_ARENA_INIT;
+	struct tg_text_norm nrm;
+	assert_int_equal(tg_text_norm_make(desc, strlen(desc), &a, &nrm), TG_OK);
+	for (size_t n_terms = 0; n_terms <= 3; n_terms++)
+		for (size_t max = 5; max <= 60; max += 11) {
+			char *s1, *s2;
+			struct tg_text_range *r1, *r2;
+			size_t n1, n2;
+			assert_int_equal(tg_text_snippet(desc, strlen(desc), q, n_terms, max, &a, &s1, &r1, &n1), TG_OK);
+			assert_int_equal(tg_text_snippet_norm(desc, strlen(desc), &nrm, q, n_terms, max, &a, &s2, &r2, &n2),
+			                 TG_OK);
+			assert_string_equal(s1, s2);
+			assert_int_equal(n1, n2);
+			for (size_t i = 0; i < n1; i++) {
+				assert_int_equal(r1[i].start, r2[i].start);
+				assert_int_equal(r1[i].end, r2[i].end);
+			}
+		}
+	struct tg_text_range *h;
+	size_t nh;
+	assert_int_equal(tg_text_highlight_norm(&nrm, q, 2, &a, &h, &nh), TG_OK);
+	assert_int_equal(nh, 4); /* ﾋﾀﾞﾏﾘ, ひだまり, 土曜日, ヒダマリ */
+	tg_arena_release(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_fast_code_point),
 		cmocka_unit_test(test_sentences),
+		cmocka_unit_test(test_prepared),
 	};
 	return cmocka_run_group_tests_name("text_fast", tests, NULL, NULL);
 }

@@ -381,9 +381,19 @@ enum tg_rc tg_h_resource_search(struct tg_req *req)
 		else
 			json_object_set_new(hl, "name", json_array());
 		char *snip = NULL;
+		struct tg_text_norm dn, *dnp = NULL;
+		if (r->description && body_terms) {
+			/* the normalized description is kept with the cached resource */
+			if (tg_rcache_desc_get(req->app->rcache, r->id, r->version, &req->arena, &dn)) {
+				dnp = &dn;
+			} else if (!tg_text_norm_make(r->description, strlen(r->description), &req->arena, &dn)) {
+				tg_rcache_desc_put(req->app->rcache, r->id, r->version, &dn);
+				dnp = &dn;
+			}
+		}
 		if (r->description &&
-		    !tg_text_snippet(r->description, strlen(r->description), q.terms, body_terms, SNIPPET_CP, &req->arena,
-		                     &snip, &rg, &nrg)) {
+		    !tg_text_snippet_norm(r->description, strlen(r->description), dnp, q.terms, body_terms, SNIPPET_CP,
+		                          &req->arena, &snip, &rg, &nrg)) {
 			json_object_set_new(it, "snippet", json_string(snip));
 			json_object_set_new(hl, "snippet", ranges_json(rg, body_terms ? nrg : 0));
 		} else {
