@@ -116,3 +116,18 @@ enum tg_rc tg_json_write(const json_t *j, struct tg_buf *out)
 	}
 	return TG_ERR_INTERNAL;
 }
+
+enum tg_rc tg_json_write_string(struct tg_buf *out, const char *s, size_t len)
+{
+	return write_string(out, s, len);
+}
+
+enum tg_rc tg_json_write_int(struct tg_buf *out, long long v)
+{
+	return write_int(out, (json_int_t)v);
+}
+
+enum tg_rc tg_json_write_real(struct tg_buf *out, double d)
+{
+	return write_real(out, d);
+}

@@ -19,4 +19,10 @@
  * for a non-finite real (JSON has none). */
 enum tg_rc tg_json_write(const json_t *j, struct tg_buf *out);
 
+/* The pieces, for callers that write a hot response without building a
+ * jansson tree: a quoted, escaped string; an integer; a real. */
+enum tg_rc tg_json_write_string(struct tg_buf *out, const char *s, size_t len);
+enum tg_rc tg_json_write_int(struct tg_buf *out, long long v);
+enum tg_rc tg_json_write_real(struct tg_buf *out, double d);
+
 #endif

@@ -161,16 +161,13 @@ static int may_locate_cb(void *p, int64_t id, int64_t org_id)
 	return in_actor_area(v, r.area_id);
 }
 
-static json_t *ranges_json(const struct tg_text_range *rg, size_t n)
+/* [[start,end],…] */
+static enum tg_rc write_ranges(struct tg_buf *out, const struct tg_text_range *rg, size_t n)
 {
-	json_t *a = json_array();
-	for (size_t i = 0; i < n; i++) {
-		json_t *p = json_array();
-		json_array_append_new(p, json_integer(rg[i].start));
-		json_array_append_new(p, json_integer(rg[i].end));
-		json_array_append_new(a, p);
-	}
-	return a;
+	enum tg_rc rc = tg_buf_addc(out, '[');
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = tg_buf_printf(out, "%s[%u,%u]", i ? "," : "", (unsigned)rg[i].start, (unsigned)rg[i].end);
+	return rc ? rc : tg_buf_addc(out, ']');
 }
 
 #define BAD(field, msg)                                                   \
@@ -354,32 +351,19 @@ enum tg_rc tg_h_resource_search(struct tg_req *req)
 			if (!summary)
 				continue;
 		}
-		json_t *it = json_object();
-		json_object_set_new(it, "open_now", json_boolean(tg_schedule_open_at(r->hours, r->n_hours, r->exceptions,
-		                                                                     r->n_exceptions, &v.now)));
-		json_object_set_new(it, "score", json_real(hits[i].score));
-		json_object_set_new(it, "distance_m", hits[i].distance_m >= 0 ? json_integer(hits[i].distance_m) : json_null());
-		json_t *mi = json_array();
-		if (hits[i].matched_in & TG_SEARCH_IN_NAME)
-			json_array_append_new(mi, json_string("name"));
-		if (hits[i].matched_in & TG_SEARCH_IN_KANA)
-			json_array_append_new(mi, json_string("name_kana"));
-		if (hits[i].matched_in & TG_SEARCH_IN_META)
-			json_array_append_new(mi, json_string("meta"));
-		if (hits[i].matched_in & TG_SEARCH_IN_BODY)
-			json_array_append_new(mi, json_string("description"));
-		json_object_set_new(it, "matched_in", mi);
-		json_t *hl = json_object();
+		/* the members that depend on this search, written straight out */
 		struct tg_text_range *rg;
 		size_t nrg;
 		/* mark only the fields the index says a term is in: normalizing a
 		 * text to find matches costs more than the search itself */
 		size_t name_terms = (hits[i].matched_in & TG_SEARCH_IN_NAME) ? n_terms : 0;
 		size_t body_terms = (hits[i].matched_in & TG_SEARCH_IN_BODY) ? n_terms : 0;
-		if (name_terms && !tg_text_highlight(r->name, strlen(r->name), q.terms, name_terms, &req->arena, &rg, &nrg))
-			json_object_set_new(hl, "name", ranges_json(rg, nrg));
-		else
-			json_object_set_new(hl, "name", json_array());
+		struct tg_text_range *name_rg = NULL, *snip_rg = NULL;
+		size_t n_name_rg = 0, n_snip_rg = 0;
+		if (name_terms && !tg_text_highlight(r->name, strlen(r->name), q.terms, name_terms, &req->arena, &rg, &nrg)) {
+			name_rg = rg;
+			n_name_rg = nrg;
+		}
 		char *snip = NULL;
 		struct tg_text_norm dn, *dnp = NULL;
 		if (r->description && body_terms) {
@@ -394,27 +378,62 @@ enum tg_rc tg_h_resource_search(struct tg_req *req)
 		if (r->description &&
 		    !tg_text_snippet_norm(r->description, strlen(r->description), dnp, q.terms, body_terms, SNIPPET_CP,
 		                          &req->arena, &snip, &rg, &nrg)) {
-			json_object_set_new(it, "snippet", json_string(snip));
-			json_object_set_new(hl, "snippet", ranges_json(rg, body_terms ? nrg : 0));
+			if (body_terms) {
+				snip_rg = rg;
+				n_snip_rg = nrg;
+			}
 		} else {
-			json_object_set_new(it, "snippet", json_null());
-			json_object_set_new(hl, "snippet", json_array());
+			snip = NULL;
 		}
-		json_object_set_new(it, "highlights", hl);
-		/* summary "{…}" + "," + the members of it without its "{" */
-		struct tg_buf ib;
-		tg_buf_init(&ib, 0);
-		enum tg_rc wrc = tg_json_write(it, &ib);
-		json_decref(it);
-		if (!wrc && written)
+		int open = tg_schedule_open_at(r->hours, r->n_hours, r->exceptions, r->n_exceptions, &v.now);
+		enum tg_rc wrc = TG_OK;
+		if (written)
 			wrc = tg_buf_addc(&out, ',');
+		/* summary "{…}" without its closing brace, then our members */
 		if (!wrc)
 			wrc = tg_buf_add(&out, summary, slen - 1);
 		if (!wrc)
-			wrc = tg_buf_addc(&out, ',');
+			wrc = tg_buf_adds(&out, open ? ",\"open_now\":true,\"score\":" : ",\"open_now\":false,\"score\":");
 		if (!wrc)
-			wrc = tg_buf_add(&out, ib.data + 1, ib.len - 1);
-		tg_buf_release(&ib);
+			wrc = tg_json_write_real(&out, hits[i].score);
+		if (!wrc)
+			wrc = tg_buf_adds(&out, ",\"distance_m\":");
+		if (!wrc)
+			wrc = hits[i].distance_m >= 0 ? tg_json_write_int(&out, hits[i].distance_m) : tg_buf_adds(&out, "null");
+		if (!wrc) {
+			static const struct {
+				unsigned bit;
+				const char *name;
+			} where[] = {{TG_SEARCH_IN_NAME, "\"name\""},
+			             {TG_SEARCH_IN_KANA, "\"name_kana\""},
+			             {TG_SEARCH_IN_META, "\"meta\""},
+			             {TG_SEARCH_IN_BODY, "\"description\""}};
+			int first = 1;
+			wrc = tg_buf_adds(&out, ",\"matched_in\":[");
+			for (size_t w = 0; w < 4 && !wrc; w++) {
+				if (!(hits[i].matched_in & where[w].bit))
+					continue;
+				if (!first)
+					wrc = tg_buf_addc(&out, ',');
+				if (!wrc)
+					wrc = tg_buf_adds(&out, where[w].name);
+				first = 0;
+			}
+			if (!wrc)
+				wrc = tg_buf_adds(&out, "],\"snippet\":");
+		}
+		if (!wrc)
+			wrc = snip ? tg_json_write_string(&out, snip, strlen(snip)) : tg_buf_adds(&out, "null");
+		if (!wrc)
+			wrc = tg_buf_adds(&out, ",\"highlights\":{\"name\":");
+		if (!wrc)
+			wrc = write_ranges(&out, name_rg, n_name_rg);
+		if (!wrc)
+			wrc = tg_buf_adds(&out, ",\"snippet\":");
+		if (!wrc)
+			wrc = write_ranges(&out, snip_rg, n_snip_rg);
+		if (!wrc)
+			wrc = tg_buf_adds(&out, "}}");
 		if (wrc) {
 			tg_buf_release(&out);
 			rc = wrc;
