@@ -131,3 +131,19 @@ enum tg_rc tg_json_write_real(struct tg_buf *out, double d)
 {
 	return write_real(out, d);
 }
+
+enum tg_rc tg_json_write_fixed3(struct tg_buf *out, double d)
+{
+	if (!isfinite(d) || fabs(d) >= 1e15)
+		return write_real(out, d);
+	long long m = llround(d * 1000.0);
+	enum tg_rc rc = TG_OK;
+	if (m < 0) {
+		rc = tg_buf_addc(out, '-');
+		m = -m;
+	}
+	if (!rc)
+		rc = write_int(out, m / 1000);
+	char frac[4] = {'.', (char)('0' + m % 1000 / 100), (char)('0' + m % 100 / 10), (char)('0' + m % 10)};
+	return rc ? rc : tg_buf_add(out, frac, 4);
+}

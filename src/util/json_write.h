@@ -24,5 +24,8 @@ enum tg_rc tg_json_write(const json_t *j, struct tg_buf *out);
 enum tg_rc tg_json_write_string(struct tg_buf *out, const char *s, size_t len);
 enum tg_rc tg_json_write_int(struct tg_buf *out, long long v);
 enum tg_rc tg_json_write_real(struct tg_buf *out, double d);
+/* d rounded to three decimals, always with a '.', without snprintf
+ * (|d| < 1e15; larger or non-finite values go through tg_json_write_real). */
+enum tg_rc tg_json_write_fixed3(struct tg_buf *out, double d);
 
 #endif

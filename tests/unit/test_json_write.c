@@ -65,6 +65,23 @@ static void test_order_and_reals(void **state)
 	tg_buf_release(&b);
 }
 
+static void test_fixed3(void **state)
+{
+	(void)state;
+	static const struct {
+		double d;
+		const char *want;
+	} cases[] = {{0, "0.000"}, {10, "10.000"}, {151.428571, "151.429"}, {-2.5, "-2.500"}, {0.0004, "0.000"},
+	             {-0.0006, "-0.001"}, {999.9996, "1000.000"}};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct tg_buf b;
+		tg_buf_init(&b, 0);
+		assert_int_equal(tg_json_write_fixed3(&b, cases[i].d), TG_OK);
+		assert_string_equal(b.data, cases[i].want);
+		tg_buf_release(&b);
+	}
+}
+
 static void test_cap(void **state)
 {
 	(void)state;
@@ -81,6 +98,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_order_and_reals),
+		cmocka_unit_test(test_fixed3),
 		cmocka_unit_test(test_cap),
 	};
 	return cmocka_run_group_tests_name("json_write", tests, NULL, NULL);

@@ -165,8 +165,17 @@ static int may_locate_cb(void *p, int64_t id, int64_t org_id)
 static enum tg_rc write_ranges(struct tg_buf *out, const struct tg_text_range *rg, size_t n)
 {
 	enum tg_rc rc = tg_buf_addc(out, '[');
-	for (size_t i = 0; i < n && !rc; i++)
-		rc = tg_buf_printf(out, "%s[%u,%u]", i ? "," : "", (unsigned)rg[i].start, (unsigned)rg[i].end);
+	for (size_t i = 0; i < n && !rc; i++) {
+		rc = tg_buf_adds(out, i ? ",[" : "[");
+		if (!rc)
+			rc = tg_json_write_int(out, rg[i].start);
+		if (!rc)
+			rc = tg_buf_addc(out, ',');
+		if (!rc)
+			rc = tg_json_write_int(out, rg[i].end);
+		if (!rc)
+			rc = tg_buf_addc(out, ']');
+	}
 	return rc ? rc : tg_buf_addc(out, ']');
 }
 
@@ -394,8 +403,8 @@ enum tg_rc tg_h_resource_search(struct tg_req *req)
 			wrc = tg_buf_add(&out, summary, slen - 1);
 		if (!wrc)
 			wrc = tg_buf_adds(&out, open ? ",\"open_now\":true,\"score\":" : ",\"open_now\":false,\"score\":");
-		if (!wrc)
-			wrc = tg_json_write_real(&out, hits[i].score);
+		if (!wrc) /* a score is a ranking aid: three decimals are plenty */
+			wrc = tg_json_write_fixed3(&out, hits[i].score);
 		if (!wrc)
 			wrc = tg_buf_adds(&out, ",\"distance_m\":");
 		if (!wrc)
