@@ -463,16 +463,22 @@ out:
 
 /* ---- read one ---- */
 
+/* The resource named by the path, which the caller may see (else 404). The
+ * view is initialised here, also on error, and must be released. */
+static enum tg_rc load_seen(struct tg_req *req, struct view *v, int64_t *id, struct tg_resource *r)
+{
+	enum tg_rc rc = tg_req_param_id(req, 0, id);
+	view_init(v, req);
+	return rc ? rc : load_visible(v, *id, r);
+}
+
 enum tg_rc tg_h_resource_get(struct tg_req *req)
 {
 	int64_t id;
-	enum tg_rc rc = tg_req_param_id(req, 0, &id);
-	if (rc)
-		return rc;
 	struct view v;
-	view_init(&v, req);
 	struct tg_resource r;
-	if ((rc = load_visible(&v, id, &r)))
+	enum tg_rc rc = load_seen(req, &v, &id, &r);
+	if (rc)
 		goto out;
 	if (r.is_confidential && can_locate(&v, &r))
 		tg_req_audit(req, "read", "resource_location", tg_arena_printf(&req->arena, "%lld", (long long)id), NULL);
@@ -518,15 +524,10 @@ static enum tg_rc forbid(struct tg_req *req)
  * edit (else 403). The view is initialised here and must be released. */
 static enum tg_rc load_editable(struct tg_req *req, struct view *v, int64_t *id, struct tg_resource *r)
 {
-	enum tg_rc rc = tg_req_param_id(req, 0, id);
-	view_init(v, req);
-	if (rc)
-		return rc;
-	if ((rc = load_visible(v, *id, r)))
-		return rc;
-	if (!can_edit(v, r))
-		return forbid(req);
-	return TG_OK;
+	enum tg_rc rc = load_seen(req, v, id, r);
+	if (!rc && !can_edit(v, r))
+		rc = forbid(req);
+	return rc;
 }
 
 enum tg_rc tg_h_resource_create(struct tg_req *req)
@@ -665,13 +666,10 @@ static json_t *history_side(const char *s, int show_location)
 enum tg_rc tg_h_resource_changes(struct tg_req *req)
 {
 	int64_t id;
-	enum tg_rc rc = tg_req_param_id(req, 0, &id);
-	if (rc)
-		return rc;
 	struct view v;
-	view_init(&v, req);
 	struct tg_resource r;
-	if ((rc = load_visible(&v, id, &r)))
+	enum tg_rc rc = load_seen(req, &v, &id, &r);
+	if (rc)
 		goto out;
 	int show = can_locate(&v, &r);
 	struct tg_change *ch;
