@@ -30,8 +30,12 @@ step() {
 	else
 		steps_failed=$((steps_failed + 1))
 		failed="$failed $name"
-		printf '   FAILED (%ss), last lines of %s:\n' $(($(date +%s) - start)) "$out/$name.log"
-		tail -40 "$out/$name.log" | sed 's/^/   | /'
+		printf '   FAILED (%ss), log in %s\n' $(($(date +%s) - start)) "$out/$name.log"
+		# The failing tests first (node:test "not ok" with its diagnostics,
+		# cmocka "[  FAILED  ]", sanitizer reports), then the tail.
+		awk '/^ *not ok /{n=45} /\[  FAILED  \]|ERROR: AddressSanitizer|runtime error:/{n=25} n>0{print; n--}' \
+			"$out/$name.log" | head -150 | sed 's/^/   ! /'
+		tail -25 "$out/$name.log" | sed 's/^/   | /'
 	fi
 }
 
