@@ -823,7 +823,9 @@ static enum tg_rc apply_one(struct pg_db *s, const struct tg_migration *m, int *
 	res = NULL;
 	if (applied)
 		goto out;
-	char *sql = tg_pg_rewrite_migration(m->sql);
+	char *part = tg_migration_sql(m->sql, "postgresql");
+	char *sql = tg_pg_rewrite_migration(part);
+	free(part);
 	rc = simple(s, sql, what);
 	free(sql);
 	if (rc)

@@ -701,14 +701,22 @@ static int migration_applied(struct sq_db *s, int version, enum tg_rc *rc)
 	return found;
 }
 
+/* One migration in its own transaction. Foreign keys are off while it runs
+ * (a table rebuild drops and renames tables; the pragma has no effect inside
+ * a transaction, so it is set around it) and checked as a whole before the
+ * commit: a migration that leaves a dangling reference is rolled back. */
 static enum tg_rc apply_one(struct sq_db *s, const struct tg_migration *m)
 {
 	sqlite3_stmt *st = NULL;
 	char *emsg = NULL;
+	char *sql = NULL;
+	if (sqlite3_exec(s->h, "PRAGMA foreign_keys=OFF", NULL, NULL, NULL) != SQLITE_OK)
+		return db_fail(s, "migrate", sqlite3_errcode(s->h));
 	enum tg_rc rc = exec_slot(s, S_BEGIN, "migrate");
 	if (rc)
-		return rc;
-	int src = sqlite3_exec(s->h, m->sql, NULL, NULL, &emsg);
+		goto fk_on;
+	sql = tg_migration_sql(m->sql, "sqlite");
+	int src = sqlite3_exec(s->h, sql, NULL, NULL, &emsg);
 	if (src != SQLITE_OK) {
 		snprintf(s->err, sizeof(s->err), "migration %s: %s", m->name, emsg ? emsg : "failed");
 		rc = map_rc(src);
@@ -728,12 +736,30 @@ static enum tg_rc apply_one(struct sq_db *s, const struct tg_migration *m)
 		rc = db_fail(s, "migrate", src);
 		goto out;
 	}
+	sqlite3_finalize(st);
+	st = NULL;
+	src = sqlite3_prepare_v2(s->h, "PRAGMA foreign_key_check", -1, &st, NULL);
+	if (src == SQLITE_OK)
+		src = sqlite3_step(st);
+	if (src == SQLITE_ROW) {
+		snprintf(s->err, sizeof(s->err), "migration %s: foreign key check failed in table %s", m->name,
+		         (const char *)sqlite3_column_text(st, 0));
+		rc = TG_ERR_DB;
+		goto out;
+	}
+	if (src != SQLITE_DONE) {
+		rc = db_fail(s, "migrate", src);
+		goto out;
+	}
 	rc = exec_slot(s, S_COMMIT, "migrate");
 out:
 	sqlite3_finalize(st);
 	sqlite3_free(emsg);
+	free(sql);
 	if (rc)
 		exec_slot(s, S_ROLLBACK, "rollback");
+fk_on:
+	sqlite3_exec(s->h, "PRAGMA foreign_keys=ON", NULL, NULL, NULL);
 	return rc;
 }
 

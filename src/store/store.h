@@ -17,6 +17,24 @@
  *    the store on write.
  *  - Resource reads fill the nested arrays (hours, exceptions, services,
  *    access) and org_name; list calls do so in batches, never per row.
+ *
+ * Tenants (migration 0003): a connection works for one tenant at a time,
+ * db->tenant_id, set with tg_db_set_tenant() (the server does it per
+ * request, the CLI per command). Every call on tenant data reads and writes
+ * only that tenant's rows: each statement carries "tenant_id = ?" and each
+ * insert the tenant's id, so ids, uuids and logins of another tenant are
+ * TG_ERR_NOT_FOUND, and a reference to another tenant's organization or
+ * area is refused (TG_ERR_INVALID; the composite foreign keys refuse it in
+ * the database too). On PostgreSQL row-level security repeats the filter
+ * (the connection's setting tsunagu.tenant follows db->tenant_id).
+ *  - tenant_id 0 (the state after open): no tenant; reads of tenant data find
+ *    nothing, writes fail.
+ *  - TG_TENANT_ALL: whole-database work only (the copy ops of migrate-db,
+ *    drop_all, migrate); on PostgreSQL it lifts row-level security. Do not
+ *    call the tenant-scoped operations in it.
+ * Shared data has no tenant: settings, tags, the built-in resource types
+ * (custom types belong to a tenant; type_list gives the built-in ones and the
+ * tenant's own), and the registry (tenant_* calls, any tenant_id).
  */
 #ifndef TG_STORE_H
 #define TG_STORE_H
@@ -66,6 +84,20 @@ struct tg_session {
 	const char *expires_at;
 };
 
+/* A tenant: one municipality or federation in the deployment. */
+struct tg_tenant {
+	int64_t id;
+	const char *code;   /* 1-32 of [a-z0-9-], starting with a letter or digit */
+	const char *name;   /* display name, e.g. "みなと市さくら区" */
+	int disabled;       /* 1: its users cannot log in and nothing is served */
+	const char **hosts; /* host names it answers on (lower case, no port) */
+	size_t n_hosts;
+	const char *created_at;
+	const char *updated_at;
+};
+
+#define TG_TENANT_ALL ((int64_t)-1)
+
 struct tg_db_copy_ops;
 
 struct tg_db_ops {
@@ -92,7 +124,17 @@ struct tg_db_ops {
 	 * (SQLite). Not inside begin(). */
 	enum tg_rc (*drop_all)(struct tg_db *db);
 
-	/* settings: small key/value configuration */
+	/* The tenant registry (not tenant-scoped). Lists in id order, each with
+	 * its hosts. insert sets id and timestamps and stores the hosts; a code or
+	 * host already taken -> TG_ERR_CONFLICT. update replaces name, disabled
+	 * and the hosts of t->id. */
+	enum tg_rc (*tenant_list)(struct tg_db *db, struct tg_arena *a, struct tg_tenant **out, size_t *n);
+	enum tg_rc (*tenant_get_by_code)(struct tg_db *db, struct tg_arena *a, const char *code,
+	                                 struct tg_tenant *out);
+	enum tg_rc (*tenant_insert)(struct tg_db *db, struct tg_tenant *t);
+	enum tg_rc (*tenant_update)(struct tg_db *db, const struct tg_tenant *t);
+
+	/* settings: small key/value configuration of the deployment (shared) */
 	enum tg_rc (*setting_get)(struct tg_db *db, struct tg_arena *a, const char *key, const char **value);
 	enum tg_rc (*setting_set)(struct tg_db *db, const char *key, const char *value);
 
@@ -130,6 +172,9 @@ struct tg_db_ops {
 	enum tg_rc (*session_delete_user)(struct tg_db *db, int64_t user_id, const char *keep_token_hash);
 
 	/* resource types and tags */
+	/* Built-in types and the tenant's own. insert adds a custom type to the
+	 * tenant; a code taken by a built-in type or the tenant's own ->
+	 * TG_ERR_CONFLICT (another tenant's codes do not clash). */
 	enum tg_rc (*type_list)(struct tg_db *db, struct tg_arena *a, struct tg_resource_type **out, size_t *n);
 	enum tg_rc (*type_insert)(struct tg_db *db, const struct tg_resource_type *t);
 	enum tg_rc (*tag_list)(struct tg_db *db, struct tg_arena *a, struct tg_tag **out, size_t *n);
@@ -176,7 +221,13 @@ struct tg_db_ops {
 
 struct tg_db {
 	const struct tg_db_ops *ops;
+	int64_t tenant_id; /* the tenant every call works for; see the top */
 };
+
+static inline void tg_db_set_tenant(struct tg_db *db, int64_t tenant_id)
+{
+	db->tenant_id = tenant_id;
+}
 
 /*
  * Generic, schema-driven copy of a whole database (`tsunagu migrate-db`,
@@ -278,6 +329,10 @@ struct tg_db *tg_sqlite_open(const char *path, int create, char *err, size_t err
 
 /* PostgreSQL implementation entry point (store/pg.c); url is a libpq URL. */
 struct tg_db *tg_pg_open(const char *url, int create, char *err, size_t errlen);
+
+/* A migration's text for one database, "sqlite" or "postgresql": the
+ * "-- @both" sections and those of that dialect (malloc'd; store/migrate_sql.c). */
+char *tg_migration_sql(const char *sql, const char *dialect);
 
 /* The PostgreSQL text of a portable migration (malloc'd); see store/pg.c. */
 char *tg_pg_rewrite_migration(const char *sql);
