@@ -137,15 +137,40 @@ int cmd_init(int argc, char **argv)
 	if (!login && !org_name)
 		goto out;
 
+	if ((rc = tg_cli_use_tenant(db, "default")))
+		goto out;
+	int64_t org_id = 0, user_id = 0;
+	enum tg_rc r = tg_db_begin(db);
+	if (!r)
+		r = tg_cli_first_admin(db, org_name, login, admin_name, hash, "init", &org_id, &user_id);
+	if (!r)
+		r = tg_db_commit(db);
+	if (r) {
+		tg_db_rollback(db);
+		rc = tg_cli_error("cannot create the first organization and admin: %s", db->ops->errmsg(db));
+		goto out;
+	}
+	printf("created organization #%" PRId64 " %s\n", org_id, org_name ? org_name : "事務局");
+	if (login)
+		printf("created admin user '%s' (#%" PRId64 ")\n", login, user_id);
+out:
+	tg_db_close(db);
+	if (rc && created && path)
+		remove_db_files(path);
+	tg_password_wipe(pw, sizeof(pw));
+	return rc;
+}
+
+enum tg_rc tg_cli_first_admin(struct tg_db *db, const char *org_name, const char *login, const char *admin_name,
+                              const char *hash, const char *detail, int64_t *org_id, int64_t *user_id)
+{
 	struct tg_org org = {0};
 	struct tg_user u = {0};
 	struct tg_audit ev = {0};
 	char oid[32];
-	enum tg_rc r = tg_db_begin(db);
 	org.name = org_name ? org_name : "事務局";
 	org.kind = "事務局";
-	if (!r)
-		r = db->ops->org_insert(db, &org);
+	enum tg_rc r = db->ops->org_insert(db, &org);
 	if (!r && login) {
 		u.org_id = org.id;
 		u.login = login;
@@ -158,24 +183,11 @@ int cmd_init(int argc, char **argv)
 			ev.action = "user.create";
 			ev.object_type = "user";
 			ev.object_id = oid;
-			ev.detail = "init";
+			ev.detail = detail;
 			r = db->ops->audit_insert(db, &ev);
 		}
 	}
-	if (!r)
-		r = tg_db_commit(db);
-	if (r) {
-		tg_db_rollback(db);
-		rc = tg_cli_error("cannot create the first organization and admin: %s", db->ops->errmsg(db));
-		goto out;
-	}
-	printf("created organization #%" PRId64 " %s\n", org.id, org.name);
-	if (login)
-		printf("created admin user '%s' (#%" PRId64 ")\n", login, u.id);
-out:
-	tg_db_close(db);
-	if (rc && created && path)
-		remove_db_files(path);
-	tg_password_wipe(pw, sizeof(pw));
-	return rc;
+	*org_id = org.id;
+	*user_id = u.id;
+	return r;
 }
