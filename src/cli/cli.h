@@ -67,6 +67,9 @@ int tg_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * Call after migrate (the registry comes with migration 0003). */
 int tg_cli_use_tenant(struct tg_db *db, const char *code);
 
+/* Rename the tenant `code` (its display name in the UI). TG_EXIT_* code. */
+int tg_cli_name_tenant(struct tg_db *db, const char *code, const char *name);
+
 /* Inside the caller's transaction: a first organization (org_name, else
  * 事務局; kind 事務局) in the db's tenant and, when login is given, an admin
  * user in it with the password hash `hash`, audited with `detail`. */

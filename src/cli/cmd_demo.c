@@ -9,6 +9,9 @@
 #include "app/demo.h"
 #include "cli/cli.h"
 
+/* The fictional ward of data/demo/demo.json: the default tenant's name. */
+#define DEMO_TENANT_NAME "みなと市さくら区"
+
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -173,7 +176,7 @@ int cmd_demo(int argc, char **argv)
 		fprintf(stderr, "tsunagu demo: migration failed: %s\n", db->ops->errmsg(db));
 		goto out;
 	}
-	if (tg_cli_use_tenant(db, "default"))
+	if (tg_cli_use_tenant(db, "default") || tg_cli_name_tenant(db, "default", DEMO_TENANT_NAME))
 		goto out;
 	if (tg_app_init(&app, url, db)) {
 		fprintf(stderr, "tsunagu demo: cannot read reference data\n");

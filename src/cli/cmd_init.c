@@ -21,12 +21,13 @@
 #include "util/password.h"
 
 static const char usage[] =
-	"usage: tsunagu init [--db PATH] [--org-name NAME]\n"
+	"usage: tsunagu init [--db PATH] [--name MUNICIPALITY] [--org-name NAME]\n"
 	"                    [--admin-login LOGIN [--admin-name NAME]\n"
 	"                     [--admin-password-file FILE | --password-stdin]]\n"
 	"\n"
 	"Creates a new database (refuses an existing non-empty file) and applies\n"
-	"the schema. With --admin-login, also creates the secretariat organization\n"
+	"the schema. The database starts with one tenant, \"default\", named\n"
+	"--name (e.g. みなと市さくら区; more tenants: tsunagu tenant add). With --admin-login, also creates the secretariat organization\n"
 	"(--org-name, default 事務局) and an admin user in it; the password is read\n"
 	"from FILE, from standard input, or asked on the terminal.\n";
 
@@ -67,7 +68,7 @@ static int ensure_parent(const char *path)
 
 int cmd_init(int argc, char **argv)
 {
-	const char *db_opt = NULL, *org_name = NULL, *login = NULL, *admin_name = NULL, *pw_file = NULL;
+	const char *db_opt = NULL, *tenant_name = NULL, *org_name = NULL, *login = NULL, *admin_name = NULL, *pw_file = NULL;
 	int pw_stdin = 0, created = 0, rc = TG_EXIT_OK, applied = 0, version = 0;
 	char pw[TG_PASSWORD_MAX_LEN + 2];
 	char hash[TG_PASSWORD_HASH_MAX];
@@ -83,6 +84,7 @@ int cmd_init(int argc, char **argv)
 		}
 		if ((m = tg_cli_opt(argc, argv, &i, "--db", &db_opt)) ||
 		    (m = tg_cli_opt(argc, argv, &i, "--org-name", &org_name)) ||
+		    (m = tg_cli_opt(argc, argv, &i, "--name", &tenant_name)) ||
 		    (m = tg_cli_opt(argc, argv, &i, "--admin-login", &login)) ||
 		    (m = tg_cli_opt(argc, argv, &i, "--admin-name", &admin_name)) ||
 		    (m = tg_cli_opt(argc, argv, &i, "--admin-password-file", &pw_file))) {
@@ -104,6 +106,8 @@ int cmd_init(int argc, char **argv)
 		return tg_cli_usage_error(usage, "init: invalid login '%s' (3-64 of A-Z a-z 0-9 . _ @ -)", login);
 	if (org_name && !*org_name)
 		return tg_cli_usage_error(usage, "init: --org-name must not be empty");
+	if (tenant_name && (!*tenant_name || strlen(tenant_name) > 200))
+		return tg_cli_usage_error(usage, "init: --name must be 1-200 bytes");
 
 	const char *url = tg_cli_db_url(db_opt);
 	path = file_path(url);
@@ -134,6 +138,8 @@ int cmd_init(int argc, char **argv)
 		goto out;
 	}
 	printf("initialized %s (schema version %d, %d migrations applied)\n", url, version, applied);
+	if (tenant_name && (rc = tg_cli_name_tenant(db, "default", tenant_name)))
+		goto out;
 	if (!login && !org_name)
 		goto out;
 

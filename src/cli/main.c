@@ -165,6 +165,21 @@ int tg_cli_use_tenant(struct tg_db *db, const char *code)
 	return TG_EXIT_OK;
 }
 
+int tg_cli_name_tenant(struct tg_db *db, const char *code, const char *name)
+{
+	struct tg_arena a = TG_ARENA_INIT;
+	struct tg_tenant t;
+	enum tg_rc rc = db->ops->tenant_get_by_code(db, &a, code, &t);
+	if (!rc) {
+		t.name = name;
+		rc = db->ops->tenant_update(db, &t);
+	}
+	tg_arena_release(&a);
+	if (rc)
+		return tg_cli_error("cannot name the tenant '%s': %s", code, db->ops->errmsg(db));
+	return TG_EXIT_OK;
+}
+
 struct tg_db *tg_cli_open_db(const char *url, int create)
 {
 	char err[512];
