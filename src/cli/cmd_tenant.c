@@ -136,9 +136,12 @@ static int do_list(const struct opts *o)
 	}
 	printf("%-4s %-20s %-9s %-30s %s\n", "id", "code", "state", "hosts", "name");
 	for (size_t i = 0; i < n; i++) {
-		printf("%-4" PRId64 " %-20s %-9s ", ts[i].id, ts[i].code, ts[i].disabled ? "disabled" : "enabled");
-		print_hosts(&ts[i]);
-		printf(" %s\n", ts[i].name);
+		char hosts[512] = "-";
+		size_t len = 0;
+		for (size_t k = 0; k < ts[i].n_hosts && len < sizeof(hosts); k++)
+			len += (size_t)snprintf(hosts + len, sizeof(hosts) - len, "%s%s", k ? "," : "", ts[i].hosts[k]);
+		printf("%-4" PRId64 " %-20s %-9s %-30s %s\n", ts[i].id, ts[i].code, ts[i].disabled ? "disabled" : "enabled",
+		       hosts, ts[i].name);
 	}
 out:
 	tg_arena_release(&a);
