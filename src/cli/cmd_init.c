@@ -133,6 +133,18 @@ int cmd_init(int argc, char **argv)
 		rc = TG_EXIT_ERROR;
 		goto out;
 	}
+	if (!path) {
+		/* A server database is not a file: refuse one that already holds
+		 * tsunagu's tables, as for a non-empty file. */
+		if (db->ops->schema_version(db, &version) != TG_OK) {
+			rc = tg_cli_error("cannot read the database: %s", db->ops->errmsg(db));
+			goto out;
+		}
+		if (version > 0) {
+			rc = tg_cli_error("the database already holds tsunagu data; refusing to overwrite it");
+			goto out;
+		}
+	}
 	if (db->ops->migrate(db, &applied) != TG_OK || db->ops->schema_version(db, &version) != TG_OK) {
 		rc = tg_cli_error("migration failed: %s", db->ops->errmsg(db));
 		goto out;
