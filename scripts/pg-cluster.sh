@@ -3,12 +3,17 @@
 #
 #   pg-cluster.sh start DIR   initdb into DIR (must not exist or be empty), start the
 #                             server on a Unix socket in DIR and a free port on
-#                             127.0.0.1, create the database tsunagu_test, and print
-#                             its URL on stdout:
-#                               postgresql:///tsunagu_test?host=DIR&port=PORT[&user=postgres]
+#                             127.0.0.1, create the ordinary role tsunagu and the
+#                             database tsunagu_test owned by it, and print its URL on
+#                             stdout (connecting as that role):
+#                               postgresql:///tsunagu_test?host=DIR&port=PORT&user=tsunagu
 #   pg-cluster.sh stop DIR    stop the server (fast shutdown); DIR stays, remove it
 #                             yourself.
 #   pg-cluster.sh url DIR     print the URL again.
+#   pg-cluster.sh admin-url DIR
+#                             the same database as the cluster's superuser (for what
+#                             the role may not do: look past row-level security,
+#                             terminate any backend).
 #   pg-cluster.sh restart DIR pg_ctl restart -m fast (every connection is cut;
 #                             the failure test tests/pg/test_restart.mjs uses it).
 #
@@ -16,11 +21,18 @@
 # cluster exists for one test run. Encoding UTF8, locale C (byte order, like
 # SQLite's default collation, so ORDER BY name matches on both backends).
 #
+# The role: tsunagu runs as an ordinary role (NOSUPERUSER NOBYPASSRLS), as in
+# production (docs/scaling.md): superusers and BYPASSRLS roles pass row-level
+# security, so the tests would not exercise the tenant policies of migration
+# 0003. It owns tsunagu_test (its tables, so drop_all works) and has CREATEDB,
+# so the API suites can create and drop a database per server with its URL
+# (TSUNAGU_TEST_PG_ADMIN=the url; CREATEDB does not lift row-level security).
+#
 # Root: Debian's initdb and postgres refuse to run as root, so when run as root
 # the script chowns DIR to the `postgres` user (created by the postgresql
 # package) and runs initdb/pg_ctl through `runuser -u postgres --` (or su).
-# The URL names the superuser of the cluster, which is then `postgres`;
-# otherwise it is the calling user.
+# The superuser of the cluster (admin-url) is then `postgres`; otherwise it is
+# the calling user.
 #
 # Binaries: `pg_config --bindir` when it has initdb, else the newest
 # /usr/lib/postgresql/*/bin (Debian keeps them off PATH).
@@ -80,13 +92,19 @@ as_owner() {
 
 cmd=${1:-}
 dir=${2:-}
-[ -n "$cmd" ] && [ -n "$dir" ] || die "usage: pg-cluster.sh start|stop|restart|url DIR"
+[ -n "$cmd" ] && [ -n "$dir" ] || die "usage: pg-cluster.sh start|stop|restart|url|admin-url DIR"
 mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
 bindir=$(find_bindir)
 data=$dir/data
 
+ROLE=tsunagu
+
 url() {
+	echo "postgresql:///tsunagu_test?host=$dir&port=$(cat "$dir/port")&user=$ROLE"
+}
+
+admin_url() {
 	port=$(cat "$dir/port")
 	if [ -f "$dir/user" ]; then
 		echo "postgresql:///tsunagu_test?host=$dir&port=$port&user=$(cat "$dir/user")"
@@ -123,7 +141,9 @@ shared_buffers = 64MB
 EOF
 	as_owner "$bindir/pg_ctl" -D "$data" -l "$dir/server.log" -w -t 30 start >/dev/null ||
 		{ tail -20 "$dir/server.log" >&2; die "server did not start"; }
-	as_owner "$bindir/createdb" -h "$dir" -p "$port" tsunagu_test || die "createdb failed"
+	as_owner "$bindir/psql" -X -q -v ON_ERROR_STOP=1 -h "$dir" -p "$port" -d postgres \
+		-c "CREATE ROLE $ROLE LOGIN NOSUPERUSER NOBYPASSRLS CREATEDB" >/dev/null || die "create role failed"
+	as_owner "$bindir/createdb" -h "$dir" -p "$port" -O "$ROLE" tsunagu_test || die "createdb failed"
 	url
 	;;
 stop)
@@ -133,12 +153,15 @@ stop)
 url)
 	url
 	;;
+admin-url)
+	admin_url
+	;;
 restart)
 	[ -d "$data" ] || die "$data does not exist: start the cluster first"
 	as_owner "$bindir/pg_ctl" -D "$data" -l "$dir/server.log" -m fast -w -t 30 restart >/dev/null ||
 		{ tail -20 "$dir/server.log" >&2; die "server did not restart"; }
 	;;
 *)
-	die "usage: pg-cluster.sh start|stop|restart|url DIR"
+	die "usage: pg-cluster.sh start|stop|restart|url|admin-url DIR"
 	;;
 esac

@@ -61,7 +61,7 @@
 
 #define CHUNK        500 /* ids per "= ANY($1)" batch */
 #define MAX_TRIES    4   /* attempts for a serialization failure or deadlock */
-#define MAX_PARAMS   40  /* the widest statement (resource insert) binds 33 */
+#define MAX_PARAMS   40  /* the widest statement (resource insert) binds 36 */
 #define LOCK_TIMEOUT "5s"
 
 enum {
@@ -119,6 +119,12 @@ enum {
 	S_CH_HOURS,
 	S_CH_EXC,
 	S_CH_TAGS,
+	S_TENANT_LIST,
+	S_TENANT_GET_CODE,
+	S_TENANT_INSERT,
+	S_TENANT_UPDATE,
+	S_TENANT_HOST_INSERT,
+	S_TENANT_HOST_DEL,
 	S_MIG_APPLIED,
 	S_MIG_INSERT,
 	S__FIXED
@@ -137,7 +143,17 @@ enum {
 	"r.email, r.url, r.age_min_months, r.age_max_months, r.fee_free, r.fee_text, r.capacity, "                     \
 	"r.accessibility_notes, r.schedule_note, r.is_public, r.is_confidential, r.front_door, "                       \
 	"r.verified_at, r.source, r.source_id, r.created_at, r.updated_at, r.version, r.search_text"
-#define RES_FROM " FROM resources r JOIN orgs o ON o.id = r.org_id"
+#define RES_FROM " FROM resources r JOIN orgs o ON o.tenant_id = r.tenant_id AND o.id = r.org_id"
+/* The type_code written by insert and update: the code when it names a
+ * built-in type or one of the tenant's own, else NULL, which the NOT NULL
+ * constraint refuses (23502 -> TG_ERR_INVALID, errmsg "unknown resource
+ * type"); resources has no foreign key to resource_types since 0003. */
+#define RES_TYPE                                                                                                       \
+	"(SELECT t.code FROM resource_types t WHERE t.code = ? AND (t.tenant_id IS NULL OR t.tenant_id = ?) "          \
+	"LIMIT 1)"
+#define TENANT_COLS                                                                                                    \
+	"t.id, t.code, t.name, t.disabled, t.created_at, t.updated_at, h.host FROM tenants t "                         \
+	"LEFT JOIN tenant_hosts h ON h.tenant_id = t.id"
 #define RES_WCOLS                                                                                                      \
 	"org_id, type_code, name, name_kana, description, area_id, postal_code, prefecture, city, "                    \
 	"address_line, building, lat, lon, phone, email, url, age_min_months, age_max_months, "                        \
@@ -158,80 +174,103 @@ static const char *const fixed_sql[S__FIXED] = {
     [S_SETTING_GET] = "SELECT value FROM settings WHERE key = ?",
     [S_SETTING_SET] = "INSERT INTO settings (key, value) VALUES (?, ?) "
                       "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-    [S_AREA_LIST] = "SELECT id, parent_id, level, name, name_kana FROM areas ORDER BY level, id",
-    [S_AREA_FIND] = "SELECT id FROM areas WHERE COALESCE(parent_id, 0) = ?::bigint AND level = ? AND name = ?",
-    [S_AREA_INSERT] = "INSERT INTO areas (parent_id, level, name, name_kana) VALUES (?, ?, ?, ?) RETURNING id",
-    [S_ORG_GET] = "SELECT " ORG_COLS " FROM orgs WHERE id = ?",
-    [S_ORG_GET_UUID] = "SELECT " ORG_COLS " FROM orgs WHERE uuid = ?",
-    [S_ORG_FIND_NAME] = "SELECT " ORG_COLS " FROM orgs WHERE name = ? ORDER BY id LIMIT 1",
-    [S_ORG_LIST] = "SELECT " ORG_COLS " FROM orgs WHERE id > ? ORDER BY id LIMIT ?",
-    [S_ORG_COUNT] = "SELECT COUNT(*) FROM orgs",
-    [S_ORG_INSERT] = "INSERT INTO orgs (uuid, name, name_kana, kind, area_id, phone, email, url, "
-                     "description, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    [S_AREA_LIST] = "SELECT id, parent_id, level, name, name_kana FROM areas WHERE tenant_id = ? "
+                    "ORDER BY level, id",
+    [S_AREA_FIND] = "SELECT id FROM areas WHERE tenant_id = ? AND COALESCE(parent_id, 0) = ?::bigint "
+                    "AND level = ? AND name = ?",
+    [S_AREA_INSERT] = "INSERT INTO areas (tenant_id, parent_id, level, name, name_kana) VALUES (?, ?, ?, ?, ?) "
+                      "RETURNING id",
+    [S_ORG_GET] = "SELECT " ORG_COLS " FROM orgs WHERE tenant_id = ? AND id = ?",
+    [S_ORG_GET_UUID] = "SELECT " ORG_COLS " FROM orgs WHERE tenant_id = ? AND uuid = ?",
+    [S_ORG_FIND_NAME] = "SELECT " ORG_COLS " FROM orgs WHERE tenant_id = ? AND name = ? ORDER BY id LIMIT 1",
+    [S_ORG_LIST] = "SELECT " ORG_COLS " FROM orgs WHERE tenant_id = ? AND id > ? ORDER BY id LIMIT ?",
+    [S_ORG_COUNT] = "SELECT COUNT(*) FROM orgs WHERE tenant_id = ?",
+    [S_ORG_INSERT] = "INSERT INTO orgs (tenant_id, uuid, name, name_kana, kind, area_id, phone, email, url, "
+                     "description, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                      "RETURNING id",
     [S_ORG_UPDATE] = "UPDATE orgs SET name = ?, name_kana = ?, kind = ?, area_id = ?, phone = ?, "
-                     "email = ?, url = ?, description = ?, updated_at = ? WHERE id = ?",
-    [S_USER_GET] = "SELECT " USER_COLS " FROM users WHERE id = ?",
-    [S_USER_GET_LOGIN] = "SELECT " USER_COLS " FROM users WHERE login = ?",
-    [S_USER_LIST] = "SELECT " USER_COLS " FROM users WHERE ?::bigint = 0 OR org_id = ? ORDER BY id",
-    [S_USER_INSERT] = "INSERT INTO users (org_id, login, display_name, role, password_hash, disabled, "
-                      "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                     "email = ?, url = ?, description = ?, updated_at = ? WHERE tenant_id = ? AND id = ?",
+    [S_USER_GET] = "SELECT " USER_COLS " FROM users WHERE tenant_id = ? AND id = ?",
+    [S_USER_GET_LOGIN] = "SELECT " USER_COLS " FROM users WHERE tenant_id = ? AND login = ?",
+    [S_USER_LIST] = "SELECT " USER_COLS " FROM users WHERE tenant_id = ? AND (?::bigint = 0 OR org_id = ?) "
+                    "ORDER BY id",
+    [S_USER_INSERT] = "INSERT INTO users (tenant_id, org_id, login, display_name, role, password_hash, "
+                      "disabled, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     [S_USER_UPDATE] = "UPDATE users SET org_id = ?, display_name = ?, role = ?, disabled = ?, "
-                      "updated_at = ? WHERE id = ?",
-    [S_USER_SET_PW] = "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?",
-    [S_SESS_PURGE] = "DELETE FROM sessions WHERE expires_at < ?",
-    [S_SESS_INSERT] = "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) "
-                      "VALUES (?, ?, ?, ?, ?)",
+                      "updated_at = ? WHERE tenant_id = ? AND id = ?",
+    [S_USER_SET_PW] = "UPDATE users SET password_hash = ?, updated_at = ? WHERE tenant_id = ? AND id = ?",
+    [S_SESS_PURGE] = "DELETE FROM sessions WHERE tenant_id = ? AND expires_at < ?",
+    [S_SESS_INSERT] = "INSERT INTO sessions (tenant_id, token_hash, user_id, csrf_token, created_at, "
+                      "expires_at) VALUES (?, ?, ?, ?, ?, ?)",
     [S_SESS_GET] = "SELECT user_id, csrf_token, expires_at FROM sessions "
-                   "WHERE token_hash = ? AND expires_at > ?",
-    [S_SESS_DELETE] = "DELETE FROM sessions WHERE token_hash = ?",
-    [S_SESS_DELETE_USER] = "DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?",
+                   "WHERE tenant_id = ? AND token_hash = ? AND expires_at > ?",
+    [S_SESS_DELETE] = "DELETE FROM sessions WHERE tenant_id = ? AND token_hash = ?",
+    [S_SESS_DELETE_USER] = "DELETE FROM sessions WHERE tenant_id = ? AND user_id = ? AND token_hash <> ?",
+    /* built-in types (tenant_id NULL) and the tenant's own */
     [S_TYPE_LIST] = "SELECT code, name_ja, name_en, builtin FROM resource_types "
-                    "ORDER BY sort, code COLLATE \"C\"",
-    [S_TYPE_INSERT] = "INSERT INTO resource_types (code, name_ja, name_en, builtin) VALUES (?, ?, ?, ?)",
+                    "WHERE tenant_id IS NULL OR tenant_id = ? ORDER BY sort, code COLLATE \"C\"",
+    /* the unique index resource_types_code keeps a tenant's codes apart; a
+     * code of a built-in type is refused here (no row inserted -> conflict) */
+    [S_TYPE_INSERT] = "INSERT INTO resource_types (tenant_id, code, name_ja, name_en, builtin) "
+                      "SELECT ?::bigint, ?::text, ?::text, ?::text, ?::integer WHERE NOT EXISTS "
+                      "(SELECT 1 FROM resource_types WHERE tenant_id IS NULL AND code = ?)",
     [S_TAG_LIST] = "SELECT code, kind, name_ja, name_en FROM tags "
                    "ORDER BY kind COLLATE \"C\" DESC, sort, code COLLATE \"C\"",
-    [S_RES_GET] = "SELECT " RES_COLS RES_FROM " WHERE r.id = ?",
-    [S_RES_GET_UUID] = "SELECT " RES_COLS RES_FROM " WHERE r.uuid = ?",
-    [S_RES_GET_SOURCE] = "SELECT " RES_COLS RES_FROM " WHERE r.source = ? AND r.source_id = ?",
-    [S_RES_INSERT] = "INSERT INTO resources (" RES_WCOLS ", uuid, created_at, updated_at, version) "
-                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                     "?, ?, ?, ?, ?, ?, ?, ?, ?, 1) RETURNING id",
-    [S_RES_UPDATE] = "UPDATE resources SET org_id = ?, type_code = ?, name = ?, name_kana = ?, "
+    [S_RES_GET] = "SELECT " RES_COLS RES_FROM " WHERE r.tenant_id = ? AND r.id = ?",
+    [S_RES_GET_UUID] = "SELECT " RES_COLS RES_FROM " WHERE r.tenant_id = ? AND r.uuid = ?",
+    [S_RES_GET_SOURCE] = "SELECT " RES_COLS RES_FROM " WHERE r.tenant_id = ? AND r.source = ? "
+                         "AND r.source_id = ?",
+    /* type_code: see RES_TYPE */
+    [S_RES_INSERT] = "INSERT INTO resources (" RES_WCOLS ", uuid, created_at, updated_at, version, tenant_id) "
+                     "VALUES (?, " RES_TYPE ", ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                     "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?) RETURNING id",
+    [S_RES_UPDATE] = "UPDATE resources SET org_id = ?, type_code = " RES_TYPE ", name = ?, name_kana = ?, "
                      "description = ?, area_id = ?, postal_code = ?, prefecture = ?, city = ?, "
                      "address_line = ?, building = ?, lat = ?, lon = ?, phone = ?, email = ?, url = ?, "
                      "age_min_months = ?, age_max_months = ?, fee_free = ?, fee_text = ?, capacity = ?, "
                      "accessibility_notes = ?, schedule_note = ?, is_public = ?, is_confidential = ?, "
                      "front_door = ?, verified_at = ?, source = ?, source_id = ?, search_text = ?, "
-                     "updated_at = ?, version = version + 1 WHERE id = ? AND version = ?",
-    [S_RES_EXISTS] = "SELECT 1 FROM resources WHERE id = ?",
-    [S_RES_DELETE] = "DELETE FROM resources WHERE id = ?",
-    [S_RES_SOURCE_IDS] = "SELECT source_id FROM resources WHERE source = ? AND source_id IS NOT NULL",
-    [S_HOURS_INSERT] = "INSERT INTO resource_hours (resource_id, weekday, open_min, close_min) "
-                       "VALUES (?, ?, ?, ?)",
-    [S_EXC_INSERT] = "INSERT INTO resource_exceptions (resource_id, day, closed, open_min, close_min, "
-                     "note) VALUES (?, ?, ?, ?, ?, ?)",
-    [S_RTAG_INSERT] = "INSERT INTO resource_tags (resource_id, tag_code) VALUES (?, ?)",
-    [S_HOURS_DEL] = "DELETE FROM resource_hours WHERE resource_id = ?",
-    [S_EXC_DEL] = "DELETE FROM resource_exceptions WHERE resource_id = ?",
-    [S_RTAG_DEL] = "DELETE FROM resource_tags WHERE resource_id = ?",
-    [S_CHANGE_INSERT] = "INSERT INTO resource_changes (resource_id, user_id, at, action, before_json, "
-                        "after_json) VALUES (?, ?, ?, ?, ?, ?)",
+                     "updated_at = ?, version = version + 1 WHERE tenant_id = ? AND id = ? AND version = ?",
+    [S_RES_EXISTS] = "SELECT 1 FROM resources WHERE tenant_id = ? AND id = ?",
+    [S_RES_DELETE] = "DELETE FROM resources WHERE tenant_id = ? AND id = ?",
+    [S_RES_SOURCE_IDS] = "SELECT source_id FROM resources WHERE tenant_id = ? AND source = ? "
+                         "AND source_id IS NOT NULL",
+    [S_HOURS_INSERT] = "INSERT INTO resource_hours (tenant_id, resource_id, weekday, open_min, close_min) "
+                       "VALUES (?, ?, ?, ?, ?)",
+    [S_EXC_INSERT] = "INSERT INTO resource_exceptions (tenant_id, resource_id, day, closed, open_min, "
+                     "close_min, note) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    [S_RTAG_INSERT] = "INSERT INTO resource_tags (tenant_id, resource_id, tag_code) VALUES (?, ?, ?)",
+    [S_HOURS_DEL] = "DELETE FROM resource_hours WHERE tenant_id = ? AND resource_id = ?",
+    [S_EXC_DEL] = "DELETE FROM resource_exceptions WHERE tenant_id = ? AND resource_id = ?",
+    [S_RTAG_DEL] = "DELETE FROM resource_tags WHERE tenant_id = ? AND resource_id = ?",
+    [S_CHANGE_INSERT] = "INSERT INTO resource_changes (tenant_id, resource_id, user_id, at, action, "
+                        "before_json, after_json) VALUES (?, ?, ?, ?, ?, ?, ?)",
     [S_CHANGE_LIST] = "SELECT c.id, c.resource_id, c.user_id, u.display_name, c.at, c.action, "
                       "c.before_json, c.after_json FROM resource_changes c "
-                      "LEFT JOIN users u ON u.id = c.user_id WHERE c.resource_id = ? ORDER BY c.id DESC",
-    [S_AUDIT_INSERT] = "INSERT INTO audit_log (at, user_id, action, object_type, object_id, detail) "
-                       "VALUES (?, ?, ?, ?, ?, ?)",
+                      "LEFT JOIN users u ON u.tenant_id = c.tenant_id AND u.id = c.user_id "
+                      "WHERE c.tenant_id = ? AND c.resource_id = ? ORDER BY c.id DESC",
+    [S_AUDIT_INSERT] = "INSERT INTO audit_log (tenant_id, at, user_id, action, object_type, object_id, "
+                       "detail) VALUES (?, ?, ?, ?, ?, ?, ?)",
     [S_AUDIT_LIST] = "SELECT id, at, user_id, action, object_type, object_id, detail FROM audit_log "
-                     "WHERE id < ? ORDER BY id DESC LIMIT ?",
-    [S_MANY] = "SELECT " RES_COLS RES_FROM " WHERE r.id = ANY(?::bigint[])",
+                     "WHERE tenant_id = ? AND id < ? ORDER BY id DESC LIMIT ?",
+    [S_MANY] = "SELECT " RES_COLS RES_FROM " WHERE r.tenant_id = ? AND r.id = ANY(?::bigint[])",
     [S_CH_HOURS] = "SELECT resource_id, weekday, open_min, close_min FROM resource_hours "
-                   "WHERE resource_id = ANY(?::bigint[]) ORDER BY resource_id, weekday, open_min, close_min",
+                   "WHERE tenant_id = ? AND resource_id = ANY(?::bigint[]) "
+                   "ORDER BY resource_id, weekday, open_min, close_min",
     [S_CH_EXC] = "SELECT resource_id, day, closed, open_min, close_min, note FROM resource_exceptions "
-                 "WHERE resource_id = ANY(?::bigint[]) ORDER BY resource_id, day COLLATE \"C\", open_min",
+                 "WHERE tenant_id = ? AND resource_id = ANY(?::bigint[]) "
+                 "ORDER BY resource_id, day COLLATE \"C\", open_min",
     [S_CH_TAGS] = "SELECT rt.resource_id, rt.tag_code, t.kind FROM resource_tags rt "
-                  "JOIN tags t ON t.code = rt.tag_code WHERE rt.resource_id = ANY(?::bigint[]) "
+                  "JOIN tags t ON t.code = rt.tag_code WHERE rt.tenant_id = ? AND rt.resource_id = ANY(?::bigint[]) "
                   "ORDER BY rt.resource_id, t.sort, rt.tag_code COLLATE \"C\"",
+    /* one row per host (one with host NULL for a tenant without any) */
+    [S_TENANT_LIST] = "SELECT " TENANT_COLS " ORDER BY t.id, h.host COLLATE \"C\"",
+    [S_TENANT_GET_CODE] = "SELECT " TENANT_COLS " WHERE t.code = ? ORDER BY h.host COLLATE \"C\"",
+    [S_TENANT_INSERT] = "INSERT INTO tenants (code, name, disabled, created_at, updated_at) "
+                        "VALUES (?, ?, ?, ?, ?) RETURNING id",
+    [S_TENANT_UPDATE] = "UPDATE tenants SET name = ?, disabled = ?, updated_at = ? WHERE id = ?",
+    [S_TENANT_HOST_INSERT] = "INSERT INTO tenant_hosts (host, tenant_id) VALUES (?, ?)",
+    [S_TENANT_HOST_DEL] = "DELETE FROM tenant_hosts WHERE tenant_id = ?",
     [S_MIG_APPLIED] = "SELECT 1 FROM schema_migrations WHERE version = ?",
     [S_MIG_INSERT] = "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
 };
@@ -244,7 +283,14 @@ struct pg_db {
 	int in_call;                     /* a call's own BEGIN or SAVEPOINT is open */
 	int bulk;                        /* bulk(): no per-call savepoints (see pg_bulk) */
 	int retryable;                   /* the last failure was 40001/40P01 */
-	struct tg_arena keep;            /* strings handed back into caller structs */
+	/* The value of tsunagu.tenant on the session (row-level security), as
+	 * db->tenant_id was when it was last set; see tenant_sync(). */
+	int64_t tenant_set;
+	int tenant_known;     /* 0: unknown (new or reset session, rolled back) */
+	int tenant_in_tx;     /* set inside the open transaction: undone if it rolls back */
+	char state[6];        /* SQLSTATE of the last failure ("" if none) */
+	char column[64];      /* its column (PG_DIAG_COLUMN_NAME), if any */
+	struct tg_arena keep; /* strings handed back into caller structs */
 	time_t ts_time;
 	const char *ts_str;
 	char err[256];
@@ -274,6 +320,12 @@ static void p_i64(struct params *p, int64_t v)
 	snprintf(p->buf[p->n], sizeof(p->buf[0]), "%" PRId64, v);
 	p->v[p->n] = p->buf[p->n];
 	p->n++;
+}
+
+/* The tenant of every statement on tenant data (store.h "Tenants"). */
+static void p_tenant(struct params *p, const struct pg_db *s)
+{
+	p_i64(p, s->base.tenant_id);
 }
 
 static void p_id(struct params *p, int64_t v) /* 0 -> NULL */
@@ -351,7 +403,10 @@ static enum tg_rc db_fail(struct pg_db *s, const char *what, const PGresult *res
 {
 	const char *st = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
 	const char *msg = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	const char *col = res ? PQresultErrorField(res, PG_DIAG_COLUMN_NAME) : NULL;
 	s->retryable = st && (strcmp(st, "40001") == 0 || strcmp(st, "40P01") == 0);
+	snprintf(s->state, sizeof(s->state), "%s", st ? st : "");
+	snprintf(s->column, sizeof(s->column), "%s", col ? col : "");
 	if (!st && PQstatus(s->c) == CONNECTION_BAD) {
 		snprintf(s->err, sizeof(s->err), "%s: connection to the database lost", what);
 		return TG_ERR_BUSY;
@@ -396,7 +451,7 @@ static unsigned filter_mask(const struct tg_resource_filter *f)
 
 static void add_filter_sql(struct tg_buf *b, unsigned mask)
 {
-	tg_buf_adds(b, " WHERE r.id > ?");
+	tg_buf_adds(b, " WHERE r.tenant_id = ? AND r.id > ?");
 	if (mask & 1)
 		tg_buf_adds(b, " AND r.org_id = ?");
 	if (mask & 2)
@@ -445,11 +500,102 @@ static enum tg_rc prepare_slot(struct pg_db *s, int slot)
 
 static void session_setup(struct pg_db *s);
 
+/* ---- the tenant of the session ------------------------------------------
+ *
+ * Row-level security (migration 0003) lets a session see the rows of the
+ * tenant named by its setting tsunagu.tenant: the id as text, '*' for every
+ * tenant (TG_TENANT_ALL), '' (or unset) for none. tenant_sync() makes it
+ * equal to db->tenant_id before a statement runs, with one round trip only
+ * when db->tenant_id differs from the value last set (the server switches
+ * the tenant per request; a request of the same tenant costs nothing).
+ * set_config(..., false) is session-wide, but PostgreSQL undoes it when the
+ * transaction (or the savepoint) it ran in rolls back, and PQreset starts a
+ * new session without it: both make the cached value unknown (tenant_known
+ * = 0), so the next statement sets it again. */
+
+static void tenant_text(int64_t t, char *buf, size_t n)
+{
+	if (t == TG_TENANT_ALL)
+		snprintf(buf, n, "*");
+	else if (t > 0)
+		snprintf(buf, n, "%" PRId64, t);
+	else
+		buf[0] = '\0';
+}
+
+static enum tg_rc tenant_sync(struct pg_db *s, const char *what)
+{
+	char v[32];
+	const char *params[1] = {v};
+	if (s->tenant_known && s->tenant_set == s->base.tenant_id)
+		return TG_OK;
+	tenant_text(s->base.tenant_id, v, sizeof(v));
+	PGresult *res =
+	    PQexecParams(s->c, "SELECT set_config('tsunagu.tenant', $1, false)", 1, NULL, params, NULL, NULL, 0);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		enum tg_rc rc = db_fail(s, what, res);
+		PQclear(res);
+		return rc;
+	}
+	PQclear(res);
+	s->tenant_set = s->base.tenant_id;
+	s->tenant_known = 1;
+	if (PQtransactionStatus(s->c) != PQTRANS_IDLE)
+		s->tenant_in_tx = 1;
+	return TG_OK;
+}
+
+/* The end of a transaction or savepoint (slot S_COMMIT, S_ROLLBACK or
+ * S_ROLLBACK_TO; res NULL when it failed): a value set inside it survives
+ * only a real COMMIT (a COMMIT of a failed transaction answers "ROLLBACK"). */
+static void tenant_tx_end(struct pg_db *s, int slot, const PGresult *res)
+{
+	if (!s->tenant_in_tx)
+		return;
+	if (slot == S_COMMIT && res && strcmp(PQcmdStatus((PGresult *)res), "COMMIT") == 0) {
+		s->tenant_in_tx = 0;
+		return;
+	}
+	if (slot == S_ROLLBACK_TO && PQtransactionStatus(s->c) == PQTRANS_INTRANS) {
+		/* the value may have been set before the savepoint or after it */
+		s->tenant_known = 0;
+		return;
+	}
+	s->tenant_known = 0;
+	s->tenant_in_tx = 0;
+}
+
+/* After any statement that may have ended a transaction without telling us
+ * how (simple() SQL): when it did, forget a value set inside it. */
+static void tenant_after_simple(struct pg_db *s)
+{
+	if (s->tenant_in_tx && PQtransactionStatus(s->c) == PQTRANS_IDLE) {
+		s->tenant_known = 0;
+		s->tenant_in_tx = 0;
+	}
+}
+
+/* Whole-database work (migrations, drop_all, the copy ops) runs as
+ * TG_TENANT_ALL; all_begin() returns the caller's tenant for all_end(). */
+static int64_t all_begin(struct pg_db *s)
+{
+	int64_t t = s->base.tenant_id;
+	s->base.tenant_id = TG_TENANT_ALL;
+	return t;
+}
+
+static void all_end(struct pg_db *s, int64_t t)
+{
+	s->base.tenant_id = t;
+}
+
 /* After a lost connection: PQreset and forget the prepared statements. */
 static int reconnect(struct pg_db *s)
 {
 	PQreset(s->c);
 	memset(s->prepared, 0, sizeof(s->prepared));
+	s->tenant_known = 0;
+	s->tenant_in_tx = 0;
 	if (PQstatus(s->c) != CONNECTION_OK)
 		return 0;
 	session_setup(s);
@@ -471,11 +617,16 @@ static enum tg_rc run(struct pg_db *s, int slot, const struct params *p, PGresul
 	s->retryable = 0;
 	for (int attempt = 0;; attempt++) {
 		PGresult *res = NULL;
+		int ends_tx = slot == S_COMMIT || slot == S_ROLLBACK || slot == S_ROLLBACK_TO;
 		rc = prepare_slot(s, slot);
+		if (!rc && !ends_tx && slot != S_RELEASE)
+			rc = tenant_sync(s, what);
 		if (!rc) {
 			res = PQexecPrepared(s->c, name, p ? p->n : 0, p ? p->v : NULL, NULL, NULL, 0);
 			ExecStatusType es = PQresultStatus(res);
 			if (es == PGRES_COMMAND_OK || es == PGRES_TUPLES_OK) {
+				if (ends_tx)
+					tenant_tx_end(s, slot, res);
 				if (out)
 					*out = res;
 				else
@@ -484,6 +635,8 @@ static enum tg_rc run(struct pg_db *s, int slot, const struct params *p, PGresul
 			}
 			rc = db_fail(s, what, res);
 			PQclear(res);
+			if (ends_tx)
+				tenant_tx_end(s, slot, NULL);
 		}
 		int outside = !s->in_tx && !s->in_call;
 		if (outside && !reconnected && PQstatus(s->c) == CONNECTION_BAD) {
@@ -705,6 +858,7 @@ static enum tg_rc simple(struct pg_db *s, const char *sql, const char *what)
 	if (es != PGRES_COMMAND_OK && es != PGRES_TUPLES_OK)
 		rc = db_fail(s, what, res);
 	PQclear(res);
+	tenant_after_simple(s);
 	return rc;
 }
 
@@ -847,16 +1001,29 @@ out:
 	return exec_slot(s, S_COMMIT, "migrate");
 }
 
+static enum tg_rc migrate_all(struct pg_db *s, int *applied);
+
+/* Migrations run as TG_TENANT_ALL: a data step of a later migration must see
+ * every tenant's rows through row-level security. */
 static enum tg_rc pg_migrate(struct tg_db *db, int *applied)
 {
 	struct pg_db *s = PG(db);
-	enum tg_rc rc;
-	int current = 0, newest = 0;
 	*applied = 0;
 	if (s->in_tx) {
 		snprintf(s->err, sizeof(s->err), "migrate: not allowed inside a transaction");
 		return TG_ERR_INTERNAL;
 	}
+	int64_t t = all_begin(s);
+	enum tg_rc rc = migrate_all(s, applied);
+	all_end(s, t);
+	return rc;
+}
+
+static enum tg_rc migrate_all(struct pg_db *s, int *applied)
+{
+	struct tg_db *db = &s->base;
+	enum tg_rc rc;
+	int current = 0, newest = 0;
 	/* Concurrent CREATE TABLE IF NOT EXISTS can still clash in the catalog:
 	 * take the same advisory lock for it. */
 	rc = simple(s,
@@ -888,24 +1055,57 @@ static enum tg_rc pg_migrate(struct tg_db *db, int *applied)
 	return TG_OK;
 }
 
-/* Drop every table of tsunagu (and schema_migrations) in one transaction:
- * `tsunagu demo --force` and the tests start from an empty database. */
+static void cp_ident(struct tg_buf *b, const char *name);
+
+/* Drop every table of the current schema (tsunagu's, whatever migrations
+ * created them, and schema_migrations) and the function of the row-level
+ * security policies, in one transaction: `tsunagu demo --force` and the
+ * tests start from an empty database. The list comes from the catalog, so a
+ * new migration's tables need no change here. */
 static enum tg_rc pg_drop_all(struct tg_db *db)
 {
 	struct pg_db *s = PG(db);
+	struct tg_buf q = TG_BUF_INIT;
+	PGresult *res = NULL;
 	if (s->in_tx) {
 		snprintf(s->err, sizeof(s->err), "drop_all: not allowed inside a transaction");
 		return TG_ERR_INTERNAL;
 	}
-	enum tg_rc rc = simple(s,
-	                       "BEGIN; DROP TABLE IF EXISTS audit_log, resource_changes, resource_exceptions, "
-	                       "resource_hours, resource_tags, resources, tags, resource_types, sessions, "
-	                       "users, orgs, areas, settings, schema_migrations CASCADE; COMMIT",
-	                       "drop_all");
+	int64_t t = all_begin(s);
+	enum tg_rc rc = tenant_sync(s, "drop_all");
 	if (rc)
+		goto out;
+	if ((rc = simple(s, "BEGIN", "drop_all")))
+		goto out;
+	res = PQexec(s->c, "SELECT c.relname FROM pg_class c WHERE c.relnamespace = "
+	                   "(SELECT oid FROM pg_namespace WHERE nspname = current_schema()) "
+	                   "AND c.relkind IN ('r', 'p') ORDER BY 1");
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		rc = db_fail(s, "drop_all", res);
+		goto out;
+	}
+	if (PQntuples(res) > 0) {
+		tg_buf_adds(&q, "DROP TABLE IF EXISTS ");
+		for (int i = 0; i < PQntuples(res); i++) {
+			if (i)
+				tg_buf_adds(&q, ", ");
+			cp_ident(&q, PQgetvalue(res, i, 0));
+		}
+		tg_buf_adds(&q, " CASCADE");
+		if ((rc = simple(s, q.data, "drop_all")))
+			goto out;
+	}
+	if ((rc = simple(s, "DROP FUNCTION IF EXISTS tsunagu_tenant_ok(bigint)", "drop_all")))
+		goto out;
+	rc = simple(s, "COMMIT", "drop_all");
+out:
+	PQclear(res);
+	tg_buf_release(&q);
+	if (rc && PQtransactionStatus(s->c) != PQTRANS_IDLE)
 		simple(s, "ROLLBACK", "rollback");
 	memset(s->prepared, 0, sizeof(s->prepared));
 	simple(s, "DEALLOCATE ALL", "drop_all"); /* plans may name dropped tables */
+	all_end(s, t);
 	return rc;
 }
 
@@ -1003,6 +1203,161 @@ static void pg_bulk(struct tg_db *db, int on)
 	simple(s, on ? "SET synchronous_commit = off" : "RESET synchronous_commit", "bulk");
 }
 
+/* ---- tenants ---------------------------------------------------------------------- */
+
+/* A write of tenant data needs a tenant (0 after open: none). The database
+ * would refuse it too (row-level security, the reference to tenants); this
+ * gives every backend the same answer. */
+static enum tg_rc need_tenant(struct pg_db *s, const char *what)
+{
+	if (s->base.tenant_id > 0)
+		return TG_OK;
+	snprintf(s->err, sizeof(s->err), "%s: no tenant selected", what);
+	return TG_ERR_INVALID;
+}
+
+/* RES_TYPE gave NULL: the code is neither a built-in type nor the tenant's. */
+static enum tg_rc type_fail(struct pg_db *s, enum tg_rc rc, const char *what)
+{
+	if (rc == TG_ERR_INVALID && strcmp(s->state, "23502") == 0 && strcmp(s->column, "type_code") == 0)
+		snprintf(s->err, sizeof(s->err), "%s: unknown resource type (type_code)", what);
+	return rc;
+}
+
+/* Rows of S_TENANT_LIST / S_TENANT_GET_CODE (one per host, by tenant) ->
+ * tenants with their hosts. */
+static size_t read_tenants(const PGresult *res, struct tg_arena *a, struct tg_tenant *out)
+{
+	int rows = PQntuples(res);
+	size_t n = 0;
+	for (int i = 0; i < rows;) {
+		int j = i;
+		while (j < rows && g_i64(res, j, 0) == g_i64(res, i, 0))
+			j++;
+		struct tg_tenant *t = &out[n++];
+		memset(t, 0, sizeof(*t));
+		t->id = g_i64(res, i, 0);
+		t->code = g_text(res, i, 1, a);
+		t->name = g_text(res, i, 2, a);
+		t->disabled = g_i64(res, i, 3) != 0;
+		t->created_at = g_text(res, i, 4, a);
+		t->updated_at = g_text(res, i, 5, a);
+		t->hosts = TG_ARENA_ARRAY(a, const char *, (size_t)(j - i));
+		for (int k = i; k < j; k++)
+			if (!PQgetisnull(res, k, 6))
+				t->hosts[t->n_hosts++] = g_text(res, k, 6, a);
+		i = j;
+	}
+	return n;
+}
+
+static enum tg_rc pg_tenant_list(struct tg_db *db, struct tg_arena *a, struct tg_tenant **out, size_t *n)
+{
+	PGresult *res = NULL;
+	enum tg_rc rc = run(PG(db), S_TENANT_LIST, NULL, &res, "tenant_list");
+	if (rc)
+		return rc;
+	int rows = PQntuples(res);
+	*out = TG_ARENA_ARRAY(a, struct tg_tenant, rows ? (size_t)rows : 1);
+	*n = read_tenants(res, a, *out);
+	PQclear(res);
+	return TG_OK;
+}
+
+static enum tg_rc pg_tenant_get_by_code(struct tg_db *db, struct tg_arena *a, const char *code, struct tg_tenant *out)
+{
+	struct params p = {0};
+	PGresult *res = NULL;
+	p_text(&p, code ? code : "");
+	enum tg_rc rc = one(PG(db), S_TENANT_GET_CODE, &p, &res, "tenant_get_by_code");
+	if (rc)
+		return rc;
+	read_tenants(res, a, out);
+	PQclear(res);
+	return TG_OK;
+}
+
+static enum tg_rc insert_hosts(struct pg_db *s, int64_t id, const char *const *hosts, size_t n, const char *what)
+{
+	enum tg_rc rc = TG_OK;
+	for (size_t i = 0; i < n && !rc; i++) {
+		struct params p = {0};
+		p_text(&p, hosts[i]);
+		p_i64(&p, id);
+		rc = run(s, S_TENANT_HOST_INSERT, &p, NULL, what);
+	}
+	return rc;
+}
+
+static enum tg_rc pg_tenant_insert(struct tg_db *db, struct tg_tenant *t)
+{
+	struct pg_db *s = PG(db);
+	const char *now = now_ts(s);
+	int64_t id = 0;
+	enum tg_rc rc;
+	int attempt = 0;
+	do {
+		struct params p = {0};
+		PGresult *res = NULL;
+		if ((rc = call_enter(s)))
+			break;
+		p_text(&p, t->code);
+		p_text(&p, t->name);
+		p_i64(&p, t->disabled ? 1 : 0);
+		p_text(&p, now);
+		p_text(&p, now);
+		rc = run(s, S_TENANT_INSERT, &p, &res, "tenant_insert");
+		if (!rc)
+			id = g_i64(res, 0, 0);
+		PQclear(res);
+		if (!rc)
+			rc = insert_hosts(s, id, t->hosts, t->n_hosts, "tenant_insert");
+		rc = call_leave(s, rc);
+	} while (rc && retry_call(s, rc, &attempt));
+	if (!rc) {
+		t->id = id;
+		t->created_at = t->updated_at = now;
+	}
+	return rc;
+}
+
+static enum tg_rc tenant_update_body(struct pg_db *s, const struct tg_tenant *t)
+{
+	struct params p = {0};
+	PGresult *res = NULL;
+	p_text(&p, t->name);
+	p_i64(&p, t->disabled ? 1 : 0);
+	p_text(&p, now_ts(s));
+	p_i64(&p, t->id);
+	enum tg_rc rc = run(s, S_TENANT_UPDATE, &p, &res, "tenant_update");
+	if (rc)
+		return rc;
+	int64_t changed = strtoll(PQcmdTuples(res), NULL, 10);
+	PQclear(res);
+	if (changed == 0) {
+		snprintf(s->err, sizeof(s->err), "tenant_update: no such tenant");
+		return TG_ERR_NOT_FOUND;
+	}
+	p.n = 0;
+	p_i64(&p, t->id);
+	if ((rc = run(s, S_TENANT_HOST_DEL, &p, NULL, "tenant_update")))
+		return rc;
+	return insert_hosts(s, t->id, t->hosts, t->n_hosts, "tenant_update");
+}
+
+static enum tg_rc pg_tenant_update(struct tg_db *db, const struct tg_tenant *t)
+{
+	struct pg_db *s = PG(db);
+	enum tg_rc rc;
+	int attempt = 0;
+	do {
+		if ((rc = call_enter(s)))
+			break;
+		rc = call_leave(s, tenant_update_body(s, t));
+	} while (rc && retry_call(s, rc, &attempt));
+	return rc;
+}
+
 /* ---- settings ------------------------------------------------------------------- */
 
 static enum tg_rc pg_setting_get(struct tg_db *db, struct tg_arena *a, const char *key, const char **value)
@@ -1031,8 +1386,10 @@ static enum tg_rc pg_setting_set(struct tg_db *db, const char *key, const char *
 static enum tg_rc pg_area_list(struct tg_db *db, struct tg_arena *a, struct tg_area **out, size_t *n)
 {
 	struct pg_db *s = PG(db);
+	struct params p = {0};
 	PGresult *res = NULL;
-	enum tg_rc rc = run(s, S_AREA_LIST, NULL, &res, "area_list");
+	p_tenant(&p, s);
+	enum tg_rc rc = run(s, S_AREA_LIST, &p, &res, "area_list");
 	if (rc)
 		return rc;
 	size_t cnt = (size_t)PQntuples(res);
@@ -1055,6 +1412,7 @@ static enum tg_rc area_find(struct pg_db *s, struct tg_area *area)
 {
 	struct params p = {0};
 	PGresult *res = NULL;
+	p_tenant(&p, s);
 	p_i64(&p, area->parent_id);
 	p_i64(&p, (int)area->level);
 	p_text(&p, area->name);
@@ -1070,9 +1428,13 @@ static enum tg_rc pg_area_ensure(struct tg_db *db, struct tg_area *area)
 	struct pg_db *s = PG(db);
 	struct params p = {0};
 	PGresult *res = NULL;
-	enum tg_rc rc = area_find(s, area);
+	enum tg_rc rc = need_tenant(s, "area_ensure");
+	if (rc)
+		return rc;
+	rc = area_find(s, area);
 	if (rc != TG_ERR_NOT_FOUND)
 		return rc;
+	p_tenant(&p, s);
 	p_id(&p, area->parent_id);
 	p_i64(&p, (int)area->level);
 	p_text(&p, area->name);
@@ -1109,6 +1471,7 @@ static enum tg_rc org_get_by(struct pg_db *s, int slot, struct tg_arena *a, int6
 {
 	struct params p = {0};
 	PGresult *res = NULL;
+	p_tenant(&p, s);
 	if (key)
 		p_text(&p, key);
 	else
@@ -1141,6 +1504,7 @@ static enum tg_rc pg_org_list(struct tg_db *db, struct tg_arena *a, int64_t afte
 	struct pg_db *s = PG(db);
 	struct params p = {0};
 	PGresult *res = NULL;
+	p_tenant(&p, s);
 	p_i64(&p, after_id);
 	p_i64(&p, limit_value(limit));
 	enum tg_rc rc = run(s, S_ORG_LIST, &p, &res, "org_list");
@@ -1157,8 +1521,10 @@ static enum tg_rc pg_org_list(struct tg_db *db, struct tg_arena *a, int64_t afte
 
 static enum tg_rc pg_org_count(struct tg_db *db, int64_t *n)
 {
+	struct params p = {0};
 	PGresult *res = NULL;
-	enum tg_rc rc = one(PG(db), S_ORG_COUNT, NULL, &res, "org_count");
+	p_tenant(&p, PG(db));
+	enum tg_rc rc = one(PG(db), S_ORG_COUNT, &p, &res, "org_count");
 	if (!rc)
 		*n = g_i64(res, 0, 0);
 	PQclear(res);
@@ -1172,6 +1538,9 @@ static enum tg_rc pg_org_insert(struct tg_db *db, struct tg_org *org)
 	PGresult *res = NULL;
 	const char *uuid = org->uuid ? org->uuid : new_uuid(s);
 	const char *now = now_ts(s);
+	if (need_tenant(s, "org_insert"))
+		return TG_ERR_INVALID;
+	p_tenant(&p, s);
 	p_text(&p, uuid);
 	p_text(&p, org->name);
 	p_text(&p, org->name_kana);
@@ -1207,6 +1576,7 @@ static enum tg_rc pg_org_update(struct tg_db *db, const struct tg_org *org)
 	p_text(&p, org->url);
 	p_text(&p, org->description);
 	p_text(&p, now_ts(s));
+	p_tenant(&p, s);
 	p_i64(&p, org->id);
 	enum tg_rc rc = write1(s, S_ORG_UPDATE, &p, NULL, &changed, "org_update");
 	if (!rc && changed == 0)
@@ -1233,6 +1603,7 @@ static enum tg_rc user_get_by(struct pg_db *s, int slot, struct tg_arena *a, int
 {
 	struct params p = {0};
 	PGresult *res = NULL;
+	p_tenant(&p, s);
 	if (slot == S_USER_GET)
 		p_i64(&p, id);
 	else
@@ -1259,6 +1630,7 @@ static enum tg_rc pg_user_list(struct tg_db *db, struct tg_arena *a, int64_t org
 	struct pg_db *s = PG(db);
 	struct params p = {0};
 	PGresult *res = NULL;
+	p_tenant(&p, s);
 	p_i64(&p, org_id);
 	p_i64(&p, org_id);
 	enum tg_rc rc = run(s, S_USER_LIST, &p, &res, "user_list");
@@ -1279,6 +1651,9 @@ static enum tg_rc pg_user_insert(struct tg_db *db, struct tg_user *u)
 	struct params p = {0};
 	PGresult *res = NULL;
 	const char *now = now_ts(s);
+	if (need_tenant(s, "user_insert"))
+		return TG_ERR_INVALID;
+	p_tenant(&p, s);
 	p_i64(&p, u->org_id);
 	p_text(&p, u->login);
 	p_text(&p, u->display_name);
@@ -1306,6 +1681,7 @@ static enum tg_rc pg_user_update(struct tg_db *db, const struct tg_user *u)
 	p_text(&p, role_text(u->role));
 	p_i64(&p, u->disabled ? 1 : 0);
 	p_text(&p, now_ts(s));
+	p_tenant(&p, s);
 	p_i64(&p, u->id);
 	enum tg_rc rc = write1(s, S_USER_UPDATE, &p, NULL, &changed, "user_update");
 	if (!rc && changed == 0)
@@ -1320,6 +1696,7 @@ static enum tg_rc pg_user_set_password(struct tg_db *db, int64_t user_id, const 
 	int64_t changed = 0;
 	p_text(&p, hash);
 	p_text(&p, now_ts(s));
+	p_tenant(&p, s);
 	p_i64(&p, user_id);
 	enum tg_rc rc = write1(s, S_USER_SET_PW, &p, NULL, &changed, "user_set_password");
 	if (!rc && changed == 0)
@@ -1334,6 +1711,9 @@ static enum tg_rc pg_session_insert(struct tg_db *db, const char *token_hash, in
 {
 	struct pg_db *s = PG(db);
 	struct params p = {0};
+	if (need_tenant(s, "session_insert"))
+		return TG_ERR_INVALID;
+	p_tenant(&p, s);
 	p_text(&p, token_hash);
 	p_i64(&p, user_id);
 	p_text(&p, csrf_token);
@@ -1344,6 +1724,7 @@ static enum tg_rc pg_session_insert(struct tg_db *db, const char *token_hash, in
 		return rc;
 	/* each login also clears sessions that have run out (index sessions_expires) */
 	struct params q = {0};
+	p_tenant(&q, s);
 	p_text(&q, now_ts(s));
 	return write1(s, S_SESS_PURGE, &q, NULL, NULL, "session_purge");
 }
@@ -1353,6 +1734,7 @@ static enum tg_rc pg_session_get(struct tg_db *db, struct tg_arena *a, const cha
 	struct pg_db *s = PG(db);
 	struct params p = {0};
 	PGresult *res = NULL;
+	p_tenant(&p, s);
 	p_text(&p, token_hash ? token_hash : "");
 	p_text(&p, now_ts(s));
 	enum tg_rc rc = one(s, S_SESS_GET, &p, &res, "session_get");
@@ -1368,6 +1750,7 @@ static enum tg_rc pg_session_get(struct tg_db *db, struct tg_arena *a, const cha
 static enum tg_rc pg_session_delete(struct tg_db *db, const char *token_hash)
 {
 	struct params p = {0};
+	p_tenant(&p, PG(db));
 	p_text(&p, token_hash ? token_hash : "");
 	return write1(PG(db), S_SESS_DELETE, &p, NULL, NULL, "session_delete");
 }
@@ -1375,6 +1758,7 @@ static enum tg_rc pg_session_delete(struct tg_db *db, const char *token_hash)
 static enum tg_rc pg_session_delete_user(struct tg_db *db, int64_t user_id, const char *keep_token_hash)
 {
 	struct params p = {0};
+	p_tenant(&p, PG(db));
 	p_i64(&p, user_id);
 	p_text(&p, keep_token_hash ? keep_token_hash : ""); /* "" never equals a stored hash */
 	return write1(PG(db), S_SESS_DELETE_USER, &p, NULL, NULL, "session_delete_user");
@@ -1384,8 +1768,10 @@ static enum tg_rc pg_session_delete_user(struct tg_db *db, int64_t user_id, cons
 
 static enum tg_rc pg_type_list(struct tg_db *db, struct tg_arena *a, struct tg_resource_type **out, size_t *n)
 {
+	struct params p = {0};
 	PGresult *res = NULL;
-	enum tg_rc rc = run(PG(db), S_TYPE_LIST, NULL, &res, "type_list");
+	p_tenant(&p, PG(db));
+	enum tg_rc rc = run(PG(db), S_TYPE_LIST, &p, &res, "type_list");
 	if (rc)
 		return rc;
 	size_t cnt = (size_t)PQntuples(res);
@@ -1404,12 +1790,23 @@ static enum tg_rc pg_type_list(struct tg_db *db, struct tg_arena *a, struct tg_r
 
 static enum tg_rc pg_type_insert(struct tg_db *db, const struct tg_resource_type *t)
 {
+	struct pg_db *s = PG(db);
 	struct params p = {0};
+	int64_t changed = 0;
+	if (need_tenant(s, "type_insert"))
+		return TG_ERR_INVALID;
+	p_tenant(&p, s);
 	p_text(&p, t->code);
 	p_text(&p, t->name_ja);
 	p_text(&p, t->name_en);
 	p_i64(&p, t->builtin ? 1 : 0);
-	return write1(PG(db), S_TYPE_INSERT, &p, NULL, NULL, "type_insert");
+	p_text(&p, t->code);
+	enum tg_rc rc = write1(s, S_TYPE_INSERT, &p, NULL, &changed, "type_insert");
+	if (!rc && changed == 0) {
+		snprintf(s->err, sizeof(s->err), "type_insert: the code is taken by a built-in type");
+		rc = TG_ERR_CONFLICT;
+	}
+	return rc;
 }
 
 static enum tg_rc pg_tag_list(struct tg_db *db, struct tg_arena *a, struct tg_tag **out, size_t *n)
@@ -1574,6 +1971,7 @@ static enum tg_rc load_children(struct pg_db *s, struct tg_arena *a, struct tg_r
 		size_t m = n - off < CHUNK ? n - off : CHUNK;
 		char *arr = id_array(&rs[off].id, m, sizeof(struct tg_resource));
 		struct params p = {0};
+		p_tenant(&p, s);
 		p_text(&p, arr);
 		for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]) && !rc; k++) {
 			PGresult *res = NULL;
@@ -1601,6 +1999,7 @@ static enum tg_rc resource_get_by(struct pg_db *s, int slot, struct tg_arena *a,
 {
 	struct params p = {0};
 	PGresult *res = NULL;
+	p_tenant(&p, s);
 	if (slot == S_RES_GET) {
 		p_i64(&p, id);
 	} else {
@@ -1634,12 +2033,13 @@ static enum tg_rc pg_resource_get_by_source(struct tg_db *db, struct tg_arena *a
 	return resource_get_by(PG(db), S_RES_GET_SOURCE, a, 0, source, source_id, out);
 }
 
-static enum tg_rc pg_resource_source_ids(struct tg_db *db, struct tg_arena *a, const char *source,
-                                         const char ***out, size_t *n)
+static enum tg_rc pg_resource_source_ids(struct tg_db *db, struct tg_arena *a, const char *source, const char ***out,
+                                         size_t *n)
 {
 	struct pg_db *s = PG(db);
 	struct params p = {0};
 	PGresult *res = NULL;
+	p_tenant(&p, s);
 	p_text(&p, source ? source : "");
 	enum tg_rc rc = run(s, S_RES_SOURCE_IDS, &p, &res, "resource_source_ids");
 	if (rc)
@@ -1684,6 +2084,7 @@ static enum tg_rc pg_resource_get_many(struct tg_db *db, struct tg_arena *a, con
 		char *arr = id_array(uniq + off, m, sizeof(int64_t));
 		struct params p = {0};
 		PGresult *res = NULL;
+		p_tenant(&p, s);
 		p_text(&p, arr);
 		rc = run(s, S_MANY, &p, &res, "resource_get_many");
 		free(arr);
@@ -1716,8 +2117,9 @@ out:
 	return rc;
 }
 
-static void filter_params(struct params *p, const struct tg_resource_filter *f)
+static void filter_params(struct params *p, const struct pg_db *s, const struct tg_resource_filter *f)
 {
+	p_tenant(p, s);
 	p_i64(p, f->after_id);
 	if (f->org_id)
 		p_i64(p, f->org_id);
@@ -1736,7 +2138,7 @@ static enum tg_rc pg_resource_list(struct tg_db *db, struct tg_arena *a, const s
 		f = &all;
 	*out = NULL;
 	*n = 0;
-	filter_params(&p, f);
+	filter_params(&p, s, f);
 	p_i64(&p, limit_value(f->limit));
 	enum tg_rc rc = run(s, SLOT_LIST(filter_mask(f)), &p, &res, "resource_list");
 	if (rc)
@@ -1760,7 +2162,7 @@ static enum tg_rc pg_resource_count(struct tg_db *db, const struct tg_resource_f
 	PGresult *res = NULL;
 	if (!f)
 		f = &all;
-	filter_params(&p, f);
+	filter_params(&p, s, f);
 	enum tg_rc rc = one(s, SLOT_COUNT(filter_mask(f)), &p, &res, "resource_count");
 	if (!rc)
 		*n = g_i64(res, 0, 0);
@@ -1770,10 +2172,13 @@ static enum tg_rc pg_resource_count(struct tg_db *db, const struct tg_resource_f
 
 /* ---- resources: writing ------------------------------------------------------------------------ */
 
-static void resource_params(struct params *p, const struct tg_resource *r, const char *search_text)
+/* The RES_WCOLS values of r; RES_TYPE takes the code and the tenant. */
+static void resource_params(struct params *p, const struct pg_db *s, const struct tg_resource *r,
+                            const char *search_text)
 {
 	p_i64(p, r->org_id);
 	p_text(p, r->type_code);
+	p_tenant(p, s);
 	p_text(p, r->name);
 	p_text(p, r->name_kana);
 	p_text(p, r->description);
@@ -1814,6 +2219,7 @@ static enum tg_rc insert_tags(struct pg_db *s, int64_t id, const char **codes, s
 	enum tg_rc rc = TG_OK;
 	for (size_t i = 0; i < n && !rc; i++) {
 		struct params p = {0};
+		p_tenant(&p, s);
 		p_i64(&p, id);
 		p_text(&p, codes[i]);
 		rc = run(s, S_RTAG_INSERT, &p, NULL, "resource tags");
@@ -1827,6 +2233,7 @@ static enum tg_rc insert_children(struct pg_db *s, int64_t id, const struct tg_r
 	enum tg_rc rc = TG_OK;
 	for (size_t i = 0; i < r->n_hours && !rc; i++) {
 		struct params p = {0};
+		p_tenant(&p, s);
 		p_i64(&p, id);
 		p_i64(&p, r->hours[i].weekday);
 		p_i64(&p, r->hours[i].open_min);
@@ -1836,6 +2243,7 @@ static enum tg_rc insert_children(struct pg_db *s, int64_t id, const struct tg_r
 	for (size_t i = 0; i < r->n_exceptions && !rc; i++) {
 		const struct tg_exception *e = &r->exceptions[i];
 		struct params p = {0};
+		p_tenant(&p, s);
 		p_i64(&p, id);
 		p_text(&p, e->date);
 		p_i64(&p, e->closed ? 1 : 0);
@@ -1862,6 +2270,7 @@ static enum tg_rc delete_children(struct pg_db *s, int64_t id)
 	enum tg_rc rc = TG_OK;
 	for (size_t i = 0; i < sizeof(slots) / sizeof(slots[0]) && !rc; i++) {
 		struct params p = {0};
+		p_tenant(&p, s);
 		p_i64(&p, id);
 		rc = run(s, slots[i], &p, NULL, "resource children");
 	}
@@ -1876,16 +2285,19 @@ static enum tg_rc pg_resource_insert(struct tg_db *db, struct tg_resource *r, co
 	const char *now = now_ts(s);
 	enum tg_rc rc;
 	int attempt = 0;
+	if (need_tenant(s, "resource_insert"))
+		return TG_ERR_INVALID;
 	do {
 		struct params p = {0};
 		PGresult *res = NULL;
 		if ((rc = call_enter(s)))
 			break;
-		resource_params(&p, r, search_text);
+		resource_params(&p, s, r, search_text);
 		p_text(&p, uuid);
 		p_text(&p, now);
 		p_text(&p, now);
-		rc = run(s, S_RES_INSERT, &p, &res, "resource_insert");
+		p_tenant(&p, s);
+		rc = type_fail(s, run(s, S_RES_INSERT, &p, &res, "resource_insert"), "resource_insert");
 		if (!rc)
 			id = g_i64(res, 0, 0);
 		PQclear(res);
@@ -1906,11 +2318,12 @@ static enum tg_rc update_body(struct pg_db *s, struct tg_resource *r, const char
 {
 	struct params p = {0};
 	PGresult *res = NULL;
-	resource_params(&p, r, search_text);
+	resource_params(&p, s, r, search_text);
 	p_text(&p, now);
+	p_tenant(&p, s);
 	p_i64(&p, r->id);
 	p_i64(&p, r->version);
-	enum tg_rc rc = run(s, S_RES_UPDATE, &p, &res, "resource_update");
+	enum tg_rc rc = type_fail(s, run(s, S_RES_UPDATE, &p, &res, "resource_update"), "resource_update");
 	if (rc)
 		return rc;
 	int64_t changed = strtoll(PQcmdTuples(res), NULL, 10);
@@ -1919,6 +2332,7 @@ static enum tg_rc update_body(struct pg_db *s, struct tg_resource *r, const char
 	if (changed == 0) {
 		/* stale version if the row exists, else unknown id */
 		p.n = 0;
+		p_tenant(&p, s);
 		p_i64(&p, r->id);
 		rc = one(s, S_RES_EXISTS, &p, &res, "resource_update");
 		PQclear(res);
@@ -1956,6 +2370,7 @@ static enum tg_rc pg_resource_delete(struct tg_db *db, int64_t id)
 {
 	struct params p = {0};
 	int64_t changed = 0;
+	p_tenant(&p, PG(db));
 	p_i64(&p, id);
 	/* nested rows go by ON DELETE CASCADE */
 	enum tg_rc rc = write1(PG(db), S_RES_DELETE, &p, NULL, &changed, "resource_delete");
@@ -1970,6 +2385,9 @@ static enum tg_rc pg_change_insert(struct tg_db *db, const struct tg_change *c)
 {
 	struct pg_db *s = PG(db);
 	struct params p = {0};
+	if (need_tenant(s, "change_insert"))
+		return TG_ERR_INVALID;
+	p_tenant(&p, s);
 	p_i64(&p, c->resource_id);
 	p_id(&p, c->user_id);
 	p_text(&p, now_ts(s));
@@ -1984,6 +2402,7 @@ static enum tg_rc pg_change_list(struct tg_db *db, struct tg_arena *a, int64_t r
 {
 	struct params p = {0};
 	PGresult *res = NULL;
+	p_tenant(&p, PG(db));
 	p_i64(&p, resource_id);
 	enum tg_rc rc = run(PG(db), S_CHANGE_LIST, &p, &res, "change_list");
 	if (rc)
@@ -2011,6 +2430,9 @@ static enum tg_rc pg_audit_insert(struct tg_db *db, const struct tg_audit *e)
 {
 	struct pg_db *s = PG(db);
 	struct params p = {0};
+	if (need_tenant(s, "audit_insert"))
+		return TG_ERR_INVALID;
+	p_tenant(&p, s);
 	p_text(&p, now_ts(s));
 	p_id(&p, e->user_id);
 	p_text(&p, e->action);
@@ -2025,6 +2447,7 @@ static enum tg_rc pg_audit_list(struct tg_db *db, struct tg_arena *a, int64_t be
 {
 	struct params p = {0};
 	PGresult *res = NULL;
+	p_tenant(&p, PG(db));
 	p_i64(&p, before_id > 0 ? before_id : INT64_MAX);
 	p_i64(&p, limit_value(limit));
 	enum tg_rc rc = run(PG(db), S_AUDIT_LIST, &p, &res, "audit_list");
@@ -2063,6 +2486,10 @@ static const struct tg_db_ops pg_ops = {
     .errmsg = pg_errmsg,
     .bulk = pg_bulk,
     .drop_all = pg_drop_all,
+    .tenant_list = pg_tenant_list,
+    .tenant_get_by_code = pg_tenant_get_by_code,
+    .tenant_insert = pg_tenant_insert,
+    .tenant_update = pg_tenant_update,
     .setting_get = pg_setting_get,
     .setting_set = pg_setting_set,
     .area_list = pg_area_list,
@@ -2186,10 +2613,13 @@ static void cp_ident(struct tg_buf *b, const char *name)
 static enum tg_rc cp_query(struct pg_db *s, const char *sql, int n, const char *const *params, PGresult **out,
                            const char *what)
 {
+	enum tg_rc rc = tenant_sync(s, what);
+	if (rc)
+		return rc;
 	PGresult *res = PQexecParams(s->c, sql, n, NULL, params, NULL, NULL, 0);
 	ExecStatusType es = PQresultStatus(res);
 	if (es != PGRES_COMMAND_OK && es != PGRES_TUPLES_OK) {
-		enum tg_rc rc = db_fail(s, what, res);
+		rc = db_fail(s, what, res);
 		PQclear(res);
 		return rc;
 	}
@@ -2197,7 +2627,7 @@ static enum tg_rc cp_query(struct pg_db *s, const char *sql, int n, const char *
 	return TG_OK;
 }
 
-static enum tg_rc pg_table_list(struct tg_db *db, struct tg_arena *a, struct tg_table **out, size_t *n)
+static enum tg_rc cp_table_list(struct tg_db *db, struct tg_arena *a, struct tg_table **out, size_t *n)
 {
 	struct pg_db *s = PG(db);
 	PGresult *res = NULL;
@@ -2246,7 +2676,7 @@ static int cp_kind(const char *type)
 	return -1;
 }
 
-static enum tg_rc pg_table_columns(struct tg_db *db, struct tg_arena *a, const char *table, struct tg_column **out,
+static enum tg_rc cp_table_columns(struct tg_db *db, struct tg_arena *a, const char *table, struct tg_column **out,
                                    size_t *n)
 {
 	struct pg_db *s = PG(db);
@@ -2287,7 +2717,7 @@ static enum tg_rc pg_table_columns(struct tg_db *db, struct tg_arena *a, const c
 	return TG_OK;
 }
 
-static enum tg_rc pg_table_count(struct tg_db *db, const char *table, int64_t *n)
+static enum tg_rc cp_table_count(struct tg_db *db, const char *table, int64_t *n)
 {
 	struct pg_db *s = PG(db);
 	struct tg_buf q = TG_BUF_INIT;
@@ -2303,7 +2733,7 @@ static enum tg_rc pg_table_count(struct tg_db *db, const char *table, int64_t *n
 	return TG_OK;
 }
 
-static enum tg_rc pg_table_clear(struct tg_db *db, const char *table)
+static enum tg_rc cp_table_clear(struct tg_db *db, const char *table)
 {
 	struct pg_db *s = PG(db);
 	struct tg_buf q = TG_BUF_INIT;
@@ -2312,19 +2742,24 @@ static enum tg_rc pg_table_clear(struct tg_db *db, const char *table)
 		return rc;
 	tg_buf_adds(&q, "DELETE FROM ");
 	cp_ident(&q, table);
-	rc = simple(s, q.data, "table_clear");
+	rc = tenant_sync(s, "table_clear"); /* in bulk mode call_enter() sent nothing */
+	if (!rc)
+		rc = simple(s, q.data, "table_clear");
 	tg_buf_release(&q);
 	return call_leave(s, rc);
 }
 
-static enum tg_rc pg_snapshot(struct tg_db *db)
+static enum tg_rc cp_snapshot(struct tg_db *db)
 {
 	struct pg_db *s = PG(db);
 	if (s->in_tx) {
 		snprintf(s->err, sizeof(s->err), "snapshot: a transaction is already open");
 		return TG_ERR_INTERNAL;
 	}
-	enum tg_rc rc = simple(s, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", "snapshot");
+	/* set before BEGIN, so that the end of the snapshot does not undo it */
+	enum tg_rc rc = tenant_sync(s, "snapshot");
+	if (!rc)
+		rc = simple(s, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", "snapshot");
 	if (!rc)
 		s->in_tx = 1;
 	return rc;
@@ -2350,14 +2785,16 @@ static int cp_cell(const PGresult *res, int r, int c, enum tg_val_kind kind, str
 	}
 }
 
-static enum tg_rc pg_rows_read(struct tg_db *db, const char *table, const struct tg_column *cols, size_t ncols,
+static enum tg_rc cp_rows_read(struct tg_db *db, const char *table, const struct tg_column *cols, size_t ncols,
                                tg_row_fn fn, void *ctx)
 {
 	struct pg_db *s = PG(db);
 	struct tg_buf q = TG_BUF_INIT;
 	struct tg_value *row = tg_xcalloc(ncols ? ncols : 1, sizeof(*row));
 	PGresult *res = NULL;
-	enum tg_rc rc = simple(s, "SET extra_float_digits = 3", "rows_read");
+	enum tg_rc rc = tenant_sync(s, "rows_read");
+	if (!rc)
+		rc = simple(s, "SET extra_float_digits = 3", "rows_read");
 	int npk = 0, sent = 0;
 	if (rc)
 		goto out;
@@ -2437,7 +2874,7 @@ static const char *cp_param(const struct tg_value *v, char *num)
 	}
 }
 
-static enum tg_rc pg_rows_write(struct tg_db *db, const char *table, const struct tg_column *cols, size_t ncols,
+static enum tg_rc cp_rows_write(struct tg_db *db, const char *table, const struct tg_column *cols, size_t ncols,
                                 const struct tg_value *rows, size_t nrows)
 {
 	struct pg_db *s = PG(db);
@@ -2495,7 +2932,7 @@ out:
 
 /* Move every identity (or serial) sequence of the schema past its column's
  * largest value: explicit ids do not advance them. */
-static enum tg_rc pg_sequences_reset(struct tg_db *db)
+static enum tg_rc cp_sequences_reset(struct tg_db *db)
 {
 	struct pg_db *s = PG(db);
 	PGresult *res = NULL, *r2 = NULL;
@@ -2533,6 +2970,76 @@ static enum tg_rc pg_sequences_reset(struct tg_db *db)
 	}
 	PQclear(res);
 	tg_buf_release(&q);
+	return rc;
+}
+
+/* Every copy op works on the whole database: TG_TENANT_ALL for its duration
+ * (row-level security lets the session see and write every tenant's rows),
+ * the caller's tenant restored after it. */
+static enum tg_rc pg_table_list(struct tg_db *db, struct tg_arena *a, struct tg_table **out, size_t *n)
+{
+	int64_t t = all_begin(PG(db));
+	enum tg_rc rc = cp_table_list(db, a, out, n);
+	all_end(PG(db), t);
+	return rc;
+}
+
+static enum tg_rc pg_table_columns(struct tg_db *db, struct tg_arena *a, const char *table, struct tg_column **out,
+                                   size_t *n)
+{
+	int64_t t = all_begin(PG(db));
+	enum tg_rc rc = cp_table_columns(db, a, table, out, n);
+	all_end(PG(db), t);
+	return rc;
+}
+
+static enum tg_rc pg_table_count(struct tg_db *db, const char *table, int64_t *n)
+{
+	int64_t t = all_begin(PG(db));
+	enum tg_rc rc = cp_table_count(db, table, n);
+	all_end(PG(db), t);
+	return rc;
+}
+
+static enum tg_rc pg_table_clear(struct tg_db *db, const char *table)
+{
+	int64_t t = all_begin(PG(db));
+	enum tg_rc rc = cp_table_clear(db, table);
+	all_end(PG(db), t);
+	return rc;
+}
+
+static enum tg_rc pg_snapshot(struct tg_db *db)
+{
+	int64_t t = all_begin(PG(db));
+	enum tg_rc rc = cp_snapshot(db);
+	all_end(PG(db), t);
+	return rc;
+}
+
+static enum tg_rc pg_rows_read(struct tg_db *db, const char *table, const struct tg_column *cols, size_t ncols,
+                               tg_row_fn fn, void *ctx)
+{
+	int64_t t = all_begin(PG(db));
+	enum tg_rc rc = cp_rows_read(db, table, cols, ncols, fn, ctx);
+	all_end(PG(db), t);
+	return rc;
+}
+
+static enum tg_rc pg_rows_write(struct tg_db *db, const char *table, const struct tg_column *cols, size_t ncols,
+                                const struct tg_value *rows, size_t nrows)
+{
+	int64_t t = all_begin(PG(db));
+	enum tg_rc rc = cp_rows_write(db, table, cols, ncols, rows, nrows);
+	all_end(PG(db), t);
+	return rc;
+}
+
+static enum tg_rc pg_sequences_reset(struct tg_db *db)
+{
+	int64_t t = all_begin(PG(db));
+	enum tg_rc rc = cp_sequences_reset(db);
+	all_end(PG(db), t);
 	return rc;
 }
 

@@ -6,11 +6,17 @@
  * sloppy copy (64-bit ids past 2^53, doubles that need 17 digits, text with
  * quotes, backslashes, control characters and 4-byte UTF-8, NULLs), refusal
  * of a non-empty destination, and a forced verification mismatch that must
- * leave the destination untouched. With TSUNAGU_TEST_PG (a postgresql:// URL
- * of a throwaway cluster, scripts/pg-cluster.sh): SQLite -> PostgreSQL ->
- * SQLite with every table's count and checksum equal at each step, and the
- * identity sequences continuing after the copied ids. The PostgreSQL
- * database is emptied with drop_all().
+ * leave the destination untouched. The source holds three tenants (the
+ * default one, a second with data and hosts, a disabled one with a 64-bit
+ * id), the same login, source id and uuid-free names in two of them, and a
+ * tenant's own resource type next to the built-in ones. With
+ * TSUNAGU_TEST_PG (a postgresql:// URL of a throwaway cluster,
+ * scripts/pg-cluster.sh, connecting as an ordinary role, so row-level
+ * security applies): SQLite -> PostgreSQL -> SQLite with every table's count
+ * and checksum equal at each step, each tenant seeing exactly its own rows
+ * through the store on PostgreSQL, and the identity sequences (tenants.id
+ * too) continuing after the copied ids. The PostgreSQL database is emptied
+ * with drop_all().
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -76,7 +82,10 @@ static struct tg_db *open_migrated(const char *url)
 	return db;
 }
 
-/* Rows that a lossy copy would change. */
+#define T0         "'2026-01-01T00:00:00Z'"
+#define BIG_TENANT 9007199254740995LL /* past 2^53 */
+
+/* Rows that a lossy copy would change, in three tenants. */
 static void fill_source(const char *path)
 {
 	sqlite3 *h = NULL;
@@ -87,21 +96,44 @@ static void fill_source(const char *path)
 	    "PRAGMA foreign_keys = ON;"
 	    "INSERT INTO settings VALUES ('k\"1', 'line1\nline2\ttab\\back''quote 🎌 ｶﾀｶﾅ');"
 	    "INSERT INTO settings VALUES ('K0', '');"
-	    "INSERT INTO areas VALUES (1, NULL, 0, 'みなと市', NULL);"
-	    "INSERT INTO areas VALUES (2, 1, 1, 'さくら区', 'さくらく');"
-	    "INSERT INTO orgs (id, uuid, name, area_id, created_at, updated_at) VALUES "
-	    "  (9007199254740993, 'u-1', 'org one', 2, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z'),"
-	    "  (9223372036854775807, 'u-2', 'org max', NULL, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');"
-	    "INSERT INTO resources (id, uuid, org_id, type_code, name, lat, lon, capacity, created_at, updated_at) "
-	    "VALUES (5, 'r-5', 9007199254740993, 'hub', 'A', 0.1, 139.63812345678901, -2147483648, "
-	    "        '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z'),"
-	    "       (7, 'r-7', 9223372036854775807, 'salon', 'B', 2.2250738585072014e-308, 1e300, NULL, "
-	    "        '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');"
-	    "INSERT INTO resource_tags VALUES (5, 'soudan'), (5, 'ibasho'), (7, 'papa');"
-	    "INSERT INTO resource_hours VALUES (5, 1, 600, 720), (5, 1, 600, 720), (5, 0, 540, 600);"
-	    "INSERT INTO resource_exceptions VALUES (5, '2026-01-01', 1, NULL, NULL, NULL),"
-	    "  (5, '2026-01-02', 0, 600, 660, 'short');"
-	    "INSERT INTO resource_changes VALUES (3, 5, NULL, '2026-01-01T00:00:00Z', 'create', NULL, '{}');",
+	    "INSERT INTO tenants (id, code, name, disabled, created_at, updated_at) VALUES "
+	    "  (2, 'sakura', 'みなと市さくら区', 0, " T0 ", '2026-01-02T00:00:00Z'),"
+	    "  (9007199254740995, 'big', 'big ''id'' x', 1, " T0 ", " T0 ");"
+	    "INSERT INTO tenant_hosts (host, tenant_id) VALUES ('minato.example.jp', 1), "
+	    "  ('sakura.example.jp', 2), ('sakura2.example.jp', 2);"
+	    "INSERT INTO areas (id, parent_id, level, name, name_kana, tenant_id) VALUES "
+	    "  (1, NULL, 0, 'みなと市', NULL, 1), (2, 1, 1, 'さくら区', 'さくらく', 1),"
+	    "  (3, NULL, 0, 'みなと市', NULL, 2);"
+	    "INSERT INTO orgs (id, uuid, name, area_id, created_at, updated_at, tenant_id) VALUES "
+	    "  (9007199254740993, 'u-1', 'org one', 2, " T0 ", " T0 ", 1),"
+	    "  (9223372036854775807, 'u-2', 'org max', NULL, " T0 ", " T0 ", 1),"
+	    "  (11, 'u-3', 'org one', 3, " T0 ", " T0 ", 2);"
+	    "INSERT INTO users (id, org_id, login, display_name, role, password_hash, disabled, created_at, "
+	    "  updated_at, tenant_id) VALUES (1, 11, 'admin', 'さくら管理者', 'admin', 'h', 0, " T0 ", " T0 ", 2),"
+	    "  (2, 9007199254740993, 'admin', 'minato admin', 'admin', 'h', 0, " T0 ", " T0 ", 1);"
+	    "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at, tenant_id) VALUES "
+	    "  ('th-1', 1, 'c', " T0 ", '2099-01-01T00:00:00Z', 2);"
+	    "INSERT INTO resource_types (code, name_ja, name_en, builtin, sort, tenant_id) VALUES "
+	    "  ('own', '独自', 'Own', 0, 50, 2);"
+	    "INSERT INTO resources (id, uuid, org_id, type_code, name, lat, lon, capacity, source, source_id, "
+	    "  created_at, updated_at, tenant_id) "
+	    "VALUES (5, 'r-5', 9007199254740993, 'hub', 'A', 0.1, 139.63812345678901, -2147483648, 'csv', 'x1', "
+	    "        " T0 ", " T0 ", 1),"
+	    "       (7, 'r-7', 9223372036854775807, 'salon', 'B', 2.2250738585072014e-308, 1e300, NULL, NULL, NULL, "
+	    "        " T0 ", " T0 ", 1),"
+	    "       (8, 'r-8', 11, 'own', 'A', NULL, NULL, 3, 'csv', 'x1', " T0 ", " T0 ", 2);"
+	    "INSERT INTO resource_tags (resource_id, tag_code, tenant_id) VALUES (5, 'soudan', 1), (5, 'ibasho', 1),"
+	    "  (7, 'papa', 1), (8, 'papa', 2);"
+	    "INSERT INTO resource_hours (resource_id, weekday, open_min, close_min, tenant_id) VALUES "
+	    "  (5, 1, 600, 720, 1), (5, 1, 600, 720, 1), (5, 0, 540, 600, 1), (8, 2, 540, 600, 2);"
+	    "INSERT INTO resource_exceptions (resource_id, day, closed, open_min, close_min, note, tenant_id) "
+	    "  VALUES (5, '2026-01-01', 1, NULL, NULL, NULL, 1), (5, '2026-01-02', 0, 600, 660, 'short', 1),"
+	    "  (8, '2026-01-01', 1, NULL, NULL, NULL, 2);"
+	    "INSERT INTO resource_changes (id, resource_id, user_id, at, action, before_json, after_json, "
+	    "  tenant_id) VALUES (3, 5, NULL, " T0 ", 'create', NULL, '{}', 1),"
+	    "  (4, 8, 1, " T0 ", 'create', NULL, '{\"n\":1}', 2);"
+	    "INSERT INTO audit_log (id, at, user_id, action, object_type, object_id, detail, tenant_id) VALUES "
+	    "  (1, " T0 ", 1, 'login', 'session', NULL, NULL, 2), (2, " T0 ", 2, 'read', 'resource', '5', '', 1);",
 	    NULL, NULL, &emsg);
 	if (src != SQLITE_OK)
 		fail_msg("fill: %s", emsg);
@@ -174,7 +206,10 @@ static void test_table_order(void **state)
 	struct tg_table *t = NULL;
 	size_t n = 0;
 	assert_int_equal(db->ops->copy->table_list(db, &f->arena, &t, &n), TG_OK);
-	assert_int_equal(n, 13);
+	assert_int_equal(n, 15);
+	assert_true(index_of(t, n, "tenants") < index_of(t, n, "tenant_hosts"));
+	assert_true(index_of(t, n, "tenants") < index_of(t, n, "areas"));
+	assert_true(index_of(t, n, "tenants") < index_of(t, n, "resource_types"));
 	assert_true(index_of(t, n, "orgs") < index_of(t, n, "users"));
 	assert_true(index_of(t, n, "users") < index_of(t, n, "sessions"));
 	assert_true(index_of(t, n, "resources") < index_of(t, n, "resource_tags"));
@@ -194,7 +229,7 @@ static void test_sqlite_to_sqlite(void **state)
 	fill_source(f->a);
 	assert_int_equal(tg_copy_run(src, dst, &f->arena, &rep, err, sizeof(err)), TG_OK);
 	assert_int_equal(rep.mismatches, 0);
-	assert_int_equal(rep.n, 13);
+	assert_int_equal(rep.n, 15);
 	table_sums(src, &f->arena, &s1);
 	table_sums(dst, &f->arena, &s2);
 	assert_same_sums(&s1, &s2);
@@ -237,8 +272,68 @@ static void test_mismatch_rolls_back(void **state)
 	assert_int_equal(n, 0); /* rolled back: nothing written */
 	assert_int_equal(dst->ops->copy->table_count(dst, "tags", &n), TG_OK);
 	assert_int_equal(n, 18); /* the migration's vocabulary is back too */
+	assert_int_equal(dst->ops->copy->table_count(dst, "tenants", &n), TG_OK);
+	assert_int_equal(n, 1); /* and the default tenant */
 	tg_db_close(src);
 	tg_db_close(dst);
+}
+
+/* After the copy to PostgreSQL: the registry as written, and each tenant
+ * sees exactly its rows through the store (tenant filter and row-level
+ * security both in play). */
+static void check_tenants_pg(struct tg_db *pg, struct tg_arena *a)
+{
+	struct tg_tenant *ts = NULL, t;
+	size_t n = 0;
+	assert_int_equal(pg->ops->tenant_list(pg, a, &ts, &n), TG_OK);
+	assert_int_equal(n, 3);
+	assert_int_equal(ts[0].id, 1);
+	assert_int_equal(ts[0].n_hosts, 1);
+	assert_string_equal(ts[1].code, "sakura");
+	assert_int_equal(ts[1].n_hosts, 2);
+	assert_string_equal(ts[1].hosts[0], "sakura.example.jp");
+	assert_string_equal(ts[1].hosts[1], "sakura2.example.jp");
+	assert_string_equal(ts[1].updated_at, "2026-01-02T00:00:00Z");
+	assert_int_equal(ts[2].id, BIG_TENANT);
+	assert_int_equal(ts[2].disabled, 1);
+	assert_int_equal(ts[2].n_hosts, 0);
+	assert_int_equal(pg->ops->tenant_get_by_code(pg, a, "big", &t), TG_OK);
+	assert_string_equal(t.name, "big 'id' x");
+
+	struct tg_resource *rs = NULL;
+	struct tg_user u;
+	struct tg_resource_type *ty = NULL;
+	size_t nty = 0, nt1 = 0;
+	int64_t cnt = 0;
+	tg_db_set_tenant(pg, 1);
+	assert_int_equal(pg->ops->resource_list(pg, a, NULL, &rs, &n), TG_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(rs[0].id, 5);
+	assert_int_equal(rs[0].n_hours, 3);
+	assert_int_equal(rs[0].n_services, 2);
+	assert_int_equal(pg->ops->org_count(pg, &cnt), TG_OK);
+	assert_int_equal(cnt, 2);
+	assert_int_equal(pg->ops->user_get_by_login(pg, a, "admin", &u), TG_OK);
+	assert_int_equal(u.id, 2);
+	assert_int_equal(pg->ops->type_list(pg, a, &ty, &nt1), TG_OK);
+	tg_db_set_tenant(pg, 2);
+	assert_int_equal(pg->ops->resource_list(pg, a, NULL, &rs, &n), TG_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(rs[0].id, 8);
+	assert_string_equal(rs[0].type_code, "own");
+	assert_string_equal(rs[0].org_name, "org one");
+	assert_int_equal(rs[0].n_hours, 1);
+	assert_int_equal(rs[0].n_exceptions, 1);
+	assert_int_equal(rs[0].n_services, 1);
+	assert_int_equal(pg->ops->resource_get(pg, a, 5, &rs[0]), TG_ERR_NOT_FOUND);
+	assert_int_equal(pg->ops->user_get_by_login(pg, a, "admin", &u), TG_OK);
+	assert_int_equal(u.id, 1);
+	assert_int_equal(pg->ops->type_list(pg, a, &ty, &nty), TG_OK);
+	assert_int_equal(nty, nt1 + 1); /* the built-in ones and "own" */
+	tg_db_set_tenant(pg, BIG_TENANT);
+	assert_int_equal(pg->ops->resource_count(pg, NULL, &cnt), TG_OK);
+	assert_int_equal(cnt, 0);
+	tg_db_set_tenant(pg, 0);
 }
 
 static void test_round_trip_pg(void **state)
@@ -263,13 +358,15 @@ static void test_round_trip_pg(void **state)
 	table_sums(b, &f->arena, &s3);
 	assert_same_sums(&s1, &s2);
 	assert_same_sums(&s1, &s3);
+	check_tenants_pg(pg, &f->arena);
 	/* identity sequences continue after the copied ids */
+	tg_db_set_tenant(pg, 1);
 	struct tg_area area = {0};
 	area.level = 2;
 	area.name = "new district";
 	area.parent_id = 2;
 	assert_int_equal(pg->ops->area_ensure(pg, &area), TG_OK);
-	assert_int_equal(area.id, 3);
+	assert_int_equal(area.id, 4);
 	struct tg_change c = {0};
 	c.resource_id = 5;
 	c.at = "2026-01-02T00:00:00Z";
@@ -279,7 +376,12 @@ static void test_round_trip_pg(void **state)
 	size_t nch = 0;
 	assert_int_equal(pg->ops->change_list(pg, &f->arena, 5, &ch, &nch), TG_OK);
 	assert_int_equal(nch, 2);
-	assert_int_equal(ch[0].id, 4);
+	assert_int_equal(ch[0].id, 5);
+	struct tg_tenant t = {0};
+	t.code = "new";
+	t.name = "new";
+	assert_int_equal(pg->ops->tenant_insert(pg, &t), TG_OK);
+	assert_int_equal(t.id, BIG_TENANT + 1);
 	assert_int_equal(pg->ops->drop_all(pg), TG_OK);
 	tg_db_close(a);
 	tg_db_close(pg);
