@@ -1173,7 +1173,11 @@ static enum tg_rc pg_backup(struct tg_db *db, const char *dest)
 			setenv("PGDATABASE", dbn, 1);
 		if (pass && *pass)
 			setenv("PGPASSWORD", pass, 1);
-		execlp(bin, bin, "--format=custom", "--no-password", file_arg, (char *)NULL);
+		/* Row-level security (migration 0003) would refuse pg_dump's COPY:
+		 * dump with it on and the whole-database setting, so the archive
+		 * holds every tenant's rows. */
+		setenv("PGOPTIONS", "-c tsunagu.tenant=*", 1);
+		execlp(bin, bin, "--format=custom", "--no-password", "--enable-row-security", file_arg, (char *)NULL);
 		_exit(127);
 	}
 	int status = 0;
