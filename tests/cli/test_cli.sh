@@ -252,6 +252,12 @@ else
 	expect 0 "backup is a pg_dump archive" -- pg_restore --list "$tmp/copy.db"
 	check "archive holds the users table" -- grep -q "TABLE DATA public users" "$tmp/out"
 	check "archive holds the tenants table" -- grep -q "TABLE DATA public tenants" "$tmp/out"
+	restored=$(newdb restored)
+	expect 0 "archive restores (docs/cli.md)" -- env PGOPTIONS='-c tsunagu.tenant=*' pg_restore --no-owner -d "$restored" "$tmp/copy.db"
+	expect 0 "restored database works" -- "$bin" user list --db "$restored"
+	check "restored has the users" -- has "hanako" "$tmp/out"
+	expect 0 "restored keeps the tenants" -- "$bin" user list --db "$restored" --tenant kita
+	check "restored has kita's users" -- has "kitaadmin" "$tmp/out"
 fi
 expect 1 "backup refuses existing DEST" -- "$bin" backup --db "$db" "$tmp/copy.db"
 expect 1 "backup of a missing database" -- "$bin" backup --db "$(missingdb)" "$tmp/x.db"
