@@ -6,6 +6,11 @@ bin=$1
 dir=$(mktemp -d)
 port=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
 "$bin" demo --db "$dir/demo.db" >/dev/null
+# A second tenant with the same demo data, reached by its host name.
+tenant_host=kita.tsunagu.test
+tenant_name="みなと市きた区"
+"$bin" tenant add --db "$dir/demo.db" --code kita --name "$tenant_name" --host "$tenant_host" >/dev/null
+"$bin" demo --db "$dir/demo.db" --tenant kita >/dev/null
 "$bin" serve --db "$dir/demo.db" --listen "127.0.0.1:$port" --tile-url "" --no-access-log 2>"$dir/server.log" &
 pid=$!
 cleanup() {
@@ -20,5 +25,6 @@ until curl -fsS "http://127.0.0.1:$port/healthz" 2>/dev/null | grep -q ok; do
 	[ $i -gt 200 ] && { echo "server did not start"; cat "$dir/server.log"; exit 1; }
 	sleep 0.05
 done
+TSUNAGU_TENANT_HOST=$tenant_host TSUNAGU_TENANT_NAME=$tenant_name \
 TSUNAGU_URL="http://127.0.0.1:$port" TSUNAGU_LOGIN=coord TSUNAGU_PASSWORD=tsunagu-demo-2026 \
 	node --test tests/browser/

@@ -3,7 +3,9 @@
 // Checks: public page lists results without login; staff login; kana/width-variant
 // search with <mark> highlights; type filter; detail page; Leaflet markers; a 375×812
 // phone layout without horizontal scrolling; axe-core on every page visited (any
-// violation fails); no CSP violations or page errors. Screenshots: test-output/browser/.
+// violation fails); no CSP violations or page errors; a second tenant reached by its
+// host name (TSUNAGU_TENANT_HOST, mapped to 127.0.0.1 with --host-resolver-rules) shows
+// its own name and its own login. Screenshots: test-output/browser/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -17,6 +19,9 @@ const LOGIN = process.env.TSUNAGU_LOGIN || 'coordinator';
 const PASSWORD = process.env.TSUNAGU_PASSWORD || '';
 const OUT = path.join(ROOT, 'test-output', 'browser');
 const AXE = path.join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
+// The second tenant (scripts/browser-test.sh creates it): its host name and display name.
+const TENANT_HOST = process.env.TSUNAGU_TENANT_HOST || '';
+const TENANT_NAME = process.env.TSUNAGU_TENANT_NAME || '';
 const AXE_SOURCE = fs.readFileSync(AXE, 'utf8');
 const NAME = 'ひだまりひろば';
 const QUERY = 'ﾋﾀﾞﾏﾘ'; // half-width katakana variant of ひだまり
@@ -29,13 +34,14 @@ before(async () => {
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      ...(TENANT_HOST ? [`--host-resolver-rules=MAP ${TENANT_HOST} 127.0.0.1`] : [])],
   });
 });
 after(async () => { if (browser) await browser.close(); });
 
-function watch(page, label) {
-  const origin = new URL(BASE).origin;
+function watch(page, label, ...bases) {
+  const origins = [BASE, ...bases].map((b) => new URL(b).origin);
   page.on('console', (msg) => {
     if (msg.type() === 'error' && /Content[- ]Security[- ]Policy/i.test(msg.text())) {
       problems.push(`${label}: CSP: ${msg.text()}`);
@@ -44,7 +50,7 @@ function watch(page, label) {
   page.on('pageerror', (err) => problems.push(`${label}: page error: ${err.message}`));
   page.on('request', (req) => {
     const u = req.url();
-    if (/^https?:/.test(u) && !u.startsWith(origin)) problems.push(`${label}: external request ${u}`);
+    if (/^https?:/.test(u) && !origins.some((o) => u.startsWith(o))) problems.push(`${label}: external request ${u}`);
   });
 }
 
@@ -313,6 +319,36 @@ test('English: public page and staff app switch language, remember it, and switc
   await sp.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link', { name: 'さがす' }).waitFor();
   await axe(sp, 'detail (back to Japanese)');
   await sctx.close();
+});
+
+test('a second tenant, reached by its host name, is its own world', async () => {
+  assert.ok(TENANT_HOST && TENANT_NAME, 'set TSUNAGU_TENANT_HOST and TSUNAGU_TENANT_NAME (scripts/browser-test.sh)');
+  const kbase = `http://${TENANT_HOST}:${new URL(BASE).port}`;
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'ja-JP' });
+  const page = await ctx.newPage();
+  watch(page, 'tenant', kbase);
+  // Logged in at the first tenant in this browser context...
+  await login(page);
+  await page.locator('#tenant').filter({ hasText: /\S/ }).waitFor();
+  const first = await page.locator('#tenant').textContent();
+  assert.ok(first && first !== TENANT_NAME, `first tenant's name in the header: ${first}`);
+  // ...the second tenant's host shows its own name and asks for its own login.
+  await page.goto(`${kbase}/app`);
+  await page.getByLabel('ログインID').waitFor();
+  await page.locator('#tenant').filter({ hasText: TENANT_NAME }).waitFor();
+  await axe(page, 'login of the second tenant');
+  await page.getByLabel('ログインID').fill(LOGIN);
+  await page.getByLabel('パスワード').fill(PASSWORD);
+  await page.getByRole('button', { name: 'ログイン' }).click();
+  await page.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link', { name: 'ホーム' }).waitFor();
+  const meta = await page.evaluate(async () => (await fetch('/api/v1/meta')).json());
+  assert.equal(meta.tenant.name, TENANT_NAME);
+  await shot(page, 'tenant-home');
+  // The public page of the second tenant names it too.
+  await page.goto(`${kbase}/`);
+  await page.locator('#tenant').filter({ hasText: TENANT_NAME }).waitFor();
+  await axe(page, 'public page of the second tenant');
+  await ctx.close();
 });
 
 test('no CSP violations, page errors or external requests', () => {
