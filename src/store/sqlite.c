@@ -3,20 +3,31 @@
  *
  * Tables (schema in src/store/migrations/, history in schema_migrations):
  *   schema_migrations(version, name, applied_at)   which migrations ran
+ *   tenants(id, code, name, disabled, ...)         the registry (0003), and
+ *   tenant_hosts(host, tenant_id)                  the host names of each
  *   settings(key, value)                           small configuration
  *   areas(id, parent_id, level, name, name_kana)   市 > 区 > 地区
  *   orgs(id, uuid, name, ...)                      member organizations
  *   users(id, org_id, login, role, password_hash, disabled, ...)
  *   sessions(token_hash, user_id, csrf_token, created_at, expires_at)
- *   resource_types(code, ...), tags(code, kind, ...)   vocabularies
+ *   resource_types(code, ..., tenant_id), tags(code, kind, ...)   vocabularies
+ *                                                  (built-in types: tenant_id NULL)
  *   resources(id, uuid, org_id, ..., search_text, version)
  *   resource_tags / resource_hours / resource_exceptions   nested rows,
  *                                                  ON DELETE CASCADE
  *   resource_changes(id, resource_id, user_id, at, action, before/after)
  *   audit_log(id, at, user_id, action, object_type, object_id, detail)
  *
+ * Every table but settings, tags and the registry has tenant_id (NOT NULL;
+ * NULL for the built-in resource types), and references between them are
+ * composite: (tenant_id, x_id) -> parent(tenant_id, id).
+ *
  * Invariants:
  *  - One struct sq_db is one sqlite3 connection, used by one thread at a time.
+ *  - Tenants: every statement on tenant data has "tenant_id = :tenant", bound
+ *    from db->tenant_id whenever a statement is handed out (prepare_slot),
+ *    and every insert writes it; writes need a tenant (need_tenant). See the
+ *    comment above fixed_sql[] and test_sql_names_tenant.
  *  - Every statement is prepared once per connection (slot cache below) and
  *    reset before the call that used it returns, so no cached statement keeps
  *    a read transaction (and a WAL snapshot) open between calls.
