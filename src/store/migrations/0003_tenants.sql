@@ -8,6 +8,9 @@
 -- parent(tenant_id, id), so the database itself refuses a row that points
 -- into another tenant (a resource of tenant 2 with an organization of
 -- tenant 1 cannot exist). Parents get UNIQUE (tenant_id, id) for that.
+-- tenant_id REFERENCES tenants(id) only where no NOT NULL composite
+-- reference already implies it (areas, orgs, history, audit, custom types):
+-- a second check per child row only slows imports down.
 --
 -- Shared data, the same for every tenant, has no tenant_id: settings (the
 -- deployment's configuration), tags (the service and accessibility
@@ -91,7 +94,7 @@ CREATE TABLE new_users (
   disabled      INTEGER NOT NULL DEFAULT 0,
   created_at    TEXT NOT NULL,
   updated_at    TEXT NOT NULL,
-  tenant_id     INTEGER NOT NULL REFERENCES tenants(id),
+  tenant_id     INTEGER NOT NULL,
   UNIQUE (tenant_id, id),
   FOREIGN KEY (tenant_id, org_id) REFERENCES orgs(tenant_id, id)
 );
@@ -106,7 +109,7 @@ CREATE TABLE new_sessions (
   csrf_token TEXT NOT NULL,
   created_at TEXT NOT NULL,
   expires_at TEXT NOT NULL,
-  tenant_id  INTEGER NOT NULL REFERENCES tenants(id),
+  tenant_id  INTEGER NOT NULL,
   FOREIGN KEY (tenant_id, user_id) REFERENCES users(tenant_id, id)
 );
 INSERT INTO new_sessions SELECT token_hash, user_id, csrf_token, created_at, expires_at, 1 FROM sessions;
@@ -162,7 +165,7 @@ CREATE TABLE new_resources (
   created_at          TEXT NOT NULL,
   updated_at          TEXT NOT NULL,
   version             INTEGER NOT NULL DEFAULT 1,
-  tenant_id           INTEGER NOT NULL REFERENCES tenants(id),
+  tenant_id           INTEGER NOT NULL,
   UNIQUE (tenant_id, id),
   FOREIGN KEY (tenant_id, org_id) REFERENCES orgs(tenant_id, id),
   FOREIGN KEY (tenant_id, area_id) REFERENCES areas(tenant_id, id)
@@ -178,7 +181,7 @@ ALTER TABLE new_resources RENAME TO resources;
 CREATE TABLE new_resource_tags (
   resource_id INTEGER NOT NULL,
   tag_code    TEXT NOT NULL REFERENCES tags(code),
-  tenant_id   INTEGER NOT NULL REFERENCES tenants(id),
+  tenant_id   INTEGER NOT NULL,
   PRIMARY KEY (resource_id, tag_code),
   FOREIGN KEY (tenant_id, resource_id) REFERENCES resources(tenant_id, id) ON DELETE CASCADE
 );
@@ -191,7 +194,7 @@ CREATE TABLE new_resource_hours (
   weekday     INTEGER NOT NULL,
   open_min    INTEGER NOT NULL,
   close_min   INTEGER NOT NULL,
-  tenant_id   INTEGER NOT NULL REFERENCES tenants(id),
+  tenant_id   INTEGER NOT NULL,
   FOREIGN KEY (tenant_id, resource_id) REFERENCES resources(tenant_id, id) ON DELETE CASCADE
 );
 INSERT INTO new_resource_hours SELECT resource_id, weekday, open_min, close_min, 1 FROM resource_hours;
@@ -205,7 +208,7 @@ CREATE TABLE new_resource_exceptions (
   open_min    INTEGER,
   close_min   INTEGER,
   note        TEXT,
-  tenant_id   INTEGER NOT NULL REFERENCES tenants(id),
+  tenant_id   INTEGER NOT NULL,
   FOREIGN KEY (tenant_id, resource_id) REFERENCES resources(tenant_id, id) ON DELETE CASCADE
 );
 INSERT INTO new_resource_exceptions SELECT resource_id, day, closed, open_min, close_min, note, 1
@@ -247,14 +250,14 @@ ALTER TABLE new_audit_log RENAME TO audit_log;
 -- default so that every later write must name its tenant.
 ALTER TABLE areas ADD COLUMN tenant_id INTEGER NOT NULL DEFAULT 1 REFERENCES tenants(id);
 ALTER TABLE orgs ADD COLUMN tenant_id INTEGER NOT NULL DEFAULT 1 REFERENCES tenants(id);
-ALTER TABLE users ADD COLUMN tenant_id INTEGER NOT NULL DEFAULT 1 REFERENCES tenants(id);
-ALTER TABLE sessions ADD COLUMN tenant_id INTEGER NOT NULL DEFAULT 1 REFERENCES tenants(id);
+ALTER TABLE users ADD COLUMN tenant_id INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE sessions ADD COLUMN tenant_id INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE resource_types ADD COLUMN tenant_id INTEGER REFERENCES tenants(id);
 UPDATE resource_types SET tenant_id = 1 WHERE builtin = 0;
-ALTER TABLE resources ADD COLUMN tenant_id INTEGER NOT NULL DEFAULT 1 REFERENCES tenants(id);
-ALTER TABLE resource_tags ADD COLUMN tenant_id INTEGER NOT NULL DEFAULT 1 REFERENCES tenants(id);
-ALTER TABLE resource_hours ADD COLUMN tenant_id INTEGER NOT NULL DEFAULT 1 REFERENCES tenants(id);
-ALTER TABLE resource_exceptions ADD COLUMN tenant_id INTEGER NOT NULL DEFAULT 1 REFERENCES tenants(id);
+ALTER TABLE resources ADD COLUMN tenant_id INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE resource_tags ADD COLUMN tenant_id INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE resource_hours ADD COLUMN tenant_id INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE resource_exceptions ADD COLUMN tenant_id INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE resource_changes ADD COLUMN tenant_id INTEGER NOT NULL DEFAULT 1 REFERENCES tenants(id);
 ALTER TABLE audit_log ADD COLUMN tenant_id INTEGER NOT NULL DEFAULT 1 REFERENCES tenants(id);
 ALTER TABLE areas ALTER COLUMN tenant_id DROP DEFAULT;
