@@ -212,7 +212,7 @@ static const char *const fixed_sql[S__FIXED] = {
     /* the unique index resource_types_code keeps a tenant's codes apart; a
      * code of a built-in type is refused here (no row inserted -> conflict) */
     [S_TYPE_INSERT] = "INSERT INTO resource_types (tenant_id, code, name_ja, name_en, builtin) "
-                      "SELECT ?::bigint, ?::text, ?::text, ?::text, ?::integer WHERE NOT EXISTS "
+                      "SELECT ?::bigint, ?::text, ?::text, ?::text, 0 WHERE NOT EXISTS "
                       "(SELECT 1 FROM resource_types WHERE tenant_id IS NULL AND code = ?)",
     [S_TAG_LIST] = "SELECT code, kind, name_ja, name_en FROM tags "
                    "ORDER BY kind COLLATE \"C\" DESC, sort, code COLLATE \"C\"",
@@ -824,7 +824,15 @@ static enum tg_rc pg_commit(struct tg_db *db)
 		snprintf(s->err, sizeof(s->err), "commit: no transaction is open");
 		return TG_ERR_INTERNAL;
 	}
-	enum tg_rc rc = exec_slot(s, S_COMMIT, "commit");
+	PGresult *res = NULL;
+	enum tg_rc rc = run(s, S_COMMIT, NULL, &res, "commit");
+	/* the COMMIT of a failed transaction (bulk mode: a failed call aborts it)
+	 * succeeds as "ROLLBACK": nothing was written, so say so */
+	if (!rc && strcmp(PQcmdStatus(res), "COMMIT") != 0) {
+		snprintf(s->err, sizeof(s->err), "commit: the transaction had failed and was rolled back");
+		rc = TG_ERR_DB;
+	}
+	PQclear(res);
 	if (rc && PQtransactionStatus(s->c) != PQTRANS_IDLE)
 		exec_slot(s, S_ROLLBACK, "rollback");
 	s->in_tx = 0;
@@ -1798,8 +1806,7 @@ static enum tg_rc pg_type_insert(struct tg_db *db, const struct tg_resource_type
 	p_tenant(&p, s);
 	p_text(&p, t->code);
 	p_text(&p, t->name_ja);
-	p_text(&p, t->name_en);
-	p_i64(&p, t->builtin ? 1 : 0);
+	p_text(&p, t->name_en); /* builtin = 0: a tenant's types are custom */
 	p_text(&p, t->code);
 	enum tg_rc rc = write1(s, S_TYPE_INSERT, &p, NULL, &changed, "type_insert");
 	if (!rc && changed == 0) {
