@@ -57,7 +57,16 @@ static const int in_sizes[N_SIZES] = {1, 16, CHUNK};
 
 #define BUSY_TIMEOUT_MS 5000
 
-/* Fixed statements: slot -> SQL. */
+/* Fixed statements: slot -> SQL.
+ *
+ * Tenants: every statement on a tenant's data names the parameter :tenant,
+ * which the statement getters bind to db->tenant_id before handing the
+ * statement out (prepare_slot), so a call cannot forget it. :tenant comes
+ * after every "?" in the text (a named parameter takes the next number, so
+ * an earlier one would shift the "?" after it), except before a trailing
+ * "LIMIT ?", which is bound as the last parameter. The statements of the
+ * registry (tenants, tenant_hosts) and of shared data (settings, tags) have
+ * no :tenant. */
 enum {
 	S_BEGIN,
 	S_COMMIT,
@@ -65,6 +74,14 @@ enum {
 	S_SAVEPOINT,
 	S_RELEASE,
 	S_ROLLBACK_TO,
+	S_TENANT_LIST,
+	S_TENANT_HOSTS_ALL,
+	S_TENANT_GET_CODE,
+	S_TENANT_HOSTS,
+	S_TENANT_INSERT,
+	S_TENANT_UPDATE,
+	S_THOST_INSERT,
+	S_THOST_DELETE,
 	S_SETTING_GET,
 	S_SETTING_SET,
 	S_AREA_LIST,
@@ -90,6 +107,7 @@ enum {
 	S_SESS_DELETE_USER,
 	S_TYPE_LIST,
 	S_TYPE_INSERT,
+	S_TYPE_OK,
 	S_TAG_LIST,
 	S_RES_GET,
 	S_RES_GET_UUID,
@@ -98,9 +116,7 @@ enum {
 	S_RES_UPDATE,
 	S_RES_EXISTS,
 	S_RES_DELETE,
-	S_HOURS_INSERT,
 	S_EXC_INSERT,
-	S_RTAG_INSERT,
 	S_HOURS_DEL,
 	S_EXC_DEL,
 	S_RTAG_DEL,
@@ -112,7 +128,9 @@ enum {
 	S__FIXED
 };
 
-/* Multi-row INSERTs of nested rows, cached per row count 1..MULTI_MAX. */
+/* Multi-row INSERTs of nested rows, cached per row count 1..MULTI_MAX.
+ * Plain "?" only (tenant_id is a "?" per row): a named parameter among the
+ * rows would renumber the ones after it. */
 #define MULTI_MAX 16
 enum { MI_HOURS, MI_TAGS, MI__COUNT };
 
@@ -125,6 +143,7 @@ enum { CH_HOURS, CH_EXC, CH_TAGS, CH__COUNT };
 #define SLOT_MANY(size) (S__FIXED + 2 * LIST_VARIANTS + CH__COUNT * N_SIZES + (size))
 #define N_SLOTS (S__FIXED + 2 * LIST_VARIANTS + CH__COUNT * N_SIZES + N_SIZES)
 
+#define TENANT_COLS "id, code, name, disabled, created_at, updated_at"
 #define ORG_COLS "id, uuid, name, name_kana, kind, area_id, phone, email, url, description, created_at, updated_at"
 #define USER_COLS "id, org_id, login, display_name, role, disabled, password_hash, created_at"
 #define RES_COLS                                                                                     \
@@ -133,14 +152,20 @@ enum { CH_HOURS, CH_EXC, CH_TAGS, CH__COUNT };
 	"r.email, r.url, r.age_min_months, r.age_max_months, r.fee_free, r.fee_text, r.capacity, "     \
 	"r.accessibility_notes, r.schedule_note, r.is_public, r.is_confidential, r.front_door, "       \
 	"r.verified_at, r.source, r.source_id, r.created_at, r.updated_at, r.version, r.search_text"
-#define RES_FROM " FROM resources r JOIN orgs o ON o.id = r.org_id"
-/* The writable columns, in bind_resource() order. */
+/* The org join repeats the tenant (the composite reference makes it the
+ * same; the join condition keeps it so even if the schema did not). */
+#define RES_FROM " FROM resources r JOIN orgs o ON o.id = r.org_id AND o.tenant_id = r.tenant_id"
+/* The writable columns, in bind_resource() order (type_code is ?2). */
 #define RES_WCOLS                                                                                    \
 	"org_id, type_code, name, name_kana, description, area_id, postal_code, prefecture, city, "    \
 	"address_line, building, lat, lon, phone, email, url, age_min_months, age_max_months, "        \
 	"fee_free, fee_text, capacity, accessibility_notes, schedule_note, is_public, "                \
 	"is_confidential, front_door, verified_at, source, source_id, search_text"
 #define RES_NWCOLS 30
+/* resources has no foreign key to resource_types (a custom type's code is
+ * unique per tenant only): the writes check the type in the same statement. */
+#define TYPE_VISIBLE(code) \
+	"SELECT 1 FROM resource_types t WHERE t.code = " code " AND COALESCE(t.tenant_id, 0) IN (0, :tenant)"
 
 static const char *const fixed_sql[S__FIXED] = {
 	[S_BEGIN] = "BEGIN IMMEDIATE",
@@ -149,78 +174,99 @@ static const char *const fixed_sql[S__FIXED] = {
 	[S_SAVEPOINT] = "SAVEPOINT tg_call",
 	[S_RELEASE] = "RELEASE SAVEPOINT tg_call",
 	[S_ROLLBACK_TO] = "ROLLBACK TO SAVEPOINT tg_call",
+	[S_TENANT_LIST] = "SELECT " TENANT_COLS " FROM tenants ORDER BY id",
+	[S_TENANT_HOSTS_ALL] = "SELECT tenant_id, host FROM tenant_hosts ORDER BY tenant_id, host",
+	[S_TENANT_GET_CODE] = "SELECT " TENANT_COLS " FROM tenants WHERE code = ?",
+	[S_TENANT_HOSTS] = "SELECT tenant_id, host FROM tenant_hosts WHERE tenant_id = ? ORDER BY host",
+	[S_TENANT_INSERT] = "INSERT INTO tenants (code, name, disabled, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
+	[S_TENANT_UPDATE] = "UPDATE tenants SET name = ?, disabled = ?, updated_at = ? WHERE id = ?",
+	[S_THOST_INSERT] = "INSERT INTO tenant_hosts (host, tenant_id) VALUES (?, ?)",
+	[S_THOST_DELETE] = "DELETE FROM tenant_hosts WHERE tenant_id = ?",
 	[S_SETTING_GET] = "SELECT value FROM settings WHERE key = ?",
 	[S_SETTING_SET] = "INSERT INTO settings (key, value) VALUES (?, ?) "
 	                  "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-	[S_AREA_LIST] = "SELECT id, parent_id, level, name, name_kana FROM areas ORDER BY level, id",
-	[S_AREA_FIND] = "SELECT id FROM areas WHERE COALESCE(parent_id, 0) = ? AND level = ? AND name = ?",
-	[S_AREA_INSERT] = "INSERT INTO areas (parent_id, level, name, name_kana) VALUES (?, ?, ?, ?) RETURNING id",
-	[S_ORG_GET] = "SELECT " ORG_COLS " FROM orgs WHERE id = ?",
-	[S_ORG_GET_UUID] = "SELECT " ORG_COLS " FROM orgs WHERE uuid = ?",
-	[S_ORG_FIND_NAME] = "SELECT " ORG_COLS " FROM orgs WHERE name = ? ORDER BY id LIMIT 1",
-	[S_ORG_LIST] = "SELECT " ORG_COLS " FROM orgs WHERE id > ? ORDER BY id LIMIT ?",
-	[S_ORG_COUNT] = "SELECT COUNT(*) FROM orgs",
+	[S_AREA_LIST] = "SELECT id, parent_id, level, name, name_kana FROM areas WHERE tenant_id = :tenant "
+	                "ORDER BY level, id",
+	[S_AREA_FIND] = "SELECT id FROM areas WHERE COALESCE(parent_id, 0) = ? AND level = ? AND name = ? "
+	                "AND tenant_id = :tenant",
+	[S_AREA_INSERT] = "INSERT INTO areas (parent_id, level, name, name_kana, tenant_id) "
+	                  "VALUES (?, ?, ?, ?, :tenant) RETURNING id",
+	[S_ORG_GET] = "SELECT " ORG_COLS " FROM orgs WHERE id = ? AND tenant_id = :tenant",
+	[S_ORG_GET_UUID] = "SELECT " ORG_COLS " FROM orgs WHERE uuid = ? AND tenant_id = :tenant",
+	[S_ORG_FIND_NAME] = "SELECT " ORG_COLS " FROM orgs WHERE name = ? AND tenant_id = :tenant ORDER BY id LIMIT 1",
+	[S_ORG_LIST] = "SELECT " ORG_COLS " FROM orgs WHERE id > ? AND tenant_id = :tenant ORDER BY id LIMIT ?",
+	[S_ORG_COUNT] = "SELECT COUNT(*) FROM orgs WHERE tenant_id = :tenant",
 	[S_ORG_INSERT] = "INSERT INTO orgs (uuid, name, name_kana, kind, area_id, phone, email, url, "
-	                 "description, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	                 "description, created_at, updated_at, tenant_id) "
+	                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, :tenant)",
 	[S_ORG_UPDATE] = "UPDATE orgs SET name = ?, name_kana = ?, kind = ?, area_id = ?, phone = ?, "
-	                 "email = ?, url = ?, description = ?, updated_at = ? WHERE id = ?",
-	[S_USER_GET] = "SELECT " USER_COLS " FROM users WHERE id = ?",
-	[S_USER_GET_LOGIN] = "SELECT " USER_COLS " FROM users WHERE login = ?",
-	[S_USER_LIST] = "SELECT " USER_COLS " FROM users WHERE ? = 0 OR org_id = ? ORDER BY id",
+	                 "email = ?, url = ?, description = ?, updated_at = ? WHERE id = ? AND tenant_id = :tenant",
+	[S_USER_GET] = "SELECT " USER_COLS " FROM users WHERE id = ? AND tenant_id = :tenant",
+	[S_USER_GET_LOGIN] = "SELECT " USER_COLS " FROM users WHERE login = ? AND tenant_id = :tenant",
+	[S_USER_LIST] = "SELECT " USER_COLS " FROM users WHERE (? = 0 OR org_id = ?) AND tenant_id = :tenant "
+	                "ORDER BY id",
 	[S_USER_INSERT] = "INSERT INTO users (org_id, login, display_name, role, password_hash, disabled, "
-	                  "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+	                  "created_at, updated_at, tenant_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, :tenant) RETURNING id",
 	[S_USER_UPDATE] = "UPDATE users SET org_id = ?, display_name = ?, role = ?, disabled = ?, "
-	                  "updated_at = ? WHERE id = ?",
-	[S_USER_SET_PW] = "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?",
-	[S_SESS_PURGE] = "DELETE FROM sessions WHERE expires_at < ?",
-	[S_SESS_INSERT] = "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) "
-	                  "VALUES (?, ?, ?, ?, ?)",
+	                  "updated_at = ? WHERE id = ? AND tenant_id = :tenant",
+	[S_USER_SET_PW] = "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ? AND tenant_id = :tenant",
+	[S_SESS_PURGE] = "DELETE FROM sessions WHERE expires_at < ? AND tenant_id = :tenant",
+	[S_SESS_INSERT] = "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at, tenant_id) "
+	                  "VALUES (?, ?, ?, ?, ?, :tenant)",
 	[S_SESS_GET] = "SELECT user_id, csrf_token, expires_at FROM sessions "
-	               "WHERE token_hash = ? AND expires_at > ?",
-	[S_SESS_DELETE] = "DELETE FROM sessions WHERE token_hash = ?",
-	[S_SESS_DELETE_USER] = "DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?",
-	[S_TYPE_LIST] = "SELECT code, name_ja, name_en, builtin FROM resource_types ORDER BY sort, code",
-	[S_TYPE_INSERT] = "INSERT INTO resource_types (code, name_ja, name_en, builtin) VALUES (?, ?, ?, ?)",
+	               "WHERE token_hash = ? AND expires_at > ? AND tenant_id = :tenant",
+	[S_SESS_DELETE] = "DELETE FROM sessions WHERE token_hash = ? AND tenant_id = :tenant",
+	[S_SESS_DELETE_USER] = "DELETE FROM sessions WHERE user_id = ? AND token_hash <> ? AND tenant_id = :tenant",
+	[S_TYPE_LIST] = "SELECT code, name_ja, name_en, builtin FROM resource_types "
+	                "WHERE tenant_id IS NULL OR tenant_id = :tenant ORDER BY sort, code",
+	/* a built-in code is refused here; the tenant's own by the unique index */
+	[S_TYPE_INSERT] = "INSERT INTO resource_types (code, name_ja, name_en, builtin, tenant_id) "
+	                  "SELECT ?1, ?2, ?3, 0, :tenant WHERE NOT EXISTS "
+	                  "(SELECT 1 FROM resource_types b WHERE b.tenant_id IS NULL AND b.code = ?1)",
+	[S_TYPE_OK] = TYPE_VISIBLE("?"),
 	[S_TAG_LIST] = "SELECT code, kind, name_ja, name_en FROM tags ORDER BY kind DESC, sort, code",
-	[S_RES_GET] = "SELECT " RES_COLS RES_FROM " WHERE r.id = ?",
-	[S_RES_GET_UUID] = "SELECT " RES_COLS RES_FROM " WHERE r.uuid = ?",
-	[S_RES_GET_SOURCE] = "SELECT " RES_COLS RES_FROM " WHERE r.source = ? AND r.source_id = ?",
-	[S_RES_INSERT] = "INSERT INTO resources (" RES_WCOLS ", uuid, created_at, updated_at, version) "
-	                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-	                 "?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
+	[S_RES_GET] = "SELECT " RES_COLS RES_FROM " WHERE r.id = ? AND r.tenant_id = :tenant",
+	[S_RES_GET_UUID] = "SELECT " RES_COLS RES_FROM " WHERE r.uuid = ? AND r.tenant_id = :tenant",
+	[S_RES_GET_SOURCE] = "SELECT " RES_COLS RES_FROM " WHERE r.source = ? AND r.source_id = ? "
+	                     "AND r.tenant_id = :tenant",
+	/* no row inserted (changes() = 0): the type is not visible to the tenant */
+	[S_RES_INSERT] = "INSERT INTO resources (" RES_WCOLS ", uuid, created_at, updated_at, version, tenant_id) "
+	                 "SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+	                 "?, ?, ?, ?, ?, ?, ?, ?, ?, 1, :tenant WHERE EXISTS (" TYPE_VISIBLE("?2") ")",
 	[S_RES_UPDATE] = "UPDATE resources SET org_id = ?, type_code = ?, name = ?, name_kana = ?, "
 	                 "description = ?, area_id = ?, postal_code = ?, prefecture = ?, city = ?, "
 	                 "address_line = ?, building = ?, lat = ?, lon = ?, phone = ?, email = ?, url = ?, "
 	                 "age_min_months = ?, age_max_months = ?, fee_free = ?, fee_text = ?, capacity = ?, "
 	                 "accessibility_notes = ?, schedule_note = ?, is_public = ?, is_confidential = ?, "
 	                 "front_door = ?, verified_at = ?, source = ?, source_id = ?, search_text = ?, "
-	                 "updated_at = ?, version = version + 1 WHERE id = ? AND version = ?",
-	[S_RES_EXISTS] = "SELECT 1 FROM resources WHERE id = ?",
-	[S_RES_DELETE] = "DELETE FROM resources WHERE id = ?",
-	[S_HOURS_INSERT] = "INSERT INTO resource_hours (resource_id, weekday, open_min, close_min) "
-	                   "VALUES (?, ?, ?, ?)",
+	                 "updated_at = ?, version = version + 1 WHERE id = ? AND version = ? "
+	                 "AND tenant_id = :tenant AND EXISTS (" TYPE_VISIBLE("?2") ")",
+	[S_RES_EXISTS] = "SELECT 1 FROM resources WHERE id = ? AND tenant_id = :tenant",
+	[S_RES_DELETE] = "DELETE FROM resources WHERE id = ? AND tenant_id = :tenant",
 	[S_EXC_INSERT] = "INSERT INTO resource_exceptions (resource_id, day, closed, open_min, close_min, "
-	                 "note) VALUES (?, ?, ?, ?, ?, ?)",
-	[S_RTAG_INSERT] = "INSERT INTO resource_tags (resource_id, tag_code) VALUES (?, ?)",
-	[S_HOURS_DEL] = "DELETE FROM resource_hours WHERE resource_id = ?",
-	[S_EXC_DEL] = "DELETE FROM resource_exceptions WHERE resource_id = ?",
-	[S_RTAG_DEL] = "DELETE FROM resource_tags WHERE resource_id = ?",
+	                 "note, tenant_id) VALUES (?, ?, ?, ?, ?, ?, :tenant)",
+	[S_HOURS_DEL] = "DELETE FROM resource_hours WHERE resource_id = ? AND tenant_id = :tenant",
+	[S_EXC_DEL] = "DELETE FROM resource_exceptions WHERE resource_id = ? AND tenant_id = :tenant",
+	[S_RTAG_DEL] = "DELETE FROM resource_tags WHERE resource_id = ? AND tenant_id = :tenant",
 	[S_CHANGE_INSERT] = "INSERT INTO resource_changes (resource_id, user_id, at, action, before_json, "
-	                    "after_json) VALUES (?, ?, ?, ?, ?, ?)",
+	                    "after_json, tenant_id) VALUES (?, ?, ?, ?, ?, ?, :tenant)",
 	[S_CHANGE_LIST] = "SELECT c.id, c.resource_id, c.user_id, u.display_name, c.at, c.action, "
 	                  "c.before_json, c.after_json FROM resource_changes c "
-	                  "LEFT JOIN users u ON u.id = c.user_id WHERE c.resource_id = ? ORDER BY c.id DESC",
-	[S_AUDIT_INSERT] = "INSERT INTO audit_log (at, user_id, action, object_type, object_id, detail) "
-	                   "VALUES (?, ?, ?, ?, ?, ?)",
+	                  "LEFT JOIN users u ON u.id = c.user_id AND u.tenant_id = c.tenant_id "
+	                  "WHERE c.resource_id = ? AND c.tenant_id = :tenant ORDER BY c.id DESC",
+	[S_AUDIT_INSERT] = "INSERT INTO audit_log (at, user_id, action, object_type, object_id, detail, tenant_id) "
+	                   "VALUES (?, ?, ?, ?, ?, ?, :tenant)",
 	[S_AUDIT_LIST] = "SELECT id, at, user_id, action, object_type, object_id, detail FROM audit_log "
-	                 "WHERE id < ? ORDER BY id DESC LIMIT ?",
-	[S_RES_SOURCE_IDS] = "SELECT source_id FROM resources WHERE source = ? AND source_id IS NOT NULL",
+	                 "WHERE id < ? AND tenant_id = :tenant ORDER BY id DESC LIMIT ?",
+	[S_RES_SOURCE_IDS] = "SELECT source_id FROM resources WHERE source = ? AND source_id IS NOT NULL "
+	                     "AND tenant_id = :tenant",
 };
 
 struct sq_db {
 	struct tg_db base; /* first: struct tg_db * casts to struct sq_db * */
 	sqlite3 *h;
 	sqlite3_stmt *st[N_SLOTS];
+	int tix[N_SLOTS]; /* index of :tenant in st[slot], 0 = none */
 	sqlite3_stmt *multi[MI__COUNT][MULTI_MAX + 1];
 	int in_tx;              /* begin() called and not yet committed/rolled back */
 	struct tg_arena keep;   /* strings handed back into caller structs */
@@ -230,6 +276,7 @@ struct sq_db {
 	size_t rnd_pos;
 	uint64_t v7_ms;         /* last uuid v7 millisecond and counter */
 	unsigned v7_seq;
+	int last_src; /* SQLite's code of the last failure (db_fail) */
 	char err[256];
 };
 
@@ -269,24 +316,31 @@ static enum tg_rc map_rc(int src)
 /* Record SQLite's message for errmsg() and map the code. */
 static enum tg_rc db_fail(struct sq_db *s, const char *what, int src)
 {
+	s->last_src = src;
 	snprintf(s->err, sizeof(s->err), "%s: %s", what, sqlite3_errmsg(s->h));
 	return map_rc(src);
 }
 
 /* ---- statement cache --------------------------------------------------- */
 
+/* The cached statement of slot (prepared from sql on first use), reset, with
+ * nothing bound but :tenant, which is db->tenant_id. sql may be NULL when the
+ * slot is known to be prepared. */
 static enum tg_rc prepare_slot(struct sq_db *s, int slot, const char *sql, sqlite3_stmt **out)
 {
 	if (!s->st[slot]) {
 		int src = sqlite3_prepare_v3(s->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->st[slot], NULL);
 		if (src != SQLITE_OK)
 			return db_fail(s, "prepare", src);
+		s->tix[slot] = sqlite3_bind_parameter_index(s->st[slot], ":tenant");
 	}
+	if (s->tix[slot])
+		sqlite3_bind_int64(s->st[slot], s->tix[slot], s->base.tenant_id);
 	*out = s->st[slot];
 	return TG_OK;
 }
 
-/* A cached fixed statement, reset and unbound. */
+/* A cached fixed statement, reset, only :tenant bound. */
 static enum tg_rc get_st(struct sq_db *s, int slot, sqlite3_stmt **out)
 {
 	return prepare_slot(s, slot, fixed_sql[slot], out);
@@ -318,29 +372,27 @@ static int size_index(size_t n)
 static enum tg_rc get_child_st(struct sq_db *s, int kind, int size, sqlite3_stmt **out)
 {
 	int slot = SLOT_CHILD(kind, size);
-	if (s->st[slot]) {
-		*out = s->st[slot];
-		return TG_OK;
-	}
+	if (s->st[slot])
+		return prepare_slot(s, slot, NULL, out);
 	struct tg_buf b = TG_BUF_INIT;
 	switch (kind) {
 	case CH_HOURS:
 		tg_buf_adds(&b, "SELECT resource_id, weekday, open_min, close_min FROM resource_hours "
 		                "WHERE resource_id IN (");
 		add_placeholders(&b, in_sizes[size]);
-		tg_buf_adds(&b, ") ORDER BY resource_id, weekday, open_min, close_min");
+		tg_buf_adds(&b, ") AND tenant_id = :tenant ORDER BY resource_id, weekday, open_min, close_min");
 		break;
 	case CH_EXC:
 		tg_buf_adds(&b, "SELECT resource_id, day, closed, open_min, close_min, note "
 		                "FROM resource_exceptions WHERE resource_id IN (");
 		add_placeholders(&b, in_sizes[size]);
-		tg_buf_adds(&b, ") ORDER BY resource_id, day, open_min");
+		tg_buf_adds(&b, ") AND tenant_id = :tenant ORDER BY resource_id, day, open_min");
 		break;
 	default:
 		tg_buf_adds(&b, "SELECT rt.resource_id, rt.tag_code, t.kind FROM resource_tags rt "
 		                "JOIN tags t ON t.code = rt.tag_code WHERE rt.resource_id IN (");
 		add_placeholders(&b, in_sizes[size]);
-		tg_buf_adds(&b, ") ORDER BY rt.resource_id, t.sort, rt.tag_code");
+		tg_buf_adds(&b, ") AND rt.tenant_id = :tenant ORDER BY rt.resource_id, t.sort, rt.tag_code");
 		break;
 	}
 	enum tg_rc rc = prepare_slot(s, slot, b.data, out);
@@ -351,14 +403,12 @@ static enum tg_rc get_child_st(struct sq_db *s, int kind, int size, sqlite3_stmt
 static enum tg_rc get_many_st(struct sq_db *s, int size, sqlite3_stmt **out)
 {
 	int slot = SLOT_MANY(size);
-	if (s->st[slot]) {
-		*out = s->st[slot];
-		return TG_OK;
-	}
+	if (s->st[slot])
+		return prepare_slot(s, slot, NULL, out);
 	struct tg_buf b = TG_BUF_INIT;
 	tg_buf_adds(&b, "SELECT " RES_COLS RES_FROM " WHERE r.id IN (");
 	add_placeholders(&b, in_sizes[size]);
-	tg_buf_adds(&b, ")");
+	tg_buf_adds(&b, ") AND r.tenant_id = :tenant");
 	enum tg_rc rc = prepare_slot(s, slot, b.data, out);
 	tg_buf_release(&b);
 	return rc;
@@ -378,9 +428,11 @@ static void add_filter_sql(struct tg_buf *b, unsigned mask)
 		tg_buf_adds(b, " AND r.updated_at > ?");
 	if (mask & 4)
 		tg_buf_adds(b, " AND r.is_public = 1");
+	tg_buf_adds(b, " AND r.tenant_id = :tenant"); /* after every "?" of the filter */
 }
 
-/* Binds the filter from parameter 1; returns the next parameter index. */
+/* Binds the filter from parameter 1 (:tenant comes after it); returns the
+ * next parameter index. */
 static int bind_filter(sqlite3_stmt *st, const struct tg_resource_filter *f)
 {
 	int i = 1;
@@ -590,6 +642,57 @@ static enum tg_rc call_leave(struct sq_db *s, enum tg_rc rc)
 	if (rc)
 		exec_slot(s, S_ROLLBACK, "rollback");
 	return rc;
+}
+
+/* ---- tenants ---------------------------------------------------------------
+ *
+ * Reads need nothing more than :tenant: with no tenant (0) or TG_TENANT_ALL
+ * they match no row. Writes check first, so a row is never written for a
+ * tenant that is not set (the tenants(id) reference would refuse it too). */
+
+static enum tg_rc need_tenant(struct sq_db *s, const char *what)
+{
+	if (s->base.tenant_id > 0)
+		return TG_OK;
+	snprintf(s->err, sizeof(s->err), "%s: no tenant selected", what);
+	return TG_ERR_INTERNAL;
+}
+
+/* A reference a write makes: column, the table it points into, its value. */
+struct ref {
+	const char *column;
+	const char *table; /* a literal table name */
+	int64_t id;        /* 0 = NULL, never checked */
+};
+
+/* After a write failed on a FOREIGN KEY constraint (SQLite's message names no
+ * column): name, in errmsg, the first reference that is not a row of this
+ * tenant, e.g. "resource_insert: org_id: no such row in orgs of this tenant".
+ * Names only, never values. The result code stays TG_ERR_INVALID. */
+static void explain_refs(struct sq_db *s, const char *what, const struct ref *refs, size_t n)
+{
+	if (s->last_src != SQLITE_CONSTRAINT_FOREIGNKEY)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		char sql[128];
+		sqlite3_stmt *st = NULL;
+		if (!refs[i].id)
+			continue;
+		snprintf(sql, sizeof(sql), "SELECT 1 FROM %s WHERE id = ? AND tenant_id = ?", refs[i].table);
+		if (sqlite3_prepare_v2(s->h, sql, -1, &st, NULL) != SQLITE_OK) {
+			sqlite3_finalize(st);
+			return;
+		}
+		sqlite3_bind_int64(st, 1, refs[i].id);
+		sqlite3_bind_int64(st, 2, s->base.tenant_id);
+		int src = sqlite3_step(st);
+		sqlite3_finalize(st);
+		if (src == SQLITE_DONE) {
+			snprintf(s->err, sizeof(s->err), "%s: %s: no such row in %s of this tenant (FOREIGN KEY)", what,
+			         refs[i].column, refs[i].table);
+			return;
+		}
+	}
 }
 
 /* ---- connection ---------------------------------------------------------- */
@@ -873,6 +976,195 @@ out:
 	return rc;
 }
 
+/* ---- the tenant registry (not tenant-scoped) ------------------------------------ */
+
+static void read_tenant(sqlite3_stmt *st, struct tg_arena *a, struct tg_tenant *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->id = sqlite3_column_int64(st, 0);
+	t->code = col_text(st, 1, a);
+	t->name = col_text(st, 2, a);
+	t->disabled = sqlite3_column_int(st, 3) != 0;
+	t->created_at = col_text(st, 4, a);
+	t->updated_at = col_text(st, 5, a);
+}
+
+/* Attach hosts to ts[0..n) (ascending ids) from a statement yielding
+ * (tenant_id, host) ordered by tenant_id, host: one pass over both. */
+static enum tg_rc read_hosts(struct sq_db *s, sqlite3_stmt *st, struct tg_arena *a, struct tg_tenant *ts, size_t n)
+{
+	const char **v = NULL;
+	size_t cnt = 0, cap = 0, k = 0;
+	int64_t cur = 0;
+	int src;
+	enum tg_rc rc = TG_OK;
+	for (;;) {
+		src = sqlite3_step(st);
+		int64_t tid = src == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+		if (cnt && (src != SQLITE_ROW || tid != cur)) {
+			while (k < n && ts[k].id < cur)
+				k++;
+			if (k < n && ts[k].id == cur) {
+				ts[k].hosts = TG_ARENA_ARRAY(a, const char *, cnt);
+				memcpy(ts[k].hosts, v, cnt * sizeof(*v));
+				ts[k].n_hosts = cnt;
+			}
+			cnt = 0;
+		}
+		if (src != SQLITE_ROW)
+			break;
+		cur = tid;
+		if (cnt == cap) {
+			cap = cap ? cap * 2 : 8;
+			v = tg_xrealloc(v, cap * sizeof(*v));
+		}
+		v[cnt++] = col_text(st, 1, a);
+	}
+	if (src != SQLITE_DONE)
+		rc = db_fail(s, "tenant hosts", src);
+	free(v);
+	return rc;
+}
+
+static enum tg_rc sq_tenant_list(struct tg_db *db, struct tg_arena *a, struct tg_tenant **out, size_t *n)
+{
+	struct sq_db *s = SQ(db);
+	sqlite3_stmt *st = NULL;
+	struct tg_tenant *v = NULL;
+	size_t cnt = 0, cap = 0;
+	int src;
+	*out = NULL;
+	*n = 0;
+	enum tg_rc rc = get_st(s, S_TENANT_LIST, &st);
+	if (rc)
+		return rc;
+	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+		if (cnt == cap) {
+			cap = cap ? cap * 2 : 16;
+			v = tg_xrealloc(v, cap * sizeof(*v));
+		}
+		read_tenant(st, a, &v[cnt++]);
+	}
+	done(st);
+	if (src != SQLITE_DONE) {
+		rc = db_fail(s, "tenant_list", src);
+		goto out;
+	}
+	struct tg_tenant *res = TG_ARENA_ARRAY(a, struct tg_tenant, cnt ? cnt : 1);
+	if (cnt)
+		memcpy(res, v, cnt * sizeof(*v));
+	if ((rc = get_st(s, S_TENANT_HOSTS_ALL, &st)))
+		goto out;
+	rc = read_hosts(s, st, a, res, cnt);
+	done(st);
+	if (rc)
+		goto out;
+	*out = res;
+	*n = cnt;
+out:
+	free(v);
+	return rc;
+}
+
+static enum tg_rc sq_tenant_get_by_code(struct tg_db *db, struct tg_arena *a, const char *code,
+                                        struct tg_tenant *out)
+{
+	struct sq_db *s = SQ(db);
+	sqlite3_stmt *st = NULL;
+	enum tg_rc rc = get_st(s, S_TENANT_GET_CODE, &st);
+	if (rc)
+		return rc;
+	bind_text(st, 1, code ? code : "");
+	rc = step_one(s, st, "tenant_get_by_code");
+	if (!rc)
+		read_tenant(st, a, out);
+	done(st);
+	if (rc || (rc = get_st(s, S_TENANT_HOSTS, &st)))
+		return rc;
+	sqlite3_bind_int64(st, 1, out->id);
+	rc = read_hosts(s, st, a, out, 1);
+	done(st);
+	return rc;
+}
+
+/* Insert t's hosts under tenant id (tenant_update deletes the old ones first). */
+static enum tg_rc insert_hosts(struct sq_db *s, int64_t id, const struct tg_tenant *t, const char *what)
+{
+	sqlite3_stmt *st = NULL;
+	enum tg_rc rc = TG_OK;
+	for (size_t i = 0; i < t->n_hosts && !rc; i++) {
+		if (!t->hosts[i]) { /* SQLite would store a NULL key; PostgreSQL refuses it */
+			snprintf(s->err, sizeof(s->err), "%s: host: NULL", what);
+			return TG_ERR_INVALID;
+		}
+		if ((rc = get_st(s, S_THOST_INSERT, &st)))
+			break;
+		bind_text(st, 1, t->hosts[i]);
+		sqlite3_bind_int64(st, 2, id);
+		rc = step_write(s, st, what);
+		done(st);
+	}
+	return rc;
+}
+
+static enum tg_rc sq_tenant_insert(struct tg_db *db, struct tg_tenant *t)
+{
+	struct sq_db *s = SQ(db);
+	sqlite3_stmt *st = NULL;
+	const char *now = now_ts(s);
+	int64_t id = 0;
+	enum tg_rc rc = call_enter(s);
+	if (rc)
+		return rc;
+	if ((rc = get_st(s, S_TENANT_INSERT, &st)))
+		goto out;
+	bind_text(st, 1, t->code);
+	bind_text(st, 2, t->name);
+	sqlite3_bind_int(st, 3, t->disabled ? 1 : 0);
+	bind_text(st, 4, now);
+	bind_text(st, 5, now);
+	rc = step_write(s, st, "tenant_insert");
+	id = sqlite3_last_insert_rowid(s->h);
+	done(st);
+	if (!rc)
+		rc = insert_hosts(s, id, t, "tenant_insert");
+out:
+	rc = call_leave(s, rc); /* a clash on a host undoes the tenant row too */
+	if (!rc) {
+		t->id = id;
+		t->created_at = t->updated_at = now;
+	}
+	return rc;
+}
+
+static enum tg_rc sq_tenant_update(struct tg_db *db, const struct tg_tenant *t)
+{
+	struct sq_db *s = SQ(db);
+	sqlite3_stmt *st = NULL;
+	enum tg_rc rc = call_enter(s);
+	if (rc)
+		return rc;
+	if ((rc = get_st(s, S_TENANT_UPDATE, &st)))
+		goto out;
+	bind_text(st, 1, t->name);
+	sqlite3_bind_int(st, 2, t->disabled ? 1 : 0);
+	bind_text(st, 3, now_ts(s));
+	sqlite3_bind_int64(st, 4, t->id);
+	rc = step_write(s, st, "tenant_update");
+	if (!rc && sqlite3_changes(s->h) == 0)
+		rc = TG_ERR_NOT_FOUND;
+	done(st);
+	if (rc || (rc = get_st(s, S_THOST_DELETE, &st)))
+		goto out;
+	sqlite3_bind_int64(st, 1, t->id);
+	rc = step_write(s, st, "tenant_update");
+	done(st);
+	if (!rc)
+		rc = insert_hosts(s, t->id, t, "tenant_update");
+out:
+	return call_leave(s, rc);
+}
+
 /* ---- settings ---------------------------------------------------------------- */
 
 static enum tg_rc sq_setting_get(struct tg_db *db, struct tg_arena *a, const char *key, const char **value)
@@ -946,8 +1238,8 @@ static enum tg_rc sq_area_ensure(struct tg_db *db, struct tg_area *area)
 {
 	struct sq_db *s = SQ(db);
 	sqlite3_stmt *st = NULL;
-	enum tg_rc rc = get_st(s, S_AREA_FIND, &st);
-	if (rc)
+	enum tg_rc rc = need_tenant(s, "area_ensure");
+	if (rc || (rc = get_st(s, S_AREA_FIND, &st)))
 		return rc;
 	sqlite3_bind_int64(st, 1, area->parent_id);
 	sqlite3_bind_int(st, 2, (int)area->level);
@@ -969,6 +1261,10 @@ static enum tg_rc sq_area_ensure(struct tg_db *db, struct tg_area *area)
 	if (!rc)
 		area->id = sqlite3_column_int64(st, 0);
 	done(st);
+	if (rc) {
+		const struct ref refs[] = {{"parent_id", "areas", area->parent_id}};
+		explain_refs(s, "area_ensure", refs, 1);
+	}
 	return rc;
 }
 
@@ -1035,7 +1331,7 @@ static enum tg_rc sq_org_list(struct tg_db *db, struct tg_arena *a, int64_t afte
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(st, 1, after_id);
-	sqlite3_bind_int64(st, 2, limit_value(limit));
+	sqlite3_bind_int64(st, 3, limit_value(limit)); /* 2 is :tenant */
 	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
 		if (cnt == cap) {
 			cap = cap ? cap * 2 : 64;
@@ -1075,8 +1371,8 @@ static enum tg_rc sq_org_insert(struct tg_db *db, struct tg_org *org)
 {
 	struct sq_db *s = SQ(db);
 	sqlite3_stmt *st = NULL;
-	enum tg_rc rc = get_st(s, S_ORG_INSERT, &st);
-	if (rc)
+	enum tg_rc rc = need_tenant(s, "org_insert");
+	if (rc || (rc = get_st(s, S_ORG_INSERT, &st)))
 		return rc;
 	const char *uuid = org->uuid ? org->uuid : new_uuid(s);
 	const char *now = now_ts(s);
@@ -1100,6 +1396,10 @@ static enum tg_rc sq_org_insert(struct tg_db *db, struct tg_org *org)
 		org->created_at = org->updated_at = now;
 	}
 	done(st);
+	if (rc) {
+		const struct ref refs[] = {{"area_id", "areas", org->area_id}};
+		explain_refs(s, "org_insert", refs, 1);
+	}
 	return rc;
 }
 
@@ -1107,8 +1407,8 @@ static enum tg_rc sq_org_update(struct tg_db *db, const struct tg_org *org)
 {
 	struct sq_db *s = SQ(db);
 	sqlite3_stmt *st = NULL;
-	enum tg_rc rc = get_st(s, S_ORG_UPDATE, &st);
-	if (rc)
+	enum tg_rc rc = need_tenant(s, "org_update");
+	if (rc || (rc = get_st(s, S_ORG_UPDATE, &st)))
 		return rc;
 	bind_text(st, 1, org->name);
 	bind_text(st, 2, org->name_kana);
@@ -1124,6 +1424,10 @@ static enum tg_rc sq_org_update(struct tg_db *db, const struct tg_org *org)
 	if (!rc && sqlite3_changes(s->h) == 0)
 		rc = TG_ERR_NOT_FOUND;
 	done(st);
+	if (rc == TG_ERR_INVALID) {
+		const struct ref refs[] = {{"area_id", "areas", org->area_id}};
+		explain_refs(s, "org_update", refs, 1);
+	}
 	return rc;
 }
 
@@ -1210,8 +1514,8 @@ static enum tg_rc sq_user_insert(struct tg_db *db, struct tg_user *u)
 {
 	struct sq_db *s = SQ(db);
 	sqlite3_stmt *st = NULL;
-	enum tg_rc rc = get_st(s, S_USER_INSERT, &st);
-	if (rc)
+	enum tg_rc rc = need_tenant(s, "user_insert");
+	if (rc || (rc = get_st(s, S_USER_INSERT, &st)))
 		return rc;
 	const char *now = now_ts(s);
 	sqlite3_bind_int64(st, 1, u->org_id);
@@ -1228,6 +1532,10 @@ static enum tg_rc sq_user_insert(struct tg_db *db, struct tg_user *u)
 		u->created_at = now;
 	}
 	done(st);
+	if (rc) {
+		const struct ref refs[] = {{"org_id", "orgs", u->org_id}};
+		explain_refs(s, "user_insert", refs, 1);
+	}
 	return rc;
 }
 
@@ -1235,8 +1543,8 @@ static enum tg_rc sq_user_update(struct tg_db *db, const struct tg_user *u)
 {
 	struct sq_db *s = SQ(db);
 	sqlite3_stmt *st = NULL;
-	enum tg_rc rc = get_st(s, S_USER_UPDATE, &st);
-	if (rc)
+	enum tg_rc rc = need_tenant(s, "user_update");
+	if (rc || (rc = get_st(s, S_USER_UPDATE, &st)))
 		return rc;
 	sqlite3_bind_int64(st, 1, u->org_id);
 	bind_text(st, 2, u->display_name);
@@ -1248,6 +1556,10 @@ static enum tg_rc sq_user_update(struct tg_db *db, const struct tg_user *u)
 	if (!rc && sqlite3_changes(s->h) == 0)
 		rc = TG_ERR_NOT_FOUND;
 	done(st);
+	if (rc == TG_ERR_INVALID) {
+		const struct ref refs[] = {{"org_id", "orgs", u->org_id}};
+		explain_refs(s, "user_update", refs, 1);
+	}
 	return rc;
 }
 
@@ -1255,8 +1567,8 @@ static enum tg_rc sq_user_set_password(struct tg_db *db, int64_t user_id, const 
 {
 	struct sq_db *s = SQ(db);
 	sqlite3_stmt *st = NULL;
-	enum tg_rc rc = get_st(s, S_USER_SET_PW, &st);
-	if (rc)
+	enum tg_rc rc = need_tenant(s, "user_set_password");
+	if (rc || (rc = get_st(s, S_USER_SET_PW, &st)))
 		return rc;
 	bind_text(st, 1, hash);
 	bind_text(st, 2, now_ts(s));
@@ -1275,8 +1587,8 @@ static enum tg_rc sq_session_insert(struct tg_db *db, const char *token_hash, in
 {
 	struct sq_db *s = SQ(db);
 	sqlite3_stmt *st = NULL;
-	enum tg_rc rc = get_st(s, S_SESS_INSERT, &st);
-	if (rc)
+	enum tg_rc rc = need_tenant(s, "session_insert");
+	if (rc || (rc = get_st(s, S_SESS_INSERT, &st)))
 		return rc;
 	bind_text(st, 1, token_hash);
 	sqlite3_bind_int64(st, 2, user_id);
@@ -1285,10 +1597,14 @@ static enum tg_rc sq_session_insert(struct tg_db *db, const char *token_hash, in
 	bind_text(st, 5, expires_at);
 	rc = step_write(s, st, "session_insert");
 	done(st);
-	if (rc)
+	if (rc) {
+		const struct ref refs[] = {{"user_id", "users", user_id}};
+		explain_refs(s, "session_insert", refs, 1);
 		return rc;
-	/* each login also clears sessions that have run out, so the table
-	 * holds about one row per live session (index sessions_expires) */
+	}
+	/* each login also clears the tenant's sessions that have run out, so
+	 * the table holds about one row per live session (index sessions_expires,
+	 * which leads with tenant_id) */
 	if ((rc = get_st(s, S_SESS_PURGE, &st)))
 		return rc;
 	bind_text(st, 1, now_ts(s));
@@ -1321,8 +1637,8 @@ static enum tg_rc sq_session_delete(struct tg_db *db, const char *token_hash)
 {
 	struct sq_db *s = SQ(db);
 	sqlite3_stmt *st = NULL;
-	enum tg_rc rc = get_st(s, S_SESS_DELETE, &st);
-	if (rc)
+	enum tg_rc rc = need_tenant(s, "session_delete");
+	if (rc || (rc = get_st(s, S_SESS_DELETE, &st)))
 		return rc;
 	bind_text(st, 1, token_hash ? token_hash : "");
 	rc = step_write(s, st, "session_delete");
@@ -1334,8 +1650,8 @@ static enum tg_rc sq_session_delete_user(struct tg_db *db, int64_t user_id, cons
 {
 	struct sq_db *s = SQ(db);
 	sqlite3_stmt *st = NULL;
-	enum tg_rc rc = get_st(s, S_SESS_DELETE_USER, &st);
-	if (rc)
+	enum tg_rc rc = need_tenant(s, "session_delete_user");
+	if (rc || (rc = get_st(s, S_SESS_DELETE_USER, &st)))
 		return rc;
 	sqlite3_bind_int64(st, 1, user_id);
 	/* "" never equals a stored hash, so NULL keeps nothing */
@@ -1386,14 +1702,18 @@ static enum tg_rc sq_type_insert(struct tg_db *db, const struct tg_resource_type
 {
 	struct sq_db *s = SQ(db);
 	sqlite3_stmt *st = NULL;
-	enum tg_rc rc = get_st(s, S_TYPE_INSERT, &st);
-	if (rc)
+	enum tg_rc rc = need_tenant(s, "type_insert");
+	if (rc || (rc = get_st(s, S_TYPE_INSERT, &st)))
 		return rc;
+	/* always a custom type of the tenant: t->builtin is not stored */
 	bind_text(st, 1, t->code);
 	bind_text(st, 2, t->name_ja);
 	bind_text(st, 3, t->name_en);
-	sqlite3_bind_int(st, 4, t->builtin ? 1 : 0);
 	rc = step_write(s, st, "type_insert");
+	if (!rc && sqlite3_changes(s->h) == 0) {
+		snprintf(s->err, sizeof(s->err), "type_insert: code is a built-in type");
+		rc = TG_ERR_CONFLICT;
+	}
 	done(st);
 	return rc;
 }
@@ -1743,25 +2063,25 @@ static enum tg_rc sq_resource_list(struct tg_db *db, struct tg_arena *a, const s
 		f = &all; /* NULL filter: everything */
 	unsigned mask = filter_mask(f);
 	int slot = SLOT_LIST(mask);
-	sqlite3_stmt *st = s->st[slot];
+	sqlite3_stmt *st = NULL;
 	struct tg_resource *v = NULL;
 	size_t cnt = 0, cap = 0;
 	enum tg_rc rc = TG_OK;
 	int src;
+	struct tg_buf b = TG_BUF_INIT;
 	*out = NULL;
 	*n = 0;
-	if (!st) {
-		struct tg_buf b = TG_BUF_INIT;
+	if (!s->st[slot]) {
 		tg_buf_adds(&b, "SELECT " RES_COLS RES_FROM);
 		add_filter_sql(&b, mask);
 		tg_buf_adds(&b, " ORDER BY r.id LIMIT ?");
-		rc = prepare_slot(s, slot, b.data, &st);
-		tg_buf_release(&b);
-		if (rc)
-			return rc;
 	}
-	int i = bind_filter(st, f);
-	sqlite3_bind_int64(st, i, limit_value(f->limit));
+	rc = prepare_slot(s, slot, b.data, &st);
+	tg_buf_release(&b);
+	if (rc)
+		return rc;
+	bind_filter(st, f);
+	sqlite3_bind_int64(st, sqlite3_bind_parameter_count(st), limit_value(f->limit)); /* LIMIT: the last */
 	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
 		if (cnt == cap) {
 			cap = cap ? cap * 2 : (f->limit && f->limit < 256 ? f->limit : 256);
@@ -1794,17 +2114,16 @@ static enum tg_rc sq_resource_count(struct tg_db *db, const struct tg_resource_f
 		f = &all;
 	unsigned mask = filter_mask(f);
 	int slot = SLOT_COUNT(mask);
-	sqlite3_stmt *st = s->st[slot];
-	enum tg_rc rc;
-	if (!st) {
-		struct tg_buf b = TG_BUF_INIT;
+	sqlite3_stmt *st = NULL;
+	struct tg_buf b = TG_BUF_INIT;
+	if (!s->st[slot]) {
 		tg_buf_adds(&b, "SELECT COUNT(*) FROM resources r");
 		add_filter_sql(&b, mask);
-		rc = prepare_slot(s, slot, b.data, &st);
-		tg_buf_release(&b);
-		if (rc)
-			return rc;
 	}
+	enum tg_rc rc = prepare_slot(s, slot, b.data, &st);
+	tg_buf_release(&b);
+	if (rc)
+		return rc;
 	bind_filter(st, f);
 	rc = step_one(s, st, "resource_count");
 	if (!rc)
@@ -1864,8 +2183,10 @@ static enum tg_rc get_multi_st(struct sq_db *s, int kind, int n, sqlite3_stmt **
 		const char *head;
 		int ncols;
 	} k[MI__COUNT] = {
-		[MI_HOURS] = {"INSERT INTO resource_hours (resource_id, weekday, open_min, close_min) VALUES ", 4},
-		[MI_TAGS] = {"INSERT INTO resource_tags (resource_id, tag_code) VALUES ", 2},
+		[MI_HOURS] = {"INSERT INTO resource_hours (resource_id, weekday, open_min, close_min, tenant_id) "
+		              "VALUES ",
+		              5},
+		[MI_TAGS] = {"INSERT INTO resource_tags (resource_id, tag_code, tenant_id) VALUES ", 3},
 	};
 	if (s->multi[kind][n]) {
 		*out = s->multi[kind][n];
@@ -1898,8 +2219,9 @@ static enum tg_rc insert_tags(struct sq_db *s, int64_t id, const struct tg_resou
 			break;
 		for (int i = 0; i < n; i++) {
 			size_t j = at + (size_t)i;
-			sqlite3_bind_int64(st, 2 * i + 1, id);
-			bind_text(st, 2 * i + 2, j < r->n_services ? r->services[j] : r->access[j - r->n_services]);
+			sqlite3_bind_int64(st, 3 * i + 1, id);
+			bind_text(st, 3 * i + 2, j < r->n_services ? r->services[j] : r->access[j - r->n_services]);
+			sqlite3_bind_int64(st, 3 * i + 3, s->base.tenant_id);
 		}
 		rc = step_write(s, st, "resource tags");
 		done(st);
@@ -1919,10 +2241,11 @@ static enum tg_rc insert_children(struct sq_db *s, int64_t id, const struct tg_r
 			return rc;
 		for (int i = 0; i < n; i++) {
 			const struct tg_hours *h = &r->hours[at + (size_t)i];
-			sqlite3_bind_int64(st, 4 * i + 1, id);
-			sqlite3_bind_int(st, 4 * i + 2, h->weekday);
-			sqlite3_bind_int(st, 4 * i + 3, h->open_min);
-			sqlite3_bind_int(st, 4 * i + 4, h->close_min);
+			sqlite3_bind_int64(st, 5 * i + 1, id);
+			sqlite3_bind_int(st, 5 * i + 2, h->weekday);
+			sqlite3_bind_int(st, 5 * i + 3, h->open_min);
+			sqlite3_bind_int(st, 5 * i + 4, h->close_min);
+			sqlite3_bind_int64(st, 5 * i + 5, s->base.tenant_id);
 		}
 		rc = step_write(s, st, "resource hours");
 		done(st);
@@ -1970,6 +2293,31 @@ static enum tg_rc delete_children(struct sq_db *s, int64_t id)
 	return rc;
 }
 
+/* The INSERT/UPDATE wrote no row because of its type check. */
+static enum tg_rc bad_type(struct sq_db *s, const char *what)
+{
+	snprintf(s->err, sizeof(s->err), "%s: type_code: not a built-in type or one of this tenant", what);
+	return TG_ERR_INVALID;
+}
+
+static void explain_resource_refs(struct sq_db *s, const char *what, const struct tg_resource *r)
+{
+	const struct ref refs[] = {{"org_id", "orgs", r->org_id}, {"area_id", "areas", r->area_id}};
+	explain_refs(s, what, refs, 2);
+}
+
+static enum tg_rc type_visible(struct sq_db *s, const char *code)
+{
+	sqlite3_stmt *st = NULL;
+	enum tg_rc rc = get_st(s, S_TYPE_OK, &st);
+	if (rc)
+		return rc;
+	bind_text(st, 1, code ? code : "");
+	rc = step_one(s, st, "resource_update");
+	done(st);
+	return rc;
+}
+
 static enum tg_rc sq_resource_insert(struct tg_db *db, struct tg_resource *r, const char *search_text)
 {
 	struct sq_db *s = SQ(db);
@@ -1983,8 +2331,10 @@ static enum tg_rc sq_resource_insert(struct tg_db *db, struct tg_resource *r, co
 	 * a copy of every already-dirty page it touched (a bulk import's hot
 	 * pages) into the statement journal. */
 	int own_tx = !s->in_tx;
-	enum tg_rc rc = own_tx ? call_enter(s) : TG_OK;
+	enum tg_rc rc = need_tenant(s, "resource_insert");
 	if (rc)
+		return rc;
+	if (own_tx && (rc = call_enter(s)))
 		return rc;
 	rc = get_st(s, S_RES_INSERT, &st);
 	if (rc)
@@ -1994,11 +2344,15 @@ static enum tg_rc sq_resource_insert(struct tg_db *db, struct tg_resource *r, co
 	bind_text(st, i++, now);
 	bind_text(st, i++, now);
 	rc = step_write(s, st, "resource_insert"); /* no RETURNING: see org_insert */
+	if (!rc && sqlite3_changes(s->h) == 0)
+		rc = bad_type(s, "resource_insert");
 	if (!rc)
 		id = sqlite3_last_insert_rowid(s->h);
 	done(st);
-	if (rc)
+	if (rc) {
+		explain_resource_refs(s, "resource_insert", r);
 		goto out;
+	}
 	rc = insert_children(s, id, r);
 	if (rc && !own_tx) {
 		char keep[sizeof(s->err)];
@@ -2040,8 +2394,8 @@ static enum tg_rc sq_resource_update(struct tg_db *db, struct tg_resource *r, co
 	struct sq_db *s = SQ(db);
 	sqlite3_stmt *st = NULL;
 	const char *now = now_ts(s);
-	enum tg_rc rc = call_enter(s);
-	if (rc)
+	enum tg_rc rc = need_tenant(s, "resource_update");
+	if (rc || (rc = call_enter(s)))
 		return rc;
 	rc = get_st(s, S_RES_UPDATE, &st);
 	if (rc)
@@ -2053,11 +2407,19 @@ static enum tg_rc sq_resource_update(struct tg_db *db, struct tg_resource *r, co
 	rc = step_write(s, st, "resource_update");
 	int changed = sqlite3_changes(s->h);
 	done(st);
-	if (rc)
+	if (rc) {
+		explain_resource_refs(s, "resource_update", r);
 		goto out;
+	}
 	if (changed == 0) {
-		/* stale version if the row exists, else unknown id */
+		/* unknown id (in this tenant), else a type the tenant cannot use,
+		 * else a stale version */
 		rc = resource_exists(s, r->id);
+		if (!rc) {
+			rc = type_visible(s, r->type_code);
+			if (rc == TG_ERR_NOT_FOUND)
+				rc = bad_type(s, "resource_update");
+		}
 		if (!rc) {
 			snprintf(s->err, sizeof(s->err), "resource_update: version conflict");
 			rc = TG_ERR_CONFLICT;
@@ -2081,8 +2443,8 @@ static enum tg_rc sq_resource_delete(struct tg_db *db, int64_t id)
 	struct sq_db *s = SQ(db);
 	sqlite3_stmt *st = NULL;
 	/* nested rows go by ON DELETE CASCADE (foreign_keys=ON at open) */
-	enum tg_rc rc = get_st(s, S_RES_DELETE, &st);
-	if (rc)
+	enum tg_rc rc = need_tenant(s, "resource_delete");
+	if (rc || (rc = get_st(s, S_RES_DELETE, &st)))
 		return rc;
 	sqlite3_bind_int64(st, 1, id);
 	rc = step_write(s, st, "resource_delete");
@@ -2098,8 +2460,8 @@ static enum tg_rc sq_change_insert(struct tg_db *db, const struct tg_change *c)
 {
 	struct sq_db *s = SQ(db);
 	sqlite3_stmt *st = NULL;
-	enum tg_rc rc = get_st(s, S_CHANGE_INSERT, &st);
-	if (rc)
+	enum tg_rc rc = need_tenant(s, "change_insert");
+	if (rc || (rc = get_st(s, S_CHANGE_INSERT, &st)))
 		return rc;
 	sqlite3_bind_int64(st, 1, c->resource_id);
 	bind_id(st, 2, c->user_id);
@@ -2157,8 +2519,8 @@ static enum tg_rc sq_audit_insert(struct tg_db *db, const struct tg_audit *e)
 {
 	struct sq_db *s = SQ(db);
 	sqlite3_stmt *st = NULL;
-	enum tg_rc rc = get_st(s, S_AUDIT_INSERT, &st);
-	if (rc)
+	enum tg_rc rc = need_tenant(s, "audit_insert");
+	if (rc || (rc = get_st(s, S_AUDIT_INSERT, &st)))
 		return rc;
 	bind_text(st, 1, now_ts(s));
 	bind_id(st, 2, e->user_id);
@@ -2183,7 +2545,7 @@ static enum tg_rc sq_audit_list(struct tg_db *db, struct tg_arena *a, int64_t be
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(st, 1, before_id > 0 ? before_id : INT64_MAX);
-	sqlite3_bind_int64(st, 2, limit_value(limit));
+	sqlite3_bind_int64(st, 3, limit_value(limit)); /* 2 is :tenant */
 	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
 		if (cnt == cap) {
 			cap = cap ? cap * 2 : 64;
@@ -2268,6 +2630,10 @@ static const struct tg_db_ops sq_ops = {
 	.backup = sq_backup,
 	.errmsg = sq_errmsg,
 	.bulk = sq_bulk,
+	.tenant_list = sq_tenant_list,
+	.tenant_get_by_code = sq_tenant_get_by_code,
+	.tenant_insert = sq_tenant_insert,
+	.tenant_update = sq_tenant_update,
 	.setting_get = sq_setting_get,
 	.setting_set = sq_setting_set,
 	.area_list = sq_area_list,

@@ -30,6 +30,7 @@ static struct tg_db *open_db(void)
 	assert_non_null(db);
 	int applied = 0;
 	assert_int_equal(db->ops->migrate(db, &applied), TG_OK);
+	tg_db_set_tenant(db, 1); /* "default", created by migration 0003 */
 	return db;
 }
 

@@ -65,6 +65,7 @@ static struct tg_db *open_db(const char *path)
 	struct tg_db *db = tg_db_open(path, 1, err, sizeof(err));
 	if (!db)
 		fail_msg("open %s: %s", path, err);
+	tg_db_set_tenant(db, 1); /* the tenant of every test but the tenant tests */
 	return db;
 }
 
@@ -93,6 +94,7 @@ static int setup(void **state)
 	}
 	if (f->db->ops->migrate(f->db, &applied) != TG_OK)
 		return -1;
+	tg_db_set_tenant(f->db, 1); /* "default", created by migration 0003 */
 	tg_arena_init(&f->a);
 	*state = f;
 	return 0;
@@ -832,6 +834,7 @@ static void test_backup(void **state)
 	}
 	struct tg_db *copy = tg_db_open(dest, 0, err, sizeof(err));
 	assert_non_null(copy);
+	tg_db_set_tenant(copy, 1);
 	struct tg_resource_filter flt = {0};
 	int64_t cnt = 0;
 	int version = 0;
