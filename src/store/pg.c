@@ -1143,6 +1143,11 @@ static void find_pg_dump(struct pg_db *s, char *out, size_t n)
  * with O_EXCL and mode 0600 (an existing DEST -> TG_ERR_CONFLICT). The
  * connection parameters go to pg_dump through PG* environment variables, not
  * argv, so a password never shows in the process list.
+ * Row-level security (migration 0003): an ordinary role cannot turn it off,
+ * and pg_dump refuses to dump a table it would filter unless told
+ * --enable-row-security; its session gets tsunagu.tenant = '*' (PGOPTIONS),
+ * under which the policies pass every row. pg_restore loads the data before
+ * the policies are created (they are post-data).
  */
 static enum tg_rc pg_backup(struct tg_db *db, const char *dest)
 {
@@ -1162,7 +1167,14 @@ static enum tg_rc pg_backup(struct tg_db *db, const char *dest)
 		return TG_ERR_INVALID;
 	}
 	const char *host = PQhost(s->c), *port = PQport(s->c), *user = PQuser(s->c), *dbn = PQdb(s->c),
-	           *pass = PQpass(s->c);
+	           *pass = PQpass(s->c), *env_opts = getenv("PGOPTIONS");
+	char opts[1024];
+	if (snprintf(opts, sizeof(opts), "%s%s-c tsunagu.tenant=*", env_opts ? env_opts : "",
+	             env_opts && *env_opts ? " " : "") >= (int)sizeof(opts)) {
+		unlink(dest);
+		snprintf(s->err, sizeof(s->err), "backup: PGOPTIONS too long");
+		return TG_ERR_INVALID;
+	}
 	fflush(NULL);
 	pid_t pid = fork();
 	if (pid < 0) {
@@ -1181,7 +1193,8 @@ static enum tg_rc pg_backup(struct tg_db *db, const char *dest)
 			setenv("PGDATABASE", dbn, 1);
 		if (pass && *pass)
 			setenv("PGPASSWORD", pass, 1);
-		execlp(bin, bin, "--format=custom", "--no-password", file_arg, (char *)NULL);
+		setenv("PGOPTIONS", opts, 1);
+		execlp(bin, bin, "--format=custom", "--no-password", "--enable-row-security", file_arg, (char *)NULL);
 		_exit(127);
 	}
 	int status = 0;
