@@ -68,6 +68,9 @@ step build-asan make -j"$jobs" SANITIZE=1 all
 step unit-asan make -j"$jobs" SANITIZE=1 test-unit
 step cli sh tests/cli/test_cli.sh build/tsunagu
 step cli-asan sh tests/cli/test_cli.sh build-asan/tsunagu
+if [ -n "$pgurl" ]; then
+	step cli-pg env TSUNAGU_TEST_PG_ADMIN="$pgurl" sh tests/cli/test_cli.sh build/tsunagu
+fi
 step migrate-db sh tests/cli/test_migrate_db.sh build/tsunagu
 step api env TSUNAGU_BIN=build/tsunagu node --test --test-concurrency=1 tests/api/ tests/hsds/
 step api-asan env TSUNAGU_BIN=build-asan/tsunagu node --test --test-concurrency=1 tests/api/ tests/hsds/

@@ -52,6 +52,7 @@ enum tg_rc tg_app_init(struct tg_app *app, const char *db_url, struct tg_db *db)
 	enum tg_rc rc;
 	memset(app, 0, sizeof(*app));
 	app->db_url = tg_xstrdup(db_url);
+	app->tenant_id = db->tenant_id;
 	pthread_mutex_init(&app->index_lock, NULL);
 	pthread_cond_init(&app->index_cond, NULL);
 	pthread_mutex_init(&app->ref_lock, NULL);
@@ -89,6 +90,7 @@ void tg_app_release(struct tg_app *app)
 	if (app->ref)
 		ref_unref(app->ref);
 	free(app->db_url);
+	free(app->tenant_code);
 	free(app->tile_url);
 	free(app->tile_attribution);
 	free(app->index_since);
@@ -116,6 +118,7 @@ void tg_app_ref_release(struct tg_app *app, struct tg_refdata *r)
 
 enum tg_rc tg_app_ref_reload(struct tg_app *app, struct tg_db *db)
 {
+	tg_db_set_tenant(db, app->tenant_id);
 	enum tg_rc rc;
 	struct tg_refdata *r = ref_load(db, &rc);
 	if (!r)
@@ -284,6 +287,7 @@ static void note_since(struct tg_app *app, const char *updated_at)
 
 enum tg_rc tg_app_index_load(struct tg_app *app, struct tg_db *db)
 {
+	tg_db_set_tenant(db, app->tenant_id);
 	enum tg_rc rc = TG_OK;
 	struct tg_refdata *ref = tg_app_ref_acquire(app);
 	struct tg_resource_filter f = {.after_id = 0, .limit = LOAD_PAGE};
@@ -331,6 +335,7 @@ enum tg_rc tg_app_index_load(struct tg_app *app, struct tg_db *db)
 
 enum tg_rc tg_app_index_refresh(struct tg_app *app, struct tg_db *db)
 {
+	tg_db_set_tenant(db, app->tenant_id);
 	pthread_mutex_lock(&app->index_lock);
 	char *since = app->index_since ? tg_xstrdup(app->index_since) : NULL;
 	int64_t seen_at_mark = app->index_since_count;
@@ -471,6 +476,7 @@ static enum tg_rc validate(struct tg_app *app, const struct tg_resource *r, stru
 static enum tg_rc prepare_write(struct tg_app *app, struct tg_db *db, struct tg_resource *r, struct tg_arena *a,
                                 struct tg_field_error *err, const char **text)
 {
+	tg_db_set_tenant(db, app->tenant_id);
 	struct tg_refdata *ref;
 	enum tg_rc rc = validate(app, r, err, &ref);
 	if (rc)
@@ -549,6 +555,7 @@ fail:
 
 enum tg_rc tg_dir_delete(struct tg_app *app, struct tg_db *db, int64_t user_id, int64_t id, struct tg_arena *a)
 {
+	tg_db_set_tenant(db, app->tenant_id);
 	enum tg_rc rc;
 	if ((rc = db->ops->begin(db)))
 		return rc;

@@ -36,7 +36,16 @@ struct tg_refdata {
 	int refs; /* private: guarded by app->ref_lock */
 };
 
+struct tg_tenancy;
+
+/* One tenant's directory: each tenant of the deployment has its own
+ * struct tg_app (its index, caches and reference data); app/tenancy.h keeps
+ * them. Every database call made for it runs with db->tenant_id =
+ * tenant_id (the functions below set it on the db they are given). */
 struct tg_app {
+	int64_t tenant_id;
+	char *tenant_code;             /* immutable */
+	struct tg_tenancy *tenancy;    /* the registry it belongs to (NULL in the CLI) */
 	char *db_url;
 	struct tg_search *index;
 	struct tg_rcache *rcache; /* resources as stored, for search results (rcache.h) */
@@ -57,7 +66,8 @@ struct tg_app {
 	volatile int stopping;
 };
 
-/* Create with db_url; loads reference data using db. */
+/* Create with db_url for the tenant db->tenant_id (code: its code); loads
+ * reference data using db. */
 enum tg_rc tg_app_init(struct tg_app *app, const char *db_url, struct tg_db *db);
 void tg_app_release(struct tg_app *app);
 

@@ -13,12 +13,15 @@
  *    TG_DEFAULT_DB. URLs are whatever tg_db_open() accepts.
  *  - Passwords never come from a plain argument: --password-file F,
  *    --password-stdin, or a prompt without echo on the terminal.
+ *  - Commands on a tenant's data take --tenant CODE, else $TSUNAGU_TENANT,
+ *    else the tenant "default" (tg_cli_use_tenant).
  *  - Only main() and cmd_*() end the process (by returning an exit code).
  */
 #ifndef TG_CLI_H
 #define TG_CLI_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "store/store.h"
 
@@ -37,6 +40,7 @@ int cmd_demo(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_migrate_db(int argc, char **argv);
 int cmd_version(int argc, char **argv);
+int cmd_tenant(int argc, char **argv);
 
 /* 1 when arg is "--help" or "-h". */
 int tg_cli_is_help(const char *arg);
@@ -57,6 +61,20 @@ const char *tg_cli_db_url(const char *opt);
 int tg_cli_usage_error(const char *usage, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Print "tsunagu: error: <message>" to stderr; returns TG_EXIT_ERROR. */
 int tg_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Scope db to the tenant `code` (NULL or "": $TSUNAGU_TENANT, else
+ * "default"). Returns TG_EXIT_OK, or prints why and returns TG_EXIT_ERROR.
+ * Call after migrate (the registry comes with migration 0003). */
+int tg_cli_use_tenant(struct tg_db *db, const char *code);
+
+/* Rename the tenant `code` (its display name in the UI). TG_EXIT_* code. */
+int tg_cli_name_tenant(struct tg_db *db, const char *code, const char *name);
+
+/* Inside the caller's transaction: a first organization (org_name, else
+ * 事務局; kind 事務局) in the db's tenant and, when login is given, an admin
+ * user in it with the password hash `hash`, audited with `detail`. */
+enum tg_rc tg_cli_first_admin(struct tg_db *db, const char *org_name, const char *login, const char *admin_name,
+                              const char *hash, const char *detail, int64_t *org_id, int64_t *user_id);
 
 /* Open the database (create: make the file if missing); prints the error
  * and returns NULL on failure. */

@@ -9,14 +9,20 @@
 #include "app/demo.h"
 #include "cli/cli.h"
 
+/* The fictional ward of data/demo/demo.json: the default tenant's name. */
+#define DEMO_TENANT_NAME "みなと市さくら区"
+
 static void usage(FILE *f)
 {
 	fprintf(f,
 	        "usage: tsunagu demo [--db PATH] [--data FILE] [--force]\n"
+	        "       tsunagu demo [--db PATH] [--data FILE] --tenant CODE\n"
 	        "\n"
 	        "Creates a new database with the demo data of the fictional みなと市さくら区\n"
 	        "(organizations, demo accounts for every role, about fifty places and programs)\n"
-	        "and prints the demo accounts.\n"
+	        "and prints the demo accounts. With --tenant, loads the same data into that\n"
+	        "tenant of an existing database instead (the tenant must hold no organization\n"
+	        "yet; create it with tsunagu tenant add).\n"
 	        "\n"
 	        "  --db PATH     database to create (default $TSUNAGU_DB, else %s)\n"
 	        "  --data FILE   demo data (default: data/demo/demo.json next to the binary)\n"
@@ -42,14 +48,62 @@ static void default_data(char *out, size_t n)
 	snprintf(out, n, "data/demo/demo.json");
 }
 
+/* Load the demo data into an existing, empty tenant of an existing database. */
+static int demo_into_tenant(const char *url, const char *data, const char *tenant)
+{
+	char err[512];
+	int applied = 0, ret = 1, app_ok = 0;
+	int64_t n_orgs = 0;
+	struct tg_app app;
+	struct tg_db *db = tg_cli_open_db(url, 0);
+	if (!db)
+		return 1;
+	if (db->ops->migrate(db, &applied)) {
+		fprintf(stderr, "tsunagu demo: migration failed: %s\n", db->ops->errmsg(db));
+		goto out;
+	}
+	if (tg_cli_use_tenant(db, tenant))
+		goto out;
+	if (db->ops->org_count(db, &n_orgs)) {
+		fprintf(stderr, "tsunagu demo: %s\n", db->ops->errmsg(db));
+		goto out;
+	}
+	if (n_orgs > 0) {
+		fprintf(stderr, "tsunagu demo: tenant '%s' already has organizations; demo data goes into an empty tenant\n",
+		        tenant);
+		goto out;
+	}
+	if (tg_app_init(&app, url, db)) {
+		fprintf(stderr, "tsunagu demo: cannot read reference data\n");
+		goto out;
+	}
+	app_ok = 1;
+	struct tg_demo_summary sum;
+	err[0] = '\0';
+	if (tg_demo_load(&app, db, data, &sum, err, sizeof(err))) {
+		fprintf(stderr, "tsunagu demo: %s\n", err[0] ? err : "loading the demo data failed");
+		goto out;
+	}
+	printf("demo data loaded into tenant %s\n", tenant);
+	printf("  %zu areas, %zu organizations, %zu users, %zu resources\n", sum.areas, sum.orgs, sum.users,
+	       sum.resources);
+	ret = 0;
+out:
+	if (app_ok)
+		tg_app_release(&app);
+	tg_db_close(db);
+	return ret;
+}
+
 int cmd_demo(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"db", required_argument, NULL, 'd'}, {"data", required_argument, NULL, 'f'},
 		{"force", no_argument, NULL, 'F'},    {"help", no_argument, NULL, 'h'},
+		{"tenant", required_argument, NULL, 'T'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *db_arg = NULL, *data = NULL;
+	const char *db_arg = NULL, *data = NULL, *tenant = NULL;
 	int force = 0, c;
 	char data_buf[PATH_MAX + 32], err[512];
 	optind = 1;
@@ -58,6 +112,7 @@ int cmd_demo(int argc, char **argv)
 		case 'd': db_arg = optarg; break;
 		case 'f': data = optarg; break;
 		case 'F': force = 1; break;
+		case 'T': tenant = optarg; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -73,6 +128,13 @@ int cmd_demo(int argc, char **argv)
 	}
 	const char *path = strncmp(url, "sqlite:", 7) == 0 ? url + 7 : url;
 	int server = tg_db_url_is_server(url);
+	if (tenant) {
+		if (force) {
+			fprintf(stderr, "tsunagu demo: --force replaces a whole database; it does not go with --tenant\n");
+			return 2;
+		}
+		return demo_into_tenant(url, data, tenant);
+	}
 	if (!server && access(path, F_OK) == 0) {
 		if (!force) {
 			fprintf(stderr, "tsunagu demo: %s exists; use --force to replace it\n", path);
@@ -114,6 +176,8 @@ int cmd_demo(int argc, char **argv)
 		fprintf(stderr, "tsunagu demo: migration failed: %s\n", db->ops->errmsg(db));
 		goto out;
 	}
+	if (tg_cli_use_tenant(db, "default") || tg_cli_name_tenant(db, "default", DEMO_TENANT_NAME))
+		goto out;
 	if (tg_app_init(&app, url, db)) {
 		fprintf(stderr, "tsunagu demo: cannot read reference data\n");
 		goto out;

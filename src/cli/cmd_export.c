@@ -12,11 +12,12 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-	        "usage: tsunagu export [--db URL] --format hsds|csv [--public] [-o FILE]\n"
+	        "usage: tsunagu export [--db URL] [--tenant CODE] --format hsds|csv [--public] [-o FILE]\n"
 	        "\n"
 	        "Writes every resource as HSDS 3 services (JSON array) or as CSV (UTF-8 with BOM,\n"
 	        "the 自治体標準オープンデータセット columns plus tsunagu's own).\n"
 	        "\n"
+	        "  --tenant CODE  the tenant to export (default $TSUNAGU_TENANT, else \"default\")\n"
 	        "  --public    only public resources, confidential locations hidden (what families see)\n"
 	        "  -o FILE     write to FILE instead of standard output\n");
 }
@@ -40,9 +41,10 @@ int cmd_export(int argc, char **argv)
 	static const struct option opts[] = {
 		{"db", required_argument, NULL, 'd'}, {"format", required_argument, NULL, 'f'},
 		{"public", no_argument, NULL, 'p'},   {"output", required_argument, NULL, 'o'},
-		{"help", no_argument, NULL, 'h'},     {NULL, 0, NULL, 0},
+		{"help", no_argument, NULL, 'h'},     {"tenant", required_argument, NULL, 'T'},
+		{NULL, 0, NULL, 0},
 	};
-	const char *db_arg = NULL, *format = NULL, *output = NULL;
+	const char *db_arg = NULL, *format = NULL, *output = NULL, *tenant = NULL;
 	int public_only = 0, c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
@@ -51,6 +53,7 @@ int cmd_export(int argc, char **argv)
 		case 'f': format = optarg; break;
 		case 'p': public_only = 1; break;
 		case 'o': output = optarg; break;
+		case 'T': tenant = optarg; break;
 		case 'h': usage(stdout); return TG_EXIT_OK;
 		default: usage(stderr); return TG_EXIT_USAGE;
 		}
@@ -69,6 +72,13 @@ int cmd_export(int argc, char **argv)
 	tg_buf_init(&buf, (size_t)1 << 30);
 	struct tg_db *db = tg_cli_open_db(tg_cli_db_url(db_arg), 0);
 	if (!db)
+		goto done;
+	int applied = 0;
+	if (db->ops->migrate(db, &applied)) {
+		tg_cli_error("migration failed: %s", db->ops->errmsg(db));
+		goto done;
+	}
+	if (tg_cli_use_tenant(db, tenant))
 		goto done;
 	if (tg_app_init(&app, tg_cli_db_url(db_arg), db)) {
 		tg_cli_error("cannot read reference data");

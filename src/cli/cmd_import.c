@@ -13,7 +13,7 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-	        "usage: tsunagu import [--db URL] --format jp-facilities|hsds [--dry-run] [--private]\n"
+	        "usage: tsunagu import [--db URL] [--tenant CODE] --format jp-facilities|hsds [--dry-run] [--private]\n"
 	        "                      [--org-id N | --org-name NAME] [--json] FILE\n"
 	        "\n"
 	        "Imports FILE (Shift_JIS or UTF-8 with or without BOM for CSV). Every row is checked\n"
@@ -21,6 +21,7 @@ static void usage(FILE *f)
 	        "with its line, column and reason (exit 1). Rows are matched by their source id, so\n"
 	        "importing the same file again changes nothing.\n"
 	        "\n"
+	        "  --tenant CODE   the tenant to import into (default $TSUNAGU_TENANT, else \"default\")\n"
 	        "  --format F      jp-facilities (自治体標準オープンデータセット 子育て施設一覧) or hsds\n"
 	        "  --dry-run       check only, write nothing\n"
 	        "  --private       imported resources are not public (default: public)\n"
@@ -70,9 +71,10 @@ int cmd_import(int argc, char **argv)
 		{"dry-run", no_argument, NULL, 'n'},        {"private", no_argument, NULL, 'p'},
 		{"org-id", required_argument, NULL, 'o'},   {"org-name", required_argument, NULL, 'O'},
 		{"json", no_argument, NULL, 'j'},           {"help", no_argument, NULL, 'h'},
+		{"tenant", required_argument, NULL, 'T'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *db_arg = NULL, *format = NULL, *org_name = NULL;
+	const char *db_arg = NULL, *format = NULL, *org_name = NULL, *tenant = NULL;
 	long long org_id = 0;
 	int dry = 0, private_ = 0, as_json = 0, c;
 	optind = 1;
@@ -85,6 +87,7 @@ int cmd_import(int argc, char **argv)
 		case 'o': org_id = atoll(optarg); break;
 		case 'O': org_name = optarg; break;
 		case 'j': as_json = 1; break;
+		case 'T': tenant = optarg; break;
 		case 'h': usage(stdout); return TG_EXIT_OK;
 		default: usage(stderr); return TG_EXIT_USAGE;
 		}
@@ -116,6 +119,8 @@ int cmd_import(int argc, char **argv)
 		tg_cli_error("migration failed: %s", db->ops->errmsg(db));
 		goto out;
 	}
+	if (tg_cli_use_tenant(db, tenant))
+		goto out;
 	if (tg_app_init(&app, tg_cli_db_url(db_arg), db)) {
 		tg_cli_error("cannot read reference data");
 		goto out;

@@ -21,12 +21,13 @@
 #include "util/password.h"
 
 static const char usage[] =
-	"usage: tsunagu init [--db PATH] [--org-name NAME]\n"
+	"usage: tsunagu init [--db PATH] [--name MUNICIPALITY] [--org-name NAME]\n"
 	"                    [--admin-login LOGIN [--admin-name NAME]\n"
 	"                     [--admin-password-file FILE | --password-stdin]]\n"
 	"\n"
 	"Creates a new database (refuses an existing non-empty file) and applies\n"
-	"the schema. With --admin-login, also creates the secretariat organization\n"
+	"the schema. The database starts with one tenant, \"default\", named\n"
+	"--name (e.g. みなと市さくら区; more tenants: tsunagu tenant add). With --admin-login, also creates the secretariat organization\n"
 	"(--org-name, default 事務局) and an admin user in it; the password is read\n"
 	"from FILE, from standard input, or asked on the terminal.\n";
 
@@ -67,7 +68,7 @@ static int ensure_parent(const char *path)
 
 int cmd_init(int argc, char **argv)
 {
-	const char *db_opt = NULL, *org_name = NULL, *login = NULL, *admin_name = NULL, *pw_file = NULL;
+	const char *db_opt = NULL, *tenant_name = NULL, *org_name = NULL, *login = NULL, *admin_name = NULL, *pw_file = NULL;
 	int pw_stdin = 0, created = 0, rc = TG_EXIT_OK, applied = 0, version = 0;
 	char pw[TG_PASSWORD_MAX_LEN + 2];
 	char hash[TG_PASSWORD_HASH_MAX];
@@ -83,6 +84,7 @@ int cmd_init(int argc, char **argv)
 		}
 		if ((m = tg_cli_opt(argc, argv, &i, "--db", &db_opt)) ||
 		    (m = tg_cli_opt(argc, argv, &i, "--org-name", &org_name)) ||
+		    (m = tg_cli_opt(argc, argv, &i, "--name", &tenant_name)) ||
 		    (m = tg_cli_opt(argc, argv, &i, "--admin-login", &login)) ||
 		    (m = tg_cli_opt(argc, argv, &i, "--admin-name", &admin_name)) ||
 		    (m = tg_cli_opt(argc, argv, &i, "--admin-password-file", &pw_file))) {
@@ -104,6 +106,8 @@ int cmd_init(int argc, char **argv)
 		return tg_cli_usage_error(usage, "init: invalid login '%s' (3-64 of A-Z a-z 0-9 . _ @ -)", login);
 	if (org_name && !*org_name)
 		return tg_cli_usage_error(usage, "init: --org-name must not be empty");
+	if (tenant_name && (!*tenant_name || strlen(tenant_name) > 200))
+		return tg_cli_usage_error(usage, "init: --name must be 1-200 bytes");
 
 	const char *url = tg_cli_db_url(db_opt);
 	path = file_path(url);
@@ -129,23 +133,62 @@ int cmd_init(int argc, char **argv)
 		rc = TG_EXIT_ERROR;
 		goto out;
 	}
+	if (!path) {
+		/* A server database is not a file: refuse one that already holds
+		 * tsunagu's tables, as for a non-empty file. */
+		if (db->ops->schema_version(db, &version) != TG_OK) {
+			rc = tg_cli_error("cannot read the database: %s", db->ops->errmsg(db));
+			goto out;
+		}
+		if (version > 0) {
+			rc = tg_cli_error("the database already holds tsunagu data; refusing to overwrite it");
+			goto out;
+		}
+	}
 	if (db->ops->migrate(db, &applied) != TG_OK || db->ops->schema_version(db, &version) != TG_OK) {
 		rc = tg_cli_error("migration failed: %s", db->ops->errmsg(db));
 		goto out;
 	}
 	printf("initialized %s (schema version %d, %d migrations applied)\n", url, version, applied);
+	if (tenant_name && (rc = tg_cli_name_tenant(db, "default", tenant_name)))
+		goto out;
 	if (!login && !org_name)
 		goto out;
 
+	if ((rc = tg_cli_use_tenant(db, "default")))
+		goto out;
+	int64_t org_id = 0, user_id = 0;
+	enum tg_rc r = tg_db_begin(db);
+	if (!r)
+		r = tg_cli_first_admin(db, org_name, login, admin_name, hash, "init", &org_id, &user_id);
+	if (!r)
+		r = tg_db_commit(db);
+	if (r) {
+		tg_db_rollback(db);
+		rc = tg_cli_error("cannot create the first organization and admin: %s", db->ops->errmsg(db));
+		goto out;
+	}
+	printf("created organization #%" PRId64 " %s\n", org_id, org_name ? org_name : "事務局");
+	if (login)
+		printf("created admin user '%s' (#%" PRId64 ")\n", login, user_id);
+out:
+	tg_db_close(db);
+	if (rc && created && path)
+		remove_db_files(path);
+	tg_password_wipe(pw, sizeof(pw));
+	return rc;
+}
+
+enum tg_rc tg_cli_first_admin(struct tg_db *db, const char *org_name, const char *login, const char *admin_name,
+                              const char *hash, const char *detail, int64_t *org_id, int64_t *user_id)
+{
 	struct tg_org org = {0};
 	struct tg_user u = {0};
 	struct tg_audit ev = {0};
 	char oid[32];
-	enum tg_rc r = tg_db_begin(db);
 	org.name = org_name ? org_name : "事務局";
 	org.kind = "事務局";
-	if (!r)
-		r = db->ops->org_insert(db, &org);
+	enum tg_rc r = db->ops->org_insert(db, &org);
 	if (!r && login) {
 		u.org_id = org.id;
 		u.login = login;
@@ -158,24 +201,11 @@ int cmd_init(int argc, char **argv)
 			ev.action = "user.create";
 			ev.object_type = "user";
 			ev.object_id = oid;
-			ev.detail = "init";
+			ev.detail = detail;
 			r = db->ops->audit_insert(db, &ev);
 		}
 	}
-	if (!r)
-		r = tg_db_commit(db);
-	if (r) {
-		tg_db_rollback(db);
-		rc = tg_cli_error("cannot create the first organization and admin: %s", db->ops->errmsg(db));
-		goto out;
-	}
-	printf("created organization #%" PRId64 " %s\n", org.id, org.name);
-	if (login)
-		printf("created admin user '%s' (#%" PRId64 ")\n", login, u.id);
-out:
-	tg_db_close(db);
-	if (rc && created && path)
-		remove_db_files(path);
-	tg_password_wipe(pw, sizeof(pw));
-	return rc;
+	*org_id = org.id;
+	*user_id = u.id;
+	return r;
 }

@@ -11,7 +11,7 @@ static void usage(FILE *f)
 	fprintf(f,
 	        "usage: tsunagu serve [--db URL] [--listen ADDR:PORT] [--web DIR] [--vendor DIR]\n"
 	        "                     [--tile-url URL] [--verify-after-days N] [--threads N]\n"
-	        "                     [--secure-cookies] [--no-access-log]\n"
+	        "                     [--secure-cookies] [--no-access-log] [--default-tenant CODE]\n"
 	        "\n"
 	        "Serves the web UI, the JSON API (/api/v1, described at /api/v1/openapi.json)\n"
 	        "and the HSDS 3 API (/hsds/) until SIGTERM or SIGINT, then lets requests in\n"
@@ -27,7 +27,10 @@ static void usage(FILE *f)
 	        "  --threads N       worker threads (default: number of CPUs)\n"
 	        "  --secure-cookies  mark the session cookie Secure and send HSTS (use behind an\n"
 	        "                    HTTPS reverse proxy; browsers then send the cookie over HTTPS only)\n"
-	        "  --no-access-log   do not write an access log line per request\n",
+	        "  --no-access-log   do not write an access log line per request\n"
+	        "  --default-tenant CODE  the tenant for requests whose Host matches no tenant's\n"
+	        "                    host names and that carry no X-Tsunagu-Tenant header\n"
+	        "                    (default: \"default\"; \"\" to refuse such requests)\n",
 	        TG_DEFAULT_DB);
 }
 
@@ -40,6 +43,7 @@ int cmd_serve(int argc, char **argv)
 		{"no-access-log", no_argument, NULL, 'q'}, {"help", no_argument, NULL, 'h'},
 		{"verify-after-days", required_argument, NULL, 'V'},
 		{"secure-cookies", no_argument, NULL, 'S'},
+		{"default-tenant", required_argument, NULL, 'T'},
 		{NULL, 0, NULL, 0},
 	};
 	struct tg_server_opts so = {.listen = "127.0.0.1:8080", .access_log = 1};
@@ -62,6 +66,7 @@ int cmd_serve(int argc, char **argv)
 			break;
 		case 'q': so.access_log = 0; break;
 		case 'S': so.secure_cookies = 1; break;
+		case 'T': so.default_tenant = optarg; break;
 		case 'V':
 			so.verify_after_days = atoi(optarg);
 			if (so.verify_after_days < 1 || so.verify_after_days > 3650) {

@@ -26,13 +26,14 @@ static const char usage[] =
 	"       tsunagu user enable LOGIN\n"
 	"       tsunagu user list [--org ID]\n"
 	"\n"
-	"Every form also takes --db PATH. ROLE is admin, coordinator, staff,\n"
+	"Every form also takes --db PATH and --tenant CODE (default $TSUNAGU_TENANT,\n"
+	"else \"default\"): logins are unique within a tenant. ROLE is admin, coordinator, staff,\n"
 	"volunteer or viewer. Without a password option the password is asked\n"
 	"on the terminal. passwd and disable end the user's sessions.\n";
 
 /* Options shared by the subcommands. */
 struct user_opts {
-	const char *db, *login, *name, *role, *org, *org_name, *pw_file;
+	const char *db, *login, *name, *role, *org, *org_name, *pw_file, *tenant;
 	int pw_stdin;
 	const char *positional;
 };
@@ -44,6 +45,7 @@ static int parse(int argc, char **argv, struct user_opts *o)
 	for (int i = 2; i < argc; i++) {
 		int m;
 		if ((m = tg_cli_opt(argc, argv, &i, "--db", &o->db)) ||
+		    (m = tg_cli_opt(argc, argv, &i, "--tenant", &o->tenant)) ||
 		    (m = tg_cli_opt(argc, argv, &i, "--login", &o->login)) ||
 		    (m = tg_cli_opt(argc, argv, &i, "--name", &o->name)) ||
 		    (m = tg_cli_opt(argc, argv, &i, "--role", &o->role)) ||
@@ -264,7 +266,7 @@ static int user_list(struct tg_db *db, const struct user_opts *o)
 	int rc = TG_EXIT_OK;
 	int w_login = 5, w_name = 4, w_org = 12;
 	if (o->positional || o->login || o->name || o->role || o->org_name || o->pw_file || o->pw_stdin) {
-		rc = tg_cli_usage_error(usage, "user list: takes only --org and --db");
+		rc = tg_cli_usage_error(usage, "user list: takes only --org, --db and --tenant");
 		goto out;
 	}
 	if (o->org && parse_id(o->org, &org_id) != 0) {
@@ -331,6 +333,16 @@ int cmd_user(int argc, char **argv)
 	db = tg_cli_open_db(tg_cli_db_url(o.db), 0);
 	if (!db)
 		return TG_EXIT_ERROR;
+	int applied = 0;
+	if (db->ops->migrate(db, &applied)) {
+		rc = tg_cli_error("migration failed: %s", db->ops->errmsg(db));
+		tg_db_close(db);
+		return rc;
+	}
+	if ((rc = tg_cli_use_tenant(db, o.tenant))) {
+		tg_db_close(db);
+		return rc;
+	}
 	if (strcmp(sub, "add") == 0)
 		rc = user_add(db, &o);
 	else if (strcmp(sub, "list") == 0)

@@ -28,9 +28,10 @@ static const struct cli_cmd commands[] = {
 	{"serve", cmd_serve, "run the web server and JSON API"},
 	{"init", cmd_init, "create a new database, optionally with the first admin user"},
 	{"import", cmd_import, "import resources (jp-facilities CSV, HSDS)"},
-	{"export", cmd_export, "export resources (CSV, HSDS, iCalendar, XLSX)"},
+	{"export", cmd_export, "export resources (HSDS JSON, CSV)"},
 	{"user", cmd_user, "add and list users, set passwords, disable and enable"},
 	{"demo", cmd_demo, "create a demo database with sample data"},
+	{"tenant", cmd_tenant, "list, add and change tenants (municipalities) of the deployment"},
 	{"backup", cmd_backup, "copy the database, online and consistent, to a new file"},
 	{"migrate-db", cmd_migrate_db, "copy a whole deployment SQLite <-> PostgreSQL, verified"},
 	{"version", cmd_version, "print the versions of tsunagu and its libraries"},
@@ -144,6 +145,39 @@ int tg_cli_error(const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	return TG_EXIT_ERROR;
+}
+
+int tg_cli_use_tenant(struct tg_db *db, const char *code)
+{
+	struct tg_arena a = TG_ARENA_INIT;
+	struct tg_tenant t;
+	if (!code || !*code)
+		code = getenv("TSUNAGU_TENANT");
+	if (!code || !*code)
+		code = "default";
+	enum tg_rc rc = db->ops->tenant_get_by_code(db, &a, code, &t);
+	tg_arena_release(&a);
+	if (rc == TG_ERR_NOT_FOUND)
+		return tg_cli_error("no tenant '%s' (tsunagu tenant list)", code);
+	if (rc)
+		return tg_cli_error("cannot read the tenants: %s", db->ops->errmsg(db));
+	tg_db_set_tenant(db, t.id);
+	return TG_EXIT_OK;
+}
+
+int tg_cli_name_tenant(struct tg_db *db, const char *code, const char *name)
+{
+	struct tg_arena a = TG_ARENA_INIT;
+	struct tg_tenant t;
+	enum tg_rc rc = db->ops->tenant_get_by_code(db, &a, code, &t);
+	if (!rc) {
+		t.name = name;
+		rc = db->ops->tenant_update(db, &t);
+	}
+	tg_arena_release(&a);
+	if (rc)
+		return tg_cli_error("cannot name the tenant '%s': %s", code, db->ops->errmsg(db));
+	return TG_EXIT_OK;
 }
 
 struct tg_db *tg_cli_open_db(const char *url, int create)

@@ -77,6 +77,7 @@ typedef enum tg_rc (*tg_handler_fn)(struct tg_req *req);
 #define TG_ROUTE_AUTH   0x1 /* needs a logged-in user (401 otherwise) */
 #define TG_ROUTE_CSRF   0x2 /* state-changing: X-CSRF-Token must match */
 #define TG_ROUTE_RAWBODY 0x4 /* body is a file (import), larger limit, any content type */
+#define TG_ROUTE_NODB   0x8 /* deployment-wide, no tenant and no database (/healthz) */
 
 struct tg_route {
 	const char *method;
@@ -133,6 +134,7 @@ struct tg_server_opts {
 	int verify_after_days;   /* 0 = the setting, else 365 */
 	int secure_cookies;      /* behind HTTPS: Secure cookies and HSTS */
 	int access_log;
+	const char *default_tenant; /* NULL = "default"; "" = none (tenancy.h) */
 };
 /* Runs until SIGTERM/SIGINT, then drains in-flight requests. Returns 0 on a
  * clean stop, 1 on a startup error (message printed). */

@@ -9,8 +9,8 @@
 #define C (TG_ROUTE_AUTH | TG_ROUTE_CSRF)
 
 const struct tg_route tg_routes[] = {
-	{"GET", "/healthz", tg_h_healthz, 0},
-	{"GET", "/api/v1/openapi.json", tg_h_openapi, 0},
+	{"GET", "/healthz", tg_h_healthz, TG_ROUTE_NODB},
+	{"GET", "/api/v1/openapi.json", tg_h_openapi, TG_ROUTE_NODB},
 	{"POST", "/api/v1/session", tg_h_session_create, 0},
 	{"GET", "/api/v1/session", tg_h_session_get, A},
 	{"DELETE", "/api/v1/session", tg_h_session_delete, C},

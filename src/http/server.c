@@ -33,6 +33,7 @@
 #include <zlib.h>
 
 #include "app/app.h"
+#include "app/tenancy.h"
 #include "http/http.h"
 #include "http/static.h"
 #include "util/json_write.h"
@@ -43,7 +44,7 @@
 #define RAW_BODY_LIMIT ((size_t)64 << 20)     /* imported files: 64 MiB */
 #define GZIP_MIN 1400
 
-static struct tg_app *g_app;
+static struct tg_tenancy *g_ten;
 static struct tg_static *g_assets;
 static int g_access_log;
 static char g_csp[1024];
@@ -70,7 +71,7 @@ static struct tg_db *thread_db(void)
 	struct tg_db *db = pthread_getspecific(g_db_key);
 	if (!db) {
 		char err[256];
-		db = tg_db_open(g_app->db_url, 0, err, sizeof(err));
+		db = tg_db_open(g_ten->db_url, 0, err, sizeof(err));
 		if (!db) {
 			tg_log_error("db_open_failed", "reason=%s", err);
 			return NULL;
@@ -104,7 +105,7 @@ static void add_security_headers(struct MHD_Response *r, int is_api)
 	MHD_add_response_header(r, "Cross-Origin-Opener-Policy", "same-origin");
 	MHD_add_response_header(r, "Cross-Origin-Resource-Policy", "same-origin");
 	MHD_add_response_header(r, "Permissions-Policy", "geolocation=(self), camera=(), microphone=()");
-	if (g_app->secure_cookies)
+	if (g_ten->opts.secure_cookies)
 		MHD_add_response_header(r, "Strict-Transport-Security", "max-age=31536000");
 	if (is_api)
 		MHD_add_response_header(r, "Cache-Control", "no-store");
@@ -346,11 +347,25 @@ static void run_handler(struct conn_state *cs)
 		set_error(req, TG_ERR_TOO_LARGE);
 		return;
 	}
+	const struct tg_route *rt = req->route;
+	if (rt->flags & TG_ROUTE_NODB) {
+		if ((rc = rt->fn(req)))
+			set_error(req, rc);
+		return;
+	}
+	if (!req->app) {
+		req->err_message = "この組織（テナント）はありません (unknown tenant: check the host name or "
+		                   "X-Tsunagu-Tenant)";
+		set_error(req, TG_ERR_NOT_FOUND);
+		json_object_set_new(json_object_get(req->json, "error"), "code", json_string("unknown_tenant"));
+		return;
+	}
 	req->db = thread_db();
 	if (!req->db) {
 		set_error(req, TG_ERR_BUSY);
 		return;
 	}
+	tg_db_set_tenant(req->db, req->app->tenant_id);
 	enum tg_rc src = load_session(req);
 	if (src) {
 		tg_log_error("session_load_failed", "rc=%s reason=%s", tg_rc_code(src), req->db->ops->errmsg(req->db));
@@ -358,7 +373,6 @@ static void run_handler(struct conn_state *cs)
 		return;
 	}
 
-	const struct tg_route *rt = req->route;
 	if ((rt->flags & TG_ROUTE_AUTH) && !req->authed) {
 		set_error(req, TG_ERR_UNAUTHORIZED);
 		return;
@@ -402,7 +416,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		atomic_fetch_add(&g_inflight, 1);
 		struct tg_req *req = &cs->req;
 		req->conn = c;
-		req->app = g_app;
 		tg_arena_init(&req->arena);
 		req->method = tg_arena_strdup(&req->arena, method);
 		req->path = tg_arena_strdup(&req->arena, url);
@@ -414,6 +427,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			return MHD_YES;
 
 		req->route = tg_router_match(req, method, url, &cs->path_known);
+		if (req->route && !(req->route->flags & TG_ROUTE_NODB))
+			req->app = tg_tenancy_resolve(
+			    g_ten, MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Tsunagu-Tenant"),
+			    MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Host"));
 		if (!req->route) {
 			cs->early_status = cs->path_known ? 405 : 404;
 			return MHD_YES;
@@ -557,41 +574,74 @@ static void build_csp(const char *tile_url)
 		snprintf(g_csp, sizeof(g_csp), "default-src 'self'");
 }
 
-struct loader_arg {
-	struct tg_app *app;
-};
-
-/* Background: build the search index, then keep it in step with rows that
- * other processes (a CLI import) change, every few seconds. */
-static void *index_thread(void *p)
+static void index_failed(struct tg_app *app)
 {
-	struct loader_arg *la = p;
-	struct tg_app *app = la->app;
-	free(la);
-	char err[256];
-	struct tg_db *db = tg_db_open(app->db_url, 0, err, sizeof(err));
-	if (!db) {
-		tg_log_error("index_db_open_failed", "reason=%s", err);
-		pthread_mutex_lock(&app->index_lock);
-		app->index_ready = -1;
-		pthread_cond_broadcast(&app->index_cond);
-		pthread_mutex_unlock(&app->index_lock);
-		return NULL;
-	}
+	pthread_mutex_lock(&app->index_lock);
+	app->index_ready = -1;
+	pthread_cond_broadcast(&app->index_cond);
+	pthread_mutex_unlock(&app->index_lock);
+}
+
+/* Build one tenant's index (at start, or when a tenant is added). */
+static void index_build(struct tg_app *app, struct tg_db *db)
+{
 	uint64_t t0 = now_us();
 	enum tg_rc rc = tg_app_index_load(app, db);
 	if (rc)
-		tg_log_error("index_load_failed", "rc=%s", tg_rc_code(rc));
+		tg_log_error("index_load_failed", "tenant=%lld rc=%s", (long long)app->tenant_id, tg_rc_code(rc));
 	else
-		tg_log_info("index_ready", "docs=%lld ms=%llu", (long long)app->index_docs,
-		            (unsigned long long)((now_us() - t0) / 1000));
-	while (!app->stopping) {
-		for (int i = 0; i < 50 && !app->stopping; i++)
+		tg_log_info("index_ready", "tenant=%lld docs=%lld ms=%llu", (long long)app->tenant_id,
+		            (long long)app->index_docs, (unsigned long long)((now_us() - t0) / 1000));
+}
+
+/* Background: build every tenant's search index (the default tenant's
+ * first), then every few seconds pick up tenants added, renamed or
+ * disabled with the CLI and keep each index in step with rows that other
+ * processes (a CLI import) change. */
+static void *index_thread(void *p)
+{
+	(void)p;
+	char err[256];
+	int more = 1;
+	struct tg_db *db = tg_db_open(g_ten->db_url, 0, err, sizeof(err));
+	if (!db) {
+		tg_log_error("index_db_open_failed", "reason=%s", err);
+		for (size_t i = 0; more; i++) {
+			struct tg_app *app = tg_tenancy_app_at(g_ten, i, &more);
+			if (app)
+				index_failed(app);
+		}
+		return NULL;
+	}
+	struct tg_app *first = tg_tenancy_resolve(g_ten, NULL, NULL);
+	if (first)
+		index_build(first, db);
+	for (size_t i = 0; more && !g_ten->stopping; i++) {
+		struct tg_app *app = tg_tenancy_app_at(g_ten, i, &more);
+		if (app && app != first)
+			index_build(app, db);
+	}
+	while (!g_ten->stopping) {
+		for (int i = 0; i < 50 && !g_ten->stopping; i++)
 			usleep(100 * 1000);
-		if (app->stopping)
+		if (g_ten->stopping)
 			break;
-		if (tg_app_index_refresh(app, db) == TG_OK)
-			continue;
+		size_t added = 0;
+		if (tg_tenancy_sync(g_ten, db, &added))
+			tg_log_error("tenant_sync_failed", "reason=%s", db->ops->errmsg(db));
+		more = 1;
+		for (size_t i = 0; more && !g_ten->stopping; i++) {
+			struct tg_app *app = tg_tenancy_app_at(g_ten, i, &more);
+			if (!app)
+				continue;
+			pthread_mutex_lock(&app->index_lock);
+			int state = app->index_ready;
+			pthread_mutex_unlock(&app->index_lock);
+			if (state == 0)
+				index_build(app, db); /* a tenant added since start */
+			else if (state == 1)
+				tg_app_index_refresh(app, db);
+		}
 	}
 	db->ops->close(db);
 	return NULL;
@@ -599,7 +649,7 @@ static void *index_thread(void *p)
 
 int tg_server_run(const struct tg_server_opts *opts)
 {
-	struct tg_app app;
+	struct tg_tenancy ten;
 	struct sockaddr_in sa;
 	char err[256];
 	int ret = 1;
@@ -623,22 +673,34 @@ int tg_server_run(const struct tg_server_opts *opts)
 		db->ops->close(db);
 		return 1;
 	}
-	rc = tg_app_init(&app, opts->db_url, db);
+	struct tg_tenancy_opts topts = {.default_code = opts->default_tenant,
+	                                 .tile_url = opts->tile_url,
+	                                 .secure_cookies = opts->secure_cookies,
+	                                 .verify_after_days = opts->verify_after_days};
+	rc = tg_tenancy_init(&ten, opts->db_url, db, &topts);
 	db->ops->close(db);
 	if (rc) {
-		fprintf(stderr, "tsunagu: cannot load reference data (%s)\n", tg_rc_code(rc));
+		if (rc == TG_ERR_NOT_FOUND)
+			fprintf(stderr, "tsunagu: no enabled tenant in the database (tsunagu tenant list)\n");
+		else
+			fprintf(stderr, "tsunagu: cannot load reference data (%s)\n", tg_rc_code(rc));
+		tg_tenancy_release(&ten);
 		return 1;
 	}
-	if (opts->tile_url) {
-		free(app.tile_url);
-		app.tile_url = tg_xstrdup(opts->tile_url);
+	if (opts->default_tenant && *opts->default_tenant && !tg_tenancy_resolve(&ten, opts->default_tenant, NULL)) {
+		fprintf(stderr, "tsunagu: --default-tenant: no enabled tenant '%s'\n", opts->default_tenant);
+		tg_tenancy_release(&ten);
+		return 1;
 	}
-	app.secure_cookies = opts->secure_cookies;
-	if (opts->verify_after_days > 0)
-		app.verify_after_days = opts->verify_after_days;
-	g_app = &app;
+	g_ten = &ten;
 	g_access_log = opts->access_log;
-	build_csp(app.tile_url);
+	{
+		int more = 1;
+		struct tg_app *any = tg_tenancy_resolve(&ten, NULL, NULL);
+		for (size_t i = 0; !any && more; i++)
+			any = tg_tenancy_app_at(&ten, i, &more);
+		build_csp(any->tile_url); /* a deployment setting: the same in every tenant */
+	}
 
 	g_assets = tg_static_load(opts->web_root, opts->vendor_root, err, sizeof(err));
 	if (!g_assets) {
@@ -673,17 +735,13 @@ int tg_server_run(const struct tg_server_opts *opts)
 	/* Build the search index only now that requests are being answered:
 	 * a cold start is measured to the first answer, and searches wait for
 	 * the index (tg_app_wait_index). */
-	struct loader_arg *la = tg_xmalloc(sizeof(*la));
-	la->app = &app;
-	if (pthread_create(&loader, NULL, index_thread, la) == 0)
+	if (pthread_create(&loader, NULL, index_thread, NULL) == 0)
 		loader_started = 1;
-	else
-		free(la);
 
 	int sig = 0;
 	sigwait(&set, &sig);
 	tg_log_info("stopping", "signal=%d", sig);
-	app.stopping = 1;
+	ten.stopping = 1;
 	MHD_quiesce_daemon(d);
 	for (int i = 0; i < 1000 && atomic_load(&g_inflight) > 0; i++)
 		usleep(10 * 1000);
@@ -691,13 +749,13 @@ int tg_server_run(const struct tg_server_opts *opts)
 out:
 	if (d)
 		MHD_stop_daemon(d);
-	app.stopping = 1;
+	ten.stopping = 1;
 	if (loader_started)
 		pthread_join(loader, NULL);
 	if (g_assets)
 		tg_static_free(g_assets);
 	g_assets = NULL;
-	tg_app_release(&app);
-	g_app = NULL;
+	tg_tenancy_release(&ten);
+	g_ten = NULL;
 	return ret;
 }

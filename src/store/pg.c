@@ -1193,6 +1193,9 @@ static enum tg_rc pg_backup(struct tg_db *db, const char *dest)
 			setenv("PGDATABASE", dbn, 1);
 		if (pass && *pass)
 			setenv("PGPASSWORD", pass, 1);
+		/* Row-level security (migration 0003) would refuse pg_dump's COPY:
+		 * dump with it on and the whole-database setting (after any
+		 * PGOPTIONS of the caller), so the archive holds every tenant's rows. */
 		setenv("PGOPTIONS", opts, 1);
 		execlp(bin, bin, "--format=custom", "--no-password", "--enable-row-security", file_arg, (char *)NULL);
 		_exit(127);

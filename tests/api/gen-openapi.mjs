@@ -112,6 +112,7 @@ const Session = obj({ user: ref('User'), csrf_token: str() });
 const Change = obj({ id: int(), at: str({ format: 'date-time' }), action: str(), user_name: nstr(), before: { type: 'object', nullable: true }, after: { type: 'object', nullable: true } });
 const AuditEntry = obj({ id: int(), at: str({ format: 'date-time' }), user_id: int({ nullable: true }), user_name: nstr(), action: str(), object_type: str(), object_id: nstr(), detail: nstr() }, ['id', 'at', 'action', 'object_type'], { additionalProperties: true });
 const Meta = obj({
+  tenant: obj({ code: str({ description: 'the tenant (municipality) this answer is for' }), name: str() }),
   types: { type: 'array', items: obj({ code: str(), name_ja: str(), name_en: str(), builtin: { type: 'boolean' } }) },
   tags: { type: 'array', items: obj({ code: str(), kind: str({ enum: ['service', 'access'] }), name_ja: str(), name_en: str() }) },
   areas: { type: 'array', items: obj({ id: int(), parent_id: int({ nullable: true }), level: int({ minimum: 0, maximum: 2 }), name: str() }) },
@@ -151,7 +152,7 @@ const doc = {
   openapi: '3.0.3',
   info: {
     title: 'tsunagu JSON API', version: '1',
-    description: 'Community resource directory for child-rearing support networks. Human summary: docs/api.md. Errors are {"error":{"code","message","field"?}}. State-changing requests need the tg_session cookie and the X-CSRF-Token header.',
+    description: 'Community resource directory for child-rearing support networks. Human summary: docs/api.md. Errors are {"error":{"code","message","field"?}}. State-changing requests need the tg_session cookie and the X-CSRF-Token header. Tenants: a deployment may serve several municipalities; a request is for the tenant named by the X-Tsunagu-Tenant header, else the one whose host name the Host header carries, else the default tenant; an unknown or disabled tenant is 404 {"error":{"code":"unknown_tenant"}}. Sessions, ids and data of one tenant do not exist in another (404).',
     license: { name: 'see repository' },
   },
   servers: [{ url: '/' }],

@@ -39,7 +39,7 @@ export const ACCOUNTS = {
 // ---------------------------------------------------------------------------
 
 export const ERROR_CODES = {
-  400: ['invalid'], 401: ['unauthorized'], 403: ['forbidden', 'csrf'], 404: ['not_found', 'no_route'],
+  400: ['invalid'], 401: ['unauthorized'], 403: ['forbidden', 'csrf'], 404: ['not_found', 'no_route', 'unknown_tenant'],
   405: ['method_not_allowed'], 409: ['conflict'], 413: ['too_large'], 415: ['unsupported_media_type'],
   422: ['invalid', 'rejected', 'import_rejected'], 429: ['rate_limited'],
 };
@@ -147,9 +147,11 @@ export function assertOk(res, status = 200) {
 }
 
 class Client {
-  constructor(base, name) {
+  // defaults: headers sent with every request (e.g. X-Tsunagu-Tenant or Host).
+  constructor(base, name, defaults = {}) {
     this.base = base;
     this.name = name;
+    this.defaults = defaults;
     this.cookies = new Map();
     this.csrf = null;
     this.user = null;
@@ -172,7 +174,7 @@ class Client {
   /** request(method, path, body, headers). Sends cookie and, on state-changing
    *  methods, X-CSRF-Token (unless headers override it; pass null to omit). */
   async request(method, pth, body, headers = {}) {
-    const h = {};
+    const h = { ...this.defaults };
     if (this.cookies.size) h.Cookie = this.cookieHeader();
     if (this.csrf && !['GET', 'HEAD', 'OPTIONS'].includes(method)) h['X-CSRF-Token'] = this.csrf;
     for (const [k, v] of Object.entries(headers)) {
@@ -189,7 +191,13 @@ class Client {
   del(p, h) { return this.request('DELETE', p, undefined, h); }
 }
 
-export async function startServer({ extraArgs = [] } = {}) {
+/**
+ * Start a server on a fresh demo database (the demo data in the tenant
+ * "default"). tenants: more tenants to create first, each
+ * { code, name, hosts: [...], demo: true|false } (`tsunagu tenant add`, then
+ * `tsunagu demo --tenant CODE` when demo).
+ */
+export async function startServer({ extraArgs = [], tenants = [] } = {}) {
   const bin = path.resolve(REPO, process.env.TSUNAGU_BIN || 'build/tsunagu');
   if (!existsSync(bin)) throw new Error(`tsunagu binary not found at ${bin} (build it with make, or set TSUNAGU_BIN)`);
   const dir = await mkdtemp(path.join(tmpdir(), 'tsunagu-test-'));
@@ -197,6 +205,11 @@ export async function startServer({ extraArgs = [] } = {}) {
   const pg = pgAdmin ? await createPgDatabase(pgAdmin) : null;
   const db = pg ? pg.url : path.join(dir, 't.db');
   await run(bin, ['demo', '--db', db], { cwd: REPO });
+  for (const t of tenants) {
+    await run(bin, ['tenant', 'add', '--db', db, '--code', t.code, '--name', t.name,
+      ...(t.hosts || []).flatMap((h) => ['--host', h])], { cwd: REPO });
+    if (t.demo) await run(bin, ['demo', '--db', db, '--tenant', t.code], { cwd: REPO });
+  }
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const child = spawn(bin, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, ...extraArgs], {
@@ -223,12 +236,13 @@ export async function startServer({ extraArgs = [] } = {}) {
   const srv = {
     base, dir, db, bin, child,
     get log() { return log; },
-    anon() { return new Client(base, 'anonymous'); },
+    /** headers: sent with every request of the client (tenant selection). */
+    anon(headers = {}) { return new Client(base, 'anonymous', headers); },
     request(method, pth, body, headers) { return rawRequest(base, method, pth, body, headers); },
     /** Log in as a key of ACCOUNTS (or a raw login) and return a Client. */
-    async login(who, password = DEMO_PASSWORD) {
+    async login(who, password = DEMO_PASSWORD, headers = {}) {
       const login = ACCOUNTS[who] ? ACCOUNTS[who].login : who;
-      const c = new Client(base, who);
+      const c = new Client(base, who, headers);
       const res = await c.request('POST', '/api/v1/session', { login, password });
       assert.equal(res.status, 200, `login ${login}: ${res.status} ${res.text.slice(0, 300)}`);
       assert.ok(res.json && res.json.user && typeof res.json.csrf_token === 'string', `login body: ${res.text}`);

@@ -1,9 +1,15 @@
 #!/bin/sh
-# test_cli.sh - drives the tsunagu binary through init, user, backup and
-# version, and checks exit codes (0 ok, 1 runtime error, 2 usage).
+# test_cli.sh - drives the tsunagu binary through init, user, tenant, backup
+# and version, and checks exit codes (0 ok, 1 runtime error, 2 usage).
 #   usage: tests/cli/test_cli.sh path/to/tsunagu
 # Prints one line per failed check and "N passed, M failed"; exits non-zero
 # when anything failed. Works in a temporary directory it removes.
+#
+# With TSUNAGU_TEST_PG_ADMIN=postgresql://... (a maintenance URL, see
+# scripts/pg-cluster.sh) every database is a new PostgreSQL database instead
+# of a file (created with psql, dropped at the end); checks about files
+# (mode 0600, sqlite: URLs) are SQLite-only, and the backup is checked with
+# pg_restore --list.
 set -u
 
 bin=${1:?usage: test_cli.sh path/to/tsunagu}
@@ -11,10 +17,47 @@ case $bin in /*) ;; *) bin=$(pwd)/$bin ;; esac
 [ -x "$bin" ] || { echo "not executable: $bin" >&2; exit 2; }
 
 tmp=$(mktemp -d /tmp/tg-cli-XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
-unset TSUNAGU_DB
+pg=${TSUNAGU_TEST_PG_ADMIN:-}
+pgdbs=""
+cleanup() {
+	for d in $pgdbs; do
+		psql -X -q -d "$pg" -c "DROP DATABASE IF EXISTS $d WITH (FORCE)" >/dev/null 2>&1
+	done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+unset TSUNAGU_DB TSUNAGU_TENANT
 pass=0
 fail=0
+
+# pgurl NAME: the URL of database NAME next to the maintenance database.
+pgurl() {
+	printf '%s' "$pg" | sed -E "s#^(postgres(ql)?://[^/]*)/[^?]*#\1/$1#"
+}
+# newdb NAME: a database URL for this run; SQLite: a file path (not created),
+# PostgreSQL: a new empty database.
+newdb() {
+	if [ -n "$pg" ]; then
+		n="t_cli_$$_$1"
+		psql -X -q -v ON_ERROR_STOP=1 -d "$pg" -c "CREATE DATABASE $n" >/dev/null || exit 2
+		pgdbs="$pgdbs $n"
+		pgurl "$n"
+	else
+		printf '%s' "$tmp/$1.db"
+	fi
+}
+# missingdb: a database that does not exist.
+missingdb() {
+	if [ -n "$pg" ]; then pgurl "t_cli_missing_$$"; else printf '%s' "$tmp/none.db"; fi
+}
+# emptydb URL: true when no tsunagu table exists in it.
+emptydb() {
+	if [ -n "$pg" ]; then
+		test "$(psql -X -A -t -d "$1" -c "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()")" = 0
+	else
+		test ! -e "$1"
+	fi
+}
 
 # expect CODE DESCRIPTION -- command...   (stdin is /dev/null unless redirected)
 expect() {
@@ -45,19 +88,19 @@ check() {
 
 has() { grep -q -- "$1" "$2"; }
 
-db=$tmp/d/t.db
+if [ -n "$pg" ]; then db=$(newdb t); else db=$tmp/d/t.db; fi
 printf 'admin-pass-1\n' >"$tmp/pw"
 
 # --- help and usage ---
 expect 0 "--help" -- "$bin" --help
 check "--help lists commands" -- has "backup" "$tmp/out"
-for c in serve init import export user demo backup version; do
+for c in serve init import export user demo tenant backup version; do
 	check "--help lists $c" -- has "  $c " "$tmp/out"
 done
 expect 2 "no arguments" -- "$bin"
 expect 2 "unknown command" -- "$bin" frobnicate
 check "unknown command message" -- has "unknown command 'frobnicate'" "$tmp/err"
-for c in init user backup version; do
+for c in init user tenant backup version; do
 	expect 0 "$c --help" -- "$bin" $c --help
 	check "$c --help prints usage" -- has "usage: tsunagu $c" "$tmp/out"
 	expect 0 "help $c" -- "$bin" help $c
@@ -80,20 +123,27 @@ expect 2 "init --db without value" -- "$bin" init --db
 expect 2 "init admin options without login" -- "$bin" init --db "$db" --admin-password-file "$tmp/pw"
 expect 2 "init bad login" -- "$bin" init --db "$db" --admin-login "a b" --admin-password-file "$tmp/pw"
 expect 2 "init admin without password source" -- "$bin" init --db "$db" --admin-login admin
-check "failed init leaves no database" -- test ! -e "$db"
+check "failed init leaves no database" -- emptydb "$db"
 printf 'short\n' >"$tmp/shortpw"
 expect 1 "init short password" -- "$bin" init --db "$db" --admin-login admin --admin-password-file "$tmp/shortpw"
-check "init with short password leaves no database" -- test ! -e "$db"
-expect 0 "init with admin" -- "$bin" init --db "$db" --org-name "中区社会福祉協議会" \
+check "init with short password leaves no database" -- emptydb "$db"
+expect 2 "init empty --name" -- "$bin" init --db "$db" --name ""
+expect 0 "init with admin" -- "$bin" init --db "$db" --name "みなと市なか区" --org-name "中区社会福祉協議会" \
 	--admin-login admin --admin-name "管理者" --admin-password-file "$tmp/pw"
 check "init reports admin" -- has "created admin user 'admin'" "$tmp/out"
-check "database file exists" -- test -s "$db"
-check "database is private (0600)" -- test "$(stat -c %a "$db")" = 600
+if [ -z "$pg" ]; then
+	check "database file exists" -- test -s "$db"
+	check "database is private (0600)" -- test "$(stat -c %a "$db")" = 600
+fi
+check "init made tables" -- test ! "$(emptydb "$db" && echo empty)"
 expect 1 "init refuses existing database" -- "$bin" init --db "$db"
 check "refusal says why" -- has "refusing to overwrite" "$tmp/err"
-expect 0 "init plain via TSUNAGU_DB" -- env TSUNAGU_DB="$tmp/plain.db" "$bin" init
-check "plain init created file" -- test -s "$tmp/plain.db"
-expect 0 "init with sqlite: URL" -- "$bin" init --db "sqlite:$tmp/url.db" --org-name "事務局"
+plain=$(newdb plain)
+expect 0 "init plain via TSUNAGU_DB" -- env TSUNAGU_DB="$plain" "$bin" init
+check "plain init created the schema" -- test ! "$(emptydb "$plain" && echo empty)"
+if [ -z "$pg" ]; then
+	expect 0 "init with sqlite: URL" -- "$bin" init --db "sqlite:$tmp/url.db" --org-name "事務局"
+fi
 expect 1 "init on an unreachable PostgreSQL" -- "$bin" init --db "postgresql://127.0.0.1:1/tsunagu"
 check "postgres message" -- has "cannot connect to database" "$tmp/err"
 
@@ -102,7 +152,7 @@ expect 2 "user without subcommand" -- "$bin" user
 expect 2 "user unknown subcommand" -- "$bin" user frob --db "$db"
 expect 2 "user add missing options" -- "$bin" user add --db "$db" --login hanako
 expect 2 "user add bad role" -- "$bin" user add --db "$db" --login hanako --name 花子 --role boss --org 1 --password-stdin
-expect 1 "user add missing database" -- "$bin" user list --db "$tmp/none.db"
+expect 1 "user add missing database" -- "$bin" user list --db "$(missingdb)"
 expect 0 "user add staff" -- sh -c "printf 'staff-pass-1\n' | '$bin' user add --db '$db' --login hanako --name '山田 花子' --role staff --org-name '中区社会福祉協議会' --password-stdin"
 check "user add reports id" -- has "created user 'hanako'" "$tmp/out"
 expect 1 "user add duplicate login" -- sh -c "printf 'staff-pass-1\n' | '$bin' user add --db '$db' --login hanako --name X --role viewer --org 1 --password-stdin"
@@ -129,15 +179,88 @@ expect 0 "user enable" -- "$bin" user enable hanako --db "$db"
 check "hanako enabled in list" -- grep -q "hanako .* no$" "$tmp/list"
 expect 2 "user disable with password" -- "$bin" user disable hanako --db "$db" --password-stdin
 
+# --- tenant ---
+expect 2 "tenant without action" -- "$bin" tenant
+expect 2 "tenant unknown action" -- "$bin" tenant frob --db "$db"
+expect 0 "tenant list" -- "$bin" tenant list --db "$db"
+check "list header" -- has "^id *code *state *hosts *name" "$tmp/out"
+check "default tenant named by init --name" -- grep -q "^1 *default *enabled *- *みなと市なか区" "$tmp/out"
+expect 2 "tenant add without name" -- "$bin" tenant add --db "$db" --code kita
+expect 2 "tenant add bad code" -- "$bin" tenant add --db "$db" --code "Kita Ku" --name 北区
+expect 2 "tenant add bad host" -- "$bin" tenant add --db "$db" --code kita --name 北区 --host "bad host"
+expect 2 "tenant add --disable" -- "$bin" tenant add --db "$db" --code kita --name 北区 --disable
+expect 0 "tenant add with admin" -- "$bin" tenant add --db "$db" --code kita --name "みなと市きた区" \
+	--host kita.example.test --host www.kita.example.test --org-name "きた区社会福祉協議会" \
+	--admin-login kitaadmin --admin-password-file "$tmp/pw"
+check "add reports tenant" -- has "created tenant #2 kita" "$tmp/out"
+check "add reports admin" -- has "created admin user 'kitaadmin'" "$tmp/out"
+expect 1 "tenant add duplicate code" -- "$bin" tenant add --db "$db" --code kita --name 別
+check "duplicate code message" -- has "taken" "$tmp/err"
+expect 1 "tenant add taken host" -- "$bin" tenant add --db "$db" --code minami --name 南区 --host kita.example.test
+"$bin" tenant list --db "$db" >"$tmp/list" 2>&1
+check "failed add wrote nothing" -- test "$(grep -c minami "$tmp/list")" -eq 0
+expect 0 "tenant add without admin" -- "$bin" tenant add --db "$db" --code minami --name "みなと市みなみ区"
+expect 0 "tenant list after add" -- "$bin" tenant list --db "$db"
+check "list shows kita with hosts" -- grep -q "^2 *kita *enabled *kita.example.test,www.kita.example.test *みなと市きた区" "$tmp/out"
+check "list has 3 tenants" -- test "$(wc -l <"$tmp/out")" -eq 4
+# users and logins per tenant
+expect 0 "user list --tenant kita" -- "$bin" user list --db "$db" --tenant kita
+check "kita has its admin" -- has "kitaadmin" "$tmp/out"
+check "kita does not list default's users" -- test "$(grep -c hanako "$tmp/out")" -eq 0
+expect 0 "the same login in another tenant" -- sh -c "printf 'kita-pass-12\n' | '$bin' user add --db '$db' --tenant kita --login hanako --name '北 花子' --role staff --org-name 'きた区社会福祉協議会' --password-stdin"
+expect 0 "user list via TSUNAGU_TENANT" -- env TSUNAGU_TENANT=kita "$bin" user list --db "$db"
+check "kita's hanako" -- has "北 花子" "$tmp/out"
+expect 0 "default tenant's user list" -- "$bin" user list --db "$db"
+check "default does not list kita's users" -- test "$(grep -c kitaadmin "$tmp/out")" -eq 0
+check "default's hanako is unchanged" -- has "山田 花子" "$tmp/out"
+expect 1 "user list unknown tenant" -- "$bin" user list --db "$db" --tenant nosuch
+check "unknown tenant message" -- has "no tenant 'nosuch'" "$tmp/err"
+expect 1 "user add into another tenant's org" -- sh -c "printf 'kita-pass-12\n' | '$bin' user add --db '$db' --tenant kita --login cross --name X --role viewer --org 1 --password-stdin"
+expect 0 "export --tenant minami" -- "$bin" export --db "$db" --tenant minami --format csv -o "$tmp/minami.csv"
+check "export of an empty tenant reports 0" -- has "exported 0 resources" "$tmp/err"
+expect 1 "demo into a tenant with organizations" -- "$bin" demo --db "$db" --tenant kita
+expect 2 "demo --tenant with --force" -- "$bin" demo --db "$db" --tenant minami --force
+expect 0 "demo into an empty tenant" -- "$bin" demo --db "$db" --tenant minami
+expect 0 "export --tenant minami after demo" -- "$bin" export --db "$db" --tenant minami --format csv -o "$tmp/minami2.csv"
+check "minami now has the demo places" -- has "exported 51 resources" "$tmp/err"
+expect 0 "default tenant still has no places" -- "$bin" export --db "$db" --format csv -o "$tmp/default.csv"
+check "default export reports 0" -- has "exported 0 resources" "$tmp/err"
+# update
+expect 2 "tenant update without code" -- "$bin" tenant update --db "$db" --name X
+expect 2 "tenant update nothing" -- "$bin" tenant update kita --db "$db"
+expect 2 "tenant update --disable --enable" -- "$bin" tenant update kita --db "$db" --disable --enable
+expect 1 "tenant update unknown" -- "$bin" tenant update nosuch --db "$db" --name X
+expect 1 "tenant update to a taken host" -- "$bin" tenant update minami --db "$db" --host kita.example.test
+expect 0 "tenant update" -- "$bin" tenant update kita --db "$db" --name "みなと市北区" --host kita2.example.test --disable
+check "update reports" -- has "tenant kita: みなと市北区, disabled, hosts kita2.example.test" "$tmp/out"
+expect 0 "tenant update --no-hosts --enable" -- "$bin" tenant update kita --db "$db" --no-hosts --enable
+"$bin" tenant list --db "$db" >"$tmp/list" 2>&1
+check "kita enabled without hosts" -- grep -q "^2 *kita *enabled *- *みなと市北区" "$tmp/list"
+
 # --- backup ---
 expect 2 "backup without DEST" -- "$bin" backup --db "$db"
 expect 2 "backup two DESTs" -- "$bin" backup --db "$db" "$tmp/a.db" "$tmp/b.db"
 expect 0 "backup" -- "$bin" backup --db "$db" "$tmp/copy.db"
 check "backup file exists" -- test -s "$tmp/copy.db"
-expect 0 "backup is a working database" -- "$bin" user list --db "$tmp/copy.db"
-check "backup has the users" -- has "hanako" "$tmp/out"
+check "backup is private (0600)" -- test "$(stat -c %a "$tmp/copy.db")" = 600
+if [ -z "$pg" ]; then
+	expect 0 "backup is a working database" -- "$bin" user list --db "$tmp/copy.db"
+	check "backup has the users" -- has "hanako" "$tmp/out"
+	expect 0 "backup keeps the tenants" -- "$bin" user list --db "$tmp/copy.db" --tenant kita
+	check "backup has kita's users" -- has "kitaadmin" "$tmp/out"
+else
+	expect 0 "backup is a pg_dump archive" -- pg_restore --list "$tmp/copy.db"
+	check "archive holds the users table" -- grep -q "TABLE DATA public users" "$tmp/out"
+	check "archive holds the tenants table" -- grep -q "TABLE DATA public tenants" "$tmp/out"
+	restored=$(newdb restored)
+	expect 0 "archive restores (docs/cli.md)" -- env PGOPTIONS='-c tsunagu.tenant=*' pg_restore --no-owner -d "$restored" "$tmp/copy.db"
+	expect 0 "restored database works" -- "$bin" user list --db "$restored"
+	check "restored has the users" -- has "hanako" "$tmp/out"
+	expect 0 "restored keeps the tenants" -- "$bin" user list --db "$restored" --tenant kita
+	check "restored has kita's users" -- has "kitaadmin" "$tmp/out"
+fi
 expect 1 "backup refuses existing DEST" -- "$bin" backup --db "$db" "$tmp/copy.db"
-expect 1 "backup of a missing database" -- "$bin" backup --db "$tmp/none.db" "$tmp/x.db"
+expect 1 "backup of a missing database" -- "$bin" backup --db "$(missingdb)" "$tmp/x.db"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

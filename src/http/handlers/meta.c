@@ -1,11 +1,12 @@
 /*
  * meta.c - reference data the UI needs to draw its forms and filters.
  *
- *   GET  /api/v1/meta   -> {"types":[…],"tags":[…],"areas":[…],"tile_url","tile_attribution",
- *                           "verify_after_days"}
+ *   GET  /api/v1/meta   -> {"tenant":{"code","name"},"types":[…],"tags":[…],"areas":[…],
+ *                           "tile_url","tile_attribution","verify_after_days"}
  *   POST /api/v1/types  {"code","name_ja","name_en"} -> 201 (coordinator+)
  */
 #include "app/app.h"
+#include "app/tenancy.h"
 #include "core/validate.h"
 #include "http/handlers/handlers.h"
 
@@ -40,6 +41,12 @@ enum tg_rc tg_h_meta(struct tg_req *req)
 		json_array_append_new(areas, a);
 	}
 	tg_app_ref_release(req->app, r);
+	json_t *tenant = json_object();
+	const char *tname = req->app->tenancy ? tg_tenancy_name(req->app->tenancy, req->app->tenant_id, &req->arena)
+	                                      : NULL;
+	json_object_set_new(tenant, "code", json_string(req->app->tenant_code ? req->app->tenant_code : ""));
+	json_object_set_new(tenant, "name", json_string(tname ? tname : ""));
+	json_object_set_new(j, "tenant", tenant);
 	json_object_set_new(j, "types", types);
 	json_object_set_new(j, "tags", tags);
 	json_object_set_new(j, "areas", areas);

@@ -69,7 +69,10 @@ enum tg_rc tg_h_session_create(struct tg_req *req)
 
 	long long now = (long long)time(NULL);
 	const char *addr = tg_req_client_addr(req);
-	int wait = tg_throttle_check(login, addr, now);
+	/* Logins are per tenant: so is their throttling (the address limit stays
+	 * across tenants, it is one client). */
+	const char *tkey = tg_arena_printf(&req->arena, "%lld/%s", (long long)req->app->tenant_id, login);
+	int wait = tg_throttle_check(tkey, addr, now);
 	if (wait > 0) {
 		tg_resp_header(req, "Retry-After", tg_arena_printf(&req->arena, "%d", wait));
 		rc = tg_req_fail(req, TG_ERR_RATE_LIMITED, NULL,
@@ -91,14 +94,14 @@ enum tg_rc tg_h_session_create(struct tg_req *req)
 		ok = tg_password_verify(u.password_hash, password) && !u.disabled;
 	}
 	if (!ok) {
-		tg_throttle_fail(login, addr, now);
+		tg_throttle_fail(tkey, addr, now);
 		req->authed = 0;
 		tg_req_audit(req, "login_failed", "session", NULL, NULL);
 		rc = tg_req_fail(req, TG_ERR_UNAUTHORIZED, NULL,
 		                 "ログインIDまたはパスワードが違います (wrong login or password)");
 		goto out;
 	}
-	tg_throttle_ok(login);
+	tg_throttle_ok(tkey);
 
 	char token[TG_TOKEN_STRLEN(32)], csrf[TG_TOKEN_STRLEN(32)], hash[TG_TOKEN_HASH_STRLEN], expires[TG_ISO_LEN];
 	if ((rc = tg_random_token(token, 32)) || (rc = tg_random_token(csrf, 32)))

@@ -84,3 +84,9 @@ export function getMeta() {
 }
 export function cachedMeta() { return metaValue; }
 export function resetMeta() { metaPromise = null; }
+
+/** Show the tenant (municipality) this page belongs to in el, from /meta. */
+export function mountTenantName(el) {
+  if (!el) return;
+  getMeta().then((m) => { el.textContent = (m.tenant && m.tenant.name) || ''; }).catch(() => {});
+}

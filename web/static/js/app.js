@@ -1,5 +1,5 @@
 // app.js - the staff single-page app: session check, navigation bar, routes.
-import { onUnauthorized } from './api.js';
+import { onUnauthorized, mountTenantName } from './api.js';
 import { h, clear } from './dom.js';
 import { roleName, roleAtLeast } from './format.js';
 import { applyStatic, mountLangSwitch, onLangChange, t } from './i18n.js';
@@ -88,6 +88,7 @@ onUnauthorized(() => { session.user = null; setLeaveGuard(null); showLogin(); })
 // Language: static texts now, the switch in the header; a change re-renders the
 // current screen (asking first when a form has unsaved changes).
 applyStatic();
+mountTenantName(document.getElementById('tenant'));
 mountLangSwitch(document.getElementById('lang'), () => {
   if (!confirmLeave()) return false;
   setLeaveGuard(null);

@@ -1,5 +1,5 @@
 // public.js - the public page for families (no login): さがす + details.
-import { api, getMeta } from './api.js';
+import { api, getMeta, mountTenantName } from './api.js';
 import { h, clear } from './dom.js';
 import { tokyoWeekday } from './format.js';
 import { applyStatic, countText, metaName, mountLangSwitch, onLangChange, t } from './i18n.js';
@@ -128,6 +128,7 @@ route('/', (a, p) => searchPage(p));
 route('/r/:id', (a) => detailPage(a.id));
 fallback(() => navigate('#/'));
 applyStatic();
+mountTenantName(document.getElementById('tenant'));
 mountLangSwitch(document.getElementById('lang'));
 onLangChange(() => reload());
 document.getElementById('skip').addEventListener('click', (e) => { e.preventDefault(); main.focus(); });
