@@ -37,7 +37,7 @@ struct facts {
 
 static void add_fact(struct facts *f, const char *kind, const char *table, const char *name, const char *detail)
 {
-	char buf[512];
+	char buf[1024];
 	snprintf(buf, sizeof(buf), "%s|%s|%s|%s", kind, table, name, detail);
 	if (f->n == f->cap) {
 		f->cap = f->cap ? f->cap * 2 : 64;
@@ -73,7 +73,7 @@ static const char *norm_type(const char *t)
 static void add_fk(struct facts *f, const char *table, const char *from, const char *parent, const char *to,
                    const char *on_delete)
 {
-	char d[256];
+	char d[512];
 	snprintf(d, sizeof(d), "-> %s(%s) ON DELETE %s", parent, to, on_delete);
 	add_fact(f, "fk", table, from, d);
 }
