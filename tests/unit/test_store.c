@@ -932,6 +932,873 @@ static void test_reconnect(void **state)
 	assert_int_equal(cnt, 2);
 }
 
+/* ---- tenants -------------------------------------------------------------------
+ *
+ * The fixture works in tenant 1 ("default", made by migration 0003). The
+ * tests below add a second tenant through the registry and check that the
+ * store keeps the two apart through every operation. */
+
+static int64_t add_tenant(struct tg_db *db, const char *code, const char *host)
+{
+	struct tg_tenant t = {0};
+	const char *hosts[1] = {host};
+	t.code = code;
+	t.name = code;
+	t.hosts = hosts;
+	t.n_hosts = host ? 1 : 0;
+	assert_int_equal(db->ops->tenant_insert(db, &t), TG_OK);
+	assert_true(t.id > 1);
+	return t.id;
+}
+
+static int64_t add_user(struct tg_db *db, int64_t org, const char *login)
+{
+	struct tg_user u = {0};
+	u.org_id = org;
+	u.login = login;
+	u.display_name = login;
+	u.role = TG_ROLE_STAFF;
+	u.password_hash = "h0";
+	assert_int_equal(db->ops->user_insert(db, &u), TG_OK);
+	return u.id;
+}
+
+/* What tenant 2 writes in test_tenant_isolation. */
+struct t2_data {
+	int64_t tenant, area, org, user, user_only2, res, res2;
+	const char *org_uuid, *res_uuid;
+};
+
+static void write_tenant2(struct fx *f, struct t2_data *d)
+{
+	struct tg_db *db = f->db;
+	d->tenant = add_tenant(db, "sakura", "sakura.example.jp");
+	tg_db_set_tenant(db, d->tenant);
+	struct tg_area city = {0, 0, TG_AREA_CITY, "さくら市", NULL};
+	assert_int_equal(db->ops->area_ensure(db, &city), TG_OK);
+	d->area = city.id;
+	struct tg_org o = {0};
+	o.name = "two";
+	o.area_id = city.id;
+	assert_int_equal(db->ops->org_insert(db, &o), TG_OK);
+	d->org = o.id;
+	d->org_uuid = tg_arena_strdup(&f->a, o.uuid);
+	d->user = add_user(db, d->org, "admin"); /* the same login as tenant 1's */
+	d->user_only2 = add_user(db, d->org, "only2");
+	assert_int_equal(db->ops->session_insert(db, "tok2", d->user, "c2", "2999-01-01T00:00:00Z"), TG_OK);
+	struct tg_resource_type t = {"family_support", "ファミリー・サポート", "Family support", 0};
+	assert_int_equal(db->ops->type_insert(db, &t), TG_OK);
+	struct tg_resource r;
+	sample_resource(&r, d->org, "tenant two");
+	r.type_code = "family_support";
+	r.area_id = city.id;
+	r.source_id = "S-1"; /* the same (source, source_id) as tenant 1's */
+	assert_int_equal(db->ops->resource_insert(db, &r, "two"), TG_OK);
+	d->res = r.id;
+	d->res_uuid = tg_arena_strdup(&f->a, r.uuid);
+	sample_resource(&r, d->org, "tenant two, second");
+	r.source_id = "S-2";
+	assert_int_equal(db->ops->resource_insert(db, &r, "two"), TG_OK);
+	d->res2 = r.id;
+	struct tg_change c = {0};
+	c.resource_id = d->res;
+	c.user_id = d->user;
+	c.action = "create";
+	c.after_json = "{}";
+	assert_int_equal(db->ops->change_insert(db, &c), TG_OK);
+	struct tg_audit e = {0};
+	e.user_id = d->user;
+	e.action = "login";
+	e.object_type = "session";
+	e.object_id = "t2";
+	assert_int_equal(db->ops->audit_insert(db, &e), TG_OK);
+}
+
+/* Tenant 2's rows, read back in tenant 2: all there, unchanged. */
+static void check_tenant2(struct fx *f, const struct t2_data *d)
+{
+	struct tg_db *db = f->db;
+	struct tg_org o;
+	struct tg_user u;
+	struct tg_resource r;
+	struct tg_session se;
+	struct tg_change *cl = NULL;
+	struct tg_audit *al = NULL;
+	struct tg_area *areas = NULL;
+	struct tg_resource_type *types = NULL;
+	size_t n = 0;
+	int64_t cnt = 0;
+	tg_db_set_tenant(db, d->tenant);
+	assert_int_equal(db->ops->org_get(db, &f->a, d->org, &o), TG_OK);
+	assert_string_equal(o.name, "two");
+	assert_int_equal(db->ops->org_count(db, &cnt), TG_OK);
+	assert_int_equal(cnt, 1);
+	assert_int_equal(db->ops->user_get(db, &f->a, d->user, &u), TG_OK);
+	assert_string_equal(u.password_hash, "h0");
+	assert_int_equal(u.role, TG_ROLE_STAFF);
+	assert_int_equal(u.org_id, d->org);
+	assert_int_equal(db->ops->user_get_by_login(db, &f->a, "admin", &u), TG_OK);
+	assert_int_equal(u.id, d->user);
+	assert_int_equal(db->ops->session_get(db, &f->a, "tok2", &se), TG_OK);
+	assert_int_equal(se.user_id, d->user);
+	assert_int_equal(db->ops->resource_get(db, &f->a, d->res, &r), TG_OK);
+	assert_string_equal(r.name, "tenant two");
+	assert_string_equal(r.org_name, "two");
+	assert_string_equal(r.type_code, "family_support");
+	assert_int_equal(r.version, 1);
+	assert_int_equal(r.n_hours, 3);
+	assert_int_equal(r.n_exceptions, 2);
+	assert_int_equal(r.n_services, 2);
+	assert_int_equal(r.n_access, 1);
+	assert_int_equal(db->ops->resource_get_by_source(db, &f->a, "manual", "S-1", &r), TG_OK);
+	assert_int_equal(r.id, d->res);
+	assert_int_equal(db->ops->resource_count(db, NULL, &cnt), TG_OK);
+	assert_int_equal(cnt, 2);
+	assert_int_equal(db->ops->change_list(db, &f->a, d->res, &cl, &n), TG_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(cl[0].user_name, "admin");
+	assert_int_equal(db->ops->audit_list(db, &f->a, 0, 0, &al, &n), TG_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(al[0].object_id, "t2");
+	assert_int_equal(db->ops->area_list(db, &f->a, &areas, &n), TG_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(db->ops->type_list(db, &f->a, &types, &n), TG_OK);
+	assert_int_equal(n, 11);
+	assert_string_equal(types[10].code, "family_support");
+	assert_int_equal(types[10].builtin, 0);
+}
+
+static void test_tenant_isolation(void **state)
+{
+	struct fx *f = *state;
+	struct tg_db *db = f->db;
+	struct t2_data d;
+	/* tenant 1: one org, one resource (manual, S-1), one user "admin" */
+	int64_t org1 = add_org(db, "one");
+	int64_t user1 = add_user(db, org1, "admin");
+	struct tg_resource r1;
+	sample_resource(&r1, org1, "tenant one");
+	r1.source_id = "S-1";
+	assert_int_equal(db->ops->resource_insert(db, &r1, NULL), TG_OK);
+	struct tg_audit e = {0};
+	e.action = "create";
+	e.object_type = "resource";
+	e.object_id = "t1";
+	assert_int_equal(db->ops->audit_insert(db, &e), TG_OK);
+
+	write_tenant2(f, &d);
+	check_tenant2(f, &d);
+
+	/* tenant 1 sees none of it, through every read */
+	tg_db_set_tenant(db, 1);
+	struct tg_org o;
+	struct tg_user u;
+	struct tg_resource r, *rl = NULL;
+	struct tg_session se;
+	struct tg_change *cl = NULL;
+	struct tg_audit *al = NULL;
+	struct tg_area *areas = NULL;
+	struct tg_org *ol = NULL;
+	struct tg_user *ul = NULL;
+	struct tg_resource_type *types = NULL;
+	const char **sids = NULL;
+	size_t n = 0;
+	int64_t cnt = 0;
+	assert_int_equal(db->ops->area_list(db, &f->a, &areas, &n), TG_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(db->ops->org_get(db, &f->a, d.org, &o), TG_ERR_NOT_FOUND);
+	assert_int_equal(db->ops->org_get_by_uuid(db, &f->a, d.org_uuid, &o), TG_ERR_NOT_FOUND);
+	assert_int_equal(db->ops->org_find_by_name(db, &f->a, "two", &o), TG_ERR_NOT_FOUND);
+	assert_int_equal(db->ops->org_list(db, &f->a, 0, 0, &ol, &n), TG_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(ol[0].id, org1);
+	assert_int_equal(db->ops->org_count(db, &cnt), TG_OK);
+	assert_int_equal(cnt, 1);
+	assert_int_equal(db->ops->user_get(db, &f->a, d.user, &u), TG_ERR_NOT_FOUND);
+	assert_int_equal(db->ops->user_get_by_login(db, &f->a, "admin", &u), TG_OK);
+	assert_int_equal(u.id, user1); /* tenant 1's own "admin" */
+	assert_int_equal(u.org_id, org1);
+	assert_int_equal(db->ops->user_get_by_login(db, &f->a, "only2", &u), TG_ERR_NOT_FOUND);
+	assert_int_equal(db->ops->user_list(db, &f->a, 0, &ul, &n), TG_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(ul[0].id, user1);
+	assert_int_equal(db->ops->user_list(db, &f->a, d.org, &ul, &n), TG_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(db->ops->session_get(db, &f->a, "tok2", &se), TG_ERR_NOT_FOUND);
+	assert_int_equal(db->ops->type_list(db, &f->a, &types, &n), TG_OK);
+	assert_int_equal(n, 10);
+	for (size_t i = 0; i < n; i++) {
+		assert_string_not_equal(types[i].code, "family_support");
+		assert_int_equal(types[i].builtin, 1);
+	}
+	assert_int_equal(db->ops->resource_get(db, &f->a, d.res, &r), TG_ERR_NOT_FOUND);
+	assert_int_equal(db->ops->resource_get_by_uuid(db, &f->a, d.res_uuid, &r), TG_ERR_NOT_FOUND);
+	assert_int_equal(db->ops->resource_get_by_source(db, &f->a, "manual", "S-2", &r), TG_ERR_NOT_FOUND);
+	assert_int_equal(db->ops->resource_get_by_source(db, &f->a, "manual", "S-1", &r), TG_OK);
+	assert_int_equal(r.id, r1.id);
+	assert_string_equal(r.name, "tenant one");
+	int64_t want[] = {d.res, r1.id, d.res2, d.res};
+	assert_int_equal(db->ops->resource_get_many(db, &f->a, want, 4, &rl, &n), TG_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(rl[0].id, r1.id);
+	assert_int_equal(rl[0].n_hours, 3);
+	assert_int_equal(db->ops->resource_list(db, &f->a, NULL, &rl, &n), TG_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(rl[0].id, r1.id);
+	struct tg_resource_filter flt = {0};
+	flt.org_id = d.org;
+	assert_int_equal(db->ops->resource_list(db, &f->a, &flt, &rl, &n), TG_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(db->ops->resource_count(db, &flt, &cnt), TG_OK);
+	assert_int_equal(cnt, 0);
+	memset(&flt, 0, sizeof(flt));
+	flt.public_only = 1;
+	flt.modified_after = "2000-01-01T00:00:00Z";
+	assert_int_equal(db->ops->resource_list(db, &f->a, &flt, &rl, &n), TG_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(db->ops->resource_count(db, &flt, &cnt), TG_OK);
+	assert_int_equal(cnt, 1);
+	assert_int_equal(db->ops->resource_count(db, NULL, &cnt), TG_OK);
+	assert_int_equal(cnt, 1);
+	assert_int_equal(db->ops->resource_source_ids(db, &f->a, "manual", &sids, &n), TG_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(sids[0], "S-1");
+	assert_int_equal(db->ops->change_list(db, &f->a, d.res, &cl, &n), TG_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(db->ops->audit_list(db, &f->a, 0, 0, &al, &n), TG_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(al[0].object_id, "t1");
+
+	/* a change in tenant 1 naming tenant 2's user: no user name leaks */
+	struct tg_change c = {0};
+	c.resource_id = r1.id;
+	c.user_id = d.user;
+	c.action = "update";
+	assert_int_equal(db->ops->change_insert(db, &c), TG_OK);
+	assert_int_equal(db->ops->change_list(db, &f->a, r1.id, &cl, &n), TG_OK);
+	assert_int_equal(n, 1);
+	assert_null(cl[0].user_name);
+
+	/* writes to tenant 2's ids from tenant 1: not found, nothing changes */
+	assert_int_equal(db->ops->org_get(db, &f->a, org1, &o), TG_OK);
+	o.id = d.org;
+	o.name = "hijacked";
+	o.area_id = 0;
+	assert_int_equal(db->ops->org_update(db, &o), TG_ERR_NOT_FOUND);
+	u.id = d.user;
+	u.org_id = org1;
+	u.login = "admin";
+	u.display_name = "hijacked";
+	u.role = TG_ROLE_ADMIN;
+	assert_int_equal(db->ops->user_update(db, &u), TG_ERR_NOT_FOUND);
+	assert_int_equal(db->ops->user_set_password(db, d.user, "hijacked"), TG_ERR_NOT_FOUND);
+	sample_resource(&r, org1, "hijacked");
+	r.id = d.res;
+	r.version = 1;
+	assert_int_equal(db->ops->resource_update(db, &r, NULL), TG_ERR_NOT_FOUND);
+	assert_int_equal(db->ops->resource_delete(db, d.res), TG_ERR_NOT_FOUND);
+	assert_int_equal(db->ops->session_delete(db, "tok2"), TG_OK); /* a no-op */
+	assert_int_equal(db->ops->session_delete_user(db, d.user, NULL), TG_OK);
+	/* a session for tenant 2's user cannot be made in tenant 1 */
+	assert_int_not_equal(db->ops->session_insert(db, "tok1", d.user, "c", "2999-01-01T00:00:00Z"), TG_OK);
+	/* a login in tenant 1 clears tenant 1's expired sessions only */
+	char sql[256];
+	snprintf(sql, sizeof(sql),
+	         "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at, tenant_id) "
+	         "VALUES ('old2', %lld, 'c', '2000-01-01T00:00:00Z', '2000-01-01T00:00:00Z', %lld)",
+	         (long long)d.user, (long long)d.tenant);
+	raw_exec(db, sql);
+	assert_int_equal(db->ops->session_insert(db, "tok1", user1, "c", "2999-01-01T00:00:00Z"), TG_OK);
+	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM sessions WHERE token_hash = 'old2'"), 1);
+	assert_int_equal(db->ops->session_delete(db, "tok1"), TG_OK);
+
+	check_tenant2(f, &d);
+	assert_int_equal(db->ops->session_insert(db, "tok3", d.user, "c", "2999-01-01T00:00:00Z"), TG_OK);
+	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM sessions WHERE token_hash = 'old2'"), 0);
+	assert_int_equal(db->ops->session_delete(db, "tok3"), TG_OK);
+	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM resource_hours WHERE tenant_id = 2"), 6);
+	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM resource_tags WHERE tenant_id = 2"), 6);
+	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM resource_exceptions WHERE tenant_id = 2"), 4);
+	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM sessions"), 1);
+	/* and tenant 2 sees none of tenant 1's */
+	assert_int_equal(db->ops->resource_get(db, &f->a, r1.id, &r), TG_ERR_NOT_FOUND);
+	assert_int_equal(db->ops->user_get(db, &f->a, user1, &u), TG_ERR_NOT_FOUND);
+	assert_int_equal(db->ops->change_list(db, &f->a, r1.id, &cl, &n), TG_OK);
+	assert_int_equal(n, 0);
+	/* deleting in tenant 2 cascades to tenant 2's nested rows only */
+	assert_int_equal(db->ops->resource_delete(db, d.res), TG_OK);
+	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM resource_hours WHERE tenant_id = 2"), 3);
+	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM resource_hours WHERE tenant_id = 1"), 3);
+}
+
+/* Keys unique per tenant: the same login, (source, source_id) and custom
+ * type code in two tenants; clashes within one tenant. */
+static void test_tenant_same_keys(void **state)
+{
+	struct fx *f = *state;
+	struct tg_db *db = f->db;
+	int64_t t2 = add_tenant(db, "momo", NULL);
+	struct tg_resource_type t = {"family_support", "ファミリー・サポート", "Family support", 0};
+	struct tg_resource_type hub = {"hub", "拠点", "Hub", 0};
+	for (int64_t tid = 1; tid <= t2; tid += t2 - 1) {
+		tg_db_set_tenant(db, tid);
+		int64_t org = add_org(db, "org");
+		add_user(db, org, "admin");
+		struct tg_user dup = {0};
+		dup.org_id = org;
+		dup.login = "admin";
+		dup.display_name = "x";
+		dup.password_hash = "h";
+		assert_int_equal(db->ops->user_insert(db, &dup), TG_ERR_CONFLICT);
+		assert_int_equal(db->ops->type_insert(db, &t), TG_OK);
+		assert_int_equal(db->ops->type_insert(db, &t), TG_ERR_CONFLICT);
+		assert_int_equal(db->ops->type_insert(db, &hub), TG_ERR_CONFLICT); /* a built-in code */
+		struct tg_resource r;
+		sample_resource(&r, org, "r");
+		r.type_code = "family_support";
+		r.source_id = "A-1";
+		assert_int_equal(db->ops->resource_insert(db, &r, NULL), TG_OK);
+		sample_resource(&r, org, "again");
+		r.source_id = "A-1";
+		assert_int_equal(db->ops->resource_insert(db, &r, NULL), TG_ERR_CONFLICT);
+	}
+	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM users WHERE login = 'admin'"), 2);
+	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM resources WHERE source_id = 'A-1'"), 2);
+	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM resource_types WHERE code = 'family_support'"), 2);
+	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM resource_types WHERE code = 'hub'"), 1);
+	struct tg_resource got;
+	tg_db_set_tenant(db, 1);
+	assert_int_equal(db->ops->resource_get_by_source(db, &f->a, "manual", "A-1", &got), TG_OK);
+	assert_string_equal(got.name, "r");
+	assert_int_equal(raw_int(db, "SELECT tenant_id FROM resources WHERE name = 'r' ORDER BY id LIMIT 1"), 1);
+}
+
+/* References into another tenant are refused and write nothing. */
+static void test_tenant_references(void **state)
+{
+	struct fx *f = *state;
+	struct tg_db *db = f->db;
+	struct tg_area area1 = {0, 0, TG_AREA_CITY, "横浜市", NULL};
+	assert_int_equal(db->ops->area_ensure(db, &area1), TG_OK);
+	int64_t org1 = add_org(db, "one");
+	int64_t user1 = add_user(db, org1, "u1");
+	struct tg_resource_type own1 = {"only_one", "一", "One", 0};
+	assert_int_equal(db->ops->type_insert(db, &own1), TG_OK);
+
+	int64_t t2 = add_tenant(db, "sakura", NULL);
+	tg_db_set_tenant(db, t2);
+	struct tg_area area2 = {0, 0, TG_AREA_CITY, "さくら市", NULL};
+	assert_int_equal(db->ops->area_ensure(db, &area2), TG_OK);
+	int64_t org2 = add_org(db, "two");
+	int64_t user2 = add_user(db, org2, "u2");
+	struct tg_resource r, ok;
+	sample_resource(&ok, org2, "fine");
+	ok.area_id = area2.id;
+	assert_int_equal(db->ops->resource_insert(db, &ok, NULL), TG_OK);
+
+	int64_t res_before = raw_int(db, "SELECT COUNT(*) FROM resources");
+	int64_t hours_before = raw_int(db, "SELECT COUNT(*) FROM resource_hours");
+	sample_resource(&r, org1, "cross org");
+	assert_int_equal(db->ops->resource_insert(db, &r, NULL), TG_ERR_INVALID);
+	assert_non_null(strstr(db->ops->errmsg(db), "org_id"));
+	sample_resource(&r, org2, "cross area");
+	r.area_id = area1.id;
+	assert_int_equal(db->ops->resource_insert(db, &r, NULL), TG_ERR_INVALID);
+	assert_non_null(strstr(db->ops->errmsg(db), "area_id"));
+	assert_null(strstr(db->ops->errmsg(db), "横浜市"));
+	sample_resource(&r, org2, "other tenant's type");
+	r.type_code = "only_one";
+	assert_int_equal(db->ops->resource_insert(db, &r, NULL), TG_ERR_INVALID);
+	assert_non_null(strstr(db->ops->errmsg(db), "type_code"));
+	r.type_code = "no_such_type";
+	assert_int_equal(db->ops->resource_insert(db, &r, NULL), TG_ERR_INVALID);
+	/* the same inside a caller's transaction, which stays usable */
+	assert_int_equal(tg_db_begin(db), TG_OK);
+	sample_resource(&r, org1, "cross org in tx");
+	assert_int_equal(db->ops->resource_insert(db, &r, NULL), TG_ERR_INVALID);
+	sample_resource(&r, org2, "type in tx");
+	r.type_code = "only_one";
+	assert_int_equal(db->ops->resource_insert(db, &r, NULL), TG_ERR_INVALID);
+	assert_int_equal(tg_db_commit(db), TG_OK);
+	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM resources"), res_before);
+	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM resource_hours"), hours_before);
+
+	/* updates of tenant 2's resource pointing into tenant 1 */
+	r = ok;
+	r.org_id = org1;
+	r.name = "moved";
+	assert_int_equal(db->ops->resource_update(db, &r, NULL), TG_ERR_INVALID);
+	assert_non_null(strstr(db->ops->errmsg(db), "org_id"));
+	r = ok;
+	r.area_id = area1.id;
+	assert_int_equal(db->ops->resource_update(db, &r, NULL), TG_ERR_INVALID);
+	assert_non_null(strstr(db->ops->errmsg(db), "area_id"));
+	r = ok;
+	r.type_code = "only_one";
+	assert_int_equal(db->ops->resource_update(db, &r, NULL), TG_ERR_INVALID);
+	assert_non_null(strstr(db->ops->errmsg(db), "type_code"));
+	struct tg_resource got;
+	assert_int_equal(db->ops->resource_get(db, &f->a, ok.id, &got), TG_OK);
+	assert_string_equal(got.name, "fine");
+	assert_int_equal(got.org_id, org2);
+	assert_int_equal(got.area_id, area2.id);
+	assert_string_equal(got.type_code, "hub");
+	assert_int_equal(got.version, 1);
+	assert_int_equal(got.n_hours, 3);
+	/* the stale version still wins over a valid type: conflict */
+	r = ok;
+	r.version = 7;
+	assert_int_equal(db->ops->resource_update(db, &r, NULL), TG_ERR_CONFLICT);
+
+	/* users, orgs, areas, sessions */
+	struct tg_user u = {0};
+	u.org_id = org1;
+	u.login = "cross";
+	u.display_name = "x";
+	u.password_hash = "h";
+	assert_int_equal(db->ops->user_insert(db, &u), TG_ERR_INVALID);
+	assert_int_equal(db->ops->user_get(db, &f->a, user2, &u), TG_OK);
+	u.org_id = org1;
+	assert_int_equal(db->ops->user_update(db, &u), TG_ERR_INVALID);
+	assert_int_equal(db->ops->user_get(db, &f->a, user2, &u), TG_OK);
+	assert_int_equal(u.org_id, org2);
+	struct tg_org o = {0};
+	o.name = "cross area";
+	o.area_id = area1.id;
+	assert_int_equal(db->ops->org_insert(db, &o), TG_ERR_INVALID);
+	assert_int_equal(db->ops->org_get(db, &f->a, org2, &o), TG_OK);
+	o.area_id = area1.id;
+	assert_int_equal(db->ops->org_update(db, &o), TG_ERR_INVALID);
+	assert_int_equal(db->ops->org_get(db, &f->a, org2, &o), TG_OK);
+	assert_int_equal(o.area_id, 0);
+	struct tg_area ward = {0, area1.id, TG_AREA_WARD, "中区", NULL};
+	assert_int_equal(db->ops->area_ensure(db, &ward), TG_ERR_INVALID);
+	assert_int_equal(db->ops->session_insert(db, "x", user1, "c", "2999-01-01T00:00:00Z"), TG_ERR_INVALID);
+	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM users"), 2);
+	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM orgs"), 2);
+	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM areas"), 2);
+	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM sessions"), 0);
+}
+
+/* No tenant selected (0, the state after open): nothing to read, no writes. */
+static void test_tenant_none(void **state)
+{
+	struct fx *f = *state;
+	struct tg_db *db = f->db;
+	int64_t org = add_org(db, "one");
+	int64_t user = add_user(db, org, "admin");
+	struct tg_resource r;
+	sample_resource(&r, org, "one");
+	r.source_id = "S-1";
+	assert_int_equal(db->ops->resource_insert(db, &r, NULL), TG_OK);
+	assert_int_equal(db->ops->session_insert(db, "tok", user, "c", "2999-01-01T00:00:00Z"), TG_OK);
+	struct tg_area city = {0, 0, TG_AREA_CITY, "横浜市", NULL};
+	assert_int_equal(db->ops->area_ensure(db, &city), TG_OK);
+
+	tg_db_set_tenant(db, 0);
+	struct tg_org o;
+	struct tg_user u;
+	struct tg_resource got, *rl = NULL;
+	struct tg_session se;
+	struct tg_area *areas = NULL;
+	struct tg_org *ol = NULL;
+	struct tg_user *ul = NULL;
+	struct tg_audit *al = NULL;
+	struct tg_change *cl = NULL;
+	struct tg_resource_type *types = NULL;
+	const char **sids = NULL;
+	size_t n = 0;
+	int64_t cnt = -1;
+	assert_int_equal(db->ops->org_get(db, &f->a, org, &o), TG_ERR_NOT_FOUND);
+	assert_int_equal(db->ops->org_count(db, &cnt), TG_OK);
+	assert_int_equal(cnt, 0);
+	assert_int_equal(db->ops->org_list(db, &f->a, 0, 0, &ol, &n), TG_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(db->ops->user_get(db, &f->a, user, &u), TG_ERR_NOT_FOUND);
+	assert_int_equal(db->ops->user_get_by_login(db, &f->a, "admin", &u), TG_ERR_NOT_FOUND);
+	assert_int_equal(db->ops->user_list(db, &f->a, 0, &ul, &n), TG_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(db->ops->session_get(db, &f->a, "tok", &se), TG_ERR_NOT_FOUND);
+	assert_int_equal(db->ops->area_list(db, &f->a, &areas, &n), TG_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(db->ops->resource_get(db, &f->a, r.id, &got), TG_ERR_NOT_FOUND);
+	assert_int_equal(db->ops->resource_get_by_uuid(db, &f->a, r.uuid, &got), TG_ERR_NOT_FOUND);
+	assert_int_equal(db->ops->resource_get_by_source(db, &f->a, "manual", "S-1", &got), TG_ERR_NOT_FOUND);
+	assert_int_equal(db->ops->resource_get_many(db, &f->a, &r.id, 1, &rl, &n), TG_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(db->ops->resource_list(db, &f->a, NULL, &rl, &n), TG_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(db->ops->resource_count(db, NULL, &cnt), TG_OK);
+	assert_int_equal(cnt, 0);
+	assert_int_equal(db->ops->resource_source_ids(db, &f->a, "manual", &sids, &n), TG_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(db->ops->audit_list(db, &f->a, 0, 0, &al, &n), TG_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(db->ops->change_list(db, &f->a, r.id, &cl, &n), TG_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(db->ops->type_list(db, &f->a, &types, &n), TG_OK);
+	assert_int_equal(n, 10); /* the built-in types are shared */
+
+	/* writes fail and leave nothing */
+	struct tg_org o2 = {0};
+	o2.name = "nobody's";
+	assert_int_not_equal(db->ops->org_insert(db, &o2), TG_OK);
+	struct tg_user u2 = {0};
+	u2.org_id = org;
+	u2.login = "x";
+	u2.display_name = "x";
+	u2.password_hash = "h";
+	assert_int_not_equal(db->ops->user_insert(db, &u2), TG_OK);
+	struct tg_area a2 = {0, 0, TG_AREA_CITY, "川崎市", NULL};
+	assert_int_not_equal(db->ops->area_ensure(db, &a2), TG_OK);
+	struct tg_resource r2;
+	sample_resource(&r2, org, "nobody's");
+	assert_int_not_equal(db->ops->resource_insert(db, &r2, NULL), TG_OK);
+	struct tg_resource_type t = {"family_support", "ファミリー・サポート", "Family support", 0};
+	assert_int_not_equal(db->ops->type_insert(db, &t), TG_OK);
+	assert_int_not_equal(db->ops->session_insert(db, "tok0", user, "c", "2999-01-01T00:00:00Z"), TG_OK);
+	struct tg_change c = {0};
+	c.resource_id = r.id;
+	c.action = "update";
+	assert_int_not_equal(db->ops->change_insert(db, &c), TG_OK);
+	struct tg_audit e = {0};
+	e.action = "login";
+	e.object_type = "session";
+	assert_int_not_equal(db->ops->audit_insert(db, &e), TG_OK);
+	got = r;
+	got.name = "renamed";
+	assert_int_not_equal(db->ops->resource_update(db, &got, NULL), TG_OK);
+	assert_int_not_equal(db->ops->resource_delete(db, r.id), TG_OK);
+	assert_int_not_equal(db->ops->user_set_password(db, user, "x"), TG_OK);
+	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM orgs"), 1);
+	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM users"), 1);
+	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM areas"), 1);
+	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM resources"), 1);
+	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM resource_hours"), 3);
+	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM resource_types"), 10);
+	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM sessions"), 1);
+	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM resource_changes"), 0);
+	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM audit_log"), 0);
+	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM resources WHERE name = 'one' AND version = 1"), 1);
+	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM users WHERE password_hash = 'h0'"), 1);
+}
+
+/* The registry: list, get, insert, update, conflicts on code and host. */
+static void test_tenant_registry(void **state)
+{
+	struct fx *f = *state;
+	struct tg_db *db = f->db;
+	struct tg_tenant *list = NULL, got;
+	size_t n = 0;
+	assert_int_equal(db->ops->tenant_list(db, &f->a, &list, &n), TG_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(list[0].id, 1);
+	assert_string_equal(list[0].code, "default");
+	assert_int_equal(list[0].disabled, 0);
+	assert_int_equal(list[0].n_hosts, 0);
+	assert_non_null(list[0].created_at);
+
+	const char *hosts[] = {"www.sakura.example.jp", "Sakura.Example.JP"};
+	struct tg_tenant t = {0};
+	t.code = "sakura";
+	t.name = "みなと市さくら区";
+	t.hosts = hosts;
+	t.n_hosts = 2;
+	assert_int_equal(db->ops->tenant_insert(db, &t), TG_OK);
+	assert_true(t.id > 1);
+	assert_non_null(t.created_at);
+	assert_int_equal(strlen(t.created_at), 20);
+	assert_string_equal(t.updated_at, t.created_at);
+	int64_t sakura = t.id;
+
+	assert_int_equal(db->ops->tenant_get_by_code(db, &f->a, "sakura", &got), TG_OK);
+	assert_int_equal(got.id, sakura);
+	assert_string_equal(got.name, "みなと市さくら区");
+	assert_int_equal(got.disabled, 0);
+	assert_int_equal(got.n_hosts, 2);
+	/* as given (the app normalizes), in byte order */
+	assert_string_equal(got.hosts[0], "Sakura.Example.JP");
+	assert_string_equal(got.hosts[1], "www.sakura.example.jp");
+	assert_int_equal(db->ops->tenant_get_by_code(db, &f->a, "nope", &got), TG_ERR_NOT_FOUND);
+	assert_int_equal(db->ops->tenant_get_by_code(db, &f->a, "default", &got), TG_OK);
+	assert_int_equal(got.id, 1);
+	assert_int_equal(got.n_hosts, 0);
+
+	/* a taken code, a taken host: conflict, and no half-inserted tenant */
+	struct tg_tenant dup = {0};
+	dup.code = "sakura";
+	dup.name = "again";
+	assert_int_equal(db->ops->tenant_insert(db, &dup), TG_ERR_CONFLICT);
+	const char *taken[] = {"momo.example.jp", "Sakura.Example.JP"};
+	dup.code = "momo";
+	dup.hosts = taken;
+	dup.n_hosts = 2;
+	assert_int_equal(db->ops->tenant_insert(db, &dup), TG_ERR_CONFLICT);
+	assert_int_equal(db->ops->tenant_get_by_code(db, &f->a, "momo", &got), TG_ERR_NOT_FOUND);
+	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM tenants"), 2);
+	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM tenant_hosts"), 2);
+	/* the same host twice in one tenant */
+	const char *twice[] = {"x.example.jp", "x.example.jp"};
+	dup.hosts = twice;
+	assert_int_equal(db->ops->tenant_insert(db, &dup), TG_ERR_CONFLICT);
+	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM tenants"), 2);
+
+	/* update replaces name, disabled and the hosts */
+	const char *moved[] = {"new.example.jp"};
+	t.name = "さくら区";
+	t.disabled = 1;
+	t.hosts = moved;
+	t.n_hosts = 1;
+	assert_int_equal(db->ops->tenant_update(db, &t), TG_OK);
+	assert_int_equal(db->ops->tenant_get_by_code(db, &f->a, "sakura", &got), TG_OK);
+	assert_string_equal(got.name, "さくら区");
+	assert_int_equal(got.disabled, 1);
+	assert_int_equal(got.n_hosts, 1);
+	assert_string_equal(got.hosts[0], "new.example.jp");
+	assert_non_null(got.updated_at);
+	/* the old host is free again */
+	dup.hosts = taken;
+	dup.n_hosts = 2;
+	assert_int_equal(db->ops->tenant_insert(db, &dup), TG_OK);
+	int64_t momo = dup.id;
+	assert_true(momo > sakura);
+	/* a host of another tenant: conflict, nothing changed */
+	const char *steal[] = {"other.example.jp", "momo.example.jp"};
+	t.name = "stolen";
+	t.disabled = 0;
+	t.hosts = steal;
+	t.n_hosts = 2;
+	assert_int_equal(db->ops->tenant_update(db, &t), TG_ERR_CONFLICT);
+	assert_int_equal(db->ops->tenant_get_by_code(db, &f->a, "sakura", &got), TG_OK);
+	assert_string_equal(got.name, "さくら区");
+	assert_int_equal(got.disabled, 1);
+	assert_int_equal(got.n_hosts, 1);
+	assert_string_equal(got.hosts[0], "new.example.jp");
+	/* no hosts at all */
+	t.name = "さくら区";
+	t.n_hosts = 0;
+	assert_int_equal(db->ops->tenant_update(db, &t), TG_OK);
+	t.id = 999;
+	assert_int_equal(db->ops->tenant_update(db, &t), TG_ERR_NOT_FOUND);
+
+	assert_int_equal(db->ops->tenant_list(db, &f->a, &list, &n), TG_OK);
+	assert_int_equal(n, 3);
+	assert_int_equal(list[0].id, 1);
+	assert_int_equal(list[1].id, sakura);
+	assert_int_equal(list[1].n_hosts, 0);
+	assert_int_equal(list[2].id, momo);
+	assert_string_equal(list[2].code, "momo");
+	assert_int_equal(list[2].n_hosts, 2);
+	assert_string_equal(list[2].hosts[0], "Sakura.Example.JP");
+	assert_string_equal(list[2].hosts[1], "momo.example.jp");
+	/* the registry does not depend on the selected tenant */
+	tg_db_set_tenant(db, 0);
+	assert_int_equal(db->ops->tenant_list(db, &f->a, &list, &n), TG_OK);
+	assert_int_equal(n, 3);
+}
+
+/* Run a migration's text for this backend on the raw connection. */
+static void raw_migration(struct tg_db *db, const struct tg_migration *m)
+{
+	char *part = tg_migration_sql(m->sql, on_pg() ? "postgresql" : "sqlite");
+	char *sql = on_pg() ? tg_pg_rewrite_migration(part) : part;
+	raw_exec(db, sql);
+	if (sql != part)
+		free(sql);
+	free(part);
+}
+
+/* A database at version 2 holding rows comes out of 0003 with every row
+ * in tenant 1, ids kept, references intact. */
+static void test_tenant_migrate_data(void **state)
+{
+	(void)state;
+	char dir[64], path[128], err[256];
+	int applied = 0, version = 0;
+	struct tg_arena a = TG_ARENA_INIT;
+	snprintf(dir, sizeof(dir), "/tmp/tg-mig3-XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/v2.db", dir);
+	struct tg_db *db = on_pg() ? open_empty_pg() : tg_db_open(path, 1, err, sizeof(err));
+	assert_non_null(db);
+	assert_int_equal(tg_migrations[0].version, 1);
+	assert_int_equal(tg_migrations[1].version, 2);
+	raw_exec(db, "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+	             "applied_at TEXT NOT NULL)");
+	raw_migration(db, &tg_migrations[0]);
+	raw_migration(db, &tg_migrations[1]);
+	raw_exec(db, "INSERT INTO schema_migrations VALUES (1, '0001_directory', '2025-01-01T00:00:00Z'), "
+	             "(2, '0002_session_expiry', '2025-01-01T00:00:00Z')");
+	assert_int_equal(db->ops->schema_version(db, &version), TG_OK);
+	assert_int_equal(version, 2);
+	raw_exec(db,
+	         "INSERT INTO settings VALUES ('site.name', 'つなぐ');"
+	         "INSERT INTO areas (id, parent_id, level, name) VALUES (10, NULL, 0, '横浜市'), (11, 10, 1, '中区');"
+	         "INSERT INTO orgs (id, uuid, name, area_id, created_at, updated_at) VALUES "
+	         "(20, '00000000-0000-4000-8000-000000000020', '社協', 11, '2025-01-01T00:00:00Z', "
+	         "'2025-01-01T00:00:00Z');"
+	         "INSERT INTO users (id, org_id, login, display_name, role, password_hash, created_at, updated_at) "
+	         "VALUES (30, 20, 'admin', '管理者', 'admin', 'h', '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z');"
+	         "INSERT INTO sessions VALUES ('tok', 30, 'c', '2025-01-01T00:00:00Z', '2999-01-01T00:00:00Z');"
+	         "INSERT INTO resource_types (code, name_ja, name_en, builtin, sort) VALUES "
+	         "('family_support', 'ファミサポ', 'Family support', 0, 100);"
+	         "INSERT INTO resources (id, uuid, org_id, type_code, name, area_id, source, source_id, "
+	         "created_at, updated_at) VALUES "
+	         "(40, '00000000-0000-7000-8000-000000000040', 20, 'family_support', 'ひろば', 11, 'csv', 'A-1', "
+	         "'2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z'),"
+	         "(41, '00000000-0000-7000-8000-000000000041', 20, 'hub', '拠点', NULL, 'csv', 'A-2', "
+	         "'2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z');"
+	         "INSERT INTO resource_tags VALUES (40, 'ibasho'), (40, 'stroller');"
+	         "INSERT INTO resource_hours VALUES (40, 1, 540, 720), (41, 2, 600, 660);"
+	         "INSERT INTO resource_exceptions (resource_id, day, closed) VALUES (40, '2025-01-01', 1);"
+	         "INSERT INTO resource_changes (id, resource_id, user_id, at, action) VALUES "
+	         "(50, 40, 30, '2025-01-01T00:00:00Z', 'create');"
+	         "INSERT INTO audit_log (id, at, user_id, action, object_type) VALUES "
+	         "(60, '2025-01-01T00:00:00Z', 30, 'login', 'session')");
+	assert_int_equal(db->ops->migrate(db, &applied), TG_OK);
+	assert_int_equal(applied, (int)tg_n_migrations - 2);
+	assert_int_equal(db->ops->schema_version(db, &version), TG_OK);
+	assert_int_equal(version, tg_migrations[tg_n_migrations - 1].version);
+
+	static const char *const tables[] = {"areas", "orgs", "users", "sessions", "resources", "resource_tags",
+	                                     "resource_hours", "resource_exceptions", "resource_changes",
+	                                     "audit_log"};
+	static const int64_t rows[] = {2, 1, 1, 1, 2, 2, 2, 1, 1, 1};
+	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
+		char sql[160];
+		snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM %s WHERE tenant_id = 1", tables[i]);
+		assert_int_equal(raw_int(db, sql), rows[i]);
+		snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM %s", tables[i]);
+		assert_int_equal(raw_int(db, sql), rows[i]);
+	}
+	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM resource_types WHERE tenant_id IS NULL AND builtin = 1"), 10);
+	assert_int_equal(raw_int(db, "SELECT tenant_id FROM resource_types WHERE code = 'family_support'"), 1);
+	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM tenants WHERE id = 1 AND code = 'default'"), 1);
+	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM settings"), 1);
+	if (!on_pg()) {
+		assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM pragma_foreign_key_check"), 0);
+		assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM pragma_integrity_check WHERE integrity_check = 'ok'"), 1);
+		assert_int_equal(raw_int(db, "PRAGMA foreign_keys"), 1); /* back on after the migration */
+	}
+
+	/* through the store, in tenant 1: everything, with its ids */
+	tg_db_set_tenant(db, 1);
+	struct tg_resource r;
+	struct tg_user u;
+	struct tg_session se;
+	struct tg_change *cl = NULL;
+	struct tg_audit *al = NULL;
+	struct tg_area *areas = NULL;
+	struct tg_resource_type *types = NULL;
+	size_t n = 0;
+	assert_int_equal(db->ops->resource_get(db, &a, 40, &r), TG_OK);
+	assert_string_equal(r.name, "ひろば");
+	assert_string_equal(r.org_name, "社協");
+	assert_string_equal(r.type_code, "family_support");
+	assert_int_equal(r.area_id, 11);
+	assert_int_equal(r.n_hours, 1);
+	assert_int_equal(r.n_exceptions, 1);
+	assert_int_equal(r.n_services, 1);
+	assert_int_equal(r.n_access, 1);
+	assert_int_equal(db->ops->resource_get_by_source(db, &a, "csv", "A-2", &r), TG_OK);
+	assert_int_equal(r.id, 41);
+	assert_int_equal(db->ops->user_get_by_login(db, &a, "admin", &u), TG_OK);
+	assert_int_equal(u.id, 30);
+	assert_int_equal(db->ops->session_get(db, &a, "tok", &se), TG_OK);
+	assert_int_equal(se.user_id, 30);
+	assert_int_equal(db->ops->change_list(db, &a, 40, &cl, &n), TG_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(cl[0].user_name, "管理者");
+	assert_int_equal(db->ops->audit_list(db, &a, 0, 0, &al, &n), TG_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(al[0].id, 60);
+	assert_int_equal(db->ops->area_list(db, &a, &areas, &n), TG_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(db->ops->type_list(db, &a, &types, &n), TG_OK);
+	assert_int_equal(n, 11);
+	/* new rows continue after the old ids, references are composite now */
+	r.id = 0;
+	r.uuid = NULL;
+	r.source_id = "A-3";
+	assert_int_equal(db->ops->resource_insert(db, &r, NULL), TG_OK);
+	assert_true(r.id > 41);
+	/* a new tenant sees none of it */
+	int64_t t2 = add_tenant(db, "sakura", NULL);
+	tg_db_set_tenant(db, t2);
+	assert_int_equal(db->ops->resource_get(db, &a, 40, &r), TG_ERR_NOT_FOUND);
+	assert_int_equal(db->ops->user_get_by_login(db, &a, "admin", &u), TG_ERR_NOT_FOUND);
+	assert_int_equal(db->ops->type_list(db, &a, &types, &n), TG_OK);
+	assert_int_equal(n, 10);
+	tg_db_close(db);
+	tg_arena_release(&a);
+	rm_dir(dir);
+}
+
+/* Does sql name one of the tables that hold a tenant's data? */
+static int touches_tenant_table(const char *sql)
+{
+	static const char *const tables[] = {"areas", "orgs", "users", "sessions", "resource_types", "resources",
+	                                     "resource_tags", "resource_hours", "resource_exceptions",
+	                                     "resource_changes", "audit_log"};
+	for (size_t k = 0; k < sizeof(tables) / sizeof(tables[0]); k++) {
+		size_t len = strlen(tables[k]);
+		for (const char *p = sql; (p = strstr(p, tables[k])) != NULL; p += len)
+			if ((p == sql || p[-1] == ' ') && (p[len] == ' ' || p[len] == '\0' || p[len] == '('))
+				return 1;
+	}
+	return 0;
+}
+
+/* SQLite: every statement on a tenant table names :tenant (the fixed ones
+ * and every generated variant: list/count per filter, batch reads per size),
+ * the registry's and shared tables' statements do not, and the multi-row
+ * inserts write tenant_id. */
+static void test_sql_names_tenant(void **state)
+{
+	struct fx *f = *state;
+	struct sq_db *s = SQ(f->db);
+	if (on_pg())
+		return;
+	for (int size = 0; size < N_SIZES; size++) {
+		sqlite3_stmt *st = NULL;
+		for (int kind = 0; kind < CH__COUNT; kind++)
+			assert_int_equal(get_child_st(s, kind, size, &st), TG_OK);
+		assert_int_equal(get_many_st(s, size, &st), TG_OK);
+	}
+	for (unsigned mask = 0; mask < LIST_VARIANTS; mask++) {
+		struct tg_resource_filter flt = {0};
+		struct tg_resource *out = NULL;
+		size_t n = 0;
+		int64_t cnt = 0;
+		flt.org_id = mask & 1 ? 1 : 0;
+		flt.modified_after = mask & 2 ? "2000-01-01T00:00:00Z" : NULL;
+		flt.public_only = mask & 4 ? 1 : 0;
+		assert_int_equal(f->db->ops->resource_list(f->db, &f->a, &flt, &out, &n), TG_OK);
+		assert_int_equal(f->db->ops->resource_count(f->db, &flt, &cnt), TG_OK);
+	}
+	for (int i = 0; i < S__FIXED; i++) {
+		sqlite3_stmt *st = NULL;
+		assert_int_equal(get_st(s, i, &st), TG_OK);
+	}
+	for (int i = 0; i < N_SLOTS; i++) {
+		assert_non_null(s->st[i]);
+		const char *sql = sqlite3_sql(s->st[i]);
+		int touches = touches_tenant_table(sql);
+		if (touches && !strstr(sql, ":tenant"))
+			fail_msg("statement %d has no :tenant: %s", i, sql);
+		if (!touches && strstr(sql, ":tenant"))
+			fail_msg("statement %d on shared data names :tenant: %s", i, sql);
+		/* bound to the connection's tenant, nothing else */
+		if (touches)
+			assert_int_equal(s->tix[i], sqlite3_bind_parameter_index(s->st[i], ":tenant"));
+	}
+	for (int k = 0; k < MI__COUNT; k++) {
+		sqlite3_stmt *st = NULL;
+		assert_int_equal(get_multi_st(s, k, 2, &st), TG_OK);
+		assert_non_null(strstr(sqlite3_sql(st), "tenant_id"));
+	}
+}
+
 /* PostgreSQL only: the migration text the PostgreSQL store applies. */
 static void test_pg_rewrite(void **state)
 {
@@ -965,6 +1832,13 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_backup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_busy, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reconnect, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sql_names_tenant, setup, teardown),
+		cmocka_unit_test(test_tenant_migrate_data),
+		cmocka_unit_test_setup_teardown(test_tenant_registry, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tenant_isolation, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tenant_same_keys, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tenant_references, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tenant_none, setup, teardown),
 	};
 	int failed = cmocka_run_group_tests_name("store_sqlite", tests, NULL, NULL);
 	const char *url = getenv("TSUNAGU_TEST_PG");
