@@ -303,7 +303,6 @@ struct pg_db {
 	int tenant_known;     /* 0: unknown (new or reset session, rolled back) */
 	int tenant_in_tx;     /* set inside the open transaction: undone if it rolls back */
 	int64_t bulk_writes;  /* bulk mode: resources inserted (BULK_ANALYZE_AT) */
-	char bulk_table[64];  /* bulk mode: the table the copy last wrote */
 	char state[6];        /* SQLSTATE of the last failure ("" if none) */
 	char column[64];      /* its column (PG_DIAG_COLUMN_NAME), if any */
 	struct tg_arena keep; /* strings handed back into caller structs */
@@ -1240,7 +1239,6 @@ static void pg_bulk(struct tg_db *db, int on)
 	struct pg_db *s = PG(db);
 	s->bulk = on;
 	s->bulk_writes = 0;
-	s->bulk_table[0] = '\0';
 	simple(s, on ? "SET synchronous_commit = off" : "RESET synchronous_commit", "bulk");
 }
 
@@ -1258,6 +1256,9 @@ static void pg_bulk(struct tg_db *db, int on)
  * rows are in: the new statistics invalidate the cached plans, and the
  * next check is planned on the (tenant_id, id) key. In a savepoint: a
  * failure (a lock wait past lock_timeout) only costs the optimization.
+ * (The copy of migrate-db does not need it: it writes a table only after
+ * every table it references is complete, so the checks are first planned
+ * on full tables.)
  */
 #define BULK_ANALYZE_AT 1000 /* resources inserted in bulk mode */
 
@@ -2677,12 +2678,6 @@ struct tg_db *tg_pg_open(const char *url, int create, char *err, size_t errlen)
 
 #define CP_MAX_PARAMS 65535
 
-/* A name that fits bulk_table whole (longer ones are not analyzed). */
-static int ident_ok_pg(const char *name)
-{
-	return strlen(name) < 63;
-}
-
 static void cp_ident(struct tg_buf *b, const char *name)
 {
 	tg_buf_addc(b, '"');
@@ -2973,17 +2968,6 @@ static enum tg_rc cp_rows_write(struct tg_db *db, const char *table, const struc
 	enum tg_rc rc = call_enter(s);
 	if (rc)
 		goto out;
-	/* the copy writes tables in dependency order: a table is complete when
-	 * the next one starts, before any row that references it (bulk_analyze) */
-	if (s->bulk && s->in_tx && strcmp(s->bulk_table, table) != 0) {
-		if (s->bulk_table[0] && ident_ok_pg(s->bulk_table)) {
-			struct tg_buf a = TG_BUF_INIT;
-			cp_ident(&a, s->bulk_table);
-			bulk_analyze(s, a.data);
-			tg_buf_release(&a);
-		}
-		snprintf(s->bulk_table, sizeof(s->bulk_table), "%s", table);
-	}
 	for (size_t r0 = 0; r0 < nrows && !rc; r0 += per) {
 		size_t nr = nrows - r0 < per ? nrows - r0 : per, np = 0;
 		tg_buf_reset(&q);
