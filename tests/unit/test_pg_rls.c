@@ -14,7 +14,11 @@
  *    loses the setting), the copy ops as TG_TENANT_ALL; set_config is sent
  *    only when the tenant changes (counted in a libpq trace);
  *  - errors: a reference to another tenant's organization names the
- *    constraint, never the values.
+ *    constraint, never the values;
+ *  - a bulk import analyzes the tables the composite foreign keys reference,
+ *    so their checks use the (tenant_id, id) key and not any index that
+ *    starts with tenant_id (an O(n^2) import otherwise; store/pg.c
+ *    bulk_analyze).
  *
  * Needs TSUNAGU_TEST_PG (skipped without it) connecting as an ordinary role,
  * as scripts/pg-cluster.sh's URL does: superusers and BYPASSRLS roles pass
@@ -618,6 +622,38 @@ static void test_drop_all_from_catalog(void **state)
 	assert_int_equal(applied, (int)tg_n_migrations);
 }
 
+static void test_bulk_statistics(void **state)
+{
+	struct fx *f = *state;
+	struct tg_db *db = f->db;
+	tg_db_set_tenant(db, 1);
+	db->ops->bulk(db, 1);
+	assert_int_equal(tg_db_begin(db), TG_OK);
+	for (int i = 0; i < BULK_ANALYZE_AT + 10; i++) {
+		struct tg_resource r = {0};
+		r.org_id = f->org1;
+		r.type_code = "hub";
+		r.name = "bulk";
+		r.age_min_months = r.age_max_months = r.capacity = -1;
+		assert_int_equal(db->ops->resource_insert(db, &r, ""), TG_OK);
+	}
+	assert_int_equal(tg_db_commit(db), TG_OK);
+	db->ops->bulk(db, 0);
+	assert_true(raw_int(f->raw, "SELECT reltuples::bigint FROM pg_class WHERE relname = 'resources'") >=
+	            BULK_ANALYZE_AT);
+	/* the check PostgreSQL runs for a reference, planned generically now */
+	PQclear(raw_exec(f->raw, "SET plan_cache_mode = force_generic_plan"));
+	PQclear(raw_exec(f->raw, "PREPARE fk(bigint, bigint) AS SELECT 1 FROM ONLY resources x "
+	                         "WHERE tenant_id = $1 AND id = $2 FOR KEY SHARE OF x"));
+	PGresult *res = raw_exec(f->raw, "EXPLAIN EXECUTE fk(1, 1)");
+	int exact = 0;
+	for (int i = 0; i < PQntuples(res); i++)
+		exact |= strstr(PQgetvalue(res, i, 0), "resources_tenant_id_id_key") != NULL ||
+		         strstr(PQgetvalue(res, i, 0), "resources_pkey") != NULL;
+	PQclear(res);
+	assert_true(exact);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -631,6 +667,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_cross_tenant_errors, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_registry, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_drop_all_from_catalog, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_bulk_statistics, setup, teardown),
 	};
 	url = getenv("TSUNAGU_TEST_PG");
 	if (!url || !*url) {
