@@ -3,20 +3,31 @@
  *
  * Tables (schema in src/store/migrations/, history in schema_migrations):
  *   schema_migrations(version, name, applied_at)   which migrations ran
+ *   tenants(id, code, name, disabled, ...)         the registry (0003), and
+ *   tenant_hosts(host, tenant_id)                  the host names of each
  *   settings(key, value)                           small configuration
  *   areas(id, parent_id, level, name, name_kana)   市 > 区 > 地区
  *   orgs(id, uuid, name, ...)                      member organizations
  *   users(id, org_id, login, role, password_hash, disabled, ...)
  *   sessions(token_hash, user_id, csrf_token, created_at, expires_at)
- *   resource_types(code, ...), tags(code, kind, ...)   vocabularies
+ *   resource_types(code, ..., tenant_id), tags(code, kind, ...)   vocabularies
+ *                                                  (built-in types: tenant_id NULL)
  *   resources(id, uuid, org_id, ..., search_text, version)
  *   resource_tags / resource_hours / resource_exceptions   nested rows,
  *                                                  ON DELETE CASCADE
  *   resource_changes(id, resource_id, user_id, at, action, before/after)
  *   audit_log(id, at, user_id, action, object_type, object_id, detail)
  *
+ * Every table but settings, tags and the registry has tenant_id (NOT NULL;
+ * NULL for the built-in resource types), and references between them are
+ * composite: (tenant_id, x_id) -> parent(tenant_id, id).
+ *
  * Invariants:
  *  - One struct sq_db is one sqlite3 connection, used by one thread at a time.
+ *  - Tenants: every statement on tenant data has "tenant_id = :tenant", bound
+ *    from db->tenant_id whenever a statement is handed out (prepare_slot),
+ *    and every insert writes it; writes need a tenant (need_tenant). See the
+ *    comment above fixed_sql[] and test_sql_names_tenant.
  *  - Every statement is prepared once per connection (slot cache below) and
  *    reset before the call that used it returns, so no cached statement keeps
  *    a read transaction (and a WAL snapshot) open between calls.
@@ -163,9 +174,14 @@ enum { CH_HOURS, CH_EXC, CH_TAGS, CH__COUNT };
 	"is_confidential, front_door, verified_at, source, source_id, search_text"
 #define RES_NWCOLS 30
 /* resources has no foreign key to resource_types (a custom type's code is
- * unique per tenant only): the writes check the type in the same statement. */
-#define TYPE_VISIBLE(code) \
-	"SELECT 1 FROM resource_types t WHERE t.code = " code " AND COALESCE(t.tenant_id, 0) IN (0, :tenant)"
+ * unique per tenant only): the writes check the type in the same statement,
+ * "the code is a built-in type or the tenant's own". Two probes of the index
+ * resource_types_code, built-in first; one "COALESCE(..) IN (0, :tenant)"
+ * builds an ephemeral table on every run (measured: most of the check's cost). */
+#define TYPE_VISIBLE(code)                                                                             \
+	"EXISTS (SELECT 1 FROM resource_types b WHERE COALESCE(b.tenant_id, 0) = 0 AND b.code = " code     \
+	") OR EXISTS (SELECT 1 FROM resource_types t WHERE COALESCE(t.tenant_id, 0) = :tenant AND t.code = " \
+	code ")"
 
 static const char *const fixed_sql[S__FIXED] = {
 	[S_BEGIN] = "BEGIN IMMEDIATE",
@@ -223,7 +239,7 @@ static const char *const fixed_sql[S__FIXED] = {
 	[S_TYPE_INSERT] = "INSERT INTO resource_types (code, name_ja, name_en, builtin, tenant_id) "
 	                  "SELECT ?1, ?2, ?3, 0, :tenant WHERE NOT EXISTS "
 	                  "(SELECT 1 FROM resource_types b WHERE b.tenant_id IS NULL AND b.code = ?1)",
-	[S_TYPE_OK] = TYPE_VISIBLE("?"),
+	[S_TYPE_OK] = "SELECT 1 WHERE " TYPE_VISIBLE("?1"),
 	[S_TAG_LIST] = "SELECT code, kind, name_ja, name_en FROM tags ORDER BY kind DESC, sort, code",
 	[S_RES_GET] = "SELECT " RES_COLS RES_FROM " WHERE r.id = ? AND r.tenant_id = :tenant",
 	[S_RES_GET_UUID] = "SELECT " RES_COLS RES_FROM " WHERE r.uuid = ? AND r.tenant_id = :tenant",
@@ -232,7 +248,7 @@ static const char *const fixed_sql[S__FIXED] = {
 	/* no row inserted (changes() = 0): the type is not visible to the tenant */
 	[S_RES_INSERT] = "INSERT INTO resources (" RES_WCOLS ", uuid, created_at, updated_at, version, tenant_id) "
 	                 "SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-	                 "?, ?, ?, ?, ?, ?, ?, ?, ?, 1, :tenant WHERE EXISTS (" TYPE_VISIBLE("?2") ")",
+	                 "?, ?, ?, ?, ?, ?, ?, ?, ?, 1, :tenant WHERE " TYPE_VISIBLE("?2"),
 	[S_RES_UPDATE] = "UPDATE resources SET org_id = ?, type_code = ?, name = ?, name_kana = ?, "
 	                 "description = ?, area_id = ?, postal_code = ?, prefecture = ?, city = ?, "
 	                 "address_line = ?, building = ?, lat = ?, lon = ?, phone = ?, email = ?, url = ?, "
@@ -240,7 +256,7 @@ static const char *const fixed_sql[S__FIXED] = {
 	                 "accessibility_notes = ?, schedule_note = ?, is_public = ?, is_confidential = ?, "
 	                 "front_door = ?, verified_at = ?, source = ?, source_id = ?, search_text = ?, "
 	                 "updated_at = ?, version = version + 1 WHERE id = ? AND version = ? "
-	                 "AND tenant_id = :tenant AND EXISTS (" TYPE_VISIBLE("?2") ")",
+	                 "AND tenant_id = :tenant AND (" TYPE_VISIBLE("?2") ")",
 	[S_RES_EXISTS] = "SELECT 1 FROM resources WHERE id = ? AND tenant_id = :tenant",
 	[S_RES_DELETE] = "DELETE FROM resources WHERE id = ? AND tenant_id = :tenant",
 	[S_EXC_INSERT] = "INSERT INTO resource_exceptions (resource_id, day, closed, open_min, close_min, "

@@ -1655,7 +1655,8 @@ static void test_tenant_migrate_data(void **state)
 	         "(50, 40, 30, '2025-01-01T00:00:00Z', 'create');"
 	         "INSERT INTO audit_log (id, at, user_id, action, object_type) VALUES "
 	         "(60, '2025-01-01T00:00:00Z', 30, 'login', 'session')");
-	assert_int_equal(db->ops->migrate(db, &applied), TG_OK);
+	if (db->ops->migrate(db, &applied) != TG_OK)
+		fail_msg("migrate: %s", db->ops->errmsg(db));
 	assert_int_equal(applied, (int)tg_n_migrations - 2);
 	assert_int_equal(db->ops->schema_version(db, &version), TG_OK);
 	assert_int_equal(version, tg_migrations[tg_n_migrations - 1].version);
