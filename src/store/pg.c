@@ -1276,15 +1276,15 @@ static void bulk_analyze(struct pg_db *s, const char *tables)
 
 /* ---- tenants ---------------------------------------------------------------------- */
 
-/* A write of tenant data needs a tenant (0 after open: none). The database
- * would refuse it too (row-level security, the reference to tenants); this
- * gives every backend the same answer. */
+/* A write of tenant data needs a tenant (0 after open: none; a caller's
+ * mistake, TG_ERR_INTERNAL as in sqlite.c). The database would refuse it too
+ * (row-level security, the reference to tenants), with another code. */
 static enum tg_rc need_tenant(struct pg_db *s, const char *what)
 {
 	if (s->base.tenant_id > 0)
 		return TG_OK;
 	snprintf(s->err, sizeof(s->err), "%s: no tenant selected", what);
-	return TG_ERR_INVALID;
+	return TG_ERR_INTERNAL;
 }
 
 /* RES_TYPE gave NULL: the code is neither a built-in type nor the tenant's. */
@@ -1610,7 +1610,7 @@ static enum tg_rc pg_org_insert(struct tg_db *db, struct tg_org *org)
 	const char *uuid = org->uuid ? org->uuid : new_uuid(s);
 	const char *now = now_ts(s);
 	if (need_tenant(s, "org_insert"))
-		return TG_ERR_INVALID;
+		return TG_ERR_INTERNAL;
 	p_tenant(&p, s);
 	p_text(&p, uuid);
 	p_text(&p, org->name);
@@ -1723,7 +1723,7 @@ static enum tg_rc pg_user_insert(struct tg_db *db, struct tg_user *u)
 	PGresult *res = NULL;
 	const char *now = now_ts(s);
 	if (need_tenant(s, "user_insert"))
-		return TG_ERR_INVALID;
+		return TG_ERR_INTERNAL;
 	p_tenant(&p, s);
 	p_i64(&p, u->org_id);
 	p_text(&p, u->login);
@@ -1783,7 +1783,7 @@ static enum tg_rc pg_session_insert(struct tg_db *db, const char *token_hash, in
 	struct pg_db *s = PG(db);
 	struct params p = {0};
 	if (need_tenant(s, "session_insert"))
-		return TG_ERR_INVALID;
+		return TG_ERR_INTERNAL;
 	p_tenant(&p, s);
 	p_text(&p, token_hash);
 	p_i64(&p, user_id);
@@ -1865,7 +1865,7 @@ static enum tg_rc pg_type_insert(struct tg_db *db, const struct tg_resource_type
 	struct params p = {0};
 	int64_t changed = 0;
 	if (need_tenant(s, "type_insert"))
-		return TG_ERR_INVALID;
+		return TG_ERR_INTERNAL;
 	p_tenant(&p, s);
 	p_text(&p, t->code);
 	p_text(&p, t->name_ja);
@@ -2369,7 +2369,7 @@ static enum tg_rc pg_resource_insert(struct tg_db *db, struct tg_resource *r, co
 	const char *uuid = r->uuid ? r->uuid : new_uuid(s);
 	const char *now = now_ts(s);
 	if (need_tenant(s, "resource_insert"))
-		return TG_ERR_INVALID;
+		return TG_ERR_INTERNAL;
 	resource_params(&p, s, r, search_text);
 	p_text(&p, uuid);
 	p_text(&p, now);
@@ -2468,7 +2468,7 @@ static enum tg_rc pg_change_insert(struct tg_db *db, const struct tg_change *c)
 	struct pg_db *s = PG(db);
 	struct params p = {0};
 	if (need_tenant(s, "change_insert"))
-		return TG_ERR_INVALID;
+		return TG_ERR_INTERNAL;
 	p_tenant(&p, s);
 	p_i64(&p, c->resource_id);
 	p_id(&p, c->user_id);
@@ -2513,7 +2513,7 @@ static enum tg_rc pg_audit_insert(struct tg_db *db, const struct tg_audit *e)
 	struct pg_db *s = PG(db);
 	struct params p = {0};
 	if (need_tenant(s, "audit_insert"))
-		return TG_ERR_INVALID;
+		return TG_ERR_INTERNAL;
 	p_tenant(&p, s);
 	p_text(&p, now_ts(s));
 	p_id(&p, e->user_id);

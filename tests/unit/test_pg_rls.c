@@ -545,7 +545,7 @@ static void test_cross_tenant_errors(void **state)
 	/* no tenant: writes refused before the database */
 	tg_db_set_tenant(db, 0);
 	r.uuid = NULL;
-	assert_int_equal(db->ops->resource_insert(db, &r, ""), TG_ERR_INVALID);
+	assert_int_equal(db->ops->resource_insert(db, &r, ""), TG_ERR_INTERNAL);
 }
 
 static void test_registry(void **state)
