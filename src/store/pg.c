@@ -61,7 +61,7 @@
 
 #define CHUNK        500 /* ids per "= ANY($1)" batch */
 #define MAX_TRIES    4   /* attempts for a serialization failure or deadlock */
-#define MAX_PARAMS   40  /* the widest statement (resource insert) binds 36 */
+#define MAX_PARAMS   48  /* the widest statement (resource insert) binds 45 */
 #define LOCK_TIMEOUT "5s"
 
 enum {
@@ -105,12 +105,7 @@ enum {
 	S_RES_EXISTS,
 	S_RES_DELETE,
 	S_RES_SOURCE_IDS,
-	S_HOURS_INSERT,
-	S_EXC_INSERT,
-	S_RTAG_INSERT,
-	S_HOURS_DEL,
-	S_EXC_DEL,
-	S_RTAG_DEL,
+	S_CHILDREN_INSERT,
 	S_CHANGE_INSERT,
 	S_CHANGE_LIST,
 	S_AUDIT_INSERT,
@@ -151,6 +146,21 @@ enum {
 #define RES_TYPE                                                                                                       \
 	"(SELECT t.code FROM resource_types t WHERE t.code = ? AND (t.tenant_id IS NULL OR t.tenant_id = ?) "          \
 	"LIMIT 1)"
+/* The nested rows of the resource in CTE src (columns id, tenant_id), from
+ * arrays (one round trip whatever their number): hours as three integer[]
+ * (weekday, open_min, close_min), exceptions as text[] day, integer[]
+ * closed, open_min, close_min and text[] note, tags as one text[] of codes
+ * (services and access: the kind comes from tags). Data-modifying CTEs run
+ * whether or not the query reads them. */
+#define CHILDREN(src)                                                                                                  \
+	", h AS (INSERT INTO resource_hours (tenant_id, resource_id, weekday, open_min, close_min) "                   \
+	"SELECT s.tenant_id, s.id, x.w, x.o, x.c FROM " src " s, "                                                     \
+	"unnest(?::integer[], ?::integer[], ?::integer[]) AS x(w, o, c)), "                                            \
+	"e AS (INSERT INTO resource_exceptions (tenant_id, resource_id, day, closed, open_min, close_min, note) "      \
+	"SELECT s.tenant_id, s.id, x.d, x.cl, x.o, x.c, x.n FROM " src " s, "                                          \
+	"unnest(?::text[], ?::integer[], ?::integer[], ?::integer[], ?::text[]) AS x(d, cl, o, c, n)), "               \
+	"t AS (INSERT INTO resource_tags (tenant_id, resource_id, tag_code) "                                          \
+	"SELECT s.tenant_id, s.id, x.code FROM " src " s, unnest(?::text[]) AS x(code))"
 #define TENANT_COLS                                                                                                    \
 	"t.id, t.code, t.name, t.disabled, t.created_at, t.updated_at, h.host FROM tenants t "                         \
 	"LEFT JOIN tenant_hosts h ON h.tenant_id = t.id"
@@ -212,7 +222,7 @@ static const char *const fixed_sql[S__FIXED] = {
     /* the unique index resource_types_code keeps a tenant's codes apart; a
      * code of a built-in type is refused here (no row inserted -> conflict) */
     [S_TYPE_INSERT] = "INSERT INTO resource_types (tenant_id, code, name_ja, name_en, builtin) "
-                      "SELECT ?::bigint, ?::text, ?::text, ?::text, ?::integer WHERE NOT EXISTS "
+                      "SELECT ?::bigint, ?::text, ?::text, ?::text, 0 WHERE NOT EXISTS "
                       "(SELECT 1 FROM resource_types WHERE tenant_id IS NULL AND code = ?)",
     [S_TAG_LIST] = "SELECT code, kind, name_ja, name_en FROM tags "
                    "ORDER BY kind COLLATE \"C\" DESC, sort, code COLLATE \"C\"",
@@ -220,29 +230,33 @@ static const char *const fixed_sql[S__FIXED] = {
     [S_RES_GET_UUID] = "SELECT " RES_COLS RES_FROM " WHERE r.tenant_id = ? AND r.uuid = ?",
     [S_RES_GET_SOURCE] = "SELECT " RES_COLS RES_FROM " WHERE r.tenant_id = ? AND r.source = ? "
                          "AND r.source_id = ?",
-    /* type_code: see RES_TYPE */
-    [S_RES_INSERT] = "INSERT INTO resources (" RES_WCOLS ", uuid, created_at, updated_at, version, tenant_id) "
-                     "VALUES (?, " RES_TYPE ", ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                     "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?) RETURNING id",
-    [S_RES_UPDATE] = "UPDATE resources SET org_id = ?, type_code = " RES_TYPE ", name = ?, name_kana = ?, "
+    /* type_code: see RES_TYPE; the nested rows in the same statement */
+    [S_RES_INSERT] =
+        "WITH r AS (INSERT INTO resources (" RES_WCOLS ", uuid, created_at, updated_at, version, "
+        "tenant_id) VALUES (?, " RES_TYPE ", ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+        "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?) RETURNING id, tenant_id)" CHILDREN("r") " SELECT id FROM r",
+    /* the old nested rows go in the same statement; the new ones follow
+     * (S_CHILDREN_INSERT: an insert in the same statement could meet a
+     * resource_tags row its DELETE has not removed yet) */
+    [S_RES_UPDATE] = "WITH u AS (UPDATE resources SET org_id = ?, type_code = " RES_TYPE ", name = ?, name_kana = ?, "
                      "description = ?, area_id = ?, postal_code = ?, prefecture = ?, city = ?, "
                      "address_line = ?, building = ?, lat = ?, lon = ?, phone = ?, email = ?, url = ?, "
                      "age_min_months = ?, age_max_months = ?, fee_free = ?, fee_text = ?, capacity = ?, "
                      "accessibility_notes = ?, schedule_note = ?, is_public = ?, is_confidential = ?, "
                      "front_door = ?, verified_at = ?, source = ?, source_id = ?, search_text = ?, "
-                     "updated_at = ?, version = version + 1 WHERE tenant_id = ? AND id = ? AND version = ?",
+                     "updated_at = ?, version = version + 1 WHERE tenant_id = ? AND id = ? AND version = ? "
+                     "RETURNING id, tenant_id), "
+                     "dh AS (DELETE FROM resource_hours x USING u WHERE x.tenant_id = u.tenant_id "
+                     "AND x.resource_id = u.id), "
+                     "de AS (DELETE FROM resource_exceptions x USING u WHERE x.tenant_id = u.tenant_id "
+                     "AND x.resource_id = u.id), "
+                     "dt AS (DELETE FROM resource_tags x USING u WHERE x.tenant_id = u.tenant_id "
+                     "AND x.resource_id = u.id) SELECT id FROM u",
     [S_RES_EXISTS] = "SELECT 1 FROM resources WHERE tenant_id = ? AND id = ?",
     [S_RES_DELETE] = "DELETE FROM resources WHERE tenant_id = ? AND id = ?",
     [S_RES_SOURCE_IDS] = "SELECT source_id FROM resources WHERE tenant_id = ? AND source = ? "
                          "AND source_id IS NOT NULL",
-    [S_HOURS_INSERT] = "INSERT INTO resource_hours (tenant_id, resource_id, weekday, open_min, close_min) "
-                       "VALUES (?, ?, ?, ?, ?)",
-    [S_EXC_INSERT] = "INSERT INTO resource_exceptions (tenant_id, resource_id, day, closed, open_min, "
-                     "close_min, note) VALUES (?, ?, ?, ?, ?, ?, ?)",
-    [S_RTAG_INSERT] = "INSERT INTO resource_tags (tenant_id, resource_id, tag_code) VALUES (?, ?, ?)",
-    [S_HOURS_DEL] = "DELETE FROM resource_hours WHERE tenant_id = ? AND resource_id = ?",
-    [S_EXC_DEL] = "DELETE FROM resource_exceptions WHERE tenant_id = ? AND resource_id = ?",
-    [S_RTAG_DEL] = "DELETE FROM resource_tags WHERE tenant_id = ? AND resource_id = ?",
+    [S_CHILDREN_INSERT] = "WITH s AS (SELECT ?::bigint AS tenant_id, ?::bigint AS id)" CHILDREN("s") " SELECT 1",
     [S_CHANGE_INSERT] = "INSERT INTO resource_changes (tenant_id, resource_id, user_id, at, action, "
                         "before_json, after_json) VALUES (?, ?, ?, ?, ?, ?, ?)",
     [S_CHANGE_LIST] = "SELECT c.id, c.resource_id, c.user_id, u.display_name, c.at, c.action, "
@@ -288,6 +302,7 @@ struct pg_db {
 	int64_t tenant_set;
 	int tenant_known;     /* 0: unknown (new or reset session, rolled back) */
 	int tenant_in_tx;     /* set inside the open transaction: undone if it rolls back */
+	int64_t bulk_writes;  /* bulk mode: resources inserted (BULK_ANALYZE_AT) */
 	char state[6];        /* SQLSTATE of the last failure ("" if none) */
 	char column[64];      /* its column (PG_DIAG_COLUMN_NAME), if any */
 	struct tg_arena keep; /* strings handed back into caller structs */
@@ -824,7 +839,15 @@ static enum tg_rc pg_commit(struct tg_db *db)
 		snprintf(s->err, sizeof(s->err), "commit: no transaction is open");
 		return TG_ERR_INTERNAL;
 	}
-	enum tg_rc rc = exec_slot(s, S_COMMIT, "commit");
+	PGresult *res = NULL;
+	enum tg_rc rc = run(s, S_COMMIT, NULL, &res, "commit");
+	/* the COMMIT of a failed transaction (bulk mode: a failed call aborts it)
+	 * succeeds as "ROLLBACK": nothing was written, so say so */
+	if (!rc && strcmp(PQcmdStatus(res), "COMMIT") != 0) {
+		snprintf(s->err, sizeof(s->err), "commit: the transaction had failed and was rolled back");
+		rc = TG_ERR_DB;
+	}
+	PQclear(res);
 	if (rc && PQtransactionStatus(s->c) != PQTRANS_IDLE)
 		exec_slot(s, S_ROLLBACK, "rollback");
 	s->in_tx = 0;
@@ -1135,6 +1158,11 @@ static void find_pg_dump(struct pg_db *s, char *out, size_t n)
  * with O_EXCL and mode 0600 (an existing DEST -> TG_ERR_CONFLICT). The
  * connection parameters go to pg_dump through PG* environment variables, not
  * argv, so a password never shows in the process list.
+ * Row-level security (migration 0003): an ordinary role cannot turn it off,
+ * and pg_dump refuses to dump a table it would filter unless told
+ * --enable-row-security; its session gets tsunagu.tenant = '*' (PGOPTIONS),
+ * under which the policies pass every row. pg_restore loads the data before
+ * the policies are created (they are post-data).
  */
 static enum tg_rc pg_backup(struct tg_db *db, const char *dest)
 {
@@ -1154,7 +1182,14 @@ static enum tg_rc pg_backup(struct tg_db *db, const char *dest)
 		return TG_ERR_INVALID;
 	}
 	const char *host = PQhost(s->c), *port = PQport(s->c), *user = PQuser(s->c), *dbn = PQdb(s->c),
-	           *pass = PQpass(s->c);
+	           *pass = PQpass(s->c), *env_opts = getenv("PGOPTIONS");
+	char opts[1024];
+	if (snprintf(opts, sizeof(opts), "%s%s-c tsunagu.tenant=*", env_opts ? env_opts : "",
+	             env_opts && *env_opts ? " " : "") >= (int)sizeof(opts)) {
+		unlink(dest);
+		snprintf(s->err, sizeof(s->err), "backup: PGOPTIONS too long");
+		return TG_ERR_INVALID;
+	}
 	fflush(NULL);
 	pid_t pid = fork();
 	if (pid < 0) {
@@ -1174,9 +1209,9 @@ static enum tg_rc pg_backup(struct tg_db *db, const char *dest)
 		if (pass && *pass)
 			setenv("PGPASSWORD", pass, 1);
 		/* Row-level security (migration 0003) would refuse pg_dump's COPY:
-		 * dump with it on and the whole-database setting, so the archive
-		 * holds every tenant's rows. */
-		setenv("PGOPTIONS", "-c tsunagu.tenant=*", 1);
+		 * dump with it on and the whole-database setting (after any
+		 * PGOPTIONS of the caller), so the archive holds every tenant's rows. */
+		setenv("PGOPTIONS", opts, 1);
 		execlp(bin, bin, "--format=custom", "--no-password", "--enable-row-security", file_arg, (char *)NULL);
 		_exit(127);
 	}
@@ -1193,31 +1228,63 @@ static enum tg_rc pg_backup(struct tg_db *db, const char *dest)
 	return TG_OK;
 }
 
-/* bulk(1): commits of this session stop waiting for the WAL flush
- * (synchronous_commit = off): a crash may lose the last import, never
- * corrupt anything, and an import can be run again. bulk(0) restores it. */
 /* Bulk mode (a large import, which rolls back everything on any error):
- * commit without waiting for the WAL flush, and no SAVEPOINT/RELEASE round
- * trips around each write inside the transaction - a failed write then
- * aborts the whole transaction, which is what the importer does anyway. */
+ * commit without waiting for the WAL flush (synchronous_commit = off: a
+ * crash may lose the last import, never corrupt anything, and an import can
+ * be run again), and no SAVEPOINT/RELEASE round trips around each write
+ * inside the transaction - a failed write then aborts the whole
+ * transaction, which is what the importer does anyway. bulk(0) restores. */
 static void pg_bulk(struct tg_db *db, int on)
 {
 	struct pg_db *s = PG(db);
 	s->bulk = on;
+	s->bulk_writes = 0;
 	simple(s, on ? "SET synchronous_commit = off" : "RESET synchronous_commit", "bulk");
+}
+
+/*
+ * Statistics for a large write inside one transaction. The foreign keys
+ * are composite since 0003, so PostgreSQL's check of a reference, "SELECT 1
+ * FROM orgs WHERE tenant_id = $1 AND id = $2 FOR KEY SHARE", could use any
+ * index that starts with tenant_id. Planned while the table is empty or has
+ * no statistics, its cached generic plan takes one of them (orgs_name,
+ * resources_source) with only "tenant_id = $1" as the index condition: every
+ * check then walks all the tenant's rows, and an import of n rows costs
+ * O(n^2) (100k rows: hours). Autovacuum cannot help: it does not see the
+ * rows of the open transaction. So bulk mode runs ANALYZE on the referenced
+ * tables inside the transaction (which does see its own rows) once enough
+ * rows are in: the new statistics invalidate the cached plans, and the
+ * next check is planned on the (tenant_id, id) key. In a savepoint: a
+ * failure (a lock wait past lock_timeout) only costs the optimization.
+ * (The copy of migrate-db does not need it: it writes a table only after
+ * every table it references is complete, so the checks are first planned
+ * on full tables.)
+ */
+#define BULK_ANALYZE_AT 1000 /* resources inserted in bulk mode */
+
+static void bulk_analyze(struct pg_db *s, const char *tables)
+{
+	char sql[160];
+	if (snprintf(sql, sizeof(sql), "ANALYZE %s", tables) >= (int)sizeof(sql))
+		return;
+	if (simple(s, "SAVEPOINT tg_analyze", "analyze"))
+		return;
+	if (simple(s, sql, "analyze"))
+		simple(s, "ROLLBACK TO SAVEPOINT tg_analyze", "analyze");
+	simple(s, "RELEASE SAVEPOINT tg_analyze", "analyze");
 }
 
 /* ---- tenants ---------------------------------------------------------------------- */
 
-/* A write of tenant data needs a tenant (0 after open: none). The database
- * would refuse it too (row-level security, the reference to tenants); this
- * gives every backend the same answer. */
+/* A write of tenant data needs a tenant (0 after open: none; a caller's
+ * mistake, TG_ERR_INTERNAL as in sqlite.c). The database would refuse it too
+ * (row-level security, the reference to tenants), with another code. */
 static enum tg_rc need_tenant(struct pg_db *s, const char *what)
 {
 	if (s->base.tenant_id > 0)
 		return TG_OK;
 	snprintf(s->err, sizeof(s->err), "%s: no tenant selected", what);
-	return TG_ERR_INVALID;
+	return TG_ERR_INTERNAL;
 }
 
 /* RES_TYPE gave NULL: the code is neither a built-in type nor the tenant's. */
@@ -1543,7 +1610,7 @@ static enum tg_rc pg_org_insert(struct tg_db *db, struct tg_org *org)
 	const char *uuid = org->uuid ? org->uuid : new_uuid(s);
 	const char *now = now_ts(s);
 	if (need_tenant(s, "org_insert"))
-		return TG_ERR_INVALID;
+		return TG_ERR_INTERNAL;
 	p_tenant(&p, s);
 	p_text(&p, uuid);
 	p_text(&p, org->name);
@@ -1656,7 +1723,7 @@ static enum tg_rc pg_user_insert(struct tg_db *db, struct tg_user *u)
 	PGresult *res = NULL;
 	const char *now = now_ts(s);
 	if (need_tenant(s, "user_insert"))
-		return TG_ERR_INVALID;
+		return TG_ERR_INTERNAL;
 	p_tenant(&p, s);
 	p_i64(&p, u->org_id);
 	p_text(&p, u->login);
@@ -1716,7 +1783,7 @@ static enum tg_rc pg_session_insert(struct tg_db *db, const char *token_hash, in
 	struct pg_db *s = PG(db);
 	struct params p = {0};
 	if (need_tenant(s, "session_insert"))
-		return TG_ERR_INVALID;
+		return TG_ERR_INTERNAL;
 	p_tenant(&p, s);
 	p_text(&p, token_hash);
 	p_i64(&p, user_id);
@@ -1798,12 +1865,11 @@ static enum tg_rc pg_type_insert(struct tg_db *db, const struct tg_resource_type
 	struct params p = {0};
 	int64_t changed = 0;
 	if (need_tenant(s, "type_insert"))
-		return TG_ERR_INVALID;
+		return TG_ERR_INTERNAL;
 	p_tenant(&p, s);
 	p_text(&p, t->code);
 	p_text(&p, t->name_ja);
-	p_text(&p, t->name_en);
-	p_i64(&p, t->builtin ? 1 : 0);
+	p_text(&p, t->name_en); /* builtin = 0: a tenant's types are custom */
 	p_text(&p, t->code);
 	enum tg_rc rc = write1(s, S_TYPE_INSERT, &p, NULL, &changed, "type_insert");
 	if (!rc && changed == 0) {
@@ -2218,103 +2284,109 @@ static void resource_params(struct params *p, const struct pg_db *s, const struc
 	p_text(p, search_text ? search_text : "");
 }
 
-static enum tg_rc insert_tags(struct pg_db *s, int64_t id, const char **codes, size_t n)
+/* Array literals for CHILDREN(): "{1,2,NULL}", "{"a","b\"c",NULL}". */
+struct children {
+	struct tg_buf a[9]; /* hours w, o, c; exceptions d, cl, o, c, n; tag codes */
+};
+
+static void arr_sep(struct tg_buf *b) /* b starts as "{" */
 {
-	enum tg_rc rc = TG_OK;
-	for (size_t i = 0; i < n && !rc; i++) {
-		struct params p = {0};
-		p_tenant(&p, s);
-		p_i64(&p, id);
-		p_text(&p, codes[i]);
-		rc = run(s, S_RTAG_INSERT, &p, NULL, "resource tags");
-	}
-	return rc;
+	if (b->len > 1)
+		tg_buf_addc(b, ',');
 }
 
-/* Insert the nested rows of r under resource id (inside call_enter()). */
-static enum tg_rc insert_children(struct pg_db *s, int64_t id, const struct tg_resource *r)
+static void arr_int(struct tg_buf *b, int v, int null)
 {
-	enum tg_rc rc = TG_OK;
-	for (size_t i = 0; i < r->n_hours && !rc; i++) {
-		struct params p = {0};
-		p_tenant(&p, s);
-		p_i64(&p, id);
-		p_i64(&p, r->hours[i].weekday);
-		p_i64(&p, r->hours[i].open_min);
-		p_i64(&p, r->hours[i].close_min);
-		rc = run(s, S_HOURS_INSERT, &p, NULL, "resource hours");
+	arr_sep(b);
+	if (null)
+		tg_buf_adds(b, "NULL");
+	else
+		tg_buf_printf(b, "%d", v);
+}
+
+static void arr_text(struct tg_buf *b, const char *v)
+{
+	arr_sep(b);
+	if (!v) {
+		tg_buf_adds(b, "NULL");
+		return;
 	}
-	for (size_t i = 0; i < r->n_exceptions && !rc; i++) {
+	tg_buf_addc(b, '"');
+	for (const char *q = v; *q; q++) {
+		if (*q == '"' || *q == '\\')
+			tg_buf_addc(b, '\\');
+		tg_buf_addc(b, *q);
+	}
+	tg_buf_addc(b, '"');
+}
+
+/* The arrays of r's nested rows, as the next 9 parameters of p. */
+static void children_params(struct params *p, struct children *ch, const struct tg_resource *r)
+{
+	for (size_t k = 0; k < 9; k++) {
+		tg_buf_init(&ch->a[k], 0);
+		tg_buf_addc(&ch->a[k], '{');
+	}
+	for (size_t i = 0; i < r->n_hours; i++) {
+		arr_int(&ch->a[0], r->hours[i].weekday, 0);
+		arr_int(&ch->a[1], r->hours[i].open_min, 0);
+		arr_int(&ch->a[2], r->hours[i].close_min, 0);
+	}
+	for (size_t i = 0; i < r->n_exceptions; i++) {
 		const struct tg_exception *e = &r->exceptions[i];
-		struct params p = {0};
-		p_tenant(&p, s);
-		p_i64(&p, id);
-		p_text(&p, e->date);
-		p_i64(&p, e->closed ? 1 : 0);
-		if (e->closed) {
-			p_text(&p, NULL);
-			p_text(&p, NULL);
-		} else {
-			p_i64(&p, e->open_min);
-			p_i64(&p, e->close_min);
-		}
-		p_text(&p, e->note);
-		rc = run(s, S_EXC_INSERT, &p, NULL, "resource exceptions");
+		arr_text(&ch->a[3], e->date);
+		arr_int(&ch->a[4], e->closed ? 1 : 0, 0);
+		arr_int(&ch->a[5], e->open_min, e->closed);
+		arr_int(&ch->a[6], e->close_min, e->closed);
+		arr_text(&ch->a[7], e->note);
 	}
-	if (!rc)
-		rc = insert_tags(s, id, r->services, r->n_services);
-	if (!rc)
-		rc = insert_tags(s, id, r->access, r->n_access);
-	return rc;
+	for (size_t i = 0; i < r->n_services; i++)
+		arr_text(&ch->a[8], r->services[i]);
+	for (size_t i = 0; i < r->n_access; i++)
+		arr_text(&ch->a[8], r->access[i]);
+	for (size_t k = 0; k < 9; k++) {
+		tg_buf_addc(&ch->a[k], '}');
+		p_text(p, ch->a[k].data);
+	}
 }
 
-static enum tg_rc delete_children(struct pg_db *s, int64_t id)
+static void children_release(struct children *ch)
 {
-	static const int slots[] = {S_HOURS_DEL, S_EXC_DEL, S_RTAG_DEL};
-	enum tg_rc rc = TG_OK;
-	for (size_t i = 0; i < sizeof(slots) / sizeof(slots[0]) && !rc; i++) {
-		struct params p = {0};
-		p_tenant(&p, s);
-		p_i64(&p, id);
-		rc = run(s, slots[i], &p, NULL, "resource children");
-	}
-	return rc;
+	for (size_t k = 0; k < 9; k++)
+		tg_buf_release(&ch->a[k]);
 }
 
+/* One statement (the resource and its nested rows, RES_INSERT): atomic by
+ * itself, so it needs no transaction of its own (write1: a savepoint inside
+ * begin()); one round trip per call, which is what makes a large import on
+ * PostgreSQL fast. */
 static enum tg_rc pg_resource_insert(struct tg_db *db, struct tg_resource *r, const char *search_text)
 {
 	struct pg_db *s = PG(db);
-	int64_t id = 0;
+	struct params p = {0};
+	struct children ch;
+	PGresult *res = NULL;
 	const char *uuid = r->uuid ? r->uuid : new_uuid(s);
 	const char *now = now_ts(s);
-	enum tg_rc rc;
-	int attempt = 0;
 	if (need_tenant(s, "resource_insert"))
-		return TG_ERR_INVALID;
-	do {
-		struct params p = {0};
-		PGresult *res = NULL;
-		if ((rc = call_enter(s)))
-			break;
-		resource_params(&p, s, r, search_text);
-		p_text(&p, uuid);
-		p_text(&p, now);
-		p_text(&p, now);
-		p_tenant(&p, s);
-		rc = type_fail(s, run(s, S_RES_INSERT, &p, &res, "resource_insert"), "resource_insert");
-		if (!rc)
-			id = g_i64(res, 0, 0);
-		PQclear(res);
-		if (!rc)
-			rc = insert_children(s, id, r);
-		rc = call_leave(s, rc);
-	} while (rc && retry_call(s, rc, &attempt));
+		return TG_ERR_INTERNAL;
+	resource_params(&p, s, r, search_text);
+	p_text(&p, uuid);
+	p_text(&p, now);
+	p_text(&p, now);
+	p_tenant(&p, s);
+	children_params(&p, &ch, r);
+	enum tg_rc rc = type_fail(s, write1(s, S_RES_INSERT, &p, &res, NULL, "resource_insert"), "resource_insert");
+	children_release(&ch);
+	if (!rc && s->bulk && s->in_tx && ++s->bulk_writes == BULK_ANALYZE_AT)
+		bulk_analyze(s, "areas, orgs, resources");
 	if (!rc) {
-		r->id = id;
+		r->id = g_i64(res, 0, 0);
 		r->uuid = uuid;
 		r->version = 1;
 		r->created_at = r->updated_at = now;
 	}
+	PQclear(res);
 	return rc;
 }
 
@@ -2330,7 +2402,7 @@ static enum tg_rc update_body(struct pg_db *s, struct tg_resource *r, const char
 	enum tg_rc rc = type_fail(s, run(s, S_RES_UPDATE, &p, &res, "resource_update"), "resource_update");
 	if (rc)
 		return rc;
-	int64_t changed = strtoll(PQcmdTuples(res), NULL, 10);
+	int64_t changed = PQntuples(res);
 	PQclear(res);
 	res = NULL;
 	if (changed == 0) {
@@ -2346,9 +2418,15 @@ static enum tg_rc update_body(struct pg_db *s, struct tg_resource *r, const char
 		}
 		return rc;
 	}
-	rc = delete_children(s, r->id);
-	if (!rc)
-		rc = insert_children(s, r->id, r);
+	if (r->n_hours + r->n_exceptions + r->n_services + r->n_access == 0)
+		return TG_OK;
+	struct children ch;
+	p.n = 0;
+	p_tenant(&p, s);
+	p_i64(&p, r->id);
+	children_params(&p, &ch, r);
+	rc = run(s, S_CHILDREN_INSERT, &p, NULL, "resource_update");
+	children_release(&ch);
 	return rc;
 }
 
@@ -2390,7 +2468,7 @@ static enum tg_rc pg_change_insert(struct tg_db *db, const struct tg_change *c)
 	struct pg_db *s = PG(db);
 	struct params p = {0};
 	if (need_tenant(s, "change_insert"))
-		return TG_ERR_INVALID;
+		return TG_ERR_INTERNAL;
 	p_tenant(&p, s);
 	p_i64(&p, c->resource_id);
 	p_id(&p, c->user_id);
@@ -2435,7 +2513,7 @@ static enum tg_rc pg_audit_insert(struct tg_db *db, const struct tg_audit *e)
 	struct pg_db *s = PG(db);
 	struct params p = {0};
 	if (need_tenant(s, "audit_insert"))
-		return TG_ERR_INVALID;
+		return TG_ERR_INTERNAL;
 	p_tenant(&p, s);
 	p_text(&p, now_ts(s));
 	p_id(&p, e->user_id);

@@ -2,7 +2,10 @@
  * test_pg_migrate.c - the migrations produce the same schema on SQLite and
  * PostgreSQL: the same tables, the same columns with the same (normalized)
  * types, NOT NULL and primary keys, the same explicit indexes (name, table,
- * unique) and the same number of UNIQUE constraints per table.
+ * unique), the same number of UNIQUE constraints per table, and the same
+ * foreign keys (table and columns, referenced table and columns, ON DELETE
+ * action; migration 0003 declares them differently on each: rebuilt tables
+ * on SQLite, ALTER TABLE on PostgreSQL).
  *
  * Needs TSUNAGU_TEST_PG (a postgresql:// URL, see scripts/pg-cluster.sh);
  * without it the comparison is skipped. The PostgreSQL database is emptied
@@ -34,7 +37,7 @@ struct facts {
 
 static void add_fact(struct facts *f, const char *kind, const char *table, const char *name, const char *detail)
 {
-	char buf[512];
+	char buf[1024];
 	snprintf(buf, sizeof(buf), "%s|%s|%s|%s", kind, table, name, detail);
 	if (f->n == f->cap) {
 		f->cap = f->cap ? f->cap * 2 : 64;
@@ -64,6 +67,53 @@ static const char *norm_type(const char *t)
 	if (strcasecmp(t, "text") == 0)
 		return "TEXT";
 	return t;
+}
+
+/* "fk|table|col,col|-> parent(col,col) ON DELETE action": one fact per key. */
+static void add_fk(struct facts *f, const char *table, const char *from, const char *parent, const char *to,
+                   const char *on_delete)
+{
+	char d[512];
+	snprintf(d, sizeof(d), "-> %s(%s) ON DELETE %s", parent, to, on_delete);
+	add_fact(f, "fk", table, from, d);
+}
+
+/* SQLite: pragma_foreign_key_list, one row per column of a key (id, seq);
+ * a key that names no parent columns references the parent's primary key. */
+static void sqlite_fks(sqlite3 *h, struct facts *f)
+{
+	sqlite3_stmt *st = NULL;
+	char table[64] = "", parent[64] = "", on_delete[16] = "", from[256] = "", to[256] = "";
+	int id = -1;
+	assert_int_equal(sqlite3_prepare_v2(h,
+	                                    "SELECT m.name, k.id, k.\"table\", k.\"from\", "
+	                                    "COALESCE(k.\"to\", (SELECT p.name FROM pragma_table_info(k.\"table\") p "
+	                                    "WHERE p.pk = k.seq + 1)), k.on_delete FROM sqlite_master m, "
+	                                    "pragma_foreign_key_list(m.name) k WHERE m.type = 'table' "
+	                                    "ORDER BY m.name, k.id, k.seq",
+	                                    -1, &st, NULL),
+	                 SQLITE_OK);
+	for (int more = 1; more;) {
+		more = sqlite3_step(st) == SQLITE_ROW;
+		const char *t = more ? (const char *)sqlite3_column_text(st, 0) : "";
+		if (id >= 0 && (!more || strcmp(t, table) != 0 || sqlite3_column_int(st, 1) != id)) {
+			add_fk(f, table, from, parent, to, on_delete);
+			id = -1;
+		}
+		if (!more)
+			break;
+		if (id < 0) {
+			id = sqlite3_column_int(st, 1);
+			snprintf(table, sizeof(table), "%s", t);
+			snprintf(parent, sizeof(parent), "%s", (const char *)sqlite3_column_text(st, 2));
+			snprintf(on_delete, sizeof(on_delete), "%s", (const char *)sqlite3_column_text(st, 5));
+			from[0] = to[0] = '\0';
+		}
+		size_t lf = strlen(from), lt = strlen(to);
+		snprintf(from + lf, sizeof(from) - lf, "%s%s", lf ? "," : "", (const char *)sqlite3_column_text(st, 3));
+		snprintf(to + lt, sizeof(to) - lt, "%s%s", lt ? "," : "", (const char *)sqlite3_column_text(st, 4));
+	}
+	sqlite3_finalize(st);
 }
 
 static void sqlite_facts(struct facts *f)
@@ -113,6 +163,7 @@ static void sqlite_facts(struct facts *f)
 		add_fact(f, "unique", (const char *)sqlite3_column_text(c, 0), "",
 		         (const char *)sqlite3_column_text(c, 1));
 	sqlite3_finalize(c);
+	sqlite_fks(h, f);
 	sqlite3_close(h);
 	unlink(path);
 	rmdir(dir);
@@ -167,6 +218,20 @@ static void pg_facts(const char *url, struct facts *f)
 	for (int i = 0; i < PQntuples(r); i++)
 		add_fact(f, "unique", PQgetvalue(r, i, 0), "", PQgetvalue(r, i, 1));
 	PQclear(r);
+	/* columns in key order (conkey/confkey), the action as SQLite spells it */
+	r = pq(c, "SELECT t.relname, (SELECT string_agg(a.attname, ',' ORDER BY k.n) FROM unnest(x.conkey) "
+	          "WITH ORDINALITY k(att, n) JOIN pg_attribute a ON a.attrelid = x.conrelid AND a.attnum = k.att), "
+	          "p.relname, (SELECT string_agg(a.attname, ',' ORDER BY k.n) FROM unnest(x.confkey) "
+	          "WITH ORDINALITY k(att, n) JOIN pg_attribute a ON a.attrelid = x.confrelid AND a.attnum = k.att), "
+	          "CASE x.confdeltype WHEN 'a' THEN 'NO ACTION' WHEN 'r' THEN 'RESTRICT' WHEN 'c' THEN 'CASCADE' "
+	          "WHEN 'n' THEN 'SET NULL' WHEN 'd' THEN 'SET DEFAULT' END "
+	          "FROM pg_constraint x JOIN pg_class t ON t.oid = x.conrelid JOIN pg_class p ON p.oid = x.confrelid "
+	          "JOIN pg_namespace n ON n.oid = t.relnamespace WHERE n.nspname = current_schema() "
+	          "AND x.contype = 'f'");
+	for (int i = 0; i < PQntuples(r); i++)
+		add_fk(f, PQgetvalue(r, i, 0), PQgetvalue(r, i, 1), PQgetvalue(r, i, 2), PQgetvalue(r, i, 3),
+		       PQgetvalue(r, i, 4));
+	PQclear(r);
 	PQfinish(c);
 }
 
@@ -199,7 +264,11 @@ static void test_same_schema(void **state)
 		else
 			j++;
 	}
-	assert_true(s.n > 100); /* 14 tables worth of columns */
+	assert_true(s.n > 100); /* 16 tables worth of columns */
+	size_t nfk = 0;
+	for (size_t k = 0; k < s.n; k++)
+		nfk += strncmp(s.v[k], "fk|", 3) == 0;
+	assert_true(nfk >= 20); /* the foreign keys were seen at all */
 	free_facts(&s);
 	free_facts(&p);
 	assert_int_equal(diffs, 0);
