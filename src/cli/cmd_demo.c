@@ -48,13 +48,37 @@ static void default_data(char *out, size_t n)
 	snprintf(out, n, "data/demo/demo.json");
 }
 
+/* Load the demo data into db's current tenant and print what was made
+ * under `heading`; 0 or 1. */
+static int load_into(struct tg_db *db, const char *url, const char *data, const char *heading)
+{
+	char err[512];
+	struct tg_app app;
+	struct tg_demo_summary sum;
+	int ret = 1;
+	if (tg_app_init(&app, url, db)) {
+		fprintf(stderr, "tsunagu demo: cannot read reference data\n");
+		tg_app_release(&app);
+		return 1;
+	}
+	err[0] = '\0';
+	if (tg_demo_load(&app, db, data, &sum, err, sizeof(err))) {
+		fprintf(stderr, "tsunagu demo: %s\n", err[0] ? err : "loading the demo data failed");
+	} else {
+		printf("%s\n", heading);
+		printf("  %zu areas, %zu organizations, %zu users, %zu resources\n", sum.areas, sum.orgs, sum.users,
+		       sum.resources);
+		ret = 0;
+	}
+	tg_app_release(&app);
+	return ret;
+}
+
 /* Load the demo data into an existing, empty tenant of an existing database. */
 static int demo_into_tenant(const char *url, const char *data, const char *tenant)
 {
-	char err[512];
-	int applied = 0, ret = 1, app_ok = 0;
+	int applied = 0, ret = 1;
 	int64_t n_orgs = 0;
-	struct tg_app app;
 	struct tg_db *db = tg_cli_open_db(url, 0);
 	if (!db)
 		return 1;
@@ -73,24 +97,10 @@ static int demo_into_tenant(const char *url, const char *data, const char *tenan
 		        tenant);
 		goto out;
 	}
-	if (tg_app_init(&app, url, db)) {
-		fprintf(stderr, "tsunagu demo: cannot read reference data\n");
-		goto out;
-	}
-	app_ok = 1;
-	struct tg_demo_summary sum;
-	err[0] = '\0';
-	if (tg_demo_load(&app, db, data, &sum, err, sizeof(err))) {
-		fprintf(stderr, "tsunagu demo: %s\n", err[0] ? err : "loading the demo data failed");
-		goto out;
-	}
-	printf("demo data loaded into tenant %s\n", tenant);
-	printf("  %zu areas, %zu organizations, %zu users, %zu resources\n", sum.areas, sum.orgs, sum.users,
-	       sum.resources);
-	ret = 0;
+	char heading[128];
+	snprintf(heading, sizeof(heading), "demo data loaded into tenant %s", tenant);
+	ret = load_into(db, url, data, heading);
 out:
-	if (app_ok)
-		tg_app_release(&app);
 	tg_db_close(db);
 	return ret;
 }
@@ -153,8 +163,6 @@ int cmd_demo(int argc, char **argv)
 		return 1;
 	}
 	int applied, ret = 1;
-	struct tg_app app;
-	int app_ok = 0;
 	if (server) {
 		/* A server database is not a file to replace: it must be empty, or
 		 * --force drops the tsunagu tables first (drop_all). */
@@ -178,24 +186,9 @@ int cmd_demo(int argc, char **argv)
 	}
 	if (tg_cli_use_tenant(db, "default") || tg_cli_name_tenant(db, "default", DEMO_TENANT_NAME))
 		goto out;
-	if (tg_app_init(&app, url, db)) {
-		fprintf(stderr, "tsunagu demo: cannot read reference data\n");
-		goto out;
-	}
-	app_ok = 1;
-	struct tg_demo_summary sum;
-	err[0] = '\0';
-	if (tg_demo_load(&app, db, data, &sum, err, sizeof(err))) {
-		fprintf(stderr, "tsunagu demo: %s\n", err[0] ? err : "loading the demo data failed");
-		goto out;
-	}
-	printf("demo database: %s\n", path);
-	printf("  %zu areas, %zu organizations, %zu users, %zu resources\n", sum.areas, sum.orgs, sum.users,
-	       sum.resources);
-	ret = 0;
+	snprintf(err, sizeof(err), "demo database: %s", path);
+	ret = load_into(db, url, data, err);
 out:
-	if (app_ok)
-		tg_app_release(&app);
 	db->ops->close(db);
 	if (ret && !server && access(path, F_OK) == 0) {
 		/* leave nothing half made behind */
