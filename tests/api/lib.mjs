@@ -98,6 +98,12 @@ export function rawRequest(base, method, pth, body, headers = {}) {
     }
     h['Content-Length'] = String(payload.length);
   }
+  // Large bodies go with Expect: 100-continue, as curl sends them: the server
+  // may answer 413 before the body is sent, instead of the upload racing the
+  // server's close (an EPIPE before the answer could be read).
+  const expectContinue = payload && payload.length > (512 << 10) &&
+    !Object.keys(h).some((k) => k.toLowerCase() === 'expect');
+  if (expectContinue) h.Expect = '100-continue';
   return new Promise((resolve, reject) => {
     let gotResponse = false;
     const req = http.request(url, { method, headers: h, agent: false }, (res) => {
@@ -118,6 +124,12 @@ export function rawRequest(base, method, pth, body, headers = {}) {
     });
     req.setTimeout(20000, () => req.destroy(new Error(`timeout: ${method} ${pth}`)));
     req.on('error', (e) => { if (!gotResponse) reject(e); });
+    if (expectContinue) {
+      req.on('continue', () => { if (!gotResponse) req.end(payload); });
+      req.on('response', (res) => res.on('end', () => { if (!req.writableEnded) req.destroy(); }));
+      req.flushHeaders();
+      return;
+    }
     if (payload) {
       // Write in chunks; ignore EPIPE after an early answer.
       req.write(payload, () => {});
