@@ -5,7 +5,7 @@
 #   3. the CLI test against both binaries
 #   4. the API and HSDS suites (node:test) against a real server, both binaries
 #   5. the browser test (Debian's chromium via playwright-core, axe-core)
-# Steps 1-4 run against SQLite and, on a throwaway PostgreSQL cluster that this
+# Every step runs against SQLite and, on a throwaway PostgreSQL cluster that this
 # script starts and stops (scripts/pg-cluster.sh), against PostgreSQL too.
 # Output of each step goes to test-output/; failures print their tail.
 set -u
@@ -82,6 +82,9 @@ if [ -n "$pgurl" ]; then
 fi
 step pg-restart node tests/pg/test_restart.mjs build/tsunagu
 step browser sh scripts/browser-test.sh build/tsunagu
+if [ -n "$pgurl" ]; then
+	step browser-pg env TSUNAGU_TEST_PG_ADMIN="$pgurl" sh scripts/browser-test.sh build/tsunagu
+fi
 
 echo
 echo "steps: $steps_ok passed, $steps_failed failed"

@@ -17,7 +17,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 const BASE = (process.env.TSUNAGU_URL || 'http://127.0.0.1:18080').replace(/\/$/, '');
 const LOGIN = process.env.TSUNAGU_LOGIN || 'coordinator';
 const PASSWORD = process.env.TSUNAGU_PASSWORD || '';
-const OUT = path.join(ROOT, 'test-output', 'browser');
+const OUT = path.join(ROOT, process.env.TSUNAGU_BROWSER_OUT || path.join('test-output', 'browser'));
 const AXE = path.join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
 // The second tenant (scripts/browser-test.sh creates it): its host name and display name.
 const TENANT_HOST = process.env.TSUNAGU_TENANT_HOST || '';
