@@ -32,7 +32,8 @@ until curl -fs -o /dev/null "$BASE/healthz" 2>/dev/null; do sleep 0.05; done
 first=$(head -n 1 "$OUT/queries.txt")
 until [ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE$first")" = 200 ]; do sleep 0.1; done
 
-ticks() { cat /proc/"$PID"/task/*/stat 2>/dev/null | awk '{ s += $14 + $15 } END { print s }'; }
+# user and system clock ticks of all the server's threads
+ticks() { cat /proc/"$PID"/task/*/stat 2>/dev/null | awk '{ u += $14; s += $15 } END { print u, s }'; }
 HZ=$(getconf CLK_TCK)
 run() { # name wrk-args...
 	local name=$1
@@ -46,8 +47,9 @@ run() { # name wrk-args...
 		/requests in/ { reqs = $1 }
 		$1 == "99%" { p99 = $2 }
 		/Non-2xx/ { bad = $5 }
-		END { printf "%-8s %9.0f req/s  p99 %-8s cpu %6.1f us/req%s\n", n, rps, p99,
-		      (t1 - t0) / hz * 1e6 / reqs, bad ? "  NON-2XX " bad : "" }' "$f"
+		END { split(t0, a, " "); split(t1, b, " "); u = (b[1] - a[1]) / hz * 1e6 / reqs; s = (b[2] - a[2]) / hz * 1e6 / reqs
+		      printf "%-8s %9.0f req/s  p99 %-8s cpu %6.1f us/req (user %.1f, sys %.1f)%s\n", n, rps, p99,
+		      u + s, u, s, bad ? "  NON-2XX " bad : "" }' "$f"
 }
 wrk -t"$THREADS" -c"$CONNS" -d2s "$BASE/healthz" >/dev/null
 wrk -t"$THREADS" -c"$CONNS" -d2s -s "$OUT/search.lua" "$BASE" >/dev/null
