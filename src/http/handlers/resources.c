@@ -15,6 +15,7 @@
  * A confidential resource's address and coordinates are rendered only for
  * those who may locate it, everywhere: detail, search, history.
  */
+#include <assert.h>
 #include <errno.h>
 #include <math.h>
 #include <time.h>
@@ -346,22 +347,97 @@ static int card_open_at(const struct card *c, int minute)
 	return 0;
 }
 
-/* [[start,end],…] */
-static enum tg_rc write_ranges(struct tg_buf *out, const struct tg_text_range *rg, size_t n)
+/* The output of one search result, worked out before the page is sized. */
+struct item {
+	const struct tg_search_hit *hit;
+	const struct card *card;
+	const char *sum; /* summary without its closing brace */
+	size_t sum_len;
+	int open;
+	const char *snip; /* NULL: the card's snip0 */
+	int snip_plain;   /* snip needs no escape */
+	const struct tg_text_range *name_rg, *snip_rg;
+	size_t n_name_rg, n_snip_rg;
+};
+
+#define PUT(p, lit) (memcpy((p), (lit), sizeof(lit) - 1), (p) + sizeof(lit) - 1)
+
+/* [[start,end],…]: at most 2 + 24 n bytes */
+static char *put_ranges(char *p, const struct tg_text_range *rg, size_t n)
 {
-	enum tg_rc rc = tg_buf_addc(out, '[');
-	for (size_t i = 0; i < n && !rc; i++) {
-		rc = tg_buf_adds(out, i ? ",[" : "[");
-		if (!rc)
-			rc = tg_json_write_int(out, rg[i].start);
-		if (!rc)
-			rc = tg_buf_addc(out, ',');
-		if (!rc)
-			rc = tg_json_write_int(out, rg[i].end);
-		if (!rc)
-			rc = tg_buf_addc(out, ']');
+	*p++ = '[';
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			*p++ = ',';
+		*p++ = '[';
+		p = tg_json_put_int(p, rg[i].start);
+		*p++ = ',';
+		p = tg_json_put_int(p, rg[i].end);
+		*p++ = ']';
 	}
-	return rc ? rc : tg_buf_addc(out, ']');
+	*p++ = ']';
+	return p;
+}
+
+/* Bytes put_item may write for it. */
+static size_t item_bound(const struct item *it)
+{
+	size_t n = 1 + it->sum_len + 200 + TG_JSON_FIXED3_MAX + TG_JSON_INT_MAX;
+	n += it->snip ? 6 * strlen(it->snip) + 2 : it->card->snip0_len;
+	return n + 4 + 24 * (it->n_name_rg + it->n_snip_rg);
+}
+
+/* The item: its summary, then the members of this search. */
+static char *put_item(char *p, const struct item *it)
+{
+	static const struct {
+		unsigned bit;
+		const char *name;
+		size_t len;
+	} where[] = {{TG_SEARCH_IN_NAME, "\"name\"", 6},
+	             {TG_SEARCH_IN_KANA, "\"name_kana\"", 11},
+	             {TG_SEARCH_IN_META, "\"meta\"", 6},
+	             {TG_SEARCH_IN_BODY, "\"description\"", 13}};
+	const struct tg_search_hit *h = it->hit;
+
+	memcpy(p, it->sum, it->sum_len);
+	p += it->sum_len;
+	p = it->open ? PUT(p, ",\"open_now\":true,\"score\":") : PUT(p, ",\"open_now\":false,\"score\":");
+	/* a score is a ranking aid: three decimals are plenty */
+	p = tg_json_put_fixed3(p, h->score);
+	p = PUT(p, ",\"distance_m\":");
+	p = h->distance_m >= 0 ? tg_json_put_int(p, h->distance_m) : PUT(p, "null");
+	p = PUT(p, ",\"matched_in\":[");
+	int first = 1;
+	for (size_t w = 0; w < 4; w++) {
+		if (!(h->matched_in & where[w].bit))
+			continue;
+		if (!first)
+			*p++ = ',';
+		memcpy(p, where[w].name, where[w].len);
+		p += where[w].len;
+		first = 0;
+	}
+	p = PUT(p, "],\"snippet\":");
+	if (!it->snip) {
+		memcpy(p, it->card->snip0, it->card->snip0_len);
+		p += it->card->snip0_len;
+	} else if (it->snip_plain) {
+		size_t n = strlen(it->snip);
+		*p++ = '"';
+		memcpy(p, it->snip, n);
+		p += n;
+		*p++ = '"';
+	} else {
+		p = tg_json_put_string(p, it->snip, strlen(it->snip));
+	}
+	p = PUT(p, ",\"highlights\":{\"name\":");
+	p = put_ranges(p, it->name_rg, it->n_name_rg);
+	p = PUT(p, ",\"snippet\":");
+	p = put_ranges(p, it->snip_rg, it->n_snip_rg);
+	*p++ = '}';
+	*p++ = '}';
+	return p;
 }
 
 #define BAD(field, msg)                                                   \
@@ -514,110 +590,74 @@ enum tg_rc tg_h_resource_search(struct tg_req *req)
 	struct tg_rcache_viewer vw = {card_key(&v), card_build, &v};
 	if ((rc = tg_rcache_hold_many(req->app->rcache, req->db, &req->arena, ids, n_hits, &vw, &es, &n_es)))
 		goto out;
-	/* The page is written straight into a buffer: each item is its cached
+	/* The items are worked out first, then the page is written at once
+	 * into arena memory sized for it: each item is its cached
 	 * ResourceSummary followed by the members that depend on this search. */
-	struct tg_buf out;
-	tg_buf_init(&out, (size_t)64 << 20);
-	tg_buf_printf(&out, "{\"total\":%zu,\"total_exact\":%s,\"offset\":%zu,\"limit\":%zu,\"items\":[", total,
-	              estimated ? "false" : "true", q.offset, q.limit);
-	size_t j = 0, written = 0;
-	for (size_t i = 0; i < n_hits && !rc; i++) {
+	struct item *items = TG_ARENA_ARRAY(&req->arena, struct item, n_hits ? n_hits : 1);
+	size_t n_items = 0, j = 0;
+	size_t bound = 128 + 2 * TG_JSON_INT_MAX + 3;
+	for (size_t i = 0; i < n_hits; i++) {
 		if (j >= n_es || es[j]->res->id != hits[i].id)
 			continue; /* deleted between index and store: skip */
 		const struct tg_resource *r = es[j]->res;
 		const struct card *cd = es[j++]->view;
 		if (!cd)
-			continue; /* could not render: as before, left out */
+			continue; /* could not render: left out */
+		if (!isfinite(hits[i].score)) {
+			rc = TG_ERR_INVALID;
+			break;
+		}
+		struct item *it = &items[n_items++];
 		int show = r->is_confidential ? can_locate(&v, r) : 1;
-		/* the members that depend on this search, written straight out */
-		struct tg_text_range *rg;
-		size_t nrg;
+		it->hit = &hits[i];
+		it->card = cd;
+		it->sum = cd->sum[show];
+		it->sum_len = cd->sum_len[show];
+		it->open = card_open_at(cd, v.now.minute);
 		/* mark only the fields the index says a term is in */
 		size_t name_terms = (hits[i].matched_in & TG_SEARCH_IN_NAME) ? n_terms : 0;
 		size_t body_terms = (hits[i].matched_in & TG_SEARCH_IN_BODY) ? n_terms : 0;
-		struct tg_text_range *name_rg = NULL, *snip_rg = NULL;
-		size_t n_name_rg = 0, n_snip_rg = 0;
+		struct tg_text_range *rg;
+		size_t nrg;
 		if (name_terms && cd->name_ok &&
 		    !tg_text_highlight_norm(&cd->name, q.terms, name_terms, &req->arena, &rg, &nrg)) {
-			name_rg = rg;
-			n_name_rg = nrg;
+			it->name_rg = rg;
+			it->n_name_rg = nrg;
 		}
-		char *snip = NULL;
+		/* without a marked term the window is the one cut in advance */
+		char *snip;
 		if (body_terms && cd->desc_ok &&
 		    !tg_text_snippet_src(&cd->desc, q.terms, body_terms, SNIPPET_CP, &req->arena, &snip, &rg, &nrg) &&
 		    nrg) {
-			snip_rg = rg;
-			n_snip_rg = nrg;
+			it->snip = snip;
+			it->snip_plain = cd->desc_plain;
+			it->snip_rg = rg;
+			it->n_snip_rg = nrg;
 		}
-		int open = card_open_at(cd, v.now.minute);
-		if (written)
-			rc = tg_buf_addc(&out, ',');
-		/* summary "{…" without its closing brace, then our members */
-		if (!rc)
-			rc = tg_buf_add(&out, cd->sum[show], cd->sum_len[show]);
-		if (!rc)
-			rc = tg_buf_adds(&out, open ? ",\"open_now\":true,\"score\":" : ",\"open_now\":false,\"score\":");
-		if (!rc) /* a score is a ranking aid: three decimals are plenty */
-			rc = tg_json_write_fixed3(&out, hits[i].score);
-		if (!rc)
-			rc = tg_buf_adds(&out, ",\"distance_m\":");
-		if (!rc)
-			rc = hits[i].distance_m >= 0 ? tg_json_write_int(&out, hits[i].distance_m) : tg_buf_adds(&out, "null");
-		if (!rc) {
-			static const struct {
-				unsigned bit;
-				const char *name;
-			} where[] = {{TG_SEARCH_IN_NAME, "\"name\""},
-			             {TG_SEARCH_IN_KANA, "\"name_kana\""},
-			             {TG_SEARCH_IN_META, "\"meta\""},
-			             {TG_SEARCH_IN_BODY, "\"description\""}};
-			int first = 1;
-			rc = tg_buf_adds(&out, ",\"matched_in\":[");
-			for (size_t w = 0; w < 4 && !rc; w++) {
-				if (!(hits[i].matched_in & where[w].bit))
-					continue;
-				if (!first)
-					rc = tg_buf_addc(&out, ',');
-				if (!rc)
-					rc = tg_buf_adds(&out, where[w].name);
-				first = 0;
-			}
-			if (!rc)
-				rc = tg_buf_adds(&out, "],\"snippet\":");
-		}
-		if (!rc) {
-			/* without a marked term the window is the one cut in advance */
-			if (!n_snip_rg)
-				rc = tg_buf_add(&out, cd->snip0, cd->snip0_len);
-			else if (cd->desc_plain)
-				rc = tg_buf_addc(&out, '"') || tg_buf_adds(&out, snip) || tg_buf_addc(&out, '"')
-				             ? TG_ERR_TOO_LARGE
-				             : TG_OK;
-			else
-				rc = tg_json_write_string(&out, snip, strlen(snip));
-		}
-		if (!rc)
-			rc = tg_buf_adds(&out, ",\"highlights\":{\"name\":");
-		if (!rc)
-			rc = write_ranges(&out, name_rg, n_name_rg);
-		if (!rc)
-			rc = tg_buf_adds(&out, ",\"snippet\":");
-		if (!rc)
-			rc = write_ranges(&out, snip_rg, n_snip_rg);
-		if (!rc)
-			rc = tg_buf_adds(&out, "}}");
-		written++;
+		bound += item_bound(it);
 	}
-	tg_rcache_release(es, n_es);
 	if (rc) {
-		tg_buf_release(&out);
+		tg_rcache_release(es, n_es);
 		goto out;
 	}
-	tg_buf_adds(&out, "]}");
-	size_t olen;
-	char *odata = tg_buf_detach(&out, &olen);
-	char *body = tg_arena_strndup(&req->arena, odata, olen);
-	free(odata);
+	char *body = tg_arena_alloc_uninit(&req->arena, bound), *p = body;
+	p = PUT(p, "{\"total\":");
+	p = tg_json_put_int(p, (long long)total);
+	p = estimated ? PUT(p, ",\"total_exact\":false,\"offset\":") : PUT(p, ",\"total_exact\":true,\"offset\":");
+	p = tg_json_put_int(p, (long long)q.offset);
+	p = PUT(p, ",\"limit\":");
+	p = tg_json_put_int(p, (long long)q.limit);
+	p = PUT(p, ",\"items\":[");
+	for (size_t i = 0; i < n_items; i++) {
+		if (i)
+			*p++ = ',';
+		p = put_item(p, &items[i]);
+	}
+	p = PUT(p, "]}");
+	*p = '\0';
+	size_t olen = (size_t)(p - body);
+	assert(olen < bound); /* item_bound covers put_item */
+	tg_rcache_release(es, n_es); /* items point into the entries' cards */
 	tg_resp_raw(req, 200, "application/json; charset=utf-8", body, olen);
 out:
 	view_release(&v);
