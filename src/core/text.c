@@ -351,9 +351,18 @@ out:
 
 size_t tg_text_cp_count(const char *s, size_t len)
 {
-	size_t n = 0;
+	size_t n = 0, i = 0;
 
-	for (size_t i = 0; i < len; i++)
+	/* eight bytes at a time: a byte starts a code point unless it is
+	 * 10xxxxxx, i.e. when bit 7 is clear or bit 6 is set */
+	for (; i + 8 <= len; i += 8) {
+		uint64_t x;
+		memcpy(&x, s + i, 8);
+		x = (~x | (x << 1)) & 0x8080808080808080ull;
+		x = (x >> 7) * 0x0101010101010101ull;
+		n += (size_t)(x >> 56);
+	}
+	for (; i < len; i++)
 		n += ((unsigned char)s[i] & 0xC0) != 0x80;
 	return n;
 }
