@@ -2310,9 +2310,12 @@ enum tg_rc tg_search_run(struct tg_search *idx, const struct tg_search_query *q,
 					cb[w] = v;
 				}
 				/* the count only decides between the paths (walk_min,
-				 * REFINE_MAX): stop counting once past both */
+				 * REFINE_MAX): stop counting once past both, and stop
+				 * there when no array list is left to apply */
 				if (n_cand <= REFINE_MAX || (double)n_cand <= walk_min)
 					n_cand += popcount64(v);
+				else if (!n_ar)
+					break;
 			}
 		}
 		if (walkable && (double)n_cand > walk_min && n_cand <= REFINE_MAX) {
