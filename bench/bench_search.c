@@ -22,7 +22,10 @@
  * Japan, the same rows bench/run.sh imports) and runs the query paths of
  * `gen_facilities --query-terms` (text + type + age/day/radius, distance sort,
  * limit 20, public only), FITER rounds of each, reporting mean and p99 of the
- * thread's CPU time per query and over all. BENCH_QUERY=i runs query i only:
+ * thread's CPU time per query and over all. BENCH_ROTATE=N instead runs N
+ * rounds over all the queries in turn with the caches swept before each
+ * (closer to a server that does other work between searches) and reports
+ * the mean per query. BENCH_QUERY=i runs query i only:
  *   BENCH_QUERY=29 valgrind --tool=callgrind --toggle-collect=tg_search_run \
  *     --toggle-collect=old_tg_search_run ./build/bench_search --facilities F.csv Q.txt
  *
@@ -615,6 +618,58 @@ static void fac_time(const struct ops *o, struct tg_search *idx, const struct fq
 	*p99 = lat[FITER * 99 / 100];
 }
 
+/* BENCH_ROTATE=N: N rounds over all the queries in turn, each query after a
+ * sweep over 16 MB (as the server's other work evicts the index from the
+ * caches between two searches); returns the mean thread CPU time of a
+ * query, sweeps excluded. Closer to the server than FITER runs in a row. */
+static double fac_rotate(const struct ops *o, struct tg_search *idx, const struct fquery *qs, size_t nq, int rounds)
+{
+	static unsigned char *junk;
+	const size_t junk_len = (size_t)16 << 20;
+	struct tg_arena a = TG_ARENA_INIT;
+	double sum = 0;
+	size_t n_runs = 0;
+	volatile unsigned sink = 0;
+
+	if (!junk)
+		junk = calloc(1, junk_len);
+	for (int r = 0; r < rounds; r++)
+		for (size_t i = 0; i < nq; i++) {
+			const struct fquery *fq = &qs[i];
+			struct tg_search_query q;
+			struct tg_search_hit *h;
+			const char **terms = NULL;
+			size_t n, n_terms = 0, total;
+			for (size_t k = 0; k < junk_len; k += 64)
+				junk[k]++;
+			sink += junk[(size_t)r * 64 % junk_len];
+			double c0 = cpu_us();
+			if (tg_text_terms(fq->text, strlen(fq->text), &a, &terms, &n_terms) != TG_OK)
+				abort();
+			memset(&q, 0, sizeof(q));
+			q.terms = terms;
+			q.n_terms = n_terms;
+			q.types = fq->types;
+			q.n_types = fq->n_types;
+			q.age_months = fq->age;
+			q.weekday = fq->day;
+			q.has_origin = 1;
+			q.lat = fq->lat;
+			q.lon = fq->lon;
+			q.radius_km = fq->radius;
+			q.public_only = 1;
+			q.sort = TG_SEARCH_SORT_DISTANCE;
+			q.limit = 20;
+			if (o->run(idx, &q, &a, &h, &n, &total) != TG_OK)
+				abort();
+			sum += cpu_us() - c0;
+			n_runs++;
+			tg_arena_clear(&a);
+		}
+	tg_arena_release(&a);
+	return n_runs ? sum / (double)n_runs : 0;
+}
+
 static int bench_facilities(const char *csv, const char *qpath)
 {
 	struct fdoc *d;
@@ -642,6 +697,21 @@ static int bench_facilities(const char *csv, const char *qpath)
 	for (size_t k = n_ops; k-- > 0;)
 		printf(" | %s mean    p99  total", ops[k].name);
 	printf("\n");
+	const char *rotate = getenv("BENCH_ROTATE");
+	if (rotate) {
+		/* alternate the versions round by round, so both see the same machine */
+		int rounds = atoi(rotate);
+		double sum[2] = {0, 0};
+		for (int r = 0; r < rounds; r++)
+			for (size_t k = n_ops; k-- > 0;)
+				sum[k] += fac_rotate(&ops[k], idx[k], qs, nq, 1);
+		for (size_t k = n_ops; k-- > 0;)
+			printf("%s: rotating, caches swept before each query: mean %.1f us per query (%d rounds)\n",
+			       ops[k].name, sum[k] / rounds, rounds);
+		for (size_t k = n_ops; k-- > 0;)
+			ops[k].free_(idx[k]);
+		return 0;
+	}
 	const char *only = getenv("BENCH_QUERY"); /* run one query (index from 0), e.g. under callgrind */
 	for (size_t i = 0; i < nq; i++) {
 		char label[512];

@@ -6,19 +6,13 @@
 
 #define STRIPES 64
 
-struct entry {
-	int64_t id;               /* 0 = empty */
-	struct tg_resource *res;  /* points into blob */
-	void *blob;
-	char *summary;            /* rendered summary JSON, or NULL */
-	void *desc;               /* normalized description: text, then the map; NULL = none */
-	size_t desc_len, desc_n_map;
-	size_t summary_len;
-	char summary_day[11];
+struct set {
+	struct tg_rcache_entry *way[TG_RCACHE_WAYS];
+	uint32_t tick; /* recency clock of the set */
 };
 
 struct tg_rcache {
-	struct entry slots[TG_RCACHE_SLOTS];
+	struct set sets[TG_RCACHE_SETS];
 	pthread_mutex_t locks[STRIPES];
 	/* bumped by every forget: a reader that fetched rows from the database
 	 * while a write happened must not cache what it read (it may predate
@@ -134,192 +128,194 @@ struct tg_rcache *tg_rcache_new(void)
 	return c;
 }
 
+/* One block: the entry, then the resource copy. */
+#define ENTRY_HEAD ((sizeof(struct tg_rcache_entry) + 15) & ~(size_t)15)
+
+/* A new entry holding one reference (the caller's); takes view. */
+static struct tg_rcache_entry *entry_new(const struct tg_resource *r, void *view, uint64_t key)
+{
+	struct bump m = {NULL, 0};
+	copy_into(&m, r);
+	char *blk = tg_xmalloc(ENTRY_HEAD + m.used);
+	struct tg_rcache_entry *e = (struct tg_rcache_entry *)(void *)blk;
+	struct bump b = {blk + ENTRY_HEAD, 0};
+	e->res = copy_into(&b, r);
+	e->view = view;
+	e->view_key = key;
+	e->used = 0;
+	atomic_init(&e->refs, 1);
+	return e;
+}
+
+static void entry_unref(const struct tg_rcache_entry *ce)
+{
+	struct tg_rcache_entry *e = (struct tg_rcache_entry *)(uintptr_t)ce;
+	if (atomic_fetch_sub_explicit(&e->refs, 1, memory_order_acq_rel) == 1) {
+		free((void *)(uintptr_t)e->view);
+		free(e);
+	}
+}
+
+void tg_rcache_release(const struct tg_rcache_entry *const *e, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		entry_unref(e[i]);
+}
+
 void tg_rcache_free(struct tg_rcache *c)
 {
 	if (!c)
 		return;
-	for (size_t i = 0; i < TG_RCACHE_SLOTS; i++) {
-		free(c->slots[i].blob);
-		free(c->slots[i].summary);
-		free(c->slots[i].desc);
-	}
+	for (size_t i = 0; i < TG_RCACHE_SETS; i++)
+		for (size_t w = 0; w < TG_RCACHE_WAYS; w++)
+			if (c->sets[i].way[w])
+				entry_unref(c->sets[i].way[w]);
 	for (int i = 0; i < STRIPES; i++)
 		pthread_mutex_destroy(&c->locks[i]);
 	free(c);
 }
 
-static size_t slot_of(int64_t id)
+static size_t set_of(int64_t id)
 {
 	uint64_t h = (uint64_t)id * 0x9E3779B97F4A7C15ULL;
-	return (size_t)(h >> 40) % TG_RCACHE_SLOTS;
+	return (size_t)(h >> 40) % TG_RCACHE_SETS;
 }
 
-static pthread_mutex_t *lock_of(struct tg_rcache *c, size_t slot)
+static pthread_mutex_t *lock_of(struct tg_rcache *c, size_t set)
 {
-	return &c->locks[slot % STRIPES];
+	return &c->locks[set % STRIPES];
 }
 
 void tg_rcache_forget(struct tg_rcache *c, int64_t id)
 {
 	atomic_fetch_add(&c->generation, 1);
-	size_t s = slot_of(id);
-	pthread_mutex_lock(lock_of(c, s));
-	if (c->slots[s].id == id) {
-		free(c->slots[s].blob);
-		free(c->slots[s].summary);
-		free(c->slots[s].desc);
-		c->slots[s].summary = NULL;
-		c->slots[s].desc = NULL;
-		c->slots[s].blob = NULL;
-		c->slots[s].res = NULL;
-		c->slots[s].id = 0;
-	}
-	pthread_mutex_unlock(lock_of(c, s));
-}
-
-static void put(struct tg_rcache *c, const struct tg_resource *r, unsigned long long gen)
-{
-	struct bump m = {NULL, 0};
-	copy_into(&m, r);
-	void *blob = tg_xmalloc(m.used);
-	struct bump b = {blob, 0};
-	struct tg_resource *res = copy_into(&b, r);
-	size_t s = slot_of(r->id);
-	pthread_mutex_lock(lock_of(c, s));
-	if (atomic_load(&c->generation) != gen) {
-		pthread_mutex_unlock(lock_of(c, s));
-		free(blob);
-		return;
-	}
-	void *old = c->slots[s].blob;
-	free(c->slots[s].summary);
-	free(c->slots[s].desc);
-	c->slots[s].summary = NULL;
-	c->slots[s].desc = NULL;
-	c->slots[s].id = r->id;
-	c->slots[s].res = res;
-	c->slots[s].blob = blob;
-	pthread_mutex_unlock(lock_of(c, s));
-	free(old);
-}
-
-enum tg_rc tg_rcache_get_many(struct tg_rcache *c, struct tg_db *db, struct tg_arena *a, const int64_t *ids,
-                              size_t n_ids, struct tg_resource **out, size_t *n)
-{
-	struct tg_resource *res = TG_ARENA_ARRAY(a, struct tg_resource, n_ids ? n_ids : 1);
-	char *have = TG_ARENA_ARRAY(a, char, n_ids ? n_ids : 1);
-	int64_t *miss = TG_ARENA_ARRAY(a, int64_t, n_ids ? n_ids : 1);
-	size_t n_miss = 0;
-	for (size_t i = 0; i < n_ids; i++) {
-		size_t s = slot_of(ids[i]);
-		pthread_mutex_lock(lock_of(c, s));
-		if (c->slots[s].id == ids[i] && c->slots[s].res) {
-			tg_resource_copy(&res[i], c->slots[s].res, a);
-			have[i] = 1;
+	size_t si = set_of(id);
+	struct set *s = &c->sets[si];
+	struct tg_rcache_entry *gone = NULL;
+	pthread_mutex_lock(lock_of(c, si));
+	for (size_t w = 0; w < TG_RCACHE_WAYS; w++)
+		if (s->way[w] && s->way[w]->res->id == id) {
+			gone = s->way[w];
+			s->way[w] = NULL;
 		}
-		pthread_mutex_unlock(lock_of(c, s));
-		if (!have[i])
-			miss[n_miss++] = ids[i];
+	pthread_mutex_unlock(lock_of(c, si));
+	if (gone)
+		entry_unref(gone);
+}
+
+/* Publish e (the cache takes a reference of its own) in place of old when
+ * old is given and still cached, else in place of the entry with the same
+ * id, a free way or the least recently used one. With check_gen, only when
+ * no forget happened since gen was read. */
+static void install(struct tg_rcache *c, struct tg_rcache_entry *e, const struct tg_rcache_entry *old,
+                    int check_gen, unsigned long long gen)
+{
+	size_t si = set_of(e->res->id);
+	struct set *s = &c->sets[si];
+	struct tg_rcache_entry *gone = NULL;
+	size_t w, pick = TG_RCACHE_WAYS;
+	pthread_mutex_lock(lock_of(c, si));
+	if (check_gen && atomic_load(&c->generation) != gen)
+		goto out;
+	for (w = 0; w < TG_RCACHE_WAYS; w++)
+		if (s->way[w] && s->way[w]->res->id == e->res->id)
+			break;
+	if (old && (w == TG_RCACHE_WAYS || s->way[w] != old))
+		goto out; /* forgotten or replaced meanwhile */
+	if (w < TG_RCACHE_WAYS) {
+		pick = w;
+	} else {
+		uint32_t oldest = 0;
+		for (w = 0; w < TG_RCACHE_WAYS; w++) {
+			if (!s->way[w]) {
+				pick = w;
+				break;
+			}
+			uint32_t age = s->tick - s->way[w]->used;
+			if (pick == TG_RCACHE_WAYS || age > oldest) {
+				pick = w;
+				oldest = age;
+			}
+		}
 	}
+	gone = s->way[pick];
+	atomic_fetch_add_explicit(&e->refs, 1, memory_order_relaxed);
+	e->used = ++s->tick;
+	s->way[pick] = e;
+out:
+	pthread_mutex_unlock(lock_of(c, si));
+	if (gone)
+		entry_unref(gone);
+}
+
+/* The cached entry of id, held, or NULL. */
+static const struct tg_rcache_entry *hold(struct tg_rcache *c, int64_t id)
+{
+	size_t si = set_of(id);
+	struct set *s = &c->sets[si];
+	struct tg_rcache_entry *e = NULL;
+	pthread_mutex_lock(lock_of(c, si));
+	for (size_t w = 0; w < TG_RCACHE_WAYS; w++)
+		if (s->way[w] && s->way[w]->res->id == id) {
+			e = s->way[w];
+			atomic_fetch_add_explicit(&e->refs, 1, memory_order_relaxed);
+			e->used = ++s->tick;
+			break;
+		}
+	pthread_mutex_unlock(lock_of(c, si));
+	return e;
+}
+
+enum tg_rc tg_rcache_hold_many(struct tg_rcache *c, struct tg_db *db, struct tg_arena *a, const int64_t *ids,
+                               size_t n_ids, const struct tg_rcache_viewer *vw,
+                               const struct tg_rcache_entry ***out, size_t *n)
+{
+	size_t cap = n_ids ? n_ids : 1;
+	const struct tg_rcache_entry **res = TG_ARENA_ARRAY(a, const struct tg_rcache_entry *, cap);
+	int64_t *miss = TG_ARENA_ARRAY(a, int64_t, cap);
+	size_t n_miss = 0;
+	*out = res;
+	*n = 0;
+	for (size_t i = 0; i < n_ids; i++)
+		if (!(res[i] = hold(c, ids[i])))
+			miss[n_miss++] = ids[i];
 	if (n_miss) {
 		unsigned long long gen = atomic_load(&c->generation);
 		struct tg_resource *got;
 		size_t n_got;
 		enum tg_rc rc = db->ops->resource_get_many(db, a, miss, n_miss, &got, &n_got);
-		if (rc)
+		if (rc) {
+			for (size_t i = 0; i < n_ids; i++)
+				if (res[i])
+					entry_unref(res[i]);
 			return rc;
+		}
 		/* got is in the order of miss, unknown ids skipped */
 		size_t g = 0;
 		for (size_t i = 0; i < n_ids && g < n_got; i++) {
-			if (have[i] || ids[i] != got[g].id)
+			if (res[i] || ids[i] != got[g].id)
 				continue;
-			res[i] = got[g++];
-			have[i] = 1;
-			put(c, &res[i], gen);
+			struct tg_rcache_entry *e =
+				entry_new(&got[g], vw ? vw->build(vw->ctx, &got[g]) : NULL, vw ? vw->key : 0);
+			install(c, e, NULL, 1, gen);
+			res[i] = e;
+			g++;
 		}
 	}
 	size_t k = 0;
-	for (size_t i = 0; i < n_ids; i++)
-		if (have[i])
-			res[k++] = res[i];
-	*out = res;
+	for (size_t i = 0; i < n_ids; i++) {
+		const struct tg_rcache_entry *e = res[i];
+		if (!e)
+			continue;
+		if (vw && e->view_key != vw->key) {
+			/* a view of another day: a new entry with a fresh one */
+			struct tg_rcache_entry *f = entry_new(e->res, vw->build(vw->ctx, e->res), vw->key);
+			install(c, f, e, 0, 0);
+			entry_unref(e);
+			e = f;
+		}
+		res[k++] = e;
+	}
 	*n = k;
 	return TG_OK;
-}
-
-const char *tg_rcache_summary_get(struct tg_rcache *c, int64_t id, int64_t version, const char *day,
-                                  struct tg_arena *a, size_t *len)
-{
-	size_t s = slot_of(id);
-	char *out = NULL;
-	pthread_mutex_lock(lock_of(c, s));
-	struct entry *e = &c->slots[s];
-	if (e->id == id && e->res && e->res->version == version && e->summary && !strcmp(e->summary_day, day)) {
-		out = tg_arena_strndup(a, e->summary, e->summary_len);
-		*len = e->summary_len;
-	}
-	pthread_mutex_unlock(lock_of(c, s));
-	return out;
-}
-
-void tg_rcache_summary_put(struct tg_rcache *c, int64_t id, int64_t version, const char *day, const char *json,
-                           size_t len)
-{
-	size_t s = slot_of(id);
-	char *copy = tg_xstrndup(json, len);
-	pthread_mutex_lock(lock_of(c, s));
-	struct entry *e = &c->slots[s];
-	if (e->id == id && e->res && e->res->version == version && strlen(day) < sizeof(e->summary_day)) {
-		char *old = e->summary;
-		e->summary = copy;
-		e->summary_len = len;
-		snprintf(e->summary_day, sizeof(e->summary_day), "%s", day);
-		copy = old;
-	}
-	pthread_mutex_unlock(lock_of(c, s));
-	free(copy);
-}
-
-/* desc block layout: the map (n_map ranges) first, for alignment, then the
- * normalized text with its NUL. */
-int tg_rcache_desc_get(struct tg_rcache *c, int64_t id, int64_t version, struct tg_arena *a, struct tg_text_norm *out)
-{
-	size_t s = slot_of(id);
-	int hit = 0;
-	pthread_mutex_lock(lock_of(c, s));
-	struct entry *e = &c->slots[s];
-	if (e->id == id && e->res && e->res->version == version && e->desc) {
-		size_t map_bytes = e->desc_n_map * sizeof(struct tg_text_range);
-		char *copy = tg_arena_alloc(a, map_bytes + e->desc_len + 1);
-		memcpy(copy, e->desc, map_bytes + e->desc_len + 1);
-		out->map = (struct tg_text_range *)(void *)copy;
-		out->n_map = e->desc_n_map;
-		out->text = copy + map_bytes;
-		out->len = e->desc_len;
-		hit = 1;
-	}
-	pthread_mutex_unlock(lock_of(c, s));
-	return hit;
-}
-
-void tg_rcache_desc_put(struct tg_rcache *c, int64_t id, int64_t version, const struct tg_text_norm *nrm)
-{
-	size_t map_bytes = nrm->n_map * sizeof(struct tg_text_range);
-	char *block = tg_xmalloc(map_bytes + nrm->len + 1);
-	if (map_bytes)
-		memcpy(block, nrm->map, map_bytes);
-	memcpy(block + map_bytes, nrm->text, nrm->len);
-	block[map_bytes + nrm->len] = '\0';
-	size_t s = slot_of(id);
-	pthread_mutex_lock(lock_of(c, s));
-	struct entry *e = &c->slots[s];
-	if (e->id == id && e->res && e->res->version == version) {
-		void *old = e->desc;
-		e->desc = block;
-		e->desc_len = nrm->len;
-		e->desc_n_map = nrm->n_map;
-		block = old;
-	}
-	pthread_mutex_unlock(lock_of(c, s));
-	free(block);
 }

@@ -6,13 +6,23 @@
  * tags from the database cost ten times that, so the rows people keep
  * looking at are kept here.
  *
- * Direct-mapped: slot = hash(id) mod TG_RCACHE_SLOTS; a new entry replaces
- * whatever held its slot. Each entry is one malloc'd block holding a deep
- * copy of the resource (without its search_text). Entries are dropped by
- * tg_rcache_forget(), which every write path reaches through
- * tg_app_index_put/drop, so a cached row is never older than the index.
- * Thread safe: slots are guarded by striped mutexes; readers copy the entry
- * into their own arena under the stripe's lock.
+ * Entries are immutable once published and shared by reference: a reader
+ * takes a reference under the set's lock and reads the entry without any
+ * lock and without copying it; the entry is freed when the cache has
+ * dropped it and the last reader has released it. An entry holds a deep
+ * copy of the resource (without its search_text) and, optionally, a "view":
+ * a block the caller derives from the resource once (the search handler
+ * keeps the rendered ResourceSummary JSON, the normalized name and
+ * description and today's opening hours there), tagged with a caller key
+ * (the day: some of it changes with the date). An entry whose view has
+ * another key is replaced by a new entry with a fresh view, never changed.
+ *
+ * Layout: TG_RCACHE_SETS sets of TG_RCACHE_WAYS entries, set = hash(id);
+ * a new entry takes a free way, else the least recently used one.
+ * Entries are dropped by tg_rcache_forget(), which every write path reaches
+ * through tg_app_index_put/drop, so a cached row is never older than the
+ * index. Thread safe: sets are guarded by striped mutexes; reference counts
+ * are atomic.
  */
 #ifndef TG_RCACHE_H
 #define TG_RCACHE_H
@@ -21,37 +31,51 @@
 #include <stdint.h>
 
 #include "core/model.h"
-#include "core/text.h"
 #include "store/store.h"
 #include "util/mem.h"
 
-#define TG_RCACHE_SLOTS 8192
+#define TG_RCACHE_SETS 2048
+#define TG_RCACHE_WAYS 4
 
 struct tg_rcache;
 
+/* One cached resource. Read only; valid while the caller holds it. */
+struct tg_rcache_entry {
+	const struct tg_resource *res; /* deep copy, search_text NULL */
+	const void *view;              /* from the view function, or NULL */
+	uint64_t view_key;
+	/* private */
+	_Atomic unsigned refs;
+	uint32_t used; /* recency stamp within its set, under the set's lock */
+};
+
+/* Builds an entry's view from its resource: one block from malloc (freed
+ * with free() when the entry goes), or NULL for none. Runs outside the
+ * cache's locks, possibly for the same resource in two threads at once. */
+typedef void *(*tg_rcache_view_fn)(void *ctx, const struct tg_resource *r);
+
+struct tg_rcache_viewer {
+	uint64_t key; /* entries whose view has another key get a new one */
+	tg_rcache_view_fn build;
+	void *ctx;
+};
+
 struct tg_rcache *tg_rcache_new(void);
 void tg_rcache_free(struct tg_rcache *c);
-/* Like db->ops->resource_get_many: out in the order of ids, unknown ids
- * skipped; results live in arena a. Misses are fetched in one call. */
-enum tg_rc tg_rcache_get_many(struct tg_rcache *c, struct tg_db *db, struct tg_arena *a, const int64_t *ids,
-                              size_t n_ids, struct tg_resource **out, size_t *n);
+
+/* The resources of ids, held: *out (an array from arena a) lists them in
+ * the order of ids, unknown ids skipped, each with a view for vw->key when
+ * vw is not NULL. Misses are fetched from db in one resource_get_many call.
+ * The caller must tg_rcache_release(*out, *n) when done, also on its error
+ * paths; nothing is held when this returns an error. */
+enum tg_rc tg_rcache_hold_many(struct tg_rcache *c, struct tg_db *db, struct tg_arena *a, const int64_t *ids,
+                               size_t n_ids, const struct tg_rcache_viewer *vw,
+                               const struct tg_rcache_entry ***out, size_t *n);
+void tg_rcache_release(const struct tg_rcache_entry *const *e, size_t n);
+
+/* Drop the entry of id (readers holding it keep their reference). */
 void tg_rcache_forget(struct tg_rcache *c, int64_t id);
 
-/* The rendered ResourceSummary JSON of a cached resource, for callers that
- * render the same text for everyone (the caller decides which resources
- * qualify: not confidential ones). Keyed by the resource's version and the
- * day it was rendered (verification_due changes with the date). get: a
- * copy in a, or NULL; put: stored only while the resource itself is cached
- * at that version. */
-const char *tg_rcache_summary_get(struct tg_rcache *c, int64_t id, int64_t version, const char *day,
-                                  struct tg_arena *a, size_t *len);
-/* The normalized description (with its position map) of a cached resource,
- * for marking search terms in result snippets without normalizing the same
- * text for every search. get: filled into *out (memory from a), 1 on a hit. */
-int tg_rcache_desc_get(struct tg_rcache *c, int64_t id, int64_t version, struct tg_arena *a, struct tg_text_norm *out);
-void tg_rcache_desc_put(struct tg_rcache *c, int64_t id, int64_t version, const struct tg_text_norm *nrm);
-void tg_rcache_summary_put(struct tg_rcache *c, int64_t id, int64_t version, const char *day, const char *json,
-                           size_t len);
 /* Deep copy of r into arena a (search_text not copied). */
 void tg_resource_copy(struct tg_resource *dst, const struct tg_resource *r, struct tg_arena *a);
 

@@ -429,6 +429,16 @@ struct hot {
 	uint8_t flags, days;
 };
 
+/* What the distance walk reads of a located document, stored in grid
+ * order next to g_ords so that a walk reads memory in sequence instead of
+ * one cache miss per document (docs[] and hot[] are in ordinal order). */
+struct ghot {
+	double lat, lon;
+	uint16_t type;
+	int16_t age_min, age_max;
+	uint8_t flags, days; /* flags: F_DEAD is kept current (doc_unindex) */
+};
+
 static void hot_set(struct hot *h, const struct doc *d)
 {
 	h->lat = (float)d->lat;
@@ -480,6 +490,7 @@ struct tg_search {
 	uint32_t g_rows, g_cols;
 	uint32_t *g_start;   /* g_rows * g_cols + 1 offsets into g_ords */
 	uint32_t *g_ords;
+	struct ghot *g_hot;  /* parallel to g_ords */
 	uint32_t g_n;        /* ordinals in the grid */
 	uint32_t *g_nogeo;   /* live docs without coordinates at the build */
 	uint32_t n_nogeo;
@@ -750,6 +761,7 @@ void tg_search_free(struct tg_search *idx)
 		pl_release(&idx->age_pl[i]);
 	free(idx->g_start);
 	free(idx->g_ords);
+	free(idx->g_hot);
 	free(idx->g_nogeo);
 	free(idx->g_extra);
 	pthread_rwlock_destroy(&idx->lock);
@@ -988,6 +1000,13 @@ static void doc_unindex(struct tg_search *idx, uint32_t ord)
 	filters_apply(idx, d, ord, pl_del);
 	d->flags |= F_DEAD;
 	idx->hot[ord].flags = d->flags;
+	if ((d->flags & F_GEO) && idx->g_n) {
+		/* its grid copy, if it was located at the last build */
+		size_t cell = grid_cell(idx, d->lat, d->lon);
+		for (uint32_t i = idx->g_start[cell]; i < idx->g_start[cell + 1]; i++)
+			if (idx->g_ords[i] == ord)
+				idx->g_hot[i].flags |= F_DEAD;
+	}
 	doc_release(idx, d);
 	idx->n_live--;
 	*i64_get(&idx->ids, d->id) = UINT32_MAX;
@@ -1084,8 +1103,10 @@ static void grid_build(struct tg_search *idx)
 
 	free(idx->g_start);
 	free(idx->g_ords);
+	free(idx->g_hot);
 	free(idx->g_nogeo);
 	idx->g_start = idx->g_ords = idx->g_nogeo = NULL;
+	idx->g_hot = NULL;
 	idx->g_rows = idx->g_cols = idx->g_n = idx->n_nogeo = 0;
 	idx->n_extra = 0;
 	for (uint32_t o = 0; o < idx->n_docs; o++) {
@@ -1133,6 +1154,18 @@ static void grid_build(struct tg_search *idx)
 		memmove(idx->g_start + 1, idx->g_start, cells * sizeof(uint32_t));
 		idx->g_start[0] = 0;
 		idx->g_n = n_geo;
+		idx->g_hot = tg_xmalloc(n_geo * sizeof(*idx->g_hot));
+		for (uint32_t i = 0; i < n_geo; i++) {
+			const struct doc *d = &idx->docs[idx->g_ords[i]];
+			struct ghot *g = &idx->g_hot[i];
+			g->lat = d->lat;
+			g->lon = d->lon;
+			g->type = d->type;
+			g->age_min = d->age_min;
+			g->age_max = d->age_max;
+			g->flags = d->flags;
+			g->days = d->days;
+		}
 	}
 	for (uint32_t o = 0; o < idx->n_docs; o++) {
 		const struct doc *d = &idx->docs[o];
@@ -1308,7 +1341,7 @@ size_t tg_search_memory(struct tg_search *idx)
 		m += pl_bytes(&idx->age_pl[i]);
 	if (idx->g_start)
 		m += ((size_t)idx->g_rows * idx->g_cols + 1) * 4;
-	m += (size_t)idx->g_n * 4 + (size_t)idx->n_nogeo * 4 + (size_t)idx->cap_extra * 4;
+	m += (size_t)idx->g_n * (4 + sizeof(struct ghot)) + (size_t)idx->n_nogeo * 4 + (size_t)idx->cap_extra * 4;
 	for (size_t i = 0; i < N_PAGES; i++)
 		m += idx->cp2rank[i] ? 1024 : 0;
 	pthread_rwlock_unlock(&idx->lock);
@@ -1551,29 +1584,30 @@ static int field_equals_terms(const struct doc *d, int f, const struct qctx *c)
 	return j == len && c->n_terms > 0;
 }
 
-/* The filters that need no text: 1 when d passes them. */
-static int cheap_ok(const struct qctx *c, uint32_t ord)
+/* The filters that need no text, on a document's filter fields (from
+ * hot[] or the grid's copy): 1 when it passes them. */
+static inline int cheap_fields(const struct qctx *c, uint32_t ord, unsigned flags, uint32_t type, int age_min,
+                               int age_max, unsigned days)
 {
 	const struct tg_search_query *q = c->q;
-	const struct hot *h = &c->idx->hot[ord];
 
-	if (h->flags & (F_PENDING | F_DEAD))
+	if (flags & (F_PENDING | F_DEAD))
 		return 0;
-	if (q->public_only && !(h->flags & F_PUBLIC))
+	if (q->public_only && !(flags & F_PUBLIC))
 		return 0;
-	if (q->free_only && !(h->flags & F_FREE))
+	if (q->free_only && !(flags & F_FREE))
 		return 0;
 	if (c->n_types) {
 		size_t i = 0;
-		while (i < c->n_types && c->types[i] != h->type)
+		while (i < c->n_types && c->types[i] != type)
 			i++;
 		if (i == c->n_types)
 			return 0;
 	}
-	if (q->age_months >= 0 && ((h->age_min >= 0 && q->age_months < h->age_min) ||
-	                           (h->age_max >= 0 && q->age_months > h->age_max)))
+	if (q->age_months >= 0 &&
+	    ((age_min >= 0 && q->age_months < age_min) || (age_max >= 0 && q->age_months > age_max)))
 		return 0;
-	if (q->weekday >= 0 && !(h->days >> q->weekday & 1))
+	if (q->weekday >= 0 && !(days >> q->weekday & 1))
 		return 0;
 	if (c->svc || c->acc || q->open_at) {
 		const struct doc *d = &c->idx->docs[ord];
@@ -1584,6 +1618,14 @@ static int cheap_ok(const struct qctx *c, uint32_t ord)
 			return 0;
 	}
 	return 1;
+}
+
+/* The filters that need no text: 1 when document ord passes them. */
+static int cheap_ok(const struct qctx *c, uint32_t ord)
+{
+	const struct hot *h = &c->idx->hot[ord];
+
+	return cheap_fields(c, ord, h->flags, h->type, h->age_min, h->age_max, h->days);
 }
 
 /* Score d against every term into x (score, matched); 0 when a term does
@@ -1617,16 +1659,23 @@ static int score_doc(const struct qctx *c, const struct doc *d, struct cand *x)
 	return 1;
 }
 
-/* Distance to d in metres, HUGE_VAL when there is no visible location. */
-static double doc_dist(const struct qctx *c, const struct doc *d)
+/* Distance to document ord (flags, lat, lon: its fields) in metres,
+ * HUGE_VAL when there is no visible location. */
+static double dist_of(const struct qctx *c, uint32_t ord, unsigned flags, double lat, double lon)
 {
 	const struct tg_search_query *q = c->q;
 
-	if (q->has_origin && (d->flags & F_GEO) &&
-	    (!(d->flags & F_CONFIDENTIAL) ||
-	     (q->may_see_location && q->may_see_location(q->visible_ctx, d->id, d->org_id))))
-		return haversine_m(q->lat, q->lon, d->lat, d->lon, c->cos_lat0);
+	if (q->has_origin && (flags & F_GEO) &&
+	    (!(flags & F_CONFIDENTIAL) ||
+	     (q->may_see_location &&
+	      q->may_see_location(q->visible_ctx, c->idx->docs[ord].id, c->idx->docs[ord].org_id))))
+		return haversine_m(q->lat, q->lon, lat, lon, c->cos_lat0);
 	return HUGE_VAL;
+}
+
+static double doc_dist(const struct qctx *c, const struct doc *d)
+{
+	return dist_of(c, (uint32_t)(d - c->idx->docs), d->flags, d->lat, d->lon);
 }
 
 static void consider(struct qctx *c, uint32_t ord)
@@ -1675,18 +1724,17 @@ static void defer(struct qctx *c, uint32_t ord)
 	c->deferred[c->n_deferred++] = ord;
 }
 
-static void consider_dist(struct qctx *c, uint32_t ord)
+/* consider_dist after the cheap filters, on the document's flags and
+ * location (from docs[] or the grid's copy). */
+static void consider_dist_at(struct qctx *c, uint32_t ord, unsigned flags, double lat, double lon)
 {
-	const struct doc *d = &c->idx->docs[ord];
 	struct cand x = {ord, 0, 0, HUGE_VAL};
 	int full = c->k && c->n_heap == c->k;
 
-	if (!cheap_ok(c, ord))
-		return;
-	if (d->flags & F_GEO) {
+	if (flags & F_GEO) {
 		/* the latitude difference alone can rule d out (d >= R * dlat):
 		 * outside the radius, or unable to enter a full heap */
-		double lb = fabs(d->lat - c->q->lat) * (M_PI / 180.0 * 6371008.8) * (1 - 1e-9) - 0.01;
+		double lb = fabs(lat - c->q->lat) * (M_PI / 180.0 * 6371008.8) * (1 - 1e-9) - 0.01;
 		if (c->radius_m > 0 && lb > c->radius_m)
 			return;
 		if (c->radius_m <= 0 && full && lb > c->heap[0].dist) {
@@ -1694,17 +1742,35 @@ static void consider_dist(struct qctx *c, uint32_t ord)
 			return;
 		}
 	}
-	x.dist = doc_dist(c, d);
+	x.dist = dist_of(c, ord, flags, lat, lon);
 	if (c->radius_m > 0 && !(x.dist <= c->radius_m))
 		return;
 	if (full && x.dist > c->heap[0].dist) {
 		defer(c, ord);
 		return;
 	}
-	if (!terms_found(c, d))
+	if (!terms_found(c, &c->idx->docs[ord]))
 		return;
 	c->total++;
 	heap_push(c, &x);
+}
+
+static void consider_dist(struct qctx *c, uint32_t ord)
+{
+	const struct doc *d = &c->idx->docs[ord];
+
+	if (cheap_ok(c, ord))
+		consider_dist_at(c, ord, d->flags, d->lat, d->lon);
+}
+
+/* consider_dist for the document at position i of the grid. */
+static void consider_grid(struct qctx *c, uint32_t i)
+{
+	const struct ghot *g = &c->idx->g_hot[i];
+	uint32_t ord = c->idx->g_ords[i];
+
+	if (cheap_fields(c, ord, g->flags, g->type, g->age_min, g->age_max, g->days))
+		consider_dist_at(c, ord, g->flags, g->lat, g->lon);
 }
 
 /* The refinement before a walk: cheap filters, and for a radius the
@@ -1818,11 +1884,9 @@ static int walk(struct qctx *c, const uint64_t *cb)
 					}
 					size_t cell = (size_t)y * (size_t)cols + (size_t)x;
 					uint32_t e = idx->g_start[cell + 1];
-					for (uint32_t i = idx->g_start[cell]; i < e; i++) {
-						uint32_t o = idx->g_ords[i];
-						if (cbit(cb, o))
-							consider_dist(c, o);
-					}
+					for (uint32_t i = idx->g_start[cell]; i < e; i++)
+						if (cbit(cb, idx->g_ords[i]))
+							consider_grid(c, i);
 					visited += e - idx->g_start[cell];
 				}
 			}
@@ -1882,15 +1946,64 @@ static int walk(struct qctx *c, const uint64_t *cb)
 	return 1;
 }
 
-/* OR of lists into an arena bitmap (n = sum of sizes, an upper bound). */
+/* Per-thread scratch bitmaps of n_docs bits, reused from query to query:
+ * taking fresh (cold) arena memory for them and zeroing it cost more than
+ * the AND/OR work itself. Slots: the candidate bitmap and the unions. */
+enum { MAP_CAND, MAP_TYPES, MAP_AGES, MAP_ONECHAR, N_MAPS };
+
+struct scratch {
+	uint64_t *map[N_MAPS];
+	size_t cap[N_MAPS];
+};
+
+static pthread_key_t scratch_key;
+static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
+
+static void scratch_free(void *p)
+{
+	struct scratch *sc = p;
+
+	for (int i = 0; i < N_MAPS; i++)
+		free(sc->map[i]);
+	free(sc);
+}
+
+static void scratch_key_init(void)
+{
+	if (pthread_key_create(&scratch_key, scratch_free))
+		abort();
+}
+
+/* words uninitialized words of this thread's slot; valid until the
+ * thread's next query. */
+static uint64_t *scratch_map(int slot, size_t words)
+{
+	struct scratch *sc;
+
+	pthread_once(&scratch_once, scratch_key_init);
+	sc = pthread_getspecific(scratch_key);
+	if (!sc) {
+		sc = tg_xcalloc(1, sizeof(*sc));
+		pthread_setspecific(scratch_key, sc);
+	}
+	if (sc->cap[slot] < words) {
+		free(sc->map[slot]);
+		sc->cap[slot] = words + words / 8;
+		sc->map[slot] = tg_xmalloc(sc->cap[slot] * sizeof(uint64_t));
+	}
+	return sc->map[slot];
+}
+
+/* OR of lists into a scratch bitmap (n = sum of sizes, an upper bound). */
 static struct plist *union_lists(const struct tg_search *idx, const struct plist *const *ls, size_t n,
-                                 struct tg_arena *a)
+                                 struct tg_arena *a, int slot)
 {
 	struct plist *u = TG_ARENA_NEW(a, struct plist);
 	uint32_t words = (idx->n_docs + 63) / 64;
 
 	u->cap = words ? words : 1;
-	u->bits = TG_ARENA_ARRAY(a, uint64_t, u->cap);
+	u->bits = scratch_map(slot, u->cap);
+	memset(u->bits, 0, u->cap * sizeof(uint64_t));
 	for (size_t i = 0; i < n; i++) {
 		const struct plist *p = ls[i];
 		u->n += p->n;
@@ -1913,14 +2026,15 @@ static int pl_size_cmp(const void *pa, const void *pb)
 	return x->n < y->n ? -1 : x->n > y->n;
 }
 
-/* Union of the grams starting with rank r, as an arena bitmap. */
+/* Union of the grams starting with rank r, as a scratch bitmap. */
 static struct plist *union_first(const struct tg_search *idx, uint32_t r, struct tg_arena *a)
 {
 	struct plist *u = TG_ARENA_NEW(a, struct plist);
 	uint32_t words = (idx->n_docs + 63) / 64;
 
 	u->cap = words ? words : 1;
-	u->bits = TG_ARENA_ARRAY(a, uint64_t, u->cap);
+	u->bits = scratch_map(MAP_ONECHAR, u->cap);
+	memset(u->bits, 0, u->cap * sizeof(uint64_t));
 	for (uint32_t g = idx->first_head[r]; g; g = idx->grams[g - 1].next_first) {
 		const struct plist *p = &idx->grams[g - 1].pl;
 		if (p->bits) {
@@ -2093,7 +2207,7 @@ enum tg_rc tg_search_run(struct tg_search *idx, const struct tg_search_query *q,
 		if (sum == 0)
 			lists[n_lists++] = (struct plist *)&empty;
 		else if (sum < selective)
-			lists[n_lists++] = n_ls == 1 ? (struct plist *)ls[0] : union_lists(idx, ls, n_ls, a);
+			lists[n_lists++] = n_ls == 1 ? (struct plist *)ls[0] : union_lists(idx, ls, n_ls, a, MAP_TYPES);
 	}
 	if (q->age_months >= 0 && !idx->age_over) {
 		const struct plist *ls[AGE_KEYS];
@@ -2108,7 +2222,7 @@ enum tg_rc tg_search_run(struct tg_search *idx, const struct tg_search_query *q,
 		if (sum == 0)
 			lists[n_lists++] = (struct plist *)&empty;
 		else if (sum < selective)
-			lists[n_lists++] = n_ls == 1 ? (struct plist *)ls[0] : union_lists(idx, ls, n_ls, a);
+			lists[n_lists++] = n_ls == 1 ? (struct plist *)ls[0] : union_lists(idx, ls, n_ls, a, MAP_AGES);
 	}
 	if (q->weekday >= 0 && idx->day_pl[q->weekday].n < selective)
 		lists[n_lists++] = &idx->day_pl[q->weekday];
@@ -2166,7 +2280,7 @@ enum tg_rc tg_search_run(struct tg_search *idx, const struct tg_search_query *q,
 			uint32_t *cur = TG_ARENA_ARRAY(a, uint32_t, n_lists);
 			size_t n_ar = 0;
 			int first = 1;
-			cb = TG_ARENA_ARRAY(a, uint64_t, words ? words : 1);
+			cb = scratch_map(MAP_CAND, words ? words : 1);
 			for (size_t j = 0; j < n_lists; j++) {
 				const struct plist *p = lists[j];
 				uint32_t w = p->bits ? (p->cap < words ? p->cap : words) : 0;
@@ -2174,6 +2288,7 @@ enum tg_rc tg_search_run(struct tg_search *idx, const struct tg_search_query *q,
 					ar[n_ar++] = lists[j];
 				} else if (first) {
 					memcpy(cb, p->bits, (size_t)w * 8);
+					memset(cb + w, 0, (size_t)(words - w) * 8);
 					first = 0;
 				} else {
 					for (uint32_t i = 0; i < w; i++)
@@ -2195,9 +2310,12 @@ enum tg_rc tg_search_run(struct tg_search *idx, const struct tg_search_query *q,
 					cb[w] = v;
 				}
 				/* the count only decides between the paths (walk_min,
-				 * REFINE_MAX): stop counting once past both */
+				 * REFINE_MAX): stop counting once past both, and stop
+				 * there when no array list is left to apply */
 				if (n_cand <= REFINE_MAX || (double)n_cand <= walk_min)
 					n_cand += popcount64(v);
+				else if (!n_ar)
+					break;
 			}
 		}
 		if (walkable && (double)n_cand > walk_min && n_cand <= REFINE_MAX) {
@@ -2223,7 +2341,8 @@ enum tg_rc tg_search_run(struct tg_search *idx, const struct tg_search_query *q,
 		}
 		if (walkable && (double)n_cand > walk_min) {
 			if (!cb) {
-				cb = TG_ARENA_ARRAY(a, uint64_t, words ? words : 1);
+				cb = scratch_map(MAP_CAND, words ? words : 1);
+				memset(cb, 0, (size_t)(words ? words : 1) * 8);
 				for (size_t i = 0; i < n_cand; i++)
 					cb[cand[i] >> 6] |= 1ull << (cand[i] & 63);
 			}

@@ -351,9 +351,18 @@ out:
 
 size_t tg_text_cp_count(const char *s, size_t len)
 {
-	size_t n = 0;
+	size_t n = 0, i = 0;
 
-	for (size_t i = 0; i < len; i++)
+	/* eight bytes at a time: a byte starts a code point unless it is
+	 * 10xxxxxx, i.e. when bit 7 is clear or bit 6 is set */
+	for (; i + 8 <= len; i += 8) {
+		uint64_t x;
+		memcpy(&x, s + i, 8);
+		x = (~x | (x << 1)) & 0x8080808080808080ull;
+		x = (x >> 7) * 0x0101010101010101ull;
+		n += (size_t)(x >> 56);
+	}
+	for (; i < len; i++)
 		n += ((unsigned char)s[i] & 0xC0) != 0x80;
 	return n;
 }
@@ -438,56 +447,95 @@ enum tg_rc tg_text_highlight(const char *original, size_t len, const char *const
 	return rc;
 }
 
+/* First occurrence of n in h: memchr for the first byte, then memcmp.
+ * On these short texts glibc's memmem spends more in its setup than in
+ * the search. */
+static const char *find_bytes(const char *h, size_t hl, const char *n, size_t nl)
+{
+	const char *end;
+
+	if (nl == 0 || nl > hl)
+		return NULL;
+	end = h + hl - nl + 1;
+	while (h < end) {
+		const char *p = memchr(h, n[0], (size_t)(end - h));
+		if (!p)
+			return NULL;
+		if (memcmp(p + 1, n + 1, nl - 1) == 0)
+			return p;
+		h = p + 1;
+	}
+	return NULL;
+}
+
+/* Sort ranges by (start, end): insertion sort for the usual handful. */
+static void sort_ranges(struct tg_text_range *r, size_t n)
+{
+	if (n > 16) {
+		qsort(r, n, sizeof(*r), range_cmp);
+		return;
+	}
+	for (size_t i = 1; i < n; i++) {
+		struct tg_text_range x = r[i];
+		size_t j = i;
+		while (j > 0 && range_cmp(&r[j - 1], &x) > 0) {
+			r[j] = r[j - 1];
+			j--;
+		}
+		r[j] = x;
+	}
+}
+
 enum tg_rc tg_text_highlight_norm(const struct tg_text_norm *nrm, const char *const *terms, size_t n_terms,
                                   struct tg_arena *a, struct tg_text_range **ranges, size_t *n_ranges)
 {
-	struct tg_buf nb = {(char *)(uintptr_t)nrm->text, nrm->len, 0, 0}; /* read only */
+	const char *text = nrm->text;
+	size_t len = nrm->len;
 	const struct tg_text_range *map = nrm->map;
-	struct tg_text_range *acc = NULL;
-	uint32_t *cp_at = NULL; /* byte offset in normalized text -> code point index */
-	size_t n_acc = 0, cap_acc = 0, m = 0;
-	enum tg_rc rc = TG_OK;
+	struct tg_text_range local[32], *acc = local;
+	size_t n_acc = 0, cap_acc = sizeof(local) / sizeof(local[0]), m = 0;
 
 	*ranges = TG_ARENA_ARRAY(a, struct tg_text_range, 1);
 	*n_ranges = 0;
-	if (!nb.data || nb.len == 0 || n_terms == 0)
-		goto out;
-	cp_at = tg_xmalloc((nb.len + 1) * sizeof(*cp_at));
-	for (size_t i = 0, c = 0; i <= nb.len; i++) {
-		if (i < nb.len && ((unsigned char)nb.data[i] & 0xC0) == 0x80) {
-			cp_at[i] = (uint32_t)c - 1;
-			continue;
-		}
-		cp_at[i] = (uint32_t)c++;
-	}
+	if (!text || len == 0 || n_terms == 0)
+		return TG_OK;
 	for (size_t t = 0; t < n_terms; t++) {
 		size_t tl = terms[t] ? strlen(terms[t]) : 0;
-		size_t from = 0;
+		size_t from = 0, at = 0, cp = 0; /* cp = code points before byte at */
 		if (tl == 0)
 			continue;
-		while (from + tl <= nb.len) {
-			const char *p = memmem(nb.data + from, nb.len - from, terms[t], tl);
+		size_t term_cp = tg_text_cp_count(terms[t], tl);
+		while (from + tl <= len) {
+			const char *p = find_bytes(text + from, len - from, terms[t], tl);
 			if (!p)
 				break;
-			size_t o = (size_t)(p - nb.data);
-			uint32_t cs = cp_at[o], ce = cp_at[o + tl]; /* [cs, ce) in normalized */
+			/* a match of a valid UTF-8 term starts and ends on code point
+			 * boundaries: [cs, cs + term_cp) in normalized code points */
+			size_t o = (size_t)(p - text);
+			cp += tg_text_cp_count(text + at, o - at);
+			at = o;
 			if (n_acc == cap_acc) {
-				cap_acc = cap_acc ? cap_acc * 2 : 16;
-				acc = tg_xrealloc(acc, cap_acc * sizeof(*acc));
+				cap_acc *= 2;
+				if (acc == local) {
+					acc = tg_xmalloc(cap_acc * sizeof(*acc));
+					memcpy(acc, local, sizeof(local));
+				} else {
+					acc = tg_xrealloc(acc, cap_acc * sizeof(*acc));
+				}
 			}
-			acc[n_acc].start = map[cs].start;
-			acc[n_acc].end = map[ce - 1].end;
+			acc[n_acc].start = map[cp].start;
+			acc[n_acc].end = map[cp + term_cp - 1].end;
 			n_acc++;
 			/* Next search starts one code point later: overlapping matches
 			 * ("ああ" in "あああ") all count. */
 			from = o + 1;
-			while (from < nb.len && ((unsigned char)nb.data[from] & 0xC0) == 0x80)
+			while (from < len && ((unsigned char)text[from] & 0xC0) == 0x80)
 				from++;
 		}
 	}
 	if (n_acc == 0)
 		goto out;
-	qsort(acc, n_acc, sizeof(*acc), range_cmp);
+	sort_ranges(acc, n_acc);
 	for (size_t i = 1; i < n_acc; i++) {
 		if (acc[i].start <= acc[m].end) {
 			if (acc[i].end > acc[m].end)
@@ -500,9 +548,9 @@ enum tg_rc tg_text_highlight_norm(const struct tg_text_norm *nrm, const char *co
 	memcpy(*ranges, acc, (m + 1) * sizeof(*acc));
 	*n_ranges = m + 1;
 out:
-	free(acc);
-	free(cp_at);
-	return rc;
+	if (acc != local)
+		free(acc);
+	return TG_OK;
 }
 
 /* Byte offset of code point index cp in valid UTF-8 s[0..len). */
@@ -527,26 +575,18 @@ enum tg_rc tg_text_snippet(const char *original, size_t len, const char *const *
 	return tg_text_snippet_norm(original, len, NULL, terms, n_terms, max_cp, a, snippet, ranges, n_ranges);
 }
 
-enum tg_rc tg_text_snippet_norm(const char *original, size_t len, const struct tg_text_norm *nrm,
-                                const char *const *terms, size_t n_terms, size_t max_cp, struct tg_arena *a,
-                                char **snippet, struct tg_text_range **ranges, size_t *n_ranges)
+/* The window of the snippet around hl[0] (see tg_text_snippet), cut from
+ * original (total code points); cp_off, when not NULL, gives the byte
+ * offset of every code point. */
+static enum tg_rc snippet_cut(const char *original, size_t len, size_t total, const uint32_t *cp_off,
+                              const struct tg_text_range *hl, size_t n_hl, size_t max_cp, struct tg_arena *a,
+                              char **snippet, struct tg_text_range **ranges, size_t *n_ranges)
 {
 	static const char ellipsis[] = "\xE2\x80\xA6"; /* … U+2026 */
-	struct tg_text_range *hl, *res;
-	size_t n_hl, total, start = 0, end, bs, be, n = 0, shift;
-	enum tg_rc rc;
+	struct tg_text_range *res;
+	size_t start = 0, end, bs, be, n = 0, shift;
 	char *p;
 
-	*snippet = NULL;
-	*ranges = NULL;
-	*n_ranges = 0;
-	if (max_cp == 0)
-		return TG_ERR_INVALID;
-	rc = nrm && n_terms ? tg_text_highlight_norm(nrm, terms, n_terms, a, &hl, &n_hl)
-	                    : tg_text_highlight(original, len, terms, n_terms, a, &hl, &n_hl);
-	if (rc)
-		return rc;
-	total = tg_text_cp_count(original, len);
 	if (n_hl > 0) {
 		size_t lead = max_cp / 3;
 		start = hl[0].start > lead ? hl[0].start - lead : 0;
@@ -554,8 +594,8 @@ enum tg_rc tg_text_snippet_norm(const char *original, size_t len, const struct t
 	end = start + max_cp < total ? start + max_cp : total;
 	if (end - start < max_cp)
 		start = end > max_cp ? end - max_cp : 0;
-	bs = byte_of_cp(original, len, start);
-	be = byte_of_cp(original, len, end);
+	bs = cp_off ? cp_off[start] : byte_of_cp(original, len, start);
+	be = cp_off ? cp_off[end] : byte_of_cp(original, len, end);
 	p = tg_arena_alloc(a, (be - bs) + 2 * (sizeof(ellipsis) - 1) + 1);
 	*snippet = p;
 	if (start > 0) {
@@ -583,4 +623,61 @@ enum tg_rc tg_text_snippet_norm(const char *original, size_t len, const struct t
 	*ranges = res;
 	*n_ranges = n;
 	return TG_OK;
+}
+
+enum tg_rc tg_text_snippet_norm(const char *original, size_t len, const struct tg_text_norm *nrm,
+                                const char *const *terms, size_t n_terms, size_t max_cp, struct tg_arena *a,
+                                char **snippet, struct tg_text_range **ranges, size_t *n_ranges)
+{
+	struct tg_text_range *hl;
+	size_t n_hl;
+	enum tg_rc rc;
+
+	*snippet = NULL;
+	*ranges = NULL;
+	*n_ranges = 0;
+	if (max_cp == 0)
+		return TG_ERR_INVALID;
+	rc = nrm && n_terms ? tg_text_highlight_norm(nrm, terms, n_terms, a, &hl, &n_hl)
+	                    : tg_text_highlight(original, len, terms, n_terms, a, &hl, &n_hl);
+	if (rc)
+		return rc;
+	return snippet_cut(original, len, tg_text_cp_count(original, len), NULL, hl, n_hl, max_cp, a, snippet,
+	                   ranges, n_ranges);
+}
+
+enum tg_rc tg_text_snip_src_make(const char *original, size_t len, struct tg_arena *a, struct tg_text_snip_src *out)
+{
+	memset(out, 0, sizeof(*out));
+	enum tg_rc rc = tg_text_norm_make(original, len, a, &out->nrm);
+	if (rc)
+		return rc;
+	size_t n = tg_text_cp_count(original, len), c = 0;
+	uint32_t *off = TG_ARENA_ARRAY(a, uint32_t, n + 1);
+	for (size_t i = 0; i < len; i++)
+		if (((unsigned char)original[i] & 0xC0) != 0x80)
+			off[c++] = (uint32_t)i;
+	off[n] = (uint32_t)len;
+	out->text = original;
+	out->len = len;
+	out->cp_off = off;
+	out->n_cp = n;
+	return TG_OK;
+}
+
+enum tg_rc tg_text_snippet_src(const struct tg_text_snip_src *src, const char *const *terms, size_t n_terms,
+                               size_t max_cp, struct tg_arena *a, char **snippet, struct tg_text_range **ranges,
+                               size_t *n_ranges)
+{
+	struct tg_text_range *hl;
+	size_t n_hl;
+
+	*snippet = NULL;
+	*ranges = NULL;
+	*n_ranges = 0;
+	if (max_cp == 0)
+		return TG_ERR_INVALID;
+	tg_text_highlight_norm(&src->nrm, terms, n_terms, a, &hl, &n_hl);
+	return snippet_cut(src->text, src->len, src->n_cp, src->cp_off, hl, n_hl, max_cp, a, snippet, ranges,
+	                   n_ranges);
 }

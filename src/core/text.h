@@ -120,6 +120,25 @@ enum tg_rc tg_text_snippet_norm(const char *original, size_t len, const struct t
                                 const char *const *terms, size_t n_terms, size_t max_cp, struct tg_arena *a,
                                 char **snippet, struct tg_text_range **ranges, size_t *n_ranges);
 
+/* An original text prepared once for cutting snippets again and again: its
+ * normalization and the byte offset of every code point (the server keeps
+ * one with each cached description). */
+struct tg_text_snip_src {
+	const char *text;       /* the original (not copied: must outlive this) */
+	size_t len;
+	struct tg_text_norm nrm;
+	const uint32_t *cp_off; /* n_cp + 1 entries; cp_off[n_cp] = len */
+	size_t n_cp;
+};
+
+/* Fill *out for original (memory from a). TG_ERR_INVALID for invalid UTF-8. */
+enum tg_rc tg_text_snip_src_make(const char *original, size_t len, struct tg_arena *a,
+                                 struct tg_text_snip_src *out);
+/* tg_text_snippet(src->text, src->len, …): the same snippet and ranges. */
+enum tg_rc tg_text_snippet_src(const struct tg_text_snip_src *src, const char *const *terms, size_t n_terms,
+                               size_t max_cp, struct tg_arena *a, char **snippet, struct tg_text_range **ranges,
+                               size_t *n_ranges);
+
 /* Number of code points in valid UTF-8 s[0..len). */
 size_t tg_text_cp_count(const char *s, size_t len);
 

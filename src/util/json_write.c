@@ -147,3 +147,81 @@ enum tg_rc tg_json_write_fixed3(struct tg_buf *out, double d)
 	char frac[4] = {'.', (char)('0' + m % 1000 / 100), (char)('0' + m % 100 / 10), (char)('0' + m % 10)};
 	return rc ? rc : tg_buf_add(out, frac, 4);
 }
+
+char *tg_json_put_int(char *p, long long v)
+{
+	char tmp[24];
+	char *t = tmp + sizeof(tmp);
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	do {
+		*--t = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--t = '-';
+	size_t n = (size_t)(tmp + sizeof(tmp) - t);
+	memcpy(p, t, n);
+	return p + n;
+}
+
+char *tg_json_put_fixed3(char *p, double d)
+{
+	if (fabs(d) >= 1e15) {
+		int n = snprintf(p, TG_JSON_FIXED3_MAX, "%.10g", d);
+		if (n < 0 || n >= TG_JSON_FIXED3_MAX - 2)
+			return p;
+		if (!strpbrk(p, ".eE")) {
+			p[n++] = '.';
+			p[n++] = '0';
+		}
+		return p + n;
+	}
+	long long m = llround(d * 1000.0);
+	if (m < 0) {
+		*p++ = '-';
+		m = -m;
+	}
+	p = tg_json_put_int(p, m / 1000);
+	p[0] = '.';
+	p[1] = (char)('0' + m % 1000 / 100);
+	p[2] = (char)('0' + m % 100 / 10);
+	p[3] = (char)('0' + m % 10);
+	return p + 4;
+}
+
+char *tg_json_put_string(char *p, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789ABCDEF"; /* as jansson writes them */
+	size_t run = 0;
+	*p++ = '"';
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x20 && c != '"' && c != '\\') {
+			run++;
+			continue;
+		}
+		memcpy(p, s + i - run, run);
+		p += run;
+		run = 0;
+		*p++ = '\\';
+		switch (c) {
+		case '"': *p++ = '"'; break;
+		case '\\': *p++ = '\\'; break;
+		case '\n': *p++ = 'n'; break;
+		case '\r': *p++ = 'r'; break;
+		case '\t': *p++ = 't'; break;
+		case '\b': *p++ = 'b'; break;
+		case '\f': *p++ = 'f'; break;
+		default:
+			*p++ = 'u';
+			*p++ = '0';
+			*p++ = '0';
+			*p++ = hex[c >> 4];
+			*p++ = hex[c & 15];
+		}
+	}
+	memcpy(p, s + len - run, run);
+	p += run;
+	*p++ = '"';
+	return p;
+}

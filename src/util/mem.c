@@ -82,6 +82,13 @@ void tg_arena_release(struct tg_arena *a)
 
 void *tg_arena_alloc(struct tg_arena *a, size_t n)
 {
+	void *p = tg_arena_alloc_uninit(a, n);
+	memset(p, 0, n);
+	return p;
+}
+
+void *tg_arena_alloc_uninit(struct tg_arena *a, size_t n)
+{
 	size_t need = (n + 15) & ~(size_t)15;
 	struct tg_arena_block *b = a->head;
 	if (!b || b->cap - b->used < need) {
@@ -101,13 +108,12 @@ void *tg_arena_alloc(struct tg_arena *a, size_t n)
 	void *p = b->data + b->used;
 	b->used += need;
 	a->total += need;
-	memset(p, 0, n);
 	return p;
 }
 
 char *tg_arena_strndup(struct tg_arena *a, const char *s, size_t n)
 {
-	char *p = tg_arena_alloc(a, n + 1);
+	char *p = tg_arena_alloc_uninit(a, n + 1);
 	memcpy(p, s, n);
 	p[n] = '\0';
 	return p;

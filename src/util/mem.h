@@ -39,6 +39,9 @@ void tg_arena_release(struct tg_arena *a);
 
 /* Aligned to 16 bytes; never NULL. Memory is zeroed. */
 void *tg_arena_alloc(struct tg_arena *a, size_t n);
+/* The same without zeroing, for memory the caller fills entirely at once
+ * (a response body, a copy): zeroing it first only cost time. */
+void *tg_arena_alloc_uninit(struct tg_arena *a, size_t n);
 char *tg_arena_strdup(struct tg_arena *a, const char *s);   /* NULL -> NULL */
 char *tg_arena_strndup(struct tg_arena *a, const char *s, size_t n);
 char *tg_arena_printf(struct tg_arena *a, const char *fmt, ...)

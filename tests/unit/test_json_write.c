@@ -82,6 +82,45 @@ static void test_fixed3(void **state)
 	}
 }
 
+/* the pointer writers give exactly what the buffer writers give */
+static void test_put(void **state)
+{
+	(void)state;
+	static const double reals[] = {0, 10, 151.428571, -2.5, 0.0004, -0.0006, 999.9996, 1e15, -3e17, 123456789.0125};
+	static const long long ints[] = {0, 7, -1, 42, 1234567890123LL, -9223372036854775807LL - 1, 9223372036854775807LL};
+	static const char *const strs[] = {"", "ひろば", "a\"b\\c", "\n\r\t\b\f\x01\x1f end", "plain"};
+	char out[256], *e;
+	struct tg_buf b;
+	for (size_t i = 0; i < sizeof(reals) / sizeof(reals[0]); i++) {
+		tg_buf_init(&b, 0);
+		assert_int_equal(tg_json_write_fixed3(&b, reals[i]), TG_OK);
+		e = tg_json_put_fixed3(out, reals[i]);
+		assert_true((size_t)(e - out) <= TG_JSON_FIXED3_MAX);
+		*e = '\0';
+		assert_string_equal(out, b.data);
+		tg_buf_release(&b);
+	}
+	for (size_t i = 0; i < sizeof(ints) / sizeof(ints[0]); i++) {
+		tg_buf_init(&b, 0);
+		assert_int_equal(tg_json_write_int(&b, ints[i]), TG_OK);
+		e = tg_json_put_int(out, ints[i]);
+		assert_true((size_t)(e - out) <= TG_JSON_INT_MAX);
+		*e = '\0';
+		assert_string_equal(out, b.data);
+		tg_buf_release(&b);
+	}
+	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++) {
+		size_t len = strlen(strs[i]);
+		tg_buf_init(&b, 0);
+		assert_int_equal(tg_json_write_string(&b, strs[i], len), TG_OK);
+		e = tg_json_put_string(out, strs[i], len);
+		assert_true((size_t)(e - out) <= 6 * len + 2);
+		*e = '\0';
+		assert_string_equal(out, b.data);
+		tg_buf_release(&b);
+	}
+}
+
 static void test_cap(void **state)
 {
 	(void)state;
@@ -99,6 +138,7 @@ int main(void)
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_order_and_reals),
 		cmocka_unit_test(test_fixed3),
+		cmocka_unit_test(test_put),
 		cmocka_unit_test(test_cap),
 	};
 	return cmocka_run_group_tests_name("json_write", tests, NULL, NULL);

@@ -267,6 +267,23 @@ static void test_snippet(void **state)
 	tg_arena_release(&a);
 }
 
+/* tg_text_cp_count (eight bytes at a time) against a byte loop, at every
+ * offset and length of a mixed 1/2/3/4-byte text */
+static void test_cp_count(void **state)
+{
+	const char *s = "aé𠮷ﾋﾛﾊﾞ と ヒロバ、ＨＩＲＯＢＡ x\x7f\xc2\x80 end 子育て𠮷";
+	size_t len = strlen(s);
+
+	(void)state;
+	for (size_t off = 0; off < len; off++)
+		for (size_t n = 0; off + n <= len; n++) {
+			size_t want = 0;
+			for (size_t i = off; i < off + n; i++)
+				want += ((unsigned char)s[i] & 0xC0) != 0x80;
+			assert_int_equal(tg_text_cp_count(s + off, n), want);
+		}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -279,6 +296,7 @@ int main(void)
 		cmocka_unit_test(test_terms),
 		cmocka_unit_test(test_highlight),
 		cmocka_unit_test(test_snippet),
+		cmocka_unit_test(test_cp_count),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -22,6 +22,13 @@
 #define tg_text_norm_make slow_text_norm_make
 #define tg_text_highlight_norm slow_text_highlight_norm
 #define tg_text_snippet_norm slow_text_snippet_norm
+#define tg_text_snip_src_make slow_text_snip_src_make
+#define tg_text_snippet_src slow_text_snippet_src
+enum tg_rc slow_text_snip_src_make(const char *original, size_t len, struct tg_arena *a,
+                                   struct tg_text_snip_src *out);
+enum tg_rc slow_text_snippet_src(const struct tg_text_snip_src *src, const char *const *terms, size_t n_terms,
+                                 size_t max_cp, struct tg_arena *a, char **snippet, struct tg_text_range **ranges,
+                                 size_t *n_ranges);
 enum tg_rc slow_text_norm_make(const char *original, size_t len, struct tg_arena *a, struct tg_text_norm *out);
 enum tg_rc slow_text_highlight_norm(const struct tg_text_norm *nrm, const char *const *terms, size_t n_terms,
                                     struct tg_arena *a, struct tg_text_range **ranges, size_t *n_ranges);
@@ -112,7 +119,8 @@ static void test_sentences(void **state)
 		same(texts[i], strlen(texts[i]));
 }
 
-/* the prepared-text variants give exactly what the one-shot calls give */
+/* the prepared-text variants (norm, snip_src) give exactly what the
+ * one-shot calls give */
 static void test_prepared(void **state)
 {
 	(void)state;
@@ -121,7 +129,12 @@ static void test_prepared(void **state)
 	static const char *const q[] = {"ひだまり", "土曜日", "ない"};
 	struct tg_arena a = TG_ARENA_INIT;
 	struct tg_text_norm nrm;
+	struct tg_text_snip_src src;
 	assert_int_equal(tg_text_norm_make(desc, strlen(desc), &a, &nrm), TG_OK);
+	assert_int_equal(tg_text_snip_src_make(desc, strlen(desc), &a, &src), TG_OK);
+	assert_int_equal(src.n_cp, tg_text_cp_count(desc, strlen(desc)));
+	assert_int_equal(tg_text_snip_src_make("\xff", 1, &a, &src), TG_ERR_INVALID);
+	assert_int_equal(tg_text_snip_src_make(desc, strlen(desc), &a, &src), TG_OK);
 	for (size_t n_terms = 0; n_terms <= 3; n_terms++)
 		for (size_t max = 5; max <= 60; max += 11) {
 			char *s1, *s2;
@@ -130,6 +143,13 @@ static void test_prepared(void **state)
 			assert_int_equal(tg_text_snippet(desc, strlen(desc), q, n_terms, max, &a, &s1, &r1, &n1), TG_OK);
 			assert_int_equal(tg_text_snippet_norm(desc, strlen(desc), &nrm, q, n_terms, max, &a, &s2, &r2, &n2),
 			                 TG_OK);
+			assert_string_equal(s1, s2);
+			assert_int_equal(n1, n2);
+			for (size_t i = 0; i < n1; i++) {
+				assert_int_equal(r1[i].start, r2[i].start);
+				assert_int_equal(r1[i].end, r2[i].end);
+			}
+			assert_int_equal(tg_text_snippet_src(&src, q, n_terms, max, &a, &s2, &r2, &n2), TG_OK);
 			assert_string_equal(s1, s2);
 			assert_int_equal(n1, n2);
 			for (size_t i = 0; i < n1; i++) {

@@ -15,6 +15,7 @@
  * A confidential resource's address and coordinates are rendered only for
  * those who may locate it, everywhere: detail, search, history.
  */
+#include <assert.h>
 #include <errno.h>
 #include <math.h>
 #include <time.h>
@@ -77,7 +78,7 @@ static int verification_due(const struct view *v, const struct tg_resource *r)
 	return tg_days_between(r->verified_at, v->today) > v->req->app->verify_after_days;
 }
 
-static json_t *render(struct view *v, const struct tg_resource *r, int summary)
+static json_t *render_as(struct view *v, const struct tg_resource *r, int summary, int show_location)
 {
 	const char *path[8];
 	int64_t chain[8];
@@ -90,13 +91,18 @@ static json_t *render(struct view *v, const struct tg_resource *r, int summary)
 		.type_name = ty ? ty->name_ja : NULL,
 		.area_path = path,
 		.n_area_path = n,
-		.show_location = can_locate(v, r),
+		.show_location = show_location,
 		.can_edit = can_edit(v, r),
 		.open_now = tg_schedule_open_at(r->hours, r->n_hours, r->exceptions, r->n_exceptions, &v->now),
 		.verification_due = verification_due(v, r),
 		.summary = summary,
 	};
 	return tg_resource_to_json(r, &o);
+}
+
+static json_t *render(struct view *v, const struct tg_resource *r, int summary)
+{
+	return render_as(v, r, summary, can_locate(v, r));
 }
 
 /* Load a resource the caller may see; 404 otherwise. */
@@ -161,22 +167,277 @@ static int may_locate_cb(void *p, int64_t id, int64_t org_id)
 	return in_actor_area(v, r.area_id);
 }
 
-/* [[start,end],…] */
-static enum tg_rc write_ranges(struct tg_buf *out, const struct tg_text_range *rg, size_t n)
+/* ---- search result cards ----
+ *
+ * What a search result shows of a resource apart from the per-search
+ * members is the same for every search on one day, so it is derived once
+ * and kept with the cached resource (rcache.h "view"): the
+ * ResourceSummary JSON in both forms (address shown and hidden: the
+ * choice stays per request), the normalized name and description for
+ * marking terms, the snippet shown when no term is in the description,
+ * and the day's opening intervals (open_now only compares the minute). */
+struct card {
+	const char *sum[2]; /* ResourceSummary without its closing brace: [0] location hidden, [1] shown */
+	size_t sum_len[2];
+	int name_ok;        /* name normalized (valid UTF-8) */
+	struct tg_text_norm name;
+	int desc_ok;        /* description prepared (present, valid UTF-8) */
+	int desc_plain;     /* no byte of the description needs a JSON escape */
+	struct tg_text_snip_src desc;
+	const char *snip0;  /* the "snippet" value without a marked term: a JSON string or null */
+	size_t snip0_len;
+	size_t n_open;      /* today's opening intervals [open, close) in minutes */
+	const uint16_t (*open)[2];
+};
+
+/* The key of a card: the day it was made for (verification_due and the
+ * opening intervals change with the date). */
+static uint64_t card_key(const struct view *v)
 {
-	enum tg_rc rc = tg_buf_addc(out, '[');
-	for (size_t i = 0; i < n && !rc; i++) {
-		rc = tg_buf_adds(out, i ? ",[" : "[");
-		if (!rc)
-			rc = tg_json_write_int(out, rg[i].start);
-		if (!rc)
-			rc = tg_buf_addc(out, ',');
-		if (!rc)
-			rc = tg_json_write_int(out, rg[i].end);
-		if (!rc)
-			rc = tg_buf_addc(out, ']');
+	return (uint64_t)v->now.year * 10000 + (uint64_t)v->now.month * 100 + (uint64_t)v->now.day;
+}
+
+/* A bump layout over one block: pass 1 (base NULL) measures, pass 2 copies. */
+struct pack {
+	char *base;
+	size_t used;
+};
+
+static void *pack_put(struct pack *p, const void *src, size_t n)
+{
+	void *d = p->base ? p->base + p->used : NULL;
+	if (d && n)
+		memcpy(d, src, n);
+	p->used += (n + 15) & ~(size_t)15;
+	return d;
+}
+
+/* Copy c and everything it points to into p; returns the copy (pass 2). */
+static struct card *card_pack(struct pack *p, const struct card *c)
+{
+	struct card *d = pack_put(p, c, sizeof(*c));
+	const char *s0 = pack_put(p, c->sum[0], c->sum_len[0]);
+	const char *s1 = c->sum[1] == c->sum[0] ? s0 : pack_put(p, c->sum[1], c->sum_len[1]);
+	const char *nt = NULL, *dt = NULL, *dn = NULL;
+	void *nm = NULL, *dm = NULL, *off = NULL;
+	if (c->name_ok) {
+		nt = pack_put(p, c->name.text, c->name.len + 1);
+		nm = pack_put(p, c->name.map, c->name.n_map * sizeof(*c->name.map));
 	}
-	return rc ? rc : tg_buf_addc(out, ']');
+	if (c->desc_ok) {
+		dt = pack_put(p, c->desc.text, c->desc.len + 1);
+		dn = pack_put(p, c->desc.nrm.text, c->desc.nrm.len + 1);
+		dm = pack_put(p, c->desc.nrm.map, c->desc.nrm.n_map * sizeof(*c->desc.nrm.map));
+		off = pack_put(p, c->desc.cp_off, (c->desc.n_cp + 1) * sizeof(*c->desc.cp_off));
+	}
+	const char *sn = pack_put(p, c->snip0, c->snip0_len);
+	void *op = pack_put(p, c->open, c->n_open * sizeof(*c->open));
+	if (d) {
+		d->sum[0] = s0;
+		d->sum[1] = s1;
+		d->name.text = nt;
+		d->name.map = nm;
+		d->desc.text = dt;
+		d->desc.nrm.text = dn;
+		d->desc.nrm.map = dm;
+		d->desc.cp_off = off;
+		d->snip0 = sn;
+		d->open = op;
+	}
+	return d;
+}
+
+/* The summary JSON of r without its closing brace, into arena a. */
+static const char *card_summary(struct view *v, const struct tg_resource *r, int show, struct tg_arena *a,
+                                size_t *len)
+{
+	json_t *j = render_as(v, r, 1, show);
+	struct tg_buf b;
+	const char *out = NULL;
+	tg_buf_init(&b, 0);
+	if (j && tg_json_write(j, &b) == TG_OK && b.len >= 2) {
+		out = tg_arena_strndup(a, b.data, b.len - 1);
+		*len = b.len - 1;
+	}
+	tg_buf_release(&b);
+	json_decref(j);
+	return out;
+}
+
+/* tg_rcache_view_fn: the card of r for the day of the view ctx. */
+static void *card_build(void *ctx, const struct tg_resource *r)
+{
+	struct view *v = ctx;
+	struct tg_arena a = TG_ARENA_INIT;
+	struct card c;
+	void *blk = NULL;
+	memset(&c, 0, sizeof(c));
+	c.sum[1] = card_summary(v, r, 1, &a, &c.sum_len[1]);
+	if (!c.sum[1])
+		goto out;
+	c.sum[0] = c.sum[1];
+	c.sum_len[0] = c.sum_len[1];
+	if (r->is_confidential && !(c.sum[0] = card_summary(v, r, 0, &a, &c.sum_len[0])))
+		goto out;
+	if (r->name && !tg_text_norm_make(r->name, strlen(r->name), &a, &c.name))
+		c.name_ok = 1;
+	struct tg_buf sb;
+	tg_buf_init(&sb, 0);
+	if (r->description) {
+		size_t len = strlen(r->description);
+		char *snip;
+		struct tg_text_range *rg;
+		size_t nrg;
+		if (!tg_text_snip_src_make(r->description, len, &a, &c.desc)) {
+			c.desc_ok = 1;
+			c.desc_plain = 1;
+			for (size_t i = 0; i < len && c.desc_plain; i++) {
+				unsigned char ch = (unsigned char)r->description[i];
+				c.desc_plain = ch >= 0x20 && ch != '"' && ch != '\\';
+			}
+		}
+		if (!tg_text_snippet(r->description, len, NULL, 0, SNIPPET_CP, &a, &snip, &rg, &nrg))
+			tg_json_write_string(&sb, snip, strlen(snip));
+	}
+	if (!sb.len)
+		tg_buf_adds(&sb, "null");
+	c.snip0 = tg_arena_strndup(&a, sb.data, sb.len);
+	c.snip0_len = sb.len;
+	tg_buf_release(&sb);
+	/* today's intervals, as tg_schedule_open_at decides them: an exception
+	 * for the date, else the weekly hours of the day (holidays are day 7) */
+	char today[16];
+	snprintf(today, sizeof(today), "%04d-%02d-%02d", v->now.year, v->now.month, v->now.day);
+	uint16_t(*open)[2] = tg_arena_alloc(&a, (r->n_hours + 1) * sizeof(*open));
+	size_t i;
+	for (i = 0; i < r->n_exceptions; i++)
+		if (r->exceptions[i].date && !strcmp(r->exceptions[i].date, today))
+			break;
+	if (i < r->n_exceptions) {
+		if (!r->exceptions[i].closed) {
+			open[0][0] = (uint16_t)r->exceptions[i].open_min;
+			open[0][1] = (uint16_t)r->exceptions[i].close_min;
+			c.n_open = 1;
+		}
+	} else {
+		int wd = tg_jp_is_holiday(v->now.year, v->now.month, v->now.day) ? TG_WEEKDAY_HOLIDAY : v->now.weekday;
+		for (i = 0; i < r->n_hours; i++)
+			if (r->hours[i].weekday == wd) {
+				open[c.n_open][0] = (uint16_t)r->hours[i].open_min;
+				open[c.n_open][1] = (uint16_t)r->hours[i].close_min;
+				c.n_open++;
+			}
+	}
+	c.open = (const uint16_t(*)[2])open;
+	struct pack m = {NULL, 0};
+	card_pack(&m, &c);
+	struct pack w = {tg_xmalloc(m.used), 0};
+	blk = w.base;
+	card_pack(&w, &c);
+out:
+	tg_arena_release(&a);
+	return blk;
+}
+
+static int card_open_at(const struct card *c, int minute)
+{
+	for (size_t i = 0; i < c->n_open; i++)
+		if (minute >= c->open[i][0] && minute < c->open[i][1])
+			return 1;
+	return 0;
+}
+
+/* The output of one search result, worked out before the page is sized. */
+struct item {
+	const struct tg_search_hit *hit;
+	const struct card *card;
+	const char *sum; /* summary without its closing brace */
+	size_t sum_len;
+	int open;
+	const char *snip; /* NULL: the card's snip0 */
+	int snip_plain;   /* snip needs no escape */
+	const struct tg_text_range *name_rg, *snip_rg;
+	size_t n_name_rg, n_snip_rg;
+};
+
+#define PUT(p, lit) (memcpy((p), (lit), sizeof(lit) - 1), (p) + sizeof(lit) - 1)
+
+/* [[start,end],…]: at most 2 + 24 n bytes */
+static char *put_ranges(char *p, const struct tg_text_range *rg, size_t n)
+{
+	*p++ = '[';
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			*p++ = ',';
+		*p++ = '[';
+		p = tg_json_put_int(p, rg[i].start);
+		*p++ = ',';
+		p = tg_json_put_int(p, rg[i].end);
+		*p++ = ']';
+	}
+	*p++ = ']';
+	return p;
+}
+
+/* Bytes put_item may write for it. */
+static size_t item_bound(const struct item *it)
+{
+	size_t n = 1 + it->sum_len + 200 + TG_JSON_FIXED3_MAX + TG_JSON_INT_MAX;
+	n += it->snip ? 6 * strlen(it->snip) + 2 : it->card->snip0_len;
+	return n + 4 + 24 * (it->n_name_rg + it->n_snip_rg);
+}
+
+/* The item: its summary, then the members of this search. */
+static char *put_item(char *p, const struct item *it)
+{
+	static const struct {
+		unsigned bit;
+		const char *name;
+		size_t len;
+	} where[] = {{TG_SEARCH_IN_NAME, "\"name\"", 6},
+	             {TG_SEARCH_IN_KANA, "\"name_kana\"", 11},
+	             {TG_SEARCH_IN_META, "\"meta\"", 6},
+	             {TG_SEARCH_IN_BODY, "\"description\"", 13}};
+	const struct tg_search_hit *h = it->hit;
+
+	memcpy(p, it->sum, it->sum_len);
+	p += it->sum_len;
+	p = it->open ? PUT(p, ",\"open_now\":true,\"score\":") : PUT(p, ",\"open_now\":false,\"score\":");
+	/* a score is a ranking aid: three decimals are plenty */
+	p = tg_json_put_fixed3(p, h->score);
+	p = PUT(p, ",\"distance_m\":");
+	p = h->distance_m >= 0 ? tg_json_put_int(p, h->distance_m) : PUT(p, "null");
+	p = PUT(p, ",\"matched_in\":[");
+	int first = 1;
+	for (size_t w = 0; w < 4; w++) {
+		if (!(h->matched_in & where[w].bit))
+			continue;
+		if (!first)
+			*p++ = ',';
+		memcpy(p, where[w].name, where[w].len);
+		p += where[w].len;
+		first = 0;
+	}
+	p = PUT(p, "],\"snippet\":");
+	if (!it->snip) {
+		memcpy(p, it->card->snip0, it->card->snip0_len);
+		p += it->card->snip0_len;
+	} else if (it->snip_plain) {
+		size_t n = strlen(it->snip);
+		*p++ = '"';
+		memcpy(p, it->snip, n);
+		p += n;
+		*p++ = '"';
+	} else {
+		p = tg_json_put_string(p, it->snip, strlen(it->snip));
+	}
+	p = PUT(p, ",\"highlights\":{\"name\":");
+	p = put_ranges(p, it->name_rg, it->n_name_rg);
+	p = PUT(p, ",\"snippet\":");
+	p = put_ranges(p, it->snip_rg, it->n_snip_rg);
+	*p++ = '}';
+	*p++ = '}';
+	return p;
 }
 
 #define BAD(field, msg)                                                   \
@@ -324,137 +585,79 @@ enum tg_rc tg_h_resource_search(struct tg_req *req)
 	int64_t *ids = tg_arena_alloc(&req->arena, sizeof(int64_t) * (n_hits ? n_hits : 1));
 	for (size_t i = 0; i < n_hits; i++)
 		ids[i] = hits[i].id;
-	struct tg_resource *rs;
-	size_t n_rs;
-	if ((rc = tg_rcache_get_many(req->app->rcache, req->db, &req->arena, ids, n_hits, &rs, &n_rs)))
+	const struct tg_rcache_entry **es;
+	size_t n_es;
+	struct tg_rcache_viewer vw = {card_key(&v), card_build, &v};
+	if ((rc = tg_rcache_hold_many(req->app->rcache, req->db, &req->arena, ids, n_hits, &vw, &es, &n_es)))
 		goto out;
-	/* The page is written straight into a buffer: each item is its
-	 * ResourceSummary (cached as text for resources everyone sees alike)
-	 * followed by the members that depend on this search. */
-	struct tg_buf out;
-	tg_buf_init(&out, (size_t)64 << 20);
-	tg_buf_printf(&out, "{\"total\":%zu,\"total_exact\":%s,\"offset\":%zu,\"limit\":%zu,\"items\":[", total,
-	              estimated ? "false" : "true", q.offset, q.limit);
-	size_t j = 0, written = 0;
+	/* The items are worked out first, then the page is written at once
+	 * into arena memory sized for it: each item is its cached
+	 * ResourceSummary followed by the members that depend on this search. */
+	struct item *items = TG_ARENA_ARRAY(&req->arena, struct item, n_hits ? n_hits : 1);
+	size_t n_items = 0, j = 0;
+	size_t bound = 128 + 2 * TG_JSON_INT_MAX + 3;
 	for (size_t i = 0; i < n_hits; i++) {
-		if (j >= n_rs || rs[j].id != hits[i].id)
+		if (j >= n_es || es[j]->res->id != hits[i].id)
 			continue; /* deleted between index and store: skip */
-		const struct tg_resource *r = &rs[j++];
-		size_t slen = 0;
-		const char *summary = NULL;
-		int cacheable = !r->is_confidential;
-		if (cacheable)
-			summary = tg_rcache_summary_get(req->app->rcache, r->id, r->version, v.today, &req->arena, &slen);
-		if (!summary) {
-			json_t *sj = render(&v, r, 1);
-			struct tg_buf sb;
-			tg_buf_init(&sb, 0);
-			if (tg_json_write(sj, &sb) == TG_OK) {
-				summary = tg_arena_strndup(&req->arena, sb.data, sb.len);
-				slen = sb.len;
-				if (cacheable)
-					tg_rcache_summary_put(req->app->rcache, r->id, r->version, v.today, sb.data, sb.len);
-			}
-			tg_buf_release(&sb);
-			json_decref(sj);
-			if (!summary)
-				continue;
+		const struct tg_resource *r = es[j]->res;
+		const struct card *cd = es[j++]->view;
+		if (!cd)
+			continue; /* could not render: left out */
+		if (!isfinite(hits[i].score)) {
+			rc = TG_ERR_INVALID;
+			break;
 		}
-		/* the members that depend on this search, written straight out */
-		struct tg_text_range *rg;
-		size_t nrg;
-		/* mark only the fields the index says a term is in: normalizing a
-		 * text to find matches costs more than the search itself */
+		struct item *it = &items[n_items++];
+		int show = r->is_confidential ? can_locate(&v, r) : 1;
+		it->hit = &hits[i];
+		it->card = cd;
+		it->sum = cd->sum[show];
+		it->sum_len = cd->sum_len[show];
+		it->open = card_open_at(cd, v.now.minute);
+		/* mark only the fields the index says a term is in */
 		size_t name_terms = (hits[i].matched_in & TG_SEARCH_IN_NAME) ? n_terms : 0;
 		size_t body_terms = (hits[i].matched_in & TG_SEARCH_IN_BODY) ? n_terms : 0;
-		struct tg_text_range *name_rg = NULL, *snip_rg = NULL;
-		size_t n_name_rg = 0, n_snip_rg = 0;
-		if (name_terms && !tg_text_highlight(r->name, strlen(r->name), q.terms, name_terms, &req->arena, &rg, &nrg)) {
-			name_rg = rg;
-			n_name_rg = nrg;
+		struct tg_text_range *rg;
+		size_t nrg;
+		if (name_terms && cd->name_ok &&
+		    !tg_text_highlight_norm(&cd->name, q.terms, name_terms, &req->arena, &rg, &nrg)) {
+			it->name_rg = rg;
+			it->n_name_rg = nrg;
 		}
-		char *snip = NULL;
-		struct tg_text_norm dn, *dnp = NULL;
-		if (r->description && body_terms) {
-			/* the normalized description is kept with the cached resource */
-			if (tg_rcache_desc_get(req->app->rcache, r->id, r->version, &req->arena, &dn)) {
-				dnp = &dn;
-			} else if (!tg_text_norm_make(r->description, strlen(r->description), &req->arena, &dn)) {
-				tg_rcache_desc_put(req->app->rcache, r->id, r->version, &dn);
-				dnp = &dn;
-			}
+		/* without a marked term the window is the one cut in advance */
+		char *snip;
+		if (body_terms && cd->desc_ok &&
+		    !tg_text_snippet_src(&cd->desc, q.terms, body_terms, SNIPPET_CP, &req->arena, &snip, &rg, &nrg) &&
+		    nrg) {
+			it->snip = snip;
+			it->snip_plain = cd->desc_plain;
+			it->snip_rg = rg;
+			it->n_snip_rg = nrg;
 		}
-		if (r->description &&
-		    !tg_text_snippet_norm(r->description, strlen(r->description), dnp, q.terms, body_terms, SNIPPET_CP,
-		                          &req->arena, &snip, &rg, &nrg)) {
-			if (body_terms) {
-				snip_rg = rg;
-				n_snip_rg = nrg;
-			}
-		} else {
-			snip = NULL;
-		}
-		int open = tg_schedule_open_at(r->hours, r->n_hours, r->exceptions, r->n_exceptions, &v.now);
-		enum tg_rc wrc = TG_OK;
-		if (written)
-			wrc = tg_buf_addc(&out, ',');
-		/* summary "{…}" without its closing brace, then our members */
-		if (!wrc)
-			wrc = tg_buf_add(&out, summary, slen - 1);
-		if (!wrc)
-			wrc = tg_buf_adds(&out, open ? ",\"open_now\":true,\"score\":" : ",\"open_now\":false,\"score\":");
-		if (!wrc) /* a score is a ranking aid: three decimals are plenty */
-			wrc = tg_json_write_fixed3(&out, hits[i].score);
-		if (!wrc)
-			wrc = tg_buf_adds(&out, ",\"distance_m\":");
-		if (!wrc)
-			wrc = hits[i].distance_m >= 0 ? tg_json_write_int(&out, hits[i].distance_m) : tg_buf_adds(&out, "null");
-		if (!wrc) {
-			static const struct {
-				unsigned bit;
-				const char *name;
-			} where[] = {{TG_SEARCH_IN_NAME, "\"name\""},
-			             {TG_SEARCH_IN_KANA, "\"name_kana\""},
-			             {TG_SEARCH_IN_META, "\"meta\""},
-			             {TG_SEARCH_IN_BODY, "\"description\""}};
-			int first = 1;
-			wrc = tg_buf_adds(&out, ",\"matched_in\":[");
-			for (size_t w = 0; w < 4 && !wrc; w++) {
-				if (!(hits[i].matched_in & where[w].bit))
-					continue;
-				if (!first)
-					wrc = tg_buf_addc(&out, ',');
-				if (!wrc)
-					wrc = tg_buf_adds(&out, where[w].name);
-				first = 0;
-			}
-			if (!wrc)
-				wrc = tg_buf_adds(&out, "],\"snippet\":");
-		}
-		if (!wrc)
-			wrc = snip ? tg_json_write_string(&out, snip, strlen(snip)) : tg_buf_adds(&out, "null");
-		if (!wrc)
-			wrc = tg_buf_adds(&out, ",\"highlights\":{\"name\":");
-		if (!wrc)
-			wrc = write_ranges(&out, name_rg, n_name_rg);
-		if (!wrc)
-			wrc = tg_buf_adds(&out, ",\"snippet\":");
-		if (!wrc)
-			wrc = write_ranges(&out, snip_rg, n_snip_rg);
-		if (!wrc)
-			wrc = tg_buf_adds(&out, "}}");
-		if (wrc) {
-			tg_buf_release(&out);
-			rc = wrc;
-			goto out;
-		}
-		written++;
+		bound += item_bound(it);
 	}
-	tg_buf_adds(&out, "]}");
-	size_t olen;
-	char *odata = tg_buf_detach(&out, &olen);
-	char *body = tg_arena_strndup(&req->arena, odata, olen);
-	free(odata);
+	if (rc) {
+		tg_rcache_release(es, n_es);
+		goto out;
+	}
+	char *body = tg_arena_alloc_uninit(&req->arena, bound), *p = body;
+	p = PUT(p, "{\"total\":");
+	p = tg_json_put_int(p, (long long)total);
+	p = estimated ? PUT(p, ",\"total_exact\":false,\"offset\":") : PUT(p, ",\"total_exact\":true,\"offset\":");
+	p = tg_json_put_int(p, (long long)q.offset);
+	p = PUT(p, ",\"limit\":");
+	p = tg_json_put_int(p, (long long)q.limit);
+	p = PUT(p, ",\"items\":[");
+	for (size_t i = 0; i < n_items; i++) {
+		if (i)
+			*p++ = ',';
+		p = put_item(p, &items[i]);
+	}
+	p = PUT(p, "]}");
+	*p = '\0';
+	size_t olen = (size_t)(p - body);
+	assert(olen < bound); /* item_bound covers put_item */
+	tg_rcache_release(es, n_es); /* items point into the entries' cards */
 	tg_resp_raw(req, 200, "application/json; charset=utf-8", body, olen);
 out:
 	view_release(&v);
