@@ -1846,6 +1846,31 @@ static double grid_bound(const struct qctx *c, long r_lo, long r_hi, long c_lo, 
 	return b < 0 ? 0 : b;
 }
 
+#define WALK_BATCH 32
+
+/* consider_grid for the candidates among grid positions [s, e), in order.
+ * The candidates of a cell are sparse in g_hot, so each one's entry is a
+ * cache miss; they are found a batch at a time and all their entries
+ * prefetched before the first is considered, so the misses overlap. */
+static void walk_cell(struct qctx *c, const uint64_t *cb, uint32_t s, uint32_t e)
+{
+	const struct tg_search *idx = c->idx;
+	uint32_t pos[WALK_BATCH];
+
+	while (s < e) {
+		uint32_t n = 0, b = e - s < WALK_BATCH ? e : s + WALK_BATCH;
+		for (; s < b; s++)
+			if (cbit(cb, idx->g_ords[s])) {
+				const char *g = (const char *)&idx->g_hot[s];
+				__builtin_prefetch(g);
+				__builtin_prefetch(g + sizeof(struct ghot) - 1);
+				pos[n++] = s;
+			}
+		for (uint32_t j = 0; j < n; j++)
+			consider_grid(c, pos[j]);
+	}
+}
+
 /* Distance sort over the grid: rings of cells outward from the origin,
  * stopping once the heap is full of documents nearer than anything
  * unvisited (or everything within the radius is visited). Documents
@@ -1883,11 +1908,8 @@ static int walk(struct qctx *c, const uint64_t *cb)
 						continue;
 					}
 					size_t cell = (size_t)y * (size_t)cols + (size_t)x;
-					uint32_t e = idx->g_start[cell + 1];
-					for (uint32_t i = idx->g_start[cell]; i < e; i++)
-						if (cbit(cb, idx->g_ords[i]))
-							consider_grid(c, i);
-					visited += e - idx->g_start[cell];
+					walk_cell(c, cb, idx->g_start[cell], idx->g_start[cell + 1]);
+					visited += idx->g_start[cell + 1] - idx->g_start[cell];
 				}
 			}
 			if (rlo <= 0 && rhi >= rows - 1 && clo <= 0 && chi >= cols - 1)
