@@ -574,3 +574,58 @@ fail:
 	db->ops->rollback(db);
 	return rc;
 }
+
+enum tg_rc tg_dir_org_update(struct tg_app *app, struct tg_db *db, const struct tg_org *o, struct tg_arena *a)
+{
+	tg_db_set_tenant(db, app->tenant_id);
+	struct tg_org cur;
+	enum tg_rc rc = db->ops->org_get(db, a, o->id, &cur);
+	if (rc)
+		return rc;
+	int renamed = strcmp(cur.name, o->name) != 0;
+	struct tg_resource *all = NULL;
+	size_t n_all = 0, cap = 0;
+	if ((rc = db->ops->begin(db)))
+		return rc;
+	if ((rc = db->ops->org_update(db, o)))
+		goto fail;
+	if (renamed) {
+		/* The organization's name is part of its resources' search text:
+		 * rewrite it (the rows read now carry the new name). */
+		struct tg_refdata *ref = tg_app_ref_acquire(app);
+		struct tg_resource_filter f = {.after_id = 0, .limit = LOAD_PAGE, .org_id = o->id};
+		for (;;) {
+			struct tg_resource *rs;
+			size_t n;
+			if ((rc = db->ops->resource_list(db, a, &f, &rs, &n)))
+				break;
+			for (size_t i = 0; i < n && !rc; i++)
+				rc = db->ops->resource_set_search_text(db, rs[i].id, tg_app_search_text(app, ref, &rs[i], a));
+			if (rc || n == 0)
+				break;
+			if (n_all + n > cap) {
+				cap = (n_all + n) * 2;
+				struct tg_resource *grown = TG_ARENA_ARRAY(a, struct tg_resource, cap);
+				if (n_all)
+					memcpy(grown, all, n_all * sizeof(*all));
+				all = grown;
+			}
+			memcpy(all + n_all, rs, n * sizeof(*rs));
+			n_all += n;
+			f.after_id = rs[n - 1].id;
+			if (n < LOAD_PAGE)
+				break;
+		}
+		tg_app_ref_release(app, ref);
+		if (rc)
+			goto fail;
+	}
+	if ((rc = db->ops->commit(db)))
+		goto fail;
+	for (size_t i = 0; i < n_all; i++)
+		tg_app_index_put(app, &all[i]);
+	return TG_OK;
+fail:
+	db->ops->rollback(db);
+	return rc;
+}

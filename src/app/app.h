@@ -109,5 +109,10 @@ enum tg_rc tg_dir_update(struct tg_app *app, struct tg_db *db, int64_t user_id, 
                          const char *action, struct tg_arena *a, struct tg_field_error *err);
 enum tg_rc tg_dir_delete(struct tg_app *app, struct tg_db *db, int64_t user_id, int64_t id,
                          struct tg_arena *a);
+/* Update an organization (o->id; unknown -> TG_ERR_NOT_FOUND). When its
+ * name changes, its resources' search text (which holds the name) is
+ * rewritten in the same transaction and they are re-indexed, so a search
+ * for the new name finds them and results show it. */
+enum tg_rc tg_dir_org_update(struct tg_app *app, struct tg_db *db, const struct tg_org *o, struct tg_arena *a);
 
 #endif

@@ -104,6 +104,7 @@ enum {
 	S_RES_UPDATE,
 	S_RES_EXISTS,
 	S_RES_DELETE,
+	S_RES_SET_TEXT,
 	S_RES_SOURCE_IDS,
 	S_CHILDREN_INSERT,
 	S_CHANGE_INSERT,
@@ -254,6 +255,7 @@ static const char *const fixed_sql[S__FIXED] = {
                      "AND x.resource_id = u.id) SELECT id FROM u",
     [S_RES_EXISTS] = "SELECT 1 FROM resources WHERE tenant_id = ? AND id = ?",
     [S_RES_DELETE] = "DELETE FROM resources WHERE tenant_id = ? AND id = ?",
+    [S_RES_SET_TEXT] = "UPDATE resources SET search_text = ?, updated_at = ? WHERE tenant_id = ? AND id = ?",
     [S_RES_SOURCE_IDS] = "SELECT source_id FROM resources WHERE tenant_id = ? AND source = ? "
                          "AND source_id IS NOT NULL",
     [S_CHILDREN_INSERT] = "WITH s AS (SELECT ?::bigint AS tenant_id, ?::bigint AS id)" CHILDREN("s") " SELECT 1",
@@ -2461,6 +2463,23 @@ static enum tg_rc pg_resource_delete(struct tg_db *db, int64_t id)
 	return rc;
 }
 
+static enum tg_rc pg_resource_set_search_text(struct tg_db *db, int64_t id, const char *search_text)
+{
+	struct pg_db *s = PG(db);
+	struct params p = {0};
+	int64_t changed = 0;
+	if (need_tenant(s, "resource_set_search_text"))
+		return TG_ERR_INTERNAL;
+	p_text(&p, search_text ? search_text : "");
+	p_text(&p, now_ts(s));
+	p_tenant(&p, s);
+	p_i64(&p, id);
+	enum tg_rc rc = write1(s, S_RES_SET_TEXT, &p, NULL, &changed, "resource_set_search_text");
+	if (!rc && changed == 0)
+		rc = TG_ERR_NOT_FOUND;
+	return rc;
+}
+
 /* ---- change history and audit ------------------------------------------------------------------- */
 
 static enum tg_rc pg_change_insert(struct tg_db *db, const struct tg_change *c)
@@ -2606,6 +2625,7 @@ static const struct tg_db_ops pg_ops = {
     .resource_insert = pg_resource_insert,
     .resource_update = pg_resource_update,
     .resource_delete = pg_resource_delete,
+    .resource_set_search_text = pg_resource_set_search_text,
     .change_insert = pg_change_insert,
     .change_list = pg_change_list,
     .audit_insert = pg_audit_insert,

@@ -127,6 +127,7 @@ enum {
 	S_RES_UPDATE,
 	S_RES_EXISTS,
 	S_RES_DELETE,
+	S_RES_SET_TEXT,
 	S_EXC_INSERT,
 	S_HOURS_DEL,
 	S_EXC_DEL,
@@ -259,6 +260,7 @@ static const char *const fixed_sql[S__FIXED] = {
 	                 "AND tenant_id = :tenant AND (" TYPE_VISIBLE("?2") ")",
 	[S_RES_EXISTS] = "SELECT 1 FROM resources WHERE id = ? AND tenant_id = :tenant",
 	[S_RES_DELETE] = "DELETE FROM resources WHERE id = ? AND tenant_id = :tenant",
+	[S_RES_SET_TEXT] = "UPDATE resources SET search_text = ?, updated_at = ? WHERE id = ? AND tenant_id = :tenant",
 	[S_EXC_INSERT] = "INSERT INTO resource_exceptions (resource_id, day, closed, open_min, close_min, "
 	                 "note, tenant_id) VALUES (?, ?, ?, ?, ?, ?, :tenant)",
 	[S_HOURS_DEL] = "DELETE FROM resource_hours WHERE resource_id = ? AND tenant_id = :tenant",
@@ -2472,6 +2474,23 @@ static enum tg_rc sq_resource_delete(struct tg_db *db, int64_t id)
 	return rc;
 }
 
+static enum tg_rc sq_resource_set_search_text(struct tg_db *db, int64_t id, const char *search_text)
+{
+	struct sq_db *s = SQ(db);
+	sqlite3_stmt *st = NULL;
+	enum tg_rc rc = need_tenant(s, "resource_set_search_text");
+	if (rc || (rc = get_st(s, S_RES_SET_TEXT, &st)))
+		return rc;
+	bind_text(st, 1, search_text ? search_text : "");
+	bind_text(st, 2, now_ts(s));
+	sqlite3_bind_int64(st, 3, id);
+	rc = step_write(s, st, "resource_set_search_text");
+	if (!rc && sqlite3_changes(s->h) == 0)
+		rc = TG_ERR_NOT_FOUND;
+	done(st);
+	return rc;
+}
+
 /* ---- change history and audit ------------------------------------------------------------------- */
 
 static enum tg_rc sq_change_insert(struct tg_db *db, const struct tg_change *c)
@@ -2685,6 +2704,7 @@ static const struct tg_db_ops sq_ops = {
 	.resource_insert = sq_resource_insert,
 	.resource_update = sq_resource_update,
 	.resource_delete = sq_resource_delete,
+	.resource_set_search_text = sq_resource_set_search_text,
 	.change_insert = sq_change_insert,
 	.change_list = sq_change_list,
 	.audit_insert = sq_audit_insert,

@@ -198,6 +198,10 @@ struct tg_db_ops {
 	 * bumps r->version, sets updated_at. Replaces nested arrays. */
 	enum tg_rc (*resource_update)(struct tg_db *db, struct tg_resource *r, const char *search_text);
 	enum tg_rc (*resource_delete)(struct tg_db *db, int64_t id);
+	/* Replace the stored search text of a resource (derived data: when the
+	 * name of its organization changes) and set updated_at, so that other
+	 * processes' indexes pick it up; the version stays. */
+	enum tg_rc (*resource_set_search_text)(struct tg_db *db, int64_t id, const char *search_text);
 
 	/* change history of resources */
 	enum tg_rc (*change_insert)(struct tg_db *db, const struct tg_change *c);

@@ -189,3 +189,23 @@ test('orgs, users, types: happy paths and permissions', async () => {
   assertError(dup, dup.status);
   await createResource(w.staffA, resourceInput(w.staffA.user.org_id, w.d1.id, { type: 'test_ibasho', name: '独自種別ひろば' }));
 });
+
+test('renaming an organization renames it in its resources: search by the new name, results show it', async () => {
+  const org = assertOk(await w.admin.post('/api/v1/orgs', { name: '改名前もみじの会', kind: 'NPO', area_id: w.d1.id }), 201);
+  const r = await createResource(w.admin, resourceInput(org.id, w.d1.id, { name: '改名確認ひろば', is_public: true }));
+  const before = assertOk(await w.admin.get(`/api/v1/resources?${q('改名前もみじ')}&limit=100`));
+  assert.ok(before.items.some((i) => i.id === r.id), 'found by the old organization name');
+  // warm the caches with the old name, then rename
+  assert.equal(before.items.find((i) => i.id === r.id).org.name, '改名前もみじの会');
+  assertOk(await w.admin.put(`/api/v1/orgs/${org.id}`, { name: '改名後かえでの会', kind: 'NPO', area_id: w.d1.id }));
+  const after = assertOk(await w.admin.get(`/api/v1/resources?${q('改名後かえで')}&limit=100`));
+  const hit = after.items.find((i) => i.id === r.id);
+  assert.ok(hit, 'found by the new organization name');
+  assert.equal(hit.org.name, '改名後かえでの会', 'the result shows the new name');
+  assert.deepEqual(await searchIds(w.admin, q('改名前もみじ')), [], 'the old name no longer matches');
+  const anon = assertOk(await srv.anon().get(`/api/v1/resources?${q('改名確認ひろば')}`));
+  assert.equal(anon.items.find((i) => i.id === r.id).org.name, '改名後かえでの会', 'public search too');
+  assert.equal(assertOk(await w.admin.get(`/api/v1/resources/${r.id}`)).org.name, '改名後かえでの会');
+  // the version of the resource is untouched (derived data only)
+  assert.equal(assertOk(await w.admin.get(`/api/v1/resources/${r.id}`)).version, r.version);
+});

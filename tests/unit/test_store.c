@@ -569,6 +569,13 @@ static void test_resource_crud(void **state)
 	stale.id = 999;
 	assert_int_equal(db->ops->resource_update(db, &stale, NULL), TG_ERR_NOT_FOUND);
 
+	/* the search text alone (an organization renamed): version kept, updated_at set */
+	assert_int_equal(db->ops->resource_set_search_text(db, r.id, "あたらしい なまえ"), TG_OK);
+	assert_int_equal(db->ops->resource_get(db, &f->a, r.id, &got), TG_OK);
+	assert_string_equal(got.search_text, "あたらしい なまえ");
+	assert_int_equal(got.version, 2);
+	assert_int_equal(db->ops->resource_set_search_text(db, 999, "x"), TG_ERR_NOT_FOUND);
+
 	/* delete cascades to nested rows */
 	assert_int_equal(db->ops->resource_delete(db, r.id), TG_OK);
 	assert_int_equal(db->ops->resource_get(db, &f->a, r.id, &got), TG_ERR_NOT_FOUND);
@@ -1200,6 +1207,8 @@ static void test_tenant_isolation(void **state)
 	r.version = 1;
 	assert_int_equal(db->ops->resource_update(db, &r, NULL), TG_ERR_NOT_FOUND);
 	assert_int_equal(db->ops->resource_delete(db, d.res), TG_ERR_NOT_FOUND);
+	assert_int_equal(db->ops->resource_set_search_text(db, d.res, "hijacked"), TG_ERR_NOT_FOUND);
+	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM resources WHERE search_text = 'hijacked'"), 0);
 	assert_int_equal(db->ops->session_delete(db, "tok2"), TG_OK); /* a no-op */
 	assert_int_equal(db->ops->session_delete_user(db, d.user, NULL), TG_OK);
 	/* a session for tenant 2's user cannot be made in tenant 1 */

@@ -124,7 +124,7 @@ enum tg_rc tg_h_org_update(struct tg_req *req)
 		goto out;
 	o.id = id;
 	o.uuid = cur.uuid;
-	if ((rc = req->db->ops->org_update(req->db, &o)))
+	if ((rc = tg_dir_org_update(req->app, req->db, &o, &req->arena)))
 		goto out;
 	tg_req_audit(req, "update", "org", tg_arena_printf(&req->arena, "%lld", (long long)id), NULL);
 	struct tg_org stored;
