@@ -288,7 +288,15 @@ static void note_since(struct tg_app *app, const char *updated_at)
 enum tg_rc tg_app_index_load(struct tg_app *app, struct tg_db *db)
 {
 	tg_db_set_tenant(db, app->tenant_id);
-	enum tg_rc rc = TG_OK;
+	/* The change mark before the rows: a delete made while loading is
+	 * seen by the first refresh. */
+	int64_t mark = 0;
+	enum tg_rc rc = db->ops->change_mark(db, &mark);
+	if (rc)
+		return rc;
+	pthread_mutex_lock(&app->index_lock);
+	app->change_mark = mark;
+	pthread_mutex_unlock(&app->index_lock);
 	struct tg_refdata *ref = tg_app_ref_acquire(app);
 	struct tg_resource_filter f = {.after_id = 0, .limit = LOAD_PAGE};
 	int64_t docs = 0;
@@ -342,6 +350,38 @@ enum tg_rc tg_app_index_refresh(struct tg_app *app, struct tg_db *db)
 	pthread_mutex_unlock(&app->index_lock);
 	if (!since)
 		since = tg_xstrdup("0000-00-00T00:00:00Z");
+	/* Deletions first (another process's deletes leave no row to find):
+	 * drop each deleted id, then put back the ids that exist again (SQLite
+	 * may reuse the largest id of a deleted row). */
+	int64_t old_mark, new_mark = 0;
+	pthread_mutex_lock(&app->index_lock);
+	old_mark = app->change_mark;
+	pthread_mutex_unlock(&app->index_lock);
+	enum tg_rc drc = db->ops->change_mark(db, &new_mark);
+	if (!drc && new_mark > old_mark) {
+		struct tg_arena da = TG_ARENA_INIT;
+		int64_t *gone = NULL;
+		size_t n_gone = 0, n_back = 0;
+		struct tg_resource *back = NULL;
+		drc = db->ops->change_deletions(db, &da, old_mark, new_mark, &gone, &n_gone);
+		if (!drc && n_gone) {
+			for (size_t i = 0; i < n_gone; i++)
+				tg_app_index_drop(app, gone[i]);
+			drc = db->ops->resource_get_many(db, &da, gone, n_gone, &back, &n_back);
+			for (size_t i = 0; !drc && i < n_back; i++)
+				tg_app_index_put(app, &back[i]);
+		}
+		if (!drc) {
+			pthread_mutex_lock(&app->index_lock);
+			app->change_mark = new_mark;
+			pthread_mutex_unlock(&app->index_lock);
+		}
+		tg_arena_release(&da);
+	}
+	if (drc) {
+		free(since);
+		return drc;
+	}
 	/* "…:SS" without the Z sorts just below "…:SSZ": rows at the mark too */
 	char *after = tg_xstrdup(since);
 	size_t len = strlen(after);

@@ -55,6 +55,7 @@ struct tg_app {
 	char *index_since;      /* updated_at high-water mark for the refresher */
 	int64_t index_since_count; /* rows indexed whose updated_at equals the mark */
 	int64_t index_docs;
+	int64_t change_mark;    /* newest resource_changes id whose deletions the index has seen */
 
 	pthread_mutex_t ref_lock;
 	struct tg_refdata *ref;

@@ -105,6 +105,8 @@ enum {
 	S_RES_EXISTS,
 	S_RES_DELETE,
 	S_RES_SET_TEXT,
+	S_CHANGE_MARK,
+	S_CHANGE_DELETIONS,
 	S_RES_SOURCE_IDS,
 	S_CHILDREN_INSERT,
 	S_CHANGE_INSERT,
@@ -255,6 +257,9 @@ static const char *const fixed_sql[S__FIXED] = {
                      "AND x.resource_id = u.id) SELECT id FROM u",
     [S_RES_EXISTS] = "SELECT 1 FROM resources WHERE tenant_id = ? AND id = ?",
     [S_RES_DELETE] = "DELETE FROM resources WHERE tenant_id = ? AND id = ?",
+    [S_CHANGE_MARK] = "SELECT COALESCE(MAX(id), 0) FROM resource_changes WHERE tenant_id = ?",
+    [S_CHANGE_DELETIONS] = "SELECT resource_id FROM resource_changes WHERE tenant_id = ? AND id > ? AND id <= ? "
+                           "AND action = 'delete' ORDER BY id",
     [S_RES_SET_TEXT] = "UPDATE resources SET search_text = ?, updated_at = ? WHERE tenant_id = ? AND id = ?",
     [S_RES_SOURCE_IDS] = "SELECT source_id FROM resources WHERE tenant_id = ? AND source = ? "
                          "AND source_id IS NOT NULL",
@@ -2482,6 +2487,43 @@ static enum tg_rc pg_resource_set_search_text(struct tg_db *db, int64_t id, cons
 
 /* ---- change history and audit ------------------------------------------------------------------- */
 
+static enum tg_rc pg_change_mark(struct tg_db *db, int64_t *last_id)
+{
+	struct pg_db *s = PG(db);
+	struct params p = {0};
+	PGresult *res = NULL;
+	*last_id = 0;
+	p_tenant(&p, s);
+	enum tg_rc rc = run(s, S_CHANGE_MARK, &p, &res, "change_mark");
+	if (rc)
+		return rc;
+	if (PQntuples(res) == 1)
+		*last_id = g_i64(res, 0, 0);
+	PQclear(res);
+	return TG_OK;
+}
+
+static enum tg_rc pg_change_deletions(struct tg_db *db, struct tg_arena *a, int64_t after_id, int64_t upto_id,
+                                      int64_t **resource_ids, size_t *n)
+{
+	struct pg_db *s = PG(db);
+	struct params p = {0};
+	PGresult *res = NULL;
+	p_tenant(&p, s);
+	p_i64(&p, after_id);
+	p_i64(&p, upto_id);
+	enum tg_rc rc = run(s, S_CHANGE_DELETIONS, &p, &res, "change_deletions");
+	if (rc)
+		return rc;
+	size_t cnt = (size_t)PQntuples(res);
+	*resource_ids = TG_ARENA_ARRAY(a, int64_t, cnt ? cnt : 1);
+	for (size_t i = 0; i < cnt; i++)
+		(*resource_ids)[i] = g_i64(res, (int)i, 0);
+	*n = cnt;
+	PQclear(res);
+	return TG_OK;
+}
+
 static enum tg_rc pg_change_insert(struct tg_db *db, const struct tg_change *c)
 {
 	struct pg_db *s = PG(db);
@@ -2626,6 +2668,8 @@ static const struct tg_db_ops pg_ops = {
     .resource_update = pg_resource_update,
     .resource_delete = pg_resource_delete,
     .resource_set_search_text = pg_resource_set_search_text,
+    .change_mark = pg_change_mark,
+    .change_deletions = pg_change_deletions,
     .change_insert = pg_change_insert,
     .change_list = pg_change_list,
     .audit_insert = pg_audit_insert,

@@ -128,6 +128,8 @@ enum {
 	S_RES_EXISTS,
 	S_RES_DELETE,
 	S_RES_SET_TEXT,
+	S_CHANGE_MARK,
+	S_CHANGE_DELETIONS,
 	S_EXC_INSERT,
 	S_HOURS_DEL,
 	S_EXC_DEL,
@@ -260,6 +262,9 @@ static const char *const fixed_sql[S__FIXED] = {
 	                 "AND tenant_id = :tenant AND (" TYPE_VISIBLE("?2") ")",
 	[S_RES_EXISTS] = "SELECT 1 FROM resources WHERE id = ? AND tenant_id = :tenant",
 	[S_RES_DELETE] = "DELETE FROM resources WHERE id = ? AND tenant_id = :tenant",
+	[S_CHANGE_MARK] = "SELECT COALESCE(MAX(id), 0) FROM resource_changes WHERE tenant_id = :tenant",
+	[S_CHANGE_DELETIONS] = "SELECT resource_id FROM resource_changes WHERE id > ? AND id <= ? "
+	                       "AND action = 'delete' AND tenant_id = :tenant ORDER BY id",
 	[S_RES_SET_TEXT] = "UPDATE resources SET search_text = ?, updated_at = ? WHERE id = ? AND tenant_id = :tenant",
 	[S_EXC_INSERT] = "INSERT INTO resource_exceptions (resource_id, day, closed, open_min, close_min, "
 	                 "note, tenant_id) VALUES (?, ?, ?, ?, ?, ?, :tenant)",
@@ -2493,6 +2498,55 @@ static enum tg_rc sq_resource_set_search_text(struct tg_db *db, int64_t id, cons
 
 /* ---- change history and audit ------------------------------------------------------------------- */
 
+static enum tg_rc sq_change_mark(struct tg_db *db, int64_t *last_id)
+{
+	struct sq_db *s = SQ(db);
+	sqlite3_stmt *st = NULL;
+	*last_id = 0;
+	enum tg_rc rc = get_st(s, S_CHANGE_MARK, &st);
+	if (rc)
+		return rc;
+	rc = step_one(s, st, "change_mark");
+	if (!rc)
+		*last_id = sqlite3_column_int64(st, 0);
+	done(st);
+	return rc;
+}
+
+static enum tg_rc sq_change_deletions(struct tg_db *db, struct tg_arena *a, int64_t after_id, int64_t upto_id,
+                                      int64_t **resource_ids, size_t *n)
+{
+	struct sq_db *s = SQ(db);
+	sqlite3_stmt *st = NULL;
+	int64_t *v = NULL;
+	size_t cnt = 0, cap = 0;
+	int src;
+	enum tg_rc rc = get_st(s, S_CHANGE_DELETIONS, &st);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, after_id);
+	sqlite3_bind_int64(st, 2, upto_id);
+	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+		if (cnt == cap) {
+			cap = cap ? cap * 2 : 16;
+			v = tg_xrealloc(v, cap * sizeof(*v));
+		}
+		v[cnt++] = sqlite3_column_int64(st, 0);
+	}
+	if (src != SQLITE_DONE) {
+		rc = db_fail(s, "change_deletions", src);
+		goto out;
+	}
+	*resource_ids = TG_ARENA_ARRAY(a, int64_t, cnt ? cnt : 1);
+	if (cnt)
+		memcpy(*resource_ids, v, cnt * sizeof(*v));
+	*n = cnt;
+out:
+	free(v);
+	done(st);
+	return rc;
+}
+
 static enum tg_rc sq_change_insert(struct tg_db *db, const struct tg_change *c)
 {
 	struct sq_db *s = SQ(db);
@@ -2705,6 +2759,8 @@ static const struct tg_db_ops sq_ops = {
 	.resource_update = sq_resource_update,
 	.resource_delete = sq_resource_delete,
 	.resource_set_search_text = sq_resource_set_search_text,
+	.change_mark = sq_change_mark,
+	.change_deletions = sq_change_deletions,
 	.change_insert = sq_change_insert,
 	.change_list = sq_change_list,
 	.audit_insert = sq_audit_insert,

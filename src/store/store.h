@@ -207,6 +207,13 @@ struct tg_db_ops {
 	enum tg_rc (*change_insert)(struct tg_db *db, const struct tg_change *c);
 	enum tg_rc (*change_list)(struct tg_db *db, struct tg_arena *a, int64_t resource_id,
 	                          struct tg_change **out, size_t *n); /* newest first */
+	/* The tenant's newest change id (0 when none), and the resource ids
+	 * deleted by its changes after_id < id <= upto_id (action "delete"), in
+	 * change order. A server's index refresher uses them to drop resources
+	 * that another process deleted. */
+	enum tg_rc (*change_mark)(struct tg_db *db, int64_t *last_id);
+	enum tg_rc (*change_deletions)(struct tg_db *db, struct tg_arena *a, int64_t after_id, int64_t upto_id,
+	                               int64_t **resource_ids, size_t *n);
 
 	/* audit log */
 	enum tg_rc (*audit_insert)(struct tg_db *db, const struct tg_audit *e);

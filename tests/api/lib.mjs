@@ -205,18 +205,21 @@ class Client {
 
 /**
  * Start a server on a fresh demo database (the demo data in the tenant
- * "default"). tenants: more tenants to create first, each
+ * "default"), or with shareDb on the database of another running server.
+ * tenants: more tenants to create first, each
  * { code, name, hosts: [...], demo: true|false } (`tsunagu tenant add`, then
  * `tsunagu demo --tenant CODE` when demo).
  */
-export async function startServer({ extraArgs = [], tenants = [] } = {}) {
+export async function startServer({ extraArgs = [], tenants = [], shareDb = null } = {}) {
   const bin = path.resolve(REPO, process.env.TSUNAGU_BIN || 'build/tsunagu');
   if (!existsSync(bin)) throw new Error(`tsunagu binary not found at ${bin} (build it with make, or set TSUNAGU_BIN)`);
   const dir = await mkdtemp(path.join(tmpdir(), 'tsunagu-test-'));
-  const pgAdmin = process.env.TSUNAGU_TEST_PG_ADMIN;
+  // shareDb: the database of another running test server (a second process
+  // on the same database); it is neither created nor dropped here.
+  const pgAdmin = shareDb ? null : process.env.TSUNAGU_TEST_PG_ADMIN;
   const pg = pgAdmin ? await createPgDatabase(pgAdmin) : null;
-  const db = pg ? pg.url : path.join(dir, 't.db');
-  await run(bin, ['demo', '--db', db], { cwd: REPO });
+  const db = shareDb || (pg ? pg.url : path.join(dir, 't.db'));
+  if (!shareDb) await run(bin, ['demo', '--db', db], { cwd: REPO });
   for (const t of tenants) {
     await run(bin, ['tenant', 'add', '--db', db, '--code', t.code, '--name', t.name,
       ...(t.hosts || []).flatMap((h) => ['--host', h])], { cwd: REPO });

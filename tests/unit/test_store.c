@@ -757,6 +757,49 @@ static void test_transactions(void **state)
 	tg_db_rollback(db);
 }
 
+/* change_mark / change_deletions: what a server's index refresher reads to
+ * drop resources another process deleted; per tenant. */
+static void test_change_deletions(void **state)
+{
+	struct fx *f = *state;
+	struct tg_db *db = f->db;
+	int64_t mark0 = -1, mark1 = -1, mark2 = -1, *ids = NULL;
+	size_t n = 99;
+	assert_int_equal(db->ops->change_mark(db, &mark0), TG_OK);
+	assert_int_equal(mark0, 0);
+	struct tg_change c = {.resource_id = 7, .action = "create"};
+	assert_int_equal(db->ops->change_insert(db, &c), TG_OK);
+	c.action = "delete";
+	assert_int_equal(db->ops->change_insert(db, &c), TG_OK);
+	c.resource_id = 9;
+	c.action = "update";
+	assert_int_equal(db->ops->change_insert(db, &c), TG_OK);
+	assert_int_equal(db->ops->change_mark(db, &mark1), TG_OK);
+	assert_true(mark1 > mark0);
+	c.action = "delete";
+	assert_int_equal(db->ops->change_insert(db, &c), TG_OK);
+	assert_int_equal(db->ops->change_mark(db, &mark2), TG_OK);
+	assert_true(mark2 > mark1);
+	assert_int_equal(db->ops->change_deletions(db, &f->a, mark0, mark1, &ids, &n), TG_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(ids[0], 7);
+	assert_int_equal(db->ops->change_deletions(db, &f->a, mark1, mark2, &ids, &n), TG_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(ids[0], 9);
+	assert_int_equal(db->ops->change_deletions(db, &f->a, mark2, mark2 + 100, &ids, &n), TG_OK);
+	assert_int_equal(n, 0);
+	/* another tenant sees neither the mark nor the deletions */
+	struct tg_tenant t = {.code = "other", .name = "other"};
+	assert_int_equal(db->ops->tenant_insert(db, &t), TG_OK);
+	tg_db_set_tenant(db, t.id);
+	int64_t other = -1;
+	assert_int_equal(db->ops->change_mark(db, &other), TG_OK);
+	assert_int_equal(other, 0);
+	assert_int_equal(db->ops->change_deletions(db, &f->a, 0, mark2, &ids, &n), TG_OK);
+	assert_int_equal(n, 0);
+	tg_db_set_tenant(db, 1);
+}
+
 static void test_changes_audit(void **state)
 {
 	struct fx *f = *state;
@@ -1842,6 +1885,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_list_filters, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_transactions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_changes_audit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_change_deletions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_backup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_busy, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reconnect, setup, teardown),
