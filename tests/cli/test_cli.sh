@@ -27,8 +27,6 @@ cleanup() {
 }
 trap cleanup EXIT
 unset TSUNAGU_DB TSUNAGU_TENANT
-pass=0
-fail=0
 
 # pgurl NAME: the URL of database NAME next to the maintenance database.
 pgurl() {
@@ -59,34 +57,7 @@ emptydb() {
 	fi
 }
 
-# expect CODE DESCRIPTION -- command...   (stdin is /dev/null unless redirected)
-expect() {
-	want=$1 desc=$2
-	shift 3
-	"$@" >"$tmp/out" 2>"$tmp/err"
-	got=$?
-	if [ "$got" -eq "$want" ]; then
-		pass=$((pass + 1))
-	else
-		fail=$((fail + 1))
-		echo "FAIL: $desc: exit $got, want $want"
-		sed 's/^/  | /' "$tmp/err" | head -5
-	fi
-}
-
-# check DESCRIPTION -- shell condition
-check() {
-	desc=$1
-	shift 2
-	if "$@"; then
-		pass=$((pass + 1))
-	else
-		fail=$((fail + 1))
-		echo "FAIL: $desc"
-	fi
-}
-
-has() { grep -q -- "$1" "$2"; }
+. "$(dirname "$0")/lib.sh"
 
 if [ -n "$pg" ]; then db=$(newdb t); else db=$tmp/d/t.db; fi
 printf 'admin-pass-1\n' >"$tmp/pw"

@@ -21,36 +21,8 @@ case $bin in /*) ;; *) bin=$(pwd)/$bin ;; esac
 tmp=$(mktemp -d /tmp/tg-migdb-XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 unset TSUNAGU_DB
-pass=0
-fail=0
 
-# expect CODE DESCRIPTION -- command...
-expect() {
-	want=$1 desc=$2
-	shift 3
-	"$@" >"$tmp/out" 2>"$tmp/err" </dev/null
-	got=$?
-	if [ "$got" -eq "$want" ]; then
-		pass=$((pass + 1))
-	else
-		fail=$((fail + 1))
-		echo "FAIL: $desc: exit $got, want $want"
-		sed 's/^/  | /' "$tmp/err" | head -5
-	fi
-}
-
-check() {
-	desc=$1
-	shift 2
-	if "$@"; then
-		pass=$((pass + 1))
-	else
-		fail=$((fail + 1))
-		echo "FAIL: $desc"
-	fi
-}
-
-has() { grep -q -- "$1" "$2"; }
+. "$(dirname "$0")/lib.sh"
 differ() { test -s "$1" && test -s "$2" && ! cmp -s "$1" "$2"; }
 
 # "table rows sha256" of every table, from migrate-db's report: the source
