@@ -976,11 +976,11 @@ static void filters_apply(struct tg_search *idx, const struct doc *d, uint32_t o
 
 static void grid_build(struct tg_search *idx);
 
-static void doc_index(struct tg_search *idx, uint32_t ord)
+/* Post an encoded document to the lists. */
+static void doc_post(struct tg_search *idx, uint32_t ord)
 {
 	struct doc *d = &idx->docs[ord];
 
-	doc_encode(idx, d);
 	for_grams(idx, d, gram_add_fn, ord);
 	for (uint32_t i = 0; i < d->n_area; i++)
 		pl_add(&idx->area_pl[d->area[i]], ord);
@@ -988,6 +988,12 @@ static void doc_index(struct tg_search *idx, uint32_t ord)
 	d->flags &= (uint8_t)~F_PENDING;
 	idx->hot[ord].flags = d->flags;
 	idx->n_live++;
+}
+
+static void doc_index(struct tg_search *idx, uint32_t ord)
+{
+	doc_encode(idx, &idx->docs[ord]);
+	doc_post(idx, ord);
 }
 
 static void doc_unindex(struct tg_search *idx, uint32_t ord)
@@ -1096,9 +1102,85 @@ static void assign_ranks_by_frequency(struct tg_search *idx)
 
 /* Bucket the located live documents into GRID_DEG cells (CSR layout);
  * the others go to g_nogeo. Clears g_extra. */
-static void grid_build(struct tg_search *idx)
+/* The grid over the located live documents: a GRID_DEG step (doubled until
+ * there are at most ~4M cells; coordinates are degrees, so this only bounds
+ * a pathological spread) from the corner of their bounding box. Returns the
+ * number of located documents (0: no grid). skip: the flags of the
+ * documents to leave out. */
+static uint32_t grid_params(const struct tg_search *idx, unsigned skip, double *lat0, double *lon0, double *step,
+                            uint32_t *rows, uint32_t *cols)
 {
 	double lat_min = HUGE_VAL, lat_max = -HUGE_VAL, lon_min = HUGE_VAL, lon_max = -HUGE_VAL;
+	uint32_t n_geo = 0;
+
+	for (uint32_t o = 0; o < idx->n_docs; o++) {
+		const struct doc *d = &idx->docs[o];
+		if ((d->flags & skip) || !(d->flags & F_GEO))
+			continue;
+		n_geo++;
+		lat_min = d->lat < lat_min ? d->lat : lat_min;
+		lat_max = d->lat > lat_max ? d->lat : lat_max;
+		lon_min = d->lon < lon_min ? d->lon : lon_min;
+		lon_max = d->lon > lon_max ? d->lon : lon_max;
+	}
+	if (!n_geo)
+		return 0;
+	*step = GRID_DEG;
+	while (((lat_max - lat_min) / *step + 1) * ((lon_max - lon_min) / *step + 1) > 4e6)
+		*step *= 2;
+	*lat0 = lat_min;
+	*lon0 = lon_min;
+	*rows = (uint32_t)((lat_max - lat_min) / *step) + 1;
+	*cols = (uint32_t)((lon_max - lon_min) / *step) + 1;
+	return n_geo;
+}
+
+/* Before the first bulk load is indexed (every document pending): renumber
+ * the documents in grid order, cell by cell (row-major), keeping the load
+ * order inside a cell, the unlocated ones last. The grid built next then
+ * holds each cell's documents as one run of consecutive ordinals, so a
+ * distance walk reads a cell's candidates a bitmap word at a time
+ * (walk_cell) and its documents lie together in memory. The order inside
+ * a cell, which a walk follows, is the load order as before, so results and
+ * estimated totals do not change. */
+static void spatial_order(struct tg_search *idx)
+{
+	double lat0 = 0, lon0 = 0, step = GRID_DEG;
+	uint32_t rows = 0, cols = 0, n = idx->n_docs;
+
+	if (n < 2 || !grid_params(idx, F_DEAD, &lat0, &lon0, &step, &rows, &cols))
+		return;
+	/* the same cell function as the grid's (grid_cell) */
+	struct tg_search tmp = {.g_lat0 = lat0, .g_lon0 = lon0, .g_step = step, .g_rows = rows, .g_cols = cols};
+	size_t cells = (size_t)rows * cols;
+	uint32_t *start = tg_xcalloc(cells + 2, sizeof(uint32_t)), *key = tg_xmalloc(n * sizeof(uint32_t));
+	for (uint32_t o = 0; o < n; o++) {
+		const struct doc *d = &idx->docs[o];
+		key[o] = (d->flags & F_GEO) ? (uint32_t)grid_cell(&tmp, d->lat, d->lon) : (uint32_t)cells;
+		start[key[o] + 1]++;
+	}
+	for (size_t i = 0; i <= cells; i++)
+		start[i + 1] += start[i];
+	struct doc *docs = tg_xmalloc(idx->cap_docs * sizeof(*docs));
+	struct hot *hot = tg_xmalloc(idx->cap_docs * sizeof(*hot));
+	for (uint32_t o = 0; o < n; o++) {
+		uint32_t to = start[key[o]]++;
+		uint32_t *v = i64_get(&idx->ids, idx->docs[o].id);
+		if (v && *v == o)
+			*v = to;
+		docs[to] = idx->docs[o];
+		hot[to] = idx->hot[o];
+	}
+	free(idx->docs);
+	free(idx->hot);
+	idx->docs = docs;
+	idx->hot = hot;
+	free(start);
+	free(key);
+}
+
+static void grid_build(struct tg_search *idx)
+{
 	uint32_t n_geo = 0, n_no = 0;
 
 	free(idx->g_start);
@@ -1111,30 +1193,12 @@ static void grid_build(struct tg_search *idx)
 	idx->n_extra = 0;
 	for (uint32_t o = 0; o < idx->n_docs; o++) {
 		const struct doc *d = &idx->docs[o];
-		if (d->flags & (F_PENDING | F_DEAD))
-			continue;
-		if (!(d->flags & F_GEO)) {
+		if (!(d->flags & (F_PENDING | F_DEAD)) && !(d->flags & F_GEO))
 			n_no++;
-			continue;
-		}
-		n_geo++;
-		lat_min = d->lat < lat_min ? d->lat : lat_min;
-		lat_max = d->lat > lat_max ? d->lat : lat_max;
-		lon_min = d->lon < lon_min ? d->lon : lon_min;
-		lon_max = d->lon > lon_max ? d->lon : lon_max;
 	}
+	n_geo = grid_params(idx, F_PENDING | F_DEAD, &idx->g_lat0, &idx->g_lon0, &idx->g_step, &idx->g_rows, &idx->g_cols);
 	idx->g_nogeo = tg_xmalloc((n_no ? n_no : 1) * sizeof(uint32_t));
 	if (n_geo) {
-		/* at most ~4M cells (coordinates are degrees, so this is a bound on a
-		 * pathological spread); cells grow instead */
-		double step = GRID_DEG;
-		while (((lat_max - lat_min) / step + 1) * ((lon_max - lon_min) / step + 1) > 4e6)
-			step *= 2;
-		idx->g_step = step;
-		idx->g_lat0 = lat_min;
-		idx->g_lon0 = lon_min;
-		idx->g_rows = (uint32_t)((lat_max - lat_min) / step) + 1;
-		idx->g_cols = (uint32_t)((lon_max - lon_min) / step) + 1;
 		size_t cells = (size_t)idx->g_rows * idx->g_cols;
 		idx->g_start = tg_xcalloc(cells + 1, sizeof(uint32_t));
 		idx->g_ords = tg_xmalloc(n_geo * sizeof(uint32_t));
@@ -1194,9 +1258,19 @@ static void finalize_locked(struct tg_search *idx)
 		return;
 	if (idx->n_ranks == 2)
 		assign_ranks_by_frequency(idx);
-	for (uint32_t o = 0; o < idx->n_docs; o++)
-		if (idx->docs[o].flags & F_PENDING)
-			doc_index(idx, o);
+	if (idx->n_pending == idx->n_docs) {
+		/* the first load: encode in load order (each coded text takes the
+		 * place its raw text frees), then renumber, then post */
+		for (uint32_t o = 0; o < idx->n_docs; o++)
+			doc_encode(idx, &idx->docs[o]);
+		spatial_order(idx);
+		for (uint32_t o = 0; o < idx->n_docs; o++)
+			doc_post(idx, o);
+	} else {
+		for (uint32_t o = 0; o < idx->n_docs; o++)
+			if (idx->docs[o].flags & F_PENDING)
+				doc_index(idx, o);
+	}
 	idx->n_pending = 0;
 	for (uint32_t g = 0; g < idx->n_grams; g++) {
 		pl_maybe_bitmap(&idx->grams[g].pl, idx->n_docs);
@@ -1851,12 +1925,39 @@ static double grid_bound(const struct qctx *c, long r_lo, long r_hi, long c_lo, 
 /* consider_grid for the candidates among grid positions [s, e), in order.
  * The candidates of a cell are sparse in g_hot, so each one's entry is a
  * cache miss; they are found a batch at a time and all their entries
- * prefetched before the first is considered, so the misses overlap. */
+ * prefetched before the first is considered, so the misses overlap.
+ * A cell whose ordinals are consecutive (every cell after the first load,
+ * see spatial_order; a cell stays so until the grid is rebuilt with
+ * documents upserted since) is read from the candidate bitmap a word at a
+ * time; otherwise one bit test per document. */
 static void walk_cell(struct qctx *c, const uint64_t *cb, uint32_t s, uint32_t e)
 {
 	const struct tg_search *idx = c->idx;
-	uint32_t pos[WALK_BATCH];
+	uint32_t pos[WALK_BATCH > 64 ? WALK_BATCH : 64];
 
+	if (s == e)
+		return;
+	if (cb && idx->g_ords[e - 1] - idx->g_ords[s] == e - 1 - s) {
+		uint32_t lo = idx->g_ords[s], hi = lo + (e - s); /* ordinals [lo, hi) */
+		for (uint32_t w = lo >> 6; w <= (hi - 1) >> 6; w++) {
+			uint64_t v = cb[w];
+			uint32_t n = 0;
+			if (w == lo >> 6)
+				v &= ~0ull << (lo & 63);
+			if (w == (hi - 1) >> 6 && (hi & 63))
+				v &= ~0ull >> (64 - (hi & 63));
+			for (; v; v &= v - 1) {
+				uint32_t p = s + (w * 64 + (uint32_t)__builtin_ctzll(v) - lo);
+				const char *g = (const char *)&idx->g_hot[p];
+				__builtin_prefetch(g);
+				__builtin_prefetch(g + sizeof(struct ghot) - 1);
+				pos[n++] = p;
+			}
+			for (uint32_t j = 0; j < n; j++)
+				consider_grid(c, pos[j]);
+		}
+		return;
+	}
 	while (s < e) {
 		uint32_t n = 0, b = e - s < WALK_BATCH ? e : s + WALK_BATCH;
 		for (; s < b; s++)
