@@ -2218,6 +2218,41 @@ static enum tg_rc prepare_terms(const struct tg_search *idx, struct qctx *c, str
 	return TG_OK;
 }
 
+/* Keep the elements of the sorted array cand[0..n) that are in p; returns
+ * how many. A bitmap is a bit test each; an array much longer than cand is
+ * searched by galloping, a comparable one merged (branch-free steps: the
+ * lists of one term's grams mostly agree, which defeats prediction). */
+static size_t narrow(uint32_t *cand, size_t n, const struct plist *p)
+{
+	size_t k = 0;
+
+	if (p->bits) {
+		for (size_t i = 0; i < n; i++) {
+			uint32_t x = cand[i];
+			cand[k] = x;
+			k += (size_t)pl_bit(p, x);
+		}
+	} else if (p->n / 8 > n) {
+		uint32_t cur = 0;
+		for (size_t i = 0; i < n; i++) {
+			uint32_t x = cand[i];
+			cand[k] = x;
+			k += (size_t)arr_seek(p->a, p->n, &cur, x);
+		}
+	} else {
+		const uint32_t *b = p->a;
+		size_t i = 0, m = 0, pn = p->n;
+		while (i < n && m < pn) {
+			uint32_t x = cand[i], y = b[m];
+			cand[k] = x;
+			k += x == y;
+			i += x <= y;
+			m += x >= y;
+		}
+	}
+	return k;
+}
+
 static void sort_out(struct qctx *c)
 {
 	/* heap sort: pop the worst to the back until the array is best-first */
@@ -2235,7 +2270,7 @@ enum tg_rc tg_search_run(struct tg_search *idx, const struct tg_search_query *q,
 	struct qctx c = {0};
 	struct plist **lists = NULL, *onechar = NULL;
 	size_t n_lists = 0, max_lists;
-	int impossible = 0, walked = 0, estimated = 0;
+	int impossible = 0, score_late = 0, estimated = 0;
 	enum tg_rc rc;
 
 	*hits = TG_ARENA_ARRAY(a, struct tg_search_hit, 1);
@@ -2360,7 +2395,8 @@ enum tg_rc tg_search_run(struct tg_search *idx, const struct tg_search_query *q,
 	c.arena = a;
 	for (size_t t = 0; t < c.n_terms; t++)
 		c.verify |= !c.exact[t];
-	int walkable = q->sort == TG_SEARCH_SORT_DISTANCE && q->has_origin && (idx->g_n || idx->n_extra);
+	int by_distance = q->sort == TG_SEARCH_SORT_DISTANCE && q->has_origin;
+	int walkable = by_distance && (idx->g_n || idx->n_extra);
 	/* Walk when the candidates are many: a walk visits about
 	 * k * located / candidates documents at a bit test each, listing the
 	 * candidates costs a full check each. */
@@ -2368,7 +2404,7 @@ enum tg_rc tg_search_run(struct tg_search *idx, const struct tg_search_query *q,
 	if (n_lists == 0) {
 		if (walkable) {
 			estimated = walk(&c, NULL);
-			walked = 1;
+			score_late = 1;
 		} else {
 			for (uint32_t o = 0; o < idx->n_docs; o++)
 				consider(&c, o);
@@ -2382,19 +2418,13 @@ enum tg_rc tg_search_run(struct tg_search *idx, const struct tg_search_query *q,
 		if (lists[0]->n == 0)
 			goto out;
 		if (!lists[0]->bits) {
-			uint32_t *cur = TG_ARENA_ARRAY(a, uint32_t, n_lists);
+			/* The rarest list is an array: a copy of it is narrowed by each
+			 * other list in turn (smallest first). */
 			cand = TG_ARENA_ARRAY(a, uint32_t, lists[0]->n);
-			for (uint32_t i = 0; i < lists[0]->n; i++) {
-				uint32_t x = lists[0]->a[i];
-				size_t j = 1;
-				for (; j < n_lists; j++) {
-					const struct plist *p = lists[j];
-					if (p->bits ? !pl_bit(p, x) : !arr_seek(p->a, p->n, &cur[j], x))
-						break;
-				}
-				if (j == n_lists)
-					cand[n_cand++] = x;
-			}
+			memcpy(cand, lists[0]->a, lists[0]->n * sizeof(*cand));
+			n_cand = lists[0]->n;
+			for (size_t j = 1; j < n_lists && n_cand; j++)
+				n_cand = narrow(cand, n_cand, lists[j]);
 		} else {
 			/* The rarest list is a bitmap: AND all bitmaps word by word,
 			 * then check the (rare) array lists that shrank below a bitmap
@@ -2470,7 +2500,21 @@ enum tg_rc tg_search_run(struct tg_search *idx, const struct tg_search_query *q,
 					cb[cand[i] >> 6] |= 1ull << (cand[i] & 63);
 			}
 			estimated = walk(&c, cb);
-			walked = 1;
+			score_late = 1;
+		} else if (by_distance) {
+			/* Few candidates, all checked: as in a walk, only the unproven
+			 * terms are searched and only the survivors scored. */
+			if (cb) {
+				for (uint32_t w = 0; w < words; w++)
+					for (uint64_t v = cb[w]; v; v &= v - 1)
+						consider_dist(&c, w * 64 + (uint32_t)__builtin_ctzll(v));
+			} else {
+				for (size_t i = 0; i < n_cand; i++)
+					consider_dist(&c, cand[i]);
+			}
+			for (size_t i = 0; i < c.n_deferred; i++)
+				c.total += (size_t)terms_found(&c, &idx->docs[c.deferred[i]]);
+			score_late = 1;
 		} else if (cb) {
 			for (uint32_t w = 0; w < words; w++)
 				for (uint64_t v = cb[w]; v; v &= v - 1)
@@ -2480,7 +2524,7 @@ enum tg_rc tg_search_run(struct tg_search *idx, const struct tg_search_query *q,
 				consider(&c, cand[i]);
 		}
 	}
-	if (walked)
+	if (score_late) /* only the heap's survivors were scored */
 		rescore(&c);
 
 
