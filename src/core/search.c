@@ -54,6 +54,7 @@
 
 #include "core/schedule.h"
 #include "core/text.h"
+#include "util/memfind.h"
 
 /* ---- search_text builder ---- */
 
@@ -1427,6 +1428,7 @@ size_t tg_search_memory(struct tg_search *idx)
 struct qterm {
 	uint8_t *code; /* rank-coded term */
 	size_t len;    /* bytes */
+	size_t anchor; /* the byte find() looks for: the last of the rarest character's */
 	size_t n_cp;
 	uint32_t first_rank;
 };
@@ -1580,24 +1582,11 @@ static double haversine_m(double lat1, double lon1, double lat2, double lon2, do
 	return 2 * earth * asin(sqrt(h < 1 ? h : 1));
 }
 
-/* First occurrence of n in h. memchr for the first byte beats glibc's
- * memmem on these short haystacks, whose setup cost dominated profiles. */
-static const uint8_t *find(const uint8_t *h, size_t hl, const uint8_t *n, size_t nl)
+/* First occurrence of term t in h (see memfind.h: anchored on the last
+ * byte of the term's rarest character). */
+static const uint8_t *find(const uint8_t *h, size_t hl, const struct qterm *t)
 {
-	const uint8_t *end;
-
-	if (nl == 0 || nl > hl)
-		return NULL;
-	end = h + hl - nl + 1;
-	while (h < end) {
-		const uint8_t *p = memchr(h, n[0], (size_t)(end - h));
-		if (!p)
-			return NULL;
-		if (memcmp(p + 1, n + 1, nl - 1) == 0)
-			return p;
-		h = p + 1;
-	}
-	return NULL;
+	return tg_memfind(h, hl, t->code, t->len, t->anchor);
 }
 
 /* Score one term: the weight of the best field it occurs in (fields are
@@ -1610,7 +1599,7 @@ static double score_term(const struct doc *d, const struct qterm *t, unsigned *i
 	uint32_t from = 0;
 
 	while (from < d->text_len) {
-		const uint8_t *m = find(d->text + from, d->text_len - from, t->code, t->len);
+		const uint8_t *m = find(d->text + from, d->text_len - from, t);
 		if (!m)
 			break;
 		uint32_t o = (uint32_t)(m - d->text);
@@ -1772,7 +1761,7 @@ static void consider(struct qctx *c, uint32_t ord)
 static int terms_found(const struct qctx *c, const struct doc *d)
 {
 	for (size_t t = 0; t < c->n_terms; t++)
-		if (!c->exact[t] && !find(d->text, d->text_len, c->terms[t].code, c->terms[t].len))
+		if (!c->exact[t] && !find(d->text, d->text_len, &c->terms[t]))
 			return 0;
 	return 1;
 }
@@ -2193,6 +2182,7 @@ static enum tg_rc prepare_terms(const struct tg_search *idx, struct qctx *c, str
 	for (size_t t = 0; t < c->q->n_terms; t++) {
 		const char *s = c->q->terms[t];
 		size_t len = s ? strlen(s) : 0, i = 0;
+		uint32_t top = 0;
 		struct qterm *qt = &c->terms[c->n_terms];
 		if (len == 0)
 			continue;
@@ -2204,10 +2194,16 @@ static enum tg_rc prepare_terms(const struct tg_search *idx, struct qctx *c, str
 			if (k <= 0 || cp <= 0x20 || cp == 0x7F)
 				return TG_ERR_INVALID;
 			uint32_t r = rank_of(idx, cp);
-			if (r == UINT32_MAX)
+			if (r == UINT32_MAX) {
 				*impossible = 1;
-			else
+			} else {
+				/* ranks go by frequency: the highest is the rarest */
 				qt->len += rank_put(qt->code + qt->len, r);
+				if (r >= top) {
+					top = r;
+					qt->anchor = qt->len - 1;
+				}
+			}
 			if (qt->n_cp == 0)
 				qt->first_rank = r;
 			qt->n_cp++;

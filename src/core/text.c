@@ -17,6 +17,7 @@
  */
 #include "core/text.h"
 #include "core/validate.h"
+#include "util/memfind.h"
 
 #include <stdint.h>
 #include <string.h>
@@ -447,25 +448,10 @@ enum tg_rc tg_text_highlight(const char *original, size_t len, const char *const
 	return rc;
 }
 
-/* First occurrence of n in h: memchr for the first byte, then memcmp.
- * On these short texts glibc's memmem spends more in its setup than in
- * the search. */
+/* First occurrence of n in h, anchored on n's last byte (see memfind.h). */
 static const char *find_bytes(const char *h, size_t hl, const char *n, size_t nl)
 {
-	const char *end;
-
-	if (nl == 0 || nl > hl)
-		return NULL;
-	end = h + hl - nl + 1;
-	while (h < end) {
-		const char *p = memchr(h, n[0], (size_t)(end - h));
-		if (!p)
-			return NULL;
-		if (memcmp(p + 1, n + 1, nl - 1) == 0)
-			return p;
-		h = p + 1;
-	}
-	return NULL;
+	return tg_memfind(h, hl, n, nl, nl ? nl - 1 : 0);
 }
 
 /* Sort ranges by (start, end): insertion sort for the usual handful. */
