@@ -2058,6 +2058,50 @@ static int walk(struct qctx *c, const uint64_t *cb)
 	return 1;
 }
 
+/* d[i] &= s[i] and d[i] = a[i] & b[i] over n words, four at a time (the
+ * compiler turns the four into vector operations). */
+static void words_and(uint64_t *restrict d, const uint64_t *restrict s, size_t n)
+{
+	size_t i = 0;
+
+	for (; i + 4 <= n; i += 4) {
+		d[i] &= s[i];
+		d[i + 1] &= s[i + 1];
+		d[i + 2] &= s[i + 2];
+		d[i + 3] &= s[i + 3];
+	}
+	for (; i < n; i++)
+		d[i] &= s[i];
+}
+
+static void words_and2(uint64_t *restrict d, const uint64_t *restrict a, const uint64_t *restrict b, size_t n)
+{
+	size_t i = 0;
+
+	for (; i + 4 <= n; i += 4) {
+		d[i] = a[i] & b[i];
+		d[i + 1] = a[i + 1] & b[i + 1];
+		d[i + 2] = a[i + 2] & b[i + 2];
+		d[i + 3] = a[i + 3] & b[i + 3];
+	}
+	for (; i < n; i++)
+		d[i] = a[i] & b[i];
+}
+
+static void words_or(uint64_t *restrict d, const uint64_t *restrict s, size_t n)
+{
+	size_t i = 0;
+
+	for (; i + 4 <= n; i += 4) {
+		d[i] |= s[i];
+		d[i + 1] |= s[i + 1];
+		d[i + 2] |= s[i + 2];
+		d[i + 3] |= s[i + 3];
+	}
+	for (; i < n; i++)
+		d[i] |= s[i];
+}
+
 /* Per-thread scratch bitmaps of n_docs bits, reused from query to query:
  * taking fresh (cold) arena memory for them and zeroing it cost more than
  * the AND/OR work itself. Slots: the candidate bitmap and the unions. */
@@ -2120,9 +2164,7 @@ static struct plist *union_lists(const struct tg_search *idx, const struct plist
 		const struct plist *p = ls[i];
 		u->n += p->n;
 		if (p->bits) {
-			uint32_t w = p->cap < words ? p->cap : words;
-			for (uint32_t j = 0; j < w; j++)
-				u->bits[j] |= p->bits[j];
+			words_or(u->bits, p->bits, p->cap < words ? p->cap : words);
 		} else {
 			for (uint32_t j = 0; j < p->n; j++)
 				u->bits[p->a[j] >> 6] |= 1ull << (p->a[j] & 63);
@@ -2428,23 +2470,32 @@ enum tg_rc tg_search_run(struct tg_search *idx, const struct tg_search_query *q,
 			struct plist **ar = TG_ARENA_ARRAY(a, struct plist *, n_lists);
 			uint32_t *cur = TG_ARENA_ARRAY(a, uint32_t, n_lists);
 			size_t n_ar = 0;
-			int first = 1;
+			const struct plist *bm0 = NULL; /* the first bitmap, until a second one */
+			int started = 0;                /* cb holds the AND of the bitmaps so far */
+			uint32_t have = 0;              /* words of that AND (beyond: zero) */
 			cb = scratch_map(MAP_CAND, words ? words : 1);
 			for (size_t j = 0; j < n_lists; j++) {
 				const struct plist *p = lists[j];
 				uint32_t w = p->bits ? (p->cap < words ? p->cap : words) : 0;
 				if (!p->bits) {
 					ar[n_ar++] = lists[j];
-				} else if (first) {
-					memcpy(cb, p->bits, (size_t)w * 8);
-					memset(cb + w, 0, (size_t)(words - w) * 8);
-					first = 0;
-				} else {
-					for (uint32_t i = 0; i < w; i++)
-						cb[i] &= p->bits[i];
-					memset(cb + w, 0, (size_t)(words - w) * 8);
+					continue;
 				}
+				if (!bm0) {
+					bm0 = p;
+					have = w;
+					continue;
+				}
+				have = have < w ? have : w;
+				if (!started)
+					words_and2(cb, bm0->bits, p->bits, have); /* one pass, no copy */
+				else
+					words_and(cb, p->bits, have);
+				started = 1;
 			}
+			if (!started)
+				memcpy(cb, bm0->bits, (size_t)have * 8);
+			memset(cb + have, 0, (size_t)(words - have) * 8);
 			for (uint32_t w = 0; w < words; w++) {
 				uint64_t v = cb[w];
 				if (n_ar) {
