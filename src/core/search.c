@@ -1826,14 +1826,70 @@ static void consider_dist(struct qctx *c, uint32_t ord)
 		consider_dist_at(c, ord, d->flags, d->lat, d->lon);
 }
 
-/* consider_dist for the document at position i of the grid. */
-static void consider_grid(struct qctx *c, uint32_t i)
+/* consider_dist for the documents at grid positions pos[0..n) (n <= 64),
+ * in that order, in three passes so that the cache misses of the text
+ * search overlap instead of following one another:
+ * 1. the filters, the radius and the distance, and deferral against the
+ *    heap as it was before the batch (its bound only tightens, so whatever
+ *    it defers, considering one by one would defer too); the survivors'
+ *    docs[] entries are prefetched;
+ * 2. their texts are prefetched;
+ * 3. one by one, exactly as consider_dist_at: deferral against the heap as
+ *    it is now, the text search, the heap.
+ * The heap, the totals and the deferred set are those of considering the
+ * documents one by one. */
+static void consider_grid_batch(struct qctx *c, const uint32_t *pos, uint32_t n)
 {
-	const struct ghot *g = &c->idx->g_hot[i];
-	uint32_t ord = c->idx->g_ords[i];
+	const struct tg_search *idx = c->idx;
+	struct {
+		uint32_t ord;
+		double dist;
+	} pd[64];
+	uint32_t np = 0;
+	int full = c->k && c->n_heap == c->k;
+	double h0 = full ? c->heap[0].dist : HUGE_VAL;
 
-	if (cheap_fields(c, ord, g->flags, g->type, g->age_min, g->age_max, g->days))
-		consider_dist_at(c, ord, g->flags, g->lat, g->lon);
+	for (uint32_t j = 0; j < n; j++) {
+		const struct ghot *g = &idx->g_hot[pos[j]];
+		uint32_t ord = idx->g_ords[pos[j]];
+		if (!cheap_fields(c, ord, g->flags, g->type, g->age_min, g->age_max, g->days))
+			continue;
+		if (g->flags & F_GEO) {
+			/* as in consider_dist_at */
+			double lb = fabs(g->lat - c->q->lat) * (M_PI / 180.0 * 6371008.8) * (1 - 1e-9) - 0.01;
+			if (c->radius_m > 0 && lb > c->radius_m)
+				continue;
+			if (c->radius_m <= 0 && full && lb > h0) {
+				defer(c, ord);
+				continue;
+			}
+		}
+		double dist = dist_of(c, ord, g->flags, g->lat, g->lon);
+		if (c->radius_m > 0 && !(dist <= c->radius_m))
+			continue;
+		if (full && dist > h0) {
+			defer(c, ord);
+			continue;
+		}
+		if (c->verify)
+			__builtin_prefetch(&idx->docs[ord]);
+		pd[np].ord = ord;
+		pd[np++].dist = dist;
+	}
+	if (c->verify)
+		for (uint32_t j = 0; j < np; j++)
+			__builtin_prefetch(idx->docs[pd[j].ord].text);
+	for (uint32_t j = 0; j < np; j++) {
+		if (c->k && c->n_heap == c->k && pd[j].dist > c->heap[0].dist) {
+			defer(c, pd[j].ord);
+			continue;
+		}
+		if (!terms_found(c, &idx->docs[pd[j].ord]))
+			continue;
+		struct cand x = {pd[j].ord, 0, 0, pd[j].dist};
+		c->total++;
+		heap_push(c, &x);
+	}
 }
 
 /* The refinement before a walk: cheap filters, and for a radius the
@@ -1911,7 +1967,7 @@ static double grid_bound(const struct qctx *c, long r_lo, long r_hi, long c_lo, 
 
 #define WALK_BATCH 32
 
-/* consider_grid for the candidates among grid positions [s, e), in order.
+/* consider_grid_batch for the candidates among grid positions [s, e), in order.
  * The candidates of a cell are sparse in g_hot, so each one's entry is a
  * cache miss; they are found a batch at a time and all their entries
  * prefetched before the first is considered, so the misses overlap.
@@ -1942,8 +1998,7 @@ static void walk_cell(struct qctx *c, const uint64_t *cb, uint32_t s, uint32_t e
 				__builtin_prefetch(g + sizeof(struct ghot) - 1);
 				pos[n++] = p;
 			}
-			for (uint32_t j = 0; j < n; j++)
-				consider_grid(c, pos[j]);
+			consider_grid_batch(c, pos, n);
 		}
 		return;
 	}
@@ -1956,8 +2011,7 @@ static void walk_cell(struct qctx *c, const uint64_t *cb, uint32_t s, uint32_t e
 				__builtin_prefetch(g + sizeof(struct ghot) - 1);
 				pos[n++] = s;
 			}
-		for (uint32_t j = 0; j < n; j++)
-			consider_grid(c, pos[j]);
+		consider_grid_batch(c, pos, n);
 	}
 }
 
