@@ -435,10 +435,16 @@ struct hot {
  * one cache miss per document (docs[] and hot[] are in ordinal order). */
 struct ghot {
 	double lat, lon;
+	double cos_lat; /* cos_lat_of(lat), for the distance */
 	uint16_t type;
 	int16_t age_min, age_max;
 	uint8_t flags, days; /* flags: F_DEAD is kept current (doc_unindex) */
 };
+
+static double cos_lat_of(double lat)
+{
+	return cos(lat * (M_PI / 180.0));
+}
 
 static void hot_set(struct hot *h, const struct doc *d)
 {
@@ -1230,6 +1236,7 @@ static void grid_build(struct tg_search *idx)
 			g->age_max = d->age_max;
 			g->flags = d->flags;
 			g->days = d->days;
+			g->cos_lat = cos_lat_of(d->lat);
 		}
 	}
 	for (uint32_t o = 0; o < idx->n_docs; o++) {
@@ -1510,25 +1517,29 @@ static int name_cmp(const struct tg_search *idx, const struct doc *a, const stru
 	return 0;
 }
 
-/* > 0 when x ranks before y in the result order. */
-static int better(const struct qctx *c, const struct cand *x, const struct cand *y)
+/* Ties on what the sort looks at: name order, then id. */
+static __attribute__((noinline)) int better_tie(const struct qctx *c, const struct cand *x, const struct cand *y)
 {
 	const struct doc *dx = &c->idx->docs[x->ord], *dy = &c->idx->docs[y->ord];
-	int r;
+	int r = name_cmp(c->idx, dx, dy);
 
+	if (r)
+		return -r;
+	return dx->id < dy->id ? 1 : dx->id > dy->id ? -1 : 0;
+}
+
+/* > 0 when x ranks before y in the result order. */
+static inline int better(const struct qctx *c, const struct cand *x, const struct cand *y)
+{
 	if (c->q->sort == TG_SEARCH_SORT_RELEVANCE && x->score != y->score)
 		return x->score > y->score ? 1 : -1;
 	if ((c->q->sort == TG_SEARCH_SORT_DISTANCE ||
 	     (c->q->sort == TG_SEARCH_SORT_RELEVANCE && c->q->has_origin)) &&
 	    x->dist != y->dist)
 		return x->dist < y->dist ? 1 : -1;
-	r = name_cmp(c->idx, dx, dy);
-	if (r)
-		return -r;
-	return dx->id < dy->id ? 1 : dx->id > dy->id ? -1 : 0;
+	return better_tie(c, x, y);
 }
 
-/* The heap keeps the k best with the worst on top. */
 static void heap_sift_down(const struct qctx *c, struct cand *h, size_t n, size_t i)
 {
 	for (;;) {
@@ -1572,12 +1583,14 @@ static void heap_push(struct qctx *c, const struct cand *x)
 	heap_sift_down(c, h, c->n_heap, 0);
 }
 
-static double haversine_m(double lat1, double lon1, double lat2, double lon2, double cos_lat1)
+/* cos_lat1, cos_lat2: cos(lat * (M_PI / 180.0)) of each point (see
+ * cos_lat_of), the second one stored with the grid's copy of a document. */
+static double haversine_m(double lat1, double lon1, double lat2, double lon2, double cos_lat1, double cos_lat2)
 {
 	const double rad = M_PI / 180.0, earth = 6371008.8;
 	double dlat = (lat2 - lat1) * rad, dlon = (lon2 - lon1) * rad;
 	double s1 = sin(dlat / 2), s2 = sin(dlon / 2);
-	double h = s1 * s1 + cos_lat1 * cos(lat2 * rad) * s2 * s2;
+	double h = s1 * s1 + cos_lat1 * cos_lat2 * s2 * s2;
 
 	return 2 * earth * asin(sqrt(h < 1 ? h : 1));
 }
@@ -1722,9 +1735,9 @@ static int score_doc(const struct qctx *c, const struct doc *d, struct cand *x)
 	return 1;
 }
 
-/* Distance to document ord (flags, lat, lon: its fields) in metres,
- * HUGE_VAL when there is no visible location. */
-static double dist_of(const struct qctx *c, uint32_t ord, unsigned flags, double lat, double lon)
+/* Distance to document ord (flags, lat, lon, cos_lat: its fields) in
+ * metres, HUGE_VAL when there is no visible location. */
+static double dist_of(const struct qctx *c, uint32_t ord, unsigned flags, double lat, double lon, double cos_lat)
 {
 	const struct tg_search_query *q = c->q;
 
@@ -1732,13 +1745,13 @@ static double dist_of(const struct qctx *c, uint32_t ord, unsigned flags, double
 	    (!(flags & F_CONFIDENTIAL) ||
 	     (q->may_see_location &&
 	      q->may_see_location(q->visible_ctx, c->idx->docs[ord].id, c->idx->docs[ord].org_id))))
-		return haversine_m(q->lat, q->lon, lat, lon, c->cos_lat0);
+		return haversine_m(q->lat, q->lon, lat, lon, c->cos_lat0, cos_lat);
 	return HUGE_VAL;
 }
 
 static double doc_dist(const struct qctx *c, const struct doc *d)
 {
-	return dist_of(c, (uint32_t)(d - c->idx->docs), d->flags, d->lat, d->lon);
+	return dist_of(c, (uint32_t)(d - c->idx->docs), d->flags, d->lat, d->lon, cos_lat_of(d->lat));
 }
 
 static void consider(struct qctx *c, uint32_t ord)
@@ -1805,7 +1818,7 @@ static void consider_dist_at(struct qctx *c, uint32_t ord, unsigned flags, doubl
 			return;
 		}
 	}
-	x.dist = dist_of(c, ord, flags, lat, lon);
+	x.dist = dist_of(c, ord, flags, lat, lon, cos_lat_of(lat));
 	if (c->radius_m > 0 && !(x.dist <= c->radius_m))
 		return;
 	if (full && x.dist > c->heap[0].dist) {
@@ -1864,7 +1877,7 @@ static void consider_grid_batch(struct qctx *c, const uint32_t *pos, uint32_t n)
 				continue;
 			}
 		}
-		double dist = dist_of(c, ord, g->flags, g->lat, g->lon);
+		double dist = dist_of(c, ord, g->flags, g->lat, g->lon, g->cos_lat);
 		if (c->radius_m > 0 && !(dist <= c->radius_m))
 			continue;
 		if (full && dist > h0) {
