@@ -1791,7 +1791,7 @@ static void defer(struct qctx *c, uint32_t ord)
 	}
 	if (c->n_deferred == c->cap_deferred) {
 		size_t cap = c->cap_deferred ? c->cap_deferred * 2 : 256;
-		uint32_t *v = TG_ARENA_ARRAY(c->arena, uint32_t, cap);
+		uint32_t *v = tg_arena_alloc_uninit(c->arena, cap * sizeof(uint32_t));
 		if (c->n_deferred)
 			memcpy(v, c->deferred, c->n_deferred * sizeof(*v));
 		c->deferred = v;
@@ -2499,7 +2499,7 @@ enum tg_rc tg_search_run(struct tg_search *idx, const struct tg_search_query *q,
 	c.k = q->offset + q->limit;
 	if (c.k < q->offset || c.k > idx->n_live)
 		c.k = idx->n_live;
-	c.heap = TG_ARENA_ARRAY(a, struct cand, c.k ? c.k : 1);
+	c.heap = tg_arena_alloc_uninit(a, (c.k ? c.k : 1) * sizeof(struct cand)); /* written before read */
 
 	c.arena = a;
 	for (size_t t = 0; t < c.n_terms; t++)
@@ -2529,7 +2529,7 @@ enum tg_rc tg_search_run(struct tg_search *idx, const struct tg_search_query *q,
 		if (!lists[0]->bits) {
 			/* The rarest list is an array: a copy of it is narrowed by each
 			 * other list in turn (smallest first). */
-			cand = TG_ARENA_ARRAY(a, uint32_t, lists[0]->n);
+			cand = tg_arena_alloc_uninit(a, lists[0]->n * sizeof(uint32_t));
 			memcpy(cand, lists[0]->a, lists[0]->n * sizeof(*cand));
 			n_cand = lists[0]->n;
 			for (size_t j = 1; j < n_lists && n_cand; j++)
@@ -2654,7 +2654,7 @@ enum tg_rc tg_search_run(struct tg_search *idx, const struct tg_search_query *q,
 		*q->total_estimated = estimated;
 	if (c.n_heap > q->offset) {
 		size_t n = c.n_heap - q->offset;
-		struct tg_search_hit *h = TG_ARENA_ARRAY(a, struct tg_search_hit, n);
+		struct tg_search_hit *h = tg_arena_alloc_uninit(a, n * sizeof(struct tg_search_hit));
 		for (size_t i = 0; i < n; i++) {
 			const struct cand *x = &c.heap[q->offset + i];
 			h[i].id = idx->docs[x->ord].id;

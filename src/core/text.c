@@ -530,7 +530,7 @@ enum tg_rc tg_text_highlight_norm(const struct tg_text_norm *nrm, const char *co
 			acc[++m] = acc[i];
 		}
 	}
-	*ranges = TG_ARENA_ARRAY(a, struct tg_text_range, m + 1);
+	*ranges = tg_arena_alloc_uninit(a, (m + 1) * sizeof(struct tg_text_range));
 	memcpy(*ranges, acc, (m + 1) * sizeof(*acc));
 	*n_ranges = m + 1;
 out:
@@ -582,7 +582,7 @@ static enum tg_rc snippet_cut(const char *original, size_t len, size_t total, co
 		start = end > max_cp ? end - max_cp : 0;
 	bs = cp_off ? cp_off[start] : byte_of_cp(original, len, start);
 	be = cp_off ? cp_off[end] : byte_of_cp(original, len, end);
-	p = tg_arena_alloc(a, (be - bs) + 2 * (sizeof(ellipsis) - 1) + 1);
+	p = tg_arena_alloc_uninit(a, (be - bs) + 2 * (sizeof(ellipsis) - 1) + 1);
 	*snippet = p;
 	if (start > 0) {
 		memcpy(p, ellipsis, sizeof(ellipsis) - 1);
@@ -596,7 +596,7 @@ static enum tg_rc snippet_cut(const char *original, size_t len, size_t total, co
 	}
 	*p = '\0';
 	shift = start > 0 ? 1 : 0;
-	res = TG_ARENA_ARRAY(a, struct tg_text_range, n_hl ? n_hl : 1);
+	res = tg_arena_alloc_uninit(a, (n_hl ? n_hl : 1) * sizeof(struct tg_text_range));
 	for (size_t i = 0; i < n_hl; i++) {
 		if (hl[i].end <= start || hl[i].start >= end)
 			continue;
