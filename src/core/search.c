@@ -2621,27 +2621,24 @@ enum tg_rc tg_search_run(struct tg_search *idx, const struct tg_search_query *q,
 			}
 			estimated = walk(&c, cb);
 			score_late = 1;
-		} else if (by_distance) {
-			/* Few candidates, all checked: as in a walk, only the unproven
-			 * terms are searched and only the survivors scored. */
+		} else {
+			/* Few candidates, all checked. A distance sort, as a walk,
+			 * searches only the unproven terms and scores only the
+			 * survivors. */
+			void (*each)(struct qctx *, uint32_t) = by_distance ? consider_dist : consider;
 			if (cb) {
 				for (uint32_t w = 0; w < words; w++)
 					for (uint64_t v = cb[w]; v; v &= v - 1)
-						consider_dist(&c, w * 64 + (uint32_t)__builtin_ctzll(v));
+						each(&c, w * 64 + (uint32_t)__builtin_ctzll(v));
 			} else {
 				for (size_t i = 0; i < n_cand; i++)
-					consider_dist(&c, cand[i]);
+					each(&c, cand[i]);
 			}
-			for (size_t i = 0; i < c.n_deferred; i++)
-				c.total += (size_t)terms_found(&c, &idx->docs[c.deferred[i]]);
-			score_late = 1;
-		} else if (cb) {
-			for (uint32_t w = 0; w < words; w++)
-				for (uint64_t v = cb[w]; v; v &= v - 1)
-					consider(&c, w * 64 + (uint32_t)__builtin_ctzll(v));
-		} else {
-			for (size_t i = 0; i < n_cand; i++)
-				consider(&c, cand[i]);
+			if (by_distance) {
+				for (size_t i = 0; i < c.n_deferred; i++)
+					c.total += (size_t)terms_found(&c, &idx->docs[c.deferred[i]]);
+				score_late = 1;
+			}
 		}
 	}
 	if (score_late) /* only the heap's survivors were scored */
