@@ -499,6 +499,7 @@ struct tg_search {
 	uint32_t *g_ords;
 	struct ghot *g_hot;  /* parallel to g_ords */
 	uint32_t g_n;        /* ordinals in the grid */
+	int g_ident;         /* g_ords[i] == i: ordinal o < g_n is at grid position o */
 	uint32_t *g_nogeo;   /* live docs without coordinates at the build */
 	uint32_t n_nogeo;
 	uint32_t *g_extra;   /* docs indexed after the build (any location) */
@@ -1197,6 +1198,7 @@ static void grid_build(struct tg_search *idx)
 	idx->g_start = idx->g_ords = idx->g_nogeo = NULL;
 	idx->g_hot = NULL;
 	idx->g_rows = idx->g_cols = idx->g_n = idx->n_nogeo = 0;
+	idx->g_ident = 0;
 	idx->n_extra = 0;
 	for (uint32_t o = 0; o < idx->n_docs; o++) {
 		const struct doc *d = &idx->docs[o];
@@ -1225,6 +1227,9 @@ static void grid_build(struct tg_search *idx)
 		memmove(idx->g_start + 1, idx->g_start, cells * sizeof(uint32_t));
 		idx->g_start[0] = 0;
 		idx->g_n = n_geo;
+		idx->g_ident = 1;
+		for (uint32_t i = 0; i < n_geo && idx->g_ident; i++)
+			idx->g_ident = idx->g_ords[i] == i;
 		idx->g_hot = tg_xmalloc(n_geo * sizeof(*idx->g_hot));
 		for (uint32_t i = 0; i < n_geo; i++) {
 			const struct doc *d = &idx->docs[idx->g_ords[i]];
@@ -1905,6 +1910,30 @@ static void consider_grid_batch(struct qctx *c, const uint32_t *pos, uint32_t n)
 	}
 }
 
+/* Candidates of a listing in grid order (idx->g_ident): those in the grid
+ * go through consider_grid_batch 64 at a time, the others (unlocated, or
+ * indexed since the grid was built) through consider_dist. A listing has
+ * no early stop, so the heap and the exact total do not depend on the
+ * order. */
+struct gbatch {
+	uint32_t pos[64];
+	uint32_t n;
+};
+
+static void gbatch_add(struct qctx *c, struct gbatch *b, uint32_t ord)
+{
+	if (ord >= c->idx->g_n) {
+		consider_dist(c, ord);
+		return;
+	}
+	__builtin_prefetch(&c->idx->g_hot[ord]);
+	b->pos[b->n++] = ord;
+	if (b->n == 64) {
+		consider_grid_batch(c, b->pos, b->n);
+		b->n = 0;
+	}
+}
+
 /* The refinement before a walk: cheap filters, and for a radius the
  * latitude bound (an unlocated document has no distance: out too). */
 static int refine_ok(const struct qctx *c, uint32_t ord)
@@ -2327,6 +2356,15 @@ static enum tg_rc prepare_terms(const struct tg_search *idx, struct qctx *c, str
 	return TG_OK;
 }
 
+/* 1 when p is one of the gram lists (not a filter list); n: how many
+ * gram lists the query has (none: no need to look). */
+static int is_gram_list(const struct tg_search *idx, const struct plist *p, size_t n)
+{
+	uintptr_t x = (uintptr_t)p, lo = (uintptr_t)idx->grams, hi = (uintptr_t)(idx->grams + idx->n_grams);
+
+	return n && x >= lo && x < hi;
+}
+
 /* Keep the elements of the sorted array cand[0..n) that are in p; returns
  * how many. A bitmap is a bit test each; an array much longer than cand is
  * searched by galloping, a comparable one merged (branch-free steps: the
@@ -2378,7 +2416,7 @@ enum tg_rc tg_search_run(struct tg_search *idx, const struct tg_search_query *q,
 {
 	struct qctx c = {0};
 	struct plist **lists = NULL, *onechar = NULL;
-	size_t n_lists = 0, max_lists;
+	size_t n_lists = 0, max_lists, n_gram_lists = 0;
 	int impossible = 0, score_late = 0, estimated = 0;
 	enum tg_rc rc;
 
@@ -2440,6 +2478,7 @@ enum tg_rc tg_search_run(struct tg_search *idx, const struct tg_search_query *q,
 			if (g == NO_GRAM)
 				goto out;
 			lists[n_lists++] = &idx->grams[g].pl;
+			n_gram_lists++;
 			prev = r;
 		}
 		/* a two-character term is exactly its gram (terms have no spaces) */
@@ -2532,8 +2571,12 @@ enum tg_rc tg_search_run(struct tg_search *idx, const struct tg_search_query *q,
 			cand = tg_arena_alloc_uninit(a, lists[0]->n * sizeof(uint32_t));
 			memcpy(cand, lists[0]->a, lists[0]->n * sizeof(*cand));
 			n_cand = lists[0]->n;
-			for (size_t j = 1; j < n_lists && n_cand; j++)
-				n_cand = narrow(cand, n_cand, lists[j]);
+			/* The grams of one term mostly hold the same documents, so the
+			 * filter lists (independent of the text) narrow first. */
+			for (int grams = 0; grams < 2; grams++)
+				for (size_t j = 1; j < n_lists && n_cand; j++)
+					if (is_gram_list(idx, lists[j], n_gram_lists) == grams)
+						n_cand = narrow(cand, n_cand, lists[j]);
 		} else {
 			/* The rarest list is a bitmap: AND all bitmaps word by word,
 			 * then check the (rare) array lists that shrank below a bitmap
@@ -2626,7 +2669,20 @@ enum tg_rc tg_search_run(struct tg_search *idx, const struct tg_search_query *q,
 			 * searches only the unproven terms and scores only the
 			 * survivors. */
 			void (*each)(struct qctx *, uint32_t) = by_distance ? consider_dist : consider;
-			if (cb) {
+			if (by_distance && idx->g_ident) {
+				/* the grid's copy is at the ordinal: batches, as a walk */
+				struct gbatch b = {.n = 0};
+				if (cb) {
+					for (uint32_t w = 0; w < words; w++)
+						for (uint64_t v = cb[w]; v; v &= v - 1)
+							gbatch_add(&c, &b, w * 64 + (uint32_t)__builtin_ctzll(v));
+				} else {
+					for (size_t i = 0; i < n_cand; i++)
+						gbatch_add(&c, &b, cand[i]);
+				}
+				if (b.n)
+					consider_grid_batch(&c, b.pos, b.n);
+			} else if (cb) {
 				for (uint32_t w = 0; w < words; w++)
 					for (uint64_t v = cb[w]; v; v &= v - 1)
 						each(&c, w * 64 + (uint32_t)__builtin_ctzll(v));
