@@ -6,7 +6,7 @@
  *
  * Build and run (from the repository root):
  *   cc -std=c11 -D_GNU_SOURCE -O2 -Isrc -include src/util/prelude.h \
- *      bench/bench_search.c src/core/search.c src/core/text.c src/core/schedule.c \
+ *      bench/bench_search.c src/core/search.c src/core/text.c src/core/schedule.c src/core/validate.c \
  *      src/util/buf.c src/util/mem.c src/util/rc.c -lutf8proc -lpthread -lm -o build/bench_search
  *   ./build/bench_search [n_docs]
  *   ./build/bench_search --facilities FACILITIES.csv QUERIES.txt
