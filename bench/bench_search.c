@@ -55,69 +55,70 @@ static uint32_t rnd(void)
 #define PICK(arr) (arr[rnd() % (sizeof(arr) / sizeof(arr[0]))])
 
 static const char *area_words[] = {
-	"さくら", "青葉", "港北", "みどり", "中央", "緑ヶ丘", "若葉", "本町", "桜木", "旭",
-	"ひかり", "泉", "栄", "森の台", "つくし野", "希望が丘", "大森", "東山", "西原", "南台",
-	"北山", "日吉", "新田", "上永谷", "戸塚", "都筑", "金沢", "磯子", "瀬谷", "鶴見",
+    "さくら", "青葉", "港北", "みどり", "中央",     "緑ヶ丘",   "若葉", "本町", "桜木", "旭",
+    "ひかり", "泉",   "栄",   "森の台", "つくし野", "希望が丘", "大森", "東山", "西原", "南台",
+    "北山",   "日吉", "新田", "上永谷", "戸塚",     "都筑",     "金沢", "磯子", "瀬谷", "鶴見",
 };
 static const char *place_words[] = {
-	"子育てひろば", "子ども食堂", "親子サロン", "学習支援教室", "つどいの広場", "地域子育て支援拠点",
-	"児童館", "ファミリーサポート", "子育て相談室", "プレイパーク", "こども図書室", "ママカフェ",
-	"パパの会", "ふたごの会", "多文化子育てサロン", "赤ちゃん広場",
+    "子育てひろば", "子ども食堂",         "親子サロン",         "学習支援教室", "つどいの広場", "地域子育て支援拠点",
+    "児童館",       "ファミリーサポート", "子育て相談室",       "プレイパーク", "こども図書室", "ママカフェ",
+    "パパの会",     "ふたごの会",         "多文化子育てサロン", "赤ちゃん広場",
 };
 static const char *nick_words[] = {
-	"", "", "ぽかぽか", "すくすく", "にこにこ", "ひだまり", "どんぐり", "たんぽぽ", "きらきら",
-	"ＨＡＰＰＹ", "ﾆｺﾆｺ", "おひさま", "なかよし",
+    "",         "",         "ぽかぽか",   "すくすく", "にこにこ", "ひだまり", "どんぐり",
+    "たんぽぽ", "きらきら", "ＨＡＰＰＹ", "ﾆｺﾆｺ",     "おひさま", "なかよし",
 };
 static const char *kana_words[] = {
-	"さくら", "あおば", "こうほく", "みどり", "ちゅうおう", "わかば", "ほんちょう", "ひかり",
-	"いずみ", "さかえ", "もりのだい", "おおもり", "ひがしやま", "ひよし", "つるみ",
+    "さくら", "あおば", "こうほく",   "みどり",   "ちゅうおう", "わかば", "ほんちょう", "ひかり",
+    "いずみ", "さかえ", "もりのだい", "おおもり", "ひがしやま", "ひよし", "つるみ",
 };
 static const char *sentences[] = {
-	"親子で自由に遊べるひろばです。",
-	"毎週火曜日は助産師さんによる育児相談があります。",
-	"予約は不要です。お気軽にお越しください。",
-	"地域の子育て情報を掲示しています。",
-	"０歳から３歳までのお子さんと保護者が対象です。",
-	"子ども食堂では温かいごはんを一緒に食べます。",
-	"学習支援では大学生ボランティアが宿題を見ます。",
-	"ベビーカーでそのまま入れます。",
-	"授乳室とおむつ替えスペースがあります。",
-	"外国にルーツのある家庭の相談も受け付けています。",
-	"ひとり親家庭の方もお気軽にどうぞ。",
-	"季節の行事や手遊びの会を開いています。",
-	"保育士が常駐しているので安心です。",
-	"一時預かりは事前登録が必要です。",
-	"駐車場はありませんので公共交通機関をご利用ください。",
-	"雨の日でも室内で思いきり遊べます。",
-	"絵本の読み聞かせを毎週行っています。",
-	"地域のボランティアが運営しています。",
-	"利用料は無料です。",
-	"おやつ代として百円いただきます。",
-	"ふたごや三つ子の家庭の交流会です。",
-	"パパと子どもの遊びの会を月一回開催。",
-	"子育てサポーターが話を聞きます。",
-	"離乳食の進め方の講座があります。",
-	"民生委員・児童委員が見守りをしています。",
-	"中学生の居場所として夕方も開いています。",
-	"フードパントリーも行っています。",
-	"発達が気になるお子さんの相談もどうぞ。",
-	"妊娠中の方の見学も歓迎します。",
-	"区役所のこども家庭支援課と連携しています。",
-	"社会福祉協議会が事務局です。",
-	"夏休みは特別プログラムがあります。",
-	"ＬＩＮＥで予約できます。",
-	"おもちゃの貸し出しをしています。",
-	"看護師による身体測定を毎月行います。",
-	"地域子育て支援拠点のサテライトです。",
-	"近くの公園で外遊びもします。",
-	"誰でも参加できるオープンスペースです。",
-	"親同士の仲間づくりを応援します。",
-	"スタッフが子育ての悩みを一緒に考えます。",
+    "親子で自由に遊べるひろばです。",
+    "毎週火曜日は助産師さんによる育児相談があります。",
+    "予約は不要です。お気軽にお越しください。",
+    "地域の子育て情報を掲示しています。",
+    "０歳から３歳までのお子さんと保護者が対象です。",
+    "子ども食堂では温かいごはんを一緒に食べます。",
+    "学習支援では大学生ボランティアが宿題を見ます。",
+    "ベビーカーでそのまま入れます。",
+    "授乳室とおむつ替えスペースがあります。",
+    "外国にルーツのある家庭の相談も受け付けています。",
+    "ひとり親家庭の方もお気軽にどうぞ。",
+    "季節の行事や手遊びの会を開いています。",
+    "保育士が常駐しているので安心です。",
+    "一時預かりは事前登録が必要です。",
+    "駐車場はありませんので公共交通機関をご利用ください。",
+    "雨の日でも室内で思いきり遊べます。",
+    "絵本の読み聞かせを毎週行っています。",
+    "地域のボランティアが運営しています。",
+    "利用料は無料です。",
+    "おやつ代として百円いただきます。",
+    "ふたごや三つ子の家庭の交流会です。",
+    "パパと子どもの遊びの会を月一回開催。",
+    "子育てサポーターが話を聞きます。",
+    "離乳食の進め方の講座があります。",
+    "民生委員・児童委員が見守りをしています。",
+    "中学生の居場所として夕方も開いています。",
+    "フードパントリーも行っています。",
+    "発達が気になるお子さんの相談もどうぞ。",
+    "妊娠中の方の見学も歓迎します。",
+    "区役所のこども家庭支援課と連携しています。",
+    "社会福祉協議会が事務局です。",
+    "夏休みは特別プログラムがあります。",
+    "ＬＩＮＥで予約できます。",
+    "おもちゃの貸し出しをしています。",
+    "看護師による身体測定を毎月行います。",
+    "地域子育て支援拠点のサテライトです。",
+    "近くの公園で外遊びもします。",
+    "誰でも参加できるオープンスペースです。",
+    "親同士の仲間づくりを応援します。",
+    "スタッフが子育ての悩みを一緒に考えます。",
 };
-static const char *types[] = {"hiroba", "shokudo", "salon", "gakushu", "kyoten",
-                              "jidokan", "famisapo", "soudan", "park", "library"};
-static const char *type_names[] = {"子育てひろば", "子ども食堂", "親子サロン", "学習支援", "地域子育て支援拠点",
-                                   "児童館", "ファミリー・サポート", "相談窓口", "プレイパーク", "図書室"};
+static const char *types[] = {"hiroba",  "shokudo",  "salon",  "gakushu", "kyoten",
+                              "jidokan", "famisapo", "soudan", "park",    "library"};
+static const char *type_names[] = {"子育てひろば",       "子ども食堂", "親子サロン",           "学習支援",
+                                   "地域子育て支援拠点", "児童館",     "ファミリー・サポート", "相談窓口",
+                                   "プレイパーク",       "図書室"};
 static const char *svc_codes[] = {"ibasho", "soudan", "shokuji", "gakushu", "azukari", "kouza"};
 static const char *svc_names[] = {"居場所", "相談", "食事", "学習", "一時預かり", "講座"};
 static const char *acc_codes[] = {"stroller", "nursing_room", "elevator", "parking"};
@@ -162,8 +163,7 @@ static void gen_doc(struct gen *g)
 	desc[0] = '\0';
 	for (size_t i = 0; i < ns; i++)
 		k += (size_t)snprintf(desc + k, sizeof(desc) - k, "%s", PICK(sentences));
-	snprintf(addr, sizeof(addr), "%s%u丁目%u-%u", PICK(area_words), 1 + rnd() % 5, 1 + rnd() % 30,
-	         1 + rnd() % 20);
+	snprintf(addr, sizeof(addr), "%s%u丁目%u-%u", PICK(area_words), 1 + rnd() % 5, 1 + rnd() % 30, 1 + rnd() % 20);
 	g->areas[0] = 100000 + city * 100 + ward * 10 + dist; /* district */
 	g->areas[1] = 1000 + city * 10 + ward;                /* ward */
 	g->areas[2] = 1 + city;                               /* city */
@@ -246,8 +246,8 @@ static int cmp_d(const void *a, const void *b)
 enum { ITER = 2000 };
 
 /* Run a query shape ITER times with varying areas/origins. */
-static void bench_query(struct tg_search *idx, const char *label, const char *text, int with_type,
-                        int with_area, int with_origin, int with_age)
+static void bench_query(struct tg_search *idx, const char *label, const char *text, int with_type, int with_area,
+                        int with_origin, int with_age)
 {
 	static double lat[ITER];
 	double cpu = 0;
@@ -295,8 +295,8 @@ static void bench_query(struct tg_search *idx, const char *label, const char *te
 			abort();
 	}
 	qsort(lat, ITER, sizeof(lat[0]), cmp_d);
-	printf("%-40s cpu mean %8.1f  wall mean %8.1f  p50 %8.1f  p99 %8.1f us  matches %zu\n", label,
-	       cpu / ITER, sum / ITER, lat[ITER / 2], lat[ITER * 99 / 100], total_sum / ITER);
+	printf("%-40s cpu mean %8.1f  wall mean %8.1f  p50 %8.1f  p99 %8.1f us  matches %zu\n", label, cpu / ITER,
+	       sum / ITER, lat[ITER / 2], lat[ITER * 99 / 100], total_sum / ITER);
 	tg_arena_release(&a);
 }
 
@@ -440,8 +440,8 @@ static size_t load_facilities(const char *path, struct fdoc **out)
 		r.address_line = fl[6];
 		r.building = fl[7];
 		const char *area_names[1] = {fl[2]};
-		struct tg_search_text_extra x = {fl[11], kinder ? "幼稚園の広場" : "保育所・こども園の子育て支援",
-		                                 NULL, 0, area_names, 1};
+		struct tg_search_text_extra x = {
+		    fl[11], kinder ? "幼稚園の広場" : "保育所・こども園の子育て支援", NULL, 0, area_names, 1};
 		struct tg_buf b = TG_BUF_INIT;
 		if (tg_search_text_build(&r, &x, &b) != TG_OK)
 			abort();
@@ -560,7 +560,8 @@ static struct tg_search *fac_build(const struct ops *o, const struct fdoc *d, si
 	t2 = now_us();
 	malloc_trim(0);
 	rss1 = rss_kb();
-	printf("%-4s build: bulk_add %.0f ms + finalize %.0f ms = %.0f ms; memory: own count %.1f MB, RSS growth %.1f MB\n",
+	printf("%-4s build: bulk_add %.0f ms + finalize %.0f ms = %.0f ms; memory: own count %.1f MB, RSS growth %.1f "
+	       "MB\n",
 	       o->name, (t1 - t0) / 1e3, (t2 - t1) / 1e3, (t2 - t0) / 1e3, (double)o->memory(idx) / 1e6,
 	       (double)(rss1 - rss0) / 1024.0);
 #ifdef MB_REPORT
@@ -575,8 +576,8 @@ static struct tg_search *fac_build(const struct ops *o, const struct fdoc *d, si
 enum { FITER = 100 };
 
 /* Mean and p99 (microseconds, thread CPU time) of query qi, FITER runs. */
-static void fac_time(const struct ops *o, struct tg_search *idx, const struct fquery *fq, double *mean,
-                     double *p99, size_t *total, int64_t *first, double *all, size_t *n_all)
+static void fac_time(const struct ops *o, struct tg_search *idx, const struct fquery *fq, double *mean, double *p99,
+                     size_t *total, int64_t *first, double *all, size_t *n_all)
 {
 	static double lat[FITER];
 	struct tg_arena a = TG_ARENA_INIT;
@@ -676,11 +677,11 @@ static int bench_facilities(const char *csv, const char *qpath)
 	static struct fquery qs[256];
 	size_t n = load_facilities(csv, &d), nq = load_queries(qpath, qs, 256);
 	struct ops ops[] = {
-		{"new", tg_search_new, tg_search_free, tg_search_bulk_add, tg_search_finalize, tg_search_run,
-		 tg_search_memory},
+	    {"new", tg_search_new, tg_search_free, tg_search_bulk_add, tg_search_finalize, tg_search_run,
+	     tg_search_memory},
 #ifdef WITH_OLD
-		{"old", old_tg_search_new, old_tg_search_free, old_tg_search_bulk_add, old_tg_search_finalize,
-		 old_tg_search_run, old_tg_search_memory},
+	    {"old", old_tg_search_new, old_tg_search_free, old_tg_search_bulk_add, old_tg_search_finalize,
+	     old_tg_search_run, old_tg_search_memory},
 #endif
 	};
 	size_t n_ops = sizeof(ops) / sizeof(ops[0]);
@@ -736,8 +737,8 @@ static int bench_facilities(const char *csv, const char *qpath)
 		for (size_t i = 0; i < n_all[k]; i++)
 			sum += all[k][i];
 		qsort(all[k], n_all[k], sizeof(double), cmp_d);
-		printf("%s: all queries mean %.1f us, p50 %.1f, p99 %.1f, max %.1f\n", ops[k].name, sum / (double)n_all[k],
-		       all[k][n_all[k] / 2], all[k][n_all[k] * 99 / 100], all[k][n_all[k] - 1]);
+		printf("%s: all queries mean %.1f us, p50 %.1f, p99 %.1f, max %.1f\n", ops[k].name,
+		       sum / (double)n_all[k], all[k][n_all[k] / 2], all[k][n_all[k] * 99 / 100], all[k][n_all[k] - 1]);
 		ops[k].free_(idx[k]);
 		free(all[k]);
 	}

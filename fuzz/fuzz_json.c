@@ -21,12 +21,12 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const struct tg_resource_type types[] = {
-	{"hub", "地域子育て支援拠点", "Hub", 1},
-	{"tsudoi", "親と子のつどいの広場", "Drop-in", 1},
+    {"hub", "地域子育て支援拠点", "Hub", 1},
+    {"tsudoi", "親と子のつどいの広場", "Drop-in", 1},
 };
 static const struct tg_tag tags[] = {
-	{"ibasho", "service", "居場所", "Drop-in place"},
-	{"stroller", "access", "ベビーカー置き場", "Stroller parking"},
+    {"ibasho", "service", "居場所", "Drop-in place"},
+    {"stroller", "access", "ベビーカー置き場", "Stroller parking"},
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

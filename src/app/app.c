@@ -20,9 +20,9 @@
 #include "util/log.h"
 #include "util/timefmt.h"
 
-#define DEFAULT_TILE_URL "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+#define DEFAULT_TILE_URL         "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 #define DEFAULT_TILE_ATTRIBUTION "© OpenStreetMap contributors"
-#define LOAD_PAGE 2000
+#define LOAD_PAGE                2000
 
 static struct tg_refdata *ref_load(struct tg_db *db, enum tg_rc *rc)
 {
@@ -222,12 +222,12 @@ const char *tg_app_search_text(struct tg_app *app, const struct tg_refdata *ref,
 		area_names[na++] = tg_ref_area(ref, chain[i])->name;
 	const struct tg_resource_type *ty = tg_ref_type(ref, r->type_code);
 	struct tg_search_text_extra x = {
-		.org_name = r->org_name,
-		.type_name = ty ? ty->name_ja : NULL,
-		.tag_names = tag_names,
-		.n_tag_names = nt,
-		.area_names = area_names,
-		.n_area_names = na,
+	    .org_name = r->org_name,
+	    .type_name = ty ? ty->name_ja : NULL,
+	    .tag_names = tag_names,
+	    .n_tag_names = nt,
+	    .area_names = area_names,
+	    .n_area_names = na,
 	};
 	struct tg_buf b;
 	tg_buf_init(&b, 1 << 20);
@@ -239,8 +239,8 @@ const char *tg_app_search_text(struct tg_app *app, const struct tg_refdata *ref,
 }
 
 /* Fill doc from r; arrays point into r and the arena. */
-static void make_doc(const struct tg_refdata *ref, const struct tg_resource *r, const char *text,
-                     int64_t *chain, struct tg_search_doc *doc)
+static void make_doc(const struct tg_refdata *ref, const struct tg_resource *r, const char *text, int64_t *chain,
+                     struct tg_search_doc *doc)
 {
 	memset(doc, 0, sizeof(*doc));
 	doc->id = r->id;
@@ -313,8 +313,9 @@ enum tg_rc tg_app_index_load(struct tg_app *app, struct tg_db *db)
 			struct tg_search_doc doc;
 			int64_t chain[TG_SEARCH_MAX_AREAS];
 			/* the stored text was built on write; rebuild only rows that lack it */
-			const char *text = rs[i].search_text && *rs[i].search_text ? rs[i].search_text
-			                                                           : tg_app_search_text(app, ref, &rs[i], &a);
+			const char *text = rs[i].search_text && *rs[i].search_text
+			                       ? rs[i].search_text
+			                       : tg_app_search_text(app, ref, &rs[i], &a);
 			make_doc(ref, &rs[i], text, chain, &doc);
 			if (tg_search_bulk_add(app->index, &doc) == TG_OK)
 				docs++;
@@ -548,8 +549,8 @@ enum tg_rc tg_dir_create(struct tg_app *app, struct tg_db *db, int64_t user_id, 
 	struct tg_resource stored;
 	if ((rc = db->ops->resource_get(db, a, r->id, &stored)))
 		goto fail;
-	struct tg_change c = {.resource_id = r->id, .user_id = user_id, .action = "create",
-	                      .after_json = history_json(&stored, a)};
+	struct tg_change c = {
+	    .resource_id = r->id, .user_id = user_id, .action = "create", .after_json = history_json(&stored, a)};
 	if ((rc = db->ops->change_insert(db, &c)) || (rc = db->ops->commit(db)))
 		goto fail;
 	*r = stored;
@@ -581,8 +582,11 @@ enum tg_rc tg_dir_update(struct tg_app *app, struct tg_db *db, int64_t user_id, 
 	struct tg_resource stored;
 	if ((rc = db->ops->resource_get(db, a, r->id, &stored)))
 		goto fail;
-	struct tg_change c = {.resource_id = r->id, .user_id = user_id, .action = action ? action : "update",
-	                      .before_json = history_json(&before, a), .after_json = history_json(&stored, a)};
+	struct tg_change c = {.resource_id = r->id,
+	                      .user_id = user_id,
+	                      .action = action ? action : "update",
+	                      .before_json = history_json(&before, a),
+	                      .after_json = history_json(&stored, a)};
 	if ((rc = db->ops->change_insert(db, &c)) || (rc = db->ops->commit(db)))
 		goto fail;
 	*r = stored;
@@ -604,8 +608,8 @@ enum tg_rc tg_dir_delete(struct tg_app *app, struct tg_db *db, int64_t user_id, 
 		goto fail;
 	if ((rc = db->ops->resource_delete(db, id)))
 		goto fail;
-	struct tg_change c = {.resource_id = id, .user_id = user_id, .action = "delete",
-	                      .before_json = history_json(&before, a)};
+	struct tg_change c = {
+	    .resource_id = id, .user_id = user_id, .action = "delete", .before_json = history_json(&before, a)};
 	if ((rc = db->ops->change_insert(db, &c)) || (rc = db->ops->commit(db)))
 		goto fail;
 	tg_app_index_drop(app, id);
@@ -640,7 +644,8 @@ enum tg_rc tg_dir_org_update(struct tg_app *app, struct tg_db *db, const struct 
 			if ((rc = db->ops->resource_list(db, a, &f, &rs, &n)))
 				break;
 			for (size_t i = 0; i < n && !rc; i++)
-				rc = db->ops->resource_set_search_text(db, rs[i].id, tg_app_search_text(app, ref, &rs[i], a));
+				rc = db->ops->resource_set_search_text(db, rs[i].id,
+				                                       tg_app_search_text(app, ref, &rs[i], a));
 			if (rc || n == 0)
 				break;
 			if (n_all + n > cap) {

@@ -44,25 +44,25 @@ struct tg_tenancy;
  * tenant_id (the functions below set it on the db they are given). */
 struct tg_app {
 	int64_t tenant_id;
-	char *tenant_code;             /* immutable */
-	struct tg_tenancy *tenancy;    /* the registry it belongs to (NULL in the CLI) */
+	char *tenant_code;          /* immutable */
+	struct tg_tenancy *tenancy; /* the registry it belongs to (NULL in the CLI) */
 	char *db_url;
 	struct tg_search *index;
 	struct tg_rcache *rcache; /* resources as stored, for search results (rcache.h) */
 	pthread_mutex_t index_lock;
 	pthread_cond_t index_cond;
-	int index_ready;        /* 1 when fully loaded, -1 when loading failed */
-	char *index_since;      /* updated_at high-water mark for the refresher */
+	int index_ready;           /* 1 when fully loaded, -1 when loading failed */
+	char *index_since;         /* updated_at high-water mark for the refresher */
 	int64_t index_since_count; /* rows indexed whose updated_at equals the mark */
 	int64_t index_docs;
-	int64_t change_mark;    /* newest resource_changes id whose deletions the index has seen */
+	int64_t change_mark; /* newest resource_changes id whose deletions the index has seen */
 
 	pthread_mutex_t ref_lock;
 	struct tg_refdata *ref;
 
 	char *tile_url;
 	char *tile_attribution;
-	int verify_after_days;  /* flag resources not verified for this long */
+	int verify_after_days; /* flag resources not verified for this long */
 	int secure_cookies;
 	volatile int stopping;
 };
@@ -97,8 +97,8 @@ void tg_app_index_put(struct tg_app *app, const struct tg_resource *r);
 void tg_app_index_drop(struct tg_app *app, int64_t id);
 
 /* The normalized search text the store keeps for r (arena-owned). */
-const char *tg_app_search_text(struct tg_app *app, const struct tg_refdata *ref,
-                               const struct tg_resource *r, struct tg_arena *a);
+const char *tg_app_search_text(struct tg_app *app, const struct tg_refdata *ref, const struct tg_resource *r,
+                               struct tg_arena *a);
 
 /* Directory writes shared by the API, the CLI and the demo loader: validate,
  * store, record history (resource_changes) in one transaction, then update
@@ -108,8 +108,7 @@ enum tg_rc tg_dir_create(struct tg_app *app, struct tg_db *db, int64_t user_id, 
 /* r->version must be the version the caller read; TG_ERR_CONFLICT when stale. */
 enum tg_rc tg_dir_update(struct tg_app *app, struct tg_db *db, int64_t user_id, struct tg_resource *r,
                          const char *action, struct tg_arena *a, struct tg_field_error *err);
-enum tg_rc tg_dir_delete(struct tg_app *app, struct tg_db *db, int64_t user_id, int64_t id,
-                         struct tg_arena *a);
+enum tg_rc tg_dir_delete(struct tg_app *app, struct tg_db *db, int64_t user_id, int64_t id, struct tg_arena *a);
 /* Update an organization (o->id; unknown -> TG_ERR_NOT_FOUND). When its
  * name changes, its resources' search text (which holds the name) is
  * rewritten in the same transaction and they are re-indexed, so a search

@@ -20,9 +20,12 @@ static enum tg_rc load_areas(struct tg_db *db, json_t *arr, int64_t parent, int 
 {
 	size_t i;
 	json_t *a;
-	json_array_foreach(arr, i, a) {
-		struct tg_area area = {.parent_id = parent, .level = (enum tg_area_level)level,
-		                       .name = jstr(a, "name"), .name_kana = jstr(a, "name_kana")};
+	json_array_foreach(arr, i, a)
+	{
+		struct tg_area area = {.parent_id = parent,
+		                       .level = (enum tg_area_level)level,
+		                       .name = jstr(a, "name"),
+		                       .name_kana = jstr(a, "name_kana")};
 		if (!area.name || level > TG_AREA_DISTRICT)
 			return TG_ERR_INVALID;
 		enum tg_rc rc = db->ops->area_ensure(db, &area);
@@ -42,7 +45,8 @@ static int64_t area_for_path(const struct tg_refdata *ref, json_t *path)
 	int64_t parent = 0;
 	size_t i;
 	json_t *name;
-	json_array_foreach(path, i, name) {
+	json_array_foreach(path, i, name)
+	{
 		int64_t found = 0;
 		for (size_t k = 0; k < ref->n_areas; k++)
 			if (ref->areas[k].parent_id == parent && json_is_string(name) &&
@@ -71,8 +75,8 @@ static int64_t org_for_key(struct orgkey *keys, size_t n, const char *key)
 	return 0;
 }
 
-enum tg_rc tg_demo_load(struct tg_app *app, struct tg_db *db, const char *path, struct tg_demo_summary *sum,
-                        char *msg, size_t msglen)
+enum tg_rc tg_demo_load(struct tg_app *app, struct tg_db *db, const char *path, struct tg_demo_summary *sum, char *msg,
+                        size_t msglen)
 {
 	json_error_t je;
 	enum tg_rc rc = TG_OK;
@@ -113,10 +117,15 @@ enum tg_rc tg_demo_load(struct tg_app *app, struct tg_db *db, const char *path, 
 		tg_app_ref_release(app, ref);
 		goto out;
 	}
-	json_array_foreach(orgs, i, o) {
-		struct tg_org org = {.name = jstr(o, "name"), .name_kana = jstr(o, "name_kana"),
-		                     .kind = jstr(o, "kind"), .phone = jstr(o, "phone"), .email = jstr(o, "email"),
-		                     .url = jstr(o, "url"), .description = jstr(o, "description")};
+	json_array_foreach(orgs, i, o)
+	{
+		struct tg_org org = {.name = jstr(o, "name"),
+		                     .name_kana = jstr(o, "name_kana"),
+		                     .kind = jstr(o, "kind"),
+		                     .phone = jstr(o, "phone"),
+		                     .email = jstr(o, "email"),
+		                     .url = jstr(o, "url"),
+		                     .description = jstr(o, "description")};
 		json_t *ap = json_object_get(o, "area");
 		if (json_is_array(ap)) {
 			int64_t aid = area_for_path(ref, ap);
@@ -145,14 +154,18 @@ enum tg_rc tg_demo_load(struct tg_app *app, struct tg_db *db, const char *path, 
 	char hash[TG_PASSWORD_HASH_MAX];
 	if (!rc && tg_password_hash(password, hash))
 		rc = TG_ERR_INTERNAL;
-	json_array_foreach(users, i, u) {
+	json_array_foreach(users, i, u)
+	{
 		if (rc)
 			break;
-		struct tg_user usr = {.login = jstr(u, "login"), .display_name = jstr(u, "display_name"),
-		                      .org_id = org_for_key(keys, n_orgs, jstr(u, "org")), .password_hash = hash};
+		struct tg_user usr = {.login = jstr(u, "login"),
+		                      .display_name = jstr(u, "display_name"),
+		                      .org_id = org_for_key(keys, n_orgs, jstr(u, "org")),
+		                      .password_hash = hash};
 		if (!usr.login || !usr.display_name || !usr.org_id || !jstr(u, "role") ||
 		    tg_role_parse(jstr(u, "role"), &usr.role)) {
-			snprintf(msg, msglen, "users[%zu]: login, display_name, a known role and org key are required", i);
+			snprintf(msg, msglen, "users[%zu]: login, display_name, a known role and org key are required",
+			         i);
 			rc = TG_ERR_INVALID;
 			break;
 		}
@@ -170,7 +183,8 @@ enum tg_rc tg_demo_load(struct tg_app *app, struct tg_db *db, const char *path, 
 
 	/* resources: each through the API's write path */
 	json_t *resources = json_object_get(root, "resources"), *r;
-	json_array_foreach(resources, i, r) {
+	json_array_foreach(resources, i, r)
+	{
 		json_t *copy = json_deep_copy(r);
 		const char *okey = jstr(copy, "org");
 		json_t *ap = json_object_get(copy, "area");

@@ -20,7 +20,7 @@ struct tg_demo_summary {
 };
 
 /* Load path into db (migrated, empty). On a data error *msg says where. */
-enum tg_rc tg_demo_load(struct tg_app *app, struct tg_db *db, const char *path, struct tg_demo_summary *sum,
-                        char *msg, size_t msglen);
+enum tg_rc tg_demo_load(struct tg_app *app, struct tg_db *db, const char *path, struct tg_demo_summary *sum, char *msg,
+                        size_t msglen);
 
 #endif

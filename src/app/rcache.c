@@ -207,8 +207,8 @@ void tg_rcache_forget(struct tg_rcache *c, int64_t id)
  * old is given and still cached, else in place of the entry with the same
  * id, a free way or the least recently used one. With check_gen, only when
  * no forget happened since gen was read. */
-static void install(struct tg_rcache *c, struct tg_rcache_entry *e, const struct tg_rcache_entry *old,
-                    int check_gen, unsigned long long gen)
+static void install(struct tg_rcache *c, struct tg_rcache_entry *e, const struct tg_rcache_entry *old, int check_gen,
+                    unsigned long long gen)
 {
 	size_t si = set_of(e->res->id);
 	struct set *s = &c->sets[si];
@@ -267,8 +267,8 @@ static const struct tg_rcache_entry *hold(struct tg_rcache *c, int64_t id)
 }
 
 enum tg_rc tg_rcache_hold_many(struct tg_rcache *c, struct tg_db *db, struct tg_arena *a, const int64_t *ids,
-                               size_t n_ids, const struct tg_rcache_viewer *vw,
-                               const struct tg_rcache_entry ***out, size_t *n)
+                               size_t n_ids, const struct tg_rcache_viewer *vw, const struct tg_rcache_entry ***out,
+                               size_t *n)
 {
 	size_t cap = n_ids ? n_ids : 1;
 	const struct tg_rcache_entry **res = TG_ARENA_ARRAY(a, const struct tg_rcache_entry *, cap);
@@ -296,7 +296,7 @@ enum tg_rc tg_rcache_hold_many(struct tg_rcache *c, struct tg_db *db, struct tg_
 			if (res[i] || ids[i] != got[g].id)
 				continue;
 			struct tg_rcache_entry *e =
-				entry_new(&got[g], vw ? vw->build(vw->ctx, &got[g]) : NULL, vw ? vw->key : 0);
+			    entry_new(&got[g], vw ? vw->build(vw->ctx, &got[g]) : NULL, vw ? vw->key : 0);
 			install(c, e, NULL, 1, gen);
 			res[i] = e;
 			g++;

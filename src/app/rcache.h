@@ -69,8 +69,8 @@ void tg_rcache_free(struct tg_rcache *c);
  * The caller must tg_rcache_release(*out, *n) when done, also on its error
  * paths; nothing is held when this returns an error. */
 enum tg_rc tg_rcache_hold_many(struct tg_rcache *c, struct tg_db *db, struct tg_arena *a, const int64_t *ids,
-                               size_t n_ids, const struct tg_rcache_viewer *vw,
-                               const struct tg_rcache_entry ***out, size_t *n);
+                               size_t n_ids, const struct tg_rcache_viewer *vw, const struct tg_rcache_entry ***out,
+                               size_t *n);
 void tg_rcache_release(const struct tg_rcache_entry *const *e, size_t n);
 
 /* Drop the entry of id (readers holding it keep their reference). */

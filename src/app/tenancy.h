@@ -37,7 +37,7 @@ struct tg_tenancy_opts {
 	const char *default_code; /* NULL = "default"; "" = no default tenant */
 	const char *tile_url;     /* NULL = the database setting or the built-in default */
 	int secure_cookies;
-	int verify_after_days;    /* 0 = the database setting */
+	int verify_after_days; /* 0 = the database setting */
 };
 
 struct tg_tenant_slot {

@@ -25,7 +25,7 @@
 
 #include "store/store.h"
 
-#define TG_VERSION "0.1.0"
+#define TG_VERSION    "0.1.0"
 #define TG_DEFAULT_DB "data/tsunagu.db"
 
 enum { TG_EXIT_OK = 0, TG_EXIT_ERROR = 1, TG_EXIT_USAGE = 2 };

@@ -7,11 +7,10 @@
 
 #include <string.h>
 
-static const char usage[] =
-	"usage: tsunagu backup [--db PATH] DEST\n"
-	"\n"
-	"Copies the database to the new file DEST while the server keeps running.\n"
-	"DEST must not exist. The copy is readable by its owner only.\n";
+static const char usage[] = "usage: tsunagu backup [--db PATH] DEST\n"
+                            "\n"
+                            "Copies the database to the new file DEST while the server keeps running.\n"
+                            "DEST must not exist. The copy is readable by its owner only.\n";
 
 int cmd_backup(int argc, char **argv)
 {

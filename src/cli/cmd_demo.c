@@ -93,7 +93,8 @@ static int demo_into_tenant(const char *url, const char *data, const char *tenan
 		goto out;
 	}
 	if (n_orgs > 0) {
-		fprintf(stderr, "tsunagu demo: tenant '%s' already has organizations; demo data goes into an empty tenant\n",
+		fprintf(stderr,
+		        "tsunagu demo: tenant '%s' already has organizations; demo data goes into an empty tenant\n",
 		        tenant);
 		goto out;
 	}
@@ -108,10 +109,9 @@ out:
 int cmd_demo(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"db", required_argument, NULL, 'd'}, {"data", required_argument, NULL, 'f'},
-		{"force", no_argument, NULL, 'F'},    {"help", no_argument, NULL, 'h'},
-		{"tenant", required_argument, NULL, 'T'},
-		{NULL, 0, NULL, 0},
+	    {"db", required_argument, NULL, 'd'},     {"data", required_argument, NULL, 'f'},
+	    {"force", no_argument, NULL, 'F'},        {"help", no_argument, NULL, 'h'},
+	    {"tenant", required_argument, NULL, 'T'}, {NULL, 0, NULL, 0},
 	};
 	const char *db_arg = NULL, *data = NULL, *tenant = NULL;
 	int force = 0, c;
@@ -140,7 +140,8 @@ int cmd_demo(int argc, char **argv)
 	int server = tg_db_url_is_server(url);
 	if (tenant) {
 		if (force) {
-			fprintf(stderr, "tsunagu demo: --force replaces a whole database; it does not go with --tenant\n");
+			fprintf(stderr,
+			        "tsunagu demo: --force replaces a whole database; it does not go with --tenant\n");
 			return 2;
 		}
 		return demo_into_tenant(url, data, tenant);
@@ -172,7 +173,8 @@ int cmd_demo(int argc, char **argv)
 			goto out;
 		}
 		if (version > 0 && !force) {
-			fprintf(stderr, "tsunagu demo: the database already holds tsunagu data; use --force to replace it\n");
+			fprintf(stderr,
+			        "tsunagu demo: the database already holds tsunagu data; use --force to replace it\n");
 			goto out;
 		}
 		if (version > 0 && db->ops->drop_all(db)) {

@@ -11,15 +11,14 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-	        "usage: tsunagu export [--db URL] [--tenant CODE] --format hsds|csv [--public] [-o FILE]\n"
-	        "\n"
-	        "Writes every resource as HSDS 3 services (JSON array) or as CSV (UTF-8 with BOM,\n"
-	        "the 自治体標準オープンデータセット columns plus tsunagu's own).\n"
-	        "\n"
-	        "  --tenant CODE  the tenant to export (default $TSUNAGU_TENANT, else \"default\")\n"
-	        "  --public    only public resources, confidential locations hidden (what families see)\n"
-	        "  -o FILE     write to FILE instead of standard output\n");
+	fprintf(f, "usage: tsunagu export [--db URL] [--tenant CODE] --format hsds|csv [--public] [-o FILE]\n"
+	           "\n"
+	           "Writes every resource as HSDS 3 services (JSON array) or as CSV (UTF-8 with BOM,\n"
+	           "the 自治体標準オープンデータセット columns plus tsunagu's own).\n"
+	           "\n"
+	           "  --tenant CODE  the tenant to export (default $TSUNAGU_TENANT, else \"default\")\n"
+	           "  --public    only public resources, confidential locations hidden (what families see)\n"
+	           "  -o FILE     write to FILE instead of standard output\n");
 }
 
 static int hide_confidential(void *ctx, const struct tg_resource *r)
@@ -39,10 +38,13 @@ static int show_all(void *ctx, const struct tg_resource *r)
 int cmd_export(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"db", required_argument, NULL, 'd'}, {"format", required_argument, NULL, 'f'},
-		{"public", no_argument, NULL, 'p'},   {"output", required_argument, NULL, 'o'},
-		{"help", no_argument, NULL, 'h'},     {"tenant", required_argument, NULL, 'T'},
-		{NULL, 0, NULL, 0},
+	    {"db", required_argument, NULL, 'd'},
+	    {"format", required_argument, NULL, 'f'},
+	    {"public", no_argument, NULL, 'p'},
+	    {"output", required_argument, NULL, 'o'},
+	    {"help", no_argument, NULL, 'h'},
+	    {"tenant", required_argument, NULL, 'T'},
+	    {NULL, 0, NULL, 0},
 	};
 	const char *db_arg = NULL, *format = NULL, *output = NULL, *tenant = NULL;
 	int public_only = 0, c;
@@ -86,8 +88,8 @@ int cmd_export(int argc, char **argv)
 	}
 	app_ok = 1;
 	size_t count = 0;
-	enum tg_rc rc = tg_app_export(&app, db, csv, public_only, public_only ? hide_confidential : show_all, NULL, &buf,
-	                              &count);
+	enum tg_rc rc =
+	    tg_app_export(&app, db, csv, public_only, public_only ? hide_confidential : show_all, NULL, &buf, &count);
 	if (rc) {
 		tg_cli_error("export failed (%s)", tg_rc_code(rc));
 		goto done;

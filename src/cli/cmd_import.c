@@ -67,12 +67,11 @@ static char *slurp(const char *path, size_t *len)
 int cmd_import(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"db", required_argument, NULL, 'd'},       {"format", required_argument, NULL, 'f'},
-		{"dry-run", no_argument, NULL, 'n'},        {"private", no_argument, NULL, 'p'},
-		{"org-id", required_argument, NULL, 'o'},   {"org-name", required_argument, NULL, 'O'},
-		{"json", no_argument, NULL, 'j'},           {"help", no_argument, NULL, 'h'},
-		{"tenant", required_argument, NULL, 'T'},
-		{NULL, 0, NULL, 0},
+	    {"db", required_argument, NULL, 'd'},     {"format", required_argument, NULL, 'f'},
+	    {"dry-run", no_argument, NULL, 'n'},      {"private", no_argument, NULL, 'p'},
+	    {"org-id", required_argument, NULL, 'o'}, {"org-name", required_argument, NULL, 'O'},
+	    {"json", no_argument, NULL, 'j'},         {"help", no_argument, NULL, 'h'},
+	    {"tenant", required_argument, NULL, 'T'}, {NULL, 0, NULL, 0},
 	};
 	const char *db_arg = NULL, *format = NULL, *org_name = NULL, *tenant = NULL;
 	long long org_id = 0;
@@ -161,7 +160,8 @@ int cmd_import(int argc, char **argv)
 		printf("  rows %zu, created %zu, updated %zu, unchanged %zu, rejected %zu\n", rep.rows, rep.created,
 		       rep.updated, rep.unchanged, rep.rejected);
 		for (size_t i = 0; i < rep.n_errors; i++)
-			printf("  line %zu%s%s: %s\n", rep.errors[i].line, rep.errors[i].column && *rep.errors[i].column ? ", " : "",
+			printf("  line %zu%s%s: %s\n", rep.errors[i].line,
+			       rep.errors[i].column && *rep.errors[i].column ? ", " : "",
 			       rep.errors[i].column ? rep.errors[i].column : "", rep.errors[i].message);
 	}
 	if (rc == TG_ERR_INVALID || rc == TG_ERR_UNSUPPORTED) {

@@ -20,16 +20,16 @@
 #include "core/validate.h"
 #include "util/password.h"
 
-static const char usage[] =
-	"usage: tsunagu init [--db PATH] [--name MUNICIPALITY] [--org-name NAME]\n"
-	"                    [--admin-login LOGIN [--admin-name NAME]\n"
-	"                     [--admin-password-file FILE | --password-stdin]]\n"
-	"\n"
-	"Creates a new database (refuses an existing non-empty file) and applies\n"
-	"the schema. The database starts with one tenant, \"default\", named\n"
-	"--name (e.g. みなと市さくら区; more tenants: tsunagu tenant add). With --admin-login, also creates the secretariat organization\n"
-	"(--org-name, default 事務局) and an admin user in it; the password is read\n"
-	"from FILE, from standard input, or asked on the terminal.\n";
+static const char usage[] = "usage: tsunagu init [--db PATH] [--name MUNICIPALITY] [--org-name NAME]\n"
+                            "                    [--admin-login LOGIN [--admin-name NAME]\n"
+                            "                     [--admin-password-file FILE | --password-stdin]]\n"
+                            "\n"
+                            "Creates a new database (refuses an existing non-empty file) and applies\n"
+                            "the schema. The database starts with one tenant, \"default\", named\n"
+                            "--name (e.g. みなと市さくら区; more tenants: tsunagu tenant add). With --admin-login, "
+                            "also creates the secretariat organization\n"
+                            "(--org-name, default 事務局) and an admin user in it; the password is read\n"
+                            "from FILE, from standard input, or asked on the terminal.\n";
 
 /* The file path of a SQLite URL, or NULL for a server URL. */
 static const char *file_path(const char *url)
@@ -68,7 +68,8 @@ static int ensure_parent(const char *path)
 
 int cmd_init(int argc, char **argv)
 {
-	const char *db_opt = NULL, *tenant_name = NULL, *org_name = NULL, *login = NULL, *admin_name = NULL, *pw_file = NULL;
+	const char *db_opt = NULL, *tenant_name = NULL, *org_name = NULL, *login = NULL, *admin_name = NULL,
+	           *pw_file = NULL;
 	int pw_stdin = 0, created = 0, rc = TG_EXIT_OK, applied = 0, version = 0;
 	char pw[TG_PASSWORD_MAX_LEN + 2];
 	char hash[TG_PASSWORD_HASH_MAX];

@@ -37,14 +37,18 @@ static void usage(FILE *f)
 int cmd_serve(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"db", required_argument, NULL, 'd'},     {"listen", required_argument, NULL, 'l'},
-		{"web", required_argument, NULL, 'w'},    {"vendor", required_argument, NULL, 'v'},
-		{"tile-url", required_argument, NULL, 't'}, {"threads", required_argument, NULL, 'n'},
-		{"no-access-log", no_argument, NULL, 'q'}, {"help", no_argument, NULL, 'h'},
-		{"verify-after-days", required_argument, NULL, 'V'},
-		{"secure-cookies", no_argument, NULL, 'S'},
-		{"default-tenant", required_argument, NULL, 'T'},
-		{NULL, 0, NULL, 0},
+	    {"db", required_argument, NULL, 'd'},
+	    {"listen", required_argument, NULL, 'l'},
+	    {"web", required_argument, NULL, 'w'},
+	    {"vendor", required_argument, NULL, 'v'},
+	    {"tile-url", required_argument, NULL, 't'},
+	    {"threads", required_argument, NULL, 'n'},
+	    {"no-access-log", no_argument, NULL, 'q'},
+	    {"help", no_argument, NULL, 'h'},
+	    {"verify-after-days", required_argument, NULL, 'V'},
+	    {"secure-cookies", no_argument, NULL, 'S'},
+	    {"default-tenant", required_argument, NULL, 'T'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct tg_server_opts so = {.listen = "127.0.0.1:8080", .access_log = 1};
 	const char *db = NULL;

@@ -21,23 +21,22 @@
 #include "core/validate.h"
 #include "util/password.h"
 
-static const char usage[] =
-	"usage: tsunagu tenant list [--db URL]\n"
-	"       tsunagu tenant add --code CODE --name NAME [--host HOST]... [--db URL]\n"
-	"                          [--org-name NAME] [--admin-login LOGIN [--admin-name NAME]\n"
-	"                           [--admin-password-file FILE | --password-stdin]]\n"
-	"       tsunagu tenant update CODE [--name NAME] [--host HOST]... [--no-hosts]\n"
-	"                          [--disable | --enable] [--db URL]\n"
-	"\n"
-	"Tenants are the municipalities (or federations) one deployment serves; each\n"
-	"has its own users, organizations and directory, invisible to the others.\n"
-	"CODE is 1-32 of a-z 0-9 - (used with --tenant and the X-Tsunagu-Tenant\n"
-	"header); HOST is a host name the tenant answers on (sakura.example.jp), and\n"
-	"may be given several times (update: replaces the list; --no-hosts clears it).\n"
-	"add with --admin-login also creates the tenant's first organization\n"
-	"(--org-name, default 事務局) and an admin user in it; the password is read\n"
-	"from FILE, standard input, or asked on the terminal. A disabled tenant is\n"
-	"not served (its requests get 404 unknown_tenant) but keeps its data.\n";
+static const char usage[] = "usage: tsunagu tenant list [--db URL]\n"
+                            "       tsunagu tenant add --code CODE --name NAME [--host HOST]... [--db URL]\n"
+                            "                          [--org-name NAME] [--admin-login LOGIN [--admin-name NAME]\n"
+                            "                           [--admin-password-file FILE | --password-stdin]]\n"
+                            "       tsunagu tenant update CODE [--name NAME] [--host HOST]... [--no-hosts]\n"
+                            "                          [--disable | --enable] [--db URL]\n"
+                            "\n"
+                            "Tenants are the municipalities (or federations) one deployment serves; each\n"
+                            "has its own users, organizations and directory, invisible to the others.\n"
+                            "CODE is 1-32 of a-z 0-9 - (used with --tenant and the X-Tsunagu-Tenant\n"
+                            "header); HOST is a host name the tenant answers on (sakura.example.jp), and\n"
+                            "may be given several times (update: replaces the list; --no-hosts clears it).\n"
+                            "add with --admin-login also creates the tenant's first organization\n"
+                            "(--org-name, default 事務局) and an admin user in it; the password is read\n"
+                            "from FILE, standard input, or asked on the terminal. A disabled tenant is\n"
+                            "not served (its requests get 404 unknown_tenant) but keeps its data.\n";
 
 #define MAX_HOSTS 16
 
@@ -63,8 +62,8 @@ static int parse(int argc, char **argv, int first, struct opts *o, int positiona
 			if (o->n_hosts == MAX_HOSTS)
 				return tg_cli_usage_error(usage, "tenant: at most %d --host", MAX_HOSTS);
 			if (!tg_tenant_host_ok(host))
-				return tg_cli_usage_error(usage, "tenant: invalid host name '%s' (lower case a-z 0-9 . -)",
-				                          host);
+				return tg_cli_usage_error(
+				    usage, "tenant: invalid host name '%s' (lower case a-z 0-9 . -)", host);
 			o->hosts[o->n_hosts++] = host;
 			o->hosts_given = 1;
 			continue;
@@ -140,8 +139,8 @@ static int do_list(const struct opts *o)
 		size_t len = 0;
 		for (size_t k = 0; k < ts[i].n_hosts && len < sizeof(hosts); k++)
 			len += (size_t)snprintf(hosts + len, sizeof(hosts) - len, "%s%s", k ? "," : "", ts[i].hosts[k]);
-		printf("%-4" PRId64 " %-20s %-9s %-30s %s\n", ts[i].id, ts[i].code, ts[i].disabled ? "disabled" : "enabled",
-		       hosts, ts[i].name);
+		printf("%-4" PRId64 " %-20s %-9s %-30s %s\n", ts[i].id, ts[i].code,
+		       ts[i].disabled ? "disabled" : "enabled", hosts, ts[i].name);
 	}
 out:
 	tg_arena_release(&a);
@@ -196,8 +195,8 @@ static int do_add(struct opts *o)
 	}
 	if (!r) {
 		tg_db_set_tenant(db, t.id);
-		struct tg_audit ev = {.action = "tenant.create", .object_type = "tenant", .object_id = o->code,
-		                      .detail = "cli"};
+		struct tg_audit ev = {
+		    .action = "tenant.create", .object_type = "tenant", .object_id = o->code, .detail = "cli"};
 		r = db->ops->audit_insert(db, &ev);
 	}
 	if (!r && (o->login || o->org_name))
@@ -265,8 +264,8 @@ static int do_update(struct opts *o)
 	}
 	if (!r) {
 		tg_db_set_tenant(db, t.id);
-		struct tg_audit ev = {.action = "tenant.update", .object_type = "tenant", .object_id = t.code,
-		                      .detail = "cli"};
+		struct tg_audit ev = {
+		    .action = "tenant.update", .object_type = "tenant", .object_id = t.code, .detail = "cli"};
 		r = db->ops->audit_insert(db, &ev);
 	}
 	if (r) {

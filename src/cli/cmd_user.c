@@ -17,19 +17,18 @@
 #include "core/validate.h"
 #include "util/password.h"
 
-static const char usage[] =
-	"usage: tsunagu user add --login LOGIN --name NAME --role ROLE\n"
-	"                        (--org ID | --org-name NAME)\n"
-	"                        [--password-stdin | --password-file FILE]\n"
-	"       tsunagu user passwd LOGIN [--password-stdin | --password-file FILE]\n"
-	"       tsunagu user disable LOGIN\n"
-	"       tsunagu user enable LOGIN\n"
-	"       tsunagu user list [--org ID]\n"
-	"\n"
-	"Every form also takes --db PATH and --tenant CODE (default $TSUNAGU_TENANT,\n"
-	"else \"default\"): logins are unique within a tenant. ROLE is admin, coordinator, staff,\n"
-	"volunteer or viewer. Without a password option the password is asked\n"
-	"on the terminal. passwd and disable end the user's sessions.\n";
+static const char usage[] = "usage: tsunagu user add --login LOGIN --name NAME --role ROLE\n"
+                            "                        (--org ID | --org-name NAME)\n"
+                            "                        [--password-stdin | --password-file FILE]\n"
+                            "       tsunagu user passwd LOGIN [--password-stdin | --password-file FILE]\n"
+                            "       tsunagu user disable LOGIN\n"
+                            "       tsunagu user enable LOGIN\n"
+                            "       tsunagu user list [--org ID]\n"
+                            "\n"
+                            "Every form also takes --db PATH and --tenant CODE (default $TSUNAGU_TENANT,\n"
+                            "else \"default\"): logins are unique within a tenant. ROLE is admin, coordinator, staff,\n"
+                            "volunteer or viewer. Without a password option the password is asked\n"
+                            "on the terminal. passwd and disable end the user's sessions.\n";
 
 /* Options shared by the subcommands. */
 struct user_opts {
@@ -162,8 +161,8 @@ static int user_add(struct tg_db *db, const struct user_opts *o)
 			rc = tg_cli_error("cannot add the user: %s", db->ops->errmsg(db));
 		goto out;
 	}
-	printf("created user '%s' (#%" PRId64 ", %s, organization #%" PRId64 ")\n", o->login, u.id,
-	       tg_role_name(role), org.id);
+	printf("created user '%s' (#%" PRId64 ", %s, organization #%" PRId64 ")\n", o->login, u.id, tg_role_name(role),
+	       org.id);
 out:
 	tg_password_wipe(pw, sizeof(pw));
 	tg_arena_release(&a);
@@ -242,7 +241,7 @@ static int display_width(const char *s)
 	int w = 0;
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
 		if ((*p & 0xc0) == 0x80)
-			continue; /* continuation byte */
+			continue;        /* continuation byte */
 		w += *p >= 0xe1 ? 2 : 1; /* 3- and 4-byte sequences: U+1000 and up */
 	}
 	return w;

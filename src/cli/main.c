@@ -25,16 +25,16 @@ struct cli_cmd {
 };
 
 static const struct cli_cmd commands[] = {
-	{"serve", cmd_serve, "run the web server and JSON API"},
-	{"init", cmd_init, "create a new database, optionally with the first admin user"},
-	{"import", cmd_import, "import resources (jp-facilities CSV, HSDS)"},
-	{"export", cmd_export, "export resources (HSDS JSON, CSV)"},
-	{"user", cmd_user, "add and list users, set passwords, disable and enable"},
-	{"demo", cmd_demo, "create a demo database with sample data"},
-	{"tenant", cmd_tenant, "list, add and change tenants (municipalities) of the deployment"},
-	{"backup", cmd_backup, "copy the database, online and consistent, to a new file"},
-	{"migrate-db", cmd_migrate_db, "copy a whole deployment SQLite <-> PostgreSQL, verified"},
-	{"version", cmd_version, "print the versions of tsunagu and its libraries"},
+    {"serve", cmd_serve, "run the web server and JSON API"},
+    {"init", cmd_init, "create a new database, optionally with the first admin user"},
+    {"import", cmd_import, "import resources (jp-facilities CSV, HSDS)"},
+    {"export", cmd_export, "export resources (HSDS JSON, CSV)"},
+    {"user", cmd_user, "add and list users, set passwords, disable and enable"},
+    {"demo", cmd_demo, "create a demo database with sample data"},
+    {"tenant", cmd_tenant, "list, add and change tenants (municipalities) of the deployment"},
+    {"backup", cmd_backup, "copy the database, online and consistent, to a new file"},
+    {"migrate-db", cmd_migrate_db, "copy a whole deployment SQLite <-> PostgreSQL, verified"},
+    {"version", cmd_version, "print the versions of tsunagu and its libraries"},
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -249,7 +249,8 @@ int tg_cli_read_password(const char *file, int from_stdin, int confirm, char *ou
 		}
 	} else {
 		if (!isatty(STDIN_FILENO)) {
-			rc = tg_cli_usage_error(NULL, "no password given: use --password-stdin or --password-file FILE");
+			rc =
+			    tg_cli_usage_error(NULL, "no password given: use --password-stdin or --password-file FILE");
 			goto out;
 		}
 		if (prompt_tty("パスワード (password): ", out, outlen) != 0) {

@@ -11,15 +11,11 @@ int tg_access_can_edit(const struct tg_actor *a, int64_t res_org_id, int in_area
 	if (!a->authed)
 		return 0;
 	switch (a->role) {
-	case TG_ROLE_ADMIN:
-		return 1;
-	case TG_ROLE_COORDINATOR:
-		return in_area || a->org_id == res_org_id;
-	case TG_ROLE_STAFF:
-		return a->org_id == res_org_id;
+	case TG_ROLE_ADMIN: return 1;
+	case TG_ROLE_COORDINATOR: return in_area || a->org_id == res_org_id;
+	case TG_ROLE_STAFF: return a->org_id == res_org_id;
 	case TG_ROLE_VOLUNTEER:
-	case TG_ROLE_VIEWER:
-		return 0;
+	case TG_ROLE_VIEWER: return 0;
 	}
 	return 0;
 }

@@ -14,8 +14,7 @@
 
 int tg_geo_valid(double lat, double lon)
 {
-	return isfinite(lat) && isfinite(lon) && lat >= -90.0 && lat <= 90.0 && lon >= -180.0 &&
-	       lon <= 180.0;
+	return isfinite(lat) && isfinite(lon) && lat >= -90.0 && lat <= 90.0 && lon >= -180.0 && lon <= 180.0;
 }
 
 double tg_geo_distance_m(double lat1, double lon1, double lat2, double lon2)
@@ -111,8 +110,8 @@ enum tg_rc tg_geo_parse(const char *s, double *lat, double *lon)
 	if (!comma || strchr(comma + 1, ','))
 		return TG_ERR_INVALID;
 	double a, b;
-	if (!parse_decimal(s, (size_t)(comma - s), &a) ||
-	    !parse_decimal(comma + 1, strlen(comma + 1), &b) || !tg_geo_valid(a, b))
+	if (!parse_decimal(s, (size_t)(comma - s), &a) || !parse_decimal(comma + 1, strlen(comma + 1), &b) ||
+	    !tg_geo_valid(a, b))
 		return TG_ERR_INVALID;
 	*lat = a;
 	*lon = b;

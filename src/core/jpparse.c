@@ -85,8 +85,7 @@ static int prepare(const char *s, size_t len, char *buf, struct cur *c)
 	size_t b = 0;
 	while (b < n && (buf[b] == ' ' || buf[b] == '\t' || buf[b] == '\r' || buf[b] == '\n'))
 		b++;
-	while (n > b && (buf[n - 1] == ' ' || buf[n - 1] == '\t' || buf[n - 1] == '\r' ||
-	                 buf[n - 1] == '\n'))
+	while (n > b && (buf[n - 1] == ' ' || buf[n - 1] == '\t' || buf[n - 1] == '\r' || buf[n - 1] == '\n'))
 		n--;
 	c->p = buf + b;
 	c->n = n - b;
@@ -146,8 +145,7 @@ int tg_jp_parse_weekdays(const char *s, size_t len, unsigned *mask)
 		skip_spaces(&c);
 		if (at_end(&c))
 			break;
-		if (eat(&c, "(") || eat(&c, ")") || eat(&c, "（") || eat(&c, "）") ||
-		    eat(&c, "【") || eat(&c, "】")) {
+		if (eat(&c, "(") || eat(&c, ")") || eat(&c, "（") || eat(&c, "）") || eat(&c, "【") || eat(&c, "】")) {
 			inc |= cur;
 			cur = 0;
 			continue;
@@ -157,9 +155,9 @@ int tg_jp_parse_weekdays(const char *s, size_t len, unsigned *mask)
 			cur = 0;
 			continue;
 		}
-		if (eat(&c, "・") || eat(&c, "、") || eat(&c, ",") || eat(&c, "/") ||
-		    eat(&c, "と") || eat(&c, "及び") || eat(&c, "および") || eat(&c, "のみ") ||
-		    eat(&c, "曜日") || eat(&c, "曜") || eat(&c, "，") || eat(&c, "･"))
+		if (eat(&c, "・") || eat(&c, "、") || eat(&c, ",") || eat(&c, "/") || eat(&c, "と") ||
+		    eat(&c, "及び") || eat(&c, "および") || eat(&c, "のみ") || eat(&c, "曜日") || eat(&c, "曜") ||
+		    eat(&c, "，") || eat(&c, "･"))
 			continue;
 		if (eat(&c, "平日")) {
 			cur |= 0x3Eu;
@@ -284,8 +282,8 @@ static int age_term(struct cur *c, int *lo, int *hi, enum unit *unit, int *num)
 		*unit = U_YEARS;
 		*lo = n * 12;
 		*hi = n * 12 + 11;
-	} else if (eat(c, "か月") || eat(c, "ヶ月") || eat(c, "カ月") || eat(c, "ケ月") ||
-	           eat(c, "ヵ月") || eat(c, "箇月")) {
+	} else if (eat(c, "か月") || eat(c, "ヶ月") || eat(c, "カ月") || eat(c, "ケ月") || eat(c, "ヵ月") ||
+	           eat(c, "箇月")) {
 		eat(c, "児");
 		if (n > 240)
 			return 0;

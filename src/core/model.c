@@ -10,11 +10,8 @@
 #include <string.h>
 
 static const char *const role_names[] = {
-	[TG_ROLE_VIEWER] = "viewer",
-	[TG_ROLE_VOLUNTEER] = "volunteer",
-	[TG_ROLE_STAFF] = "staff",
-	[TG_ROLE_COORDINATOR] = "coordinator",
-	[TG_ROLE_ADMIN] = "admin",
+    [TG_ROLE_VIEWER] = "viewer",           [TG_ROLE_VOLUNTEER] = "volunteer", [TG_ROLE_STAFF] = "staff",
+    [TG_ROLE_COORDINATOR] = "coordinator", [TG_ROLE_ADMIN] = "admin",
 };
 
 #define N_ROLES (sizeof role_names / sizeof role_names[0])

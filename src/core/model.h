@@ -35,9 +35,9 @@ const char *tg_role_name(enum tg_role r);
 int tg_role_parse(const char *s, enum tg_role *out);
 
 enum tg_area_level {
-	TG_AREA_CITY = 0,  /* 市 */
-	TG_AREA_WARD,      /* 区 */
-	TG_AREA_DISTRICT,  /* 地区/エリア */
+	TG_AREA_CITY = 0, /* 市 */
+	TG_AREA_WARD,     /* 区 */
+	TG_AREA_DISTRICT, /* 地区/エリア */
 };
 
 struct tg_area {
@@ -50,11 +50,11 @@ struct tg_area {
 
 struct tg_org {
 	int64_t id;
-	const char *uuid;      /* HSDS id */
+	const char *uuid; /* HSDS id */
 	const char *name;
 	const char *name_kana;
-	const char *kind;      /* 社会福祉協議会, NPO法人, 区役所, ... free text */
-	int64_t area_id;       /* 0 = none */
+	const char *kind; /* 社会福祉協議会, NPO法人, 区役所, ... free text */
+	int64_t area_id;  /* 0 = none */
 	const char *phone, *email, *url, *description;
 	const char *created_at, *updated_at;
 };
@@ -87,7 +87,7 @@ struct tg_exception {
 
 /* Builtin resource type codes; custom types are rows in resource_types. */
 struct tg_resource_type {
-	const char *code;    /* [a-z0-9_]{1,32} */
+	const char *code; /* [a-z0-9_]{1,32} */
 	const char *name_ja;
 	const char *name_en;
 	int builtin;
@@ -96,50 +96,50 @@ struct tg_resource_type {
 /* Tags: services offered (kind "service") and accessibility ("access"). */
 struct tg_tag {
 	const char *code;
-	const char *kind;    /* "service" | "access" */
+	const char *kind; /* "service" | "access" */
 	const char *name_ja;
 	const char *name_en;
 };
 
 struct tg_resource {
 	int64_t id;
-	const char *uuid;           /* HSDS service id, stable */
+	const char *uuid; /* HSDS service id, stable */
 	int64_t org_id;
-	const char *org_name;       /* filled on read */
+	const char *org_name; /* filled on read */
 	const char *type_code;
-	const char *name;           /* required, 1..200 chars */
+	const char *name; /* required, 1..200 chars */
 	const char *name_kana;
 	const char *description;
-	int64_t area_id;            /* most specific area; 0 = none */
-	const char *postal_code;    /* NNN-NNNN */
+	int64_t area_id;         /* most specific area; 0 = none */
+	const char *postal_code; /* NNN-NNNN */
 	const char *prefecture, *city, *address_line, *building;
 	int has_geo;
-	double lat, lon;            /* WGS84, only when has_geo */
+	double lat, lon; /* WGS84, only when has_geo */
 	const char *phone, *email, *url;
-	int age_min_months;         /* -1 = none */
-	int age_max_months;         /* -1 = none */
-	int fee_free;               /* 1 = free of charge */
+	int age_min_months; /* -1 = none */
+	int age_max_months; /* -1 = none */
+	int fee_free;       /* 1 = free of charge */
 	const char *fee_text;
-	int capacity;               /* -1 = unknown */
+	int capacity; /* -1 = unknown */
 	const char *accessibility_notes;
-	const char **services;      /* service tag codes */
+	const char **services; /* service tag codes */
 	size_t n_services;
-	const char **access;        /* access tag codes */
+	const char **access; /* access tag codes */
 	size_t n_access;
 	struct tg_hours *hours;
 	size_t n_hours;
 	struct tg_exception *exceptions;
 	size_t n_exceptions;
 	const char *schedule_note;
-	int is_public;              /* listed on the public page and to anonymous HSDS */
-	int is_confidential;        /* hide address and coordinates outside own org */
-	const char *front_door;     /* public contact shown instead when confidential */
-	const char *verified_at;    /* YYYY-MM-DD, NULL = never verified */
-	const char *source;         /* "jp-facilities:<municipality code>", "hsds", "manual" */
-	const char *source_id;      /* stable id within the source */
+	int is_public;                       /* listed on the public page and to anonymous HSDS */
+	int is_confidential;                 /* hide address and coordinates outside own org */
+	const char *front_door;              /* public contact shown instead when confidential */
+	const char *verified_at;             /* YYYY-MM-DD, NULL = never verified */
+	const char *source;                  /* "jp-facilities:<municipality code>", "hsds", "manual" */
+	const char *source_id;               /* stable id within the source */
 	const char *created_at, *updated_at; /* ISO 8601 UTC */
-	int64_t version;            /* optimistic concurrency, starts at 1 */
-	const char *search_text;    /* the normalized text the store keeps (filled on read) */
+	int64_t version;                     /* optimistic concurrency, starts at 1 */
+	const char *search_text;             /* the normalized text the store keeps (filled on read) */
 };
 
 #endif

@@ -20,7 +20,7 @@
 #include <stdio.h>
 
 #define HOLIDAY_FIRST_YEAR 1980
-#define HOLIDAY_LAST_YEAR 2099
+#define HOLIDAY_LAST_YEAR  2099
 
 /* Days since 1970-01-01 for a civil date (month 1..12). */
 static long long days_from_civil(int y, int m, int d)
@@ -121,10 +121,9 @@ static int is_base_holiday(int y, int m, int d)
 		if (d == 11)
 			return 1; /* 建国記念の日 */
 		if (y == 1989 && d == 24)
-			return 1; /* 昭和天皇の大喪の礼 */
-		return y >= 2020 && d == 23; /* 天皇誕生日 (令和) */
-	case 3:
-		return d == vernal_equinox(y); /* 春分の日 */
+			return 1;              /* 昭和天皇の大喪の礼 */
+		return y >= 2020 && d == 23;   /* 天皇誕生日 (令和) */
+	case 3: return d == vernal_equinox(y); /* 春分の日 */
 	case 4:
 		/* 天皇誕生日 until 1988, みどりの日 1989-2006, 昭和の日 from 2007 */
 		return d == 29;
@@ -132,10 +131,9 @@ static int is_base_holiday(int y, int m, int d)
 		if (d == 3 || d == 5)
 			return 1; /* 憲法記念日, こどもの日 */
 		if (d == 4 && y >= 2007)
-			return 1; /* みどりの日 moved to May 4 */
+			return 1;           /* みどりの日 moved to May 4 */
 		return y == 2019 && d == 1; /* 天皇の即位の日 */
-	case 6:
-		return y == 1993 && d == 9; /* 皇太子徳仁親王の結婚の儀 */
+	case 6: return y == 1993 && d == 9; /* 皇太子徳仁親王の結婚の儀 */
 	case 7:
 		/* 海の日: Jul 20 from 1996, third Monday from 2003 */
 		if (y == 2020)
@@ -167,12 +165,10 @@ static int is_base_holiday(int y, int m, int d)
 		return y < 2000 ? d == 10 : d == nth_monday(y, 10, 2);
 	case 11:
 		if (y == 1990 && d == 12)
-			return 1; /* 即位礼正殿の儀 (平成) */
-		return d == 3 || d == 23; /* 文化の日, 勤労感謝の日 */
-	case 12:
-		return y >= 1989 && y <= 2018 && d == 23; /* 天皇誕生日 (平成) */
-	default:
-		return 0;
+			return 1;                          /* 即位礼正殿の儀 (平成) */
+		return d == 3 || d == 23;                  /* 文化の日, 勤労感謝の日 */
+	case 12: return y >= 1989 && y <= 2018 && d == 23; /* 天皇誕生日 (平成) */
+	default: return 0;
 	}
 }
 
@@ -214,8 +210,7 @@ static int is_sandwiched(long long z, int y)
 
 int tg_jp_is_holiday(int y, int m, int d)
 {
-	if (y < HOLIDAY_FIRST_YEAR || y > HOLIDAY_LAST_YEAR || m < 1 || m > 12 || d < 1 ||
-	    d > days_in_month(y, m))
+	if (y < HOLIDAY_FIRST_YEAR || y > HOLIDAY_LAST_YEAR || m < 1 || m > 12 || d < 1 || d > days_in_month(y, m))
 		return 0;
 	long long z = days_from_civil(y, m, d);
 	return is_base_holiday(y, m, d) || is_substitute(z, y) || is_sandwiched(z, y);
@@ -226,8 +221,8 @@ static int in_interval(int open_min, int close_min, int minute)
 	return minute >= open_min && minute < close_min;
 }
 
-int tg_schedule_open_at(const struct tg_hours *h, size_t n_hours, const struct tg_exception *ex,
-                        size_t n_ex, const struct tg_localtime *t)
+int tg_schedule_open_at(const struct tg_hours *h, size_t n_hours, const struct tg_exception *ex, size_t n_ex,
+                        const struct tg_localtime *t)
 {
 	char today[16];
 	int n = snprintf(today, sizeof today, "%04d-%02d-%02d", t->year, t->month, t->day);
@@ -265,8 +260,7 @@ int tg_schedule_check(const struct tg_hours *h, size_t n_hours, size_t *bad)
 		         a->open_min < a->close_min && a->close_min <= 1440;
 		for (size_t j = 0; ok && j < i; j++) {
 			const struct tg_hours *b = &h[j];
-			if (b->weekday == a->weekday && a->open_min < b->close_min &&
-			    b->open_min < a->close_min)
+			if (b->weekday == a->weekday && a->open_min < b->close_min && b->open_min < a->close_min)
 				ok = 0;
 		}
 		if (!ok) {
@@ -292,8 +286,7 @@ int tg_time_parse(const char *s)
 	if (len == 4 && digit(s[0]) && s[1] == ':' && digit(s[2]) && digit(s[3])) {
 		hh = s[0] - '0';
 		mm = (s[2] - '0') * 10 + (s[3] - '0');
-	} else if (len == 5 && digit(s[0]) && digit(s[1]) && s[2] == ':' && digit(s[3]) &&
-	           digit(s[4])) {
+	} else if (len == 5 && digit(s[0]) && digit(s[1]) && s[2] == ':' && digit(s[3]) && digit(s[4])) {
 		hh = (s[0] - '0') * 10 + (s[1] - '0');
 		mm = (s[3] - '0') * 10 + (s[4] - '0');
 	} else {

@@ -36,8 +36,7 @@ int tg_jp_is_holiday(int y, int m, int d);
 int tg_weekday(int y, int m, int d);
 
 /* 1 if open at t. */
-int tg_schedule_open_at(const struct tg_hours *h, size_t n_hours,
-                        const struct tg_exception *ex, size_t n_ex,
+int tg_schedule_open_at(const struct tg_hours *h, size_t n_hours, const struct tg_exception *ex, size_t n_ex,
                         const struct tg_localtime *t);
 
 /* 1 if the weekly hours have any interval on weekday (0..7). */

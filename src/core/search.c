@@ -79,8 +79,7 @@ static enum tg_rc add_part(struct tg_buf *out, const char *s, size_t field_start
 	return rc;
 }
 
-enum tg_rc tg_search_text_build(const struct tg_resource *r, const struct tg_search_text_extra *x,
-                                struct tg_buf *out)
+enum tg_rc tg_search_text_build(const struct tg_resource *r, const struct tg_search_text_extra *x, struct tg_buf *out)
 {
 	size_t start = out->len, f;
 	enum tg_rc rc;
@@ -112,7 +111,7 @@ enum tg_rc tg_search_text_build(const struct tg_resource *r, const struct tg_sea
 	if ((rc = tg_buf_addc(out, TG_SEARCH_FIELD_SEP)))
 		goto out;
 	f = out->len;
-	const char *body[] = {r->description, r->prefecture,          r->city,        r->address_line,
+	const char *body[] = {r->description, r->prefecture,          r->city,          r->address_line,
 	                      r->building,    r->accessibility_notes, r->schedule_note, r->fee_text};
 	for (size_t i = 0; i < sizeof(body) / sizeof(body[0]); i++)
 		if ((rc = add_part(out, body[i], f)))
@@ -383,18 +382,18 @@ static void strtab_release(struct strtab *t)
 
 /* ---- the index ---- */
 
-#define F_PENDING 1u
-#define F_DEAD 2u
-#define F_FREE 4u
-#define F_PUBLIC 8u
+#define F_PENDING      1u
+#define F_DEAD         2u
+#define F_FREE         4u
+#define F_PUBLIC       8u
 #define F_CONFIDENTIAL 16u
-#define F_GEO 32u
+#define F_GEO          32u
 
-#define N_PAGES (0x110000 / 256)
-#define SEP_RANK 0u
+#define N_PAGES    (0x110000 / 256)
+#define SEP_RANK   0u
 #define SPACE_RANK 1u
-#define NO_GRAM UINT32_MAX
-#define AGE_KEYS 64
+#define NO_GRAM    UINT32_MAX
+#define AGE_KEYS   64
 
 /* Schedules without exceptions are shared between documents with the same
  * weekly hours (refs counts them; sched_tab chains them by hash). */
@@ -411,13 +410,13 @@ struct sched {
 struct doc {
 	int64_t id, org_id;
 	double lat, lon;
-	uint64_t svc, acc;  /* bit i = interned tag code i */
-	uint8_t *text;      /* rank-coded (raw UTF-8 while pending) */
+	uint64_t svc, acc; /* bit i = interned tag code i */
+	uint8_t *text;     /* rank-coded (raw UTF-8 while pending) */
 	struct sched *sched;
 	uint32_t text_len;
-	uint32_t f_end[3];  /* byte offsets of the three separators */
+	uint32_t f_end[3];                  /* byte offsets of the three separators */
 	uint32_t area[TG_SEARCH_MAX_AREAS]; /* interned area list indexes */
-	uint16_t type;      /* interned type + 1, 0 = none */
+	uint16_t type;                      /* interned type + 1, 0 = none */
 	int16_t age_min, age_max;
 	uint8_t n_area, flags, days; /* days: bit w = hours on weekday w */
 };
@@ -457,7 +456,7 @@ static void hot_set(struct hot *h, const struct doc *d)
 }
 
 struct gram {
-	uint64_t key;        /* rank1 << 32 | rank2 (0 = word end) */
+	uint64_t key; /* rank1 << 32 | rank2 (0 = word end) */
 	struct plist pl;
 	uint32_t next_first; /* next gram with the same first rank, + 1 */
 };
@@ -478,9 +477,9 @@ struct tg_search {
 	uint32_t *first_head; /* per rank: first gram starting with it, + 1 */
 	struct gram *grams;
 	uint32_t n_grams, cap_grams;
-	uint32_t *gslots;     /* hash of gram keys not in direct[], gram + 1 */
+	uint32_t *gslots; /* hash of gram keys not in direct[], gram + 1 */
 	uint32_t n_gslots;
-	uint32_t *direct;     /* grams of two ranks < 256, gram + 1 */
+	uint32_t *direct; /* grams of two ranks < 256, gram + 1 */
 	/* filter lists, joined to the intersection when they are selective */
 	struct plist *type_pl; /* per interned type */
 	uint32_t cap_type_pl;
@@ -495,20 +494,20 @@ struct tg_search {
 	/* spatial grid over the located live documents at the last build */
 	double g_lat0, g_lon0, g_step;
 	uint32_t g_rows, g_cols;
-	uint32_t *g_start;   /* g_rows * g_cols + 1 offsets into g_ords */
+	uint32_t *g_start; /* g_rows * g_cols + 1 offsets into g_ords */
 	uint32_t *g_ords;
-	struct ghot *g_hot;  /* parallel to g_ords */
-	uint32_t g_n;        /* ordinals in the grid */
-	int g_ident;         /* g_ords[i] == i: ordinal o < g_n is at grid position o */
-	uint32_t *g_nogeo;   /* live docs without coordinates at the build */
+	struct ghot *g_hot; /* parallel to g_ords */
+	uint32_t g_n;       /* ordinals in the grid */
+	int g_ident;        /* g_ords[i] == i: ordinal o < g_n is at grid position o */
+	uint32_t *g_nogeo;  /* live docs without coordinates at the build */
 	uint32_t n_nogeo;
-	uint32_t *g_extra;   /* docs indexed after the build (any location) */
+	uint32_t *g_extra; /* docs indexed after the build (any location) */
 	uint32_t n_extra, cap_extra;
 	struct sched **sched_tab; /* SCHED_BUCKETS chains of shared schedules */
 	size_t sched_bytes;       /* held by schedules, each counted once */
 };
 
-#define GRID_DEG 0.05
+#define GRID_DEG       0.05
 #define GRID_MAX_EXTRA 2048
 
 static uint32_t grid_clamp(double v, uint32_t n)
@@ -591,8 +590,7 @@ static uint32_t rank_get(const uint8_t *p, size_t *k)
 		return (uint32_t)(b & 0x0F) << 12 | (uint32_t)(p[1] & 63u) << 6 | (p[2] & 63u);
 	}
 	*k = 4;
-	return (uint32_t)(b & 0x07) << 18 | (uint32_t)(p[1] & 63u) << 12 | (uint32_t)(p[2] & 63u) << 6 |
-	       (p[3] & 63u);
+	return (uint32_t)(b & 0x07) << 18 | (uint32_t)(p[1] & 63u) << 12 | (uint32_t)(p[2] & 63u) << 6 | (p[3] & 63u);
 }
 
 static uint32_t gram_hash_slot(const struct tg_search *idx, uint64_t key)
@@ -784,7 +782,7 @@ static enum tg_rc check_text(const char *s, size_t len)
 	while (i < len) {
 		utf8proc_int32_t cp;
 		utf8proc_ssize_t k =
-			utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(len - i), &cp);
+		    utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(len - i), &cp);
 		if (k <= 0)
 			return TG_ERR_INVALID;
 		if (cp == TG_SEARCH_FIELD_SEP && ++seps > 3)
@@ -801,9 +799,8 @@ static enum tg_rc doc_fill(struct tg_search *idx, struct doc *d, const struct tg
 	uint64_t svc = 0, acc = 0;
 	enum tg_rc rc;
 
-	if (doc->id <= 0 || doc->n_areas > TG_SEARCH_MAX_AREAS || doc->age_min < -1 ||
-	    doc->age_max < -1 || doc->age_min > INT16_MAX || doc->age_max > INT16_MAX ||
-	    (doc->search_text_len && !doc->search_text))
+	if (doc->id <= 0 || doc->n_areas > TG_SEARCH_MAX_AREAS || doc->age_min < -1 || doc->age_max < -1 ||
+	    doc->age_min > INT16_MAX || doc->age_max > INT16_MAX || (doc->search_text_len && !doc->search_text))
 		return TG_ERR_INVALID;
 	for (size_t i = 0; i < doc->n_areas; i++)
 		if (doc->areas[i] <= 0)
@@ -1205,7 +1202,8 @@ static void grid_build(struct tg_search *idx)
 		if (!(d->flags & (F_PENDING | F_DEAD)) && !(d->flags & F_GEO))
 			n_no++;
 	}
-	n_geo = grid_params(idx, F_PENDING | F_DEAD, &idx->g_lat0, &idx->g_lon0, &idx->g_step, &idx->g_rows, &idx->g_cols);
+	n_geo =
+	    grid_params(idx, F_PENDING | F_DEAD, &idx->g_lat0, &idx->g_lon0, &idx->g_step, &idx->g_rows, &idx->g_cols);
 	idx->g_nogeo = tg_xmalloc((n_no ? n_no : 1) * sizeof(uint32_t));
 	if (n_geo) {
 		size_t cells = (size_t)idx->g_rows * idx->g_cols;
@@ -1538,8 +1536,7 @@ static inline int better(const struct qctx *c, const struct cand *x, const struc
 {
 	if (c->q->sort == TG_SEARCH_SORT_RELEVANCE && x->score != y->score)
 		return x->score > y->score ? 1 : -1;
-	if ((c->q->sort == TG_SEARCH_SORT_DISTANCE ||
-	     (c->q->sort == TG_SEARCH_SORT_RELEVANCE && c->q->has_origin)) &&
+	if ((c->q->sort == TG_SEARCH_SORT_DISTANCE || (c->q->sort == TG_SEARCH_SORT_RELEVANCE && c->q->has_origin)) &&
 	    x->dist != y->dist)
 		return x->dist < y->dist ? 1 : -1;
 	return better_tie(c, x, y);
@@ -1695,7 +1692,7 @@ static inline int cheap_fields(const struct qctx *c, uint32_t ord, unsigned flag
 		if ((d->svc & c->svc) != c->svc || (d->acc & c->acc) != c->acc)
 			return 0;
 		if (q->open_at && (!d->sched || !tg_schedule_open_at(d->sched->hours, d->sched->n_hours, d->sched->ex,
-		                                                      d->sched->n_ex, q->open_at)))
+		                                                     d->sched->n_ex, q->open_at)))
 			return 0;
 	}
 	return 1;
@@ -2159,17 +2156,17 @@ static int walk(struct qctx *c, const uint64_t *cb)
  * assumed): d &= s, d = a & b, d |= s over n words. */
 typedef uint64_t words2 __attribute__((vector_size(16)));
 
-#define WORDS4(d, a, b, op)                                                                                    \
-	do {                                                                                                   \
-		words2 x0, x1, y0, y1;                                                                         \
-		memcpy(&x0, (a), 16);                                                                          \
-		memcpy(&x1, (a) + 2, 16);                                                                      \
-		memcpy(&y0, (b), 16);                                                                          \
-		memcpy(&y1, (b) + 2, 16);                                                                      \
-		x0 op y0;                                                                                      \
-		x1 op y1;                                                                                      \
-		memcpy((d), &x0, 16);                                                                          \
-		memcpy((d) + 2, &x1, 16);                                                                      \
+#define WORDS4(d, a, b, op)                                                                                            \
+	do {                                                                                                           \
+		words2 x0, x1, y0, y1;                                                                                 \
+		memcpy(&x0, (a), 16);                                                                                  \
+		memcpy(&x1, (a) + 2, 16);                                                                              \
+		memcpy(&y0, (b), 16);                                                                                  \
+		memcpy(&y1, (b) + 2, 16);                                                                              \
+		x0 op y0;                                                                                              \
+		x1 op y1;                                                                                              \
+		memcpy((d), &x0, 16);                                                                                  \
+		memcpy((d) + 2, &x1, 16);                                                                              \
 	} while (0)
 
 static void words_and(uint64_t *d, const uint64_t *s, size_t n)
@@ -2317,8 +2314,7 @@ static size_t union_cost(const struct tg_search *idx, uint32_t r)
 
 /* Encode the query terms; *impossible when a term has a code point no
  * document has. */
-static enum tg_rc prepare_terms(const struct tg_search *idx, struct qctx *c, struct tg_arena *a,
-                                int *impossible)
+static enum tg_rc prepare_terms(const struct tg_search *idx, struct qctx *c, struct tg_arena *a, int *impossible)
 {
 	c->terms = TG_ARENA_ARRAY(a, struct qterm, c->q->n_terms ? c->q->n_terms : 1);
 	for (size_t t = 0; t < c->q->n_terms; t++) {
@@ -2332,7 +2328,7 @@ static enum tg_rc prepare_terms(const struct tg_search *idx, struct qctx *c, str
 		while (i < len) {
 			utf8proc_int32_t cp;
 			utf8proc_ssize_t k =
-				utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(len - i), &cp);
+			    utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(len - i), &cp);
 			if (k <= 0 || cp <= 0x20 || cp == 0x7F)
 				return TG_ERR_INVALID;
 			uint32_t r = rank_of(idx, cp);
@@ -2699,7 +2695,6 @@ enum tg_rc tg_search_run(struct tg_search *idx, const struct tg_search_query *q,
 	}
 	if (score_late) /* only the heap's survivors were scored */
 		rescore(&c);
-
 
 	sort_out(&c);
 	*total = c.total;

@@ -28,14 +28,14 @@
 #include "util/mem.h"
 #include "util/rc.h"
 
-#define TG_SEARCH_FIELD_SEP '\x1f'
-#define TG_SEARCH_MAX_AREAS 4     /* a resource's area and its ancestors */
+#define TG_SEARCH_FIELD_SEP     '\x1f'
+#define TG_SEARCH_MAX_AREAS     4  /* a resource's area and its ancestors */
 #define TG_SEARCH_MAX_TAG_CODES 64 /* distinct service codes, and access codes, per index */
 
 /* Extra strings for tg_search_text_build that are not in struct tg_resource. */
 struct tg_search_text_extra {
-	const char *org_name;  /* NULL = none (r->org_name is used if set) */
-	const char *type_name; /* e.g. 親と子のつどいの広場 */
+	const char *org_name;         /* NULL = none (r->org_name is used if set) */
+	const char *type_name;        /* e.g. 親と子のつどいの広場 */
 	const char *const *tag_names; /* service and access tag names (name_ja) */
 	size_t n_tag_names;
 	const char *const *area_names; /* the area chain, any order */
@@ -44,26 +44,25 @@ struct tg_search_text_extra {
 
 /* Append the search_text of r to out (see layout above). x may be NULL.
  * Invalid UTF-8 in any part is TG_ERR_INVALID; out is unchanged on error. */
-enum tg_rc tg_search_text_build(const struct tg_resource *r, const struct tg_search_text_extra *x,
-                                struct tg_buf *out);
+enum tg_rc tg_search_text_build(const struct tg_resource *r, const struct tg_search_text_extra *x, struct tg_buf *out);
 
 /* What the index needs of one resource. Everything is copied; the caller's
  * memory may go away after the call. */
 struct tg_search_doc {
-	int64_t id;                  /* > 0, unique */
+	int64_t id; /* > 0, unique */
 	int64_t org_id;
-	const char *type_code;       /* NULL or "" = none */
-	const int64_t *areas;        /* the resource's area id and all ancestors */
-	size_t n_areas;              /* <= TG_SEARCH_MAX_AREAS */
-	const char *search_text;     /* from tg_search_text_build */
+	const char *type_code;   /* NULL or "" = none */
+	const int64_t *areas;    /* the resource's area id and all ancestors */
+	size_t n_areas;          /* <= TG_SEARCH_MAX_AREAS */
+	const char *search_text; /* from tg_search_text_build */
 	size_t search_text_len;
-	int age_min, age_max;        /* months, -1 = open bound */
+	int age_min, age_max; /* months, -1 = open bound */
 	int fee_free, is_public, is_confidential;
 	int has_geo;
 	double lat, lon;
 	const char *const *services; /* service tag codes */
 	size_t n_services;
-	const char *const *access;   /* access tag codes */
+	const char *const *access; /* access tag codes */
 	size_t n_access;
 	const struct tg_hours *hours;
 	size_t n_hours;
@@ -89,22 +88,22 @@ enum tg_search_sort {
 typedef int (*tg_search_visible_fn)(void *ctx, int64_t id, int64_t org_id);
 
 struct tg_search_query {
-	const char *const *terms;   /* normalized terms (tg_text_terms), all must match */
+	const char *const *terms; /* normalized terms (tg_text_terms), all must match */
 	size_t n_terms;
-	const char *const *types;   /* type codes, any may match; n_types 0 = any */
+	const char *const *types; /* type codes, any may match; n_types 0 = any */
 	size_t n_types;
-	int64_t area_id;            /* 0 = any; else the area or anything inside it */
-	int age_months;             /* -1 = any */
-	int weekday;                /* -1 = any; 0..7 = has weekly hours that day */
+	int64_t area_id;                    /* 0 = any; else the area or anything inside it */
+	int age_months;                     /* -1 = any */
+	int weekday;                        /* -1 = any; 0..7 = has weekly hours that day */
 	const struct tg_localtime *open_at; /* NULL = any; else open at that moment */
 	int free_only;
 	const char *const *services; /* all required */
 	size_t n_services;
-	const char *const *access;   /* all required */
+	const char *const *access; /* all required */
 	size_t n_access;
 	int has_origin;
 	double lat, lon;
-	double radius_km;           /* <= 0: no radius; needs has_origin */
+	double radius_km; /* <= 0: no radius; needs has_origin */
 	int public_only;
 	tg_search_visible_fn may_see_location; /* NULL: no confidential location is visible */
 	void *visible_ctx;

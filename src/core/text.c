@@ -48,10 +48,10 @@ struct emit {
 	int want_map;
 	struct tg_text_range *map; /* malloc-owned until copied to the arena */
 	size_t n_map, cap_map;
-	int pending_space;         /* whitespace seen since the last output */
+	int pending_space; /* whitespace seen since the last output */
 	struct tg_text_range space_span;
 	int have_out;
-	int32_t last;              /* last code point emitted, for the dash rule */
+	int32_t last; /* last code point emitted, for the dash rule */
 	enum tg_rc rc;
 };
 
@@ -80,8 +80,8 @@ static void emit_cp(struct emit *e, int32_t cp, struct tg_text_range span)
 static int is_white(int32_t cp)
 {
 	return (cp >= 0x09 && cp <= 0x0D) || cp == 0x20 || cp == 0x85 || cp == 0xA0 || cp == 0x1680 ||
-	       (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 || cp == 0x202F ||
-	       cp == 0x205F || cp == 0x3000;
+	       (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 || cp == 0x202F || cp == 0x205F ||
+	       cp == 0x3000;
 }
 
 static int is_kana_out(int32_t cp)
@@ -91,17 +91,23 @@ static int is_kana_out(int32_t cp)
 
 static int is_dash(int32_t cp)
 {
-	return cp == 0x2D || (cp >= 0x2010 && cp <= 0x2015) || cp == 0x2212 || cp == 0x2500 ||
-	       cp == 0x2501;
+	return cp == 0x2D || (cp >= 0x2010 && cp <= 0x2015) || cp == 0x2212 || cp == 0x2500 || cp == 0x2501;
 }
 
 /* Small hiragana (after katakana folding) -> large; 0 if not small. */
 static int32_t small_to_large(int32_t cp)
 {
 	switch (cp) {
-	case 0x3041: case 0x3043: case 0x3045: case 0x3047: case 0x3049:
-	case 0x3063: case 0x3083: case 0x3085: case 0x3087: case 0x308E:
-		return cp + 1;
+	case 0x3041:
+	case 0x3043:
+	case 0x3045:
+	case 0x3047:
+	case 0x3049:
+	case 0x3063:
+	case 0x3083:
+	case 0x3085:
+	case 0x3087:
+	case 0x308E: return cp + 1;
 	case 0x3095: return 0x304B; /* ゕ -> か */
 	case 0x3096: return 0x3051; /* ゖ -> け */
 	case 0x3090: return 0x3044; /* ゐ -> い (old kana, rule 7) */
@@ -112,8 +118,8 @@ static int32_t small_to_large(int32_t cp)
 
 /* U+31F0..U+31FF small katakana extensions, as large hiragana. */
 static const int32_t small_ext[16] = {
-	0x304F, 0x3057, 0x3059, 0x3068, 0x306C, 0x306F, 0x3072, 0x3075,
-	0x3078, 0x307B, 0x3080, 0x3089, 0x308A, 0x308B, 0x308C, 0x308D,
+    0x304F, 0x3057, 0x3059, 0x3068, 0x306C, 0x306F, 0x3072, 0x3075,
+    0x3078, 0x307B, 0x3080, 0x3089, 0x308A, 0x308B, 0x308C, 0x308D,
 };
 
 /* Rules 4-7 for one NFKC+casefolded code point: writes 1 or 2 code
@@ -164,8 +170,7 @@ static int fold_emit(struct emit *e, int32_t cp, struct tg_text_range span, int 
 	cat = utf8proc_category(cp);
 	if (cat == UTF8PROC_CATEGORY_CC || cat == UTF8PROC_CATEGORY_CF)
 		return 0;
-	if (!based && (cat == UTF8PROC_CATEGORY_MN || cat == UTF8PROC_CATEGORY_MC ||
-	               cat == UTF8PROC_CATEGORY_ME))
+	if (!based && (cat == UTF8PROC_CATEGORY_MN || cat == UTF8PROC_CATEGORY_MC || cat == UTF8PROC_CATEGORY_ME))
 		return 0;
 	if (e->pending_space) {
 		emit_cp(e, 0x20, e->space_span);
@@ -228,8 +233,7 @@ static void do_chunk(struct emit *e, const int32_t *cps, size_t cs, size_t ce, s
 		for (;;) {
 			cpvec_reserve(d, d->n + 32);
 			r = utf8proc_decompose_char(cps[i], d->v + d->n, (utf8proc_ssize_t)(d->cap - d->n),
-			                            UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD,
-			                            NULL);
+			                            UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD, NULL);
 			if (r < 0) { /* cannot happen for valid scalar values */
 				e->rc = TG_ERR_INVALID;
 				return;
@@ -285,8 +289,8 @@ static enum tg_rc normalize_impl(const char *s, size_t len, struct tg_buf *out, 
 		return TG_ERR_TOO_LARGE;
 	while (i < len) {
 		utf8proc_int32_t cp;
-		utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
-		                                      (utf8proc_ssize_t)(len - i), &cp);
+		utf8proc_ssize_t k =
+		    utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(len - i), &cp);
 		if (k <= 0) {
 			rc = TG_ERR_INVALID;
 			goto out;
@@ -368,8 +372,7 @@ size_t tg_text_cp_count(const char *s, size_t len)
 	return n;
 }
 
-enum tg_rc tg_text_terms(const char *q, size_t len, struct tg_arena *a, const char ***terms,
-                         size_t *n_terms)
+enum tg_rc tg_text_terms(const char *q, size_t len, struct tg_arena *a, const char ***terms, size_t *n_terms)
 {
 	struct tg_buf nb = TG_BUF_INIT;
 	const char **t = TG_ARENA_ARRAY(a, const char *, TG_TEXT_MAX_TERMS);
@@ -429,9 +432,8 @@ enum tg_rc tg_text_norm_make(const char *original, size_t len, struct tg_arena *
 	return rc;
 }
 
-enum tg_rc tg_text_highlight(const char *original, size_t len, const char *const *terms,
-                             size_t n_terms, struct tg_arena *a, struct tg_text_range **ranges,
-                             size_t *n_ranges)
+enum tg_rc tg_text_highlight(const char *original, size_t len, const char *const *terms, size_t n_terms,
+                             struct tg_arena *a, struct tg_text_range **ranges, size_t *n_ranges)
 {
 	struct tg_arena scratch = TG_ARENA_INIT;
 	struct tg_text_norm nrm;
@@ -554,9 +556,8 @@ static size_t byte_of_cp(const char *s, size_t len, size_t cp)
 	return len;
 }
 
-enum tg_rc tg_text_snippet(const char *original, size_t len, const char *const *terms, size_t n_terms,
-                           size_t max_cp, struct tg_arena *a, char **snippet,
-                           struct tg_text_range **ranges, size_t *n_ranges)
+enum tg_rc tg_text_snippet(const char *original, size_t len, const char *const *terms, size_t n_terms, size_t max_cp,
+                           struct tg_arena *a, char **snippet, struct tg_text_range **ranges, size_t *n_ranges)
 {
 	return tg_text_snippet_norm(original, len, NULL, terms, n_terms, max_cp, a, snippet, ranges, n_ranges);
 }
@@ -628,8 +629,8 @@ enum tg_rc tg_text_snippet_norm(const char *original, size_t len, const struct t
 	                    : tg_text_highlight(original, len, terms, n_terms, a, &hl, &n_hl);
 	if (rc)
 		return rc;
-	return snippet_cut(original, len, tg_text_cp_count(original, len), NULL, hl, n_hl, max_cp, a, snippet,
-	                   ranges, n_ranges);
+	return snippet_cut(original, len, tg_text_cp_count(original, len), NULL, hl, n_hl, max_cp, a, snippet, ranges,
+	                   n_ranges);
 }
 
 enum tg_rc tg_text_snip_src_make(const char *original, size_t len, struct tg_arena *a, struct tg_text_snip_src *out)
@@ -664,6 +665,5 @@ enum tg_rc tg_text_snippet_src(const struct tg_text_snip_src *src, const char *c
 	if (max_cp == 0)
 		return TG_ERR_INVALID;
 	tg_text_highlight_norm(&src->nrm, terms, n_terms, a, &hl, &n_hl);
-	return snippet_cut(src->text, src->len, src->n_cp, src->cp_off, hl, n_hl, max_cp, a, snippet, ranges,
-	                   n_ranges);
+	return snippet_cut(src->text, src->len, src->n_cp, src->cp_off, hl, n_hl, max_cp, a, snippet, ranges, n_ranges);
 }

@@ -50,7 +50,7 @@
 #include "util/rc.h"
 
 /* Caps for query terms (tg_text_terms). */
-#define TG_TEXT_MAX_TERMS 16
+#define TG_TEXT_MAX_TERMS   16
 #define TG_TEXT_MAX_TERM_CP 64
 
 /* A half-open range [start, end) of code points. */
@@ -76,16 +76,14 @@ enum tg_rc tg_text_normalize_map(const char *s, size_t len, struct tg_buf *out, 
  * arena array of NUL-terminated strings. More than TG_TEXT_MAX_TERMS terms
  * or a term over TG_TEXT_MAX_TERM_CP code points is TG_ERR_TOO_LARGE;
  * invalid UTF-8 is TG_ERR_INVALID. An empty or blank query gives 0 terms. */
-enum tg_rc tg_text_terms(const char *q, size_t len, struct tg_arena *a, const char ***terms,
-                         size_t *n_terms);
+enum tg_rc tg_text_terms(const char *q, size_t len, struct tg_arena *a, const char ***terms, size_t *n_terms);
 
 /* Where any of the normalized terms occurs in the ORIGINAL text: sorted,
  * merged (overlapping or touching ranges joined) [start, end) ranges in code
  * points of original. Terms must be normalized (from tg_text_terms); empty
  * terms are ignored. Arrays come from arena a. */
-enum tg_rc tg_text_highlight(const char *original, size_t len, const char *const *terms,
-                             size_t n_terms, struct tg_arena *a, struct tg_text_range **ranges,
-                             size_t *n_ranges);
+enum tg_rc tg_text_highlight(const char *original, size_t len, const char *const *terms, size_t n_terms,
+                             struct tg_arena *a, struct tg_text_range **ranges, size_t *n_ranges);
 
 /* A window of at most max_cp code points of original around the first
  * match (about a third of the window before it), with "…" prepended and/or
@@ -95,16 +93,15 @@ enum tg_rc tg_text_highlight(const char *original, size_t len, const char *const
  * be >= 1. *snippet is NUL-terminated, from arena a (an original with
  * embedded NUL bytes, which no database string has, yields a snippet whose
  * strlen stops early). */
-enum tg_rc tg_text_snippet(const char *original, size_t len, const char *const *terms, size_t n_terms,
-                           size_t max_cp, struct tg_arena *a, char **snippet,
-                           struct tg_text_range **ranges, size_t *n_ranges);
+enum tg_rc tg_text_snippet(const char *original, size_t len, const char *const *terms, size_t n_terms, size_t max_cp,
+                           struct tg_arena *a, char **snippet, struct tg_text_range **ranges, size_t *n_ranges);
 
 /* A text normalized once, with its position map, for marking matches in it
  * again and again (the server caches these for its hot resources). */
 struct tg_text_norm {
-	const char *text;                 /* normalized, NUL-terminated */
-	size_t len;                       /* bytes of text */
-	struct tg_text_range *map;        /* per normalized code point: original range */
+	const char *text;          /* normalized, NUL-terminated */
+	size_t len;                /* bytes of text */
+	struct tg_text_range *map; /* per normalized code point: original range */
 	size_t n_map;
 };
 
@@ -124,7 +121,7 @@ enum tg_rc tg_text_snippet_norm(const char *original, size_t len, const struct t
  * normalization and the byte offset of every code point (the server keeps
  * one with each cached description). */
 struct tg_text_snip_src {
-	const char *text;       /* the original (not copied: must outlive this) */
+	const char *text; /* the original (not copied: must outlive this) */
 	size_t len;
 	struct tg_text_norm nrm;
 	const uint32_t *cp_off; /* n_cp + 1 entries; cp_off[n_cp] = len */
@@ -132,8 +129,7 @@ struct tg_text_snip_src {
 };
 
 /* Fill *out for original (memory from a). TG_ERR_INVALID for invalid UTF-8. */
-enum tg_rc tg_text_snip_src_make(const char *original, size_t len, struct tg_arena *a,
-                                 struct tg_text_snip_src *out);
+enum tg_rc tg_text_snip_src_make(const char *original, size_t len, struct tg_arena *a, struct tg_text_snip_src *out);
 /* tg_text_snippet(src->text, src->len, …): the same snippet and ranges. */
 enum tg_rc tg_text_snippet_src(const struct tg_text_snip_src *src, const char *const *terms, size_t n_terms,
                                size_t max_cp, struct tg_arena *a, char **snippet, struct tg_text_range **ranges,

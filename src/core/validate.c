@@ -47,12 +47,12 @@
 #include "core/geo.h"
 #include "core/schedule.h"
 
-#define MAX_TAGS 64
-#define MAX_HOURS 56
+#define MAX_TAGS       64
+#define MAX_HOURS      56
 #define MAX_EXCEPTIONS 500
 
-#define MSG_UTF8 "文字コードが正しくありません (text is not valid UTF-8)"
-#define MSG_CTRL "制御文字や改行は使えません (control characters are not allowed)"
+#define MSG_UTF8    "文字コードが正しくありません (text is not valid UTF-8)"
+#define MSG_CTRL    "制御文字や改行は使えません (control characters are not allowed)"
 #define TOO_LONG(n) n "文字以内で入力してください (at most " n " characters)"
 
 void tg_field_error_copy(struct tg_field_error *dst, const struct tg_field_error *src)
@@ -77,13 +77,12 @@ static enum tg_rc fail(struct tg_field_error *err, const char *field, const char
 }
 
 /* Fail with field "<array>[<i>]" or "<array>[<i>].<member>". */
-static enum tg_rc fail_at(struct tg_field_error *err, const char *array, size_t i,
-                          const char *member, const char *msg)
+static enum tg_rc fail_at(struct tg_field_error *err, const char *array, size_t i, const char *member, const char *msg)
 {
 	if (!err)
 		return TG_ERR_INVALID;
-	int n = snprintf(err->field_buf, sizeof err->field_buf, "%s[%zu]%s%s", array, i,
-	                 member ? "." : "", member ? member : "");
+	int n = snprintf(err->field_buf, sizeof err->field_buf, "%s[%zu]%s%s", array, i, member ? "." : "",
+	                 member ? member : "");
 	if (n < 0 || (size_t)n >= sizeof err->field_buf)
 		return fail(err, array, msg); /* cannot happen with our short names */
 	return fail(err, err->field_buf, msg);
@@ -105,8 +104,8 @@ static uint32_t next_cp(const unsigned char *s, size_t len, size_t *i)
 	else if (n == 3)
 		c = ((c & 0x0F) << 12) | ((uint32_t)(s[*i + 1] & 0x3F) << 6) | (s[*i + 2] & 0x3F);
 	else if (n == 4)
-		c = ((c & 0x07) << 18) | ((uint32_t)(s[*i + 1] & 0x3F) << 12) |
-		    ((uint32_t)(s[*i + 2] & 0x3F) << 6) | (s[*i + 3] & 0x3F);
+		c = ((c & 0x07) << 18) | ((uint32_t)(s[*i + 1] & 0x3F) << 12) | ((uint32_t)(s[*i + 2] & 0x3F) << 6) |
+		    (s[*i + 3] & 0x3F);
 	*i += n;
 	return c;
 }
@@ -174,16 +173,15 @@ static enum text_result check_text(const char *s, size_t max_cp, int multiline)
 	size_t i = 0, n = 0;
 	while (i < len) {
 		uint32_t c = next_cp((const unsigned char *)s, len, &i);
-		if ((c < 0x20 && !(multiline && (c == '\n' || c == '\t'))) || c == 0x7F ||
-		    (c >= 0x80 && c <= 0x9F))
+		if ((c < 0x20 && !(multiline && (c == '\n' || c == '\t'))) || c == 0x7F || (c >= 0x80 && c <= 0x9F))
 			return TEXT_CTRL;
 		n++;
 	}
 	return n > max_cp ? TEXT_LONG : TEXT_OK;
 }
 
-static enum tg_rc text_rule(struct tg_field_error *err, const char *field, const char *s,
-                            size_t max_cp, int multiline, const char *too_long)
+static enum tg_rc text_rule(struct tg_field_error *err, const char *field, const char *s, size_t max_cp, int multiline,
+                            const char *too_long)
 {
 	if (!s)
 		return TG_OK;
@@ -204,8 +202,7 @@ static int blank(const char *s)
 	while (*s) {
 		if (*s == ' ' || *s == '\t' || *s == '\n')
 			s++;
-		else if ((unsigned char)s[0] == 0xE3 && (unsigned char)s[1] == 0x80 &&
-		         (unsigned char)s[2] == 0x80)
+		else if ((unsigned char)s[0] == 0xE3 && (unsigned char)s[1] == 0x80 && (unsigned char)s[2] == 0x80)
 			s += 3; /* U+3000 */
 		else
 			return 0;
@@ -218,9 +215,9 @@ static int blank(const char *s)
  * is the mistake this rule catches (the name typed into the wrong box). */
 static int kana_cp(uint32_t c)
 {
-	return !((c >= 0x3400 && c <= 0x4DBF) ||  /* CJK extension A */
-	         (c >= 0x4E00 && c <= 0x9FFF) ||  /* CJK unified ideographs */
-	         (c >= 0xF900 && c <= 0xFAFF) ||  /* compatibility ideographs */
+	return !((c >= 0x3400 && c <= 0x4DBF) ||   /* CJK extension A */
+	         (c >= 0x4E00 && c <= 0x9FFF) ||   /* CJK unified ideographs */
+	         (c >= 0xF900 && c <= 0xFAFF) ||   /* compatibility ideographs */
 	         (c >= 0x20000 && c <= 0x3FFFF) || /* supplementary ideographs */
 	         c == 0x3005);                     /* 々 */
 }
@@ -364,8 +361,8 @@ int tg_valid_url(const char *s)
 	for (size_t i = host; i < host_end; i++) {
 		unsigned char c = (unsigned char)s[i];
 		/* letters, digits, '-', '.', or UTF-8 bytes of an IDN */
-		if (!(c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		      is_digit((char)c) || c == '-' || c == '.'))
+		if (!(c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit((char)c) || c == '-' ||
+		      c == '.'))
 			return 0;
 	}
 	if (s[host] == '.' || s[host] == '-' || s[host_end - 1] == '.')
@@ -381,8 +378,8 @@ int tg_valid_url(const char *s)
 	}
 	for (; p < len; p++) {
 		unsigned char c = (unsigned char)s[p];
-		if (c <= 0x20 || c == 0x7F || c == '"' || c == '<' || c == '>' || c == '\\' ||
-		    c == '`' || c == '{' || c == '}' || c == '|' || c == '^')
+		if (c <= 0x20 || c == 0x7F || c == '"' || c == '<' || c == '>' || c == '\\' || c == '`' || c == '{' ||
+		    c == '}' || c == '|' || c == '^')
 			return 0;
 	}
 	return 1;
@@ -408,8 +405,8 @@ int tg_valid_login(const char *s)
 	size_t n = 0;
 	for (; s[n]; n++) {
 		char c = s[n];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) ||
-		      c == '.' || c == '_' || c == '@' || c == '-'))
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) || c == '.' || c == '_' ||
+		      c == '@' || c == '-'))
 			return 0;
 	}
 	return n >= 3 && n <= 64;
@@ -435,8 +432,7 @@ static enum tg_rc check_name(const struct tg_resource *r, struct tg_field_error 
 	return text_rule(err, "description", r->description, 4000, 1, TOO_LONG("4000"));
 }
 
-static enum tg_rc check_type(const struct tg_resource *r, const struct tg_validate_ctx *ctx,
-                             struct tg_field_error *err)
+static enum tg_rc check_type(const struct tg_resource *r, const struct tg_validate_ctx *ctx, struct tg_field_error *err)
 {
 	if (!r->type_code || !*r->type_code)
 		return fail(err, "type", "種別は必須です (type is required)");
@@ -488,8 +484,7 @@ static enum tg_rc check_contact(const struct tg_resource *r, struct tg_field_err
 		            "電話番号の形が正しくありません（例: 045-123-4567） "
 		            "(invalid phone number, e.g. 045-123-4567)");
 	if (r->email && !tg_valid_email(r->email))
-		return fail(err, "email",
-		            "メールアドレスの形が正しくありません (invalid email address)");
+		return fail(err, "email", "メールアドレスの形が正しくありません (invalid email address)");
 	rc = text_rule(err, "url", r->url, 2000, 0, TOO_LONG("2000"));
 	if (rc)
 		return rc;
@@ -502,14 +497,12 @@ static enum tg_rc check_contact(const struct tg_resource *r, struct tg_field_err
 
 static enum tg_rc check_numbers(const struct tg_resource *r, struct tg_field_error *err)
 {
-	static const char bad_age[] =
-	    "月齢は0〜1200か月で指定してください (age must be 0 to 1200 months)";
+	static const char bad_age[] = "月齢は0〜1200か月で指定してください (age must be 0 to 1200 months)";
 	if (r->age_min_months != -1 && (r->age_min_months < 0 || r->age_min_months > 1200))
 		return fail(err, "ages.min_months", bad_age);
 	if (r->age_max_months != -1 && (r->age_max_months < 0 || r->age_max_months > 1200))
 		return fail(err, "ages.max_months", bad_age);
-	if (r->age_min_months != -1 && r->age_max_months != -1 &&
-	    r->age_min_months > r->age_max_months)
+	if (r->age_min_months != -1 && r->age_max_months != -1 && r->age_min_months > r->age_max_months)
 		return fail(err, "ages.max_months",
 		            "対象年齢の上限は下限以上にしてください "
 		            "(max_months must not be less than min_months)");
@@ -517,14 +510,12 @@ static enum tg_rc check_numbers(const struct tg_resource *r, struct tg_field_err
 	if (rc)
 		return rc;
 	if (r->capacity != -1 && (r->capacity < 0 || r->capacity > 100000))
-		return fail(err, "capacity",
-		            "定員は0〜100000で指定してください (capacity must be 0 to 100000)");
+		return fail(err, "capacity", "定員は0〜100000で指定してください (capacity must be 0 to 100000)");
 	return TG_OK;
 }
 
-static enum tg_rc check_tags(const char *field, const char *kind, const char *const *codes,
-                             size_t n, const struct tg_validate_ctx *ctx,
-                             struct tg_field_error *err)
+static enum tg_rc check_tags(const char *field, const char *kind, const char *const *codes, size_t n,
+                             const struct tg_validate_ctx *ctx, struct tg_field_error *err)
 {
 	int service = strcmp(kind, "service") == 0;
 	if (n > MAX_TAGS)
@@ -549,8 +540,7 @@ static enum tg_rc check_tags(const char *field, const char *kind, const char *co
 			                         "(not an accessibility tag)");
 		for (size_t j = 0; j < i; j++) {
 			if (strcmp(codes[j], codes[i]) == 0)
-				return fail_at(err, field, i, NULL,
-				               "同じ項目が重複しています (duplicate tag)");
+				return fail_at(err, field, i, NULL, "同じ項目が重複しています (duplicate tag)");
 		}
 	}
 	return TG_OK;
@@ -569,8 +559,7 @@ static enum tg_rc check_hours(const struct tg_resource *r, struct tg_field_error
 		               "曜日は0（日）〜6（土）か7（祝日）で指定してください "
 		               "(weekday must be 0-6, or 7 for holidays)");
 	if (h->open_min < 0 || h->open_min > 1439)
-		return fail_at(err, "hours", bad, "open",
-		               "開始時刻が正しくありません (invalid open time)");
+		return fail_at(err, "hours", bad, "open", "開始時刻が正しくありません (invalid open time)");
 	if (h->close_min <= h->open_min || h->close_min > 1440)
 		return fail_at(err, "hours", bad, "close",
 		               "終了時刻は開始時刻より後にしてください (close must be after open)");
@@ -581,8 +570,7 @@ static enum tg_rc check_hours(const struct tg_resource *r, struct tg_field_error
 static enum tg_rc check_exceptions(const struct tg_resource *r, struct tg_field_error *err)
 {
 	if (r->n_exceptions > MAX_EXCEPTIONS)
-		return fail(err, "exceptions",
-		            "臨時の予定は500件までにしてください (at most 500 exceptions)");
+		return fail(err, "exceptions", "臨時の予定は500件までにしてください (at most 500 exceptions)");
 	for (size_t i = 0; i < r->n_exceptions; i++) {
 		const struct tg_exception *e = &r->exceptions[i];
 		if (!tg_date_valid(e->date))
@@ -610,9 +598,7 @@ static enum tg_rc check_exceptions(const struct tg_resource *r, struct tg_field_
 			case TEXT_OK: break;
 			case TEXT_UTF8: rc = fail_at(err, "exceptions", i, "note", MSG_UTF8); break;
 			case TEXT_CTRL: rc = fail_at(err, "exceptions", i, "note", MSG_CTRL); break;
-			case TEXT_LONG:
-				rc = fail_at(err, "exceptions", i, "note", TOO_LONG("200"));
-				break;
+			case TEXT_LONG: rc = fail_at(err, "exceptions", i, "note", TOO_LONG("200")); break;
 			}
 			if (rc)
 				return rc;
@@ -624,8 +610,7 @@ static enum tg_rc check_exceptions(const struct tg_resource *r, struct tg_field_
 static enum tg_rc check_rest(const struct tg_resource *r, struct tg_field_error *err)
 {
 	enum tg_rc rc;
-	rc = text_rule(err, "accessibility_notes", r->accessibility_notes, 2000, 1,
-	               TOO_LONG("2000"));
+	rc = text_rule(err, "accessibility_notes", r->accessibility_notes, 2000, 1, TOO_LONG("2000"));
 	if (!rc)
 		rc = text_rule(err, "schedule_note", r->schedule_note, 1000, 1, TOO_LONG("1000"));
 	if (!rc)

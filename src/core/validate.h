@@ -46,12 +46,12 @@ enum tg_rc tg_resource_validate(const struct tg_resource *r, const struct tg_val
 
 /* Single-field rules, shared with other validators. Each returns 1 when valid. */
 int tg_valid_utf8(const char *s, size_t len);
-int tg_valid_postal_code(const char *s);  /* "231-0001" or "2310001" */
-int tg_valid_phone(const char *s);        /* digits, hyphens, parentheses, + ; 10-13 digits */
+int tg_valid_postal_code(const char *s); /* "231-0001" or "2310001" */
+int tg_valid_phone(const char *s);       /* digits, hyphens, parentheses, + ; 10-13 digits */
 int tg_valid_email(const char *s);
-int tg_valid_url(const char *s);          /* http:// or https:// */
-int tg_valid_code(const char *s);         /* [a-z0-9_]{1,32} */
-int tg_valid_login(const char *s);        /* [A-Za-z0-9._@-]{3,64} */
+int tg_valid_url(const char *s);   /* http:// or https:// */
+int tg_valid_code(const char *s);  /* [a-z0-9_]{1,32} */
+int tg_valid_login(const char *s); /* [A-Za-z0-9._@-]{3,64} */
 /* Length in Unicode code points (s must be valid UTF-8). */
 size_t tg_utf8_length(const char *s);
 

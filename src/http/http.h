@@ -30,16 +30,16 @@ struct tg_app;
 struct tg_route;
 struct MHD_Connection;
 
-#define TG_MAX_PATH_PARAMS 4
+#define TG_MAX_PATH_PARAMS  4
 #define TG_MAX_RESP_HEADERS 8
 
 struct tg_req {
 	struct MHD_Connection *conn; /* private to server.c */
 	struct tg_app *app;
-	struct tg_db *db;            /* this worker thread's connection */
+	struct tg_db *db; /* this worker thread's connection */
 	struct tg_arena arena;
-	const char *method;          /* "GET", ... */
-	const char *path;            /* decoded path, no query string */
+	const char *method; /* "GET", ... */
+	const char *path;   /* decoded path, no query string */
 	const struct tg_route *route;
 	const char *params[TG_MAX_PATH_PARAMS]; /* {id} segments, arena-owned */
 	size_t n_params;
@@ -52,14 +52,14 @@ struct tg_req {
 	 * tg_session cookie came with the request */
 	int authed;
 	struct tg_user user;
-	int64_t user_area_id;        /* area of the user's organization, 0 = whole deployment */
+	int64_t user_area_id; /* area of the user's organization, 0 = whole deployment */
 	const char *csrf_token;
 	const char *token_hash;
 
 	/* response */
 	int status;
-	json_t *json;                /* owned; decref'd by the server */
-	const char *raw;             /* raw body (arena or static) */
+	json_t *json;    /* owned; decref'd by the server */
+	const char *raw; /* raw body (arena or static) */
 	size_t raw_len;
 	const char *content_type;
 	const char *hdr_name[TG_MAX_RESP_HEADERS];
@@ -74,10 +74,10 @@ struct tg_req {
 typedef enum tg_rc (*tg_handler_fn)(struct tg_req *req);
 
 /* Route flags */
-#define TG_ROUTE_AUTH   0x1 /* needs a logged-in user (401 otherwise) */
-#define TG_ROUTE_CSRF   0x2 /* state-changing: X-CSRF-Token must match */
+#define TG_ROUTE_AUTH    0x1 /* needs a logged-in user (401 otherwise) */
+#define TG_ROUTE_CSRF    0x2 /* state-changing: X-CSRF-Token must match */
 #define TG_ROUTE_RAWBODY 0x4 /* body is a file (import), larger limit, any content type */
-#define TG_ROUTE_NODB   0x8 /* deployment-wide, no tenant and no database (/healthz) */
+#define TG_ROUTE_NODB    0x8 /* deployment-wide, no tenant and no database (/healthz) */
 
 struct tg_route {
 	const char *method;
@@ -92,8 +92,7 @@ extern const size_t tg_n_routes;
 /* Router (router.c): match method+path. Returns the route, or NULL with
  * *path_known set when the path exists for another method (405). Path
  * parameters are copied into req->params. */
-const struct tg_route *tg_router_match(struct tg_req *req, const char *method, const char *path,
-                                       int *path_known);
+const struct tg_route *tg_router_match(struct tg_req *req, const char *method, const char *path, int *path_known);
 
 /* The methods routed for path, as an Allow header value ("GET, PUT"). */
 void tg_router_allowed(const char *path, char *out, size_t outlen);
@@ -110,8 +109,7 @@ enum tg_rc tg_req_param_id(struct tg_req *req, size_t i, int64_t *out);
 enum tg_rc tg_req_fail(struct tg_req *req, enum tg_rc rc, const char *field, const char *message);
 /* Responses */
 void tg_resp_json(struct tg_req *req, int status, json_t *body); /* steals body */
-void tg_resp_raw(struct tg_req *req, int status, const char *content_type, const char *data,
-                 size_t len);
+void tg_resp_raw(struct tg_req *req, int status, const char *content_type, const char *data, size_t len);
 void tg_resp_header(struct tg_req *req, const char *name, const char *value);
 /* Role checks that fill the error: 401 when anonymous, 403 when below min. */
 enum tg_rc tg_req_require_role(struct tg_req *req, enum tg_role min);
@@ -120,8 +118,8 @@ enum tg_rc tg_req_require_role(struct tg_req *req, enum tg_role min);
  * caller decides; this returns the store's rc. */
 /* The client's address as text (for throttling; never logged with a login). */
 const char *tg_req_client_addr(struct tg_req *req);
-enum tg_rc tg_req_audit(struct tg_req *req, const char *action, const char *object_type,
-                        const char *object_id, const char *detail);
+enum tg_rc tg_req_audit(struct tg_req *req, const char *action, const char *object_type, const char *object_id,
+                        const char *detail);
 
 /* Server (server.c) */
 struct tg_server_opts {

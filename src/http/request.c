@@ -37,8 +37,9 @@ enum tg_rc tg_req_json_body(struct tg_req *req, json_t **out)
 	*out = NULL;
 	const char *ct = tg_req_header(req, "Content-Type");
 	if (!ct || strncasecmp(ct, "application/json", 16) != 0 || (ct[16] && ct[16] != ';' && ct[16] != ' '))
-		return tg_req_fail(req, TG_ERR_UNSUPPORTED, NULL,
-		                   "Content-Type は application/json にしてください (Content-Type must be application/json)");
+		return tg_req_fail(
+		    req, TG_ERR_UNSUPPORTED, NULL,
+		    "Content-Type は application/json にしてください (Content-Type must be application/json)");
 	if (req->body.len == 0)
 		return tg_req_fail(req, TG_ERR_INVALID, NULL, "本文が空です (request body is empty)");
 	if (!tg_valid_utf8(req->body.data, req->body.len))
@@ -47,10 +48,11 @@ enum tg_rc tg_req_json_body(struct tg_req *req, json_t **out)
 	json_error_t je;
 	json_t *j = json_loadb(req->body.data, req->body.len, JSON_REJECT_DUPLICATES, &je);
 	if (!j)
-		return tg_req_fail(req, TG_ERR_INVALID, NULL,
-		                   tg_arena_printf(&req->arena,
-		                                   "JSONとして読めません: %d行 %d文字目 (malformed JSON at line %d, column %d: %s)",
-		                                   je.line, je.column, je.line, je.column, je.text));
+		return tg_req_fail(
+		    req, TG_ERR_INVALID, NULL,
+		    tg_arena_printf(&req->arena,
+		                    "JSONとして読めません: %d行 %d文字目 (malformed JSON at line %d, column %d: %s)",
+		                    je.line, je.column, je.line, je.column, je.text));
 	if (!json_is_object(j)) {
 		json_decref(j);
 		return tg_req_fail(req, TG_ERR_INVALID, NULL,
@@ -116,19 +118,18 @@ enum tg_rc tg_req_audit(struct tg_req *req, const char *action, const char *obje
                         const char *detail)
 {
 	struct tg_audit e = {
-		.user_id = req->authed ? req->user.id : 0,
-		.action = action,
-		.object_type = object_type,
-		.object_id = object_id,
-		.detail = detail,
+	    .user_id = req->authed ? req->user.id : 0,
+	    .action = action,
+	    .object_type = object_type,
+	    .object_id = object_id,
+	    .detail = detail,
 	};
 	return req->db->ops->audit_insert(req->db, &e);
 }
 
 const char *tg_req_client_addr(struct tg_req *req)
 {
-	const union MHD_ConnectionInfo *ci =
-		MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	if (!ci || !ci->client_addr)
 		return "-";
 	char *buf = tg_arena_alloc(&req->arena, 64);

@@ -45,8 +45,7 @@ static int match(struct tg_req *req, const char *pattern, const char *path, int 
 	return 1;
 }
 
-const struct tg_route *tg_router_match(struct tg_req *req, const char *method, const char *path,
-                                       int *path_known)
+const struct tg_route *tg_router_match(struct tg_req *req, const char *method, const char *path, int *path_known)
 {
 	*path_known = 0;
 	const char *m = strcmp(method, "HEAD") == 0 ? "GET" : method;

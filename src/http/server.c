@@ -40,10 +40,10 @@
 #include "util/log.h"
 #include "util/password.h"
 
-#define BODY_LIMIT ((size_t)1 << 20)          /* JSON bodies: 1 MiB */
-#define RAW_BODY_LIMIT ((size_t)64 << 20)     /* imported files: 64 MiB */
-#define GZIP_MIN 1400
-#define CONN_MEMORY ((size_t)32 << 10) /* see tg_server_run */
+#define BODY_LIMIT     ((size_t)1 << 20)  /* JSON bodies: 1 MiB */
+#define RAW_BODY_LIMIT ((size_t)64 << 20) /* imported files: 64 MiB */
+#define GZIP_MIN       1400
+#define CONN_MEMORY    ((size_t)32 << 10) /* see tg_server_run */
 
 static struct tg_tenancy *g_ten;
 static struct tg_static *g_assets;
@@ -161,7 +161,8 @@ static const char *default_message(enum tg_rc rc)
 	case TG_ERR_NOT_FOUND: return "見つかりません (not found)";
 	case TG_ERR_FORBIDDEN: return "この操作の権限がありません (forbidden)";
 	case TG_ERR_UNAUTHORIZED: return "ログインしてください (login required)";
-	case TG_ERR_CONFLICT: return "ほかの人が先に更新しました。再読み込みしてください (conflict: reload and try again)";
+	case TG_ERR_CONFLICT:
+		return "ほかの人が先に更新しました。再読み込みしてください (conflict: reload and try again)";
 	case TG_ERR_TOO_LARGE: return "データが大きすぎます (request too large)";
 	case TG_ERR_RATE_LIMITED: return "試行回数が多すぎます。しばらく待ってください (too many attempts)";
 	case TG_ERR_UNSUPPORTED: return "この形式には対応していません (unsupported media type)";
@@ -396,7 +397,8 @@ static void run_handler(struct conn_state *cs)
 				return;
 			}
 			if (!tok || !req->csrf_token || !secure_equal(tok, req->csrf_token)) {
-				req->err_message = "CSRFトークンがありません、または正しくありません (missing or wrong X-CSRF-Token)";
+				req->err_message =
+				    "CSRFトークンがありません、または正しくありません (missing or wrong X-CSRF-Token)";
 				set_error(req, TG_ERR_FORBIDDEN);
 				json_object_set_new(json_object_get(req->json, "error"), "code", json_string("csrf"));
 				return;
@@ -409,8 +411,7 @@ static void run_handler(struct conn_state *cs)
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
-                                  const char *version, const char *upload_data, size_t *upload_size,
-                                  void **con_cls)
+                                  const char *version, const char *upload_data, size_t *upload_size, void **con_cls)
 {
 	(void)cls;
 	(void)version;
@@ -427,8 +428,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		*con_cls = cs;
 
 		/* Static assets and pages take no body and no route. */
-		if ((!strcmp(method, "GET") || !strcmp(method, "HEAD")) &&
-		    tg_static_match(g_assets, url))
+		if ((!strcmp(method, "GET") || !strcmp(method, "HEAD")) && tg_static_match(g_assets, url))
 			return MHD_YES;
 
 		req->route = tg_router_match(req, method, url, &cs->path_known);
@@ -503,8 +503,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	return send_req(c, cs);
 }
 
-static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
-                         enum MHD_RequestTerminationCode toe)
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode toe)
 {
 	(void)cls;
 	(void)c;
@@ -679,9 +678,9 @@ int tg_server_run(const struct tg_server_opts *opts)
 		return 1;
 	}
 	struct tg_tenancy_opts topts = {.default_code = opts->default_tenant,
-	                                 .tile_url = opts->tile_url,
-	                                 .secure_cookies = opts->secure_cookies,
-	                                 .verify_after_days = opts->verify_after_days};
+	                                .tile_url = opts->tile_url,
+	                                .secure_cookies = opts->secure_cookies,
+	                                .verify_after_days = opts->verify_after_days};
 	rc = tg_tenancy_init(&ten, opts->db_url, db, &topts);
 	db->ops->close(db);
 	if (rc) {
@@ -730,13 +729,12 @@ int tg_server_run(const struct tg_server_opts *opts)
 	unsigned threads = opts->threads > 0 ? (unsigned)opts->threads : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
 	if (threads < 1)
 		threads = 1;
-	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
-	                         MHD_USE_ERROR_LOG | MHD_USE_TURBO,
-	                     0, NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-	                     MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
-	                     NULL, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_CONNECTION_LIMIT,
-	                     (unsigned)1000, MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONN_MEMORY,
-	                     MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1, MHD_OPTION_END);
+	d = MHD_start_daemon(
+	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG | MHD_USE_TURBO, 0, NULL,
+	    NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE, threads,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000, MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONN_MEMORY,
+	    MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1, MHD_OPTION_END);
 	if (!d) {
 		fprintf(stderr, "tsunagu: cannot listen on %s: %s\n", opts->listen, strerror(errno));
 		goto out;

@@ -10,7 +10,7 @@
 #ifndef TG_THROTTLE_H
 #define TG_THROTTLE_H
 
-#define TG_THROTTLE_MAX 5
+#define TG_THROTTLE_MAX    5
 #define TG_THROTTLE_WINDOW 900
 
 /* Seconds to wait (0 = allowed now). */

@@ -87,12 +87,11 @@ static int read_quoted(struct tg_csv_reader *r, struct tg_csv_field *f, size_t i
 	size_t start = ++r->pos; /* after the opening quote */
 	int escaped = 0;         /* saw a doubled quote: content must be copied */
 	size_t scratch_start = r->scratch.len;
-	size_t run = start;      /* start of the run not yet copied to scratch */
+	size_t run = start; /* start of the run not yet copied to scratch */
 
 	for (;;) {
 		if (r->pos >= r->len)
-			return fail(r, TG_ERR_INVALID, open_line,
-			            "引用符が閉じられていません (unterminated quote)");
+			return fail(r, TG_ERR_INVALID, open_line, "引用符が閉じられていません (unterminated quote)");
 		char c = r->data[r->pos];
 		if (c == '"') {
 			if (r->pos + 1 < r->len && r->data[r->pos + 1] == '"') {
@@ -117,8 +116,7 @@ static int read_quoted(struct tg_csv_reader *r, struct tg_csv_field *f, size_t i
 	r->pos++;
 	if (escaped) {
 		if (tg_buf_add(&r->scratch, r->data + run, end - run))
-			return fail(r, TG_ERR_TOO_LARGE, open_line,
-			            "フィールドが大きすぎます (field too large)");
+			return fail(r, TG_ERR_TOO_LARGE, open_line, "フィールドが大きすぎます (field too large)");
 		f->p = NULL;
 		f->len = r->scratch.len - scratch_start;
 		r->offs[idx] = scratch_start;
@@ -129,8 +127,7 @@ static int read_quoted(struct tg_csv_reader *r, struct tg_csv_field *f, size_t i
 	}
 	f->quoted = 1;
 	if (f->len > TG_CSV_MAX_FIELD)
-		return fail(r, TG_ERR_TOO_LARGE, open_line,
-		            "フィールドが64KiBを超えています (field exceeds 64 KiB)");
+		return fail(r, TG_ERR_TOO_LARGE, open_line, "フィールドが64KiBを超えています (field exceeds 64 KiB)");
 	if (r->pos < r->len) {
 		char n = r->data[r->pos];
 		if (n != ',' && n != '\n' && n != '\r')

@@ -18,7 +18,7 @@
 #include "util/rc.h"
 
 #define TG_CSV_MAX_COLUMNS 256
-#define TG_CSV_MAX_FIELD (64 * 1024)
+#define TG_CSV_MAX_FIELD   (64 * 1024)
 #define TG_CSV_MAX_RECORDS 2000000
 
 struct tg_csv_field {
@@ -45,7 +45,7 @@ struct tg_csv_reader {
 	size_t err_line;
 	char err[200]; /* Japanese first, English in parentheses */
 
-	struct tg_buf scratch; /* private: unescaped quoted fields */
+	struct tg_buf scratch;           /* private: unescaped quoted fields */
 	size_t offs[TG_CSV_MAX_COLUMNS]; /* private: scratch offsets, or SIZE_MAX */
 };
 

@@ -35,11 +35,17 @@ size_t tg_utf8_valid_prefix(const char *s, size_t len)
 		size_t n;
 		uint32_t cp, min;
 		if (c >= 0xC2 && c <= 0xDF) {
-			n = 1; cp = c & 0x1F; min = 0x80;
+			n = 1;
+			cp = c & 0x1F;
+			min = 0x80;
 		} else if (c >= 0xE0 && c <= 0xEF) {
-			n = 2; cp = c & 0x0F; min = 0x800;
+			n = 2;
+			cp = c & 0x0F;
+			min = 0x800;
 		} else if (c >= 0xF0 && c <= 0xF4) {
-			n = 3; cp = c & 0x07; min = 0x10000;
+			n = 3;
+			cp = c & 0x07;
+			min = 0x10000;
 		} else {
 			return i;
 		}
@@ -70,8 +76,7 @@ static size_t line_of(const char *s, size_t off)
 	return line;
 }
 
-static enum tg_rc bad(enum tg_rc rc, size_t line, const char *what, size_t *err_line, char *err,
-                      size_t errlen)
+static enum tg_rc bad(enum tg_rc rc, size_t line, const char *what, size_t *err_line, char *err, size_t errlen)
 {
 	if (err_line)
 		*err_line = line;
@@ -80,19 +85,18 @@ static enum tg_rc bad(enum tg_rc rc, size_t line, const char *what, size_t *err_
 	return rc;
 }
 
-static enum tg_rc from_cp932(const char *in, size_t len, struct tg_buf *out, size_t *err_line,
-                             char *err, size_t errlen)
+static enum tg_rc from_cp932(const char *in, size_t len, struct tg_buf *out, size_t *err_line, char *err, size_t errlen)
 {
 	enum tg_rc rc = TG_OK;
 	iconv_t cd = iconv_open("UTF-8", "CP932");
 	char chunk[8192];
 	if (cd == (iconv_t)-1)
-		return bad(TG_ERR_INTERNAL, 0, "iconvがCP932に対応していません (iconv lacks CP932)",
-		           err_line, err, errlen);
+		return bad(TG_ERR_INTERNAL, 0, "iconvがCP932に対応していません (iconv lacks CP932)", err_line, err,
+		           errlen);
 	for (size_t i = 0; i < len; i++)
 		if (in[i] == '\0') {
-			rc = bad(TG_ERR_INVALID, line_of(in, i),
-			         "NULバイトがあります (NUL byte in input)", err_line, err, errlen);
+			rc = bad(TG_ERR_INVALID, line_of(in, i), "NULバイトがあります (NUL byte in input)", err_line,
+			         err, errlen);
 			goto out;
 		}
 	char *ip = (char *)(uintptr_t)in; /* iconv's prototype is not const-correct */
@@ -116,8 +120,8 @@ out:
 	return rc;
 }
 
-enum tg_rc tg_encoding_to_utf8(const char *in, size_t len, struct tg_buf *out,
-                               const char **encoding, size_t *err_line, char *err, size_t errlen)
+enum tg_rc tg_encoding_to_utf8(const char *in, size_t len, struct tg_buf *out, const char **encoding, size_t *err_line,
+                               char *err, size_t errlen)
 {
 	enum tg_rc rc = TG_OK;
 	const unsigned char *u = (const unsigned char *)in;
@@ -149,8 +153,8 @@ enum tg_rc tg_encoding_to_utf8(const char *in, size_t len, struct tg_buf *out,
 		goto out;
 	}
 	if (in[valid] == '\0') {
-		rc = bad(TG_ERR_INVALID, line_of(in, valid), "NULバイトがあります (NUL byte in input)",
-		         err_line, err, errlen);
+		rc = bad(TG_ERR_INVALID, line_of(in, valid), "NULバイトがあります (NUL byte in input)", err_line, err,
+		         errlen);
 		goto out;
 	}
 	rc = from_cp932(in, len, out, err_line, err, errlen);

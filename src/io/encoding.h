@@ -25,8 +25,8 @@
  * physical line of the first bad byte in err (may be NULL) and
  * *err_line (may be NULL) set; TG_ERR_TOO_LARGE when out's cap is hit.
  */
-enum tg_rc tg_encoding_to_utf8(const char *in, size_t len, struct tg_buf *out,
-                               const char **encoding, size_t *err_line, char *err, size_t errlen);
+enum tg_rc tg_encoding_to_utf8(const char *in, size_t len, struct tg_buf *out, const char **encoding, size_t *err_line,
+                               char *err, size_t errlen);
 
 /*
  * Length of the valid UTF-8 prefix of s[0..len) (shortest forms only, no

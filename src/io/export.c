@@ -24,10 +24,33 @@
 enum { N_COLS = 27 };
 
 static const char *const header[N_COLS] = {
-	"全国地方公共団体コード", "ID", "地方公共団体名", "名称", "名称_カナ", "種別", "住所",
-	"方書", "緯度", "経度", "電話番号", "団体名", "収容定員", "受入年齢", "利用可能曜日",
-	"開始時間", "終了時間", "利用可能日時特記事項", "一時預かりの有無", "URL", "備考",
-	"tsunagu_uuid", "tsunagu_type", "tsunagu_services", "tsunagu_access", "tsunagu_hours", "窓口",
+    "全国地方公共団体コード",
+    "ID",
+    "地方公共団体名",
+    "名称",
+    "名称_カナ",
+    "種別",
+    "住所",
+    "方書",
+    "緯度",
+    "経度",
+    "電話番号",
+    "団体名",
+    "収容定員",
+    "受入年齢",
+    "利用可能曜日",
+    "開始時間",
+    "終了時間",
+    "利用可能日時特記事項",
+    "一時預かりの有無",
+    "URL",
+    "備考",
+    "tsunagu_uuid",
+    "tsunagu_type",
+    "tsunagu_services",
+    "tsunagu_access",
+    "tsunagu_hours",
+    "窓口",
 };
 
 enum tg_rc tg_export_csv_begin(struct tg_buf *out)
@@ -42,9 +65,14 @@ enum tg_rc tg_export_csv_begin(struct tg_buf *out)
 static const char *kind_ja(const char *code)
 {
 	static const char *const map[][2] = {
-		{"nursery", "保育所"}, {"kindergarten", "幼稚園"}, {"hub", "地域子育て支援拠点"},
-		{"tsudoi", "親と子のつどいの広場"}, {"kodomo_shokudo", "子ども食堂"},
-		{"study_support", "学習支援"}, {"consultation", "相談窓口"}, {"salon", "子育てサロン"},
+	    {"nursery", "保育所"},
+	    {"kindergarten", "幼稚園"},
+	    {"hub", "地域子育て支援拠点"},
+	    {"tsudoi", "親と子のつどいの広場"},
+	    {"kodomo_shokudo", "子ども食堂"},
+	    {"study_support", "学習支援"},
+	    {"consultation", "相談窓口"},
+	    {"salon", "子育てサロン"},
 	};
 	for (size_t i = 0; code && i < sizeof(map) / sizeof(map[0]); i++)
 		if (strcmp(code, map[i][0]) == 0)
@@ -109,15 +137,15 @@ static enum tg_rc row(struct tg_buf *out, const struct tg_resource *r, int hidde
 			if (w > 0 && (size_t)w < sizeof(days) - dl)
 				dl += (size_t)w;
 		}
-		int w = snprintf(hours + hl, sizeof(hours) - hl, "%s%d:%02d:%02d-%02d:%02d", hl ? " " : "",
-		                 h->weekday, h->open_min / 60, h->open_min % 60, h->close_min / 60,
-		                 h->close_min % 60);
+		int w = snprintf(hours + hl, sizeof(hours) - hl, "%s%d:%02d:%02d-%02d:%02d", hl ? " " : "", h->weekday,
+		                 h->open_min / 60, h->open_min % 60, h->close_min / 60, h->close_min % 60);
 		if (w > 0 && (size_t)w < sizeof(hours) - hl)
 			hl += (size_t)w;
 	}
 	if (uniform) {
 		snprintf(open, sizeof(open), "%02d:%02d", r->hours[0].open_min / 60 % 100, r->hours[0].open_min % 60);
-		snprintf(close, sizeof(close), "%02d:%02d", r->hours[0].close_min / 60 % 100, r->hours[0].close_min % 60);
+		snprintf(close, sizeof(close), "%02d:%02d", r->hours[0].close_min / 60 % 100,
+		         r->hours[0].close_min % 60);
 	}
 	join_codes(svc, sizeof(svc), r->services, r->n_services);
 	join_codes(acc, sizeof(acc), r->access, r->n_access);
@@ -156,8 +184,8 @@ static enum tg_rc row(struct tg_buf *out, const struct tg_resource *r, int hidde
 	return tg_csv_write_row(out, f, N_COLS);
 }
 
-enum tg_rc tg_export_csv_rows(struct tg_buf *out, const struct tg_resource *rs, size_t n,
-                              tg_export_hide_fn hide, void *ctx)
+enum tg_rc tg_export_csv_rows(struct tg_buf *out, const struct tg_resource *rs, size_t n, tg_export_hide_fn hide,
+                              void *ctx)
 {
 	enum tg_rc rc = TG_OK;
 	for (size_t i = 0; i < n; i++) {

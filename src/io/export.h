@@ -23,7 +23,7 @@ typedef int (*tg_export_hide_fn)(void *ctx, const struct tg_resource *r);
 /* Append the BOM and header row to out. */
 enum tg_rc tg_export_csv_begin(struct tg_buf *out);
 /* Append one row per resource. */
-enum tg_rc tg_export_csv_rows(struct tg_buf *out, const struct tg_resource *rs, size_t n,
-                              tg_export_hide_fn hide, void *ctx);
+enum tg_rc tg_export_csv_rows(struct tg_buf *out, const struct tg_resource *rs, size_t n, tg_export_hide_fn hide,
+                              void *ctx);
 
 #endif

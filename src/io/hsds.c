@@ -48,10 +48,8 @@ char *tg_hsds_derived_uuid(char out[37], const char *base, const char *role, int
 	}
 	b[6] = (unsigned char)((b[6] & 0x0F) | 0x80); /* version 8 */
 	b[8] = (unsigned char)((b[8] & 0x3F) | 0x80); /* RFC variant */
-	snprintf(out, 37,
-	         "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
-	         b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
-	         b[15]);
+	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1], b[2],
+	         b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
 	return out;
 }
 
@@ -76,8 +74,8 @@ static json_t *taxonomy_obj(const char *name)
 	set_req(t, "name", name);
 	set_req(t, "description",
 	        strcmp(name, TG_HSDS_TAXONOMY_TYPES) == 0
-	                ? "tsunagu resource types (社会資源の種別)"
-	                : "tsunagu service and accessibility tags (サービス・バリアフリーのタグ)");
+	            ? "tsunagu resource types (社会資源の種別)"
+	            : "tsunagu service and accessibility tags (サービス・バリアフリーのタグ)");
 	set_req(t, "version", "1");
 	return t;
 }
@@ -90,8 +88,7 @@ json_t *tg_hsds_taxonomies(void)
 	return a;
 }
 
-static json_t *term_obj(const char *taxonomy, const char *code, const char *name_ja,
-                        const char *name_en)
+static json_t *term_obj(const char *taxonomy, const char *code, const char *name_ja, const char *name_en)
 {
 	char id[37];
 	json_t *t = json_object();
@@ -110,8 +107,7 @@ static json_t *type_term(const struct tg_hsds_ctx *ctx, const char *code)
 {
 	for (size_t i = 0; ctx && i < ctx->n_types; i++)
 		if (strcmp(ctx->types[i].code, code) == 0)
-			return term_obj(TG_HSDS_TAXONOMY_TYPES, code, ctx->types[i].name_ja,
-			                ctx->types[i].name_en);
+			return term_obj(TG_HSDS_TAXONOMY_TYPES, code, ctx->types[i].name_ja, ctx->types[i].name_en);
 	return term_obj(TG_HSDS_TAXONOMY_TYPES, code, NULL, NULL);
 }
 
@@ -119,8 +115,7 @@ static json_t *tag_term(const struct tg_hsds_ctx *ctx, const char *code)
 {
 	for (size_t i = 0; ctx && i < ctx->n_tags; i++)
 		if (strcmp(ctx->tags[i].code, code) == 0)
-			return term_obj(TG_HSDS_TAXONOMY_TAGS, code, ctx->tags[i].name_ja,
-			                ctx->tags[i].name_en);
+			return term_obj(TG_HSDS_TAXONOMY_TAGS, code, ctx->tags[i].name_ja, ctx->tags[i].name_en);
 	return term_obj(TG_HSDS_TAXONOMY_TAGS, code, NULL, NULL);
 }
 
@@ -233,15 +228,13 @@ static json_t *schedules(const struct tg_resource *r)
 		int holiday = 0;
 		for (size_t j = i; j < r->n_hours; j++) {
 			const struct tg_hours *h = &r->hours[j];
-			if (done[j] || h->open_min != r->hours[i].open_min ||
-			    h->close_min != r->hours[i].close_min)
+			if (done[j] || h->open_min != r->hours[i].open_min || h->close_min != r->hours[i].close_min)
 				continue;
 			done[j] = 1;
 			if (h->weekday == TG_WEEKDAY_HOLIDAY) {
 				holiday = 1;
 			} else if (h->weekday >= 0 && h->weekday < 7 && !strstr(byday, rr[h->weekday])) {
-				int w = snprintf(byday + bl, sizeof(byday) - bl, "%s%s", bl ? "," : "",
-				                 rr[h->weekday]);
+				int w = snprintf(byday + bl, sizeof(byday) - bl, "%s%s", bl ? "," : "", rr[h->weekday]);
 				if (w > 0 && (size_t)w < sizeof(byday) - bl)
 					bl += (size_t)w;
 			}
@@ -289,8 +282,8 @@ static void add_attr(json_t *arr, const char *service_uuid, json_t *term, int k)
 	json_array_append_new(arr, a);
 }
 
-json_t *tg_hsds_service(const struct tg_resource *r, const struct tg_org *org,
-                        const struct tg_hsds_ctx *ctx, int hide_location)
+json_t *tg_hsds_service(const struct tg_resource *r, const struct tg_org *org, const struct tg_hsds_ctx *ctx,
+                        int hide_location)
 {
 	char id[37];
 	json_t *s = json_object();
@@ -408,7 +401,8 @@ static void import_schedules(struct hctx *x, json_t *arr, struct tg_resource *r,
 	json_t *s;
 	if (!json_is_array(arr))
 		return;
-	json_array_foreach(arr, i, s) {
+	json_array_foreach(arr, i, s)
+	{
 		const char *freq = json_string_value(json_object_get(s, "freq"));
 		const char *byday = json_string_value(json_object_get(s, "byday"));
 		const char *oa = json_string_value(json_object_get(s, "opens_at"));
@@ -467,7 +461,8 @@ static void import_attributes(struct hctx *x, json_t *arr, struct tg_resource *r
 	size_t n = json_array_size(arr);
 	r->services = TG_ARENA_ARRAY(ar, const char *, n + 1);
 	r->access = TG_ARENA_ARRAY(ar, const char *, n + 1);
-	json_array_foreach(arr, i, a) {
+	json_array_foreach(arr, i, a)
+	{
 		json_t *t = json_object_get(a, "taxonomy_term");
 		const char *code = json_string_value(json_object_get(t, "code"));
 		const char *tax = json_string_value(json_object_get(t, "taxonomy"));
@@ -495,7 +490,8 @@ static json_t *find_org(struct hctx *x, const char *id)
 	json_t *o;
 	if (!id || !json_is_array(x->orgs))
 		return NULL;
-	json_array_foreach(x->orgs, i, o) {
+	json_array_foreach(x->orgs, i, o)
+	{
 		const char *oid = json_string_value(json_object_get(o, "id"));
 		if (oid && strcmp(oid, id) == 0)
 			return o;
@@ -593,8 +589,7 @@ static void import_service(struct hctx *x, json_t *s)
 	if (!r->type_code)
 		r->type_code = x->o->default_type;
 	if (!r->type_code)
-		herr(x, "attributes",
-		     "種別の分類がありません (no " TG_HSDS_TAXONOMY_TYPES " taxonomy term)");
+		herr(x, "attributes", "種別の分類がありません (no " TG_HSDS_TAXONOMY_TYPES " taxonomy term)");
 	r->is_public = x->o->make_public;
 out:
 	if (x->errors)
@@ -616,8 +611,8 @@ enum tg_rc tg_hsds_parse(const char *json, size_t len, const struct tg_hsds_impo
 	}
 	root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root) {
-		snprintf(msg, sizeof(msg), "JSONとして読めません: %d行目 %s (invalid JSON at line %d)",
-		         jerr.line, jerr.text, jerr.line);
+		snprintf(msg, sizeof(msg), "JSONとして読めません: %d行目 %s (invalid JSON at line %d)", jerr.line,
+		         jerr.text, jerr.line);
 		tg_import_batch_error(b, jerr.line > 0 ? (size_t)jerr.line : 1, "", msg);
 		rc = TG_ERR_INVALID;
 		goto fatal;
@@ -645,7 +640,8 @@ enum tg_rc tg_hsds_parse(const char *json, size_t len, const struct tg_hsds_impo
 	size_t i;
 	json_t *s;
 	char path[48];
-	json_array_foreach(services, i, s) {
+	json_array_foreach(services, i, s)
+	{
 		snprintf(path, sizeof(path), "services[%zu]", i);
 		x.path = path;
 		x.line = i + 1;

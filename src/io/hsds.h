@@ -30,8 +30,8 @@
 #include "io/import.h"
 
 #define TG_HSDS_TAXONOMY_TYPES "tsunagu-resource-types"
-#define TG_HSDS_TAXONOMY_TAGS "tsunagu-tags"
-#define TG_HSDS_MAX_INPUT ((size_t)64 << 20)
+#define TG_HSDS_TAXONOMY_TAGS  "tsunagu-tags"
+#define TG_HSDS_MAX_INPUT      ((size_t)64 << 20)
 
 /* The type and tag catalogue (from db->ops->type_list / tag_list). */
 struct tg_hsds_ctx {
@@ -46,8 +46,8 @@ struct tg_hsds_ctx {
 char *tg_hsds_derived_uuid(char out[37], const char *base, const char *role, int index);
 
 /* New references; org may be NULL (then organization_id is omitted). */
-json_t *tg_hsds_service(const struct tg_resource *r, const struct tg_org *org,
-                        const struct tg_hsds_ctx *ctx, int hide_location);
+json_t *tg_hsds_service(const struct tg_resource *r, const struct tg_org *org, const struct tg_hsds_ctx *ctx,
+                        int hide_location);
 json_t *tg_hsds_organization(const struct tg_org *org);
 /* NULL when hidden or when the resource has neither address nor coordinates. */
 json_t *tg_hsds_location(const struct tg_resource *r, int hide_location);

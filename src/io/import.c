@@ -90,18 +90,16 @@ char *tg_import_resource_json(const struct tg_resource *r)
 	json_object_set_new(o, "area_id", json_integer(r->area_id));
 	json_object_set_new(o, "address",
 	                    json_pack("{s:o,s:o,s:o,s:o,s:o}", "postal_code", jstr_or_null(r->postal_code),
-	                              "prefecture", jstr_or_null(r->prefecture), "city",
-	                              jstr_or_null(r->city), "line", jstr_or_null(r->address_line),
-	                              "building", jstr_or_null(r->building)));
+	                              "prefecture", jstr_or_null(r->prefecture), "city", jstr_or_null(r->city), "line",
+	                              jstr_or_null(r->address_line), "building", jstr_or_null(r->building)));
 	json_object_set_new(o, "location",
 	                    r->has_geo ? json_pack("{s:f,s:f}", "lat", r->lat, "lon", r->lon) : json_null());
 	json_object_set_new(o, "phone", jstr_or_null(r->phone));
 	json_object_set_new(o, "email", jstr_or_null(r->email));
 	json_object_set_new(o, "url", jstr_or_null(r->url));
-	json_object_set_new(o, "ages", json_pack("{s:i,s:i}", "min_months", r->age_min_months,
-	                                         "max_months", r->age_max_months));
-	json_object_set_new(o, "fee", json_pack("{s:b,s:o}", "free", r->fee_free, "text",
-	                                        jstr_or_null(r->fee_text)));
+	json_object_set_new(o, "ages",
+	                    json_pack("{s:i,s:i}", "min_months", r->age_min_months, "max_months", r->age_max_months));
+	json_object_set_new(o, "fee", json_pack("{s:b,s:o}", "free", r->fee_free, "text", jstr_or_null(r->fee_text)));
 	json_object_set_new(o, "capacity", json_integer(r->capacity));
 	json_object_set_new(o, "services", sorted_codes(r->services, r->n_services));
 	json_object_set_new(o, "access", sorted_codes(r->access, r->n_access));
@@ -119,11 +117,10 @@ char *tg_import_resource_json(const struct tg_resource *r)
 	json_t *ea = json_array();
 	for (size_t i = 0; i < r->n_exceptions; i++) {
 		const struct tg_exception *e = &r->exceptions[i];
-		json_array_append_new(
-			ea, json_pack("{s:o,s:b,s:o,s:o,s:o}", "date", jstr_or_null(e->date), "closed",
-			              e->closed, "open", e->closed ? json_null() : hhmm(e->open_min), "close",
-			              e->closed ? json_null() : hhmm(e->close_min), "note",
-			              jstr_or_null(e->note)));
+		json_array_append_new(ea, json_pack("{s:o,s:b,s:o,s:o,s:o}", "date", jstr_or_null(e->date), "closed",
+		                                    e->closed, "open", e->closed ? json_null() : hhmm(e->open_min),
+		                                    "close", e->closed ? json_null() : hhmm(e->close_min), "note",
+		                                    jstr_or_null(e->note)));
 	}
 	json_object_set_new(o, "exceptions", ea);
 	json_object_set_new(o, "schedule_note", jstr_or_null(r->schedule_note));
@@ -147,11 +144,10 @@ json_t *tg_import_report_to_json(const struct tg_import_report *rep)
 		json_array_append_new(errs, json_pack("{s:I,s:s,s:s}", "line", (json_int_t)rep->errors[i].line,
 		                                      "column", rep->errors[i].column ? rep->errors[i].column : "",
 		                                      "message", rep->errors[i].message));
-	return json_pack("{s:s,s:o,s:b,s:I,s:I,s:I,s:I,s:I,s:o}", "format", rep->format ? rep->format : "",
-	                 "encoding", jstr_or_null(rep->encoding), "dry_run", rep->dry_run, "rows",
-	                 (json_int_t)rep->rows, "created", (json_int_t)rep->created, "updated",
-	                 (json_int_t)rep->updated, "unchanged", (json_int_t)rep->unchanged, "rejected",
-	                 (json_int_t)rep->rejected, "errors", errs);
+	return json_pack("{s:s,s:o,s:b,s:I,s:I,s:I,s:I,s:I,s:o}", "format", rep->format ? rep->format : "", "encoding",
+	                 jstr_or_null(rep->encoding), "dry_run", rep->dry_run, "rows", (json_int_t)rep->rows, "created",
+	                 (json_int_t)rep->created, "updated", (json_int_t)rep->updated, "unchanged",
+	                 (json_int_t)rep->unchanged, "rejected", (json_int_t)rep->rejected, "errors", errs);
 }
 
 /* ---- a string -> id cache (open addressing, grows at 1/2 load) ---- */
@@ -214,12 +210,25 @@ static const char *csv_column(const char *field)
 	static const struct {
 		const char *prefix, *column;
 	} map[] = {
-		{"name_kana", "名称_カナ"}, {"name", "名称"}, {"type", "種別"}, {"location.lat", "緯度"},
-		{"location.lon", "経度"}, {"location", "緯度"}, {"address", "住所"}, {"phone", "電話番号"},
-		{"url", "URL"}, {"ages", "受入年齢"}, {"capacity", "収容定員"},
-		{"services", "一時預かりの有無"}, {"access", "駐車場情報"}, {"hours", "利用可能曜日"},
-		{"schedule_note", "利用可能日時特記事項"}, {"description", "備考"},
-		{"accessibility_notes", "アクセス方法"}, {"source_id", "ID"}, {"source", "全国地方公共団体コード"},
+	    {"name_kana", "名称_カナ"},
+	    {"name", "名称"},
+	    {"type", "種別"},
+	    {"location.lat", "緯度"},
+	    {"location.lon", "経度"},
+	    {"location", "緯度"},
+	    {"address", "住所"},
+	    {"phone", "電話番号"},
+	    {"url", "URL"},
+	    {"ages", "受入年齢"},
+	    {"capacity", "収容定員"},
+	    {"services", "一時預かりの有無"},
+	    {"access", "駐車場情報"},
+	    {"hours", "利用可能曜日"},
+	    {"schedule_note", "利用可能日時特記事項"},
+	    {"description", "備考"},
+	    {"accessibility_notes", "アクセス方法"},
+	    {"source_id", "ID"},
+	    {"source", "全国地方公共団体コード"},
 	};
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
 		if (strncmp(field, map[i].prefix, strlen(map[i].prefix)) == 0)
@@ -254,8 +263,8 @@ static int has_code(const char **v, size_t n, const char *code)
 }
 
 /* old tags except `owned`, plus new ones (arena array). */
-static void merge_tags(struct tg_arena *a, const char **oldv, size_t oldn, const char *owned,
-                       const char ***newv, size_t *newn)
+static void merge_tags(struct tg_arena *a, const char **oldv, size_t oldn, const char *owned, const char ***newv,
+                       size_t *newn)
 {
 	const char **m = TG_ARENA_ARRAY(a, const char *, oldn + *newn + 1);
 	size_t n = 0;
@@ -269,8 +278,7 @@ static void merge_tags(struct tg_arena *a, const char **oldv, size_t oldn, const
 	*newn = n;
 }
 
-static void keep_unowned(struct tg_arena *a, struct tg_resource *r, const struct tg_resource *old,
-                         int csv)
+static void keep_unowned(struct tg_arena *a, struct tg_resource *r, const struct tg_resource *old, int csv)
 {
 	r->id = old->id;
 	r->uuid = old->uuid;
@@ -292,8 +300,8 @@ static void keep_unowned(struct tg_arena *a, struct tg_resource *r, const struct
 	}
 }
 
-static void report_error(struct tg_import_report *rep, struct tg_arena *a, size_t line,
-                         const char *col, const char *msg)
+static void report_error(struct tg_import_report *rep, struct tg_arena *a, size_t line, const char *col,
+                         const char *msg)
 {
 	struct tg_import_error *e = TG_ARENA_ARRAY(a, struct tg_import_error, rep->n_errors + 1);
 	if (rep->n_errors)
@@ -405,8 +413,7 @@ static int src_key(char *buf, size_t len, const char *source, const char *source
 /* ---- the pipeline ---- */
 
 enum tg_rc tg_import_run(struct tg_db *db, const char *format, const char *data, size_t len,
-                         const struct tg_import_options *opts, struct tg_arena *a,
-                         struct tg_import_report *rep)
+                         const struct tg_import_options *opts, struct tg_arena *a, struct tg_import_report *rep)
 {
 	enum tg_rc rc = TG_OK;
 	struct tg_import_batch b;
@@ -450,8 +457,7 @@ enum tg_rc tg_import_run(struct tg_db *db, const char *format, const char *data,
 	struct tg_resource_type *types = NULL;
 	struct tg_tag *tags = NULL;
 	size_t n_types = 0, n_tags = 0;
-	if ((rc = db->ops->type_list(db, a, &types, &n_types)) ||
-	    (rc = db->ops->tag_list(db, a, &tags, &n_tags))) {
+	if ((rc = db->ops->type_list(db, a, &types, &n_types)) || (rc = db->ops->tag_list(db, a, &tags, &n_tags))) {
 		report_error(rep, a, 0, "", "種別・タグを読めません (cannot read types/tags)");
 		goto out;
 	}
@@ -585,9 +591,9 @@ enum tg_rc tg_import_run(struct tg_db *db, const char *format, const char *data,
 				row->area_ward = w;
 			}
 			if (row->area_city) {
-				const char *key = row->area_ward ? tg_arena_printf(a, "%s\x1f%s", row->area_city,
-				                                                   row->area_ward)
-				                                 : row->area_city;
+				const char *key = row->area_ward
+				                      ? tg_arena_printf(a, "%s\x1f%s", row->area_city, row->area_ward)
+				                      : row->area_city;
 				if ((slot = idmap_slot(&areas, key, 0))) {
 					r->area_id = *slot;
 				} else if (!opts->dry_run) {

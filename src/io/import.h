@@ -45,8 +45,8 @@ struct tg_import_error {
 struct tg_import_row {
 	size_t line;
 	struct tg_resource res;
-	const char *org_name; /* NULL: use the import's default org */
-	struct tg_org *org;   /* HSDS: the organization object, else NULL */
+	const char *org_name;              /* NULL: use the import's default org */
+	struct tg_org *org;                /* HSDS: the organization object, else NULL */
 	const char *area_city, *area_ward; /* area names, NULL when not given */
 };
 
@@ -54,12 +54,12 @@ struct tg_import_row {
 struct tg_import_batch {
 	struct tg_arena *arena; /* strings of rows and errors (caller's) */
 	struct tg_import_row *rows;
-	size_t n_rows, alloc_rows;   /* private: alloc_rows */
+	size_t n_rows, alloc_rows; /* private: alloc_rows */
 	struct tg_import_error *errors;
 	size_t n_errors, alloc_errors; /* private: alloc_errors */
-	size_t n_input;    /* data rows seen, accepted or not */
-	size_t n_rejected; /* rows with at least one error */
-	int fatal;         /* the file itself is unusable (bad header, syntax) */
+	size_t n_input;                /* data rows seen, accepted or not */
+	size_t n_rejected;             /* rows with at least one error */
+	int fatal;                     /* the file itself is unusable (bad header, syntax) */
 };
 
 void tg_import_batch_init(struct tg_import_batch *b, struct tg_arena *a);
@@ -68,14 +68,12 @@ void tg_import_batch_release(struct tg_import_batch *b);
 struct tg_import_row *tg_import_batch_add_row(struct tg_import_batch *b, size_t line);
 /* Record an error (strings are copied into the arena). Beyond
  * TG_IMPORT_MAX_ERRORS errors are counted in n_rejected only. */
-void tg_import_batch_error(struct tg_import_batch *b, size_t line, const char *column,
-                           const char *message);
+void tg_import_batch_error(struct tg_import_batch *b, size_t line, const char *column, const char *message);
 /* Remove the last row (it was rejected) and count it as rejected. */
 void tg_import_batch_reject_last(struct tg_import_batch *b);
 
 /* Produces the normalized search text for resource_insert/update. */
-typedef const char *(*tg_import_search_text_fn)(void *ctx, const struct tg_resource *r,
-                                                struct tg_arena *a);
+typedef const char *(*tg_import_search_text_fn)(void *ctx, const struct tg_resource *r, struct tg_arena *a);
 
 struct tg_import_options {
 	int dry_run;            /* parse and validate only */
@@ -110,8 +108,7 @@ struct tg_import_report {
  * report is always filled; its strings live in arena a.
  */
 enum tg_rc tg_import_run(struct tg_db *db, const char *format, const char *data, size_t len,
-                         const struct tg_import_options *opts, struct tg_arena *a,
-                         struct tg_import_report *report);
+                         const struct tg_import_options *opts, struct tg_arena *a, struct tg_import_report *report);
 
 /* The ImportReport JSON of docs/api.md (new reference). */
 json_t *tg_import_report_to_json(const struct tg_import_report *report);

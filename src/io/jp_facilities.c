@@ -26,38 +26,61 @@
 #include "io/csv.h"
 
 enum col {
-	C_CODE, C_ID, C_PREF, C_MUNI, C_LGNAME, C_NAME, C_KANA, C_KIND, C_ADDR, C_BUILDING,
-	C_LAT, C_LON, C_ACCESS, C_PARKING, C_PHONE, C_ORG, C_CAPACITY, C_AGES, C_DAYS,
-	C_OPEN, C_CLOSE, C_DAYNOTE, C_ICHIJI, C_URL, C_NOTE, C_COUNT
+	C_CODE,
+	C_ID,
+	C_PREF,
+	C_MUNI,
+	C_LGNAME,
+	C_NAME,
+	C_KANA,
+	C_KIND,
+	C_ADDR,
+	C_BUILDING,
+	C_LAT,
+	C_LON,
+	C_ACCESS,
+	C_PARKING,
+	C_PHONE,
+	C_ORG,
+	C_CAPACITY,
+	C_AGES,
+	C_DAYS,
+	C_OPEN,
+	C_CLOSE,
+	C_DAYNOTE,
+	C_ICHIJI,
+	C_URL,
+	C_NOTE,
+	C_COUNT
 };
 
 /* header names per column; alternates separated in the same entry */
 static const char *const col_names[C_COUNT][3] = {
-	[C_CODE] = {"全国地方公共団体コード", "都道府県コード又は市区町村コード", "市区町村コード"},
-	[C_ID] = {"ID", "NO", "No"},
-	[C_PREF] = {"都道府県名", NULL, NULL},
-	[C_MUNI] = {"市区町村名", NULL, NULL},
-	[C_LGNAME] = {"地方公共団体名", NULL, NULL},
-	[C_NAME] = {"名称", NULL, NULL},
-	[C_KANA] = {"名称_カナ", "名称カナ", NULL},
-	[C_KIND] = {"種別", NULL, NULL},
-	[C_ADDR] = {"住所", "所在地_連結表記", NULL},
-	[C_BUILDING] = {"方書", NULL, NULL},
-	[C_LAT] = {"緯度", NULL, NULL},
-	[C_LON] = {"経度", NULL, NULL},
-	[C_ACCESS] = {"アクセス方法", NULL, NULL},
-	[C_PARKING] = {"駐車場情報", NULL, NULL},
-	[C_PHONE] = {"電話番号", NULL, NULL},
-	[C_ORG] = {"団体名", NULL, NULL},
-	[C_CAPACITY] = {"収容定員", NULL, NULL},
-	[C_AGES] = {"受入年齢", NULL, NULL},
-	[C_DAYS] = {"利用可能曜日", NULL, NULL},
-	[C_OPEN] = {"開始時間", NULL, NULL},
-	[C_CLOSE] = {"終了時間", NULL, NULL},
-	[C_DAYNOTE] = {"利用可能日時特記事項", NULL, NULL},
-	[C_ICHIJI] = {"一時預かりの有無", NULL, NULL},
-	[C_URL] = {"URL", NULL, NULL},
-	[C_NOTE] = {"備考", NULL, NULL},
+    [C_CODE] = {"全国地方公共団体コード", "都道府県コード又は市区町村コード", "市区町村コード"},
+    [C_ID] = {"ID", "NO", "No"},
+    [C_PREF] = {"都道府県名", NULL, NULL},
+    [C_MUNI] = {"市区町村名", NULL, NULL},
+    [C_LGNAME] = {"地方公共団体名", NULL, NULL},
+    [C_NAME] = {"名称", NULL, NULL},
+    [C_KANA] = {"名称_カナ", "名称カナ", NULL},
+    [C_KIND] = {"種別", NULL, NULL},
+    [C_ADDR] = {"住所", "所在地_連結表記", NULL},
+    [C_BUILDING] = {"方書", NULL, NULL},
+    [C_LAT] = {"緯度", NULL, NULL},
+    [C_LON] = {"経度", NULL, NULL},
+    [C_ACCESS] = {"アクセス方法", NULL, NULL},
+    [C_PARKING] = {"駐車場情報", NULL, NULL},
+    [C_PHONE] = {"電話番号", NULL, NULL},
+    [C_ORG] = {"団体名", NULL, NULL},
+    [C_CAPACITY] = {"収容定員", NULL, NULL},
+    [C_AGES] = {"受入年齢", NULL, NULL},
+    [C_DAYS] = {"利用可能曜日", NULL, NULL},
+    [C_OPEN] = {"開始時間", NULL, NULL},
+    [C_CLOSE] = {"終了時間", NULL, NULL},
+    [C_DAYNOTE] = {"利用可能日時特記事項", NULL, NULL},
+    [C_ICHIJI] = {"一時預かりの有無", NULL, NULL},
+    [C_URL] = {"URL", NULL, NULL},
+    [C_NOTE] = {"備考", NULL, NULL},
 };
 
 static const enum col required_cols[] = {C_CODE, C_ID, C_NAME, C_KANA, C_ADDR};
@@ -67,17 +90,12 @@ const char *tg_jpf_type_code(const char *kind, size_t len)
 	static const struct {
 		const char *needle, *code;
 	} map[] = {
-		/* order matters: 認定こども園（幼稚園型） is a こども園 */
-		{"こども園", "nursery"},
-		{"保育", "nursery"},
-		{"幼稚園", "kindergarten"},
-		{"子育て支援拠点", "hub"},
-		{"つどいの広場", "tsudoi"},
-		{"子ども食堂", "kodomo_shokudo"},
-		{"こども食堂", "kodomo_shokudo"},
-		{"学習支援", "study_support"},
-		{"相談", "consultation"},
-		{"サロン", "salon"},
+	    /* order matters: 認定こども園（幼稚園型） is a こども園 */
+	    {"こども園", "nursery"},          {"保育", "nursery"},
+	    {"幼稚園", "kindergarten"},       {"子育て支援拠点", "hub"},
+	    {"つどいの広場", "tsudoi"},       {"子ども食堂", "kodomo_shokudo"},
+	    {"こども食堂", "kodomo_shokudo"}, {"学習支援", "study_support"},
+	    {"相談", "consultation"},         {"サロン", "salon"},
 	};
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
 		size_t n = strlen(map[i].needle);
@@ -94,8 +112,8 @@ static int ends_with(const char *s, size_t n, const char *suf)
 	return n >= k && memcmp(s + n - k, suf, k) == 0;
 }
 
-void tg_jpf_split_municipality(const char *name, struct tg_arena *a, const char **prefecture,
-                               const char **city, const char **ward)
+void tg_jpf_split_municipality(const char *name, struct tg_arena *a, const char **prefecture, const char **city,
+                               const char **ward)
 {
 	*prefecture = *city = *ward = NULL;
 	if (!name || !*name)
@@ -166,8 +184,7 @@ struct tg_import_row *tg_import_batch_add_row(struct tg_import_batch *b, size_t 
 	return r;
 }
 
-void tg_import_batch_error(struct tg_import_batch *b, size_t line, const char *column,
-                           const char *message)
+void tg_import_batch_error(struct tg_import_batch *b, size_t line, const char *column, const char *message)
 {
 	if (b->n_errors >= TG_IMPORT_MAX_ERRORS)
 		return;
@@ -239,8 +256,7 @@ static void row_error(struct rowctx *x, enum col c, const char *msg, const char 
 	x->errors++;
 }
 
-static int parse_double(struct tg_arena *a, const char *p, size_t n, double lo, double hi,
-                        double *out)
+static int parse_double(struct tg_arena *a, const char *p, size_t n, double lo, double hi, double *out)
 {
 	char buf[64];
 	size_t k = tg_jp_fold(p, n > 63 ? 63 : n, buf);
@@ -285,8 +301,7 @@ static int digits_only(const char *p, size_t n)
 }
 
 /* Append "label: text" to *note (arena), separated by a newline. */
-static void note_add(struct tg_arena *a, const char **note, const char *label, const char *p,
-                     size_t n)
+static void note_add(struct tg_arena *a, const char **note, const char *label, const char *p, size_t n)
 {
 	if (*note)
 		*note = tg_arena_printf(a, "%s\n%s: %.*s", *note, label, (int)n, p);
@@ -384,8 +399,7 @@ static void map_row(struct rowctx *x, const struct tg_jpf_options *o)
 
 	if (get(x, C_CAPACITY, &p, &n) && parse_count(p, n, &r->capacity))
 		row_error(x, C_CAPACITY, "収容定員は数値で指定してください (capacity must be a number)", p, n);
-	if (get(x, C_AGES, &p, &n) &&
-	    tg_jp_parse_ages(p, n, &r->age_min_months, &r->age_max_months) != 0)
+	if (get(x, C_AGES, &p, &n) && tg_jp_parse_ages(p, n, &r->age_min_months, &r->age_max_months) != 0)
 		row_error(x, C_AGES, "受入年齢を解釈できません (cannot parse ages)", p, n);
 
 	/* access notes and parking */
@@ -418,13 +432,11 @@ static void map_row(struct rowctx *x, const struct tg_jpf_options *o)
 	const char *note = NULL;
 	const char *dp, *tp1, *tp2;
 	size_t dn, tn1, tn2;
-	int has_d = get(x, C_DAYS, &dp, &dn), has_o = get(x, C_OPEN, &tp1, &tn1),
-	    has_c = get(x, C_CLOSE, &tp2, &tn2);
+	int has_d = get(x, C_DAYS, &dp, &dn), has_o = get(x, C_OPEN, &tp1, &tn1), has_c = get(x, C_CLOSE, &tp2, &tn2);
 	unsigned mask = 0;
 	int open = 0, close = 0;
 	int ok = has_d && has_o && has_c && tg_jp_parse_weekdays(dp, dn, &mask) == 0 &&
-	         tg_jp_parse_time(tp1, tn1, &open) == 0 && tg_jp_parse_time(tp2, tn2, &close) == 0 &&
-	         open < close;
+	         tg_jp_parse_time(tp1, tn1, &open) == 0 && tg_jp_parse_time(tp2, tn2, &close) == 0 && open < close;
 	if (ok) {
 		r->hours = TG_ARENA_ARRAY(a, struct tg_hours, 8);
 		for (int d = 0; d <= 7; d++)
@@ -439,8 +451,8 @@ static void map_row(struct rowctx *x, const struct tg_jpf_options *o)
 			note_add(a, &note, "利用可能曜日", dp, dn);
 		if (has_o || has_c)
 			note = tg_arena_printf(a, "%s%s%.*s～%.*s", note ? note : "", note ? "\n" : "",
-			                       has_o ? (int)tn1 : 0, has_o ? tp1 : "",
-			                       has_c ? (int)tn2 : 0, has_c ? tp2 : "");
+			                       has_o ? (int)tn1 : 0, has_o ? tp1 : "", has_c ? (int)tn2 : 0,
+			                       has_c ? tp2 : "");
 	}
 	if (get(x, C_DAYNOTE, &p, &n))
 		note = note ? tg_arena_printf(a, "%.*s\n%s", (int)n, p, note) : tg_arena_strndup(a, p, n);
@@ -464,8 +476,7 @@ static int header_match(const struct tg_csv_field *f, const char *name)
 	return n == strlen(name) && memcmp(p, name, n) == 0;
 }
 
-enum tg_rc tg_jpf_parse(const char *utf8, size_t len, const struct tg_jpf_options *o,
-                        struct tg_import_batch *b)
+enum tg_rc tg_jpf_parse(const char *utf8, size_t len, const struct tg_jpf_options *o, struct tg_import_batch *b)
 {
 	enum tg_rc rc = TG_OK;
 	struct tg_csv_reader csv;

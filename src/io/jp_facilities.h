@@ -26,8 +26,7 @@ struct tg_jpf_options {
  * unusable (CSV syntax error, missing required column, no header); then
  * b->fatal is set and b->errors says why.
  */
-enum tg_rc tg_jpf_parse(const char *utf8, size_t len, const struct tg_jpf_options *o,
-                        struct tg_import_batch *b);
+enum tg_rc tg_jpf_parse(const char *utf8, size_t len, const struct tg_jpf_options *o, struct tg_import_batch *b);
 
 /* 種別 -> type code ("nursery", "kindergarten", ...), or NULL if unknown. */
 const char *tg_jpf_type_code(const char *kind, size_t len);
@@ -38,7 +37,7 @@ const char *tg_jpf_type_code(const char *kind, size_t len);
  * "千代田区" (a special ward is a municipality). Outputs are arena
  * strings, NULL when absent.
  */
-void tg_jpf_split_municipality(const char *name, struct tg_arena *a, const char **prefecture,
-                               const char **city, const char **ward);
+void tg_jpf_split_municipality(const char *name, struct tg_arena *a, const char **prefecture, const char **city,
+                               const char **ward);
 
 #endif

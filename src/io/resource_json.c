@@ -28,8 +28,7 @@ struct reader {
 	struct tg_field_error *err;
 };
 
-static enum tg_rc shape_error(struct reader *rd, const char *field, const char *ja,
-                              const char *en)
+static enum tg_rc shape_error(struct reader *rd, const char *field, const char *ja, const char *en)
 {
 	if (rd->err) {
 		rd->err->field = field;
@@ -38,8 +37,7 @@ static enum tg_rc shape_error(struct reader *rd, const char *field, const char *
 	return TG_ERR_INVALID;
 }
 
-static enum tg_rc want(struct reader *rd, const char *field, const char *ja_type,
-                       const char *en_type)
+static enum tg_rc want(struct reader *rd, const char *field, const char *ja_type, const char *en_type)
 {
 	const char *ja = tg_arena_printf(rd->a, "%sで指定してください", ja_type);
 	const char *en = tg_arena_printf(rd->a, "must be %s", en_type);
@@ -60,8 +58,8 @@ static char *path_at(struct reader *rd, const char *array, size_t i, const char 
 
 /* Reject members of obj not named in allowed (NULL-terminated) nor in
  * ignored (may be NULL). */
-static enum tg_rc check_members(struct reader *rd, const json_t *obj, const char *prefix,
-                                const char *const *allowed, const char *const *ignored)
+static enum tg_rc check_members(struct reader *rd, const json_t *obj, const char *prefix, const char *const *allowed,
+                                const char *const *ignored)
 {
 	/* jansson's iterator API takes a non-const object but does not modify it */
 	json_t *o = (json_t *)obj;
@@ -81,8 +79,8 @@ static enum tg_rc check_members(struct reader *rd, const json_t *obj, const char
 }
 
 /* String member: NULL when absent or null; keep_empty keeps "" as "". */
-static enum tg_rc get_string(struct reader *rd, const json_t *obj, const char *key,
-                             const char *field, int keep_empty, const char **out)
+static enum tg_rc get_string(struct reader *rd, const json_t *obj, const char *key, const char *field, int keep_empty,
+                             const char **out)
 {
 	const json_t *v = json_object_get(obj, key);
 	*out = NULL;
@@ -101,8 +99,8 @@ static enum tg_rc get_string(struct reader *rd, const json_t *obj, const char *k
 }
 
 /* Integer member in [min, max]; *out unchanged when absent or null. */
-static enum tg_rc get_int64(struct reader *rd, const json_t *obj, const char *key,
-                            const char *field, long long min, long long max, int64_t *out)
+static enum tg_rc get_int64(struct reader *rd, const json_t *obj, const char *key, const char *field, long long min,
+                            long long max, int64_t *out)
 {
 	const json_t *v = json_object_get(obj, key);
 	if (!v || json_is_null(v))
@@ -116,8 +114,7 @@ static enum tg_rc get_int64(struct reader *rd, const json_t *obj, const char *ke
 	return TG_OK;
 }
 
-static enum tg_rc get_int(struct reader *rd, const json_t *obj, const char *key,
-                          const char *field, int *out)
+static enum tg_rc get_int(struct reader *rd, const json_t *obj, const char *key, const char *field, int *out)
 {
 	int64_t v = *out;
 	enum tg_rc rc = get_int64(rd, obj, key, field, INT_MIN, INT_MAX, &v);
@@ -127,8 +124,7 @@ static enum tg_rc get_int(struct reader *rd, const json_t *obj, const char *key,
 }
 
 /* Boolean member; *out unchanged when absent or null. */
-static enum tg_rc get_bool(struct reader *rd, const json_t *obj, const char *key,
-                           const char *field, int *out)
+static enum tg_rc get_bool(struct reader *rd, const json_t *obj, const char *key, const char *field, int *out)
 {
 	const json_t *v = json_object_get(obj, key);
 	if (!v || json_is_null(v))
@@ -140,8 +136,7 @@ static enum tg_rc get_bool(struct reader *rd, const json_t *obj, const char *key
 }
 
 /* Object member: *out NULL when absent or null. */
-static enum tg_rc get_object(struct reader *rd, const json_t *obj, const char *key,
-                             const json_t **out)
+static enum tg_rc get_object(struct reader *rd, const json_t *obj, const char *key, const json_t **out)
 {
 	const json_t *v = json_object_get(obj, key);
 	*out = NULL;
@@ -153,8 +148,7 @@ static enum tg_rc get_object(struct reader *rd, const json_t *obj, const char *k
 	return TG_OK;
 }
 
-static enum tg_rc get_array(struct reader *rd, const json_t *obj, const char *key,
-                            const json_t **out)
+static enum tg_rc get_array(struct reader *rd, const json_t *obj, const char *key, const json_t **out)
 {
 	const json_t *v = json_object_get(obj, key);
 	*out = NULL;
@@ -167,8 +161,7 @@ static enum tg_rc get_array(struct reader *rd, const json_t *obj, const char *ke
 }
 
 /* "HH:MM" member; *out = -1 when absent or null. */
-static enum tg_rc get_time(struct reader *rd, const json_t *obj, const char *key,
-                           const char *field, int *out)
+static enum tg_rc get_time(struct reader *rd, const json_t *obj, const char *key, const char *field, int *out)
 {
 	const char *s;
 	enum tg_rc rc = get_string(rd, obj, key, field, 1, &s);
@@ -184,8 +177,7 @@ static enum tg_rc get_time(struct reader *rd, const json_t *obj, const char *key
 
 static enum tg_rc read_address(struct reader *rd, const json_t *in, struct tg_resource *r)
 {
-	static const char *const members[] = {"postal_code", "prefecture", "city", "line",
-	                                      "building", NULL};
+	static const char *const members[] = {"postal_code", "prefecture", "city", "line", "building", NULL};
 	const json_t *o;
 	enum tg_rc rc = get_object(rd, in, "address", &o);
 	if (rc || !o)
@@ -221,8 +213,8 @@ static enum tg_rc read_location(struct reader *rd, const json_t *in, struct tg_r
 	if (has_lon && !json_is_number(lon))
 		return want(rd, "location.lon", "数値", "a number");
 	if (has_lat != has_lon)
-		return shape_error(rd, has_lat ? "location.lon" : "location.lat",
-		                   "緯度と経度の両方を指定してください", "lat and lon go together");
+		return shape_error(rd, has_lat ? "location.lon" : "location.lat", "緯度と経度の両方を指定してください",
+		                   "lat and lon go together");
 	if (has_lat) {
 		r->has_geo = 1;
 		r->lat = json_number_value(lat);
@@ -256,8 +248,7 @@ static enum tg_rc read_ages_fee(struct reader *rd, const json_t *in, struct tg_r
 	return rc;
 }
 
-static enum tg_rc read_tags(struct reader *rd, const json_t *in, const char *key,
-                            const char ***out, size_t *n_out)
+static enum tg_rc read_tags(struct reader *rd, const json_t *in, const char *key, const char ***out, size_t *n_out)
 {
 	const json_t *arr;
 	enum tg_rc rc = get_array(rd, in, key, &arr);
@@ -298,8 +289,7 @@ static enum tg_rc read_hours(struct reader *rd, const json_t *in, struct tg_reso
 		for (size_t k = 0; k < 3; k++) {
 			const json_t *v = json_object_get(o, required[k]);
 			if (!v || json_is_null(v))
-				return shape_error(rd, path_at(rd, "hours", i, required[k]), "必須です",
-				                   "is required");
+				return shape_error(rd, path_at(rd, "hours", i, required[k]), "必須です", "is required");
 		}
 		h[i].weekday = -1;
 		rc = get_int(rd, o, "weekday", path_at(rd, "hours", i, "weekday"), &h[i].weekday);
@@ -333,15 +323,13 @@ static enum tg_rc read_exceptions(struct reader *rd, const json_t *in, struct tg
 		if (!rc)
 			rc = get_string(rd, o, "date", path_at(rd, "exceptions", i, "date"), 1, &e->date);
 		if (!rc && !e->date)
-			return shape_error(rd, path_at(rd, "exceptions", i, "date"), "必須です",
-			                   "is required");
+			return shape_error(rd, path_at(rd, "exceptions", i, "date"), "必須です", "is required");
 		if (!rc)
 			rc = get_bool(rd, o, "closed", path_at(rd, "exceptions", i, "closed"), &e->closed);
 		if (!rc)
 			rc = get_time(rd, o, "open", path_at(rd, "exceptions", i, "open"), &e->open_min);
 		if (!rc)
-			rc = get_time(rd, o, "close", path_at(rd, "exceptions", i, "close"),
-			              &e->close_min);
+			rc = get_time(rd, o, "close", path_at(rd, "exceptions", i, "close"), &e->close_min);
 		if (!rc)
 			rc = get_string(rd, o, "note", path_at(rd, "exceptions", i, "note"), 0, &e->note);
 		if (rc)
@@ -369,15 +357,37 @@ static enum tg_rc read_org(struct reader *rd, const json_t *in, struct tg_resour
 enum tg_rc tg_resource_from_json(const json_t *in, struct tg_arena *a, struct tg_resource *out,
                                  struct tg_field_error *err)
 {
-	static const char *const members[] = {
-	    "version", "org_id", "type", "name", "name_kana", "description", "area_id",
-	    "address", "location", "front_door", "phone", "email", "url", "ages", "fee",
-	    "capacity", "services", "access", "accessibility_notes", "hours", "exceptions",
-	    "schedule_note", "is_public", "is_confidential", "verified_at", "source",
-	    "source_id", NULL};
-	static const char *const read_only[] = {
-	    "id", "uuid", "org", "type_name", "area_path", "address_hidden", "open_now",
-	    "verification_due", "created_at", "updated_at", "can_edit", NULL};
+	static const char *const members[] = {"version",
+	                                      "org_id",
+	                                      "type",
+	                                      "name",
+	                                      "name_kana",
+	                                      "description",
+	                                      "area_id",
+	                                      "address",
+	                                      "location",
+	                                      "front_door",
+	                                      "phone",
+	                                      "email",
+	                                      "url",
+	                                      "ages",
+	                                      "fee",
+	                                      "capacity",
+	                                      "services",
+	                                      "access",
+	                                      "accessibility_notes",
+	                                      "hours",
+	                                      "exceptions",
+	                                      "schedule_note",
+	                                      "is_public",
+	                                      "is_confidential",
+	                                      "verified_at",
+	                                      "source",
+	                                      "source_id",
+	                                      NULL};
+	static const char *const read_only[] = {"id",         "uuid",           "org",      "type_name",
+	                                        "area_path",  "address_hidden", "open_now", "verification_due",
+	                                        "created_at", "updated_at",     "can_edit", NULL};
 	struct reader rd = {a, err};
 	struct tg_resource *r = out;
 	enum tg_rc rc;
@@ -430,8 +440,7 @@ enum tg_rc tg_resource_from_json(const json_t *in, struct tg_arena *a, struct tg
 	if (!rc)
 		rc = read_tags(&rd, in, "access", &r->access, &r->n_access);
 	if (!rc)
-		rc = get_string(&rd, in, "accessibility_notes", "accessibility_notes", 0,
-		                &r->accessibility_notes);
+		rc = get_string(&rd, in, "accessibility_notes", "accessibility_notes", 0, &r->accessibility_notes);
 	if (!rc)
 		rc = read_hours(&rd, in, r);
 	if (!rc)

@@ -49,8 +49,8 @@ enum tg_rc tg_resource_from_json(const json_t *in, struct tg_arena *a, struct tg
                                  struct tg_field_error *err);
 
 struct tg_resource_json_opts {
-	const char *type_name;         /* "type_name"; NULL -> null */
-	const char *const *area_path;  /* area names, city first; "area_path" */
+	const char *type_name;        /* "type_name"; NULL -> null */
+	const char *const *area_path; /* area names, city first; "area_path" */
 	size_t n_area_path;
 	int show_location;    /* 0 -> "address": null, "location": null,
 	                       * "address_hidden": true. The caller decides:

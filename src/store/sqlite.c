@@ -62,7 +62,7 @@
 #include "util/buf.h"
 
 /* Ids per "IN (...)" batch; statements exist for 1, 16 and CHUNK ids. */
-#define CHUNK 128
+#define CHUNK   128
 #define N_SIZES 3
 static const int in_sizes[N_SIZES] = {1, 16, CHUNK};
 
@@ -151,29 +151,29 @@ enum { MI_HOURS, MI_TAGS, MI__COUNT };
 /* Generated statements follow the fixed ones in the slot array. */
 #define LIST_VARIANTS 8 /* bit 1: org_id, 2: modified_after, 4: public_only */
 enum { CH_HOURS, CH_EXC, CH_TAGS, CH__COUNT };
-#define SLOT_LIST(mask) (S__FIXED + (mask))
-#define SLOT_COUNT(mask) (S__FIXED + LIST_VARIANTS + (mask))
-#define SLOT_CHILD(kind, size) (S__FIXED + 2 * LIST_VARIANTS + (kind) * N_SIZES + (size))
-#define SLOT_MANY(size) (S__FIXED + 2 * LIST_VARIANTS + CH__COUNT * N_SIZES + (size))
-#define N_SLOTS (S__FIXED + 2 * LIST_VARIANTS + CH__COUNT * N_SIZES + N_SIZES)
+#define SLOT_LIST(mask)        (S__FIXED + (mask))
+#define SLOT_COUNT(mask)       (S__FIXED + LIST_VARIANTS + (mask))
+#define SLOT_CHILD(kind, size) (S__FIXED + 2 * LIST_VARIANTS + (kind)*N_SIZES + (size))
+#define SLOT_MANY(size)        (S__FIXED + 2 * LIST_VARIANTS + CH__COUNT * N_SIZES + (size))
+#define N_SLOTS                (S__FIXED + 2 * LIST_VARIANTS + CH__COUNT * N_SIZES + N_SIZES)
 
 #define TENANT_COLS "id, code, name, disabled, created_at, updated_at"
-#define ORG_COLS "id, uuid, name, name_kana, kind, area_id, phone, email, url, description, created_at, updated_at"
-#define USER_COLS "id, org_id, login, display_name, role, disabled, password_hash, created_at"
-#define RES_COLS                                                                                     \
-	"r.id, r.uuid, r.org_id, o.name, r.type_code, r.name, r.name_kana, r.description, r.area_id, " \
-	"r.postal_code, r.prefecture, r.city, r.address_line, r.building, r.lat, r.lon, r.phone, "     \
-	"r.email, r.url, r.age_min_months, r.age_max_months, r.fee_free, r.fee_text, r.capacity, "     \
-	"r.accessibility_notes, r.schedule_note, r.is_public, r.is_confidential, r.front_door, "       \
+#define ORG_COLS    "id, uuid, name, name_kana, kind, area_id, phone, email, url, description, created_at, updated_at"
+#define USER_COLS   "id, org_id, login, display_name, role, disabled, password_hash, created_at"
+#define RES_COLS                                                                                                       \
+	"r.id, r.uuid, r.org_id, o.name, r.type_code, r.name, r.name_kana, r.description, r.area_id, "                 \
+	"r.postal_code, r.prefecture, r.city, r.address_line, r.building, r.lat, r.lon, r.phone, "                     \
+	"r.email, r.url, r.age_min_months, r.age_max_months, r.fee_free, r.fee_text, r.capacity, "                     \
+	"r.accessibility_notes, r.schedule_note, r.is_public, r.is_confidential, r.front_door, "                       \
 	"r.verified_at, r.source, r.source_id, r.created_at, r.updated_at, r.version, r.search_text"
 /* The org join repeats the tenant (the composite reference makes it the
  * same; the join condition keeps it so even if the schema did not). */
 #define RES_FROM " FROM resources r JOIN orgs o ON o.id = r.org_id AND o.tenant_id = r.tenant_id"
 /* The writable columns, in bind_resource() order (type_code is ?2). */
-#define RES_WCOLS                                                                                    \
-	"org_id, type_code, name, name_kana, description, area_id, postal_code, prefecture, city, "    \
-	"address_line, building, lat, lon, phone, email, url, age_min_months, age_max_months, "        \
-	"fee_free, fee_text, capacity, accessibility_notes, schedule_note, is_public, "                \
+#define RES_WCOLS                                                                                                      \
+	"org_id, type_code, name, name_kana, description, area_id, postal_code, prefecture, city, "                    \
+	"address_line, building, lat, lon, phone, email, url, age_min_months, age_max_months, "                        \
+	"fee_free, fee_text, capacity, accessibility_notes, schedule_note, is_public, "                                \
 	"is_confidential, front_door, verified_at, source, source_id, search_text"
 #define RES_NWCOLS 30
 /* resources has no foreign key to resource_types (a custom type's code is
@@ -181,108 +181,107 @@ enum { CH_HOURS, CH_EXC, CH_TAGS, CH__COUNT };
  * "the code is a built-in type or the tenant's own". Two probes of the index
  * resource_types_code, built-in first; one "COALESCE(..) IN (0, :tenant)"
  * builds an ephemeral table on every run (measured: most of the check's cost). */
-#define TYPE_VISIBLE(code)                                                                             \
-	"EXISTS (SELECT 1 FROM resource_types b WHERE COALESCE(b.tenant_id, 0) = 0 AND b.code = " code     \
-	") OR EXISTS (SELECT 1 FROM resource_types t WHERE COALESCE(t.tenant_id, 0) = :tenant AND t.code = " \
-	code ")"
+#define TYPE_VISIBLE(code)                                                                                             \
+	"EXISTS (SELECT 1 FROM resource_types b WHERE COALESCE(b.tenant_id, 0) = 0 AND b.code = " code                 \
+	") OR EXISTS (SELECT 1 FROM resource_types t WHERE COALESCE(t.tenant_id, 0) = :tenant AND t.code = " code ")"
 
 static const char *const fixed_sql[S__FIXED] = {
-	[S_BEGIN] = "BEGIN IMMEDIATE",
-	[S_COMMIT] = "COMMIT",
-	[S_ROLLBACK] = "ROLLBACK",
-	[S_SAVEPOINT] = "SAVEPOINT tg_call",
-	[S_RELEASE] = "RELEASE SAVEPOINT tg_call",
-	[S_ROLLBACK_TO] = "ROLLBACK TO SAVEPOINT tg_call",
-	[S_TENANT_LIST] = "SELECT " TENANT_COLS " FROM tenants ORDER BY id",
-	[S_TENANT_HOSTS_ALL] = "SELECT tenant_id, host FROM tenant_hosts ORDER BY tenant_id, host",
-	[S_TENANT_GET_CODE] = "SELECT " TENANT_COLS " FROM tenants WHERE code = ?",
-	[S_TENANT_HOSTS] = "SELECT tenant_id, host FROM tenant_hosts WHERE tenant_id = ? ORDER BY host",
-	[S_TENANT_INSERT] = "INSERT INTO tenants (code, name, disabled, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
-	[S_TENANT_UPDATE] = "UPDATE tenants SET name = ?, disabled = ?, updated_at = ? WHERE id = ?",
-	[S_THOST_INSERT] = "INSERT INTO tenant_hosts (host, tenant_id) VALUES (?, ?)",
-	[S_THOST_DELETE] = "DELETE FROM tenant_hosts WHERE tenant_id = ?",
-	[S_SETTING_GET] = "SELECT value FROM settings WHERE key = ?",
-	[S_SETTING_SET] = "INSERT INTO settings (key, value) VALUES (?, ?) "
-	                  "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-	[S_AREA_LIST] = "SELECT id, parent_id, level, name, name_kana FROM areas WHERE tenant_id = :tenant "
-	                "ORDER BY level, id",
-	[S_AREA_FIND] = "SELECT id FROM areas WHERE COALESCE(parent_id, 0) = ? AND level = ? AND name = ? "
-	                "AND tenant_id = :tenant",
-	[S_AREA_INSERT] = "INSERT INTO areas (parent_id, level, name, name_kana, tenant_id) "
-	                  "VALUES (?, ?, ?, ?, :tenant) RETURNING id",
-	[S_ORG_GET] = "SELECT " ORG_COLS " FROM orgs WHERE id = ? AND tenant_id = :tenant",
-	[S_ORG_GET_UUID] = "SELECT " ORG_COLS " FROM orgs WHERE uuid = ? AND tenant_id = :tenant",
-	[S_ORG_FIND_NAME] = "SELECT " ORG_COLS " FROM orgs WHERE name = ? AND tenant_id = :tenant ORDER BY id LIMIT 1",
-	[S_ORG_LIST] = "SELECT " ORG_COLS " FROM orgs WHERE id > ? AND tenant_id = :tenant ORDER BY id LIMIT ?",
-	[S_ORG_COUNT] = "SELECT COUNT(*) FROM orgs WHERE tenant_id = :tenant",
-	[S_ORG_INSERT] = "INSERT INTO orgs (uuid, name, name_kana, kind, area_id, phone, email, url, "
-	                 "description, created_at, updated_at, tenant_id) "
-	                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, :tenant)",
-	[S_ORG_UPDATE] = "UPDATE orgs SET name = ?, name_kana = ?, kind = ?, area_id = ?, phone = ?, "
-	                 "email = ?, url = ?, description = ?, updated_at = ? WHERE id = ? AND tenant_id = :tenant",
-	[S_USER_GET] = "SELECT " USER_COLS " FROM users WHERE id = ? AND tenant_id = :tenant",
-	[S_USER_GET_LOGIN] = "SELECT " USER_COLS " FROM users WHERE login = ? AND tenant_id = :tenant",
-	[S_USER_LIST] = "SELECT " USER_COLS " FROM users WHERE (? = 0 OR org_id = ?) AND tenant_id = :tenant "
-	                "ORDER BY id",
-	[S_USER_INSERT] = "INSERT INTO users (org_id, login, display_name, role, password_hash, disabled, "
-	                  "created_at, updated_at, tenant_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, :tenant) RETURNING id",
-	[S_USER_UPDATE] = "UPDATE users SET org_id = ?, display_name = ?, role = ?, disabled = ?, "
-	                  "updated_at = ? WHERE id = ? AND tenant_id = :tenant",
-	[S_USER_SET_PW] = "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ? AND tenant_id = :tenant",
-	[S_SESS_PURGE] = "DELETE FROM sessions WHERE expires_at < ? AND tenant_id = :tenant",
-	[S_SESS_INSERT] = "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at, tenant_id) "
-	                  "VALUES (?, ?, ?, ?, ?, :tenant)",
-	[S_SESS_GET] = "SELECT user_id, csrf_token, expires_at FROM sessions "
-	               "WHERE token_hash = ? AND expires_at > ? AND tenant_id = :tenant",
-	[S_SESS_DELETE] = "DELETE FROM sessions WHERE token_hash = ? AND tenant_id = :tenant",
-	[S_SESS_DELETE_USER] = "DELETE FROM sessions WHERE user_id = ? AND token_hash <> ? AND tenant_id = :tenant",
-	[S_TYPE_LIST] = "SELECT code, name_ja, name_en, builtin FROM resource_types "
-	                "WHERE tenant_id IS NULL OR tenant_id = :tenant ORDER BY sort, code",
-	/* a built-in code is refused here; the tenant's own by the unique index */
-	[S_TYPE_INSERT] = "INSERT INTO resource_types (code, name_ja, name_en, builtin, tenant_id) "
-	                  "SELECT ?1, ?2, ?3, 0, :tenant WHERE NOT EXISTS "
-	                  "(SELECT 1 FROM resource_types b WHERE b.tenant_id IS NULL AND b.code = ?1)",
-	[S_TYPE_OK] = "SELECT 1 WHERE " TYPE_VISIBLE("?1"),
-	[S_TAG_LIST] = "SELECT code, kind, name_ja, name_en FROM tags ORDER BY kind DESC, sort, code",
-	[S_RES_GET] = "SELECT " RES_COLS RES_FROM " WHERE r.id = ? AND r.tenant_id = :tenant",
-	[S_RES_GET_UUID] = "SELECT " RES_COLS RES_FROM " WHERE r.uuid = ? AND r.tenant_id = :tenant",
-	[S_RES_GET_SOURCE] = "SELECT " RES_COLS RES_FROM " WHERE r.source = ? AND r.source_id = ? "
-	                     "AND r.tenant_id = :tenant",
-	/* no row inserted (changes() = 0): the type is not visible to the tenant */
-	[S_RES_INSERT] = "INSERT INTO resources (" RES_WCOLS ", uuid, created_at, updated_at, version, tenant_id) "
-	                 "SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-	                 "?, ?, ?, ?, ?, ?, ?, ?, ?, 1, :tenant WHERE " TYPE_VISIBLE("?2"),
-	[S_RES_UPDATE] = "UPDATE resources SET org_id = ?, type_code = ?, name = ?, name_kana = ?, "
-	                 "description = ?, area_id = ?, postal_code = ?, prefecture = ?, city = ?, "
-	                 "address_line = ?, building = ?, lat = ?, lon = ?, phone = ?, email = ?, url = ?, "
-	                 "age_min_months = ?, age_max_months = ?, fee_free = ?, fee_text = ?, capacity = ?, "
-	                 "accessibility_notes = ?, schedule_note = ?, is_public = ?, is_confidential = ?, "
-	                 "front_door = ?, verified_at = ?, source = ?, source_id = ?, search_text = ?, "
-	                 "updated_at = ?, version = version + 1 WHERE id = ? AND version = ? "
-	                 "AND tenant_id = :tenant AND (" TYPE_VISIBLE("?2") ")",
-	[S_RES_EXISTS] = "SELECT 1 FROM resources WHERE id = ? AND tenant_id = :tenant",
-	[S_RES_DELETE] = "DELETE FROM resources WHERE id = ? AND tenant_id = :tenant",
-	[S_CHANGE_MARK] = "SELECT COALESCE(MAX(id), 0) FROM resource_changes WHERE tenant_id = :tenant",
-	[S_CHANGE_DELETIONS] = "SELECT resource_id FROM resource_changes WHERE id > ? AND id <= ? "
-	                       "AND action = 'delete' AND tenant_id = :tenant ORDER BY id",
-	[S_RES_SET_TEXT] = "UPDATE resources SET search_text = ?, updated_at = ? WHERE id = ? AND tenant_id = :tenant",
-	[S_EXC_INSERT] = "INSERT INTO resource_exceptions (resource_id, day, closed, open_min, close_min, "
-	                 "note, tenant_id) VALUES (?, ?, ?, ?, ?, ?, :tenant)",
-	[S_HOURS_DEL] = "DELETE FROM resource_hours WHERE resource_id = ? AND tenant_id = :tenant",
-	[S_EXC_DEL] = "DELETE FROM resource_exceptions WHERE resource_id = ? AND tenant_id = :tenant",
-	[S_RTAG_DEL] = "DELETE FROM resource_tags WHERE resource_id = ? AND tenant_id = :tenant",
-	[S_CHANGE_INSERT] = "INSERT INTO resource_changes (resource_id, user_id, at, action, before_json, "
-	                    "after_json, tenant_id) VALUES (?, ?, ?, ?, ?, ?, :tenant)",
-	[S_CHANGE_LIST] = "SELECT c.id, c.resource_id, c.user_id, u.display_name, c.at, c.action, "
-	                  "c.before_json, c.after_json FROM resource_changes c "
-	                  "LEFT JOIN users u ON u.id = c.user_id AND u.tenant_id = c.tenant_id "
-	                  "WHERE c.resource_id = ? AND c.tenant_id = :tenant ORDER BY c.id DESC",
-	[S_AUDIT_INSERT] = "INSERT INTO audit_log (at, user_id, action, object_type, object_id, detail, tenant_id) "
-	                   "VALUES (?, ?, ?, ?, ?, ?, :tenant)",
-	[S_AUDIT_LIST] = "SELECT id, at, user_id, action, object_type, object_id, detail FROM audit_log "
-	                 "WHERE id < ? AND tenant_id = :tenant ORDER BY id DESC LIMIT ?",
-	[S_RES_SOURCE_IDS] = "SELECT source_id FROM resources WHERE source = ? AND source_id IS NOT NULL "
-	                     "AND tenant_id = :tenant",
+    [S_BEGIN] = "BEGIN IMMEDIATE",
+    [S_COMMIT] = "COMMIT",
+    [S_ROLLBACK] = "ROLLBACK",
+    [S_SAVEPOINT] = "SAVEPOINT tg_call",
+    [S_RELEASE] = "RELEASE SAVEPOINT tg_call",
+    [S_ROLLBACK_TO] = "ROLLBACK TO SAVEPOINT tg_call",
+    [S_TENANT_LIST] = "SELECT " TENANT_COLS " FROM tenants ORDER BY id",
+    [S_TENANT_HOSTS_ALL] = "SELECT tenant_id, host FROM tenant_hosts ORDER BY tenant_id, host",
+    [S_TENANT_GET_CODE] = "SELECT " TENANT_COLS " FROM tenants WHERE code = ?",
+    [S_TENANT_HOSTS] = "SELECT tenant_id, host FROM tenant_hosts WHERE tenant_id = ? ORDER BY host",
+    [S_TENANT_INSERT] = "INSERT INTO tenants (code, name, disabled, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
+    [S_TENANT_UPDATE] = "UPDATE tenants SET name = ?, disabled = ?, updated_at = ? WHERE id = ?",
+    [S_THOST_INSERT] = "INSERT INTO tenant_hosts (host, tenant_id) VALUES (?, ?)",
+    [S_THOST_DELETE] = "DELETE FROM tenant_hosts WHERE tenant_id = ?",
+    [S_SETTING_GET] = "SELECT value FROM settings WHERE key = ?",
+    [S_SETTING_SET] = "INSERT INTO settings (key, value) VALUES (?, ?) "
+                      "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    [S_AREA_LIST] = "SELECT id, parent_id, level, name, name_kana FROM areas WHERE tenant_id = :tenant "
+                    "ORDER BY level, id",
+    [S_AREA_FIND] = "SELECT id FROM areas WHERE COALESCE(parent_id, 0) = ? AND level = ? AND name = ? "
+                    "AND tenant_id = :tenant",
+    [S_AREA_INSERT] = "INSERT INTO areas (parent_id, level, name, name_kana, tenant_id) "
+                      "VALUES (?, ?, ?, ?, :tenant) RETURNING id",
+    [S_ORG_GET] = "SELECT " ORG_COLS " FROM orgs WHERE id = ? AND tenant_id = :tenant",
+    [S_ORG_GET_UUID] = "SELECT " ORG_COLS " FROM orgs WHERE uuid = ? AND tenant_id = :tenant",
+    [S_ORG_FIND_NAME] = "SELECT " ORG_COLS " FROM orgs WHERE name = ? AND tenant_id = :tenant ORDER BY id LIMIT 1",
+    [S_ORG_LIST] = "SELECT " ORG_COLS " FROM orgs WHERE id > ? AND tenant_id = :tenant ORDER BY id LIMIT ?",
+    [S_ORG_COUNT] = "SELECT COUNT(*) FROM orgs WHERE tenant_id = :tenant",
+    [S_ORG_INSERT] = "INSERT INTO orgs (uuid, name, name_kana, kind, area_id, phone, email, url, "
+                     "description, created_at, updated_at, tenant_id) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, :tenant)",
+    [S_ORG_UPDATE] = "UPDATE orgs SET name = ?, name_kana = ?, kind = ?, area_id = ?, phone = ?, "
+                     "email = ?, url = ?, description = ?, updated_at = ? WHERE id = ? AND tenant_id = :tenant",
+    [S_USER_GET] = "SELECT " USER_COLS " FROM users WHERE id = ? AND tenant_id = :tenant",
+    [S_USER_GET_LOGIN] = "SELECT " USER_COLS " FROM users WHERE login = ? AND tenant_id = :tenant",
+    [S_USER_LIST] = "SELECT " USER_COLS " FROM users WHERE (? = 0 OR org_id = ?) AND tenant_id = :tenant "
+                    "ORDER BY id",
+    [S_USER_INSERT] = "INSERT INTO users (org_id, login, display_name, role, password_hash, disabled, "
+                      "created_at, updated_at, tenant_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, :tenant) RETURNING id",
+    [S_USER_UPDATE] = "UPDATE users SET org_id = ?, display_name = ?, role = ?, disabled = ?, "
+                      "updated_at = ? WHERE id = ? AND tenant_id = :tenant",
+    [S_USER_SET_PW] = "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ? AND tenant_id = :tenant",
+    [S_SESS_PURGE] = "DELETE FROM sessions WHERE expires_at < ? AND tenant_id = :tenant",
+    [S_SESS_INSERT] = "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at, tenant_id) "
+                      "VALUES (?, ?, ?, ?, ?, :tenant)",
+    [S_SESS_GET] = "SELECT user_id, csrf_token, expires_at FROM sessions "
+                   "WHERE token_hash = ? AND expires_at > ? AND tenant_id = :tenant",
+    [S_SESS_DELETE] = "DELETE FROM sessions WHERE token_hash = ? AND tenant_id = :tenant",
+    [S_SESS_DELETE_USER] = "DELETE FROM sessions WHERE user_id = ? AND token_hash <> ? AND tenant_id = :tenant",
+    [S_TYPE_LIST] = "SELECT code, name_ja, name_en, builtin FROM resource_types "
+                    "WHERE tenant_id IS NULL OR tenant_id = :tenant ORDER BY sort, code",
+    /* a built-in code is refused here; the tenant's own by the unique index */
+    [S_TYPE_INSERT] = "INSERT INTO resource_types (code, name_ja, name_en, builtin, tenant_id) "
+                      "SELECT ?1, ?2, ?3, 0, :tenant WHERE NOT EXISTS "
+                      "(SELECT 1 FROM resource_types b WHERE b.tenant_id IS NULL AND b.code = ?1)",
+    [S_TYPE_OK] = "SELECT 1 WHERE " TYPE_VISIBLE("?1"),
+    [S_TAG_LIST] = "SELECT code, kind, name_ja, name_en FROM tags ORDER BY kind DESC, sort, code",
+    [S_RES_GET] = "SELECT " RES_COLS RES_FROM " WHERE r.id = ? AND r.tenant_id = :tenant",
+    [S_RES_GET_UUID] = "SELECT " RES_COLS RES_FROM " WHERE r.uuid = ? AND r.tenant_id = :tenant",
+    [S_RES_GET_SOURCE] = "SELECT " RES_COLS RES_FROM " WHERE r.source = ? AND r.source_id = ? "
+                         "AND r.tenant_id = :tenant",
+    /* no row inserted (changes() = 0): the type is not visible to the tenant */
+    [S_RES_INSERT] = "INSERT INTO resources (" RES_WCOLS ", uuid, created_at, updated_at, version, tenant_id) "
+                     "SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                     "?, ?, ?, ?, ?, ?, ?, ?, ?, 1, :tenant WHERE " TYPE_VISIBLE("?2"),
+    [S_RES_UPDATE] = "UPDATE resources SET org_id = ?, type_code = ?, name = ?, name_kana = ?, "
+                     "description = ?, area_id = ?, postal_code = ?, prefecture = ?, city = ?, "
+                     "address_line = ?, building = ?, lat = ?, lon = ?, phone = ?, email = ?, url = ?, "
+                     "age_min_months = ?, age_max_months = ?, fee_free = ?, fee_text = ?, capacity = ?, "
+                     "accessibility_notes = ?, schedule_note = ?, is_public = ?, is_confidential = ?, "
+                     "front_door = ?, verified_at = ?, source = ?, source_id = ?, search_text = ?, "
+                     "updated_at = ?, version = version + 1 WHERE id = ? AND version = ? "
+                     "AND tenant_id = :tenant AND (" TYPE_VISIBLE("?2") ")",
+    [S_RES_EXISTS] = "SELECT 1 FROM resources WHERE id = ? AND tenant_id = :tenant",
+    [S_RES_DELETE] = "DELETE FROM resources WHERE id = ? AND tenant_id = :tenant",
+    [S_CHANGE_MARK] = "SELECT COALESCE(MAX(id), 0) FROM resource_changes WHERE tenant_id = :tenant",
+    [S_CHANGE_DELETIONS] = "SELECT resource_id FROM resource_changes WHERE id > ? AND id <= ? "
+                           "AND action = 'delete' AND tenant_id = :tenant ORDER BY id",
+    [S_RES_SET_TEXT] = "UPDATE resources SET search_text = ?, updated_at = ? WHERE id = ? AND tenant_id = :tenant",
+    [S_EXC_INSERT] = "INSERT INTO resource_exceptions (resource_id, day, closed, open_min, close_min, "
+                     "note, tenant_id) VALUES (?, ?, ?, ?, ?, ?, :tenant)",
+    [S_HOURS_DEL] = "DELETE FROM resource_hours WHERE resource_id = ? AND tenant_id = :tenant",
+    [S_EXC_DEL] = "DELETE FROM resource_exceptions WHERE resource_id = ? AND tenant_id = :tenant",
+    [S_RTAG_DEL] = "DELETE FROM resource_tags WHERE resource_id = ? AND tenant_id = :tenant",
+    [S_CHANGE_INSERT] = "INSERT INTO resource_changes (resource_id, user_id, at, action, before_json, "
+                        "after_json, tenant_id) VALUES (?, ?, ?, ?, ?, ?, :tenant)",
+    [S_CHANGE_LIST] = "SELECT c.id, c.resource_id, c.user_id, u.display_name, c.at, c.action, "
+                      "c.before_json, c.after_json FROM resource_changes c "
+                      "LEFT JOIN users u ON u.id = c.user_id AND u.tenant_id = c.tenant_id "
+                      "WHERE c.resource_id = ? AND c.tenant_id = :tenant ORDER BY c.id DESC",
+    [S_AUDIT_INSERT] = "INSERT INTO audit_log (at, user_id, action, object_type, object_id, detail, tenant_id) "
+                       "VALUES (?, ?, ?, ?, ?, ?, :tenant)",
+    [S_AUDIT_LIST] = "SELECT id, at, user_id, action, object_type, object_id, detail FROM audit_log "
+                     "WHERE id < ? AND tenant_id = :tenant ORDER BY id DESC LIMIT ?",
+    [S_RES_SOURCE_IDS] = "SELECT source_id FROM resources WHERE source = ? AND source_id IS NOT NULL "
+                         "AND tenant_id = :tenant",
 };
 
 struct sq_db {
@@ -297,7 +296,7 @@ struct sq_db {
 	const char *ts_str;     /* interned "YYYY-MM-DDTHH:MM:SSZ" for ts_time */
 	unsigned char rnd[512]; /* random bytes not yet used, from rnd_pos */
 	size_t rnd_pos;
-	uint64_t v7_ms;         /* last uuid v7 millisecond and counter */
+	uint64_t v7_ms; /* last uuid v7 millisecond and counter */
 	unsigned v7_seq;
 	int last_src; /* SQLite's code of the last failure (db_fail) */
 	char err[256];
@@ -317,11 +316,9 @@ static enum tg_rc map_rc(int src)
 	switch (src & 0xff) {
 	case SQLITE_OK:
 	case SQLITE_ROW:
-	case SQLITE_DONE:
-		return TG_OK;
+	case SQLITE_DONE: return TG_OK;
 	case SQLITE_BUSY:
-	case SQLITE_LOCKED:
-		return TG_ERR_BUSY;
+	case SQLITE_LOCKED: return TG_ERR_BUSY;
 	case SQLITE_CONSTRAINT:
 		if (src == SQLITE_CONSTRAINT_UNIQUE || src == SQLITE_CONSTRAINT_PRIMARYKEY)
 			return TG_ERR_CONFLICT;
@@ -329,10 +326,8 @@ static enum tg_rc map_rc(int src)
 		return TG_ERR_INVALID;
 	case SQLITE_CANTOPEN:
 	case SQLITE_IOERR:
-	case SQLITE_FULL:
-		return TG_ERR_IO;
-	default:
-		return TG_ERR_DB;
+	case SQLITE_FULL: return TG_ERR_IO;
+	default: return TG_ERR_DB;
 	}
 }
 
@@ -852,8 +847,8 @@ static enum tg_rc apply_one(struct sq_db *s, const struct tg_migration *m)
 			rc = TG_ERR_DB;
 		goto out;
 	}
-	src = sqlite3_prepare_v2(s->h, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-	                         -1, &st, NULL);
+	src = sqlite3_prepare_v2(s->h, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)", -1,
+	                         &st, NULL);
 	if (src == SQLITE_OK) {
 		sqlite3_bind_int(st, 1, m->version);
 		sqlite3_bind_text(st, 2, m->name, -1, SQLITE_STATIC);
@@ -1091,8 +1086,7 @@ out:
 	return rc;
 }
 
-static enum tg_rc sq_tenant_get_by_code(struct tg_db *db, struct tg_arena *a, const char *code,
-                                        struct tg_tenant *out)
+static enum tg_rc sq_tenant_get_by_code(struct tg_db *db, struct tg_arena *a, const char *code, struct tg_tenant *out)
 {
 	struct sq_db *s = SQ(db);
 	sqlite3_stmt *st = NULL;
@@ -1344,8 +1338,8 @@ static enum tg_rc sq_org_find_by_name(struct tg_db *db, struct tg_arena *a, cons
 	return org_get_by(SQ(db), S_ORG_FIND_NAME, a, 0, name ? name : "", out);
 }
 
-static enum tg_rc sq_org_list(struct tg_db *db, struct tg_arena *a, int64_t after_id, size_t limit,
-                              struct tg_org **out, size_t *n)
+static enum tg_rc sq_org_list(struct tg_db *db, struct tg_arena *a, int64_t after_id, size_t limit, struct tg_org **out,
+                              size_t *n)
 {
 	struct sq_db *s = SQ(db);
 	sqlite3_stmt *st = NULL;
@@ -1485,8 +1479,7 @@ static enum tg_rc sq_user_get(struct tg_db *db, struct tg_arena *a, int64_t id, 
 	return rc;
 }
 
-static enum tg_rc sq_user_get_by_login(struct tg_db *db, struct tg_arena *a, const char *login,
-                                       struct tg_user *out)
+static enum tg_rc sq_user_get_by_login(struct tg_db *db, struct tg_arena *a, const char *login, struct tg_user *out)
 {
 	struct sq_db *s = SQ(db);
 	sqlite3_stmt *st = NULL;
@@ -1501,8 +1494,7 @@ static enum tg_rc sq_user_get_by_login(struct tg_db *db, struct tg_arena *a, con
 	return rc;
 }
 
-static enum tg_rc sq_user_list(struct tg_db *db, struct tg_arena *a, int64_t org_id, struct tg_user **out,
-                               size_t *n)
+static enum tg_rc sq_user_list(struct tg_db *db, struct tg_arena *a, int64_t org_id, struct tg_user **out, size_t *n)
 {
 	struct sq_db *s = SQ(db);
 	sqlite3_stmt *st = NULL;
@@ -1607,8 +1599,8 @@ static enum tg_rc sq_user_set_password(struct tg_db *db, int64_t user_id, const 
 
 /* ---- sessions ---------------------------------------------------------------------------- */
 
-static enum tg_rc sq_session_insert(struct tg_db *db, const char *token_hash, int64_t user_id,
-                                    const char *csrf_token, const char *expires_at)
+static enum tg_rc sq_session_insert(struct tg_db *db, const char *token_hash, int64_t user_id, const char *csrf_token,
+                                    const char *expires_at)
 {
 	struct sq_db *s = SQ(db);
 	sqlite3_stmt *st = NULL;
@@ -1638,8 +1630,7 @@ static enum tg_rc sq_session_insert(struct tg_db *db, const char *token_hash, in
 	return rc;
 }
 
-static enum tg_rc sq_session_get(struct tg_db *db, struct tg_arena *a, const char *token_hash,
-                                 struct tg_session *out)
+static enum tg_rc sq_session_get(struct tg_db *db, struct tg_arena *a, const char *token_hash, struct tg_session *out)
 {
 	struct sq_db *s = SQ(db);
 	sqlite3_stmt *st = NULL;
@@ -1867,8 +1858,7 @@ static void *scratch_to_arena(struct scratch *v, struct tg_arena *a)
 }
 
 /* Store the rows gathered for resource id into it; empties the scratch. */
-static void flush_children(int kind, struct tg_resource *r, struct tg_arena *a, struct scratch *v1,
-                           struct scratch *v2)
+static void flush_children(int kind, struct tg_resource *r, struct tg_arena *a, struct scratch *v1, struct scratch *v2)
 {
 	if (r) {
 		if (kind == CH_HOURS) {
@@ -1898,7 +1888,7 @@ static enum tg_rc load_child_chunk(struct sq_db *s, struct tg_arena *a, int kind
 	int64_t cur = 0;
 	int src;
 	v1.elem = kind == CH_HOURS ? sizeof(struct tg_hours)
-	        : kind == CH_EXC   ? sizeof(struct tg_exception)
+	          : kind == CH_EXC ? sizeof(struct tg_exception)
 	                           : sizeof(const char *);
 	enum tg_rc rc = get_child_st(s, kind, size, &st);
 	if (rc)
@@ -2208,10 +2198,10 @@ static enum tg_rc get_multi_st(struct sq_db *s, int kind, int n, sqlite3_stmt **
 		const char *head;
 		int ncols;
 	} k[MI__COUNT] = {
-		[MI_HOURS] = {"INSERT INTO resource_hours (resource_id, weekday, open_min, close_min, tenant_id) "
-		              "VALUES ",
-		              5},
-		[MI_TAGS] = {"INSERT INTO resource_tags (resource_id, tag_code, tenant_id) VALUES ", 3},
+	    [MI_HOURS] = {"INSERT INTO resource_hours (resource_id, weekday, open_min, close_min, tenant_id) "
+	                  "VALUES ",
+	                  5},
+	    [MI_TAGS] = {"INSERT INTO resource_tags (resource_id, tag_code, tenant_id) VALUES ", 3},
 	};
 	if (s->multi[kind][n]) {
 		*out = s->multi[kind][n];
@@ -2565,8 +2555,8 @@ static enum tg_rc sq_change_insert(struct tg_db *db, const struct tg_change *c)
 	return rc;
 }
 
-static enum tg_rc sq_change_list(struct tg_db *db, struct tg_arena *a, int64_t resource_id,
-                                 struct tg_change **out, size_t *n)
+static enum tg_rc sq_change_list(struct tg_db *db, struct tg_arena *a, int64_t resource_id, struct tg_change **out,
+                                 size_t *n)
 {
 	struct sq_db *s = SQ(db);
 	sqlite3_stmt *st = NULL;
@@ -2665,8 +2655,8 @@ out:
 	return rc;
 }
 
-static enum tg_rc sq_resource_source_ids(struct tg_db *db, struct tg_arena *a, const char *source,
-                                         const char ***out, size_t *n)
+static enum tg_rc sq_resource_source_ids(struct tg_db *db, struct tg_arena *a, const char *source, const char ***out,
+                                         size_t *n)
 {
 	struct sq_db *s = SQ(db);
 	sqlite3_stmt *st = NULL;
@@ -2700,8 +2690,8 @@ out:
 
 /* ---- open ------------------------------------------------------------------------------------------ */
 
-#define CACHE_NORMAL "PRAGMA cache_size=-8192"  /* 8 MiB per connection */
-#define CACHE_BULK "PRAGMA cache_size=-524288"  /* 512 MiB while a bulk import runs */
+#define CACHE_NORMAL "PRAGMA cache_size=-8192"   /* 8 MiB per connection */
+#define CACHE_BULK   "PRAGMA cache_size=-524288" /* 512 MiB while a bulk import runs */
 
 static void sq_bulk(struct tg_db *db, int on)
 {
@@ -2711,62 +2701,62 @@ static void sq_bulk(struct tg_db *db, int on)
 
 static const struct tg_db_copy_ops sq_copy_ops;
 static const struct tg_db_ops sq_ops = {
-	.name = "sqlite",
-	.close = sq_close,
-	.begin = sq_begin,
-	.commit = sq_commit,
-	.rollback = sq_rollback,
-	.migrate = sq_migrate,
-	.schema_version = sq_schema_version,
-	.backup = sq_backup,
-	.errmsg = sq_errmsg,
-	.bulk = sq_bulk,
-	.tenant_list = sq_tenant_list,
-	.tenant_get_by_code = sq_tenant_get_by_code,
-	.tenant_insert = sq_tenant_insert,
-	.tenant_update = sq_tenant_update,
-	.setting_get = sq_setting_get,
-	.setting_set = sq_setting_set,
-	.area_list = sq_area_list,
-	.area_ensure = sq_area_ensure,
-	.org_get = sq_org_get,
-	.org_get_by_uuid = sq_org_get_by_uuid,
-	.org_find_by_name = sq_org_find_by_name,
-	.org_list = sq_org_list,
-	.org_count = sq_org_count,
-	.org_insert = sq_org_insert,
-	.org_update = sq_org_update,
-	.user_get = sq_user_get,
-	.user_get_by_login = sq_user_get_by_login,
-	.user_list = sq_user_list,
-	.user_insert = sq_user_insert,
-	.user_update = sq_user_update,
-	.user_set_password = sq_user_set_password,
-	.session_insert = sq_session_insert,
-	.session_get = sq_session_get,
-	.session_delete = sq_session_delete,
-	.session_delete_user = sq_session_delete_user,
-	.type_list = sq_type_list,
-	.type_insert = sq_type_insert,
-	.tag_list = sq_tag_list,
-	.resource_get = sq_resource_get,
-	.resource_get_by_uuid = sq_resource_get_by_uuid,
-	.resource_get_by_source = sq_resource_get_by_source,
-	.resource_get_many = sq_resource_get_many,
-	.resource_list = sq_resource_list,
-	.resource_count = sq_resource_count,
-	.resource_insert = sq_resource_insert,
-	.resource_update = sq_resource_update,
-	.resource_delete = sq_resource_delete,
-	.resource_set_search_text = sq_resource_set_search_text,
-	.change_mark = sq_change_mark,
-	.change_deletions = sq_change_deletions,
-	.change_insert = sq_change_insert,
-	.change_list = sq_change_list,
-	.audit_insert = sq_audit_insert,
-	.audit_list = sq_audit_list,
-	.resource_source_ids = sq_resource_source_ids,
-	.copy = &sq_copy_ops, /* defined at the end of the file */
+    .name = "sqlite",
+    .close = sq_close,
+    .begin = sq_begin,
+    .commit = sq_commit,
+    .rollback = sq_rollback,
+    .migrate = sq_migrate,
+    .schema_version = sq_schema_version,
+    .backup = sq_backup,
+    .errmsg = sq_errmsg,
+    .bulk = sq_bulk,
+    .tenant_list = sq_tenant_list,
+    .tenant_get_by_code = sq_tenant_get_by_code,
+    .tenant_insert = sq_tenant_insert,
+    .tenant_update = sq_tenant_update,
+    .setting_get = sq_setting_get,
+    .setting_set = sq_setting_set,
+    .area_list = sq_area_list,
+    .area_ensure = sq_area_ensure,
+    .org_get = sq_org_get,
+    .org_get_by_uuid = sq_org_get_by_uuid,
+    .org_find_by_name = sq_org_find_by_name,
+    .org_list = sq_org_list,
+    .org_count = sq_org_count,
+    .org_insert = sq_org_insert,
+    .org_update = sq_org_update,
+    .user_get = sq_user_get,
+    .user_get_by_login = sq_user_get_by_login,
+    .user_list = sq_user_list,
+    .user_insert = sq_user_insert,
+    .user_update = sq_user_update,
+    .user_set_password = sq_user_set_password,
+    .session_insert = sq_session_insert,
+    .session_get = sq_session_get,
+    .session_delete = sq_session_delete,
+    .session_delete_user = sq_session_delete_user,
+    .type_list = sq_type_list,
+    .type_insert = sq_type_insert,
+    .tag_list = sq_tag_list,
+    .resource_get = sq_resource_get,
+    .resource_get_by_uuid = sq_resource_get_by_uuid,
+    .resource_get_by_source = sq_resource_get_by_source,
+    .resource_get_many = sq_resource_get_many,
+    .resource_list = sq_resource_list,
+    .resource_count = sq_resource_count,
+    .resource_insert = sq_resource_insert,
+    .resource_update = sq_resource_update,
+    .resource_delete = sq_resource_delete,
+    .resource_set_search_text = sq_resource_set_search_text,
+    .change_mark = sq_change_mark,
+    .change_deletions = sq_change_deletions,
+    .change_insert = sq_change_insert,
+    .change_list = sq_change_list,
+    .audit_insert = sq_audit_insert,
+    .audit_list = sq_audit_list,
+    .resource_source_ids = sq_resource_source_ids,
+    .copy = &sq_copy_ops, /* defined at the end of the file */
 };
 
 /* Pragmas every connection needs; journal_mode returns a row to check. */

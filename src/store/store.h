@@ -50,10 +50,10 @@ struct tg_db;
 
 /* Filter for tg_db_resource_list: keyset paging by id. */
 struct tg_resource_filter {
-	int64_t after_id;          /* return ids > after_id */
-	size_t limit;              /* 0 = no limit */
-	int64_t org_id;            /* 0 = any */
-	const char *modified_after;/* ISO timestamp or NULL */
+	int64_t after_id;           /* return ids > after_id */
+	size_t limit;               /* 0 = no limit */
+	int64_t org_id;             /* 0 = any */
+	const char *modified_after; /* ISO timestamp or NULL */
 	int public_only;
 };
 
@@ -63,7 +63,7 @@ struct tg_change {
 	int64_t user_id;       /* 0 = system (import, CLI) */
 	const char *user_name; /* display name, filled on read */
 	const char *at;
-	const char *action;    /* "create" | "update" | "delete" | "import" | "verify" */
+	const char *action;      /* "create" | "update" | "delete" | "import" | "verify" */
 	const char *before_json; /* NULL for create */
 	const char *after_json;  /* NULL for delete */
 };
@@ -75,7 +75,7 @@ struct tg_audit {
 	const char *action;      /* "read", "create", "update", "delete", "login", ... */
 	const char *object_type; /* "resource", "user", "session", ... */
 	const char *object_id;
-	const char *detail;      /* never personal data */
+	const char *detail; /* never personal data */
 };
 
 struct tg_session {
@@ -103,7 +103,7 @@ struct tg_db_copy_ops;
 struct tg_db_ops {
 	const char *name; /* "sqlite" */
 	void (*close)(struct tg_db *db);
-	enum tg_rc (*begin)(struct tg_db *db);   /* write transaction (IMMEDIATE) */
+	enum tg_rc (*begin)(struct tg_db *db); /* write transaction (IMMEDIATE) */
 	enum tg_rc (*commit)(struct tg_db *db);
 	void (*rollback)(struct tg_db *db);
 	/* Apply pending migrations; *applied = how many. Idempotent. */
@@ -129,8 +129,7 @@ struct tg_db_ops {
 	 * host already taken -> TG_ERR_CONFLICT. update replaces name, disabled
 	 * and the hosts of t->id. */
 	enum tg_rc (*tenant_list)(struct tg_db *db, struct tg_arena *a, struct tg_tenant **out, size_t *n);
-	enum tg_rc (*tenant_get_by_code)(struct tg_db *db, struct tg_arena *a, const char *code,
-	                                 struct tg_tenant *out);
+	enum tg_rc (*tenant_get_by_code)(struct tg_db *db, struct tg_arena *a, const char *code, struct tg_tenant *out);
 	enum tg_rc (*tenant_insert)(struct tg_db *db, struct tg_tenant *t);
 	enum tg_rc (*tenant_update)(struct tg_db *db, const struct tg_tenant *t);
 
@@ -164,8 +163,8 @@ struct tg_db_ops {
 	enum tg_rc (*user_set_password)(struct tg_db *db, int64_t user_id, const char *hash);
 
 	/* sessions, keyed by a hash of the cookie token (the token is never stored) */
-	enum tg_rc (*session_insert)(struct tg_db *db, const char *token_hash, int64_t user_id,
-	                             const char *csrf_token, const char *expires_at);
+	enum tg_rc (*session_insert)(struct tg_db *db, const char *token_hash, int64_t user_id, const char *csrf_token,
+	                             const char *expires_at);
 	enum tg_rc (*session_get)(struct tg_db *db, struct tg_arena *a, const char *token_hash,
 	                          struct tg_session *out); /* expired -> TG_ERR_NOT_FOUND */
 	enum tg_rc (*session_delete)(struct tg_db *db, const char *token_hash);
@@ -205,8 +204,8 @@ struct tg_db_ops {
 
 	/* change history of resources */
 	enum tg_rc (*change_insert)(struct tg_db *db, const struct tg_change *c);
-	enum tg_rc (*change_list)(struct tg_db *db, struct tg_arena *a, int64_t resource_id,
-	                          struct tg_change **out, size_t *n); /* newest first */
+	enum tg_rc (*change_list)(struct tg_db *db, struct tg_arena *a, int64_t resource_id, struct tg_change **out,
+	                          size_t *n); /* newest first */
 	/* The tenant's newest change id (0 when none), and the resource ids
 	 * deleted by its changes after_id < id <= upto_id (action "delete"), in
 	 * change order. A server's index refresher uses them to drop resources
@@ -223,8 +222,8 @@ struct tg_db_ops {
 	/* The source_id of every resource whose source equals `source` (any
 	 * order; *n = 0 when none). Lets an import look up only the rows that
 	 * can exist instead of querying once per row. */
-	enum tg_rc (*resource_source_ids)(struct tg_db *db, struct tg_arena *a, const char *source,
-	                                  const char ***out, size_t *n);
+	enum tg_rc (*resource_source_ids)(struct tg_db *db, struct tg_arena *a, const char *source, const char ***out,
+	                                  size_t *n);
 
 	/* Schema-driven whole-database copy (`tsunagu migrate-db`), below. */
 	const struct tg_db_copy_ops *copy;

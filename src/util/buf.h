@@ -21,18 +21,20 @@ struct tg_buf {
 	size_t cap_limit; /* 0 means the default cap (256 MiB) */
 };
 
-#define TG_BUF_INIT {NULL, 0, 0, 0}
+#define TG_BUF_INIT                                                                                                    \
+	{                                                                                                              \
+		NULL, 0, 0, 0                                                                                          \
+	}
 
 void tg_buf_init(struct tg_buf *b, size_t cap_limit);
-void tg_buf_release(struct tg_buf *b);   /* free contents */
-void tg_buf_reset(struct tg_buf *b);     /* len = 0, keep memory */
+void tg_buf_release(struct tg_buf *b); /* free contents */
+void tg_buf_reset(struct tg_buf *b);   /* len = 0, keep memory */
 /* Hand the NUL-terminated data to the caller (who frees it); b is reset. */
 char *tg_buf_detach(struct tg_buf *b, size_t *len);
 
 enum tg_rc tg_buf_add(struct tg_buf *b, const void *p, size_t n);
 enum tg_rc tg_buf_adds(struct tg_buf *b, const char *s);
 enum tg_rc tg_buf_addc(struct tg_buf *b, char c);
-enum tg_rc tg_buf_printf(struct tg_buf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+enum tg_rc tg_buf_printf(struct tg_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

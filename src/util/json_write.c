@@ -80,7 +80,8 @@ enum tg_rc tg_json_write(const json_t *j, struct tg_buf *out)
 		json_t *v;
 		int first = 1;
 		rc = tg_buf_addc(out, '{');
-		json_object_foreach((json_t *)(uintptr_t)j, key, v) {
+		json_object_foreach((json_t *)(uintptr_t)j, key, v)
+		{
 			if (!first && (rc = tg_buf_addc(out, ',')))
 				return rc;
 			first = 0;
@@ -101,18 +102,12 @@ enum tg_rc tg_json_write(const json_t *j, struct tg_buf *out)
 		}
 		return rc ? rc : tg_buf_addc(out, ']');
 	}
-	case JSON_STRING:
-		return write_string(out, json_string_value(j), json_string_length(j));
-	case JSON_INTEGER:
-		return write_int(out, json_integer_value(j));
-	case JSON_REAL:
-		return write_real(out, json_real_value(j));
-	case JSON_TRUE:
-		return tg_buf_add(out, "true", 4);
-	case JSON_FALSE:
-		return tg_buf_add(out, "false", 5);
-	case JSON_NULL:
-		return tg_buf_add(out, "null", 4);
+	case JSON_STRING: return write_string(out, json_string_value(j), json_string_length(j));
+	case JSON_INTEGER: return write_int(out, json_integer_value(j));
+	case JSON_REAL: return write_real(out, json_real_value(j));
+	case JSON_TRUE: return tg_buf_add(out, "true", 4);
+	case JSON_FALSE: return tg_buf_add(out, "false", 5);
+	case JSON_NULL: return tg_buf_add(out, "null", 4);
 	}
 	return TG_ERR_INTERNAL;
 }

@@ -30,7 +30,7 @@ enum tg_rc tg_json_write_fixed3(struct tg_buf *out, double d);
 
 /* The same pieces written at p, for a caller that reserved the room
  * (bounds below); each returns the end of what it wrote. */
-#define TG_JSON_INT_MAX 20    /* bytes of the longest long long */
+#define TG_JSON_INT_MAX    20 /* bytes of the longest long long */
 #define TG_JSON_FIXED3_MAX 32 /* bytes of tg_json_put_fixed3's output */
 char *tg_json_put_int(char *p, long long v);
 /* d must be finite (as tg_json_write_fixed3; larger values as %.10g). */

@@ -61,8 +61,7 @@ void tg_log(enum tg_log_level level, const char *event, const char *fmt, ...)
 	now = time(NULL);
 	gmtime_r(&now, &tm);
 	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	n = snprintf(line, sizeof(line), "ts=%s level=%s event=%s", ts, level_names[level],
-	             event ? event : "unknown");
+	n = snprintf(line, sizeof(line), "ts=%s level=%s event=%s", ts, level_names[level], event ? event : "unknown");
 	len = n < 0 ? 0 : (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1;
 	if (fmt && *fmt && len < sizeof(line) - 2) {
 		va_list ap;

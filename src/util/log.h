@@ -36,12 +36,11 @@ void tg_log_set_stream(FILE *f);
 
 /* Log event (a dotted code such as "db.open") with extra pairs formatted
  * from fmt, which should read "key=%s key2=%d"; fmt may be NULL. */
-void tg_log(enum tg_log_level level, const char *event, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+void tg_log(enum tg_log_level level, const char *event, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 #define tg_log_debug(event, ...) tg_log(TG_LOG_DEBUG, (event), __VA_ARGS__)
-#define tg_log_info(event, ...) tg_log(TG_LOG_INFO, (event), __VA_ARGS__)
-#define tg_log_warn(event, ...) tg_log(TG_LOG_WARN, (event), __VA_ARGS__)
+#define tg_log_info(event, ...)  tg_log(TG_LOG_INFO, (event), __VA_ARGS__)
+#define tg_log_warn(event, ...)  tg_log(TG_LOG_WARN, (event), __VA_ARGS__)
 #define tg_log_error(event, ...) tg_log(TG_LOG_ERROR, (event), __VA_ARGS__)
 
 #endif

@@ -29,7 +29,10 @@ struct tg_arena {
 	size_t total;                /* bytes handed out, for caps */
 };
 
-#define TG_ARENA_INIT {NULL, 0}
+#define TG_ARENA_INIT                                                                                                  \
+	{                                                                                                              \
+		NULL, 0                                                                                                \
+	}
 
 void tg_arena_init(struct tg_arena *a);
 /* Free every block; the arena can be reused. */
@@ -42,12 +45,11 @@ void *tg_arena_alloc(struct tg_arena *a, size_t n);
 /* The same without zeroing, for memory the caller fills entirely at once
  * (a response body, a copy): zeroing it first only cost time. */
 void *tg_arena_alloc_uninit(struct tg_arena *a, size_t n);
-char *tg_arena_strdup(struct tg_arena *a, const char *s);   /* NULL -> NULL */
+char *tg_arena_strdup(struct tg_arena *a, const char *s); /* NULL -> NULL */
 char *tg_arena_strndup(struct tg_arena *a, const char *s, size_t n);
-char *tg_arena_printf(struct tg_arena *a, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+char *tg_arena_printf(struct tg_arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-#define TG_ARENA_NEW(a, type) ((type *)tg_arena_alloc((a), sizeof(type)))
+#define TG_ARENA_NEW(a, type)      ((type *)tg_arena_alloc((a), sizeof(type)))
 #define TG_ARENA_ARRAY(a, type, n) ((type *)tg_arena_alloc((a), sizeof(type) * (n)))
 
 #endif

@@ -28,7 +28,7 @@
 #define TG_PASSWORD_MIN_LEN 8
 #define TG_PASSWORD_MAX_LEN 1024
 /* Characters (with NUL) of a base64url token made of `bytes` random bytes. */
-#define TG_TOKEN_STRLEN(bytes) ((((bytes) * 4 + 2) / 3) + 1)
+#define TG_TOKEN_STRLEN(bytes) ((((bytes)*4 + 2) / 3) + 1)
 /* Characters (with NUL) of tg_token_hash()'s hex output. */
 #define TG_TOKEN_HASH_STRLEN 65
 

@@ -27,8 +27,8 @@ static void test_edit(void **state)
 {
 	(void)state;
 	struct tg_actor admin = actor(TG_ROLE_ADMIN, 1), coord = actor(TG_ROLE_COORDINATOR, 1),
-			staff = actor(TG_ROLE_STAFF, 2), vol = actor(TG_ROLE_VOLUNTEER, 2),
-			viewer = actor(TG_ROLE_VIEWER, 2);
+	                staff = actor(TG_ROLE_STAFF, 2), vol = actor(TG_ROLE_VOLUNTEER, 2),
+	                viewer = actor(TG_ROLE_VIEWER, 2);
 	assert_false(tg_access_can_edit(&anon, 2, 1));
 	assert_true(tg_access_can_edit(&admin, 99, 0));
 	assert_true(tg_access_can_edit(&coord, 99, 1));
@@ -46,7 +46,7 @@ static void test_locate(void **state)
 {
 	(void)state;
 	struct tg_actor coord = actor(TG_ROLE_COORDINATOR, 1), staff = actor(TG_ROLE_STAFF, 2),
-			admin = actor(TG_ROLE_ADMIN, 5);
+	                admin = actor(TG_ROLE_ADMIN, 5);
 	assert_true(tg_access_can_locate(&anon, 2, 0, 0));
 	assert_false(tg_access_can_locate(&anon, 2, 1, 1));
 	assert_true(tg_access_can_locate(&staff, 2, 1, 0));
@@ -59,9 +59,9 @@ static void test_locate(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_see),
-		cmocka_unit_test(test_edit),
-		cmocka_unit_test(test_locate),
+	    cmocka_unit_test(test_see),
+	    cmocka_unit_test(test_edit),
+	    cmocka_unit_test(test_locate),
 	};
 	return cmocka_run_group_tests_name("access", tests, NULL, NULL);
 }

@@ -189,17 +189,17 @@ static void test_writer_roundtrip(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_simple_lf),
-		cmocka_unit_test(test_quoted_embedded),
-		cmocka_unit_test(test_cr_only_and_no_final_eol),
-		cmocka_unit_test(test_empty_trailing_columns),
-		cmocka_unit_test(test_unterminated_quote),
-		cmocka_unit_test(test_garbage_after_quote),
-		cmocka_unit_test(test_bare_quote_literal_and_utf8),
-		cmocka_unit_test(test_column_cap),
-		cmocka_unit_test(test_field_cap),
-		cmocka_unit_test(test_record_cap),
-		cmocka_unit_test(test_writer_roundtrip),
+	    cmocka_unit_test(test_simple_lf),
+	    cmocka_unit_test(test_quoted_embedded),
+	    cmocka_unit_test(test_cr_only_and_no_final_eol),
+	    cmocka_unit_test(test_empty_trailing_columns),
+	    cmocka_unit_test(test_unterminated_quote),
+	    cmocka_unit_test(test_garbage_after_quote),
+	    cmocka_unit_test(test_bare_quote_literal_and_utf8),
+	    cmocka_unit_test(test_column_cap),
+	    cmocka_unit_test(test_field_cap),
+	    cmocka_unit_test(test_record_cap),
+	    cmocka_unit_test(test_writer_roundtrip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

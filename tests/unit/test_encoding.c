@@ -56,8 +56,7 @@ static void test_bom_then_invalid(void **state)
 	const char *enc;
 	size_t line = 0;
 	char err[256];
-	assert_int_equal(tg_encoding_to_utf8(in, strlen(in), &out, &enc, &line, err, sizeof(err)),
-	                 TG_ERR_INVALID);
+	assert_int_equal(tg_encoding_to_utf8(in, strlen(in), &out, &enc, &line, err, sizeof(err)), TG_ERR_INVALID);
 	assert_int_equal(line, 3);
 	assert_non_null(strstr(err, "3行目"));
 	tg_buf_release(&out);
@@ -102,8 +101,7 @@ static void test_invalid_everywhere(void **state)
 	const char *enc;
 	size_t line = 0;
 	char err[256];
-	assert_int_equal(tg_encoding_to_utf8(in, sizeof(in) - 1, &out, &enc, &line, err, sizeof(err)),
-	                 TG_ERR_INVALID);
+	assert_int_equal(tg_encoding_to_utf8(in, sizeof(in) - 1, &out, &enc, &line, err, sizeof(err)), TG_ERR_INVALID);
 	assert_int_equal(line, 3);
 	assert_non_null(strstr(err, "Shift_JIS"));
 	tg_buf_release(&out);
@@ -117,11 +115,9 @@ static void test_nul_and_utf16(void **state)
 	struct tg_buf out = TG_BUF_INIT;
 	const char *enc;
 	size_t line = 0;
-	assert_int_equal(tg_encoding_to_utf8(nul, sizeof(nul) - 1, &out, &enc, &line, NULL, 0),
-	                 TG_ERR_INVALID);
+	assert_int_equal(tg_encoding_to_utf8(nul, sizeof(nul) - 1, &out, &enc, &line, NULL, 0), TG_ERR_INVALID);
 	assert_int_equal(line, 2);
-	assert_int_equal(tg_encoding_to_utf8(u16, sizeof(u16) - 1, &out, &enc, NULL, NULL, 0),
-	                 TG_ERR_UNSUPPORTED);
+	assert_int_equal(tg_encoding_to_utf8(u16, sizeof(u16) - 1, &out, &enc, NULL, NULL, 0), TG_ERR_UNSUPPORTED);
 	tg_buf_release(&out);
 }
 
@@ -129,24 +125,20 @@ static void test_utf8_validator(void **state)
 {
 	(void)state;
 	assert_int_equal(tg_utf8_valid_prefix("abc", 3), 3);
-	assert_int_equal(tg_utf8_valid_prefix("\xC0\xAF", 2), 0);          /* overlong */
-	assert_int_equal(tg_utf8_valid_prefix("a\xED\xA0\x80", 4), 1);      /* surrogate */
-	assert_int_equal(tg_utf8_valid_prefix("\xF4\x90\x80\x80", 4), 0);  /* > U+10FFFF */
-	assert_int_equal(tg_utf8_valid_prefix("\xE3\x81", 2), 0);          /* truncated */
+	assert_int_equal(tg_utf8_valid_prefix("\xC0\xAF", 2), 0);         /* overlong */
+	assert_int_equal(tg_utf8_valid_prefix("a\xED\xA0\x80", 4), 1);    /* surrogate */
+	assert_int_equal(tg_utf8_valid_prefix("\xF4\x90\x80\x80", 4), 0); /* > U+10FFFF */
+	assert_int_equal(tg_utf8_valid_prefix("\xE3\x81", 2), 0);         /* truncated */
 	assert_int_equal(tg_utf8_valid_prefix("😀", 4), 4);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_utf8_plain),
-		cmocka_unit_test(test_utf8_bom_stripped),
-		cmocka_unit_test(test_bom_then_invalid),
-		cmocka_unit_test(test_shift_jis_file),
-		cmocka_unit_test(test_cp932_extensions),
-		cmocka_unit_test(test_invalid_everywhere),
-		cmocka_unit_test(test_nul_and_utf16),
-		cmocka_unit_test(test_utf8_validator),
+	    cmocka_unit_test(test_utf8_plain),       cmocka_unit_test(test_utf8_bom_stripped),
+	    cmocka_unit_test(test_bom_then_invalid), cmocka_unit_test(test_shift_jis_file),
+	    cmocka_unit_test(test_cp932_extensions), cmocka_unit_test(test_invalid_everywhere),
+	    cmocka_unit_test(test_nul_and_utf16),    cmocka_unit_test(test_utf8_validator),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -63,7 +63,7 @@ static void test_bbox(void **state)
 	/* 2 km is about 0.018 degrees of latitude, a bit more of longitude here */
 	assert_true(fabs((b.max_lat - lat) - 0.017986) < 0.0001);
 	assert_true(b.max_lon - lon > b.max_lat - lat);
-	assert_true(tg_geo_bbox_contains(&b, 35.4509, 139.6313)); /* Sakuragicho, 1.87 km */
+	assert_true(tg_geo_bbox_contains(&b, 35.4509, 139.6313));  /* Sakuragicho, 1.87 km */
 	assert_false(tg_geo_bbox_contains(&b, 35.6812, 139.7671)); /* Tokyo */
 
 	/* every point on the circle of the radius lies inside the box */
@@ -71,8 +71,7 @@ static void test_bbox(void **state)
 		double th = deg * M_PI / 180, r = 1999.0 / TG_GEO_EARTH_RADIUS_M;
 		double p1 = lat * M_PI / 180;
 		double p2 = asin(sin(p1) * cos(r) + cos(p1) * sin(r) * cos(th));
-		double l2 = lon * M_PI / 180 +
-		            atan2(sin(th) * sin(r) * cos(p1), cos(r) - sin(p1) * sin(p2));
+		double l2 = lon * M_PI / 180 + atan2(sin(th) * sin(r) * cos(p1), cos(r) - sin(p1) * sin(p2));
 		double plat = p2 * 180 / M_PI, plon = l2 * 180 / M_PI;
 		assert_true(tg_geo_distance_m(lat, lon, plat, plon) < 2000);
 		assert_true(tg_geo_bbox_contains(&b, plat, plon));

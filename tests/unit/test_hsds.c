@@ -13,13 +13,13 @@
 #include "util/buf.h"
 
 static const struct tg_resource_type types[] = {
-	{"tsudoi", "親と子のつどいの広場", "Parent-and-child drop-in place", 1},
-	{"nursery", "保育所・こども園の子育て支援", "Nursery community support", 1},
+    {"tsudoi", "親と子のつどいの広場", "Parent-and-child drop-in place", 1},
+    {"nursery", "保育所・こども園の子育て支援", "Nursery community support", 1},
 };
 static const struct tg_tag tags[] = {
-	{"ibasho", "service", "居場所", "Drop-in place"},
-	{"ichiji", "service", "一時預かり", "Temporary childcare"},
-	{"stroller", "access", "ベビーカー置き場", "Stroller parking"},
+    {"ibasho", "service", "居場所", "Drop-in place"},
+    {"ichiji", "service", "一時預かり", "Temporary childcare"},
+    {"stroller", "access", "ベビーカー置き場", "Stroller parking"},
 };
 static const struct tg_hsds_ctx ctx = {types, 2, tags, 3};
 
@@ -181,7 +181,8 @@ static void test_taxonomies(void **state)
 	assert_string_equal(sget(t0, "taxonomy_id"), sget(json_array_get(t, 0), "id"));
 	json_decref(t);
 	json_decref(terms);
-	json_t *org = tg_hsds_organization(&(struct tg_org){.uuid = "0b9c6c2e-8f0b-4d0c-9f3a-1d2e3f405162", .name = "x"});
+	json_t *org =
+	    tg_hsds_organization(&(struct tg_org){.uuid = "0b9c6c2e-8f0b-4d0c-9f3a-1d2e3f405162", .name = "x"});
 	assert_string_equal(sget(org, "description"), "");
 	json_decref(org);
 }
@@ -287,12 +288,12 @@ static void test_import_bad_documents(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_export_required_fields),
-		cmocka_unit_test(test_confidential_hides_place),
-		cmocka_unit_test(test_taxonomies),
-		cmocka_unit_test(test_import_bundle),
-		cmocka_unit_test(test_import_service_full_example),
-		cmocka_unit_test(test_import_bad_documents),
+	    cmocka_unit_test(test_export_required_fields),
+	    cmocka_unit_test(test_confidential_hides_place),
+	    cmocka_unit_test(test_taxonomies),
+	    cmocka_unit_test(test_import_bundle),
+	    cmocka_unit_test(test_import_service_full_example),
+	    cmocka_unit_test(test_import_bad_documents),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

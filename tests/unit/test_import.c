@@ -207,7 +207,8 @@ static void test_hsds_import(void **state)
 	assert_int_equal(tg_import_run(db, "hsds", data, strlen(data), &o, &a, &rep), TG_OK);
 	assert_int_equal(rep.created, 1);
 	struct tg_resource r;
-	assert_int_equal(db->ops->resource_get_by_source(db, &a, "hsds", "5f1d3c2a-1b2c-4d3e-8f40-516273849506", &r), TG_OK);
+	assert_int_equal(db->ops->resource_get_by_source(db, &a, "hsds", "5f1d3c2a-1b2c-4d3e-8f40-516273849506", &r),
+	                 TG_OK);
 	assert_string_equal(r.type_code, "tsudoi");
 	assert_string_equal(r.org_name, "NPO法人ひだまり");
 	assert_int_equal(r.n_access, 1);
@@ -234,10 +235,15 @@ static void test_hundred_thousand_rows(void **state)
 	opts_init(&o);
 	struct tg_buf in = TG_BUF_INIT;
 	assert_int_equal(tg_buf_adds(&in, "全国地方公共団体コード,ID,地方公共団体名,名称,名称_カナ,種別,住所,緯度,経度,"
-	                                  "団体名,受入年齢,利用可能曜日,開始時間,終了時間,一時預かりの有無\r\n"), TG_OK);
+	                                  "団体名,受入年齢,利用可能曜日,開始時間,終了時間,一時預かりの有無\r\n"),
+	                 TG_OK);
 	for (int i = 0; i < PERF_ROWS; i++)
-		assert_int_equal(tg_buf_printf(&in, "141003,%d,横浜市港北区,施設%d,シセツ,認可私立保育所,大豆戸町%d,35.5,139.6,"
-		                               "法人%d,0歳～5歳,月～金,7:00,19:00,有\r\n", i, i, i, i % 500), TG_OK);
+		assert_int_equal(
+		    tg_buf_printf(&in,
+		                  "141003,%d,横浜市港北区,施設%d,シセツ,認可私立保育所,大豆戸町%d,35.5,139.6,"
+		                  "法人%d,0歳～5歳,月～金,7:00,19:00,有\r\n",
+		                  i, i, i, i % 500),
+		    TG_OK);
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	assert_int_equal(tg_import_run(db, "jp-facilities", in.data, in.len, &o, &a, &rep), TG_OK);
@@ -258,10 +264,10 @@ static void test_hundred_thousand_rows(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_import_idempotent_and_update),
-		cmocka_unit_test(test_all_or_nothing),
-		cmocka_unit_test(test_hsds_import),
-		cmocka_unit_test(test_hundred_thousand_rows),
+	    cmocka_unit_test(test_import_idempotent_and_update),
+	    cmocka_unit_test(test_all_or_nothing),
+	    cmocka_unit_test(test_hsds_import),
+	    cmocka_unit_test(test_hundred_thousand_rows),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

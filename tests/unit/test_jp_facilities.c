@@ -162,12 +162,12 @@ static void test_missing_required_column(void **state)
 static void test_bad_rows_reported(void **state)
 {
 	(void)state;
-	const char *in =
-		"NO,都道府県コード又は市区町村コード,名称,名称_カナ,住所,種別,緯度,経度,受入年齢,収容定員,一時預かりの有無,余分\n"
-		"1,141003,よい園,ヨイエン,横浜市,私立幼稚園,35.1,139.1,3歳～5歳,30,無,x\n"
-		"2,141003,,ナシ,横浜市,私立幼稚園,,,,,,\n"
-		"3,141003,へんな園,ヘンナエン,横浜市,児童館,91,139,いつでも,たくさん,たぶん,\n"
-		"4,141003,ふつう園,フツウエン,横浜市,認可公立保育所,35.2,,,,,\n";
+	const char *in = "NO,都道府県コード又は市区町村コード,名称,名称_カナ,住所,種別,緯度,経度,受入年齢,収容定員,"
+	                 "一時預かりの有無,余分\n"
+	                 "1,141003,よい園,ヨイエン,横浜市,私立幼稚園,35.1,139.1,3歳～5歳,30,無,x\n"
+	                 "2,141003,,ナシ,横浜市,私立幼稚園,,,,,,\n"
+	                 "3,141003,へんな園,ヘンナエン,横浜市,児童館,91,139,いつでも,たくさん,たぶん,\n"
+	                 "4,141003,ふつう園,フツウエン,横浜市,認可公立保育所,35.2,,,,,\n";
 	struct tg_arena a = TG_ARENA_INIT;
 	struct tg_import_batch b;
 	tg_import_batch_init(&b, &a);
@@ -300,15 +300,11 @@ static void test_export_roundtrip(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_old_variant_utf8),
-		cmocka_unit_test(test_old_variant_sjis),
-		cmocka_unit_test(test_new_variant_bom_crlf),
-		cmocka_unit_test(test_missing_required_column),
-		cmocka_unit_test(test_bad_rows_reported),
-		cmocka_unit_test(test_default_type_and_fallback_note),
-		cmocka_unit_test(test_csv_syntax_error_is_fatal),
-		cmocka_unit_test(test_type_and_split),
-		cmocka_unit_test(test_export_roundtrip),
+	    cmocka_unit_test(test_old_variant_utf8),          cmocka_unit_test(test_old_variant_sjis),
+	    cmocka_unit_test(test_new_variant_bom_crlf),      cmocka_unit_test(test_missing_required_column),
+	    cmocka_unit_test(test_bad_rows_reported),         cmocka_unit_test(test_default_type_and_fallback_note),
+	    cmocka_unit_test(test_csv_syntax_error_is_fatal), cmocka_unit_test(test_type_and_split),
+	    cmocka_unit_test(test_export_roundtrip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -9,7 +9,7 @@
 #include "core/jpparse.h"
 #include "core/model.h"
 
-#define D(x) (1u << (x))
+#define D(x)     (1u << (x))
 #define WEEKDAYS (D(1) | D(2) | D(3) | D(4) | D(5))
 
 static unsigned days(const char *s)
@@ -128,9 +128,8 @@ static void test_fold(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_weekdays), cmocka_unit_test(test_times),
-		cmocka_unit_test(test_ages),     cmocka_unit_test(test_yesno),
-		cmocka_unit_test(test_fold),
+	    cmocka_unit_test(test_weekdays), cmocka_unit_test(test_times), cmocka_unit_test(test_ages),
+	    cmocka_unit_test(test_yesno),    cmocka_unit_test(test_fold),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

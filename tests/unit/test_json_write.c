@@ -71,8 +71,8 @@ static void test_fixed3(void **state)
 	static const struct {
 		double d;
 		const char *want;
-	} cases[] = {{0, "0.000"}, {10, "10.000"}, {151.428571, "151.429"}, {-2.5, "-2.500"}, {0.0004, "0.000"},
-	             {-0.0006, "-0.001"}, {999.9996, "1000.000"}};
+	} cases[] = {{0, "0.000"},      {10, "10.000"},      {151.428571, "151.429"}, {-2.5, "-2.500"},
+	             {0.0004, "0.000"}, {-0.0006, "-0.001"}, {999.9996, "1000.000"}};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct tg_buf b;
 		tg_buf_init(&b, 0);
@@ -87,7 +87,8 @@ static void test_put(void **state)
 {
 	(void)state;
 	static const double reals[] = {0, 10, 151.428571, -2.5, 0.0004, -0.0006, 999.9996, 1e15, -3e17, 123456789.0125};
-	static const long long ints[] = {0, 7, -1, 42, 1234567890123LL, -9223372036854775807LL - 1, 9223372036854775807LL};
+	static const long long ints[] = {
+	    0, 7, -1, 42, 1234567890123LL, -9223372036854775807LL - 1, 9223372036854775807LL};
 	static const char *const strs[] = {"", "ひろば", "a\"b\\c", "\n\r\t\b\f\x01\x1f end", "plain"};
 	char out[256], *e;
 	struct tg_buf b;
@@ -135,11 +136,9 @@ static void test_cap(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_values),
-		cmocka_unit_test(test_order_and_reals),
-		cmocka_unit_test(test_fixed3),
-		cmocka_unit_test(test_put),
-		cmocka_unit_test(test_cap),
+	    cmocka_unit_test(test_values), cmocka_unit_test(test_order_and_reals),
+	    cmocka_unit_test(test_fixed3), cmocka_unit_test(test_put),
+	    cmocka_unit_test(test_cap),
 	};
 	return cmocka_run_group_tests_name("json_write", tests, NULL, NULL);
 }

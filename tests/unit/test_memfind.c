@@ -64,8 +64,8 @@ static void test_japanese(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_random),
-		cmocka_unit_test(test_japanese),
+	    cmocka_unit_test(test_random),
+	    cmocka_unit_test(test_japanese),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

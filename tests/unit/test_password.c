@@ -120,11 +120,8 @@ static void test_log_lines(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_hash_verify),
-		cmocka_unit_test(test_needs_rehash),
-		cmocka_unit_test(test_tokens),
-		cmocka_unit_test(test_wipe),
-		cmocka_unit_test(test_log_lines),
+	    cmocka_unit_test(test_hash_verify), cmocka_unit_test(test_needs_rehash), cmocka_unit_test(test_tokens),
+	    cmocka_unit_test(test_wipe),        cmocka_unit_test(test_log_lines),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -157,8 +157,7 @@ static void test_hidden_location(void **state)
 	assert_true(json_is_null(json_object_get(j, "location")));
 	assert_true(json_is_true(json_object_get(j, "address_hidden")));
 	assert_true(json_is_true(json_object_get(j, "is_confidential")));
-	assert_string_equal(json_string_value(json_object_get(j, "front_door")),
-	                    "区こども家庭支援課 045-000-0000");
+	assert_string_equal(json_string_value(json_object_get(j, "front_door")), "区こども家庭支援課 045-000-0000");
 	/* nothing of the address leaks anywhere in the text */
 	char *text = json_dumps(j, 0);
 	assert_null(strstr(text, "本町"));
@@ -180,10 +179,26 @@ static void test_hidden_location(void **state)
 static void test_summary_shape(void **state)
 {
 	(void)state;
-	static const char *const keys[] = {
-	    "id", "uuid", "org", "type", "type_name", "name", "name_kana", "area_path",
-	    "address", "location", "address_hidden", "front_door", "phone", "ages", "fee", "services",
-	    "is_public", "is_confidential", "verified_at", "verification_due"};
+	static const char *const keys[] = {"id",
+	                                   "uuid",
+	                                   "org",
+	                                   "type",
+	                                   "type_name",
+	                                   "name",
+	                                   "name_kana",
+	                                   "area_path",
+	                                   "address",
+	                                   "location",
+	                                   "address_hidden",
+	                                   "front_door",
+	                                   "phone",
+	                                   "ages",
+	                                   "fee",
+	                                   "services",
+	                                   "is_public",
+	                                   "is_confidential",
+	                                   "verified_at",
+	                                   "verification_due"};
 	struct fixture f;
 	fixture_init(&f);
 	struct tg_resource_json_opts o = full_opts();
@@ -197,8 +212,7 @@ static void test_summary_shape(void **state)
 			fail_msg("summary lacks %s", keys[i]);
 	}
 	assert_true(json_is_true(json_object_get(j, "verification_due")));
-	assert_string_equal(json_string_value(json_object_get(json_object_get(j, "org"), "name")),
-	                    "NPO法人 ひだまり");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(j, "org"), "name")), "NPO法人 ひだまり");
 	/* the caller may add search members */
 	json_object_set_new(j, "distance_m", json_integer(812));
 	assert_int_equal(json_integer_value(json_object_get(j, "distance_m")), 812);
@@ -402,31 +416,23 @@ static const struct bad_case bad_cases[] = {
     {"{\"accessibility_notes\": 1}", "accessibility_notes", "must be a string"},
     {"{\"hours\": {}}", "hours", "must be an array"},
     {"{\"hours\": [1]}", "hours[0]", "must be an object"},
-    {"{\"hours\": [{\"weekday\": \"1\", \"open\": \"10:00\", \"close\": \"15:00\"}]}",
-     "hours[0].weekday", "must be an integer"},
+    {"{\"hours\": [{\"weekday\": \"1\", \"open\": \"10:00\", \"close\": \"15:00\"}]}", "hours[0].weekday",
+     "must be an integer"},
     {"{\"hours\": [{\"weekday\": 1, \"open\": \"10:00\", \"close\": \"15:00\"},"
      " {\"weekday\": 2, \"open\": \"10時\", \"close\": \"15:00\"}]}",
      "hours[1].open", "HH:MM"},
-    {"{\"hours\": [{\"weekday\": 1, \"open\": 600, \"close\": \"15:00\"}]}", "hours[0].open",
-     "must be a string"},
-    {"{\"hours\": [{\"weekday\": 1, \"open\": \"10:00\", \"close\": \"25:00\"}]}",
-     "hours[0].close", "HH:MM"},
+    {"{\"hours\": [{\"weekday\": 1, \"open\": 600, \"close\": \"15:00\"}]}", "hours[0].open", "must be a string"},
+    {"{\"hours\": [{\"weekday\": 1, \"open\": \"10:00\", \"close\": \"25:00\"}]}", "hours[0].close", "HH:MM"},
     {"{\"hours\": [{\"weekday\": 1, \"open\": \"10:00\"}]}", "hours[0].close", "required"},
-    {"{\"hours\": [{\"open\": \"10:00\", \"close\": \"12:00\"}]}", "hours[0].weekday",
-     "required"},
+    {"{\"hours\": [{\"open\": \"10:00\", \"close\": \"12:00\"}]}", "hours[0].weekday", "required"},
     {"{\"exceptions\": \"2026-12-29\"}", "exceptions", "must be an array"},
     {"{\"exceptions\": [\"2026-12-29\"]}", "exceptions[0]", "must be an object"},
     {"{\"exceptions\": [{\"closed\": true}]}", "exceptions[0].date", "required"},
-    {"{\"exceptions\": [{\"date\": 20261229, \"closed\": true}]}", "exceptions[0].date",
-     "must be a string"},
-    {"{\"exceptions\": [{\"date\": \"2026-12-29\", \"closed\": \"true\"}]}",
-     "exceptions[0].closed", "true or false"},
-    {"{\"exceptions\": [{\"date\": \"2026-12-29\", \"open\": \"朝\"}]}", "exceptions[0].open",
-     "HH:MM"},
-    {"{\"exceptions\": [{\"date\": \"2026-12-29\", \"close\": \"9\"}]}",
-     "exceptions[0].close", "HH:MM"},
-    {"{\"exceptions\": [{\"date\": \"2026-12-29\", \"note\": 1}]}", "exceptions[0].note",
-     "must be a string"},
+    {"{\"exceptions\": [{\"date\": 20261229, \"closed\": true}]}", "exceptions[0].date", "must be a string"},
+    {"{\"exceptions\": [{\"date\": \"2026-12-29\", \"closed\": \"true\"}]}", "exceptions[0].closed", "true or false"},
+    {"{\"exceptions\": [{\"date\": \"2026-12-29\", \"open\": \"朝\"}]}", "exceptions[0].open", "HH:MM"},
+    {"{\"exceptions\": [{\"date\": \"2026-12-29\", \"close\": \"9\"}]}", "exceptions[0].close", "HH:MM"},
+    {"{\"exceptions\": [{\"date\": \"2026-12-29\", \"note\": 1}]}", "exceptions[0].note", "must be a string"},
     {"{\"schedule_note\": 3}", "schedule_note", "must be a string"},
     {"{\"is_public\": \"true\"}", "is_public", "true or false"},
     {"{\"is_confidential\": 1}", "is_confidential", "true or false"},
@@ -440,10 +446,8 @@ static const struct bad_case bad_cases[] = {
     {"{\"location\": {\"lat\": 35, \"lng\": 139}}", "location.lng", "not a known member"},
     {"{\"ages\": {\"min\": 0}}", "ages.min", "not a known member"},
     {"{\"fee\": {\"amount\": 100}}", "fee.amount", "not a known member"},
-    {"{\"hours\": [{\"day\": 1, \"open\": \"10:00\", \"close\": \"15:00\"}]}", "hours[0].day",
-     "not a known member"},
-    {"{\"exceptions\": [{\"date\": \"2026-12-29\", \"reason\": \"x\"}]}",
-     "exceptions[0].reason", "not a known member"},
+    {"{\"hours\": [{\"day\": 1, \"open\": \"10:00\", \"close\": \"15:00\"}]}", "hours[0].day", "not a known member"},
+    {"{\"exceptions\": [{\"date\": \"2026-12-29\", \"reason\": \"x\"}]}", "exceptions[0].reason", "not a known member"},
 };
 
 static void test_type_errors(void **state)
@@ -459,8 +463,7 @@ static void test_type_errors(void **state)
 		if (rc != TG_ERR_INVALID)
 			fail_msg("%s: expected invalid, got %d", c->json, (int)rc);
 		if (!err.field || strcmp(err.field, c->field) != 0)
-			fail_msg("%s: expected field %s, got %s", c->json, c->field,
-			         err.field ? err.field : "(null)");
+			fail_msg("%s: expected field %s, got %s", c->json, c->field, err.field ? err.field : "(null)");
 		if (!err.message || !strstr(err.message, c->english) ||
 		    (unsigned char)err.message[strlen(c->field)] < 0x80)
 			fail_msg("%s: message %s lacks %s or is not Japanese first", c->json,
@@ -474,8 +477,7 @@ static void test_type_errors(void **state)
 	struct tg_field_error err = {0};
 	json_t *j = load("{\"capacity\": \"ten\"}");
 	assert_int_equal(tg_resource_from_json(j, &a, &r, &err), TG_ERR_INVALID);
-	assert_string_equal(err.message,
-	                    "capacityは整数で指定してください (capacity must be an integer)");
+	assert_string_equal(err.message, "capacityは整数で指定してください (capacity must be an integer)");
 	json_decref(j);
 
 	/* not an object */
@@ -600,8 +602,7 @@ static void test_with_validate(void **state)
 	    {"{\"name\": \"ひろば\", \"type\": \"hiroba\", \"services\": [\"ibasho\","
 	     " \"ibasho\"]}",
 	     "services[1]"},
-	    {"{\"name\": \"ひろば\", \"type\": \"hiroba\", \"is_confidential\": true}",
-	     "front_door"},
+	    {"{\"name\": \"ひろば\", \"type\": \"hiroba\", \"is_confidential\": true}", "front_door"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		struct tg_arena a = TG_ARENA_INIT;
@@ -613,8 +614,7 @@ static void test_with_validate(void **state)
 			rc = tg_resource_validate(&r, &vctx, &err);
 		if (!cases[i].field && rc != TG_OK)
 			fail_msg("%s: unexpected %s", cases[i].json, err.field);
-		if (cases[i].field &&
-		    (rc != TG_ERR_INVALID || !err.field || strcmp(err.field, cases[i].field) != 0))
+		if (cases[i].field && (rc != TG_ERR_INVALID || !err.field || strcmp(err.field, cases[i].field) != 0))
 			fail_msg("%s: expected %s, got %s", cases[i].json, cases[i].field,
 			         err.field ? err.field : "(null)");
 		json_decref(j);
@@ -628,8 +628,7 @@ int main(void)
 	    cmocka_unit_test(test_doc_example_exact), cmocka_unit_test(test_hidden_location),
 	    cmocka_unit_test(test_summary_shape),     cmocka_unit_test(test_nulls_out),
 	    cmocka_unit_test(test_round_trip),        cmocka_unit_test(test_type_errors),
-	    cmocka_unit_test(test_input_defaults),
-	    cmocka_unit_test(test_with_validate),
+	    cmocka_unit_test(test_input_defaults),    cmocka_unit_test(test_with_validate),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -57,10 +57,12 @@ static void test_every_operation_routed(void **state)
 	json_t *doc = load_openapi();
 	const char *path, *method;
 	json_t *ops, *op;
-	json_object_foreach(json_object_get(doc, "paths"), path, ops) {
+	json_object_foreach(json_object_get(doc, "paths"), path, ops)
+	{
 		if (strncmp(path, "/api/v1/", 8))
 			continue;
-		json_object_foreach(ops, method, op) {
+		json_object_foreach(ops, method, op)
+		{
 			if (strcmp(method, "get") && strcmp(method, "post") && strcmp(method, "put") &&
 			    strcmp(method, "delete") && strcmp(method, "patch"))
 				continue;
@@ -108,9 +110,9 @@ static void test_matching(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_every_route_documented),
-		cmocka_unit_test(test_every_operation_routed),
-		cmocka_unit_test(test_matching),
+	    cmocka_unit_test(test_every_route_documented),
+	    cmocka_unit_test(test_every_operation_routed),
+	    cmocka_unit_test(test_matching),
 	};
 	return cmocka_run_group_tests_name("routes", tests, NULL, NULL);
 }

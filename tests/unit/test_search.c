@@ -484,7 +484,11 @@ static void test_upsert_remove_bulk(void **state)
 	tg_search_finalize(idx);
 	assert_int_equal(run(idx, &q, "食堂", &a, &h, &n), 2);
 	/* bad documents */
-	struct tg_search_doc bad = base_doc(3, "a\x1f" "b\x1f" "c\x1f" "d\x1f" "e");
+	struct tg_search_doc bad = base_doc(3, "a\x1f"
+	                                       "b\x1f"
+	                                       "c\x1f"
+	                                       "d\x1f"
+	                                       "e");
 	assert_int_equal(tg_search_upsert(idx, &bad), TG_ERR_INVALID);
 	bad = base_doc(3, "\xff");
 	assert_int_equal(tg_search_upsert(idx, &bad), TG_ERR_INVALID);
@@ -763,7 +767,8 @@ static void test_distance_cross_check(void **state)
 					ok |= !strcmp(types[i], gtypes[x->type]);
 			}
 			if (ok && q.age_months >= 0)
-				ok = (x->age_min < 0 || q.age_months >= x->age_min) && (x->age_max < 0 || q.age_months <= x->age_max);
+				ok = (x->age_min < 0 || q.age_months >= x->age_min) &&
+				     (x->age_max < 0 || q.age_months <= x->age_max);
 			if (ok && q.weekday >= 0)
 				ok = tg_schedule_open_on_weekday(x->hours, x->n_hours, q.weekday);
 			if (!ok)
@@ -815,15 +820,15 @@ static void test_distance_cross_check(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_text_build),
-		cmocka_unit_test(test_ranking),
-		cmocka_unit_test(test_terms_and_short),
-		cmocka_unit_test(test_filters),
-		cmocka_unit_test(test_distance),
-		cmocka_unit_test(test_paging_and_name_sort),
-		cmocka_unit_test(test_upsert_remove_bulk),
-		cmocka_unit_test(test_cross_check),
-		cmocka_unit_test(test_distance_cross_check),
+	    cmocka_unit_test(test_text_build),
+	    cmocka_unit_test(test_ranking),
+	    cmocka_unit_test(test_terms_and_short),
+	    cmocka_unit_test(test_filters),
+	    cmocka_unit_test(test_distance),
+	    cmocka_unit_test(test_paging_and_name_sort),
+	    cmocka_unit_test(test_upsert_remove_bulk),
+	    cmocka_unit_test(test_cross_check),
+	    cmocka_unit_test(test_distance_cross_check),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

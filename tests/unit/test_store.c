@@ -27,8 +27,8 @@
 #include "store/sqlite.c"
 
 /* The backend of the group being run. */
-static const char *pg_url;  /* NULL: SQLite */
-static PGconn *pg_raw;      /* raw access to the PostgreSQL test database */
+static const char *pg_url; /* NULL: SQLite */
+static PGconn *pg_raw;     /* raw access to the PostgreSQL test database */
 
 static int on_pg(void)
 {
@@ -1716,8 +1716,15 @@ static void test_tenant_migrate_data(void **state)
 	assert_int_equal(db->ops->schema_version(db, &version), TG_OK);
 	assert_int_equal(version, tg_migrations[tg_n_migrations - 1].version);
 
-	static const char *const tables[] = {"areas", "orgs", "users", "sessions", "resources", "resource_tags",
-	                                     "resource_hours", "resource_exceptions", "resource_changes",
+	static const char *const tables[] = {"areas",
+	                                     "orgs",
+	                                     "users",
+	                                     "sessions",
+	                                     "resources",
+	                                     "resource_tags",
+	                                     "resource_hours",
+	                                     "resource_exceptions",
+	                                     "resource_changes",
 	                                     "audit_log"};
 	static const int64_t rows[] = {2, 1, 1, 1, 2, 2, 2, 1, 1, 1};
 	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
@@ -1727,13 +1734,15 @@ static void test_tenant_migrate_data(void **state)
 		snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM %s", tables[i]);
 		assert_int_equal(raw_int(db, sql), rows[i]);
 	}
-	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM resource_types WHERE tenant_id IS NULL AND builtin = 1"), 10);
+	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM resource_types WHERE tenant_id IS NULL AND builtin = 1"),
+	                 10);
 	assert_int_equal(raw_int(db, "SELECT tenant_id FROM resource_types WHERE code = 'family_support'"), 1);
 	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM tenants WHERE id = 1 AND code = 'default'"), 1);
 	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM settings"), 1);
 	if (!on_pg()) {
 		assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM pragma_foreign_key_check"), 0);
-		assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM pragma_integrity_check WHERE integrity_check = 'ok'"), 1);
+		assert_int_equal(
+		    raw_int(db, "SELECT COUNT(*) FROM pragma_integrity_check WHERE integrity_check = 'ok'"), 1);
 		assert_int_equal(raw_int(db, "PRAGMA foreign_keys"), 1); /* back on after the migration */
 	}
 
@@ -1793,9 +1802,17 @@ static void test_tenant_migrate_data(void **state)
 /* Does sql name one of the tables that hold a tenant's data? */
 static int touches_tenant_table(const char *sql)
 {
-	static const char *const tables[] = {"areas", "orgs", "users", "sessions", "resource_types", "resources",
-	                                     "resource_tags", "resource_hours", "resource_exceptions",
-	                                     "resource_changes", "audit_log"};
+	static const char *const tables[] = {"areas",
+	                                     "orgs",
+	                                     "users",
+	                                     "sessions",
+	                                     "resource_types",
+	                                     "resources",
+	                                     "resource_tags",
+	                                     "resource_hours",
+	                                     "resource_exceptions",
+	                                     "resource_changes",
+	                                     "audit_log"};
 	for (size_t k = 0; k < sizeof(tables) / sizeof(tables[0]); k++) {
 		size_t len = strlen(tables[k]);
 		for (const char *p = sql; (p = strstr(p, tables[k])) != NULL; p += len)
@@ -1872,30 +1889,30 @@ static void test_pg_rewrite(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_open_dispatch),
-		cmocka_unit_test(test_pg_rewrite),
-		cmocka_unit_test(test_migrate_fresh),
-		cmocka_unit_test_setup_teardown(test_migrate, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_settings_areas, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_orgs, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_users_sessions, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_types_tags, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_resource_crud, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_get_many, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_list_filters, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_transactions, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_changes_audit, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_change_deletions, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_backup, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_busy, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_reconnect, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_sql_names_tenant, setup, teardown),
-		cmocka_unit_test(test_tenant_migrate_data),
-		cmocka_unit_test_setup_teardown(test_tenant_registry, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_tenant_isolation, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_tenant_same_keys, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_tenant_references, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_tenant_none, setup, teardown),
+	    cmocka_unit_test(test_open_dispatch),
+	    cmocka_unit_test(test_pg_rewrite),
+	    cmocka_unit_test(test_migrate_fresh),
+	    cmocka_unit_test_setup_teardown(test_migrate, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_settings_areas, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_orgs, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_users_sessions, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_types_tags, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_resource_crud, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_get_many, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_list_filters, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_transactions, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_changes_audit, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_change_deletions, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_backup, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_busy, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_reconnect, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_sql_names_tenant, setup, teardown),
+	    cmocka_unit_test(test_tenant_migrate_data),
+	    cmocka_unit_test_setup_teardown(test_tenant_registry, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_tenant_isolation, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_tenant_same_keys, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_tenant_references, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_tenant_none, setup, teardown),
 	};
 	int failed = cmocka_run_group_tests_name("store_sqlite", tests, NULL, NULL);
 	const char *url = getenv("TSUNAGU_TEST_PG");

@@ -37,7 +37,7 @@ static void test_width_case_kana(void **state)
 	check_norm("ＨＩＲＯＢＡ", "hiroba");
 	check_norm("HiRoBa", "hiroba");
 	check_norm("ｈｉｒｏｂａ１２３", "hiroba123");
-	check_norm("か゛", "が");        /* spacing voiced mark */
+	check_norm("か゛", "が");           /* spacing voiced mark */
 	check_norm("ハ\xE3\x82\x9A", "ぱ"); /* combining semi-voiced mark */
 	check_norm("Straße", "strasse");
 	check_norm("㈱つなぐ", "(株)つなぐ");
@@ -81,7 +81,10 @@ static void test_whitespace_controls(void **state)
 	check_norm("子育て\xE3\x80\x80ひろば", "子育て ひろば"); /* U+3000 */
 	check_norm("  a \t\r\n b  ", "a b");
 	check_norm("\xE3\x80\x80\xE3\x80\x80", "");
-	check_norm("a\x1f" "b\x01" "c", "abc");
+	check_norm("a\x1f"
+	           "b\x01"
+	           "c",
+	           "abc");
 	check_norm("zw\xE2\x80\x8Bsp\xEF\xBB\xBF", "zwsp"); /* ZWSP, BOM */
 	check_norm("", "");
 	/* a mark whose base was dropped does not reach the previous character */
@@ -95,10 +98,10 @@ static void test_invalid_utf8(void **state)
 
 	(void)state;
 	check_norm("\xff", NULL);
-	check_norm("ab\xe3\x81", NULL);         /* truncated */
-	check_norm("\xc0\xaf", NULL);           /* overlong '/' */
-	check_norm("\xed\xa0\x80", NULL);       /* surrogate */
-	check_norm("\xf4\x90\x80\x80", NULL);   /* > U+10FFFF */
+	check_norm("ab\xe3\x81", NULL);       /* truncated */
+	check_norm("\xc0\xaf", NULL);         /* overlong '/' */
+	check_norm("\xed\xa0\x80", NULL);     /* surrogate */
+	check_norm("\xf4\x90\x80\x80", NULL); /* > U+10FFFF */
 	/* an error leaves earlier content alone */
 	assert_int_equal(tg_buf_adds(&b, "keep"), TG_OK);
 	assert_int_equal(tg_text_normalize("x\xff", 2, &b), TG_ERR_INVALID);
@@ -126,11 +129,16 @@ static void test_map(void **state)
 	assert_int_equal(tg_text_normalize_map(s, strlen(s), &b, &a, &m, &n), TG_OK);
 	assert_string_equal(b.data, "ば きろa");
 	assert_int_equal(n, 5);
-	assert_int_equal(m[0].start, 0); assert_int_equal(m[0].end, 2); /* ば <- ﾊﾞ */
-	assert_int_equal(m[1].start, 2); assert_int_equal(m[1].end, 3); /* space <- first blank */
-	assert_int_equal(m[2].start, 4); assert_int_equal(m[2].end, 5); /* き <- ㌔ */
-	assert_int_equal(m[3].start, 4); assert_int_equal(m[3].end, 5); /* ろ <- ㌔ */
-	assert_int_equal(m[4].start, 5); assert_int_equal(m[4].end, 6);
+	assert_int_equal(m[0].start, 0);
+	assert_int_equal(m[0].end, 2); /* ば <- ﾊﾞ */
+	assert_int_equal(m[1].start, 2);
+	assert_int_equal(m[1].end, 3); /* space <- first blank */
+	assert_int_equal(m[2].start, 4);
+	assert_int_equal(m[2].end, 5); /* き <- ㌔ */
+	assert_int_equal(m[3].start, 4);
+	assert_int_equal(m[3].end, 5); /* ろ <- ㌔ */
+	assert_int_equal(m[4].start, 5);
+	assert_int_equal(m[4].end, 6);
 	tg_buf_release(&b);
 	tg_arena_release(&a);
 }
@@ -195,27 +203,34 @@ static void test_highlight(void **state)
 	/* code points: a0 é1 𠮷2 ﾋ3 ﾛ4 ﾊ5 ﾞ6 ' '7 と8 ' '9 ヒ10 ロ11 バ12 、13 Ｈ14..Ａ19 */
 	assert_int_equal(tg_text_highlight(s, strlen(s), t1, 1, &a, &r, &n), TG_OK);
 	assert_int_equal(n, 2);
-	assert_int_equal(r[0].start, 3); assert_int_equal(r[0].end, 7);
-	assert_int_equal(r[1].start, 10); assert_int_equal(r[1].end, 13);
+	assert_int_equal(r[0].start, 3);
+	assert_int_equal(r[0].end, 7);
+	assert_int_equal(r[1].start, 10);
+	assert_int_equal(r[1].end, 13);
 	assert_int_equal(tg_text_highlight(s, strlen(s), t2, 2, &a, &r, &n), TG_OK);
 	assert_int_equal(n, 2);
-	assert_int_equal(r[0].start, 2); assert_int_equal(r[0].end, 3);
-	assert_int_equal(r[1].start, 14); assert_int_equal(r[1].end, 20);
+	assert_int_equal(r[0].start, 2);
+	assert_int_equal(r[0].end, 3);
+	assert_int_equal(r[1].start, 14);
+	assert_int_equal(r[1].end, 20);
 	/* overlapping terms merge */
 	assert_int_equal(tg_text_highlight(s, strlen(s), t3, 2, &a, &r, &n), TG_OK);
 	assert_int_equal(n, 2);
-	assert_int_equal(r[0].start, 3); assert_int_equal(r[0].end, 7);
-	assert_int_equal(r[1].start, 10); assert_int_equal(r[1].end, 13);
+	assert_int_equal(r[0].start, 3);
+	assert_int_equal(r[0].end, 7);
+	assert_int_equal(r[1].start, 10);
+	assert_int_equal(r[1].end, 13);
 	/* no match, empty term ignored */
 	assert_int_equal(tg_text_highlight(s, strlen(s), t4, 2, &a, &r, &n), TG_OK);
 	assert_int_equal(n, 0);
 	/* overlapping occurrences of one term */
 	const char *t5[] = {"ああ"};
-	assert_int_equal(tg_text_highlight("あああいああ", strlen("あああいああ"), t5, 1, &a, &r, &n),
-	                 TG_OK);
+	assert_int_equal(tg_text_highlight("あああいああ", strlen("あああいああ"), t5, 1, &a, &r, &n), TG_OK);
 	assert_int_equal(n, 2);
-	assert_int_equal(r[0].start, 0); assert_int_equal(r[0].end, 3);
-	assert_int_equal(r[1].start, 4); assert_int_equal(r[1].end, 6);
+	assert_int_equal(r[0].start, 0);
+	assert_int_equal(r[0].end, 3);
+	assert_int_equal(r[1].start, 4);
+	assert_int_equal(r[1].end, 6);
 	assert_int_equal(tg_text_highlight("\xff", 1, t5, 1, &a, &r, &n), TG_ERR_INVALID);
 	tg_arena_release(&a);
 }
@@ -287,16 +302,11 @@ static void test_cp_count(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_width_case_kana),
-		cmocka_unit_test(test_small_old_kana),
-		cmocka_unit_test(test_long_vowel),
-		cmocka_unit_test(test_whitespace_controls),
-		cmocka_unit_test(test_invalid_utf8),
-		cmocka_unit_test(test_map),
-		cmocka_unit_test(test_terms),
-		cmocka_unit_test(test_highlight),
-		cmocka_unit_test(test_snippet),
-		cmocka_unit_test(test_cp_count),
+	    cmocka_unit_test(test_width_case_kana), cmocka_unit_test(test_small_old_kana),
+	    cmocka_unit_test(test_long_vowel),      cmocka_unit_test(test_whitespace_controls),
+	    cmocka_unit_test(test_invalid_utf8),    cmocka_unit_test(test_map),
+	    cmocka_unit_test(test_terms),           cmocka_unit_test(test_highlight),
+	    cmocka_unit_test(test_snippet),         cmocka_unit_test(test_cp_count),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

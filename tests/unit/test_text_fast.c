@@ -13,19 +13,18 @@
 #include "core/text.h"
 
 #define TG_TEXT_NO_FAST_PATH
-#define tg_text_normalize slow_text_normalize
-#define tg_text_normalize_map slow_text_normalize_map
-#define tg_text_terms slow_text_terms
-#define tg_text_highlight slow_text_highlight
-#define tg_text_snippet slow_text_snippet
-#define tg_text_cp_count slow_text_cp_count
-#define tg_text_norm_make slow_text_norm_make
+#define tg_text_normalize      slow_text_normalize
+#define tg_text_normalize_map  slow_text_normalize_map
+#define tg_text_terms          slow_text_terms
+#define tg_text_highlight      slow_text_highlight
+#define tg_text_snippet        slow_text_snippet
+#define tg_text_cp_count       slow_text_cp_count
+#define tg_text_norm_make      slow_text_norm_make
 #define tg_text_highlight_norm slow_text_highlight_norm
-#define tg_text_snippet_norm slow_text_snippet_norm
-#define tg_text_snip_src_make slow_text_snip_src_make
-#define tg_text_snippet_src slow_text_snippet_src
-enum tg_rc slow_text_snip_src_make(const char *original, size_t len, struct tg_arena *a,
-                                   struct tg_text_snip_src *out);
+#define tg_text_snippet_norm   slow_text_snippet_norm
+#define tg_text_snip_src_make  slow_text_snip_src_make
+#define tg_text_snippet_src    slow_text_snippet_src
+enum tg_rc slow_text_snip_src_make(const char *original, size_t len, struct tg_arena *a, struct tg_text_snip_src *out);
 enum tg_rc slow_text_snippet_src(const struct tg_text_snip_src *src, const char *const *terms, size_t n_terms,
                                  size_t max_cp, struct tg_arena *a, char **snippet, struct tg_text_range **ranges,
                                  size_t *n_ranges);
@@ -41,9 +40,8 @@ enum tg_rc slow_text_normalize_map(const char *s, size_t len, struct tg_buf *out
 enum tg_rc slow_text_terms(const char *q, size_t len, struct tg_arena *a, const char ***terms, size_t *n_terms);
 enum tg_rc slow_text_highlight(const char *original, size_t len, const char *const *terms, size_t n_terms,
                                struct tg_arena *a, struct tg_text_range **ranges, size_t *n_ranges);
-enum tg_rc slow_text_snippet(const char *original, size_t len, const char *const *terms, size_t n_terms,
-                             size_t max_cp, struct tg_arena *a, char **snippet, struct tg_text_range **ranges,
-                             size_t *n_ranges);
+enum tg_rc slow_text_snippet(const char *original, size_t len, const char *const *terms, size_t n_terms, size_t max_cp,
+                             struct tg_arena *a, char **snippet, struct tg_text_range **ranges, size_t *n_ranges);
 size_t slow_text_cp_count(const char *s, size_t len);
 #include "../../src/core/text.c"
 #undef tg_text_normalize
@@ -91,8 +89,8 @@ static void same(const char *s, size_t len)
 static void test_every_fast_code_point(void **state)
 {
 	(void)state;
-	static const uint32_t ranges[][2] = {
-		{'0', '9'}, {'A', 'Z'}, {'a', 'z'}, {0x3041, 0x3096}, {0x30A1, 0x30F6}, {0x4E00, 0x9FFF}};
+	static const uint32_t ranges[][2] = {{'0', '9'},       {'A', 'Z'},       {'a', 'z'},
+	                                     {0x3041, 0x3096}, {0x30A1, 0x30F6}, {0x4E00, 0x9FFF}};
 	static const uint32_t neighbours[] = {0, 0x3099, 0x309A, 0xFF9E, 0x0301, 0x30FC, ' ', 0x3000};
 	for (size_t r = 0; r < sizeof(ranges) / sizeof(ranges[0]); r++)
 		for (uint32_t c = ranges[r][0]; c <= ranges[r][1]; c++)
@@ -110,10 +108,10 @@ static void test_sentences(void **state)
 {
 	(void)state;
 	static const char *const texts[] = {
-		"マンションの一室を使った、少人数でアットホームなつどいの広場です。",
-		"ﾋﾀﾞﾏﾘ ひろば　ＨＩＲＯＢＡ Hiroba 2ちょうめ",
-		"ゐゑヰヱヴヷぁっゃゕゖ ㇷ゚ か\xE3\x82\x99 は\xE3\x82\x9A",
-		"①②③ ㌔ ｶﾞｷﾞ 子育て支援拠点 (こそだて) — ～〜",
+	    "マンションの一室を使った、少人数でアットホームなつどいの広場です。",
+	    "ﾋﾀﾞﾏﾘ ひろば　ＨＩＲＯＢＡ Hiroba 2ちょうめ",
+	    "ゐゑヰヱヴヷぁっゃゕゖ ㇷ゚ か\xE3\x82\x99 は\xE3\x82\x9A",
+	    "①②③ ㌔ ｶﾞｷﾞ 子育て支援拠点 (こそだて) — ～〜",
 	};
 	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
 		same(texts[i], strlen(texts[i]));
@@ -140,9 +138,10 @@ static void test_prepared(void **state)
 			char *s1, *s2;
 			struct tg_text_range *r1, *r2;
 			size_t n1, n2;
-			assert_int_equal(tg_text_snippet(desc, strlen(desc), q, n_terms, max, &a, &s1, &r1, &n1), TG_OK);
-			assert_int_equal(tg_text_snippet_norm(desc, strlen(desc), &nrm, q, n_terms, max, &a, &s2, &r2, &n2),
+			assert_int_equal(tg_text_snippet(desc, strlen(desc), q, n_terms, max, &a, &s1, &r1, &n1),
 			                 TG_OK);
+			assert_int_equal(
+			    tg_text_snippet_norm(desc, strlen(desc), &nrm, q, n_terms, max, &a, &s2, &r2, &n2), TG_OK);
 			assert_string_equal(s1, s2);
 			assert_int_equal(n1, n2);
 			for (size_t i = 0; i < n1; i++) {
@@ -167,9 +166,9 @@ static void test_prepared(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_every_fast_code_point),
-		cmocka_unit_test(test_sentences),
-		cmocka_unit_test(test_prepared),
+	    cmocka_unit_test(test_every_fast_code_point),
+	    cmocka_unit_test(test_sentences),
+	    cmocka_unit_test(test_prepared),
 	};
 	return cmocka_run_group_tests_name("text_fast", tests, NULL, NULL);
 }

@@ -92,8 +92,8 @@ static void check_ok(struct fixture *f, int line)
 	struct tg_field_error err = {0};
 	enum tg_rc rc = tg_resource_validate(&f->r, &ctx, &err);
 	if (rc != TG_OK)
-		fail_msg("line %d: expected valid, got field %s: %s", line,
-		         err.field ? err.field : "(null)", err.message ? err.message : "(null)");
+		fail_msg("line %d: expected valid, got field %s: %s", line, err.field ? err.field : "(null)",
+		         err.message ? err.message : "(null)");
 }
 
 static void check_bad(struct fixture *f, const char *field, int line)
@@ -103,8 +103,7 @@ static void check_bad(struct fixture *f, const char *field, int line)
 	if (rc != TG_ERR_INVALID)
 		fail_msg("line %d: expected invalid %s, got rc %d", line, field, (int)rc);
 	if (!err.field || strcmp(err.field, field) != 0)
-		fail_msg("line %d: expected field %s, got %s", line, field,
-		         err.field ? err.field : "(null)");
+		fail_msg("line %d: expected field %s, got %s", line, field, err.field ? err.field : "(null)");
 	/* Japanese first, English in parentheses at the end */
 	const char *m = err.message;
 	const char *paren = m ? strstr(m, " (") : NULL;
@@ -115,20 +114,20 @@ static void check_bad(struct fixture *f, const char *field, int line)
 		fail_msg("line %d: message not Japanese (English): %s", line, m ? m : "(null)");
 }
 
-#define OK(stmt)                                                                                   \
-	do {                                                                                       \
-		struct fixture f;                                                                  \
-		fixture_init(&f);                                                                  \
-		stmt;                                                                              \
-		check_ok(&f, __LINE__);                                                            \
+#define OK(stmt)                                                                                                       \
+	do {                                                                                                           \
+		struct fixture f;                                                                                      \
+		fixture_init(&f);                                                                                      \
+		stmt;                                                                                                  \
+		check_ok(&f, __LINE__);                                                                                \
 	} while (0)
 
-#define BAD(stmt, field)                                                                           \
-	do {                                                                                       \
-		struct fixture f;                                                                  \
-		fixture_init(&f);                                                                  \
-		stmt;                                                                              \
-		check_bad(&f, field, __LINE__);                                                    \
+#define BAD(stmt, field)                                                                                               \
+	do {                                                                                                           \
+		struct fixture f;                                                                                      \
+		fixture_init(&f);                                                                                      \
+		stmt;                                                                                                  \
+		check_bad(&f, field, __LINE__);                                                                        \
 	} while (0)
 
 static char *repeat(const char *unit, size_t n)
@@ -178,7 +177,7 @@ static void test_name(void **state)
 	BAD(f.r.name = NULL, "name");
 	BAD(f.r.name = "", "name");
 	BAD(f.r.name = " \xE3\x80\x80 ", "name"); /* spaces only, incl. U+3000 */
-	BAD(f.r.name = "ひろば\nB", "name");     /* newline not allowed in a name */
+	BAD(f.r.name = "ひろば\nB", "name");      /* newline not allowed in a name */
 	BAD(f.r.name = "ひろば\tB", "name");
 	BAD(f.r.name = "bad\xFFutf8", "name");
 	BAD(f.r.name = "c1\xC2\x85x", "name"); /* U+0085 NEL */
@@ -485,7 +484,7 @@ static void test_single_field_helpers(void **state)
 	(void)state;
 	assert_true(tg_valid_utf8("", 0));
 	assert_true(tg_valid_utf8("日本語abc", strlen("日本語abc")));
-	assert_true(tg_valid_utf8("\xF0\x9F\x98\x80", 4)); /* emoji */
+	assert_true(tg_valid_utf8("\xF0\x9F\x98\x80", 4));  /* emoji */
 	assert_false(tg_valid_utf8("\xC0\xAF", 2));         /* overlong */
 	assert_false(tg_valid_utf8("\xE0\x80\xAF", 3));     /* overlong */
 	assert_false(tg_valid_utf8("\xED\xA0\x80", 3));     /* surrogate */
@@ -538,7 +537,7 @@ static void test_role_names(void **state)
 		assert_int_equal(r, i);
 	}
 	assert_null(tg_role_name((enum tg_role)5));
-	assert_null(tg_role_name((enum tg_role)-1));
+	assert_null(tg_role_name((enum tg_role) - 1));
 	enum tg_role r = TG_ROLE_STAFF;
 	assert_int_equal(tg_role_parse("Admin", &r), -1);
 	assert_int_equal(tg_role_parse("", &r), -1);
@@ -550,16 +549,26 @@ static void test_role_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_fixture_valid),   cmocka_unit_test(test_name),
-	    cmocka_unit_test(test_name_kana),       cmocka_unit_test(test_description),
-	    cmocka_unit_test(test_type),            cmocka_unit_test(test_address),
-	    cmocka_unit_test(test_location),        cmocka_unit_test(test_phone),
-	    cmocka_unit_test(test_email),           cmocka_unit_test(test_url),
-	    cmocka_unit_test(test_ages),            cmocka_unit_test(test_fee_capacity),
-	    cmocka_unit_test(test_tags),            cmocka_unit_test(test_hours),
-	    cmocka_unit_test(test_exceptions),      cmocka_unit_test(test_other_text),
-	    cmocka_unit_test(test_verified_at),     cmocka_unit_test(test_confidential),
-	    cmocka_unit_test(test_field_error_copy), cmocka_unit_test(test_single_field_helpers),
+	    cmocka_unit_test(test_fixture_valid),
+	    cmocka_unit_test(test_name),
+	    cmocka_unit_test(test_name_kana),
+	    cmocka_unit_test(test_description),
+	    cmocka_unit_test(test_type),
+	    cmocka_unit_test(test_address),
+	    cmocka_unit_test(test_location),
+	    cmocka_unit_test(test_phone),
+	    cmocka_unit_test(test_email),
+	    cmocka_unit_test(test_url),
+	    cmocka_unit_test(test_ages),
+	    cmocka_unit_test(test_fee_capacity),
+	    cmocka_unit_test(test_tags),
+	    cmocka_unit_test(test_hours),
+	    cmocka_unit_test(test_exceptions),
+	    cmocka_unit_test(test_other_text),
+	    cmocka_unit_test(test_verified_at),
+	    cmocka_unit_test(test_confidential),
+	    cmocka_unit_test(test_field_error_copy),
+	    cmocka_unit_test(test_single_field_helpers),
 	    cmocka_unit_test(test_role_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

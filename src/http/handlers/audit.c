@@ -29,7 +29,8 @@ enum tg_rc tg_h_audit_list(struct tg_req *req)
 		return rc;
 	long long before = 0, limit = 100;
 	if (parse_int(tg_req_query(req, "before"), 1, INT64_MAX, &before) < 0)
-		return tg_req_fail(req, TG_ERR_INVALID, "before", "before は正の整数です (before must be a positive integer)");
+		return tg_req_fail(req, TG_ERR_INVALID, "before",
+		                   "before は正の整数です (before must be a positive integer)");
 	if (parse_int(tg_req_query(req, "limit"), 1, 1000, &limit) < 0)
 		return tg_req_fail(req, TG_ERR_INVALID, "limit", "limit は1〜1000です (limit must be 1..1000)");
 	struct tg_audit *items;

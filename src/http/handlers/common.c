@@ -57,15 +57,17 @@ enum tg_rc tg_h_get_string(struct tg_req *req, json_t *obj, const char *key, int
 		return TG_OK;
 	}
 	if (!json_is_string(v))
-		return tg_req_fail(req, TG_ERR_INVALID, key,
-		                   tg_arena_printf(&req->arena, "%s は文字列にしてください (%s must be a string)", key, key));
+		return tg_req_fail(
+		    req, TG_ERR_INVALID, key,
+		    tg_arena_printf(&req->arena, "%s は文字列にしてください (%s must be a string)", key, key));
 	const char *s = json_string_value(v);
 	if (required && !*s)
 		return tg_req_fail(req, TG_ERR_INVALID, key,
 		                   tg_arena_printf(&req->arena, "%s は必須です (%s is required)", key, key));
 	if (tg_utf8_length(s) > max_len)
 		return tg_req_fail(req, TG_ERR_INVALID, key,
-		                   tg_arena_printf(&req->arena, "%s は%zu文字以内にしてください (%s is longer than %zu characters)",
+		                   tg_arena_printf(&req->arena,
+		                                   "%s は%zu文字以内にしてください (%s is longer than %zu characters)",
 		                                   key, max_len, key, max_len));
 	*out = tg_arena_strdup(&req->arena, s);
 	return TG_OK;
@@ -75,7 +77,8 @@ enum tg_rc tg_h_only_fields(struct tg_req *req, json_t *obj, const char *const *
 {
 	const char *key;
 	json_t *v;
-	json_object_foreach(obj, key, v) {
+	json_object_foreach(obj, key, v)
+	{
 		int ok = 0;
 		for (const char *const *a = allowed; *a; a++)
 			if (!strcmp(*a, key)) {

@@ -21,7 +21,6 @@ enum tg_rc tg_h_healthz(struct tg_req *req)
 
 enum tg_rc tg_h_openapi(struct tg_req *req)
 {
-	tg_resp_raw(req, 200, "application/json; charset=utf-8", (const char *)tg_openapi_json,
-	            tg_openapi_json_len);
+	tg_resp_raw(req, 200, "application/json; charset=utf-8", (const char *)tg_openapi_json, tg_openapi_json_len);
 	return TG_OK;
 }

@@ -27,7 +27,7 @@
 #include "io/hsds.h"
 
 #define PER_PAGE_DEFAULT 50
-#define PER_PAGE_MAX 200
+#define PER_PAGE_MAX     200
 
 struct page {
 	long long page, per_page;
@@ -43,13 +43,15 @@ static enum tg_rc parse_page(struct tg_req *req, struct page *p)
 		errno = 0;
 		p->page = strtoll(s, &end, 10);
 		if (errno || *end || p->page < 1 || p->page > 1000000)
-			return tg_req_fail(req, TG_ERR_INVALID, "page", "page は1以上の整数です (page must be a positive integer)");
+			return tg_req_fail(req, TG_ERR_INVALID, "page",
+			                   "page は1以上の整数です (page must be a positive integer)");
 	}
 	if ((s = tg_req_query(req, "per_page")) && *s) {
 		errno = 0;
 		p->per_page = strtoll(s, &end, 10);
 		if (errno || *end || p->per_page < 1 || p->per_page > PER_PAGE_MAX)
-			return tg_req_fail(req, TG_ERR_INVALID, "per_page", "per_page は1〜200です (per_page must be 1..200)");
+			return tg_req_fail(req, TG_ERR_INVALID, "per_page",
+			                   "per_page は1〜200です (per_page must be 1..200)");
 	}
 	return TG_OK;
 }
@@ -111,7 +113,9 @@ enum tg_rc tg_h_hsds_root(struct tg_req *req)
 	json_t *j = json_object();
 	json_object_set_new(j, "version", json_string("3.0"));
 	json_object_set_new(j, "profile", json_string("https://openreferral.org/"));
-	json_object_set_new(j, "openapi_url", json_string("https://raw.githubusercontent.com/openreferral/specification/3.0/schema/openapi.json"));
+	json_object_set_new(
+	    j, "openapi_url",
+	    json_string("https://raw.githubusercontent.com/openreferral/specification/3.0/schema/openapi.json"));
 	tg_resp_json(req, 200, j);
 	return TG_OK;
 }
@@ -129,7 +133,8 @@ static enum tg_rc find_term(struct hctx *h, const char *term_id, const char **ty
 	size_t i;
 	json_t *t;
 	enum tg_rc rc = TG_ERR_NOT_FOUND;
-	json_array_foreach(terms, i, t) {
+	json_array_foreach(terms, i, t)
+	{
 		const char *id = json_string_value(json_object_get(t, "id"));
 		if (!id || strcmp(id, term_id))
 			continue;
@@ -156,8 +161,8 @@ static int sal_visible(struct hctx *h, const struct tg_resource *r)
 	return r->has_geo || r->address_line || r->city || r->postal_code || r->prefecture;
 }
 
-static enum tg_rc list_services(struct hctx *h, const struct page *p, int sal, struct tg_resource **out,
-                                size_t *n_out, size_t *total)
+static enum tg_rc list_services(struct hctx *h, const struct page *p, int sal, struct tg_resource **out, size_t *n_out,
+                                size_t *total)
 {
 	struct tg_req *req = h->req;
 	enum tg_rc rc;
@@ -179,8 +184,9 @@ static enum tg_rc list_services(struct hctx *h, const struct page *p, int sal, s
 		org_id = o.id;
 	}
 	if (modified && *modified && !valid_timestamp(modified))
-		return tg_req_fail(req, TG_ERR_INVALID, "modified_after",
-		                   "modified_after は ISO 8601 の日時です (modified_after must be an ISO 8601 date-time)");
+		return tg_req_fail(
+		    req, TG_ERR_INVALID, "modified_after",
+		    "modified_after は ISO 8601 の日時です (modified_after must be an ISO 8601 date-time)");
 	if (term_id && *term_id && find_term(h, term_id, &type, &tag)) {
 		*n_out = *total = 0;
 		*out = NULL;
@@ -191,7 +197,8 @@ static enum tg_rc list_services(struct hctx *h, const struct page *p, int sal, s
 	int use_index = (search && *search) || type || tag || sal;
 	if (!use_index) {
 		/* plain listing in id order straight from the store */
-		struct tg_resource_filter f = {.org_id = org_id, .modified_after = (modified && *modified) ? modified : NULL,
+		struct tg_resource_filter f = {.org_id = org_id,
+		                               .modified_after = (modified && *modified) ? modified : NULL,
 		                               .public_only = !req->authed};
 		int64_t cnt;
 		if ((rc = req->db->ops->resource_count(req->db, &f, &cnt)))
@@ -506,7 +513,8 @@ enum tg_rc tg_h_hsds_taxonomy_terms(struct tg_req *req)
 	json_t *arr = json_array();
 	size_t off = (size_t)((p.page - 1) * p.per_page), matched = 0, i;
 	json_t *t;
-	json_array_foreach(all, i, t) {
+	json_array_foreach(all, i, t)
+	{
 		if (tax && *tax && strcmp(tax, taxonomy_id_of(t)))
 			continue;
 		if (matched >= off && json_array_size(arr) < (size_t)p.per_page)

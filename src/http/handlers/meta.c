@@ -34,16 +34,18 @@ enum tg_rc tg_h_meta(struct tg_req *req)
 	for (size_t i = 0; i < r->n_areas; i++) {
 		json_t *a = json_object();
 		json_object_set_new(a, "id", json_integer(r->areas[i].id));
-		json_object_set_new(a, "parent_id", r->areas[i].parent_id ? json_integer(r->areas[i].parent_id) : json_null());
+		json_object_set_new(a, "parent_id",
+		                    r->areas[i].parent_id ? json_integer(r->areas[i].parent_id) : json_null());
 		json_object_set_new(a, "level", json_integer(r->areas[i].level));
 		json_object_set_new(a, "name", json_string(r->areas[i].name));
-		json_object_set_new(a, "name_kana", r->areas[i].name_kana ? json_string(r->areas[i].name_kana) : json_null());
+		json_object_set_new(a, "name_kana",
+		                    r->areas[i].name_kana ? json_string(r->areas[i].name_kana) : json_null());
 		json_array_append_new(areas, a);
 	}
 	tg_app_ref_release(req->app, r);
 	json_t *tenant = json_object();
-	const char *tname = req->app->tenancy ? tg_tenancy_name(req->app->tenancy, req->app->tenant_id, &req->arena)
-	                                      : NULL;
+	const char *tname =
+	    req->app->tenancy ? tg_tenancy_name(req->app->tenancy, req->app->tenant_id, &req->arena) : NULL;
 	json_object_set_new(tenant, "code", json_string(req->app->tenant_code ? req->app->tenant_code : ""));
 	json_object_set_new(tenant, "name", json_string(tname ? tname : ""));
 	json_object_set_new(j, "tenant", tenant);
@@ -73,15 +75,17 @@ enum tg_rc tg_h_type_create(struct tg_req *req)
 	    (rc = tg_h_get_string(req, body, "name_en", 0, 60, &t.name_en)))
 		goto out;
 	if (!tg_valid_code(t.code)) {
-		rc = tg_req_fail(req, TG_ERR_INVALID, "code",
-		                 "コードは半角英小文字・数字・_ の32文字以内にしてください (code must match [a-z0-9_]{1,32})");
+		rc = tg_req_fail(
+		    req, TG_ERR_INVALID, "code",
+		    "コードは半角英小文字・数字・_ の32文字以内にしてください (code must match [a-z0-9_]{1,32})");
 		goto out;
 	}
 	if (!t.name_en)
 		t.name_en = t.name_ja;
 	rc = req->db->ops->type_insert(req->db, &t);
 	if (rc == TG_ERR_CONFLICT) {
-		rc = tg_req_fail(req, TG_ERR_CONFLICT, "code", "そのコードはすでに使われています (code already exists)");
+		rc =
+		    tg_req_fail(req, TG_ERR_CONFLICT, "code", "そのコードはすでに使われています (code already exists)");
 		goto out;
 	}
 	if (rc)

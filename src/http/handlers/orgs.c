@@ -50,10 +50,11 @@ enum tg_rc tg_h_org_get(struct tg_req *req)
 
 static enum tg_rc parse_org(struct tg_req *req, json_t *body, struct tg_org *o)
 {
-	static const char *const allowed[] = {"name", "name_kana", "kind", "area_id", "phone", "email",
-	                                      "url", "description", "id", "uuid", NULL};
+	static const char *const allowed[] = {"name", "name_kana",   "kind", "area_id", "phone", "email",
+	                                      "url",  "description", "id",   "uuid",    NULL};
 	enum tg_rc rc;
-	if ((rc = tg_h_only_fields(req, body, allowed)) || (rc = tg_h_get_string(req, body, "name", 1, 200, &o->name)) ||
+	if ((rc = tg_h_only_fields(req, body, allowed)) ||
+	    (rc = tg_h_get_string(req, body, "name", 1, 200, &o->name)) ||
 	    (rc = tg_h_get_string(req, body, "name_kana", 0, 200, &o->name_kana)) ||
 	    (rc = tg_h_get_string(req, body, "kind", 0, 100, &o->kind)) ||
 	    (rc = tg_h_get_string(req, body, "phone", 0, 40, &o->phone)) ||
@@ -65,7 +66,8 @@ static enum tg_rc parse_org(struct tg_req *req, json_t *body, struct tg_org *o)
 	o->area_id = 0;
 	if (area && !json_is_null(area)) {
 		if (!json_is_integer(area))
-			return tg_req_fail(req, TG_ERR_INVALID, "area_id", "area_id は整数にしてください (area_id must be an integer)");
+			return tg_req_fail(req, TG_ERR_INVALID, "area_id",
+			                   "area_id は整数にしてください (area_id must be an integer)");
 		o->area_id = json_integer_value(area);
 		struct tg_refdata *r = tg_app_ref_acquire(req->app);
 		int known = tg_ref_area(r, o->area_id) != NULL;
@@ -74,11 +76,14 @@ static enum tg_rc parse_org(struct tg_req *req, json_t *body, struct tg_org *o)
 			return tg_req_fail(req, TG_ERR_INVALID, "area_id", "その地域はありません (unknown area)");
 	}
 	if (o->phone && !tg_valid_phone(o->phone))
-		return tg_req_fail(req, TG_ERR_INVALID, "phone", "電話番号の形式が正しくありません (invalid phone number)");
+		return tg_req_fail(req, TG_ERR_INVALID, "phone",
+		                   "電話番号の形式が正しくありません (invalid phone number)");
 	if (o->email && !tg_valid_email(o->email))
-		return tg_req_fail(req, TG_ERR_INVALID, "email", "メールアドレスの形式が正しくありません (invalid email)");
+		return tg_req_fail(req, TG_ERR_INVALID, "email",
+		                   "メールアドレスの形式が正しくありません (invalid email)");
 	if (o->url && !tg_valid_url(o->url))
-		return tg_req_fail(req, TG_ERR_INVALID, "url", "URLは http:// か https:// で始めてください (invalid URL)");
+		return tg_req_fail(req, TG_ERR_INVALID, "url",
+		                   "URLは http:// か https:// で始めてください (invalid URL)");
 	return TG_OK;
 }
 

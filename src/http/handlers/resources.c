@@ -88,14 +88,14 @@ static json_t *render_as(struct view *v, const struct tg_resource *r, int summar
 		path[i] = tg_ref_area(v->ref, chain[n - 1 - i])->name;
 	const struct tg_resource_type *ty = tg_ref_type(v->ref, r->type_code);
 	struct tg_resource_json_opts o = {
-		.type_name = ty ? ty->name_ja : NULL,
-		.area_path = path,
-		.n_area_path = n,
-		.show_location = show_location,
-		.can_edit = can_edit(v, r),
-		.open_now = tg_schedule_open_at(r->hours, r->n_hours, r->exceptions, r->n_exceptions, &v->now),
-		.verification_due = verification_due(v, r),
-		.summary = summary,
+	    .type_name = ty ? ty->name_ja : NULL,
+	    .area_path = path,
+	    .n_area_path = n,
+	    .show_location = show_location,
+	    .can_edit = can_edit(v, r),
+	    .open_now = tg_schedule_open_at(r->hours, r->n_hours, r->exceptions, r->n_exceptions, &v->now),
+	    .verification_due = verification_due(v, r),
+	    .summary = summary,
 	};
 	return tg_resource_to_json(r, &o);
 }
@@ -179,14 +179,14 @@ static int may_locate_cb(void *p, int64_t id, int64_t org_id)
 struct card {
 	const char *sum[2]; /* ResourceSummary without its closing brace: [0] location hidden, [1] shown */
 	size_t sum_len[2];
-	int name_ok;        /* name normalized (valid UTF-8) */
+	int name_ok; /* name normalized (valid UTF-8) */
 	struct tg_text_norm name;
-	int desc_ok;        /* description prepared (present, valid UTF-8) */
-	int desc_plain;     /* no byte of the description needs a JSON escape */
+	int desc_ok;    /* description prepared (present, valid UTF-8) */
+	int desc_plain; /* no byte of the description needs a JSON escape */
 	struct tg_text_snip_src desc;
-	const char *snip0;  /* the "snippet" value without a marked term: a JSON string or null */
+	const char *snip0; /* the "snippet" value without a marked term: a JSON string or null */
 	size_t snip0_len;
-	size_t n_open;      /* today's opening intervals [open, close) in minutes */
+	size_t n_open; /* today's opening intervals [open, close) in minutes */
 	const uint16_t (*open)[2];
 };
 
@@ -248,8 +248,7 @@ static struct card *card_pack(struct pack *p, const struct card *c)
 }
 
 /* The summary JSON of r without its closing brace, into arena a. */
-static const char *card_summary(struct view *v, const struct tg_resource *r, int show, struct tg_arena *a,
-                                size_t *len)
+static const char *card_summary(struct view *v, const struct tg_resource *r, int show, struct tg_arena *a, size_t *len)
 {
 	json_t *j = render_as(v, r, 1, show);
 	struct tg_buf b;
@@ -440,10 +439,10 @@ static char *put_item(char *p, const struct item *it)
 	return p;
 }
 
-#define BAD(field, msg)                                                   \
-	do {                                                              \
-		rc = tg_req_fail(req, TG_ERR_INVALID, field, msg);        \
-		goto out;                                                 \
+#define BAD(field, msg)                                                                                                \
+	do {                                                                                                           \
+		rc = tg_req_fail(req, TG_ERR_INVALID, field, msg);                                                     \
+		goto out;                                                                                              \
 	} while (0)
 
 enum tg_rc tg_h_resource_search(struct tg_req *req)
@@ -481,7 +480,8 @@ enum tg_rc tg_h_resource_search(struct tg_req *req)
 		q.n_types = split_list(req, s, types, 32);
 		for (size_t i = 0; i < q.n_types; i++)
 			if (!tg_ref_type(v.ref, types[i]))
-				BAD("type", tg_arena_printf(&req->arena, "種別 %s はありません (unknown type)", types[i]));
+				BAD("type",
+				    tg_arena_printf(&req->arena, "種別 %s はありません (unknown type)", types[i]));
 		q.types = types;
 	}
 	if ((s = tg_req_query(req, "area")) && *s) {
@@ -508,7 +508,9 @@ enum tg_rc tg_h_resource_search(struct tg_req *req)
 		for (size_t i = 0; i < q.n_services; i++) {
 			const struct tg_tag *t = tg_ref_tag(v.ref, services[i]);
 			if (!t || strcmp(t->kind, "service"))
-				BAD("services", tg_arena_printf(&req->arena, "サービス %s はありません (unknown service)", services[i]));
+				BAD("services",
+				    tg_arena_printf(&req->arena, "サービス %s はありません (unknown service)",
+				                    services[i]));
 		}
 		q.services = services;
 	}
@@ -517,7 +519,9 @@ enum tg_rc tg_h_resource_search(struct tg_req *req)
 		for (size_t i = 0; i < q.n_access; i++) {
 			const struct tg_tag *t = tg_ref_tag(v.ref, access[i]);
 			if (!t || strcmp(t->kind, "access"))
-				BAD("access", tg_arena_printf(&req->arena, "設備 %s はありません (unknown access feature)", access[i]));
+				BAD("access",
+				    tg_arena_printf(&req->arena, "設備 %s はありません (unknown access feature)",
+				                    access[i]));
 		}
 		q.access = access;
 	}
@@ -547,7 +551,8 @@ enum tg_rc tg_h_resource_search(struct tg_req *req)
 		if (*end || !(r > 0 && r <= 2000))
 			BAD("radius_km", "radius_km は0より大きく2000以下です (radius_km must be in (0, 2000])");
 		if (!q.has_origin)
-			BAD("radius_km", "radius_km には near か near_resource が必要です (radius_km needs near or near_resource)");
+			BAD("radius_km",
+			    "radius_km には near か near_resource が必要です (radius_km needs near or near_resource)");
 		q.radius_km = r;
 	}
 	q.sort = n_terms ? TG_SEARCH_SORT_RELEVANCE : (q.has_origin ? TG_SEARCH_SORT_DISTANCE : TG_SEARCH_SORT_NAME);
@@ -556,7 +561,8 @@ enum tg_rc tg_h_resource_search(struct tg_req *req)
 			q.sort = TG_SEARCH_SORT_RELEVANCE;
 		else if (!strcmp(s, "distance")) {
 			if (!q.has_origin)
-				BAD("sort", "距離順には near か near_resource が必要です (distance sort needs an origin)");
+				BAD("sort",
+				    "距離順には near か near_resource が必要です (distance sort needs an origin)");
 			q.sort = TG_SEARCH_SORT_DISTANCE;
 		} else if (!strcmp(s, "name"))
 			q.sort = TG_SEARCH_SORT_NAME;
@@ -656,7 +662,7 @@ enum tg_rc tg_h_resource_search(struct tg_req *req)
 	p = PUT(p, "]}");
 	*p = '\0';
 	size_t olen = (size_t)(p - body);
-	assert(olen < bound); /* item_bound covers put_item */
+	assert(olen < bound);        /* item_bound covers put_item */
 	tg_rcache_release(es, n_es); /* items point into the entries' cards */
 	tg_resp_raw(req, 200, "application/json; charset=utf-8", body, olen);
 out:
@@ -684,7 +690,8 @@ enum tg_rc tg_h_resource_get(struct tg_req *req)
 	if (rc)
 		goto out;
 	if (r.is_confidential && can_locate(&v, &r))
-		tg_req_audit(req, "read", "resource_location", tg_arena_printf(&req->arena, "%lld", (long long)id), NULL);
+		tg_req_audit(req, "read", "resource_location", tg_arena_printf(&req->arena, "%lld", (long long)id),
+		             NULL);
 	tg_resp_json(req, 200, render(&v, &r, 0));
 out:
 	view_release(&v);
@@ -797,7 +804,8 @@ enum tg_rc tg_h_resource_update(struct tg_req *req)
 	rc = tg_dir_update(req->app, req->db, req->user.id, &r, "update", &req->arena, &err);
 	if (rc == TG_ERR_CONFLICT) {
 		rc = tg_req_fail(req, rc, "version",
-		                 "ほかの人が先に更新しました。再読み込みしてから編集してください (someone saved this first: reload and edit again)");
+		                 "ほかの人が先に更新しました。再読み込みしてから編集してください (someone saved this "
+		                 "first: reload and edit again)");
 		goto out;
 	}
 	if (rc) {

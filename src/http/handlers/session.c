@@ -77,7 +77,8 @@ enum tg_rc tg_h_session_create(struct tg_req *req)
 		tg_resp_header(req, "Retry-After", tg_arena_printf(&req->arena, "%d", wait));
 		rc = tg_req_fail(req, TG_ERR_RATE_LIMITED, NULL,
 		                 tg_arena_printf(&req->arena,
-		                                 "ログインの失敗が続いたため、%d分ほど待ってからお試しください (too many failed logins; retry in %d s)",
+		                                 "ログインの失敗が続いたため、%d分ほど待ってからお試しください (too "
+		                                 "many failed logins; retry in %d s)",
 		                                 (wait + 59) / 60, wait));
 		goto out;
 	}
@@ -115,8 +116,8 @@ enum tg_rc tg_h_session_create(struct tg_req *req)
 	req->user = u;
 	tg_req_audit(req, "login", "session", tg_arena_printf(&req->arena, "%lld", (long long)u.id), NULL);
 	tg_resp_header(req, "Set-Cookie",
-	               tg_arena_printf(&req->arena, "tg_session=%s; Path=/; Max-Age=%d; HttpOnly; SameSite=Strict%s", token,
-	                               SESSION_SECONDS, req->app->secure_cookies ? "; Secure" : ""));
+	               tg_arena_printf(&req->arena, "tg_session=%s; Path=/; Max-Age=%d; HttpOnly; SameSite=Strict%s",
+	                               token, SESSION_SECONDS, req->app->secure_cookies ? "; Secure" : ""));
 	rc = session_json(req, &u, csrf, 200);
 out:
 	json_decref(body);
@@ -157,13 +158,15 @@ enum tg_rc tg_h_session_password(struct tg_req *req)
 		goto out;
 	}
 	if (tg_utf8_length(next) < TG_PASSWORD_MIN_LEN) {
-		rc = tg_req_fail(req, TG_ERR_INVALID, "new_password",
-		                 "新しいパスワードは8文字以上にしてください (new password needs at least 8 characters)");
+		rc =
+		    tg_req_fail(req, TG_ERR_INVALID, "new_password",
+		                "新しいパスワードは8文字以上にしてください (new password needs at least 8 characters)");
 		goto out;
 	}
 	if (!strcmp(next, req->user.login) || !strcmp(next, cur)) {
 		rc = tg_req_fail(req, TG_ERR_INVALID, "new_password",
-		                 "ログインIDや今のパスワードと同じものは使えません (choose a password different from the login and the current one)");
+		                 "ログインIDや今のパスワードと同じものは使えません (choose a password different from "
+		                 "the login and the current one)");
 		goto out;
 	}
 	char hash[TG_PASSWORD_HASH_MAX];

@@ -39,8 +39,9 @@ enum tg_rc tg_h_import(struct tg_req *req)
 		return tg_req_fail(req, TG_ERR_INVALID, "format",
 		                   "format は jp-facilities か hsds です (format must be jp-facilities or hsds)");
 	const char *ct = tg_req_header(req, "Content-Type");
-	if (ct && strncmp(ct, "text/", 5) && strncmp(ct, "application/json", 16) && strncmp(ct, "application/csv", 15) &&
-	    strncmp(ct, "application/octet-stream", 24) && strncmp(ct, "application/vnd.ms-excel", 24))
+	if (ct && strncmp(ct, "text/", 5) && strncmp(ct, "application/json", 16) &&
+	    strncmp(ct, "application/csv", 15) && strncmp(ct, "application/octet-stream", 24) &&
+	    strncmp(ct, "application/vnd.ms-excel", 24))
 		return tg_req_fail(req, TG_ERR_UNSUPPORTED, NULL,
 		                   "CSV か JSON のファイルを送ってください (send a CSV or JSON file)");
 	if (req->body.len == 0)
@@ -59,7 +60,8 @@ enum tg_rc tg_h_import(struct tg_req *req)
 		long long v = strtoll(s, &end, 10);
 		struct tg_org org;
 		if (errno || *end || v <= 0 || req->db->ops->org_get(req->db, &req->arena, v, &org))
-			return tg_req_fail(req, TG_ERR_INVALID, "org_id", "その団体はありません (unknown organization)");
+			return tg_req_fail(req, TG_ERR_INVALID, "org_id",
+			                   "その団体はありません (unknown organization)");
 		o.default_org_id = v;
 	}
 	o.user_id = req->user.id;
@@ -98,7 +100,7 @@ static int hide_location(void *p, const struct tg_resource *r)
 {
 	struct export_ctx *x = p;
 	return !tg_access_can_locate(&x->actor, r->org_id, r->is_confidential,
-	                            tg_ref_area_within(x->ref, r->area_id, x->req->user_area_id));
+	                             tg_ref_area_within(x->ref, r->area_id, x->req->user_area_id));
 }
 
 enum tg_rc tg_h_export(struct tg_req *req)
@@ -107,7 +109,8 @@ enum tg_rc tg_h_export(struct tg_req *req)
 	if (!format)
 		format = "hsds";
 	if (strcmp(format, "hsds") && strcmp(format, "csv"))
-		return tg_req_fail(req, TG_ERR_INVALID, "format", "format は hsds か csv です (format must be hsds or csv)");
+		return tg_req_fail(req, TG_ERR_INVALID, "format",
+		                   "format は hsds か csv です (format must be hsds or csv)");
 	struct export_ctx x = {.req = req, .ref = tg_app_ref_acquire(req->app)};
 	tg_h_actor(req, &x.actor);
 	struct tg_buf out;
@@ -120,7 +123,8 @@ enum tg_rc tg_h_export(struct tg_req *req)
 		tg_buf_release(&out);
 		return rc;
 	}
-	tg_req_audit(req, "export", "resource", NULL, tg_arena_printf(&req->arena, "format=%s count=%zu", format, count));
+	tg_req_audit(req, "export", "resource", NULL,
+	             tg_arena_printf(&req->arena, "format=%s count=%zu", format, count));
 	char day[11];
 	tg_date_jst(time(NULL), day);
 	size_t len;
@@ -130,7 +134,8 @@ enum tg_rc tg_h_export(struct tg_req *req)
 	memcpy(copy, data, len);
 	free(data);
 	tg_resp_raw(req, 200, csv ? "text/csv; charset=utf-8" : "application/json; charset=utf-8", copy, len);
-	tg_resp_header(req, "Content-Disposition",
-	               tg_arena_printf(&req->arena, "attachment; filename=\"tsunagu-%s.%s\"", day, csv ? "csv" : "json"));
+	tg_resp_header(
+	    req, "Content-Disposition",
+	    tg_arena_printf(&req->arena, "attachment; filename=\"tsunagu-%s.%s\"", day, csv ? "csv" : "json"));
 	return TG_OK;
 }

@@ -63,7 +63,8 @@ static enum tg_rc get_org(struct tg_req *req, json_t *body, int required, int64_
 		return TG_OK;
 	}
 	if (!json_is_integer(v))
-		return tg_req_fail(req, TG_ERR_INVALID, "org_id", "org_id は整数にしてください (org_id must be an integer)");
+		return tg_req_fail(req, TG_ERR_INVALID, "org_id",
+		                   "org_id は整数にしてください (org_id must be an integer)");
 	struct tg_org o;
 	if (req->db->ops->org_get(req->db, &req->arena, json_integer_value(v), &o))
 		return tg_req_fail(req, TG_ERR_INVALID, "org_id", "その団体はありません (unknown organization)");
@@ -84,14 +85,16 @@ enum tg_rc tg_h_user_create(struct tg_req *req)
 	struct tg_user u = {0};
 	const char *password;
 	int given;
-	if ((rc = tg_h_only_fields(req, body, allowed)) || (rc = tg_h_get_string(req, body, "login", 1, 64, &u.login)) ||
+	if ((rc = tg_h_only_fields(req, body, allowed)) ||
+	    (rc = tg_h_get_string(req, body, "login", 1, 64, &u.login)) ||
 	    (rc = tg_h_get_string(req, body, "display_name", 1, 100, &u.display_name)) ||
 	    (rc = get_role(req, body, 1, &u.role, &given)) || (rc = get_org(req, body, 1, &u.org_id, &given)) ||
 	    (rc = tg_h_get_string(req, body, "password", 1, 1024, &password)))
 		goto out;
 	if (!tg_valid_login(u.login)) {
-		rc = tg_req_fail(req, TG_ERR_INVALID, "login",
-		                 "ログインIDは半角英数字と . _ @ - の3〜64文字です (login must be 3-64 of A-Z a-z 0-9 . _ @ -)");
+		rc = tg_req_fail(
+		    req, TG_ERR_INVALID, "login",
+		    "ログインIDは半角英数字と . _ @ - の3〜64文字です (login must be 3-64 of A-Z a-z 0-9 . _ @ -)");
 		goto out;
 	}
 	if (tg_utf8_length(password) < TG_PASSWORD_MIN_LEN) {
@@ -107,7 +110,8 @@ enum tg_rc tg_h_user_create(struct tg_req *req)
 	u.password_hash = hash;
 	rc = req->db->ops->user_insert(req->db, &u);
 	if (rc == TG_ERR_CONFLICT) {
-		rc = tg_req_fail(req, TG_ERR_CONFLICT, "login", "そのログインIDはすでに使われています (login already taken)");
+		rc = tg_req_fail(req, TG_ERR_CONFLICT, "login",
+		                 "そのログインIDはすでに使われています (login already taken)");
 		goto out;
 	}
 	if (rc)
@@ -133,7 +137,8 @@ enum tg_rc tg_h_user_update(struct tg_req *req)
 	json_t *body = NULL;
 	if ((rc = tg_req_json_body(req, &body)))
 		return rc;
-	static const char *const allowed[] = {"display_name", "role", "org_id", "disabled", "id", "login", "org_name", NULL};
+	static const char *const allowed[] = {"display_name", "role",  "org_id",   "disabled",
+	                                      "id",           "login", "org_name", NULL};
 	const char *name;
 	int given;
 	enum tg_role role;
@@ -143,7 +148,8 @@ enum tg_rc tg_h_user_update(struct tg_req *req)
 		goto out;
 	if (name) {
 		if (!*name) {
-			rc = tg_req_fail(req, TG_ERR_INVALID, "display_name", "表示名は必須です (display_name is required)");
+			rc = tg_req_fail(req, TG_ERR_INVALID, "display_name",
+			                 "表示名は必須です (display_name is required)");
 			goto out;
 		}
 		u.display_name = name;
@@ -159,14 +165,16 @@ enum tg_rc tg_h_user_update(struct tg_req *req)
 	json_t *dis = json_object_get(body, "disabled");
 	if (dis && !json_is_null(dis)) {
 		if (!json_is_boolean(dis)) {
-			rc = tg_req_fail(req, TG_ERR_INVALID, "disabled", "disabled は true か false です (disabled must be a boolean)");
+			rc = tg_req_fail(req, TG_ERR_INVALID, "disabled",
+			                 "disabled は true か false です (disabled must be a boolean)");
 			goto out;
 		}
 		u.disabled = json_is_true(dis);
 	}
 	if (u.id == req->user.id && (u.disabled || u.role != TG_ROLE_ADMIN)) {
-		rc = tg_req_fail(req, TG_ERR_INVALID, "role",
-		                 "自分自身を無効にしたり管理者から外したりはできません (you cannot disable or demote yourself)");
+		rc = tg_req_fail(
+		    req, TG_ERR_INVALID, "role",
+		    "自分自身を無効にしたり管理者から外したりはできません (you cannot disable or demote yourself)");
 		goto out;
 	}
 	if ((rc = req->db->ops->begin(req->db)))
