@@ -8,7 +8,7 @@ set -eu
 mode=${1:-run}
 pkgs_run="build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev \
 libsodium-dev libutf8proc-dev zlib1g-dev libpq-dev nodejs npm"
-pkgs_test="libcmocka-dev chromium fonts-noto-cjk wrk valgrind curl postgresql"
+pkgs_test="libcmocka-dev chromium fonts-noto-cjk wrk valgrind curl postgresql clang-format"
 
 want=$pkgs_run
 [ "$mode" = test ] && want="$pkgs_run $pkgs_test"

@@ -62,6 +62,7 @@ else
 fi
 export TSUNAGU_TEST_PG="$pgurl"
 
+step format make check-fmt
 step build make -j"$jobs" all
 step unit make -j"$jobs" test-unit
 step build-asan make -j"$jobs" SANITIZE=1 all
