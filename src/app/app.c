@@ -535,30 +535,49 @@ static enum tg_rc prepare_write(struct tg_app *app, struct tg_db *db, struct tg_
 	return TG_OK;
 }
 
+/* The writes of a create whose search text is prepared, inside a
+ * transaction: the row, then its history. */
+static enum tg_rc create_prepared(struct tg_db *db, int64_t user_id, struct tg_resource *r, const char *text,
+                                  struct tg_arena *a)
+{
+	enum tg_rc rc;
+	struct tg_resource stored;
+
+	if ((rc = db->ops->resource_insert(db, r, text)) || (rc = db->ops->resource_get(db, a, r->id, &stored)))
+		return rc;
+	struct tg_change c = {
+	    .resource_id = r->id, .user_id = user_id, .action = "create", .after_json = history_json(&stored, a)};
+	if ((rc = db->ops->change_insert(db, &c)))
+		return rc;
+	*r = stored;
+	return TG_OK;
+}
+
+enum tg_rc tg_dir_create_in_tx(struct tg_app *app, struct tg_db *db, int64_t user_id, struct tg_resource *r,
+                               struct tg_arena *a, struct tg_field_error *err)
+{
+	const char *text;
+	enum tg_rc rc = prepare_write(app, db, r, a, err, &text);
+
+	return rc ? rc : create_prepared(db, user_id, r, text, a);
+}
+
 enum tg_rc tg_dir_create(struct tg_app *app, struct tg_db *db, int64_t user_id, struct tg_resource *r,
                          struct tg_arena *a, struct tg_field_error *err)
 {
 	const char *text;
 	enum tg_rc rc = prepare_write(app, db, r, a, err, &text);
+
 	if (rc)
 		return rc;
 	if ((rc = db->ops->begin(db)))
 		return rc;
-	if ((rc = db->ops->resource_insert(db, r, text)))
-		goto fail;
-	struct tg_resource stored;
-	if ((rc = db->ops->resource_get(db, a, r->id, &stored)))
-		goto fail;
-	struct tg_change c = {
-	    .resource_id = r->id, .user_id = user_id, .action = "create", .after_json = history_json(&stored, a)};
-	if ((rc = db->ops->change_insert(db, &c)) || (rc = db->ops->commit(db)))
-		goto fail;
-	*r = stored;
+	if ((rc = create_prepared(db, user_id, r, text, a)) || (rc = db->ops->commit(db))) {
+		db->ops->rollback(db);
+		return rc;
+	}
 	tg_app_index_put(app, r);
 	return TG_OK;
-fail:
-	db->ops->rollback(db);
-	return rc;
 }
 
 enum tg_rc tg_dir_update(struct tg_app *app, struct tg_db *db, int64_t user_id, struct tg_resource *r,

@@ -105,6 +105,10 @@ const char *tg_app_search_text(struct tg_app *app, const struct tg_refdata *ref,
  * the index. user_id 0 = system. On TG_ERR_INVALID *err says what. */
 enum tg_rc tg_dir_create(struct tg_app *app, struct tg_db *db, int64_t user_id, struct tg_resource *r,
                          struct tg_arena *a, struct tg_field_error *err);
+/* tg_dir_create's writes inside the caller's transaction (begun on db),
+ * without the index update: for loaders that commit many at once. */
+enum tg_rc tg_dir_create_in_tx(struct tg_app *app, struct tg_db *db, int64_t user_id, struct tg_resource *r,
+                               struct tg_arena *a, struct tg_field_error *err);
 /* r->version must be the version the caller read; TG_ERR_CONFLICT when stale. */
 enum tg_rc tg_dir_update(struct tg_app *app, struct tg_db *db, int64_t user_id, struct tg_resource *r,
                          const char *action, struct tg_arena *a, struct tg_field_error *err);

@@ -1,7 +1,9 @@
 /*
  * demo.c - the demo data loader (see demo.h). Everything goes in one
- * transaction per kind; resources go through tg_dir_create so that the
- * demo exercises the same validation and history as the API.
+ * transaction, so a failure leaves nothing behind; resources go through
+ * tg_dir_create_in_tx so that the demo exercises the same validation and
+ * history as the API. The reference data is reloaded inside the
+ * transaction (the organizations and resources refer to the new areas).
  */
 #include "app/demo.h"
 
@@ -82,6 +84,8 @@ enum tg_rc tg_demo_load(struct tg_app *app, struct tg_db *db, const char *path, 
 	enum tg_rc rc = TG_OK;
 	struct tg_arena a = TG_ARENA_INIT;
 	struct orgkey *keys = NULL;
+	struct tg_refdata *ref = NULL;
+	int in_tx = 0;
 	memset(sum, 0, sizeof(*sum));
 	json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
 	if (!root) {
@@ -98,25 +102,20 @@ enum tg_rc tg_demo_load(struct tg_app *app, struct tg_db *db, const char *path, 
 	/* areas */
 	if ((rc = db->ops->begin(db)))
 		goto out;
-	rc = load_areas(db, json_object_get(root, "areas"), 0, TG_AREA_CITY, &sum->areas);
-	if (rc || (rc = db->ops->commit(db))) {
-		db->ops->rollback(db);
+	in_tx = 1;
+	if ((rc = load_areas(db, json_object_get(root, "areas"), 0, TG_AREA_CITY, &sum->areas))) {
 		snprintf(msg, msglen, "areas: %s", tg_rc_code(rc));
 		goto out;
 	}
 	if ((rc = tg_app_ref_reload(app, db)))
 		goto out;
-	struct tg_refdata *ref = tg_app_ref_acquire(app);
+	ref = tg_app_ref_acquire(app);
 
 	/* organizations */
 	json_t *orgs = json_object_get(root, "orgs");
 	size_t n_orgs = json_array_size(orgs), i;
 	keys = tg_xcalloc(n_orgs ? n_orgs : 1, sizeof(*keys));
 	json_t *o;
-	if ((rc = db->ops->begin(db))) {
-		tg_app_ref_release(app, ref);
-		goto out;
-	}
 	json_array_foreach(orgs, i, o)
 	{
 		struct tg_org org = {.name = jstr(o, "name"),
@@ -175,11 +174,8 @@ enum tg_rc tg_demo_load(struct tg_app *app, struct tg_db *db, const char *path, 
 		}
 		sum->users++;
 	}
-	if (rc || (rc = db->ops->commit(db))) {
-		db->ops->rollback(db);
-		tg_app_ref_release(app, ref);
+	if (rc)
 		goto out;
-	}
 
 	/* resources: each through the API's write path */
 	json_t *resources = json_object_get(root, "resources"), *r;
@@ -204,7 +200,7 @@ enum tg_rc tg_demo_load(struct tg_app *app, struct tg_db *db, const char *path, 
 			res.area_id = area_id;
 			res.source = "demo";
 			res.source_id = tg_arena_printf(&a, "%zu", i + 1);
-			if ((rc = tg_dir_create(app, db, 0, &res, &a, &err)))
+			if ((rc = tg_dir_create_in_tx(app, db, 0, &res, &a, &err)))
 				snprintf(msg, msglen, "resources[%zu] (%s).%s: %s", i, res.name ? res.name : "?",
 				         err.field ? err.field : "", err.message ? err.message : tg_rc_code(rc));
 		}
@@ -213,8 +209,16 @@ enum tg_rc tg_demo_load(struct tg_app *app, struct tg_db *db, const char *path, 
 			break;
 		sum->resources++;
 	}
-	tg_app_ref_release(app, ref);
+	if (!rc && (rc = db->ops->commit(db)))
+		snprintf(msg, msglen, "commit: %s", tg_rc_code(rc));
+	in_tx = !!rc;
 out:
+	if (in_tx) {
+		db->ops->rollback(db);
+		memset(sum, 0, sizeof(*sum)); /* nothing was loaded */
+	}
+	if (ref)
+		tg_app_ref_release(app, ref);
 	free(keys);
 	json_decref(root);
 	tg_arena_release(&a);

@@ -1,7 +1,8 @@
 /*
  * demo.h - load the demo data set (data/demo/demo.json) into an empty
  * database: areas, organizations, users (with the file's demo password),
- * and resources through the same validation and write path as the API.
+ * and resources through the same validation and write path as the API,
+ * all in one transaction (a refused row leaves the database unchanged).
  *
  * File format (data/demo/demo.json):
  *   {"demo_password": "...",

@@ -191,6 +191,15 @@ expect 0 "export --tenant minami" -- "$bin" export --db "$db" --tenant minami --
 check "export of an empty tenant reports 0" -- has "exported 0 resources" "$tmp/err"
 expect 1 "demo into a tenant with organizations" -- "$bin" demo --db "$db" --tenant kita
 expect 2 "demo --tenant with --force" -- "$bin" demo --db "$db" --tenant minami --force
+# a demo file whose last resource is invalid: the load fails and leaves nothing behind
+demo_src=$(dirname "$bin")/../data/demo/demo.json
+node -e 'const f = require("fs"), d = JSON.parse(f.readFileSync(process.argv[1]));
+d.resources[d.resources.length - 1].type = "no_such_type"; f.writeFileSync(process.argv[2], JSON.stringify(d));' \
+	"$demo_src" "$tmp/broken-demo.json"
+expect 1 "demo with an invalid last resource" -- "$bin" demo --db "$db" --tenant minami --data "$tmp/broken-demo.json"
+check "the failure names the resource" -- has "resources\[" "$tmp/err"
+expect 0 "user list of minami after the failed demo" -- "$bin" user list --db "$db" --tenant minami
+check "the failed demo left no users" -- test "$(grep -c coord "$tmp/out")" -eq 0
 expect 0 "demo into an empty tenant" -- "$bin" demo --db "$db" --tenant minami
 expect 0 "export --tenant minami after demo" -- "$bin" export --db "$db" --tenant minami --format csv -o "$tmp/minami2.csv"
 check "minami now has the demo places" -- has "exported 51 resources" "$tmp/err"
