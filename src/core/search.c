@@ -515,12 +515,19 @@ static uint32_t grid_clamp(double v, uint32_t n)
 	return v <= 0 ? 0 : v >= (double)(n - 1) ? n - 1 : (uint32_t)v;
 }
 
+/* The cell of (lat, lon) in a grid of rows x cols cells of step degrees
+ * from (lat0, lon0), row-major; outside points go to the nearest cell. */
+static size_t cell_of(double lat0, double lon0, double step, uint32_t rows, uint32_t cols, double lat, double lon)
+{
+	uint32_t r = grid_clamp((lat - lat0) / step, rows);
+	uint32_t c = grid_clamp((lon - lon0) / step, cols);
+
+	return (size_t)r * cols + c;
+}
+
 static size_t grid_cell(const struct tg_search *idx, double lat, double lon)
 {
-	uint32_t r = grid_clamp((lat - idx->g_lat0) / idx->g_step, idx->g_rows);
-	uint32_t c = grid_clamp((lon - idx->g_lon0) / idx->g_step, idx->g_cols);
-
-	return (size_t)r * idx->g_cols + c;
+	return cell_of(idx->g_lat0, idx->g_lon0, idx->g_step, idx->g_rows, idx->g_cols, lat, lon);
 }
 
 static uint32_t rank_of(const struct tg_search *idx, int32_t cp)
@@ -1155,13 +1162,13 @@ static void spatial_order(struct tg_search *idx)
 
 	if (n < 2 || !grid_params(idx, F_DEAD, &lat0, &lon0, &step, &rows, &cols))
 		return;
-	/* the same cell function as the grid's (grid_cell) */
-	struct tg_search tmp = {.g_lat0 = lat0, .g_lon0 = lon0, .g_step = step, .g_rows = rows, .g_cols = cols};
 	size_t cells = (size_t)rows * cols;
 	uint32_t *start = tg_xcalloc(cells + 2, sizeof(uint32_t)), *key = tg_xmalloc(n * sizeof(uint32_t));
 	for (uint32_t o = 0; o < n; o++) {
 		const struct doc *d = &idx->docs[o];
-		key[o] = (d->flags & F_GEO) ? (uint32_t)grid_cell(&tmp, d->lat, d->lon) : (uint32_t)cells;
+		/* the cell grid_build will give it: same parameters, same cell_of */
+		key[o] = (d->flags & F_GEO) ? (uint32_t)cell_of(lat0, lon0, step, rows, cols, d->lat, d->lon)
+		                            : (uint32_t)cells;
 		start[key[o] + 1]++;
 	}
 	for (size_t i = 0; i <= cells; i++)
