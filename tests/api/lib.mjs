@@ -66,8 +66,20 @@ async function createPgDatabase(adminUrl) {
   return { name, url: u.toString() };
 }
 
+// An autovacuum worker busy in the database cannot be terminated by the test
+// role (it is no superuser, as a deployment's role is not): DROP ... WITH
+// (FORCE) then fails with "must be a member of the role whose process is
+// being terminated". The worker is done within moments: try again.
 async function dropPgDatabase(adminUrl, name) {
-  await run('psql', ['-X', '-q', '-d', adminUrl, '-c', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`], {});
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await run('psql', ['-X', '-q', '-d', adminUrl, '-c', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`], {});
+      return;
+    } catch (e) {
+      if (attempt >= 40 || !/process is being terminated/.test(e.message)) throw e;
+      await sleep(250);
+    }
+  }
 }
 
 function run(bin, args, opts) {
