@@ -576,6 +576,25 @@ static struct tg_search *fac_build(const struct ops *o, const struct fdoc *d, si
 enum { FITER = 100 };
 
 /* Mean and p99 (microseconds, thread CPU time) of query qi, FITER runs. */
+/* The server's search for fq: anonymous (public only), distance sort, 20 results. */
+static void fac_query(const struct fquery *fq, const char **terms, size_t n_terms, struct tg_search_query *q)
+{
+	memset(q, 0, sizeof(*q));
+	q->terms = terms;
+	q->n_terms = n_terms;
+	q->types = fq->types;
+	q->n_types = fq->n_types;
+	q->age_months = fq->age;
+	q->weekday = fq->day;
+	q->has_origin = 1;
+	q->lat = fq->lat;
+	q->lon = fq->lon;
+	q->radius_km = fq->radius;
+	q->public_only = 1;
+	q->sort = TG_SEARCH_SORT_DISTANCE;
+	q->limit = 20;
+}
+
 static void fac_time(const struct ops *o, struct tg_search *idx, const struct fquery *fq, double *mean, double *p99,
                      size_t *total, int64_t *first, double *all, size_t *n_all)
 {
@@ -591,20 +610,7 @@ static void fac_time(const struct ops *o, struct tg_search *idx, const struct fq
 		double c0 = cpu_us();
 		if (tg_text_terms(fq->text, strlen(fq->text), &a, &terms, &n_terms) != TG_OK)
 			abort();
-		memset(&q, 0, sizeof(q));
-		q.terms = terms;
-		q.n_terms = n_terms;
-		q.types = fq->types;
-		q.n_types = fq->n_types;
-		q.age_months = fq->age;
-		q.weekday = fq->day;
-		q.has_origin = 1;
-		q.lat = fq->lat;
-		q.lon = fq->lon;
-		q.radius_km = fq->radius;
-		q.public_only = 1;
-		q.sort = TG_SEARCH_SORT_DISTANCE;
-		q.limit = 20;
+		fac_query(fq, terms, n_terms, &q);
 		if (o->run(idx, &q, &a, &h, &n, total) != TG_OK)
 			abort();
 		lat[i] = cpu_us() - c0;
@@ -647,20 +653,7 @@ static double fac_rotate(const struct ops *o, struct tg_search *idx, const struc
 			double c0 = cpu_us();
 			if (tg_text_terms(fq->text, strlen(fq->text), &a, &terms, &n_terms) != TG_OK)
 				abort();
-			memset(&q, 0, sizeof(q));
-			q.terms = terms;
-			q.n_terms = n_terms;
-			q.types = fq->types;
-			q.n_types = fq->n_types;
-			q.age_months = fq->age;
-			q.weekday = fq->day;
-			q.has_origin = 1;
-			q.lat = fq->lat;
-			q.lon = fq->lon;
-			q.radius_km = fq->radius;
-			q.public_only = 1;
-			q.sort = TG_SEARCH_SORT_DISTANCE;
-			q.limit = 20;
+			fac_query(fq, terms, n_terms, &q);
 			if (o->run(idx, &q, &a, &h, &n, &total) != TG_OK)
 				abort();
 			sum += cpu_us() - c0;
