@@ -180,11 +180,23 @@ bench_db() {
 			printf "%.2f", v }' "$1"
 	}
 
+	# user and system clock ticks of all the server's threads, before and after a run
+	ticks() { cat /proc/"$SERVER_PID"/task/*/stat 2>/dev/null | awk '{ t += $14 + $15 } END { print t + 0 }'; }
+	requests() { awk '/requests in/ { print $1 }' "$1"; }
+	cpu_us() { # ticks-before ticks-after wrk-output: server CPU time per request
+		awk -v a="$1" -v b="$2" -v n="$(requests "$3")" -v hz="$(getconf CLK_TCK)" \
+			'BEGIN { if (n > 0) printf "%.1f", (b - a) / hz * 1e6 / n; else print "?" }'
+	}
+
 	echo "bench: ${P:+PostgreSQL: }wrk -t$THREADS -c$CONNS -d$DURATION on /healthz and on search"
 	wrk -t"$THREADS" -c"$CONNS" -d2s "$BASE/healthz" >/dev/null # warm-up
+	c0=$(ticks)
 	wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency "$BASE/healthz" >"$OUT/wrk-healthz$SFX.txt"
+	c1=$(ticks)
 	wrk -t"$THREADS" -c"$CONNS" -d2s -s "$OUT/search.lua" "$BASE" >/dev/null # warm-up
+	c2=$(ticks)
 	wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s "$OUT/search.lua" "$BASE" >"$OUT/wrk-search$SFX.txt"
+	c3=$(ticks)
 
 	H_RPS=$(rps "$OUT/wrk-healthz$SFX.txt")
 	S_RPS=$(rps "$OUT/wrk-search$SFX.txt")
@@ -194,6 +206,11 @@ bench_db() {
 	report search_vs_healthz_ratio "$(awk -v s="$S_RPS" -v h="$H_RPS" 'BEGIN { printf "%.2f", s / h }')" "target >= 0.50"
 	report search_p99_ms "$(p99_ms "$OUT/wrk-search$SFX.txt")" "target < 10"
 	report healthz_p99_ms "$(p99_ms "$OUT/wrk-healthz$SFX.txt")" "for comparison"
+	# What a request costs the server itself (user + system time of its threads over the
+	# run, per request): unlike the ratio, it does not depend on how the CPU is shared
+	# with wrk. No target; see docs/performance.md.
+	report healthz_server_cpu_us "$(cpu_us "$c0" "$c1" "$OUT/wrk-healthz$SFX.txt")" "server CPU per request, µs"
+	report search_server_cpu_us "$(cpu_us "$c2" "$c3" "$OUT/wrk-search$SFX.txt")" "server CPU per request, µs"
 	for f in healthz search; do
 		bad=$(non2xx "$OUT/wrk-$f$SFX.txt")
 		errs=$(awk '/Socket errors:/ { print }' "$OUT/wrk-$f$SFX.txt")
