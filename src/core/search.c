@@ -1470,6 +1470,7 @@ struct qctx {
 	size_t k, n_heap, total;
 	uint8_t *exact; /* per term: the candidate set alone proves it occurs */
 	int verify;     /* some term is not exact */
+	int full_in;    /* score_doc searches the description for proven terms too */
 	struct tg_arena *arena;
 	uint32_t *deferred; /* see defer() */
 	size_t n_deferred, cap_deferred;
@@ -1613,15 +1614,24 @@ static const uint8_t *find(const uint8_t *h, size_t hl, const struct qterm *t)
 
 /* Score one term: the weight of the best field it occurs in (fields are
  * stored best-first, so that is the first occurrence in the text) plus
- * position bonuses; *in gets every field it occurs in. 0 when nowhere. */
-static double score_term(const struct doc *d, const struct qterm *t, unsigned *in, size_t *name_hit_cp)
+ * position bonuses; *in gets every field it occurs in. 0 when nowhere.
+ *
+ * proven: the document is known to contain the term (the candidate set
+ * proves it), so the description, by far the longest field, is not
+ * searched: a term absent from the fields before it is in it, and weighs
+ * the same wherever it is there. *in then lacks the description when the
+ * term is also in an earlier field; the caller completes it for the
+ * documents it keeps (score_doc with full_in). */
+static double score_term(const struct doc *d, const struct qterm *t, unsigned *in, size_t *name_hit_cp, int proven)
 {
 	static const double weight[4] = {100, 60, 30, 10};
 	double s = 0;
-	uint32_t from = 0;
+	uint32_t from = 0, lim = d->text_len;
 
-	while (from < d->text_len) {
-		const uint8_t *m = find(d->text + from, d->text_len - from, t);
+	if (proven && d->f_end[2] < lim)
+		lim = d->f_end[2];
+	while (from < lim) {
+		const uint8_t *m = find(d->text + from, lim - from, t);
 		if (!m)
 			break;
 		uint32_t o = (uint32_t)(m - d->text);
@@ -1645,6 +1655,10 @@ static double score_term(const struct doc *d, const struct qterm *t, unsigned *i
 		if (f == 3)
 			break;
 		from = d->f_end[f] + 1;
+	}
+	if (proven && s == 0) {
+		*in |= 1u << 3;
+		s = weight[3];
 	}
 	return s;
 }
@@ -1723,7 +1737,7 @@ static int score_doc(const struct qctx *c, const struct doc *d, struct cand *x)
 	x->score = 0;
 	for (size_t t = 0; t < c->n_terms; t++) {
 		unsigned tin = 0;
-		double s = score_term(d, &c->terms[t], &tin, &name_cp);
+		double s = score_term(d, &c->terms[t], &tin, &name_cp, c->exact[t] && !c->full_in);
 		if (!tin)
 			return 0;
 		in |= tin;
@@ -1760,21 +1774,64 @@ static double dist_of(const struct qctx *c, uint32_t ord, unsigned flags, double
 
 static double doc_dist(const struct qctx *c, const struct doc *d)
 {
+	if (!c->q->has_origin)
+		return HUGE_VAL;
 	return dist_of(c, (uint32_t)(d - c->idx->docs), d->flags, d->lat, d->lon, cos_lat_of(d->lat));
 }
 
-static void consider(struct qctx *c, uint32_t ord)
+/* A candidate that passed cheap_ok(): scored, and pushed when it matches
+ * (relevance and name order; see consider_batch). */
+static void consider_rest(struct qctx *c, uint32_t ord)
 {
 	const struct doc *d = &c->idx->docs[ord];
 	struct cand x = {ord, 0, 0, HUGE_VAL};
 
-	if (!cheap_ok(c, ord) || !score_doc(c, d, &x))
+	if (!score_doc(c, d, &x))
 		return;
 	x.dist = doc_dist(c, d);
 	if (c->radius_m > 0 && !(x.dist <= c->radius_m))
 		return;
 	c->total++;
 	heap_push(c, &x);
+}
+
+/* Candidates in order, a batch at a time, with the memory that the
+ * survivors of the filters need (their docs[] entries, then the start of
+ * their texts) prefetched for the whole batch before the first is scored:
+ * the cache misses of a listing overlap instead of coming one by one. */
+#define CBATCH 16
+struct cbatch {
+	uint32_t ord[CBATCH];
+	size_t n;
+};
+
+static void consider_batch(struct qctx *c, struct cbatch *b)
+{
+	const struct doc *docs = c->idx->docs;
+	size_t m = 0;
+
+	for (size_t i = 0; i < b->n; i++)
+		if (cheap_ok(c, b->ord[i])) {
+			const char *e = (const char *)&docs[b->ord[i]];
+			__builtin_prefetch(e);
+			__builtin_prefetch(e + sizeof(*docs) - 1);
+			b->ord[m++] = b->ord[i];
+		}
+	for (size_t i = 0; i < m; i++) {
+		const uint8_t *t = docs[b->ord[i]].text;
+		__builtin_prefetch(t);
+		__builtin_prefetch(t + 64);
+	}
+	for (size_t i = 0; i < m; i++)
+		consider_rest(c, b->ord[i]);
+	b->n = 0;
+}
+
+static inline void cbatch_add(struct qctx *c, struct cbatch *b, uint32_t ord)
+{
+	b->ord[b->n++] = ord;
+	if (b->n == CBATCH)
+		consider_batch(c, b);
 }
 
 /* Distance order: the score does not affect the order, so only the terms
@@ -2502,7 +2559,7 @@ enum tg_rc tg_search_run(struct tg_search *idx, const struct tg_search_query *q,
 		c.exact[best] = 1;
 	}
 	/* Filter lists join the intersection when they remove at least a
-	 * quarter of the documents (consider() checks the filters anyway). */
+	 * quarter of the documents (the candidates' filters are checked anyway). */
 	uint32_t selective = idx->n_live - idx->n_live / 4;
 	static const struct plist empty;
 	if (c.n_types) {
@@ -2557,8 +2614,10 @@ enum tg_rc tg_search_run(struct tg_search *idx, const struct tg_search_query *q,
 			estimated = walk(&c, NULL);
 			score_late = 1;
 		} else {
+			struct cbatch b = {.n = 0};
 			for (uint32_t o = 0; o < idx->n_docs; o++)
-				consider(&c, o);
+				cbatch_add(&c, &b, o);
+			consider_batch(&c, &b);
 		}
 	} else {
 		uint32_t words = (idx->n_docs + 63) / 64;
@@ -2671,7 +2730,6 @@ enum tg_rc tg_search_run(struct tg_search *idx, const struct tg_search_query *q,
 			/* Few candidates, all checked. A distance sort, as a walk,
 			 * searches only the unproven terms and scores only the
 			 * survivors. */
-			void (*each)(struct qctx *, uint32_t) = by_distance ? consider_dist : consider;
 			if (by_distance && idx->g_ident) {
 				/* the grid's copy is at the ordinal: batches, as a walk */
 				struct gbatch b = {.n = 0};
@@ -2685,13 +2743,24 @@ enum tg_rc tg_search_run(struct tg_search *idx, const struct tg_search_query *q,
 				}
 				if (b.n)
 					consider_grid_batch(&c, b.pos, b.n);
+			} else if (!by_distance) {
+				struct cbatch b = {.n = 0};
+				if (cb) {
+					for (uint32_t w = 0; w < words; w++)
+						for (uint64_t v = cb[w]; v; v &= v - 1)
+							cbatch_add(&c, &b, w * 64 + (uint32_t)__builtin_ctzll(v));
+				} else {
+					for (size_t i = 0; i < n_cand; i++)
+						cbatch_add(&c, &b, cand[i]);
+				}
+				consider_batch(&c, &b);
 			} else if (cb) {
 				for (uint32_t w = 0; w < words; w++)
 					for (uint64_t v = cb[w]; v; v &= v - 1)
-						each(&c, w * 64 + (uint32_t)__builtin_ctzll(v));
+						consider_dist(&c, w * 64 + (uint32_t)__builtin_ctzll(v));
 			} else {
 				for (size_t i = 0; i < n_cand; i++)
-					each(&c, cand[i]);
+					consider_dist(&c, cand[i]);
 			}
 			if (by_distance) {
 				for (size_t i = 0; i < c.n_deferred; i++)
@@ -2700,7 +2769,11 @@ enum tg_rc tg_search_run(struct tg_search *idx, const struct tg_search_query *q,
 			}
 		}
 	}
-	if (score_late) /* only the heap's survivors were scored */
+	/* Only the heap's survivors were scored (score_late), or their
+	 * matched fields lack the description for proven terms (score_term):
+	 * score them in full; the scores, and so the order, are the same. */
+	c.full_in = 1;
+	if (score_late || (c.n_terms && !by_distance))
 		rescore(&c);
 
 	sort_out(&c);

@@ -157,6 +157,49 @@ static void test_ranking(void **state)
 	tg_arena_release(&a);
 }
 
+/* A term the candidate set proves (one or two characters) is not searched
+ * in the description while candidates are scored; the fields it is in
+ * must still be complete in the results, and more candidates than one
+ * batch (consider_batch) must give the same ranking and total. */
+static void test_proven_terms(void **state)
+{
+	struct tg_search *idx = tg_search_new();
+	struct tg_arena a = TG_ARENA_INIT;
+	struct tg_search_query q = base_query();
+	struct tg_search_hit *h;
+	size_t n;
+
+	(void)state;
+	put(idx, 1, "ひろば", NULL, NULL, "ひろばで遊ぼう");
+	put(idx, 2, "さくら", NULL, NULL, "ひろばがあります");
+	put(idx, 3, "もり", NULL, "ひろ町", NULL);
+	for (int64_t id = 4; id <= 40; id++) {
+		char name[32];
+		snprintf(name, sizeof(name), "園%lld", (long long)id);
+		put(idx, id, name, NULL, NULL, "ひろばの近く");
+	}
+	const char *queries[] = {"ひろ", "ろ"}; /* a bigram, and a character's union */
+	for (size_t k = 0; k < 2; k++) {
+		for (size_t limit = 1; limit <= 50; limit += 49) {
+			q.limit = limit;
+			assert_int_equal(run(idx, &q, queries[k], &a, &h, &n), 40);
+			assert_int_equal(n, limit < 40 ? limit : 40);
+			assert_int_equal(h[0].id, 1);
+			assert_int_equal(h[0].matched_in, TG_SEARCH_IN_NAME | TG_SEARCH_IN_BODY);
+			if (limit == 1)
+				continue;
+			assert_int_equal(h[1].id, 3);
+			assert_int_equal(h[1].matched_in, TG_SEARCH_IN_META);
+			for (size_t i = 2; i < n; i++) {
+				assert_int_equal(h[i].matched_in, TG_SEARCH_IN_BODY);
+				assert_true(h[i].score == h[2].score && h[i].score < h[1].score);
+			}
+		}
+	}
+	tg_arena_release(&a);
+	tg_search_free(idx);
+}
+
 static void test_terms_and_short(void **state)
 {
 	struct tg_search *idx = tg_search_new();
@@ -823,6 +866,7 @@ int main(void)
 	    cmocka_unit_test(test_text_build),
 	    cmocka_unit_test(test_ranking),
 	    cmocka_unit_test(test_terms_and_short),
+	    cmocka_unit_test(test_proven_terms),
 	    cmocka_unit_test(test_filters),
 	    cmocka_unit_test(test_distance),
 	    cmocka_unit_test(test_paging_and_name_sort),
