@@ -412,6 +412,7 @@ struct doc {
 	double lat, lon;
 	uint64_t svc, acc; /* bit i = interned tag code i */
 	uint8_t *text;     /* rank-coded (raw UTF-8 while pending) */
+	uint64_t name_key; /* name order's first three code points (name_key_of) */
 	struct sched *sched;
 	uint32_t text_len;
 	uint32_t f_end[3];                  /* byte offsets of the three separators */
@@ -886,7 +887,10 @@ static enum tg_rc doc_fill(struct tg_search *idx, struct doc *d, const struct tg
 	return TG_OK;
 }
 
-/* Raw UTF-8 -> rank-coded text and separator offsets. */
+static const uint8_t *field_ptr(const struct doc *d, int f, size_t *len);
+static uint64_t name_key_of(const struct tg_search *idx, const struct doc *d);
+
+/* Raw UTF-8 -> rank-coded text, separator offsets and name key. */
 static void doc_encode(struct tg_search *idx, struct doc *d)
 {
 	/* A rare ASCII character may get a multi-byte rank: 4 bytes per input
@@ -911,6 +915,7 @@ static void doc_encode(struct tg_search *idx, struct doc *d)
 	free(d->text);
 	d->text_len = (uint32_t)(o - out);
 	d->text = tg_xrealloc(out, (size_t)d->text_len + 1);
+	d->name_key = name_key_of(idx, d);
 }
 
 /* Call fn for every gram of coded text (duplicates included). */
@@ -1497,11 +1502,40 @@ static size_t coded_cp_count(const uint8_t *p, size_t len)
 	return n;
 }
 
+/* The first string name order compares (see name_cmp). */
+static const uint8_t *name_first(const struct doc *d, size_t *len)
+{
+	const uint8_t *p = field_ptr(d, 1, len);
+	return *len ? p : field_ptr(d, 0, len);
+}
+
+/* Its first three code points, 21 bits each, 0 past its end (code points
+ * are never 0): keys compare as name_cmp does when they differ. */
+static uint64_t name_key_of(const struct tg_search *idx, const struct doc *d)
+{
+	size_t len, i = 0, k;
+	const uint8_t *p = name_first(d, &len);
+	uint64_t key = 0;
+
+	for (int n = 0; n < 3; n++) {
+		uint32_t cp = 0;
+		if (i < len) {
+			cp = idx->rank2cp[rank_get(p + i, &k)];
+			i += k;
+		}
+		key = key << 21 | cp;
+	}
+	return key;
+}
+
 /* Name order: the kana reading (or the name when there is none), then the
  * name, compared as normalized code points, so hiragana sort in gojūon
- * order whatever script the original used. */
+ * order whatever script the original used. The name keys decide most
+ * comparisons without reading the texts. */
 static int name_cmp(const struct tg_search *idx, const struct doc *a, const struct doc *b)
 {
+	if (a->name_key != b->name_key)
+		return a->name_key < b->name_key ? -1 : 1;
 	for (int pass = 0; pass < 2; pass++) {
 		size_t la, lb, ia = 0, ib = 0, k;
 		const uint8_t *pa, *pb;

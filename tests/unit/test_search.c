@@ -448,6 +448,41 @@ static void test_distance(void **state)
 	tg_arena_release(&a);
 }
 
+/* Name order decided by the first three code points (the name keys) and,
+ * when they are equal, by the rest: a longer reading, the same reading
+ * with different names, a name without a reading, kanji after kana. */
+static void test_name_order_keys(void **state)
+{
+	struct tg_search *idx = tg_search_new();
+	struct tg_arena a = TG_ARENA_INIT;
+	struct tg_search_query q = base_query();
+	struct tg_search_hit *h;
+	size_t n;
+
+	(void)state;
+	put(idx, 16, "東京", NULL, NULL, NULL);
+	put(idx, 11, "青葉こども", "アオバコドモ", NULL, NULL);
+	put(idx, 14, "桜", "さくら", NULL, NULL);
+	put(idx, 17, "西", NULL, NULL, NULL);
+	put(idx, 12, "青葉ひろば", "あおばひろば", NULL, NULL);
+	put(idx, 15, "さくら", NULL, NULL, NULL);
+	put(idx, 13, "青", "あお", NULL, NULL);
+	q.sort = TG_SEARCH_SORT_NAME;
+	int64_t want[] = {13, 11, 12, 15, 14, 16, 17};
+	for (size_t limit = 1; limit <= 7; limit++) {
+		q.limit = limit;
+		for (size_t off = 0; off + limit <= 7; off++) {
+			q.offset = off;
+			assert_int_equal(run(idx, &q, NULL, &a, &h, &n), 7);
+			assert_int_equal(n, limit);
+			for (size_t i = 0; i < n; i++)
+				assert_int_equal(h[i].id, want[off + i]);
+		}
+	}
+	tg_search_free(idx);
+	tg_arena_release(&a);
+}
+
 static void test_paging_and_name_sort(void **state)
 {
 	struct tg_search *idx = tg_search_new();
@@ -867,6 +902,7 @@ int main(void)
 	    cmocka_unit_test(test_ranking),
 	    cmocka_unit_test(test_terms_and_short),
 	    cmocka_unit_test(test_proven_terms),
+	    cmocka_unit_test(test_name_order_keys),
 	    cmocka_unit_test(test_filters),
 	    cmocka_unit_test(test_distance),
 	    cmocka_unit_test(test_paging_and_name_sort),
