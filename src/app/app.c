@@ -312,8 +312,10 @@ enum tg_rc tg_app_index_load(struct tg_app *app, struct tg_db *db)
 		for (size_t i = 0; i < n; i++) {
 			struct tg_search_doc doc;
 			int64_t chain[TG_SEARCH_MAX_AREAS];
-			/* the stored text was built on write; rebuild only rows that lack it */
-			const char *text = rs[i].search_text && *rs[i].search_text
+			/* the stored text was built on write; rebuild rows that lack it,
+			 * and confidential ones, whose text may have been stored with the
+			 * address before it was left out (tg_search_text_build) */
+			const char *text = rs[i].search_text && *rs[i].search_text && !rs[i].is_confidential
 			                       ? rs[i].search_text
 			                       : tg_app_search_text(app, ref, &rs[i], &a);
 			make_doc(ref, &rs[i], text, chain, &doc);

@@ -111,8 +111,15 @@ enum tg_rc tg_search_text_build(const struct tg_resource *r, const struct tg_sea
 	if ((rc = tg_buf_addc(out, TG_SEARCH_FIELD_SEP)))
 		goto out;
 	f = out->len;
-	const char *body[] = {r->description, r->prefecture,          r->city,          r->address_line,
-	                      r->building,    r->accessibility_notes, r->schedule_note, r->fee_text};
+	/* no address for a confidential resource (see search.h) */
+	const char *body[] = {r->description,
+	                      r->is_confidential ? NULL : r->prefecture,
+	                      r->is_confidential ? NULL : r->city,
+	                      r->is_confidential ? NULL : r->address_line,
+	                      r->is_confidential ? NULL : r->building,
+	                      r->accessibility_notes,
+	                      r->schedule_note,
+	                      r->fee_text};
 	for (size_t i = 0; i < sizeof(body) / sizeof(body[0]); i++)
 		if ((rc = add_part(out, body[i], f)))
 			goto out;

@@ -15,6 +15,10 @@
  *   access tag names, area names  [3] body: description, address,
  *   accessibility notes, schedule note, fee text.
  * Parts inside a field are joined by one space.
+ *
+ * A confidential resource's text has no address: its location is hidden
+ * from most viewers, and the index, shared by all of them, would otherwise
+ * answer "found" or "not found" to a search for any guess at the address.
  */
 #ifndef TG_SEARCH_H
 #define TG_SEARCH_H

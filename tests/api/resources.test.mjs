@@ -224,4 +224,17 @@ test('confidential resource: address/location only for own org, coordinator, adm
     assert.deepEqual(g.location, input.location, `${who}: location`);
     assert.equal(g.address_hidden, false, `${who}: address_hidden`);
   }
+  // Search never matches the address: found / not found for a guess at it would
+  // locate the place. The index is shared by all viewers, so no one matches on it.
+  for (const [who, c] of [...hidden, ...shown]) {
+    for (const part of ['本町1-2-3', '本町', 'さくらビル']) {
+      const s = assertOk(await c.get('/api/v1/resources?limit=100&q=' + encodeURIComponent(`秘匿確認シェルター ${part}`)));
+      assert.ok(!s.items.some((i) => i.id === r.id), `${who}: a search for its address (${part}) finds it`);
+    }
+  }
+  const hs = assertOk(await srv.anon().get('/hsds/services?per_page=50&search=' +
+    encodeURIComponent('秘匿確認シェルター 本町1-2-3')));
+  assert.ok(!hs.contents.some((x) => x.name === '秘匿確認シェルター'), 'HSDS: a search for its address finds it');
+  const hn = assertOk(await srv.anon().get('/hsds/services?per_page=50&search=' + encodeURIComponent('秘匿確認シェルター')));
+  assert.ok(hn.contents.some((x) => x.name === '秘匿確認シェルター'), 'HSDS: found by its name');
 });

@@ -107,6 +107,21 @@ static void test_text_build(void **state)
 	assert_string_equal(b.data, "ひだまり ひろば\x1fひだまりひろば\x1f"
 	                            "npo法人 ひだまり 親と子のつどいの広場 べびーかー可 相談 みなと市 さくら区\x1f"
 	                            "親子で 遊べます みなと市");
+	/* a confidential resource's address is left out, the rest stays */
+	tg_buf_reset(&b);
+	r.prefecture = "神奈川県";
+	r.address_line = "秘密町3丁目9番";
+	r.building = "ひだまり荘";
+	r.accessibility_notes = "段差なし";
+	r.is_confidential = 1;
+	assert_int_equal(tg_search_text_build(&r, &x, &b), TG_OK);
+	assert_string_equal(b.data, "ひだまり ひろば\x1fひだまりひろば\x1f"
+	                            "npo法人 ひだまり 親と子のつどいの広場 べびーかー可 相談 みなと市 さくら区\x1f"
+	                            "親子で 遊べます 段差なし");
+	tg_buf_reset(&b);
+	r.is_confidential = 0;
+	assert_int_equal(tg_search_text_build(&r, &x, &b), TG_OK);
+	assert_non_null(strstr(b.data, "\x1f親子で 遊べます 神奈川県 みなと市 秘密町3丁目9番 ひだまり荘 段差なし"));
 	tg_buf_reset(&b);
 	r.description = "bad \xff";
 	assert_int_equal(tg_search_text_build(&r, NULL, &b), TG_ERR_INVALID);
