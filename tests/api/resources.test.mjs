@@ -232,6 +232,17 @@ test('confidential resource: address/location only for own org, coordinator, adm
       assert.ok(!s.items.some((i) => i.id === r.id), `${who}: a search for its address (${part}) finds it`);
     }
   }
+  // Showing a confidential location in search results is an audited read, as GET is;
+  // a search that hides it is not.
+  const last = assertOk(await w.admin.get('/api/v1/audit?limit=1')).items[0]?.id ?? 0;
+  assertOk(await w.coord.get('/api/v1/resources?q=' + encodeURIComponent('秘匿確認シェルター')));
+  assertOk(await w.staffB.get('/api/v1/resources?q=' + encodeURIComponent('秘匿確認シェルター')));
+  const au = assertOk(await w.admin.get('/api/v1/audit?limit=100')).items.filter((e) => e.id > last);
+  const reads = au.filter((e) => e.action === 'read' && e.object_type === 'resource_location' &&
+    String(e.object_id) === String(r.id));
+  assert.equal(reads.length, 1, `one audited read: ${JSON.stringify(au)}`);
+  assert.equal(reads[0].user_id, w.coord.user.id);
+  assert.equal(reads[0].detail, 'search');
   const hs = assertOk(await srv.anon().get('/hsds/services?per_page=50&search=' +
     encodeURIComponent('秘匿確認シェルター 本町1-2-3')));
   assert.ok(!hs.contents.some((x) => x.name === '秘匿確認シェルター'), 'HSDS: a search for its address finds it');

@@ -353,6 +353,7 @@ struct item {
 	const char *sum; /* summary without its closing brace */
 	size_t sum_len;
 	int open;
+	int located;      /* a confidential location shown (audited) */
 	const char *snip; /* NULL: the card's snip0 */
 	int snip_plain;   /* snip needs no escape */
 	const struct tg_text_range *name_rg, *snip_rg;
@@ -615,6 +616,7 @@ enum tg_rc tg_h_resource_search(struct tg_req *req)
 		}
 		struct item *it = &items[n_items++];
 		int show = r->is_confidential ? can_locate(&v, r) : 1;
+		it->located = r->is_confidential && show;
 		it->hit = &hits[i];
 		it->card = cd;
 		it->sum = cd->sum[show];
@@ -664,6 +666,12 @@ enum tg_rc tg_h_resource_search(struct tg_req *req)
 	size_t olen = (size_t)(p - body);
 	assert(olen < bound);        /* item_bound covers put_item */
 	tg_rcache_release(es, n_es); /* items point into the entries' cards */
+	/* a confidential location shown is a read of it, as in GET /resources/{id} */
+	for (size_t i = 0; i < n_items; i++)
+		if (items[i].located &&
+		    (rc = tg_req_audit(req, "read", "resource_location",
+		                       tg_arena_printf(&req->arena, "%lld", (long long)items[i].hit->id), "search")))
+			goto out;
 	tg_resp_raw(req, 200, "application/json; charset=utf-8", body, olen);
 out:
 	view_release(&v);
