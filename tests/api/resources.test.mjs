@@ -243,6 +243,20 @@ test('confidential resource: address/location only for own org, coordinator, adm
   assert.equal(reads.length, 1, `one audited read: ${JSON.stringify(au)}`);
   assert.equal(reads[0].user_id, w.coord.user.id);
   assert.equal(reads[0].detail, 'search');
+  // The same for every other view that shows the location: HSDS, history, verification due.
+  const last2 = au.length ? Math.max(...au.map((e) => e.id)) : last;
+  const svc = assertOk(await w.coord.get(`/hsds/services/${r.uuid}`));
+  assert.ok(JSON.stringify(svc).includes('139.6302'), 'HSDS shows the coordinator the location');
+  assertOk(await w.staffA.get(`/api/v1/resources/${r.id}/changes`));
+  const due = assertOk(await w.staffA.get('/api/v1/verification-due'));
+  assert.ok(due.items.some((i) => i.id === r.id), 'due for verification');
+  assertOk(await w.staffB.get(`/hsds/services/${r.uuid}`));
+  assertOk(await w.staffB.get(`/api/v1/resources/${r.id}/changes`));
+  const au2 = assertOk(await w.admin.get('/api/v1/audit?limit=100')).items.filter((e) => e.id > last2 &&
+    e.action === 'read' && e.object_type === 'resource_location' && String(e.object_id) === String(r.id));
+  assert.deepEqual(au2.map((e) => [e.detail, e.user_id]).sort(),
+    [['history', w.staffA.user.id], ['hsds', w.coord.user.id], ['verification_due', w.staffA.user.id]].sort(),
+    JSON.stringify(au2));
   const hs = assertOk(await srv.anon().get('/hsds/services?per_page=50&search=' +
     encodeURIComponent('秘匿確認シェルター 本町1-2-3')));
   assert.ok(!hs.contents.some((x) => x.name === '秘匿確認シェルター'), 'HSDS: a search for its address finds it');

@@ -100,6 +100,18 @@ static int hide_location(struct hctx *h, const struct tg_resource *r)
 	                             tg_ref_area_within(h->ref, r->area_id, h->req->user_area_id));
 }
 
+/* hide_location() for a resource about to be rendered: a confidential
+ * location rendered is an audited read, as in the JSON API; *rc gets the
+ * audit's failure. */
+static int render_hide(struct hctx *h, const struct tg_resource *r, enum tg_rc *rc)
+{
+	int hide = hide_location(h, r);
+	if (!hide && r->is_confidential && !*rc)
+		*rc = tg_req_audit(h->req, "read", "resource_location",
+		                   tg_arena_printf(&h->req->arena, "%lld", (long long)r->id), "hsds");
+	return hide;
+}
+
 static int valid_timestamp(const char *s)
 {
 	struct tm tm;
@@ -324,7 +336,7 @@ static enum tg_rc services_page(struct tg_req *req, int sal)
 		json_t *arr = json_array();
 		struct tg_org org = {0};
 		for (size_t i = 0; i < n; i++) {
-			int hide = hide_location(&h, &rs[i]);
+			int hide = render_hide(&h, &rs[i], &rc);
 			if (sal) {
 				json_array_append_new(arr, tg_hsds_service_at_location(&rs[i], hide));
 			} else {
@@ -332,7 +344,10 @@ static enum tg_rc services_page(struct tg_req *req, int sal)
 				json_array_append_new(arr, tg_hsds_service(&rs[i], org.id ? &org : NULL, &h.hc, hide));
 			}
 		}
-		tg_resp_json(req, 200, page_json(&p, total, arr));
+		if (rc)
+			json_decref(arr);
+		else
+			tg_resp_json(req, 200, page_json(&p, total, arr));
 	}
 	hctx_release(&h);
 	return rc;
@@ -356,8 +371,10 @@ static enum tg_rc one_service(struct tg_req *req, int sal)
 	enum tg_rc rc = req->db->ops->resource_get_by_uuid(req->db, &req->arena, req->params[0], &r);
 	if (rc == TG_ERR_NOT_FOUND || (!rc && !tg_access_can_see(&h.actor, r.is_public)))
 		rc = tg_req_fail(req, TG_ERR_NOT_FOUND, "id", "そのサービスは見つかりません (service not found)");
+	int hide = 1;
+	if (!rc)
+		hide = render_hide(&h, &r, &rc);
 	if (!rc) {
-		int hide = hide_location(&h, &r);
 		if (sal) {
 			json_t *j = tg_hsds_service_at_location(&r, hide);
 			if (j)
@@ -459,8 +476,10 @@ enum tg_rc tg_h_hsds_organization(struct tg_req *req)
 		size_t n;
 		if ((rc = req->db->ops->resource_list(req->db, &req->arena, &f, &rs, &n)))
 			break;
-		for (size_t i = 0; i < n; i++)
-			json_array_append_new(svcs, tg_hsds_service(&rs[i], &o, &h.hc, hide_location(&h, &rs[i])));
+		for (size_t i = 0; i < n && !rc; i++)
+			json_array_append_new(svcs, tg_hsds_service(&rs[i], &o, &h.hc, render_hide(&h, &rs[i], &rc)));
+		if (rc)
+			break;
 		if (n)
 			f.after_id = rs[n - 1].id;
 		if (n < f.limit)

@@ -895,6 +895,10 @@ enum tg_rc tg_h_resource_changes(struct tg_req *req)
 	size_t n;
 	if ((rc = req->db->ops->change_list(req->db, &req->arena, id, &ch, &n)))
 		goto out;
+	if (r.is_confidential && show &&
+	    (rc = tg_req_audit(req, "read", "resource_location", tg_arena_printf(&req->arena, "%lld", (long long)id),
+	                       "history")))
+		goto out;
 	json_t *items = json_array();
 	for (size_t i = 0; i < n; i++) {
 		json_t *e = json_object();
@@ -954,8 +958,17 @@ enum tg_rc tg_h_verification_due(struct tg_req *req)
 		for (size_t i = 0; i < n && count < max_items; i++) {
 			if (!can_edit(&v, &rs[i]) || !verification_due(&v, &rs[i]))
 				continue;
+			if (rs[i].is_confidential && can_locate(&v, &rs[i]) &&
+			    (rc = tg_req_audit(req, "read", "resource_location",
+			                       tg_arena_printf(&req->arena, "%lld", (long long)rs[i].id),
+			                       "verification_due")))
+				break;
 			json_array_append_new(items, render(&v, &rs[i], 1));
 			count++;
+		}
+		if (rc) {
+			tg_arena_release(&a);
+			break;
 		}
 		if (n)
 			f.after_id = rs[n - 1].id;
