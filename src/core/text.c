@@ -445,7 +445,7 @@ enum tg_rc tg_text_highlight(const char *original, size_t len, const char *const
 		return tg_valid_utf8(original, len) ? TG_OK : TG_ERR_INVALID;
 	rc = tg_text_norm_make(original, len, &scratch, &nrm);
 	if (!rc)
-		rc = tg_text_highlight_norm(&nrm, terms, n_terms, a, ranges, n_ranges);
+		rc = tg_text_highlight_norm(&nrm, terms, n_terms, a, ranges, n_ranges, NULL);
 	tg_arena_release(&scratch);
 	return rc;
 }
@@ -454,6 +454,12 @@ enum tg_rc tg_text_highlight(const char *original, size_t len, const char *const
 static const char *find_bytes(const char *h, size_t hl, const char *n, size_t nl)
 {
 	return tg_memfind(h, hl, n, nl, nl ? nl - 1 : 0);
+}
+
+int tg_text_norm_contains(const struct tg_text_norm *nrm, const char *term)
+{
+	size_t tl = term ? strlen(term) : 0;
+	return tl && nrm->text && find_bytes(nrm->text, nrm->len, term, tl) != NULL;
 }
 
 /* Sort ranges by (start, end): insertion sort for the usual handful. */
@@ -475,7 +481,7 @@ static void sort_ranges(struct tg_text_range *r, size_t n)
 }
 
 enum tg_rc tg_text_highlight_norm(const struct tg_text_norm *nrm, const char *const *terms, size_t n_terms,
-                                  struct tg_arena *a, struct tg_text_range **ranges, size_t *n_ranges)
+                                  struct tg_arena *a, struct tg_text_range **ranges, size_t *n_ranges, uint32_t *found)
 {
 	const char *text = nrm->text;
 	size_t len = nrm->len;
@@ -497,6 +503,8 @@ enum tg_rc tg_text_highlight_norm(const struct tg_text_norm *nrm, const char *co
 			const char *p = find_bytes(text + from, len - from, terms[t], tl);
 			if (!p)
 				break;
+			if (found && t < 32)
+				*found |= 1u << t;
 			/* a match of a valid UTF-8 term starts and ends on code point
 			 * boundaries: [cs, cs + term_cp) in normalized code points */
 			size_t o = (size_t)(p - text);
@@ -625,7 +633,7 @@ enum tg_rc tg_text_snippet_norm(const char *original, size_t len, const struct t
 	*n_ranges = 0;
 	if (max_cp == 0)
 		return TG_ERR_INVALID;
-	rc = nrm && n_terms ? tg_text_highlight_norm(nrm, terms, n_terms, a, &hl, &n_hl)
+	rc = nrm && n_terms ? tg_text_highlight_norm(nrm, terms, n_terms, a, &hl, &n_hl, NULL)
 	                    : tg_text_highlight(original, len, terms, n_terms, a, &hl, &n_hl);
 	if (rc)
 		return rc;
@@ -654,7 +662,7 @@ enum tg_rc tg_text_snip_src_make(const char *original, size_t len, struct tg_are
 
 enum tg_rc tg_text_snippet_src(const struct tg_text_snip_src *src, const char *const *terms, size_t n_terms,
                                size_t max_cp, struct tg_arena *a, char **snippet, struct tg_text_range **ranges,
-                               size_t *n_ranges)
+                               size_t *n_ranges, uint32_t *found)
 {
 	struct tg_text_range *hl;
 	size_t n_hl;
@@ -664,6 +672,6 @@ enum tg_rc tg_text_snippet_src(const struct tg_text_snip_src *src, const char *c
 	*n_ranges = 0;
 	if (max_cp == 0)
 		return TG_ERR_INVALID;
-	tg_text_highlight_norm(&src->nrm, terms, n_terms, a, &hl, &n_hl);
+	tg_text_highlight_norm(&src->nrm, terms, n_terms, a, &hl, &n_hl, found);
 	return snippet_cut(src->text, src->len, src->n_cp, src->cp_off, hl, n_hl, max_cp, a, snippet, ranges, n_ranges);
 }

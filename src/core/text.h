@@ -108,9 +108,14 @@ struct tg_text_norm {
 /* Normalize original into *out (all memory from a). TG_ERR_INVALID for
  * invalid UTF-8. */
 enum tg_rc tg_text_norm_make(const char *original, size_t len, struct tg_arena *a, struct tg_text_norm *out);
-/* tg_text_highlight over a prepared text: the same ranges, no normalizing. */
+/* tg_text_highlight over a prepared text: the same ranges, no normalizing.
+ * found, when not NULL, gets bit t set for each of the first 32 terms that
+ * occurs (others left alone). */
 enum tg_rc tg_text_highlight_norm(const struct tg_text_norm *nrm, const char *const *terms, size_t n_terms,
-                                  struct tg_arena *a, struct tg_text_range **ranges, size_t *n_ranges);
+                                  struct tg_arena *a, struct tg_text_range **ranges, size_t *n_ranges, uint32_t *found);
+/* 1 when the normalized term occurs in the prepared text (terms as from
+ * tg_text_terms). */
+int tg_text_norm_contains(const struct tg_text_norm *nrm, const char *term);
 /* tg_text_snippet with nrm = tg_text_norm_make(original) done beforehand
  * (nrm may be NULL: then it is tg_text_snippet). */
 enum tg_rc tg_text_snippet_norm(const char *original, size_t len, const struct tg_text_norm *nrm,
@@ -130,10 +135,12 @@ struct tg_text_snip_src {
 
 /* Fill *out for original (memory from a). TG_ERR_INVALID for invalid UTF-8. */
 enum tg_rc tg_text_snip_src_make(const char *original, size_t len, struct tg_arena *a, struct tg_text_snip_src *out);
-/* tg_text_snippet(src->text, src->len, …): the same snippet and ranges. */
+/* tg_text_snippet(src->text, src->len, …): the same snippet and ranges;
+ * found as for tg_text_highlight_norm (terms anywhere in the text, not only
+ * in the snippet). */
 enum tg_rc tg_text_snippet_src(const struct tg_text_snip_src *src, const char *const *terms, size_t n_terms,
                                size_t max_cp, struct tg_arena *a, char **snippet, struct tg_text_range **ranges,
-                               size_t *n_ranges);
+                               size_t *n_ranges, uint32_t *found);
 
 /* Number of code points in valid UTF-8 s[0..len). */
 size_t tg_text_cp_count(const char *s, size_t len);

@@ -81,6 +81,14 @@ const SearchItem = {
       matched_in: { type: 'array', items: str() },
       highlights: { type: 'object', additionalProperties: { type: 'array', items: Range } },
       snippet: nstr(),
+      also_matched: {
+        type: 'array', maxItems: 3,
+        description: 'Present only when a search term is in neither the name nor the description: the other texts that hold such terms (first in this order: kana, org, type, service, access, area, address, access_notes, schedule_note, fee), with the terms marked. A confidential resource\'s address is never searched.',
+        items: obj({
+          field: str({ enum: ['kana', 'org', 'type', 'service', 'access', 'area', 'address', 'access_notes', 'schedule_note', 'fee'] }),
+          text: str(), ranges: { type: 'array', items: Range },
+        }),
+      },
     },
   }],
 };

@@ -101,6 +101,51 @@ test('highlights are code point ranges of the returned strings', async () => {
   }
 });
 
+test('why it matched: also_matched lists the texts of terms the name and snippet do not show', async () => {
+  const org = w.staffA.user.org_id;
+  const X = await createResource(w.staffA, resourceInput(org, w.d1.id, {
+    name: '説明確認室', name_kana: 'どんぐりしつ', description: '試験用の資源です。',
+    accessibility_notes: '車いす用のスロープあり', fee: { free: false, text: '1回200円（おやつ代）' },
+    address: { postal_code: '231-0001', prefecture: '神奈川県', city: 'みなと市さくら区', line: '本町1-2-3', building: 'みらいビル' },
+    services: ['soudan'],
+  }));
+  const find = async (query) => {
+    const r = assertOk(await srv.anon().get(`/api/v1/resources?limit=100&${q(query)}`));
+    const it = r.items.find((i) => i.id === X.id);
+    assert.ok(it, `${query} finds it`);
+    return it;
+  };
+  const cases = [
+    ['ﾄﾞﾝｸﾞﾘ', 'kana', 'どんぐりしつ', ['どんぐり']],
+    ['スロープ', 'access_notes', '車いす用のスロープあり', ['スロープ']],
+    ['おやつ', 'fee', '1回200円（おやつ代）', ['おやつ']],
+    ['みらいビル', 'address', '神奈川県 みなと市さくら区 本町1-2-3 みらいビル', ['みらいビル']],
+    ['相談', 'service', '相談', ['相談']],
+    // the organization's name is two words: two terms, each marked
+    [w.staffA.user.org_name, 'org', w.staffA.user.org_name, w.staffA.user.org_name.split(/\s+/)],
+  ];
+  for (const [term, field, text, marked] of cases) {
+    const it = await find(term);
+    assert.deepEqual(it.highlights.name, [], `${term}: not in the name`);
+    assert.equal(it.also_matched?.length, 1, `${term}: ${JSON.stringify(it.also_matched)}`);
+    const [m] = it.also_matched;
+    assert.equal(m.field, field, term);
+    assert.equal(m.text, text, term);
+    assert.deepEqual(m.ranges.map(([a, b]) => cpSlice(m.text, a, b)), marked, term);
+  }
+  // Only the terms the page does not show: 説明確認 is marked in the name.
+  const both = await find('説明確認 スロープ');
+  assert.equal(cpSlice(both.name, ...both.highlights.name[0]), '説明確認');
+  assert.deepEqual(both.also_matched.map((m) => m.field), ['access_notes']);
+  // Two terms in one text: one entry, both marked.
+  const two = await find('車いす スロープ');
+  assert.equal(two.also_matched.length, 1);
+  assert.deepEqual(two.also_matched[0].ranges.map(([a, b]) => cpSlice(two.also_matched[0].text, a, b)), ['車いす', 'スロープ']);
+  // Nothing to explain: no member at all.
+  const named = await find('説明確認室');
+  assert.ok(!('also_matched' in named), JSON.stringify(named));
+});
+
 test('filter: type (comma = OR)', async () => {
   assert.deepEqual(await searchIds(srv.anon(), `${q(MARK)}&type=kodomo_shokudo`), [F2.id]);
   assert.deepEqual(sorted(await searchIds(srv.anon(), `${q(MARK)}&type=tsudoi,salon`)), sorted([F1.id, F3.id]));

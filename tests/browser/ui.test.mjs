@@ -173,6 +173,11 @@ test('staff: login, search with a kana variant, filter, detail, map; desktop and
   await page.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link', { name: 'さがす' }).click();
   await page.getByRole('heading', { level: 1, name: 'さがす' }).waitFor();
   await searchFor(page, QUERY);
+  // A result whose name and snippet lack the term says where it matched instead
+  // (the demo's さかえまちひろば is run by NPO法人 ひだまり).
+  const why = page.locator('.results .result-also').filter({ hasText: '運営「NPO法人 ひだまり」' }).first();
+  await why.waitFor();
+  assert.equal(await why.locator('mark').first().textContent(), 'ひだまり', 'the organization match is marked');
 
   // Filter by type.
   const filters = page.locator('details.filters');

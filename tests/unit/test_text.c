@@ -299,6 +299,24 @@ static void test_cp_count(void **state)
 		}
 }
 
+static void test_norm_contains(void **state)
+{
+	struct tg_arena a = TG_ARENA_INIT;
+	struct tg_text_norm nrm;
+	const char *s = "ﾋﾀﾞﾏﾘ広場（土曜）";
+
+	(void)state;
+	assert_int_equal(tg_text_norm_make(s, strlen(s), &a, &nrm), TG_OK);
+	assert_true(tg_text_norm_contains(&nrm, "ひだまり")); /* normalized: kana and width fold */
+	assert_true(tg_text_norm_contains(&nrm, "土曜"));
+	assert_true(tg_text_norm_contains(&nrm, "り広"));
+	assert_false(tg_text_norm_contains(&nrm, "ひろば"));
+	assert_false(tg_text_norm_contains(&nrm, "日曜"));
+	assert_false(tg_text_norm_contains(&nrm, ""));
+	assert_false(tg_text_norm_contains(&nrm, NULL));
+	tg_arena_release(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -307,6 +325,7 @@ int main(void)
 	    cmocka_unit_test(test_invalid_utf8),    cmocka_unit_test(test_map),
 	    cmocka_unit_test(test_terms),           cmocka_unit_test(test_highlight),
 	    cmocka_unit_test(test_snippet),         cmocka_unit_test(test_cp_count),
+	    cmocka_unit_test(test_norm_contains),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

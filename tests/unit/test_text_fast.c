@@ -24,13 +24,16 @@
 #define tg_text_snippet_norm   slow_text_snippet_norm
 #define tg_text_snip_src_make  slow_text_snip_src_make
 #define tg_text_snippet_src    slow_text_snippet_src
+#define tg_text_norm_contains  slow_text_norm_contains
+int slow_text_norm_contains(const struct tg_text_norm *nrm, const char *term);
 enum tg_rc slow_text_snip_src_make(const char *original, size_t len, struct tg_arena *a, struct tg_text_snip_src *out);
 enum tg_rc slow_text_snippet_src(const struct tg_text_snip_src *src, const char *const *terms, size_t n_terms,
                                  size_t max_cp, struct tg_arena *a, char **snippet, struct tg_text_range **ranges,
-                                 size_t *n_ranges);
+                                 size_t *n_ranges, uint32_t *found);
 enum tg_rc slow_text_norm_make(const char *original, size_t len, struct tg_arena *a, struct tg_text_norm *out);
 enum tg_rc slow_text_highlight_norm(const struct tg_text_norm *nrm, const char *const *terms, size_t n_terms,
-                                    struct tg_arena *a, struct tg_text_range **ranges, size_t *n_ranges);
+                                    struct tg_arena *a, struct tg_text_range **ranges, size_t *n_ranges,
+                                    uint32_t *found);
 enum tg_rc slow_text_snippet_norm(const char *original, size_t len, const struct tg_text_norm *nrm,
                                   const char *const *terms, size_t n_terms, size_t max_cp, struct tg_arena *a,
                                   char **snippet, struct tg_text_range **ranges, size_t *n_ranges);
@@ -148,7 +151,10 @@ static void test_prepared(void **state)
 				assert_int_equal(r1[i].start, r2[i].start);
 				assert_int_equal(r1[i].end, r2[i].end);
 			}
-			assert_int_equal(tg_text_snippet_src(&src, q, n_terms, max, &a, &s2, &r2, &n2), TG_OK);
+			uint32_t found = 0;
+			assert_int_equal(tg_text_snippet_src(&src, q, n_terms, max, &a, &s2, &r2, &n2, &found), TG_OK);
+			for (size_t t = 0; t < n_terms; t++) /* found: the term is in the text */
+				assert_int_equal(found >> t & 1, tg_text_norm_contains(&nrm, q[t]));
 			assert_string_equal(s1, s2);
 			assert_int_equal(n1, n2);
 			for (size_t i = 0; i < n1; i++) {
@@ -158,8 +164,10 @@ static void test_prepared(void **state)
 		}
 	struct tg_text_range *h;
 	size_t nh;
-	assert_int_equal(tg_text_highlight_norm(&nrm, q, 2, &a, &h, &nh), TG_OK);
+	uint32_t found = 0;
+	assert_int_equal(tg_text_highlight_norm(&nrm, q, 2, &a, &h, &nh, &found), TG_OK);
 	assert_int_equal(nh, 4); /* ﾋﾀﾞﾏﾘ, ひだまり, 土曜日, ヒダマリ */
+	assert_int_equal(found, 3);
 	tg_arena_release(&a);
 }
 

@@ -29,6 +29,7 @@
 #include "http/handlers/handlers.h"
 #include "io/resource_json.h"
 #include "util/json_write.h"
+#include "util/memfind.h"
 #include "util/timefmt.h"
 
 #define SNIPPET_CP 80
@@ -167,6 +168,177 @@ static int may_locate_cb(void *p, int64_t id, int64_t org_id)
 	return in_actor_area(v, r.area_id);
 }
 
+/* ---- why a result matched, where the page does not show it ----
+ *
+ * A result's name and snippet carry highlights; a term found only in the
+ * reading, the organization, the type, a tag, an area or the body beyond
+ * the description (address, notes, fee) would leave the result
+ * unexplained. For such terms the item lists the texts that hold them,
+ * with their own highlights ("also_matched"), in the order below; at most
+ * ALSO_MAX texts. A confidential resource's address is not searched (see
+ * core/search.h), so it is never listed. */
+#define ALSO_MAX 3
+
+struct also {
+	const char *field; /* kana, org, type, service, access, area, address, access_notes, schedule_note, fee */
+	const char *text;
+	struct tg_text_range *rg;
+	size_t n_rg;
+};
+
+struct also_src {
+	const char *field, *text;
+};
+
+/* The texts a term could be in, besides the name and the description. */
+static size_t also_sources(const struct view *v, const struct tg_resource *r, struct tg_arena *a, struct also_src *out,
+                           size_t max)
+{
+	size_t n = 0;
+#define ADD(f, t)                                                                                                      \
+	do {                                                                                                           \
+		if ((t) && *(t) && n < max)                                                                            \
+			out[n++] = (struct also_src){(f), (t)};                                                        \
+	} while (0)
+	ADD("kana", r->name_kana);
+	ADD("org", r->org_name);
+	const struct tg_resource_type *ty = tg_ref_type(v->ref, r->type_code);
+	if (ty)
+		ADD("type", ty->name_ja);
+	for (size_t i = 0; i < r->n_services; i++) {
+		const struct tg_tag *t = tg_ref_tag(v->ref, r->services[i]);
+		if (t)
+			ADD("service", t->name_ja);
+	}
+	for (size_t i = 0; i < r->n_access; i++) {
+		const struct tg_tag *t = tg_ref_tag(v->ref, r->access[i]);
+		if (t)
+			ADD("access", t->name_ja);
+	}
+	int64_t chain[TG_SEARCH_MAX_AREAS];
+	size_t nc = tg_ref_area_chain(v->ref, r->area_id, chain, TG_SEARCH_MAX_AREAS);
+	for (size_t i = 0; i < nc; i++) {
+		const struct tg_area *ar = tg_ref_area(v->ref, chain[i]);
+		if (ar)
+			ADD("area", ar->name);
+	}
+	if (!r->is_confidential) {
+		const char *parts[] = {r->prefecture, r->city, r->address_line, r->building};
+		struct tg_buf b = TG_BUF_INIT;
+		for (size_t i = 0; i < 4; i++)
+			if (parts[i] && *parts[i]) {
+				if (b.len)
+					tg_buf_addc(&b, ' ');
+				tg_buf_adds(&b, parts[i]);
+			}
+		if (b.len)
+			ADD("address", tg_arena_strndup(a, b.data, b.len));
+		tg_buf_release(&b);
+	}
+	ADD("access_notes", r->accessibility_notes);
+	ADD("schedule_note", r->schedule_note);
+	ADD("fee", r->fee_text);
+#undef ADD
+	return n;
+}
+
+#define ALSO_SRC_MAX 64
+
+/* What a card keeps of also_sources: the texts normalized, separated by
+ * 0x1F, and which of them normalized code point for code point (ident:
+ * bit k for text k), whose highlight ranges need no map. */
+struct also_norm {
+	const char *text; /* NULL: none */
+	size_t len;
+	uint64_t ident;
+};
+
+/* Part k of an also_norm text (NULL when there is no such part). */
+static const char *also_part(const struct also_norm *an, size_t k, size_t *len)
+{
+	const char *p = an->text, *end = an->text + an->len;
+	for (; k && p; k--) {
+		p = memchr(p, TG_SEARCH_FIELD_SEP, (size_t)(end - p));
+		if (p)
+			p++;
+	}
+	if (!p)
+		return NULL;
+	const char *e = memchr(p, TG_SEARCH_FIELD_SEP, (size_t)(end - p));
+	*len = (size_t)((e ? e : end) - p);
+	return p;
+}
+
+/* The normalized form of src (with its map) for highlighting: from the
+ * card when the card's part k maps code point for code point and still has
+ * as many code points as src (else the card is older than the texts). */
+static enum tg_rc also_norm_of(const struct also_norm *an, size_t k, const char *src, struct tg_arena *a,
+                               struct tg_text_norm *out)
+{
+	size_t len;
+	const char *p = an->text && k < 64 && (an->ident >> k & 1) ? also_part(an, k, &len) : NULL;
+	if (p) {
+		size_t n = tg_text_cp_count(p, len);
+		if (n && n == tg_text_cp_count(src, strlen(src))) {
+			struct tg_text_range *map = tg_arena_alloc_uninit(a, n * sizeof(*map));
+			for (size_t i = 0; i < n; i++)
+				map[i] = (struct tg_text_range){(uint32_t)i, (uint32_t)i + 1};
+			*out = (struct tg_text_norm){tg_arena_strndup(a, p, len), len, map, n};
+			return TG_OK;
+		}
+	}
+	return tg_text_norm_make(src, strlen(src), a, out);
+}
+
+/* The texts that hold the terms of mask (bit t: terms[t]) into out. The
+ * card's normalized copy of the texts tells which to look at, and mostly
+ * spares normalizing them again; all are looked at when it is out of
+ * date. */
+static size_t also_matched(const struct view *v, const struct tg_resource *r, const struct also_norm *an,
+                           const char *const *terms, uint32_t mask, struct tg_arena *a, struct also *out)
+{
+	struct also_src src[ALSO_SRC_MAX];
+	uint64_t parts = UINT64_MAX; /* bit k: text k may hold a term */
+	size_t need = ALSO_SRC_MAX, n = 0;
+	if (an->text) {
+		parts = 0;
+		for (uint32_t t = 0; t < 32; t++) {
+			size_t tl = (mask >> t & 1) ? strlen(terms[t]) : 0;
+			const char *m = tl ? tg_memfind(an->text, an->len, terms[t], tl, tl - 1) : NULL;
+			size_t k = 0;
+			for (const char *q = an->text; m && q < m; q++)
+				k += *q == TG_SEARCH_FIELD_SEP;
+			if (m && k < 64)
+				parts |= 1ull << k;
+		}
+		need = parts ? 64 - (size_t)__builtin_clzll(parts) : 0; /* up to the last of them */
+	}
+	size_t n_src = also_sources(v, r, a, src, need);
+	for (int pass = 0; pass < 2 && mask && n < ALSO_MAX; pass++) {
+		if (pass) { /* the card is older than the texts: the others too */
+			parts = ~parts;
+			n_src = also_sources(v, r, a, src, ALSO_SRC_MAX);
+		}
+		for (size_t i = 0; i < n_src && mask && n < ALSO_MAX; i++) {
+			const char *in[32];
+			size_t n_in = 0;
+			struct tg_text_norm nrm;
+			if (!(parts >> i & 1) || also_norm_of(an, i, src[i].text, a, &nrm))
+				continue;
+			for (uint32_t t = 0; t < 32; t++)
+				if ((mask >> t & 1) && tg_text_norm_contains(&nrm, terms[t])) {
+					in[n_in++] = terms[t];
+					mask &= ~(1u << t);
+				}
+			struct tg_text_range *rg;
+			size_t nrg;
+			if (n_in && !tg_text_highlight_norm(&nrm, in, n_in, a, &rg, &nrg, NULL) && nrg)
+				out[n++] = (struct also){src[i].field, src[i].text, rg, nrg};
+		}
+	}
+	return n;
+}
+
 /* ---- search result cards ----
  *
  * What a search result shows of a resource apart from the per-search
@@ -175,7 +347,8 @@ static int may_locate_cb(void *p, int64_t id, int64_t org_id)
  * ResourceSummary JSON in both forms (address shown and hidden: the
  * choice stays per request), the normalized name and description for
  * marking terms, the snippet shown when no term is in the description,
- * and the day's opening intervals (open_now only compares the minute). */
+ * the day's opening intervals (open_now only compares the minute), and
+ * the other texts a term may be in, normalized (also_matched). */
 struct card {
 	const char *sum[2]; /* ResourceSummary without its closing brace: [0] location hidden, [1] shown */
 	size_t sum_len[2];
@@ -188,6 +361,7 @@ struct card {
 	size_t snip0_len;
 	size_t n_open; /* today's opening intervals [open, close) in minutes */
 	const uint16_t (*open)[2];
+	struct also_norm also; /* the texts of also_sources */
 };
 
 /* The key of a card: the day it was made for (verification_due and the
@@ -232,6 +406,7 @@ static struct card *card_pack(struct pack *p, const struct card *c)
 	}
 	const char *sn = pack_put(p, c->snip0, c->snip0_len);
 	void *op = pack_put(p, c->open, c->n_open * sizeof(*c->open));
+	const char *al = c->also.text ? pack_put(p, c->also.text, c->also.len + 1) : NULL;
 	if (d) {
 		d->sum[0] = s0;
 		d->sum[1] = s1;
@@ -243,6 +418,7 @@ static struct card *card_pack(struct pack *p, const struct card *c)
 		d->desc.cp_off = off;
 		d->snip0 = sn;
 		d->open = op;
+		d->also.text = al;
 	}
 	return d;
 }
@@ -328,6 +504,29 @@ static void *card_build(void *ctx, const struct tg_resource *r)
 			}
 	}
 	c.open = (const uint16_t(*)[2])open;
+	struct also_src src[ALSO_SRC_MAX];
+	size_t n_src = also_sources(v, r, &a, src, ALSO_SRC_MAX);
+	struct tg_buf ab;
+	tg_buf_init(&ab, 0);
+	for (size_t k = 0; k < n_src; k++) {
+		if (k)
+			tg_buf_addc(&ab, TG_SEARCH_FIELD_SEP);
+		struct tg_text_norm nrm;
+		size_t len = strlen(src[k].text);
+		if (tg_text_norm_make(src[k].text, len, &a, &nrm))
+			continue; /* invalid UTF-8: an empty part */
+		tg_buf_add(&ab, nrm.text, nrm.len);
+		int ident = nrm.n_map == tg_text_cp_count(src[k].text, len);
+		for (size_t j = 0; j < nrm.n_map && ident; j++)
+			ident = nrm.map[j].start == j && nrm.map[j].end == j + 1;
+		if (ident && k < 64)
+			c.also.ident |= 1ull << k;
+	}
+	if (ab.len) {
+		c.also.text = tg_arena_strndup(&a, ab.data, ab.len);
+		c.also.len = ab.len;
+	}
+	tg_buf_release(&ab);
 	struct pack m = {NULL, 0};
 	card_pack(&m, &c);
 	struct pack w = {tg_xmalloc(m.used), 0};
@@ -358,6 +557,8 @@ struct item {
 	int snip_plain;   /* snip needs no escape */
 	const struct tg_text_range *name_rg, *snip_rg;
 	size_t n_name_rg, n_snip_rg;
+	struct also *also; /* n_also, from the arena */
+	size_t n_also;
 };
 
 #define PUT(p, lit) (memcpy((p), (lit), sizeof(lit) - 1), (p) + sizeof(lit) - 1)
@@ -384,7 +585,12 @@ static size_t item_bound(const struct item *it)
 {
 	size_t n = 1 + it->sum_len + 200 + TG_JSON_FIXED3_MAX + TG_JSON_INT_MAX;
 	n += it->snip ? 6 * strlen(it->snip) + 2 : it->card->snip0_len;
-	return n + 4 + 24 * (it->n_name_rg + it->n_snip_rg);
+	n += 4 + 24 * (it->n_name_rg + it->n_snip_rg);
+	if (it->n_also)
+		n += 20;
+	for (size_t i = 0; i < it->n_also; i++)
+		n += 40 + strlen(it->also[i].field) + 6 * strlen(it->also[i].text) + 24 * it->also[i].n_rg;
+	return n;
 }
 
 /* The item: its summary, then the members of this search. */
@@ -436,6 +642,22 @@ static char *put_item(char *p, const struct item *it)
 	p = PUT(p, ",\"snippet\":");
 	p = put_ranges(p, it->snip_rg, it->n_snip_rg);
 	*p++ = '}';
+	if (it->n_also) {
+		p = PUT(p, ",\"also_matched\":[");
+		for (size_t i = 0; i < it->n_also; i++) {
+			const struct also *x = &it->also[i];
+			if (i)
+				*p++ = ',';
+			p = PUT(p, "{\"field\":");
+			p = tg_json_put_string(p, x->field, strlen(x->field));
+			p = PUT(p, ",\"text\":");
+			p = tg_json_put_string(p, x->text, strlen(x->text));
+			p = PUT(p, ",\"ranges\":");
+			p = put_ranges(p, x->rg, x->n_rg);
+			*p++ = '}';
+		}
+		*p++ = ']';
+	}
 	*p++ = '}';
 	return p;
 }
@@ -600,7 +822,7 @@ enum tg_rc tg_h_resource_search(struct tg_req *req)
 	/* The items are worked out first, then the page is written at once
 	 * into arena memory sized for it: each item is its cached
 	 * ResourceSummary followed by the members that depend on this search. */
-	struct item *items = TG_ARENA_ARRAY(&req->arena, struct item, n_hits ? n_hits : 1);
+	struct item *items = tg_arena_alloc_uninit(&req->arena, (n_hits ? n_hits : 1) * sizeof(struct item));
 	size_t n_items = 0, j = 0;
 	size_t bound = 128 + 2 * TG_JSON_INT_MAX + 3;
 	for (size_t i = 0; i < n_hits; i++) {
@@ -616,31 +838,39 @@ enum tg_rc tg_h_resource_search(struct tg_req *req)
 		}
 		struct item *it = &items[n_items++];
 		int show = r->is_confidential ? can_locate(&v, r) : 1;
-		it->located = r->is_confidential && show;
-		it->hit = &hits[i];
-		it->card = cd;
-		it->sum = cd->sum[show];
-		it->sum_len = cd->sum_len[show];
-		it->open = card_open_at(cd, v.now.minute);
+		*it = (struct item){.hit = &hits[i],
+		                    .card = cd,
+		                    .sum = cd->sum[show],
+		                    .sum_len = cd->sum_len[show],
+		                    .open = card_open_at(cd, v.now.minute),
+		                    .located = r->is_confidential && show};
 		/* mark only the fields the index says a term is in */
 		size_t name_terms = (hits[i].matched_in & TG_SEARCH_IN_NAME) ? n_terms : 0;
 		size_t body_terms = (hits[i].matched_in & TG_SEARCH_IN_BODY) ? n_terms : 0;
 		struct tg_text_range *rg;
 		size_t nrg;
+		uint32_t shown = 0; /* terms in the name or the description */
 		if (name_terms && cd->name_ok &&
-		    !tg_text_highlight_norm(&cd->name, q.terms, name_terms, &req->arena, &rg, &nrg)) {
+		    !tg_text_highlight_norm(&cd->name, q.terms, name_terms, &req->arena, &rg, &nrg, &shown)) {
 			it->name_rg = rg;
 			it->n_name_rg = nrg;
 		}
 		/* without a marked term the window is the one cut in advance */
 		char *snip;
 		if (body_terms && cd->desc_ok &&
-		    !tg_text_snippet_src(&cd->desc, q.terms, body_terms, SNIPPET_CP, &req->arena, &snip, &rg, &nrg) &&
+		    !tg_text_snippet_src(&cd->desc, q.terms, body_terms, SNIPPET_CP, &req->arena, &snip, &rg, &nrg,
+		                         &shown) &&
 		    nrg) {
 			it->snip = snip;
 			it->snip_plain = cd->desc_plain;
 			it->snip_rg = rg;
 			it->n_snip_rg = nrg;
+		}
+		/* terms that neither the name nor the description shows */
+		uint32_t hidden = (n_terms >= 32 ? UINT32_MAX : (1u << n_terms) - 1) & ~shown;
+		if (hidden) {
+			it->also = tg_arena_alloc_uninit(&req->arena, ALSO_MAX * sizeof(*it->also));
+			it->n_also = also_matched(&v, r, &cd->also, q.terms, hidden, &req->arena, it->also);
 		}
 		bound += item_bound(it);
 	}

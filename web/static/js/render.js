@@ -38,6 +38,17 @@ export function statusBadges(r, { staff = false, publicMode = false } = {}) {
   return out;
 }
 
+/** Where terms that neither the name nor the snippet shows were found: 「ほかに一致：運営「NPO法人 ひだまり」」. */
+function alsoMatched(list) {
+  if (!list || !list.length) return null;
+  const parts = [];
+  list.forEach((m, i) => {
+    if (i) parts.push(t('list.sep'));
+    parts.push(t(`also.${m.field}`) + t('also.open'), h('span', { lang: 'ja' }, highlight(m.text, m.ranges)), t('also.close'));
+  });
+  return h('p', { class: 'result-also' }, t('result.also'), ...parts);
+}
+
 /** One search result as a list item. href: link to details. */
 export function resultItem(r, { href, staff = false, publicMode = false, onFocus, meta: m } = {}) {
   const hl = r.highlights || {};
@@ -54,6 +65,7 @@ export function resultItem(r, { href, staff = false, publicMode = false, onFocus
       r.address_hidden ? h('span', null, t('res.address_hidden')) : null,
       r.address_hidden && r.front_door ? h('span', null, t('res.front_door', { v: r.front_door })) : null),
     r.snippet ? h('p', { class: 'snippet' }, highlight(r.snippet, hl.snippet)) : null,
+    alsoMatched(r.also_matched),
   );
   if (onFocus) title.addEventListener('focus', () => onFocus(r));
   return li;
