@@ -61,7 +61,7 @@
 
 #define CHUNK        500 /* ids per "= ANY($1)" batch */
 #define MAX_TRIES    4   /* attempts for a serialization failure or deadlock */
-#define MAX_PARAMS   48  /* the widest statement (resource insert) binds 45 */
+#define MAX_PARAMS   64  /* the widest statement (resource_insert_many) binds 56 */
 #define LOCK_TIMEOUT "5s"
 
 enum {
@@ -101,6 +101,8 @@ enum {
 	S_RES_GET_UUID,
 	S_RES_GET_SOURCE,
 	S_RES_INSERT,
+	S_RES_IDS,
+	S_RES_INSERT_MANY,
 	S_RES_UPDATE,
 	S_RES_EXISTS,
 	S_RES_DELETE,
@@ -238,6 +240,43 @@ static const char *const fixed_sql[S__FIXED] = {
         "WITH r AS (INSERT INTO resources (" RES_WCOLS ", uuid, created_at, updated_at, version, "
         "tenant_id) VALUES (?, " RES_TYPE ", ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
         "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?) RETURNING id, tenant_id)" CHILDREN("r") " SELECT id FROM r",
+    /* resource_insert_many: the ids of n resources and of their history
+     * rows, from the sequences the identity columns use, so the rows get
+     * the ids the per-row path would give them */
+    [S_RES_IDS] = "SELECT nextval(q.r), nextval(q.c) FROM (SELECT "
+                  "pg_get_serial_sequence('resources', 'id')::regclass AS r, "
+                  "pg_get_serial_sequence('resource_changes', 'id')::regclass AS c OFFSET 0) q, "
+                  "generate_series(1, ?::bigint)",
+    /* resource_insert_many: n resources, their nested rows and their
+     * history rows in one statement, each column an array (MANY_COLS);
+     * rows are written in array order. The type of each row as RES_TYPE. */
+    [S_RES_INSERT_MANY] =
+        "WITH x AS (SELECT * FROM unnest(?::bigint[], ?::bigint[], ?::text[], ?::bigint[], ?::text[], ?::text[], "
+        "?::text[], ?::text[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], "
+        "?::float8[], ?::float8[], ?::text[], ?::text[], ?::text[], ?::integer[], ?::integer[], "
+        "?::integer[], ?::text[], ?::integer[], ?::text[], ?::text[], ?::integer[], ?::integer[], "
+        "?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) WITH ORDINALITY AS x(id, cid, uuid, " RES_WCOLS
+        ", ord)), "
+        "r AS (INSERT INTO resources (id, uuid, " RES_WCOLS ", created_at, updated_at, version, tenant_id) "
+        "SELECT x.id, x.uuid, x.org_id, (SELECT t.code FROM resource_types t WHERE t.code = x.type_code "
+        "AND (t.tenant_id IS NULL OR t.tenant_id = ?::bigint) LIMIT 1), x.name, x.name_kana, x.description, "
+        "x.area_id, x.postal_code, x.prefecture, x.city, x.address_line, x.building, x.lat, x.lon, x.phone, "
+        "x.email, x.url, x.age_min_months, x.age_max_months, x.fee_free, x.fee_text, x.capacity, "
+        "x.accessibility_notes, x.schedule_note, x.is_public, x.is_confidential, x.front_door, "
+        "x.verified_at, x.source, x.source_id, x.search_text, ?::text, ?::text, 1, ?::bigint FROM x "
+        "ORDER BY x.ord), "
+        "h AS (INSERT INTO resource_hours (tenant_id, resource_id, weekday, open_min, close_min) "
+        "SELECT ?::bigint, y.rid, y.w, y.o, y.c FROM unnest(?::bigint[], ?::integer[], ?::integer[], "
+        "?::integer[]) WITH ORDINALITY AS y(rid, w, o, c, ord) ORDER BY y.ord), "
+        "e AS (INSERT INTO resource_exceptions (tenant_id, resource_id, day, closed, open_min, close_min, note) "
+        "SELECT ?::bigint, y.rid, y.d, y.cl, y.o, y.c, y.n FROM unnest(?::bigint[], ?::text[], ?::integer[], "
+        "?::integer[], ?::integer[], ?::text[]) WITH ORDINALITY AS y(rid, d, cl, o, c, n, ord) ORDER BY y.ord), "
+        "t AS (INSERT INTO resource_tags (tenant_id, resource_id, tag_code) "
+        "SELECT ?::bigint, y.rid, y.code FROM unnest(?::bigint[], ?::text[]) WITH ORDINALITY "
+        "AS y(rid, code, ord) ORDER BY y.ord), "
+        "c AS (INSERT INTO resource_changes (id, tenant_id, resource_id, user_id, at, action, before_json, "
+        "after_json) SELECT x.cid, ?::bigint, x.id, ?::bigint, ?::text, ?::text, NULL, NULL FROM x "
+        "ORDER BY x.ord) SELECT 1",
     /* the old nested rows go in the same statement; the new ones follow
      * (S_CHILDREN_INSERT: an insert in the same statement could meet a
      * resource_tags row its DELETE has not removed yet) */
@@ -2397,6 +2436,199 @@ static enum tg_rc pg_resource_insert(struct tg_db *db, struct tg_resource *r, co
 	return rc;
 }
 
+/* ---- resources: many at once (resource_insert_many) ----
+ *
+ * One call writes a chunk of an import: S_RES_IDS takes the ids of the
+ * resources and of their history rows from the identity sequences (in
+ * order, so they are the ids the per-row path would give), then
+ * S_RES_INSERT_MANY writes the resources, their nested rows and the
+ * history rows from arrays: two statements per chunk instead of two per
+ * row, which is what a large import on PostgreSQL spends its time on
+ * (executor start-up and a round trip per statement). */
+
+enum { M_ID, M_CID, M_UUID, M__RES = M_UUID + 31 }; /* x's columns: ids, uuid, RES_WCOLS */
+enum { M_HR = M__RES, M_HW, M_HO, M_HC, M_ER, M_ED, M_ECL, M_EO, M_EC, M_EN, M_TR, M_TC, M__ALL };
+
+static void arr_i64(struct tg_buf *b, int64_t v, int null)
+{
+	arr_sep(b);
+	if (null)
+		tg_buf_adds(b, "NULL");
+	else
+		tg_buf_printf(b, "%" PRId64, v);
+}
+
+static void arr_double(struct tg_buf *b, double v, int null)
+{
+	arr_sep(b);
+	if (null)
+		tg_buf_adds(b, "NULL");
+	else
+		tg_buf_printf(b, "%.17g", v); /* as p_double */
+}
+
+/* Row i (id, history id, uuid) of the arrays in m, with the values that
+ * resource_params() binds for the per-row insert, in RES_WCOLS order. */
+static void many_row(struct tg_buf *m, int64_t id, int64_t cid, const char *uuid, const struct tg_resource *r,
+                     const char *search_text)
+{
+	struct tg_buf *c = &m[M_UUID + 1];
+	arr_i64(&m[M_ID], id, 0);
+	arr_i64(&m[M_CID], cid, 0);
+	arr_text(&m[M_UUID], uuid);
+	arr_i64(c++, r->org_id, 0);
+	arr_text(c++, r->type_code);
+	arr_text(c++, r->name);
+	arr_text(c++, r->name_kana);
+	arr_text(c++, r->description);
+	arr_i64(c++, r->area_id, r->area_id == 0);
+	arr_text(c++, r->postal_code);
+	arr_text(c++, r->prefecture);
+	arr_text(c++, r->city);
+	arr_text(c++, r->address_line);
+	arr_text(c++, r->building);
+	arr_double(c++, r->lat, !r->has_geo);
+	arr_double(c++, r->lon, !r->has_geo);
+	arr_text(c++, r->phone);
+	arr_text(c++, r->email);
+	arr_text(c++, r->url);
+	arr_i64(c++, r->age_min_months, r->age_min_months < 0);
+	arr_i64(c++, r->age_max_months, r->age_max_months < 0);
+	arr_i64(c++, r->fee_free ? 1 : 0, 0);
+	arr_text(c++, r->fee_text);
+	arr_i64(c++, r->capacity, r->capacity < 0);
+	arr_text(c++, r->accessibility_notes);
+	arr_text(c++, r->schedule_note);
+	arr_i64(c++, r->is_public ? 1 : 0, 0);
+	arr_i64(c++, r->is_confidential ? 1 : 0, 0);
+	arr_text(c++, r->front_door);
+	arr_text(c++, r->verified_at);
+	arr_text(c++, r->source);
+	arr_text(c++, r->source_id);
+	arr_text(c, search_text ? search_text : ""); /* the last, m[M__RES - 1] */
+	for (size_t i = 0; i < r->n_hours; i++) {
+		arr_i64(&m[M_HR], id, 0);
+		arr_int(&m[M_HW], r->hours[i].weekday, 0);
+		arr_int(&m[M_HO], r->hours[i].open_min, 0);
+		arr_int(&m[M_HC], r->hours[i].close_min, 0);
+	}
+	for (size_t i = 0; i < r->n_exceptions; i++) {
+		const struct tg_exception *e = &r->exceptions[i];
+		arr_i64(&m[M_ER], id, 0);
+		arr_text(&m[M_ED], e->date);
+		arr_int(&m[M_ECL], e->closed ? 1 : 0, 0);
+		arr_int(&m[M_EO], e->open_min, e->closed);
+		arr_int(&m[M_EC], e->close_min, e->closed);
+		arr_text(&m[M_EN], e->note);
+	}
+	for (size_t i = 0; i < r->n_services + r->n_access; i++) {
+		arr_i64(&m[M_TR], id, 0);
+		arr_text(&m[M_TC], i < r->n_services ? r->services[i] : r->access[i - r->n_services]);
+	}
+}
+
+/* The body of resource_insert_many inside its call (call_enter). ids and
+ * cids (n each) receive the new ids. */
+static enum tg_rc insert_many_body(struct pg_db *s, struct tg_resource *const *rs, const char *const *texts, size_t n,
+                                   const struct tg_change *ch, const char **uuids, const char *now, int64_t *ids,
+                                   int64_t *cids)
+{
+	struct params p = {0};
+	struct tg_buf m[M__ALL];
+	PGresult *res = NULL;
+	p_i64(&p, (int64_t)n);
+	enum tg_rc rc = run(s, S_RES_IDS, &p, &res, "resource_insert_many");
+	if (rc)
+		return rc;
+	if ((size_t)PQntuples(res) != n) {
+		PQclear(res);
+		snprintf(s->err, sizeof(s->err), "resource_insert_many: short id list");
+		return TG_ERR_DB;
+	}
+	for (size_t i = 0; i < n; i++) {
+		ids[i] = g_i64(res, (int)i, 0);
+		cids[i] = g_i64(res, (int)i, 1);
+	}
+	PQclear(res);
+	res = NULL;
+	/* nextval() runs once per row in generate_series order; sorting makes
+	 * the order the rows' order whatever the executor did */
+	qsort(ids, n, sizeof(*ids), cmp_i64);
+	qsort(cids, n, sizeof(*cids), cmp_i64);
+
+	for (size_t k = 0; k < M__ALL; k++) {
+		tg_buf_init(&m[k], 0);
+		tg_buf_addc(&m[k], '{');
+	}
+	for (size_t i = 0; i < n; i++)
+		many_row(m, ids[i], cids[i], uuids[i], rs[i], texts[i]);
+	p.n = 0;
+	for (size_t k = 0; k < M__ALL; k++) {
+		tg_buf_addc(&m[k], '}');
+		if (k == M__RES) { /* the resource statement's scalars, then hours */
+			p_tenant(&p, s);
+			p_text(&p, now);
+			p_text(&p, now);
+			p_tenant(&p, s);
+		}
+		if (k == M_HR || k == M_ER || k == M_TR)
+			p_tenant(&p, s);
+		p_text(&p, m[k].data);
+	}
+	p_tenant(&p, s);
+	p_id(&p, ch->user_id);
+	p_text(&p, now);
+	p_text(&p, ch->action);
+	rc = type_fail(s, run(s, S_RES_INSERT_MANY, &p, NULL, "resource_insert_many"), "resource_insert_many");
+	for (size_t k = 0; k < M__ALL; k++)
+		tg_buf_release(&m[k]);
+	return rc;
+}
+
+/* Atomic like every call: its own transaction, a savepoint inside begin(),
+ * nothing in bulk mode (a failure aborts the caller's transaction). */
+static enum tg_rc pg_resource_insert_many(struct tg_db *db, struct tg_resource *const *rs,
+                                          const char *const *search_texts, size_t n, const struct tg_change *ch)
+{
+	struct pg_db *s = PG(db);
+	enum tg_rc rc = TG_OK;
+	int attempt = 0;
+	if (need_tenant(s, "resource_insert_many"))
+		return TG_ERR_INTERNAL;
+	if (ch->before_json || ch->after_json) { /* a caller's mistake: creates carry no JSON */
+		snprintf(s->err, sizeof(s->err), "resource_insert_many: history rows of creates carry no JSON");
+		return TG_ERR_INTERNAL;
+	}
+	if (n == 0)
+		return TG_OK;
+	const char *now = now_ts(s);
+	const char **uuids = tg_xcalloc(n, sizeof(*uuids));
+	int64_t *ids = tg_xcalloc(n, sizeof(*ids)), *cids = tg_xcalloc(n, sizeof(*cids));
+	for (size_t i = 0; i < n; i++)
+		uuids[i] = rs[i]->uuid ? rs[i]->uuid : new_uuid(s);
+	do {
+		if ((rc = call_enter(s)))
+			break;
+		rc = call_leave(s, insert_many_body(s, rs, search_texts, n, ch, uuids, now, ids, cids));
+	} while (rc && retry_call(s, rc, &attempt));
+	if (!rc) {
+		for (size_t i = 0; i < n; i++) {
+			rs[i]->id = ids[i];
+			rs[i]->uuid = uuids[i];
+			rs[i]->version = 1;
+			rs[i]->created_at = rs[i]->updated_at = now;
+		}
+		int64_t before = s->bulk_writes;
+		if (s->bulk && s->in_tx && (s->bulk_writes += (int64_t)n) >= BULK_ANALYZE_AT &&
+		    before < BULK_ANALYZE_AT)
+			bulk_analyze(s, "areas, orgs, resources");
+	}
+	free(uuids);
+	free(ids);
+	free(cids);
+	return rc;
+}
+
 static enum tg_rc update_body(struct pg_db *s, struct tg_resource *r, const char *search_text, const char *now)
 {
 	struct params p = {0};
@@ -2665,6 +2897,7 @@ static const struct tg_db_ops pg_ops = {
     .resource_list = pg_resource_list,
     .resource_count = pg_resource_count,
     .resource_insert = pg_resource_insert,
+    .resource_insert_many = pg_resource_insert_many,
     .resource_update = pg_resource_update,
     .resource_delete = pg_resource_delete,
     .resource_set_search_text = pg_resource_set_search_text,

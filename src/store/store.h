@@ -193,6 +193,15 @@ struct tg_db_ops {
 	/* Insert; sets r->id, r->uuid (if NULL), version = 1, timestamps.
 	 * search_text is the normalized text the search index uses. */
 	enum tg_rc (*resource_insert)(struct tg_db *db, struct tg_resource *r, const char *search_text);
+	/* Optional (NULL: call the two below per row). Insert n resources, each
+	 * followed by its history row: the same rows, ids and results as
+	 * resource_insert(rs[i], search_texts[i]) then change_insert() of
+	 * {resource_id = rs[i]->id, user_id = ch->user_id, action = ch->action}
+	 * for i = 0..n-1 in order (ch->before_json and after_json must be NULL).
+	 * Atomic: all n or nothing. For large imports, where one call per
+	 * chunk of rows saves a round trip per statement. */
+	enum tg_rc (*resource_insert_many)(struct tg_db *db, struct tg_resource *const *rs,
+	                                   const char *const *search_texts, size_t n, const struct tg_change *ch);
 	/* Update when the stored version equals r->version (else TG_ERR_CONFLICT);
 	 * bumps r->version, sets updated_at. Replaces nested arrays. */
 	enum tg_rc (*resource_update)(struct tg_db *db, struct tg_resource *r, const char *search_text);

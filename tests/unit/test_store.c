@@ -757,6 +757,222 @@ static void test_transactions(void **state)
 	tg_db_rollback(db);
 }
 
+/* ---- resource_insert_many (optional op; PostgreSQL) ---- */
+
+enum { MANY_N = 7 };
+
+static int64_t add_tenant(struct tg_db *db, const char *code, const char *host);
+
+/* The reference rows both paths write (orgs, an area, a custom type), into
+ * a fresh database, so that they get the same ids each time. */
+static void many_refs(struct tg_db *db, int64_t *org1, int64_t *org2, int64_t *area)
+{
+	struct tg_area city = {0, 0, TG_AREA_CITY, "横浜市", NULL};
+	struct tg_resource_type t = {"kodomo_x", "こども", "Kids", 0};
+	*org1 = add_org(db, "org one");
+	*org2 = add_org(db, "org \"two\"");
+	assert_int_equal(db->ops->area_ensure(db, &city), TG_OK);
+	*area = city.id;
+	assert_int_equal(db->ops->type_insert(db, &t), TG_OK);
+}
+
+/* MANY_N resources covering what array literals and NULLs can get wrong:
+ * quotes, backslashes, braces, commas, the text "NULL", empty strings,
+ * no geo, NULL ages and capacity, closed and open exceptions, no hours,
+ * only services or only access, confidential, a custom type. */
+static void many_rows(struct tg_resource *r, const char **texts, int64_t org1, int64_t org2, int64_t area)
+{
+	static struct tg_hours h1[] = {{0, 0, 1439}, {7, 600, 660}};
+	static struct tg_exception e1[] = {{"2025-12-31", 1, 0, 0, "年末 \"休み\", {閉}"},
+	                                   {"2026-01-04", 0, 540, 1020, ""}};
+	static const char *svc1[] = {"ichiji"};
+	static const char *acc2[] = {"parking", "elevator"};
+	static const char *names[MANY_N] = {"plain",    "q\"uo\\te",  "{brace},comma", "NULL",
+	                                    " spaced ", "改行\nあり", "last"};
+	for (int i = 0; i < MANY_N; i++) {
+		sample_resource(&r[i], i % 2 ? org2 : org1, names[i]);
+		r[i].source = "many";
+		r[i].source_id = i == 3 ? "NULL" : names[i];
+		texts[i] = names[i];
+	}
+	r[1].has_geo = 0;
+	r[1].age_min_months = -1;
+	r[1].age_max_months = -1;
+	r[1].capacity = 25;
+	r[1].description = "";
+	r[2].hours = h1;
+	r[2].n_hours = 2;
+	r[2].exceptions = e1;
+	r[2].n_exceptions = 2;
+	r[2].area_id = area;
+	r[2].is_confidential = 1;
+	r[2].is_public = 0;
+	r[2].front_door = "裏口 \\ back";
+	r[2].verified_at = "2025-01-02T03:04:05Z";
+	r[3].n_hours = 0;
+	r[3].n_exceptions = 0;
+	r[3].services = svc1;
+	r[3].n_services = 1;
+	r[3].n_access = 0;
+	r[3].type_code = "kodomo_x";
+	r[4].n_services = 0;
+	r[4].access = acc2;
+	r[4].n_access = 2;
+	r[4].lat = -(0.1 + 0.2); /* 17 significant digits to round-trip */
+	r[4].lon = 1e-300;
+	r[5].fee_free = 0;
+	r[5].fee_text = "100円";
+	texts[5] = NULL; /* stored as "" */
+	r[6].source_id = NULL;
+}
+
+/* Every column of the rows a write of resources leaves, but the generated
+ * uuid and timestamps, child tables in physical order (what a dump shows). */
+static char *many_dump(void)
+{
+	static const char *const q[] = {
+	    "SELECT to_jsonb(x) - 'uuid' - 'created_at' - 'updated_at' FROM resources x ORDER BY id",
+	    "SELECT to_jsonb(x) FROM resource_hours x ORDER BY ctid",
+	    "SELECT to_jsonb(x) FROM resource_exceptions x ORDER BY ctid",
+	    "SELECT to_jsonb(x) FROM resource_tags x ORDER BY ctid",
+	    "SELECT to_jsonb(x) - 'at' FROM resource_changes x ORDER BY id",
+	};
+	struct tg_buf b = TG_BUF_INIT;
+	for (size_t k = 0; k < sizeof(q) / sizeof(q[0]); k++) {
+		PGresult *res = pg_exec(q[k]);
+		for (int i = 0; i < PQntuples(res); i++)
+			tg_buf_printf(&b, "%s\n", PQgetvalue(res, i, 0));
+		tg_buf_adds(&b, "--\n");
+		PQclear(res);
+	}
+	return tg_buf_detach(&b, NULL);
+}
+
+/* The bulk path writes exactly what resource_insert + change_insert write,
+ * row for row (ids included), and fills in the caller's structs the same. */
+static void test_insert_many_same(void **state)
+{
+	struct fx *f = *state;
+	struct tg_db *db = f->db;
+	struct tg_resource r[MANY_N];
+	const char *texts[MANY_N];
+	int64_t org1, org2, area, ids[MANY_N];
+	int applied = 0;
+	if (!db->ops->resource_insert_many)
+		return; /* SQLite: the importer writes row by row */
+
+	/* per row, as the importer does without the op */
+	many_refs(db, &org1, &org2, &area);
+	many_rows(r, texts, org1, org2, area);
+	assert_int_equal(tg_db_begin(db), TG_OK);
+	for (int i = 0; i < MANY_N; i++) {
+		assert_int_equal(db->ops->resource_insert(db, &r[i], texts[i]), TG_OK);
+		struct tg_change c = {0, r[i].id, 5, NULL, NULL, "import", NULL, NULL};
+		assert_int_equal(db->ops->change_insert(db, &c), TG_OK);
+		ids[i] = r[i].id;
+	}
+	assert_int_equal(tg_db_commit(db), TG_OK);
+	char *per_row = many_dump();
+	assert_non_null(strstr(per_row, "\"is_confidential\": 1"));
+
+	/* a fresh database, the same rows in two calls, in bulk mode */
+	assert_int_equal(db->ops->drop_all(db), TG_OK);
+	assert_int_equal(db->ops->migrate(db, &applied), TG_OK);
+	many_refs(db, &org1, &org2, &area);
+	many_rows(r, texts, org1, org2, area);
+	struct tg_resource *rs[MANY_N];
+	for (int i = 0; i < MANY_N; i++)
+		rs[i] = &r[i];
+	struct tg_change ch = {0, 0, 5, NULL, NULL, "import", NULL, NULL};
+	db->ops->bulk(db, 1);
+	assert_int_equal(tg_db_begin(db), TG_OK);
+	assert_int_equal(db->ops->resource_insert_many(db, rs, texts, 3, &ch), TG_OK);
+	assert_int_equal(db->ops->resource_insert_many(db, rs + 3, texts + 3, MANY_N - 3, &ch), TG_OK);
+	assert_int_equal(tg_db_commit(db), TG_OK);
+	db->ops->bulk(db, 0);
+	char *bulk = many_dump();
+	assert_string_equal(bulk, per_row);
+	for (int i = 0; i < MANY_N; i++) {
+		assert_int_equal(r[i].id, ids[i]);
+		assert_non_null(r[i].uuid);
+		assert_int_equal(r[i].version, 1);
+		assert_non_null(r[i].created_at);
+		struct tg_resource got;
+		assert_int_equal(db->ops->resource_get(db, &f->a, r[i].id, &got), TG_OK);
+		assert_string_equal(got.uuid, r[i].uuid);
+		assert_string_equal(got.created_at, r[i].created_at);
+	}
+	free(per_row);
+	free(bulk);
+}
+
+/* All or nothing: a bad row in the middle of a bulk write leaves nothing of
+ * the import (bulk mode: the caller rolls back); inside begin() without bulk
+ * mode a failed call undoes only itself; on its own a call writes all or
+ * nothing. */
+static void test_insert_many_rollback(void **state)
+{
+	struct fx *f = *state;
+	struct tg_db *db = f->db;
+	struct tg_resource r[MANY_N], *rs[MANY_N];
+	const char *texts[MANY_N];
+	int64_t org1, org2, area;
+	static const char *const tables[] = {"resources", "resource_hours", "resource_exceptions", "resource_tags",
+	                                     "resource_changes"};
+	char sql[96];
+	if (!db->ops->resource_insert_many)
+		return;
+	many_refs(db, &org1, &org2, &area);
+	many_rows(r, texts, org1, org2, area);
+	for (int i = 0; i < MANY_N; i++)
+		rs[i] = &r[i];
+	struct tg_change ch = {0, 0, 0, NULL, NULL, "import", NULL, NULL};
+
+	r[4].org_id = org2 + 1000; /* no such org: the foreign key refuses row 4 */
+	db->ops->bulk(db, 1);
+	assert_int_equal(tg_db_begin(db), TG_OK);
+	assert_int_equal(db->ops->resource_insert_many(db, rs, texts, 2, &ch), TG_OK);
+	assert_int_equal(db->ops->resource_insert_many(db, rs + 2, texts + 2, MANY_N - 2, &ch), TG_ERR_INVALID);
+	assert_null(strstr(db->ops->errmsg(db), "1000")); /* names columns, never values */
+	tg_db_rollback(db);
+	db->ops->bulk(db, 0);
+	for (size_t k = 0; k < sizeof(tables) / sizeof(tables[0]); k++) {
+		snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM %s", tables[k]);
+		assert_int_equal(raw_int(db, sql), 0);
+	}
+
+	/* inside begin(), no bulk mode: the failed call alone is undone */
+	r[4].org_id = org1;
+	r[5].type_code = "no-such-type";
+	assert_int_equal(tg_db_begin(db), TG_OK);
+	assert_int_equal(db->ops->resource_insert_many(db, rs, texts, 2, &ch), TG_OK);
+	assert_int_equal(db->ops->resource_insert_many(db, rs + 2, texts + 2, MANY_N - 2, &ch), TG_ERR_INVALID);
+	assert_non_null(strstr(db->ops->errmsg(db), "unknown resource type"));
+	assert_int_equal(tg_db_commit(db), TG_OK);
+	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM resources"), 2);
+	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM resource_changes"), 2);
+	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM resource_hours"), 6);
+
+	/* on its own (own transaction): nothing of a failed call stays */
+	assert_int_equal(db->ops->resource_insert_many(db, rs + 2, texts + 2, MANY_N - 2, &ch), TG_ERR_INVALID);
+	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM resources"), 2);
+	r[5].type_code = "hub";
+	assert_int_equal(db->ops->resource_insert_many(db, rs + 2, texts + 2, MANY_N - 2, &ch), TG_OK);
+	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM resources"), MANY_N);
+	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM resource_changes WHERE action = 'import' "
+	                             "AND before_json IS NULL AND after_json IS NULL AND user_id IS NULL"),
+	                 MANY_N);
+
+	/* another tenant's org is refused like an unknown one */
+	int64_t t2 = add_tenant(db, "many-t2", NULL);
+	tg_db_set_tenant(db, t2);
+	r[0].source_id = "t2";
+	r[0].uuid = NULL;
+	assert_int_equal(db->ops->resource_insert_many(db, rs, texts, 1, &ch), TG_ERR_INVALID);
+	tg_db_set_tenant(db, 1);
+	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM resources"), MANY_N);
+}
+
 /* change_mark / change_deletions: what a server's index refresher reads to
  * drop resources another process deleted; per tenant. */
 static void test_change_deletions(void **state)
@@ -1901,6 +2117,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_get_many, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_list_filters, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_transactions, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_insert_many_same, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_insert_many_rollback, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_changes_audit, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_change_deletions, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_backup, setup, teardown),
