@@ -509,6 +509,8 @@ struct tg_search {
 	int g_ident;        /* g_ords[i] == i: ordinal o < g_n is at grid position o */
 	uint32_t *g_nogeo;  /* live docs without coordinates at the build */
 	uint32_t n_nogeo;
+	uint32_t *g_conf; /* grid positions of the confidential documents (see walk) */
+	uint32_t n_conf;
 	uint32_t *g_extra; /* docs indexed after the build (any location) */
 	uint32_t n_extra, cap_extra;
 	struct sched **sched_tab; /* SCHED_BUCKETS chains of shared schedules */
@@ -784,6 +786,7 @@ void tg_search_free(struct tg_search *idx)
 	free(idx->g_ords);
 	free(idx->g_hot);
 	free(idx->g_nogeo);
+	free(idx->g_conf);
 	free(idx->g_extra);
 	pthread_rwlock_destroy(&idx->lock);
 	free(idx);
@@ -1211,9 +1214,10 @@ static void grid_build(struct tg_search *idx)
 	free(idx->g_ords);
 	free(idx->g_hot);
 	free(idx->g_nogeo);
-	idx->g_start = idx->g_ords = idx->g_nogeo = NULL;
+	free(idx->g_conf);
+	idx->g_start = idx->g_ords = idx->g_nogeo = idx->g_conf = NULL;
 	idx->g_hot = NULL;
-	idx->g_rows = idx->g_cols = idx->g_n = idx->n_nogeo = 0;
+	idx->g_rows = idx->g_cols = idx->g_n = idx->n_nogeo = idx->n_conf = 0;
 	idx->g_ident = 0;
 	idx->n_extra = 0;
 	for (uint32_t o = 0; o < idx->n_docs; o++) {
@@ -1259,7 +1263,14 @@ static void grid_build(struct tg_search *idx)
 			g->flags = d->flags;
 			g->days = d->days;
 			g->cos_lat = cos_lat_of(d->lat);
+			if (d->flags & F_CONFIDENTIAL)
+				idx->n_conf++;
 		}
+		idx->g_conf = tg_xmalloc((idx->n_conf ? idx->n_conf : 1) * sizeof(uint32_t));
+		idx->n_conf = 0;
+		for (uint32_t i = 0; i < n_geo; i++)
+			if (idx->g_hot[i].flags & F_CONFIDENTIAL)
+				idx->g_conf[idx->n_conf++] = i;
 	}
 	for (uint32_t o = 0; o < idx->n_docs; o++) {
 		const struct doc *d = &idx->docs[o];
@@ -1483,6 +1494,7 @@ struct qctx {
 	uint8_t *exact; /* per term: the candidate set alone proves it occurs */
 	int verify;     /* some term is not exact */
 	int full_in;    /* score_doc searches the description for proven terms too */
+	int walking;    /* in walk(): hidden locations are left to walk_hidden */
 	struct tg_arena *arena;
 	uint32_t *deferred; /* see defer() */
 	size_t n_deferred, cap_deferred;
@@ -1799,6 +1811,14 @@ static int score_doc(const struct qctx *c, const struct doc *d, struct cand *x)
 	return 1;
 }
 
+/* 1 when the caller may see the location of confidential document ord. */
+static int may_locate(const struct qctx *c, uint32_t ord)
+{
+	const struct tg_search_query *q = c->q;
+	return q->may_see_location &&
+	       q->may_see_location(q->visible_ctx, c->idx->docs[ord].id, c->idx->docs[ord].org_id);
+}
+
 /* Distance to document ord (flags, lat, lon, cos_lat: its fields) in
  * metres, HUGE_VAL when there is no visible location. */
 static double dist_of(const struct qctx *c, uint32_t ord, unsigned flags, double lat, double lon, double cos_lat)
@@ -1974,6 +1994,8 @@ static void consider_grid_batch(struct qctx *c, const uint32_t *pos, uint32_t n)
 		uint32_t ord = idx->g_ords[pos[j]];
 		if (!cheap_fields(c, ord, g->flags, g->type, g->age_min, g->age_max, g->days))
 			continue;
+		if ((g->flags & F_CONFIDENTIAL) && c->walking && !may_locate(c, ord))
+			continue; /* see walk_hidden */
 		if (g->flags & F_GEO) {
 			/* as in consider_dist_at */
 			double lb = fabs(g->lat - c->q->lat) * (M_PI / 180.0 * 6371008.8) * (1 - 1e-9) - 0.01;
@@ -2159,17 +2181,71 @@ static void walk_cell(struct qctx *c, const uint64_t *cb, uint32_t s, uint32_t e
 	}
 }
 
+/* The grid cell (y, x) lies within the radius of the origin (the planar
+ * approximation of walk's estimate). */
+static int cell_in_radius(const struct qctx *c, long y, long x, double m_per_lon)
+{
+	const struct tg_search *idx = c->idx;
+	double la = idx->g_lat0 + (double)y * idx->g_step, lb = la + idx->g_step;
+	double ny = c->q->lat < la ? la - c->q->lat : c->q->lat > lb ? c->q->lat - lb : 0;
+	double oa = idx->g_lon0 + (double)x * idx->g_step, ob = oa + idx->g_step;
+	double nx = c->q->lon < oa ? oa - c->q->lon : c->q->lon > ob ? c->q->lon - ob : 0;
+	double dy = ny * 111195.0, dx = nx * m_per_lon;
+	return dy * dy + dx * dx <= c->radius_m * c->radius_m;
+}
+
+/* The confidential documents of the grid whose location the caller may not
+ * see. The rings skip them (consider_grid_batch), so that nothing the walk
+ * reports depends on where they are: a hidden location sorts last and is
+ * never within a radius, so a match counts exactly (and goes to the heap,
+ * last) wherever it is; *in_rings and *in_area count those in the cells
+ * the rings visited (Chebyshev distance <= r_last from (r0, c0); none when
+ * r_last < 0) and in the radius's cells, which the estimate leaves out;
+ * *all counts them all. */
+static void walk_hidden(struct qctx *c, const uint64_t *cb, long r0, long c0, long r_last, double m_per_lon,
+                        size_t *in_rings, size_t *in_area, size_t *all)
+{
+	const struct tg_search *idx = c->idx;
+
+	*in_rings = *in_area = *all = 0;
+	for (uint32_t i = 0; i < idx->n_conf; i++) {
+		uint32_t s = idx->g_conf[i], ord = idx->g_ords[s];
+		const struct ghot *g = &idx->g_hot[s];
+		if ((g->flags & (F_PENDING | F_DEAD)) || may_locate(c, ord))
+			continue;
+		(*all)++;
+		size_t cell = grid_cell(idx, g->lat, g->lon);
+		long y = (long)(cell / idx->g_cols), x = (long)(cell % idx->g_cols);
+		long dy = y > r0 ? y - r0 : r0 - y, dx = x > c0 ? x - c0 : c0 - x;
+		if (r_last >= 0 && (dy > dx ? dy : dx) <= r_last)
+			(*in_rings)++;
+		if (c->radius_m > 0) {
+			*in_area += (size_t)cell_in_radius(c, y, x, m_per_lon);
+			continue; /* never within a radius */
+		}
+		if (!cbit(cb, ord) || !cheap_fields(c, ord, g->flags, g->type, g->age_min, g->age_max, g->days) ||
+		    !terms_found(c, &idx->docs[ord]))
+			continue;
+		struct cand x_ = {ord, 0, 0, HUGE_VAL};
+		c->total++;
+		heap_push(c, &x_);
+	}
+}
+
 /* Distance sort over the grid: rings of cells outward from the origin,
  * stopping once the heap is full of documents nearer than anything
  * unvisited (or everything within the radius is visited). Documents
  * without a visible location come after all located ones, so they are only
- * needed when the walk ends without stopping early. cb: the candidate
- * bitmap (NULL = all). Returns 1 when *total had to be estimated. */
+ * needed when the walk ends without stopping early (those in the grid:
+ * walk_hidden). cb: the candidate bitmap (NULL = all). Returns 1 when
+ * *total had to be estimated. */
 static int walk(struct qctx *c, const uint64_t *cb)
 {
 	const struct tg_search *idx = c->idx;
 	size_t visited = 0;
 	int early = 0;
+	long r0 = 0, c0 = 0, r_last = -1;
+	double m_per_lon = 111195.0 * c->cos_lat0;
 
 	for (uint32_t i = 0; i < idx->n_extra; i++)
 		if (cbit(cb, idx->g_extra[i]))
@@ -2178,8 +2254,9 @@ static int walk(struct qctx *c, const uint64_t *cb)
 		long rows = (long)idx->g_rows, cols = (long)idx->g_cols;
 		double fr = floor((c->q->lat - idx->g_lat0) / idx->g_step);
 		double fc = floor((c->q->lon - idx->g_lon0) / idx->g_step);
-		long r0 = fr < -1e6 ? -1000000 : fr > 1e6 ? 1000000 : (long)fr;
-		long c0 = fc < -1e6 ? -1000000 : fc > 1e6 ? 1000000 : (long)fc;
+		r0 = fr < -1e6 ? -1000000 : fr > 1e6 ? 1000000 : (long)fr;
+		c0 = fc < -1e6 ? -1000000 : fc > 1e6 ? 1000000 : (long)fc;
+		c->walking = 1;
 		long rs = r0 < 0 ? -r0 : r0 >= rows ? r0 - rows + 1 : 0;
 		long cs = c0 < 0 ? -c0 : c0 >= cols ? c0 - cols + 1 : 0;
 		for (long r = rs > cs ? rs : cs;; r++) {
@@ -2200,6 +2277,7 @@ static int walk(struct qctx *c, const uint64_t *cb)
 					visited += idx->g_start[cell + 1] - idx->g_start[cell];
 				}
 			}
+			r_last = r;
 			if (rlo <= 0 && rhi >= rows - 1 && clo <= 0 && chi >= cols - 1)
 				break;
 			double b = grid_bound(c, rlo, rhi, clo, chi);
@@ -2211,21 +2289,29 @@ static int walk(struct qctx *c, const uint64_t *cb)
 			}
 		}
 	}
+	c->walking = 0;
+	size_t hid_rings = 0, hid_area = 0, hid_all = 0, seen;
 	if (!early) {
 		for (uint32_t i = 0; i < idx->n_nogeo; i++)
 			if (cbit(cb, idx->g_nogeo[i]))
 				consider_dist(c, idx->g_nogeo[i]);
 		for (size_t i = 0; i < c->n_deferred; i++)
 			c->total += (size_t)terms_found(c, &idx->docs[c->deferred[i]]);
+		if (idx->g_n)
+			walk_hidden(c, cb, r0, c0, r_last, m_per_lon, &hid_rings, &hid_area, &hid_all);
 		return 0;
 	}
 	c->total += c->n_deferred;
-	/* Estimate the matches left unvisited at the rate seen so far. */
-	size_t rest = idx->g_n - visited + (c->radius_m > 0 ? 0 : idx->n_nogeo);
+	seen = c->total;
+	walk_hidden(c, cb, r0, c0, r_last, m_per_lon, &hid_rings, &hid_area, &hid_all);
+	/* Estimate the matches left unvisited at the rate seen so far, without
+	 * the hidden locations (counted exactly by walk_hidden) */
+	visited -= hid_rings;
+	size_t rest = idx->g_n - hid_all - visited + (c->radius_m > 0 ? 0 : idx->n_nogeo);
 	if (c->radius_m > 0) {
 		/* located documents in the unvisited cells that reach into the radius
 		 * (planar approximation; an estimate) */
-		double dlat = c->radius_m / 111195.0, m_per_lon = 111195.0 * c->cos_lat0;
+		double dlat = c->radius_m / 111195.0;
 		double dlon = m_per_lon > 1 ? c->radius_m / m_per_lon : 360;
 		long ya = (long)floor((c->q->lat - dlat - idx->g_lat0) / idx->g_step);
 		long yb = (long)floor((c->q->lat + dlat - idx->g_lat0) / idx->g_step);
@@ -2236,23 +2322,17 @@ static int walk(struct qctx *c, const uint64_t *cb)
 		yb = yb >= (long)idx->g_rows ? (long)idx->g_rows - 1 : yb;
 		xb = xb >= (long)idx->g_cols ? (long)idx->g_cols - 1 : xb;
 		size_t in_area = 0;
-		for (long y = ya; y <= yb; y++) {
-			double la = idx->g_lat0 + (double)y * idx->g_step, lb = la + idx->g_step;
-			double ny = c->q->lat < la ? la - c->q->lat : c->q->lat > lb ? c->q->lat - lb : 0;
-			for (long x = xa; x <= xb; x++) {
-				double oa = idx->g_lon0 + (double)x * idx->g_step, ob = oa + idx->g_step;
-				double nx = c->q->lon < oa ? oa - c->q->lon : c->q->lon > ob ? c->q->lon - ob : 0;
-				double dy = ny * 111195.0, dx = nx * m_per_lon;
-				if (dy * dy + dx * dx <= c->radius_m * c->radius_m) {
+		for (long y = ya; y <= yb; y++)
+			for (long x = xa; x <= xb; x++)
+				if (cell_in_radius(c, y, x, m_per_lon)) {
 					size_t cell = (size_t)y * idx->g_cols + (size_t)x;
 					in_area += idx->g_start[cell + 1] - idx->g_start[cell];
 				}
-			}
-		}
+		in_area -= hid_area;
 		rest = in_area > visited ? in_area - visited : 0;
 	}
 	if (visited)
-		c->total += (size_t)((double)c->total / (double)visited * (double)rest + 0.5);
+		c->total += (size_t)((double)seen / (double)visited * (double)rest + 0.5);
 	return 1;
 }
 

@@ -736,6 +736,69 @@ static int ref_cmp(const void *pa, const void *pb)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
+static int see_none(void *ctx, int64_t id, int64_t org_id)
+{
+	(void)ctx;
+	(void)id;
+	(void)org_id;
+	return 0;
+}
+
+/* A walk that stops early estimates its total from what it has seen. A
+ * confidential document whose location the caller may not see must not
+ * change anything the search reports with where it is: otherwise moving
+ * the origin around and watching the total would locate it. The same
+ * index is built with the hidden document at the origin and far away; the
+ * results must be the same, with and without a radius. */
+static void test_hidden_location_no_oracle(void **state)
+{
+	(void)state;
+	struct tg_search_hit *h[2];
+	size_t n[2], total[2];
+	int est[2];
+	struct tg_arena a = TG_ARENA_INIT;
+	const char *terms[] = {"ひろば"};
+	for (int radius = 0; radius < 2; radius++) {
+		for (int place = 0; place < 2; place++) {
+			struct tg_search *idx = tg_search_new();
+			uint64_t seed = 7;
+			for (int64_t id = 1; id <= 3000; id++) {
+				struct tg_search_doc d = base_doc(id, "ひろば\x1f\x1f\x1f");
+				d.has_geo = 1;
+				d.lat = 35.0 + (double)(rnd(&seed) % 20001) / 10000.0;
+				d.lon = 139.0 + (double)(rnd(&seed) % 20001) / 10000.0;
+				if (id == 1500) { /* the shelter: at the origin, or 150 km away */
+					d.is_confidential = 1;
+					d.lat = place ? 36.4 : 36.0;
+					d.lon = place ? 140.6 : 140.0;
+				}
+				assert_int_equal(tg_search_bulk_add(idx, &d), TG_OK);
+			}
+			tg_search_finalize(idx);
+			struct tg_search_query q = base_query();
+			q.terms = terms;
+			q.n_terms = 1;
+			q.has_origin = 1;
+			q.lat = 36.0;
+			q.lon = 140.0;
+			q.sort = TG_SEARCH_SORT_DISTANCE;
+			q.radius_km = radius ? 50 : 0;
+			q.may_see_location = see_none;
+			q.total_estimated = &est[place];
+			assert_int_equal(tg_search_run(idx, &q, &a, &h[place], &n[place], &total[place]), TG_OK);
+			assert_true(est[place]); /* the walk stopped early */
+			for (size_t i = 0; i < n[place]; i++)
+				assert_true(h[place][i].id != 1500 && h[place][i].distance_m >= 0);
+			tg_search_free(idx);
+		}
+		assert_int_equal(total[0], total[1]);
+		assert_int_equal(n[0], n[1]);
+		for (size_t i = 0; i < n[0]; i++)
+			assert_int_equal(h[0][i].id, h[1][i].id);
+	}
+	tg_arena_release(&a);
+}
+
 static const char *gtypes[] = {"nursery", "kindergarten", "hub"};
 
 static void gdoc_put(struct tg_search *idx, struct gdoc *g, int64_t id, int bulk)
@@ -918,6 +981,7 @@ int main(void)
 	    cmocka_unit_test(test_terms_and_short),
 	    cmocka_unit_test(test_proven_terms),
 	    cmocka_unit_test(test_name_order_keys),
+	    cmocka_unit_test(test_hidden_location_no_oracle),
 	    cmocka_unit_test(test_filters),
 	    cmocka_unit_test(test_distance),
 	    cmocka_unit_test(test_paging_and_name_sort),
