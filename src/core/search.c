@@ -2066,9 +2066,11 @@ static int refine_ok(const struct qctx *c, uint32_t ord)
 
 	if (!cheap_ok(c, ord))
 		return 0;
-	/* hot lat is a float: 1 m of margin covers its rounding */
+	/* hot lat is a float: 1 m of margin covers its rounding. A location
+	 * the caller may not see is never within a radius, wherever it is (the
+	 * count kept here chooses the plan, which must not depend on it). */
 	if (c->radius_m > 0)
-		return (h->flags & F_GEO) &&
+		return (h->flags & F_GEO) && (!(h->flags & F_CONFIDENTIAL) || may_locate(c, ord)) &&
 		       fabs((double)h->lat - c->q->lat) * (M_PI / 180.0 * 6371008.8) - 1.0 <= c->radius_m;
 	return 1;
 }
