@@ -2853,38 +2853,36 @@ enum tg_rc tg_search_run(struct tg_search *idx, const struct tg_search_query *q,
 			/* Few candidates, all checked. A distance sort, as a walk,
 			 * searches only the unproven terms and scores only the
 			 * survivors. */
+/* stmt for every candidate x, in ordinal order: the bits of cb, or cand[] */
+#define EACH_CAND(x, stmt)                                                                                             \
+	do {                                                                                                           \
+		if (cb) {                                                                                              \
+			for (uint32_t w_ = 0; w_ < words; w_++)                                                        \
+				for (uint64_t v_ = cb[w_]; v_; v_ &= v_ - 1) {                                         \
+					uint32_t x = w_ * 64 + (uint32_t)__builtin_ctzll(v_);                          \
+					stmt;                                                                          \
+				}                                                                                      \
+		} else {                                                                                               \
+			for (size_t i_ = 0; i_ < n_cand; i_++) {                                                       \
+				uint32_t x = cand[i_];                                                                 \
+				stmt;                                                                                  \
+			}                                                                                              \
+		}                                                                                                      \
+	} while (0)
 			if (by_distance && idx->g_ident) {
 				/* the grid's copy is at the ordinal: batches, as a walk */
 				struct gbatch b = {.n = 0};
-				if (cb) {
-					for (uint32_t w = 0; w < words; w++)
-						for (uint64_t v = cb[w]; v; v &= v - 1)
-							gbatch_add(&c, &b, w * 64 + (uint32_t)__builtin_ctzll(v));
-				} else {
-					for (size_t i = 0; i < n_cand; i++)
-						gbatch_add(&c, &b, cand[i]);
-				}
+				EACH_CAND(x, gbatch_add(&c, &b, x));
 				if (b.n)
 					consider_grid_batch(&c, b.pos, b.n);
 			} else if (!by_distance) {
 				struct cbatch b = {.n = 0};
-				if (cb) {
-					for (uint32_t w = 0; w < words; w++)
-						for (uint64_t v = cb[w]; v; v &= v - 1)
-							cbatch_add(&c, &b, w * 64 + (uint32_t)__builtin_ctzll(v));
-				} else {
-					for (size_t i = 0; i < n_cand; i++)
-						cbatch_add(&c, &b, cand[i]);
-				}
+				EACH_CAND(x, cbatch_add(&c, &b, x));
 				consider_batch(&c, &b);
-			} else if (cb) {
-				for (uint32_t w = 0; w < words; w++)
-					for (uint64_t v = cb[w]; v; v &= v - 1)
-						consider_dist(&c, w * 64 + (uint32_t)__builtin_ctzll(v));
 			} else {
-				for (size_t i = 0; i < n_cand; i++)
-					consider_dist(&c, cand[i]);
+				EACH_CAND(x, consider_dist(&c, x));
 			}
+#undef EACH_CAND
 			if (by_distance) {
 				for (size_t i = 0; i < c.n_deferred; i++)
 					c.total += (size_t)terms_found(&c, &idx->docs[c.deferred[i]]);
