@@ -150,6 +150,11 @@ struct tg_db_ops {
 	                       struct tg_org **out, size_t *n);
 	enum tg_rc (*org_count)(struct tg_db *db, int64_t *n);
 	enum tg_rc (*org_insert)(struct tg_db *db, struct tg_org *org); /* sets id, uuid if NULL */
+	/* Optional (NULL: call org_insert per org). Insert n organizations: the
+	 * same rows, ids and results as org_insert(orgs[i]) for i = 0..n-1 in
+	 * order (sets id, uuid if NULL, created_at, updated_at). Atomic: all n
+	 * or nothing. For large imports (one round trip per chunk of new orgs). */
+	enum tg_rc (*org_insert_many)(struct tg_db *db, struct tg_org *const *orgs, size_t n);
 	enum tg_rc (*org_update)(struct tg_db *db, const struct tg_org *org);
 
 	/* users */
@@ -184,6 +189,16 @@ struct tg_db_ops {
 	                                   struct tg_resource *out);
 	enum tg_rc (*resource_get_by_source)(struct tg_db *db, struct tg_arena *a, const char *source,
 	                                     const char *source_id, struct tg_resource *out);
+	/* Optional (NULL: call resource_get_by_source per pair). For i = 0..n-1,
+	 * out[i] = the resource (sources[i], source_ids[i]) exactly as
+	 * resource_get_by_source fills it (every field, nested arrays in the
+	 * same order), or all zero (id 0) when there is none; a NULL source or
+	 * source_id is "" as there. A pair asked twice gets the same values
+	 * (shared arrays). out has room for n. For imports, which compare every
+	 * row of a file with the stored one: a few statements per chunk instead
+	 * of a few per row. */
+	enum tg_rc (*resource_get_by_source_many)(struct tg_db *db, struct tg_arena *a, const char *const *sources,
+	                                          const char *const *source_ids, size_t n, struct tg_resource *out);
 	/* Fetch many by id, in the order given; missing ids are skipped. */
 	enum tg_rc (*resource_get_many)(struct tg_db *db, struct tg_arena *a, const int64_t *ids, size_t n_ids,
 	                                struct tg_resource **out, size_t *n);

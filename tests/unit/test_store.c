@@ -973,6 +973,271 @@ static void test_insert_many_rollback(void **state)
 	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM resources"), MANY_N);
 }
 
+/* ---- resource_get_by_source_many, org_insert_many (optional ops; PostgreSQL) ---- */
+
+static void same_str(const char *what, const char *a, const char *b)
+{
+	if (!a || !b) {
+		if (a != b)
+			fail_msg("%s: %s vs %s", what, a ? a : "NULL", b ? b : "NULL");
+		return;
+	}
+	if (strcmp(a, b) != 0)
+		fail_msg("%s: \"%s\" vs \"%s\"", what, a, b);
+}
+
+/* Every field of two resources read back, nested rows in order. */
+static void assert_same_read(const struct tg_resource *a, const struct tg_resource *b)
+{
+	assert_int_equal(a->id, b->id);
+	same_str("uuid", a->uuid, b->uuid);
+	assert_int_equal(a->org_id, b->org_id);
+	same_str("org_name", a->org_name, b->org_name);
+	same_str("type_code", a->type_code, b->type_code);
+	same_str("name", a->name, b->name);
+	same_str("name_kana", a->name_kana, b->name_kana);
+	same_str("description", a->description, b->description);
+	assert_int_equal(a->area_id, b->area_id);
+	same_str("postal_code", a->postal_code, b->postal_code);
+	same_str("prefecture", a->prefecture, b->prefecture);
+	same_str("city", a->city, b->city);
+	same_str("address_line", a->address_line, b->address_line);
+	same_str("building", a->building, b->building);
+	assert_int_equal(a->has_geo, b->has_geo);
+	assert_memory_equal(&a->lat, &b->lat, sizeof(a->lat));
+	assert_memory_equal(&a->lon, &b->lon, sizeof(a->lon));
+	same_str("phone", a->phone, b->phone);
+	same_str("email", a->email, b->email);
+	same_str("url", a->url, b->url);
+	assert_int_equal(a->age_min_months, b->age_min_months);
+	assert_int_equal(a->age_max_months, b->age_max_months);
+	assert_int_equal(a->fee_free, b->fee_free);
+	same_str("fee_text", a->fee_text, b->fee_text);
+	assert_int_equal(a->capacity, b->capacity);
+	same_str("accessibility_notes", a->accessibility_notes, b->accessibility_notes);
+	same_str("schedule_note", a->schedule_note, b->schedule_note);
+	assert_int_equal(a->is_public, b->is_public);
+	assert_int_equal(a->is_confidential, b->is_confidential);
+	same_str("front_door", a->front_door, b->front_door);
+	same_str("verified_at", a->verified_at, b->verified_at);
+	same_str("source", a->source, b->source);
+	same_str("source_id", a->source_id, b->source_id);
+	same_str("created_at", a->created_at, b->created_at);
+	same_str("updated_at", a->updated_at, b->updated_at);
+	assert_int_equal(a->version, b->version);
+	same_str("search_text", a->search_text, b->search_text);
+	assert_int_equal(a->n_hours, b->n_hours);
+	for (size_t i = 0; i < a->n_hours; i++)
+		assert_memory_equal(&a->hours[i], &b->hours[i], sizeof(a->hours[i]));
+	assert_int_equal(a->n_exceptions, b->n_exceptions);
+	for (size_t i = 0; i < a->n_exceptions; i++) {
+		same_str("exception date", a->exceptions[i].date, b->exceptions[i].date);
+		assert_int_equal(a->exceptions[i].closed, b->exceptions[i].closed);
+		assert_int_equal(a->exceptions[i].open_min, b->exceptions[i].open_min);
+		assert_int_equal(a->exceptions[i].close_min, b->exceptions[i].close_min);
+		same_str("exception note", a->exceptions[i].note, b->exceptions[i].note);
+	}
+	assert_int_equal(a->n_services, b->n_services);
+	for (size_t i = 0; i < a->n_services; i++)
+		same_str("service", a->services[i], b->services[i]);
+	assert_int_equal(a->n_access, b->n_access);
+	for (size_t i = 0; i < a->n_access; i++)
+		same_str("access", a->access[i], b->access[i]);
+}
+
+/* The bulk read gives exactly what resource_get_by_source gives, row for
+ * row: hours, exceptions, tags, NULLs, odd strings, a missing pair, a pair
+ * asked twice, a NULL source_id, more pairs than one batch, and only the
+ * tenant's rows. */
+static void test_get_by_source_many_same(void **state)
+{
+	struct fx *f = *state;
+	struct tg_db *db = f->db;
+	struct tg_resource r[MANY_N];
+	const char *texts[MANY_N];
+	int64_t org1, org2, area;
+	enum { EXTRA = 600 }; /* past CHUNK (500) pairs */
+	const char *srcs[MANY_N + 3 + EXTRA], *sids[MANY_N + 3 + EXTRA];
+	size_t n = 0;
+	if (!db->ops->resource_get_by_source_many)
+		return; /* SQLite: the importer reads row by row */
+	many_refs(db, &org1, &org2, &area);
+	many_rows(r, texts, org1, org2, area);
+	r[0].description = NULL;
+	r[0].name_kana = "";
+	r[6].source_id = "last"; /* NULL is its own case below */
+	for (int i = 0; i < MANY_N; i++)
+		assert_int_equal(db->ops->resource_insert(db, &r[i], texts[i]), TG_OK);
+	/* the same keys in another tenant: never seen from tenant 1 */
+	int64_t t2 = add_tenant(db, "src-many-t2", NULL);
+	tg_db_set_tenant(db, t2);
+	int64_t org_t2 = add_org(db, "t2 org");
+	struct tg_resource other;
+	sample_resource(&other, org_t2, "other tenant");
+	other.source = "many";
+	other.source_id = "plain";
+	assert_int_equal(db->ops->resource_insert(db, &other, "x"), TG_OK);
+	tg_db_set_tenant(db, 1);
+	struct tg_resource extra[EXTRA];
+	char extra_ids[EXTRA][16];
+	for (int i = 0; i < EXTRA; i++) {
+		snprintf(extra_ids[i], sizeof(extra_ids[i]), "e%d", i);
+		sample_resource(&extra[i], org1, extra_ids[i]);
+		extra[i].source = "extra";
+		extra[i].source_id = extra_ids[i];
+		extra[i].n_hours = (size_t)(i % 4);
+		assert_int_equal(db->ops->resource_insert(db, &extra[i], extra_ids[i]), TG_OK);
+	}
+	for (int i = MANY_N - 1; i >= 0; i--) {
+		srcs[n] = "many";
+		sids[n++] = r[i].source_id;
+	}
+	srcs[n] = "many";
+	sids[n++] = "no such id";
+	srcs[n] = "many";
+	sids[n++] = r[2].source_id; /* twice */
+	srcs[n] = NULL;
+	sids[n++] = NULL;
+	for (int i = 0; i < EXTRA; i++) {
+		srcs[n] = "extra";
+		sids[n++] = extra_ids[(i * 7) % EXTRA];
+	}
+	struct tg_resource *bulk = TG_ARENA_ARRAY(&f->a, struct tg_resource, n);
+	assert_int_equal(db->ops->resource_get_by_source_many(db, &f->a, srcs, sids, n, bulk), TG_OK);
+	for (size_t i = 0; i < n; i++) {
+		struct tg_resource one;
+		memset(&one, 0, sizeof(one));
+		enum tg_rc rc = db->ops->resource_get_by_source(db, &f->a, srcs[i], sids[i], &one);
+		if (rc == TG_ERR_NOT_FOUND) {
+			assert_int_equal(bulk[i].id, 0);
+			assert_null(bulk[i].name);
+			continue;
+		}
+		assert_int_equal(rc, TG_OK);
+		assert_same_read(&bulk[i], &one);
+	}
+	assert_int_equal(bulk[MANY_N - 1].id, r[0].id); /* asked in reverse order */
+	assert_string_equal(bulk[MANY_N - 1].name, "plain");
+	assert_int_equal(bulk[MANY_N].id, 0);
+	assert_int_equal(bulk[MANY_N + 1].id, r[2].id);
+	assert_int_equal(bulk[MANY_N + 1].n_exceptions, 2);
+	assert_int_equal(bulk[MANY_N + 2].id, 0);
+	assert_int_equal(db->ops->resource_get_by_source_many(db, &f->a, srcs, sids, 0, bulk), TG_OK);
+	/* no tenant: nothing */
+	tg_db_set_tenant(db, 0);
+	assert_int_equal(db->ops->resource_get_by_source_many(db, &f->a, srcs, sids, MANY_N, bulk), TG_OK);
+	for (int i = 0; i < MANY_N; i++)
+		assert_int_equal(bulk[i].id, 0);
+	tg_db_set_tenant(db, t2);
+	assert_int_equal(db->ops->resource_get_by_source_many(db, &f->a, srcs, sids, MANY_N, bulk), TG_OK);
+	assert_int_equal(bulk[MANY_N - 1].id, other.id);
+	assert_string_equal(bulk[MANY_N - 1].name, "other tenant");
+	assert_int_equal(bulk[0].id, 0);
+	tg_db_set_tenant(db, 1);
+}
+
+/* Organizations covering NULLs, odd strings and an area. */
+static void org_rows(struct tg_org *o, int64_t area)
+{
+	static const char *names[] = {"plain", "q\"uo\\te", "{brace},comma", "NULL", "改行\nあり"};
+	for (int i = 0; i < 5; i++) {
+		memset(&o[i], 0, sizeof(o[i]));
+		o[i].name = names[i];
+	}
+	o[1].name_kana = "カナ";
+	o[1].kind = "npo";
+	o[1].area_id = area;
+	o[2].phone = "045-000-0000";
+	o[2].email = "a@example.jp";
+	o[2].url = "https://example.jp/{x}";
+	o[2].description = "";
+	o[3].uuid = "00000000-0000-4000-8000-000000000003"; /* given: kept */
+}
+
+/* Every column of orgs but the generated uuids and timestamps. */
+static char *org_dump(void)
+{
+	PGresult *res = pg_exec("SELECT to_jsonb(x) - 'uuid' - 'created_at' - 'updated_at' FROM orgs x ORDER BY id");
+	struct tg_buf b = TG_BUF_INIT;
+	for (int i = 0; i < PQntuples(res); i++)
+		tg_buf_printf(&b, "%s\n", PQgetvalue(res, i, 0));
+	PQclear(res);
+	return tg_buf_detach(&b, NULL);
+}
+
+/* org_insert_many writes what org_insert writes, ids included, fills the
+ * caller's structs the same, and is all or nothing. */
+static void test_org_insert_many_same(void **state)
+{
+	struct fx *f = *state;
+	struct tg_db *db = f->db;
+	struct tg_org o[5], *po[5];
+	int64_t ids[5];
+	int applied = 0;
+	if (!db->ops->org_insert_many)
+		return; /* SQLite: the importer inserts one by one */
+	struct tg_area city = {0, 0, TG_AREA_CITY, "横浜市", NULL};
+	assert_int_equal(db->ops->area_ensure(db, &city), TG_OK);
+	org_rows(o, city.id);
+	assert_int_equal(tg_db_begin(db), TG_OK);
+	for (int i = 0; i < 5; i++) {
+		assert_int_equal(db->ops->org_insert(db, &o[i]), TG_OK);
+		ids[i] = o[i].id;
+	}
+	assert_int_equal(tg_db_commit(db), TG_OK);
+	char *per_row = org_dump();
+
+	assert_int_equal(db->ops->drop_all(db), TG_OK);
+	assert_int_equal(db->ops->migrate(db, &applied), TG_OK);
+	assert_int_equal(db->ops->area_ensure(db, &city), TG_OK);
+	org_rows(o, city.id);
+	for (int i = 0; i < 5; i++)
+		po[i] = &o[i];
+	db->ops->bulk(db, 1);
+	assert_int_equal(tg_db_begin(db), TG_OK);
+	assert_int_equal(db->ops->org_insert_many(db, po, 2), TG_OK);
+	assert_int_equal(db->ops->org_insert_many(db, po + 2, 3), TG_OK);
+	assert_int_equal(tg_db_commit(db), TG_OK);
+	db->ops->bulk(db, 0);
+	char *bulk = org_dump();
+	assert_string_equal(bulk, per_row);
+	for (int i = 0; i < 5; i++) {
+		struct tg_org got;
+		assert_int_equal(o[i].id, ids[i]);
+		assert_non_null(o[i].created_at);
+		assert_int_equal(db->ops->org_get(db, &f->a, o[i].id, &got), TG_OK);
+		assert_string_equal(got.uuid, o[i].uuid);
+		assert_string_equal(got.name, o[i].name);
+		assert_string_equal(got.created_at, o[i].created_at);
+	}
+	assert_string_equal(o[3].uuid, "00000000-0000-4000-8000-000000000003");
+	free(per_row);
+	free(bulk);
+
+	/* all or nothing: a taken uuid refuses the whole call, inside begin()
+	 * only the call is undone */
+	struct tg_org x[2] = {{.name = "new one"}, {.name = "dup", .uuid = "00000000-0000-4000-8000-000000000003"}};
+	struct tg_org *px[2] = {&x[0], &x[1]};
+	assert_int_equal(db->ops->org_insert_many(db, px, 2), TG_ERR_CONFLICT);
+	assert_int_equal(tg_db_begin(db), TG_OK);
+	assert_int_equal(db->ops->org_insert_many(db, px, 2), TG_ERR_CONFLICT);
+	x[1].uuid = NULL;
+	assert_int_equal(db->ops->org_insert_many(db, px, 2), TG_OK);
+	assert_int_equal(tg_db_commit(db), TG_OK);
+	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM orgs"), 7);
+	/* another tenant's area is refused; no tenant: nothing written */
+	int64_t t2 = add_tenant(db, "org-many-t2", NULL);
+	tg_db_set_tenant(db, t2);
+	struct tg_org y = {.name = "t2", .area_id = city.id};
+	struct tg_org *py = &y;
+	assert_int_equal(db->ops->org_insert_many(db, &py, 1), TG_ERR_INVALID);
+	tg_db_set_tenant(db, 0);
+	y.area_id = 0;
+	assert_int_equal(db->ops->org_insert_many(db, &py, 1), TG_ERR_INTERNAL);
+	tg_db_set_tenant(db, 1);
+	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM orgs"), 7);
+}
+
 /* change_mark / change_deletions: what a server's index refresher reads to
  * drop resources another process deleted; per tenant. */
 static void test_change_deletions(void **state)
@@ -2119,6 +2384,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_transactions, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_insert_many_same, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_insert_many_rollback, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_get_by_source_many_same, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_org_insert_many_same, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_changes_audit, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_change_deletions, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_backup, setup, teardown),
