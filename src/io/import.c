@@ -16,6 +16,11 @@
  *    than "ichiji" (services) and "parking" (access).
  *  - Orgs and areas are resolved through small hash caches, so each name is
  *    looked up once per import, not once per row (100,000 rows stay fast).
+ *    When the tenant has no more orgs than the file has rows, all of them
+ *    are read at the start instead (one query, orgs_preload).
+ *  - The stored resources and the new orgs of a chunk are read and written
+ *    per chunk where the store offers it (resource_get_by_source_many,
+ *    org_insert_many), else per row; both give the same rows and ids.
  */
 #include "io/import.h"
 
@@ -316,8 +321,9 @@ static void report_error(struct tg_import_report *rep, struct tg_arena *a, size_
 /* ---- the write pipeline ----
  *
  * Rows are written in chunks of WCHUNK. For chunk k the main thread first
- * resolves orgs/areas and decides create/update/unchanged (reading the
- * store); then a helper thread computes the search texts of chunk k while
+ * resolves orgs (creating the new ones: chunk_orgs), reads the stored
+ * resources of its rows (chunk_read), resolves areas and decides
+ * create/update/unchanged; then a helper thread computes the search texts of chunk k while
  * the main thread writes chunk k-1. The search-text callback is therefore
  * called from the helper thread, one call at a time, never concurrently with
  * itself; it sees each row only after the row is final. Writes still happen
@@ -432,6 +438,115 @@ static int src_key(char *buf, size_t len, const char *source, const char *source
 	return n > 0 && (size_t)n < len;
 }
 
+/* ---- organizations and stored resources, per chunk ---- */
+
+/* Every organization of the tenant into the cache, when there are no more
+ * of them than rows in the file (one query then costs less than a lookup
+ * per name); *all = 1 then: a name not in the cache names no organization.
+ * The first by id wins, as in org_find_by_name. */
+static enum tg_rc orgs_preload(struct tg_db *db, struct tg_arena *a, struct idmap *orgs, size_t n_rows, int *all)
+{
+	struct tg_org *list = NULL;
+	int64_t count = 0;
+	size_t n = 0;
+	enum tg_rc rc;
+	*all = 0;
+	if ((rc = db->ops->org_count(db, &count)))
+		return rc;
+	if ((uint64_t)count > (uint64_t)n_rows)
+		return TG_OK;
+	if (count && (rc = db->ops->org_list(db, a, 0, 0, &list, &n)))
+		return rc;
+	for (size_t i = 0; i < n; i++)
+		if (list[i].name && !idmap_slot(orgs, list[i].name, 0))
+			*idmap_slot(orgs, list[i].name, 1) = list[i].id;
+	*all = 1;
+	return TG_OK;
+}
+
+/* The organizations named by rows[0..n) (one chunk) into the cache: looked
+ * up unless the cache has them all (orgs_preload), the missing ones created
+ * (a dry run: id 0) in order of first appearance, as the row-by-row path
+ * did, so they get the same ids; with org_insert_many in one call. */
+static enum tg_rc chunk_orgs(struct tg_db *db, struct tg_arena *a, struct tg_arena *ca, struct idmap *orgs, int all,
+                             int dry_run, const struct tg_import_row *rows, size_t n)
+{
+	struct tg_org *nw = TG_ARENA_ARRAY(ca, struct tg_org, n ? n : 1);
+	struct tg_org *ptrs[WCHUNK];
+	size_t k = 0;
+	enum tg_rc rc = TG_OK;
+	for (size_t i = 0; i < n; i++) {
+		const struct tg_import_row *row = &rows[i];
+		struct tg_org o;
+		if (!row->org_name || idmap_slot(orgs, row->org_name, 0))
+			continue;
+		memset(&o, 0, sizeof(o));
+		rc = all ? TG_ERR_NOT_FOUND : db->ops->org_find_by_name(db, a, row->org_name, &o);
+		if (rc == TG_ERR_NOT_FOUND && !dry_run) {
+			if (row->org)
+				o = *row->org;
+			o.uuid = NULL; /* ids of another system are not ours */
+			o.id = 0;
+			o.name = row->org_name;
+			nw[k] = o;
+			ptrs[k] = &nw[k];
+			k++;
+			rc = TG_OK;
+		} else if (rc == TG_ERR_NOT_FOUND) {
+			o.id = 0; /* would be created */
+			rc = TG_OK;
+		}
+		if (rc)
+			return rc;
+		*idmap_slot(orgs, row->org_name, 1) = o.id; /* a new one's id: below */
+	}
+	if (k && db->ops->org_insert_many)
+		rc = db->ops->org_insert_many(db, ptrs, k);
+	for (size_t j = 0; j < k && !rc && !db->ops->org_insert_many; j++)
+		rc = db->ops->org_insert(db, ptrs[j]);
+	for (size_t j = 0; j < k && !rc; j++)
+		*idmap_slot(orgs, nw[j].name, 0) = nw[j].id;
+	return rc;
+}
+
+/* The stored resources of rows[0..n) (one chunk) into old[0..n), id 0 where
+ * there is none; with resource_get_by_source_many in a few statements, else
+ * one resource_get_by_source per row. Rows that resource_source_ids said
+ * cannot exist (known) are not looked up. Results live in ca. */
+static enum tg_rc chunk_read(struct tg_db *db, struct tg_arena *ca, struct idmap *known, int have_known,
+                             const struct tg_import_row *rows, size_t n, struct tg_resource *old)
+{
+	const char *srcs[WCHUNK], *sids[WCHUNK];
+	size_t pos[WCHUNK], k = 0;
+	enum tg_rc rc = TG_OK;
+	memset(old, 0, n * sizeof(*old));
+	for (size_t i = 0; i < n; i++) {
+		const struct tg_resource *r = &rows[i].res;
+		char kb[512];
+		if (have_known && r->source && r->source_id && src_key(kb, sizeof(kb), r->source, r->source_id) &&
+		    !idmap_slot(known, kb, 0))
+			continue;
+		srcs[k] = r->source;
+		sids[k] = r->source_id;
+		pos[k++] = i;
+	}
+	if (k && db->ops->resource_get_by_source_many) {
+		struct tg_resource *got = TG_ARENA_ARRAY(ca, struct tg_resource, k);
+		rc = db->ops->resource_get_by_source_many(db, ca, srcs, sids, k, got);
+		for (size_t j = 0; j < k && !rc; j++)
+			old[pos[j]] = got[j];
+		return rc;
+	}
+	for (size_t j = 0; j < k && !rc; j++) {
+		rc = db->ops->resource_get_by_source(db, ca, srcs[j], sids[j], &old[pos[j]]);
+		if (rc == TG_ERR_NOT_FOUND) {
+			memset(&old[pos[j]], 0, sizeof(old[0]));
+			rc = TG_OK;
+		}
+	}
+	return rc;
+}
+
 /* ---- the pipeline ---- */
 
 enum tg_rc tg_import_run(struct tg_db *db, const char *format, const char *data, size_t len,
@@ -442,7 +557,7 @@ enum tg_rc tg_import_run(struct tg_db *db, const char *format, const char *data,
 	struct tg_buf text = TG_BUF_INIT;
 	struct wchunk chunks[2], *prev = NULL;
 	struct idmap orgs = {0}, areas = {0}, known = {0};
-	int have_known = 0;
+	int have_known = 0, all_orgs = 0;
 	struct srcref *refs = NULL;
 	char *bad = NULL;
 	int in_tx = 0, csv;
@@ -570,41 +685,22 @@ enum tg_rc tg_import_run(struct tg_db *db, const char *format, const char *data,
 			}
 		}
 	}
+	if ((rc = orgs_preload(db, a, &orgs, b.n_rows, &all_orgs)))
+		goto store_error;
 	for (size_t base = 0; base < b.n_rows; base += WCHUNK) {
 		struct wchunk *c = &chunks[(base / WCHUNK) & 1];
 		size_t end = base + WCHUNK < b.n_rows ? base + WCHUNK : b.n_rows;
 		chunk_reset(c); /* chunk k-2: written already */
+		struct tg_resource *olds = TG_ARENA_ARRAY(&c->arena, struct tg_resource, end - base);
+		if ((rc = chunk_orgs(db, a, &c->arena, &orgs, all_orgs, opts->dry_run, &b.rows[base], end - base)) ||
+		    (rc = chunk_read(db, &c->arena, &known, have_known, &b.rows[base], end - base, olds)))
+			goto store_error;
 		for (size_t i = base; i < end; i++) {
 			struct tg_import_row *row = &b.rows[i];
 			struct tg_resource *r = &row->res;
 			int64_t *slot;
 
-			/* org */
-			r->org_id = opts->default_org_id;
-			if (row->org_name) {
-				if ((slot = idmap_slot(&orgs, row->org_name, 0))) {
-					r->org_id = *slot;
-				} else {
-					struct tg_org o;
-					memset(&o, 0, sizeof(o));
-					rc = db->ops->org_find_by_name(db, a, row->org_name, &o);
-					if (rc == TG_ERR_NOT_FOUND && !opts->dry_run) {
-						if (row->org)
-							o = *row->org;
-						o.uuid = NULL; /* ids of another system are not ours */
-						o.id = 0;
-						o.name = row->org_name;
-						rc = db->ops->org_insert(db, &o);
-					} else if (rc == TG_ERR_NOT_FOUND) {
-						o.id = 0; /* would be created */
-						rc = TG_OK;
-					}
-					if (rc)
-						goto store_error;
-					*idmap_slot(&orgs, row->org_name, 1) = o.id;
-					r->org_id = o.id;
-				}
-			}
+			r->org_id = row->org_name ? *idmap_slot(&orgs, row->org_name, 0) : opts->default_org_id;
 			/* areas: city -> ward */
 			if (row->area_city && !row->area_ward) {
 				const char *p, *cty, *w;
@@ -633,16 +729,8 @@ enum tg_rc tg_import_run(struct tg_db *db, const char *format, const char *data,
 				}
 			}
 			/* existing? */
-			struct tg_resource old;
-			memset(&old, 0, sizeof(old));
-			char kb[512];
-			if (have_known && r->source && r->source_id &&
-			    src_key(kb, sizeof(kb), r->source, r->source_id) && !idmap_slot(&known, kb, 0))
-				rc = TG_ERR_NOT_FOUND;
-			else
-				rc = db->ops->resource_get_by_source(db, &c->arena, r->source, r->source_id, &old);
-			if (rc == TG_ERR_NOT_FOUND) {
-				rc = TG_OK;
+			const struct tg_resource *old = &olds[i - base];
+			if (!old->id) {
 				rep->created++;
 				if (opts->dry_run)
 					continue;
@@ -650,12 +738,10 @@ enum tg_rc tg_import_run(struct tg_db *db, const char *format, const char *data,
 				c->p[c->n++] = (struct pend){r, P_CREATE, NULL, NULL, NULL};
 				continue;
 			}
-			if (rc)
-				goto store_error;
 			if (opts->dry_run && row->area_city && !r->area_id)
-				r->area_id = old.area_id; /* areas are not created in a dry run */
-			keep_unowned(&c->arena, r, &old, csv);
-			char *before = tg_import_resource_json(&old);
+				r->area_id = old->area_id; /* areas are not created in a dry run */
+			keep_unowned(&c->arena, r, old, csv);
+			char *before = tg_import_resource_json(old);
 			char *after = tg_import_resource_json(r);
 			if (strcmp(before, after) == 0) {
 				rep->unchanged++;
