@@ -142,6 +142,65 @@ char *tg_import_resource_json(const struct tg_resource *r)
 	return s;
 }
 
+/* ---- a fast "unchanged" test ---- */
+
+static int same_s(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+static int same_codes(const char **a, size_t na, const char **b, size_t nb)
+{
+	if (na != nb)
+		return 0;
+	for (size_t i = 0; i < na; i++)
+		if (!same_s(a[i], b[i]))
+			return 0;
+	return 1;
+}
+
+/* 1 only when every input of tg_import_resource_json is identical in a and
+ * b (strings byte for byte, doubles bit for bit, arrays in the same order),
+ * so that their canonical JSON is equal: a re-import decides most rows
+ * "unchanged" without building two JSON texts. 0 decides nothing (the JSON
+ * comparison does): it is stricter than the JSON (order of tags and hours,
+ * the times of a closed exception, booleans other than 0/1). */
+static int same_resource(const struct tg_resource *a, const struct tg_resource *b)
+{
+	if (a->org_id != b->org_id || a->area_id != b->area_id || a->has_geo != b->has_geo ||
+	    a->age_min_months != b->age_min_months || a->age_max_months != b->age_max_months ||
+	    a->fee_free != b->fee_free || a->capacity != b->capacity || a->is_public != b->is_public ||
+	    a->is_confidential != b->is_confidential || a->n_hours != b->n_hours || a->n_exceptions != b->n_exceptions)
+		return 0;
+	if (a->has_geo &&
+	    (memcmp(&a->lat, &b->lat, sizeof(a->lat)) != 0 || memcmp(&a->lon, &b->lon, sizeof(a->lon)) != 0))
+		return 0;
+	if (!same_s(a->type_code, b->type_code) || !same_s(a->name, b->name) || !same_s(a->name_kana, b->name_kana) ||
+	    !same_s(a->description, b->description) || !same_s(a->postal_code, b->postal_code) ||
+	    !same_s(a->prefecture, b->prefecture) || !same_s(a->city, b->city) ||
+	    !same_s(a->address_line, b->address_line) || !same_s(a->building, b->building) ||
+	    !same_s(a->phone, b->phone) || !same_s(a->email, b->email) || !same_s(a->url, b->url) ||
+	    !same_s(a->fee_text, b->fee_text) || !same_s(a->accessibility_notes, b->accessibility_notes) ||
+	    !same_s(a->schedule_note, b->schedule_note) || !same_s(a->front_door, b->front_door) ||
+	    !same_s(a->verified_at, b->verified_at) || !same_s(a->source, b->source) ||
+	    !same_s(a->source_id, b->source_id))
+		return 0;
+	if (!same_codes(a->services, a->n_services, b->services, b->n_services) ||
+	    !same_codes(a->access, a->n_access, b->access, b->n_access))
+		return 0;
+	for (size_t i = 0; i < a->n_hours; i++)
+		if (a->hours[i].weekday != b->hours[i].weekday || a->hours[i].open_min != b->hours[i].open_min ||
+		    a->hours[i].close_min != b->hours[i].close_min)
+			return 0;
+	for (size_t i = 0; i < a->n_exceptions; i++) {
+		const struct tg_exception *x = &a->exceptions[i], *y = &b->exceptions[i];
+		if (!same_s(x->date, y->date) || x->closed != y->closed || x->open_min != y->open_min ||
+		    x->close_min != y->close_min || !same_s(x->note, y->note))
+			return 0;
+	}
+	return 1;
+}
+
 json_t *tg_import_report_to_json(const struct tg_import_report *rep)
 {
 	json_t *errs = json_array();
@@ -741,6 +800,10 @@ enum tg_rc tg_import_run(struct tg_db *db, const char *format, const char *data,
 			if (opts->dry_run && row->area_city && !r->area_id)
 				r->area_id = old->area_id; /* areas are not created in a dry run */
 			keep_unowned(&c->arena, r, old, csv);
+			if (same_resource(old, r)) {
+				rep->unchanged++;
+				continue;
+			}
 			char *before = tg_import_resource_json(old);
 			char *after = tg_import_resource_json(r);
 			if (strcmp(before, after) == 0) {

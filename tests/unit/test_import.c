@@ -14,7 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "io/import.h"
+/* the .c itself: same_resource is static */
+#include "io/import.c"
 #include "util/buf.h"
 
 static char dbpath[256];
@@ -280,6 +281,138 @@ static char *import_dump(struct tg_db *db)
 	return tg_buf_detach(&b, NULL);
 }
 
+/* same_resource may say "unchanged" only when the canonical JSON is equal:
+ * a change of any one input of tg_import_resource_json makes it 0. Every
+ * top-level key of the JSON must be covered by a change below, so a field
+ * added to the JSON and not to same_resource fails here. */
+static void test_same_resource_strict(void **state)
+{
+	(void)state;
+	static struct tg_hours h[] = {{1, 540, 1020}, {3, 600, 720}};
+	static struct tg_exception e[] = {{"2025-12-31", 1, 0, 0, "休み"}, {"2026-01-04", 0, 540, 1020, NULL}};
+	static const char *svc[] = {"ichiji", "soudan"}, *acc[] = {"parking"}, *other[] = {"elevator"};
+	static struct tg_hours h2[] = {{1, 540, 1021}, {3, 600, 720}};
+	static struct tg_exception e2[] = {{"2025-12-31", 1, 0, 0, "休み!"}, {"2026-01-04", 0, 540, 1020, NULL}};
+	struct tg_resource base;
+	memset(&base, 0, sizeof(base));
+	base.org_id = 3;
+	base.type_code = "nursery";
+	base.name = "施設";
+	base.name_kana = "シセツ";
+	base.description = "説明";
+	base.area_id = 5;
+	base.postal_code = "222-0031";
+	base.prefecture = "神奈川県";
+	base.city = "横浜市";
+	base.address_line = "大豆戸町1";
+	base.building = "2階";
+	base.has_geo = 1;
+	base.lat = 35.5;
+	base.lon = 139.6;
+	base.phone = "045-000-0000";
+	base.email = "a@example.jp";
+	base.url = "https://example.jp/";
+	base.age_min_months = 0;
+	base.age_max_months = 71;
+	base.fee_free = 1;
+	base.fee_text = "無料";
+	base.capacity = 90;
+	base.services = svc;
+	base.n_services = 2;
+	base.access = acc;
+	base.n_access = 1;
+	base.accessibility_notes = "駅から5分";
+	base.hours = h;
+	base.n_hours = 2;
+	base.exceptions = e;
+	base.n_exceptions = 2;
+	base.schedule_note = "祝日休み";
+	base.is_public = 1;
+	base.front_door = "受付";
+	base.verified_at = "2025-01-01";
+	base.source = "jp-facilities:141003";
+	base.source_id = "1";
+	char *bj = tg_import_resource_json(&base);
+	json_t *bo = json_loads(bj, 0, NULL);
+	assert_non_null(bo);
+	json_t *covered = json_object();
+
+	for (int k = 0;; k++) {
+		struct tg_resource r = base;
+		switch (k) {
+		case 0: r.org_id = 4; break;
+		case 1: r.type_code = "hub"; break;
+		case 2: r.name = "施設2"; break;
+		case 3: r.name_kana = NULL; break;
+		case 4: r.description = ""; break;
+		case 5: r.area_id = 0; break;
+		case 6: r.postal_code = NULL; break;
+		case 7: r.prefecture = "東京都"; break;
+		case 8: r.city = "川崎市"; break;
+		case 9: r.address_line = "大豆戸町2"; break;
+		case 10: r.building = NULL; break;
+		case 11: r.has_geo = 0; break;
+		case 12: r.lat = 35.50000000000001; break;
+		case 13: r.lon = -139.6; break;
+		case 14: r.phone = "045-000-0001"; break;
+		case 15: r.email = NULL; break;
+		case 16: r.url = "https://example.jp"; break;
+		case 17: r.age_min_months = -1; break;
+		case 18: r.age_max_months = 83; break;
+		case 19: r.fee_free = 0; break;
+		case 20: r.fee_text = NULL; break;
+		case 21: r.capacity = -1; break;
+		case 22: r.n_services = 1; break;
+		case 23: r.access = other; break;
+		case 24: r.accessibility_notes = NULL; break;
+		case 25: r.hours = h2; break;
+		case 26: r.n_hours = 1; break;
+		case 27: r.exceptions = e2; break;
+		case 28: r.n_exceptions = 0; break;
+		case 29: r.schedule_note = NULL; break;
+		case 30: r.is_public = 0; break;
+		case 31: r.is_confidential = 1; break;
+		case 32: r.front_door = NULL; break;
+		case 33: r.verified_at = "2025-01-02"; break;
+		case 34: r.source = "hsds"; break;
+		case 35: r.source_id = "2"; break;
+		default: goto done;
+		}
+		char *rj = tg_import_resource_json(&r);
+		json_t *ro = json_loads(rj, 0, NULL);
+		assert_non_null(ro);
+		if (strcmp(rj, bj) == 0)
+			fail_msg("change %d does not change the JSON", k);
+		if (same_resource(&base, &r) || same_resource(&r, &base))
+			fail_msg("change %d: same_resource says unchanged", k);
+		const char *key;
+		json_t *v;
+		json_object_foreach(bo, key, v)
+		{
+			if (!json_equal(v, json_object_get(ro, key)))
+				json_object_set_new(covered, key, json_true());
+		}
+		json_decref(ro);
+		free(rj);
+	}
+done:;
+	const char *key;
+	json_t *v;
+	json_object_foreach(bo, key, v)
+	{
+		if (!json_object_get(covered, key))
+			fail_msg("no change covers \"%s\": does same_resource compare it?", key);
+	}
+	/* equal inputs, also in other strings with the same bytes */
+	struct tg_resource r = base;
+	r.name = tg_xstrdup(base.name);
+	assert_true(same_resource(&base, &r));
+	free((char *)r.name);
+	json_decref(covered);
+	json_decref(bo);
+	free(bj);
+}
+
 /* One import of rows [from, from + n) with [cf, ct) changed; checks the
  * counts (dry run first: the same counts, nothing written). */
 static void import_counts(struct tg_db *db, struct tg_import_options *o, struct tg_arena *a, int from, int n, int cf,
@@ -394,6 +527,7 @@ int main(void)
 	    cmocka_unit_test(test_all_or_nothing),
 	    cmocka_unit_test(test_hsds_import),
 	    cmocka_unit_test(test_chunked_write_same),
+	    cmocka_unit_test(test_same_resource_strict),
 	    cmocka_unit_test(test_hundred_thousand_rows),
 	};
 	int failed = cmocka_run_group_tests_name("import_sqlite", tests, NULL, NULL);
