@@ -890,6 +890,19 @@ static enum tg_rc doc_fill(struct tg_search *idx, struct doc *d, const struct tg
 		}
 		d->sched = sched_intern(idx, s);
 	}
+	/* a text stored before a word fold was added (text.h rule 11) is
+	 * brought up to date here, so that the stored texts need no rewrite */
+	if (doc->search_text_len && tg_text_has_fold(doc->search_text, doc->search_text_len)) {
+		struct tg_buf b = TG_BUF_INIT;
+		size_t len = 0;
+		if (tg_text_fold_words(doc->search_text, doc->search_text_len, &b) == TG_OK &&
+		    b.len <= UINT32_MAX - 1) {
+			d->text = (uint8_t *)tg_buf_detach(&b, &len);
+			d->text_len = (uint32_t)len;
+			return TG_OK;
+		}
+		tg_buf_release(&b);
+	}
 	d->text = tg_xmalloc(doc->search_text_len + 1);
 	if (doc->search_text_len)
 		memcpy(d->text, doc->search_text, doc->search_text_len);
@@ -1522,28 +1535,124 @@ static size_t coded_cp_count(const uint8_t *p, size_t len)
 }
 
 /* The first string name order compares (see name_cmp). */
-static const uint8_t *name_first(const struct doc *d, size_t *len)
+/* Name order reads a reading as it is spelled in kana: the words that
+ * text.h rule 11 folds to a spelling with kanji (こども -> 子ども) are read
+ * back as their kana variant, so the folding keeps gojūon order. */
+#define UNFOLD_MAX_CP 8
+struct unfold {
+	uint32_t to[UNFOLD_MAX_CP], kana[UNFOLD_MAX_CP];
+	uint8_t n_to, n_kana;
+};
+static struct unfold g_unfold[32];
+static size_t g_n_unfold;
+static pthread_once_t g_unfold_once = PTHREAD_ONCE_INIT;
+
+static size_t to_cps(const char *s, uint32_t *out, size_t max)
 {
-	const uint8_t *p = field_ptr(d, 1, len);
-	return *len ? p : field_ptr(d, 0, len);
+	size_t n = 0, i = 0, len = strlen(s);
+	while (i < len && n < max) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t k =
+		    utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(len - i), &cp);
+		if (k <= 0)
+			return 0;
+		out[n++] = (uint32_t)cp;
+		i += (size_t)k;
+	}
+	return i == len ? n : 0;
+}
+
+static void unfold_init(void)
+{
+	/* each spelling once, with its first all-hiragana variant; the table
+	 * lists longer variants first, so 遊び場 comes before 遊び */
+	for (size_t i = 0; i < tg_text_n_word_folds && g_n_unfold < sizeof(g_unfold) / sizeof(g_unfold[0]); i++) {
+		struct unfold u;
+		size_t nt = to_cps(tg_text_word_folds[i].to, u.to, UNFOLD_MAX_CP);
+		size_t nk = to_cps(tg_text_word_folds[i].from, u.kana, UNFOLD_MAX_CP);
+		int kana = nk > 0, dup = 0;
+		for (size_t j = 0; j < nk; j++)
+			kana &= u.kana[j] >= 0x3041 && u.kana[j] <= 0x309F;
+		for (size_t j = 0; j < g_n_unfold; j++)
+			dup |= g_unfold[j].n_to == nt && memcmp(g_unfold[j].to, u.to, nt * sizeof(uint32_t)) == 0;
+		if (!kana || dup || nt == 0)
+			continue;
+		u.n_to = (uint8_t)nt;
+		u.n_kana = (uint8_t)nk;
+		g_unfold[g_n_unfold++] = u;
+	}
+}
+
+/* Code points of a name field in name order. */
+struct name_rd {
+	const struct tg_search *idx;
+	const uint8_t *p;
+	size_t len, i;
+	int unfold; /* the reading: folded words read as kana */
+	const uint32_t *pend;
+	size_t n_pend;
+};
+
+static void name_rd_init(struct name_rd *r, const struct tg_search *idx, const uint8_t *p, size_t len, int unfold)
+{
+	r->idx = idx;
+	r->p = p;
+	r->len = len;
+	r->i = 0;
+	r->unfold = unfold && g_n_unfold;
+	r->pend = NULL;
+	r->n_pend = 0;
+}
+
+/* The next code point, 0 at the end (code points are never 0). */
+static uint32_t name_next(struct name_rd *r)
+{
+	size_t k;
+	if (r->n_pend) {
+		r->n_pend--;
+		return *r->pend++;
+	}
+	if (r->i >= r->len)
+		return 0;
+	uint32_t cp = r->idx->rank2cp[rank_get(r->p + r->i, &k)];
+	r->i += k;
+	if (!r->unfold || cp < 0x3041)
+		return cp;
+	for (size_t u = 0; u < g_n_unfold; u++) {
+		const struct unfold *w = &g_unfold[u];
+		size_t j = r->i, m = 1;
+		if (w->to[0] != cp)
+			continue;
+		while (m < w->n_to && j < r->len && r->idx->rank2cp[rank_get(r->p + j, &k)] == w->to[m]) {
+			j += k;
+			m++;
+		}
+		if (m < w->n_to)
+			continue;
+		r->i = j;
+		r->pend = w->kana + 1;
+		r->n_pend = (size_t)w->n_kana - 1;
+		return w->kana[0];
+	}
+	return cp;
 }
 
 /* Its first three code points, 21 bits each, 0 past its end (code points
  * are never 0): keys compare as name_cmp does when they differ. */
 static uint64_t name_key_of(const struct tg_search *idx, const struct doc *d)
 {
-	size_t len, i = 0, k;
-	const uint8_t *p = name_first(d, &len);
+	size_t len;
+	const uint8_t *p = field_ptr(d, 1, &len);
+	struct name_rd r;
 	uint64_t key = 0;
 
-	for (int n = 0; n < 3; n++) {
-		uint32_t cp = 0;
-		if (i < len) {
-			cp = idx->rank2cp[rank_get(p + i, &k)];
-			i += k;
-		}
-		key = key << 21 | cp;
-	}
+	pthread_once(&g_unfold_once, unfold_init);
+	int reading = len > 0;
+	if (!reading)
+		p = field_ptr(d, 0, &len);
+	name_rd_init(&r, idx, p, len, reading);
+	for (int n = 0; n < 3; n++)
+		key = key << 21 | name_next(&r);
 	return key;
 }
 
@@ -1556,27 +1665,25 @@ static int name_cmp(const struct tg_search *idx, const struct doc *a, const stru
 	if (a->name_key != b->name_key)
 		return a->name_key < b->name_key ? -1 : 1;
 	for (int pass = 0; pass < 2; pass++) {
-		size_t la, lb, ia = 0, ib = 0, k;
-		const uint8_t *pa, *pb;
+		size_t la, lb;
 		int fa = 0, fb = 0;
+		struct name_rd ra, rb;
 		if (pass == 0) {
 			field_ptr(a, 1, &la);
 			field_ptr(b, 1, &lb);
 			fa = la ? 1 : 0;
 			fb = lb ? 1 : 0;
 		}
-		pa = field_ptr(a, fa, &la);
-		pb = field_ptr(b, fb, &lb);
-		while (ia < la && ib < lb) {
-			uint32_t ca = idx->rank2cp[rank_get(pa + ia, &k)];
-			ia += k;
-			uint32_t cb = idx->rank2cp[rank_get(pb + ib, &k)];
-			ib += k;
+		const uint8_t *pa = field_ptr(a, fa, &la), *pb = field_ptr(b, fb, &lb);
+		name_rd_init(&ra, idx, pa, la, fa);
+		name_rd_init(&rb, idx, pb, lb, fb);
+		for (;;) {
+			uint32_t ca = name_next(&ra), cb = name_next(&rb);
 			if (ca != cb)
-				return ca < cb ? -1 : 1;
+				return ca < cb ? -1 : 1; /* the end (0) sorts first */
+			if (!ca)
+				break;
 		}
-		if ((ia < la) != (ib < lb))
-			return ia < la ? 1 : -1;
 	}
 	return 0;
 }

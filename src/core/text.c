@@ -268,6 +268,160 @@ static void do_chunk(struct emit *e, const int32_t *cps, size_t cs, size_t ce, s
 		based |= fold_emit(e, d->v[base + (size_t)i], span, based);
 }
 
+/* Rule 11: words of this field written several ways (表記ゆれ), in their
+ * normalized form (after rules 1-10), each folded to one spelling. Where
+ * two variants start alike the longer comes first. The spellings contain
+ * no variant, so folding twice changes nothing. */
+const struct tg_text_word_fold tg_text_word_folds[] = {
+    {"子供", "子ども"},         {"こども", "子ども"},   {"こそだて", "子育て"},     {"おやこ", "親子"},
+    {"あかちやん", "赤ちやん"}, {"あそびば", "遊び場"}, {"遊びば", "遊び場"},       {"あそび", "遊び"},
+    {"ともだち", "友達"},       {"友だち", "友達"},     {"おかあさん", "お母さん"}, {"おとうさん", "お父さん"},
+    {"障害", "障がい"},         {"障碍", "障がい"},
+};
+const size_t tg_text_n_word_folds = sizeof(tg_text_word_folds) / sizeof(tg_text_word_folds[0]);
+#define word_folds   tg_text_word_folds
+#define N_WORD_FOLDS tg_text_n_word_folds
+
+/* 1 when s (at least 3 bytes) starts with the first character of a
+ * variant: 子 こ お あ 遊 と 友 障. Most text has none, so nothing else is
+ * compared there. The unit test folds every variant, so a word added to
+ * the list with another first character fails it until it is added here. */
+static inline int fold_first(const unsigned char *s)
+{
+	/* their third bytes (0x82 0x8A 0x8B 0x90 0x93 0x9C 0xA8), as bits of a
+	 * mask: one test rejects most other characters without a branch miss */
+	static const uint64_t third =
+	    1ull << 0x02 | 1ull << 0x0A | 1ull << 0x0B | 1ull << 0x10 | 1ull << 0x13 | 1ull << 0x1C | 1ull << 0x28;
+	if (!(third >> (s[2] & 63) & 1))
+		return 0;
+	switch ((uint32_t)s[0] << 16 | (uint32_t)s[1] << 8 | s[2]) {
+	case 0xE5AD90: /* 子 */
+	case 0xE38193: /* こ */
+	case 0xE3818A: /* お */
+	case 0xE38182: /* あ */
+	case 0xE9818A: /* 遊 */
+	case 0xE381A8: /* と */
+	case 0xE58F8B: /* 友 */
+	case 0xE99A9C: /* 障 */ return 1;
+	default: return 0;
+	}
+}
+
+/* The fold whose variant starts s[0..n), or NULL. */
+static const struct tg_text_word_fold *word_fold_at(const unsigned char *s, size_t n)
+{
+	if (n < 6 || !fold_first(s))
+		return NULL;
+	for (size_t i = 0; i < N_WORD_FOLDS; i++) {
+		const char *f = word_folds[i].from;
+		if ((unsigned char)f[0] != s[0] || (unsigned char)f[1] != s[1] || (unsigned char)f[2] != s[2])
+			continue;
+		size_t fl = strlen(f);
+		if (fl > n || memcmp(f, s, fl) != 0)
+			continue;
+		/* not when a combining mark follows: it belongs to the last
+		 * character, which would then not be the one in the table */
+		if (fl < n) {
+			utf8proc_int32_t cp;
+			if (utf8proc_iterate(s + fl, (utf8proc_ssize_t)(n - fl), &cp) > 0) {
+				utf8proc_category_t cat = utf8proc_category(cp);
+				if (cat == UTF8PROC_CATEGORY_MN || cat == UTF8PROC_CATEGORY_MC ||
+				    cat == UTF8PROC_CATEGORY_ME)
+					continue;
+			}
+		}
+		return &word_folds[i];
+	}
+	return NULL;
+}
+
+static size_t utf8_len(unsigned char b)
+{
+	return b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
+}
+
+/* Rule 11 over out[start..] (normalized by rules 1-10), whose code points
+ * have the map entries e->map[map_start..] when e->want_map: a folded word's
+ * code points all map to the original range of the variant they replace. */
+static enum tg_rc fold_words(struct tg_buf *out, size_t start, struct emit *e, size_t map_start)
+{
+	const unsigned char *t = (const unsigned char *)out->data + start;
+	size_t n = out->len - start, i = 0, cp = 0, done = 0, done_cp = 0;
+	struct tg_buf nb = TG_BUF_INIT;
+	struct tg_text_range *nm = NULL;
+	size_t n_nm = 0, cap_nm = 0;
+	enum tg_rc rc = TG_OK;
+	int changed = 0;
+
+	while (i < n) {
+		const struct tg_text_word_fold *w = n - i >= 6 && fold_first(t + i) ? word_fold_at(t + i, n - i) : NULL;
+		if (!w) {
+			i += utf8_len(t[i]);
+			cp++;
+			continue;
+		}
+		size_t fl = strlen(w->from), tl = strlen(w->to);
+		size_t fcp = tg_text_cp_count(w->from, fl), tcp = tg_text_cp_count(w->to, tl);
+		if (!changed) {
+			changed = 1;
+			if (e->want_map) {
+				cap_nm = e->n_map - map_start + 16;
+				nm = tg_xmalloc(cap_nm * sizeof(*nm));
+			}
+		}
+		/* the unchanged text before the word, then the word's spelling */
+		if ((rc = tg_buf_add(&nb, t + done, i - done)) || (rc = tg_buf_add(&nb, w->to, tl)))
+			goto out;
+		if (e->want_map) {
+			size_t need = n_nm + (cp - done_cp) + tcp;
+			if (need > cap_nm) {
+				cap_nm = need * 2;
+				nm = tg_xrealloc(nm, cap_nm * sizeof(*nm));
+			}
+			memcpy(nm + n_nm, e->map + map_start + done_cp, (cp - done_cp) * sizeof(*nm));
+			n_nm += cp - done_cp;
+			struct tg_text_range span = {e->map[map_start + cp].start,
+			                             e->map[map_start + cp + fcp - 1].end};
+			for (size_t k = 0; k < tcp; k++)
+				nm[n_nm++] = span;
+		}
+		i += fl;
+		cp += fcp;
+		done = i;
+		done_cp = cp;
+	}
+	if (!changed)
+		return TG_OK;
+	if ((rc = tg_buf_add(&nb, t + done, n - done)))
+		goto out;
+	if (e->want_map) {
+		size_t need = n_nm + (cp - done_cp);
+		if (need > cap_nm) {
+			cap_nm = need;
+			nm = tg_xrealloc(nm, cap_nm * sizeof(*nm));
+		}
+		memcpy(nm + n_nm, e->map + map_start + done_cp, (cp - done_cp) * sizeof(*nm));
+		n_nm += cp - done_cp;
+	}
+	/* put the folded text in place of the unfolded one */
+	out->len = start;
+	out->data[start] = '\0';
+	if ((rc = tg_buf_add(out, nb.data, nb.len)))
+		goto out;
+	if (e->want_map) {
+		if (map_start + n_nm > e->cap_map) {
+			e->cap_map = map_start + n_nm;
+			e->map = tg_xrealloc(e->map, e->cap_map * sizeof(*e->map));
+		}
+		memcpy(e->map + map_start, nm, n_nm * sizeof(*nm));
+		e->n_map = map_start + n_nm;
+	}
+out:
+	tg_buf_release(&nb);
+	free(nm);
+	return rc;
+}
+
 static int joins_previous(int32_t prev, int32_t cp, utf8proc_int32_t *state)
 {
 	/* Half-width voiced marks must stay with their kana whatever the
@@ -280,7 +434,7 @@ static int joins_previous(int32_t prev, int32_t cp, utf8proc_int32_t *state)
 static enum tg_rc normalize_impl(const char *s, size_t len, struct tg_buf *out, struct emit *e)
 {
 	struct cpvec cps = {0}, d = {0};
-	size_t start_len = out->len;
+	size_t start_len = out->len, map_start = e->n_map;
 	size_t i = 0, cs;
 	utf8proc_int32_t state = 0;
 	enum tg_rc rc = TG_OK;
@@ -314,6 +468,7 @@ static enum tg_rc normalize_impl(const char *s, size_t len, struct tg_buf *out, 
 		}
 		cs = j;
 	}
+	rc = fold_words(out, start_len, e, map_start);
 out:
 	if (rc && out->data) {
 		out->len = start_len;
@@ -352,6 +507,29 @@ enum tg_rc tg_text_normalize_map(const char *s, size_t len, struct tg_buf *out, 
 out:
 	free(e.map);
 	return rc;
+}
+
+enum tg_rc tg_text_fold_words(const char *s, size_t len, struct tg_buf *out)
+{
+	struct emit e = {0};
+	size_t start = out->len;
+	enum tg_rc rc = tg_buf_add(out, s, len);
+	if (!rc)
+		rc = fold_words(out, start, &e, 0);
+	if (rc && out->data) {
+		out->len = start;
+		out->data[start] = '\0';
+	}
+	return rc;
+}
+
+int tg_text_has_fold(const char *s, size_t len)
+{
+	const unsigned char *t = (const unsigned char *)s;
+	for (size_t i = 0; i + 6 <= len; i += utf8_len(t[i]))
+		if (fold_first(t + i) && word_fold_at(t + i, len - i))
+			return 1;
+	return 0;
 }
 
 size_t tg_text_cp_count(const char *s, size_t len)

@@ -33,6 +33,17 @@
  *     BOM, soft hyphen) are dropped, so the output never contains the search
  *     field separator 0x1F nor NUL. A combining mark whose base was dropped
  *     or is a space is dropped too (keeps normalization idempotent).
+ * 11. Words of this field that are written several ways (表記ゆれ) fold to
+ *     one spelling, wherever they occur in the output of rules 1-10:
+ *     子供 こども -> 子ども, こそだて -> 子育て, おやこ -> 親子, あかちゃん ->
+ *     赤ちゃん, あそびば 遊びば -> 遊び場, あそび -> 遊び,
+ *     ともだち 友だち -> 友達, おかあさん -> お母さん, おとうさん -> お父さん,
+ *     障害 障碍 -> 障がい (not before a combining mark). So "こども食堂",
+ *     "子供食堂" and "子ども食堂" find each other, and a one-character query
+ *     such as 子 still finds all three. Each code point of the spelling maps
+ *     to the whole original word (a match inside it marks the whole word).
+ *     The list is tg_text_word_folds; changing it changes what stored
+ *     search texts mean, which tg_text_fold_words brings up to date.
  * Invalid UTF-8 (overlong forms, surrogates, truncated sequences, values
  * above U+10FFFF) is rejected with TG_ERR_INVALID; nothing is appended.
  *
@@ -141,6 +152,20 @@ enum tg_rc tg_text_snip_src_make(const char *original, size_t len, struct tg_are
 enum tg_rc tg_text_snippet_src(const struct tg_text_snip_src *src, const char *const *terms, size_t n_terms,
                                size_t max_cp, struct tg_arena *a, char **snippet, struct tg_text_range **ranges,
                                size_t *n_ranges, uint32_t *found);
+
+/* Rule 11's list: a variant (normalized by rules 1-10) and its spelling. */
+struct tg_text_word_fold {
+	const char *from, *to;
+};
+extern const struct tg_text_word_fold tg_text_word_folds[];
+extern const size_t tg_text_n_word_folds;
+
+/* Append s[0..len), text normalized before rule 11 existed (or since),
+ * with rule 11 applied: for a search text stored by an older version, the
+ * same text tg_text_normalize now gives. Separators (0x1F) are kept. */
+enum tg_rc tg_text_fold_words(const char *s, size_t len, struct tg_buf *out);
+/* 1 when rule 11 would change normalized text s[0..len). */
+int tg_text_has_fold(const char *s, size_t len);
 
 /* Number of code points in valid UTF-8 s[0..len). */
 size_t tg_text_cp_count(const char *s, size_t len);

@@ -71,6 +71,28 @@ test('terms match in any order, all must match', async () => {
   assert.ok(!(await searchIds(srv.anon(), q('ぽかぽか ぺんぎんごや'))).includes(WORD.id), 'AND semantics');
 });
 
+test('variant spellings of a word find each other: こども食堂 / 子供食堂 / 子ども食堂', async () => {
+  const org = w.staffA.user.org_id;
+  const mk = (name) => createResource(w.staffA, resourceInput(org, w.d1.id, { name }));
+  const spelled = { 'こども食堂': await mk('表記試験こども食堂'), '子供食堂': await mk('表記試験子供食堂'),
+    '子ども食堂': await mk('表記試験子ども食堂'), 'コドモ食堂': await mk('表記試験コドモ食堂') };
+  const want = sorted(Object.values(spelled).map((r) => r.id));
+  for (const v of ['こども食堂', '子供食堂', '子ども食堂', 'ｺﾄﾞﾓ食堂']) {
+    const r = assertOk(await srv.anon().get(`/api/v1/resources?${q('表記試験 ' + v)}`));
+    assert.deepEqual(sorted(r.items.map((i) => i.id)), want, v);
+    // each name marks its own spelling
+    for (const i of r.items) {
+      const own = Object.keys(spelled).find((k) => spelled[k].id === i.id);
+      const marked = i.highlights.name.map(([a, b]) => cpSlice(i.name, a, b)).join('');
+      assert.equal(marked, '表記試験' + own, `${v}: ${i.name}`);
+    }
+    const hs = assertOk(await srv.anon().get(`/hsds/services?search=${encodeURIComponent('表記試験 ' + v)}`));
+    assert.equal(hs.total_items, want.length, `HSDS ${v}`);
+  }
+  // one character of the spelling still finds every spelling
+  assert.deepEqual(sorted(await searchIds(srv.anon(), q('表記試験 子'))), want);
+});
+
 test('1-character query works', async () => {
   assert.ok((await searchIds(srv.anon(), q('楓'))).includes(ONE.id));
 });

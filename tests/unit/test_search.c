@@ -463,6 +463,54 @@ static void test_distance(void **state)
 	tg_arena_release(&a);
 }
 
+/* Variant spellings (text.h rule 11) find each other, also in texts stored
+ * before the rule existed (raw, unfolded: the index folds them), in bulk
+ * loading and in upserts; name order still reads readings as kana. */
+static void test_word_folds(void **state)
+{
+	struct tg_search *idx = tg_search_new();
+	struct tg_arena a = TG_ARENA_INIT;
+	struct tg_search_query q = base_query();
+	struct tg_search_hit *h;
+	size_t n;
+	/* stored texts as an older version wrote them: normalized without rule 11 */
+	const char *old1 = "みんなのこども食堂\x1fみんなのこどもしよくどう\x1f\x1f毎週土曜日";
+	const char *old2 = "わくわく広場\x1fわくわくひろば\x1f\x1f子供と一緒にあそびましよう";
+	struct tg_search_doc d1 = base_doc(1, old1), d2 = base_doc(2, old2);
+
+	(void)state;
+	assert_int_equal(tg_search_bulk_add(idx, &d1), TG_OK);
+	assert_int_equal(tg_search_bulk_add(idx, &d2), TG_OK);
+	tg_search_finalize(idx);
+	put(idx, 3, "子供食堂 ひまわり", "こどもしょくどう ひまわり", NULL, NULL);
+	put(idx, 4, "子ども食堂 あおぞら", "こどもしょくどう あおぞら", NULL, "外遊び");
+	put(idx, 5, "こどもの森", NULL, NULL, NULL);
+	put(idx, 6, "ことり文庫", "ことりぶんこ", NULL, NULL);
+
+	const char *same[] = {"こども食堂", "子供食堂", "子ども食堂", "コドモ食堂", "ｺﾄﾞﾓ 食堂"};
+	for (size_t i = 0; i < sizeof(same) / sizeof(same[0]); i++) {
+		assert_int_equal(run(idx, &q, same[i], &a, &h, &n), 3);
+		for (size_t k = 0; k < n; k++)
+			assert_true(h[k].id == 1 || h[k].id == 3 || h[k].id == 4);
+	}
+	assert_int_equal(run(idx, &q, "子ども", &a, &h, &n), 5); /* 1 3 4 5, and 2's 子供 */
+	assert_int_equal(run(idx, &q, "子", &a, &h, &n), 5);     /* one character still finds them */
+	assert_int_equal(run(idx, &q, "あそび", &a, &h, &n), 2); /* 2's あそび and 4's 遊び */
+	assert_int_equal(run(idx, &q, "遊び", &a, &h, &n), 2);
+	assert_int_equal(run(idx, &q, "ことり", &a, &h, &n), 1); /* こ.. that is not こども */
+	/* name order by reading, read as kana: ことり < こどもしょくどう あ.. <
+	 * こどもしょくどう ひ.. < みんなの.. < わくわく.., then こどもの森, which
+	 * has no reading: its name 子どもの森 sorts by its kanji */
+	q = base_query();
+	q.sort = TG_SEARCH_SORT_NAME;
+	int64_t want[] = {6, 4, 3, 1, 2, 5};
+	assert_int_equal(run(idx, &q, NULL, &a, &h, &n), 6);
+	for (size_t k = 0; k < 6; k++)
+		assert_int_equal(h[k].id, want[k]);
+	tg_search_free(idx);
+	tg_arena_release(&a);
+}
+
 /* Name order decided by the first three code points (the name keys) and,
  * when they are equal, by the rest: a longer reading, the same reading
  * with different names, a name without a reading, kanji after kana. */
@@ -981,6 +1029,7 @@ int main(void)
 	    cmocka_unit_test(test_terms_and_short),
 	    cmocka_unit_test(test_proven_terms),
 	    cmocka_unit_test(test_name_order_keys),
+	    cmocka_unit_test(test_word_folds),
 	    cmocka_unit_test(test_hidden_location_no_oracle),
 	    cmocka_unit_test(test_filters),
 	    cmocka_unit_test(test_distance),

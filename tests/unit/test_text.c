@@ -317,6 +317,86 @@ static void test_norm_contains(void **state)
 	tg_arena_release(&a);
 }
 
+/* Rule 11: variant spellings of common words fold to one spelling. */
+static void test_word_folds(void **state)
+{
+	struct tg_arena a = TG_ARENA_INIT;
+	struct tg_buf b = TG_BUF_INIT;
+	struct tg_text_range *m, *r;
+	size_t n;
+
+	(void)state;
+	check_norm("こども食堂", "子ども食堂");
+	check_norm("子供食堂", "子ども食堂");
+	check_norm("子ども食堂", "子ども食堂");
+	check_norm("コドモ食堂", "子ども食堂");
+	check_norm("ｺﾄﾞﾓ食堂", "子ども食堂"); /* after width and kana folding */
+	check_norm("あかちゃん", "赤ちやん");
+	check_norm("アカチャン と 赤ちゃん", "赤ちやん と 赤ちやん");
+	check_norm("こそだて相談", "子育て相談");
+	check_norm("おやこであそびばへ", "親子で遊び場へ");
+	check_norm("外あそび", "外遊び");
+	check_norm("友だち ともだち", "友達 友達");
+	check_norm("障害 障碍 障がい", "障がい 障がい 障がい");
+	check_norm("こど", "こど");                     /* part of a word: unchanged */
+	check_norm("こども\xcc\x81", "こども\xcc\x81"); /* a combining mark on も: not the word */
+	check_norm("", "");
+	/* the table is in normalized form, its spellings are stable, and
+	 * folding twice changes nothing */
+	for (size_t i = 0; i < tg_text_n_word_folds; i++) {
+		check_norm(tg_text_word_folds[i].from, tg_text_word_folds[i].to);
+		check_norm(tg_text_word_folds[i].to, tg_text_word_folds[i].to);
+	}
+
+	/* each code point of the spelling maps to the whole original word */
+	const char *s = "ﾀﾉｼｲ子供の会";
+	/* original code points: ﾀ0 ﾉ1 ｼ2 ｲ3 子4 供5 の6 会7 */
+	assert_int_equal(tg_text_normalize_map(s, strlen(s), &b, &a, &m, &n), TG_OK);
+	assert_string_equal(b.data, "たのしい子どもの会");
+	assert_int_equal(n, 9);
+	for (size_t i = 4; i < 7; i++) {
+		assert_int_equal(m[i].start, 4);
+		assert_int_equal(m[i].end, 6);
+	}
+	assert_int_equal(m[3].start, 3);
+	assert_int_equal(m[3].end, 4);
+	assert_int_equal(m[7].start, 6);
+	assert_int_equal(m[8].start, 7);
+	assert_int_equal(m[8].end, 8);
+
+	/* highlights land on the original spelling */
+	const char *t1[] = {"子ども"};
+	const char *t2[] = {"子"};
+	assert_int_equal(tg_text_highlight("みんなのこども食堂", strlen("みんなのこども食堂"), t1, 1, &a, &r, &n),
+	                 TG_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(r[0].start, 4);
+	assert_int_equal(r[0].end, 7);
+	assert_int_equal(tg_text_highlight("子供食堂", strlen("子供食堂"), t1, 1, &a, &r, &n), TG_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(r[0].start, 0);
+	assert_int_equal(r[0].end, 2);
+	assert_int_equal(tg_text_highlight("こども", strlen("こども"), t2, 1, &a, &r, &n), TG_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(r[0].start, 0);
+	assert_int_equal(r[0].end, 3);
+
+	/* a search text stored before rule 11: folded field by field */
+	const char old[] = "みんなのこども\x1fみんなのこども\x1fnpo\x1fあそびと 障害";
+	assert_true(tg_text_has_fold(old, sizeof(old) - 1));
+	tg_buf_reset(&b);
+	assert_int_equal(tg_text_fold_words(old, sizeof(old) - 1, &b), TG_OK);
+	assert_string_equal(b.data, "みんなの子ども\x1fみんなの子ども\x1fnpo\x1f遊びと 障がい");
+	assert_false(tg_text_has_fold(b.data, b.len));
+	const char plain[] = "ひだまり\x1f\x1fnpo\x1f広場";
+	assert_false(tg_text_has_fold(plain, sizeof(plain) - 1));
+	tg_buf_reset(&b);
+	assert_int_equal(tg_text_fold_words(plain, sizeof(plain) - 1, &b), TG_OK);
+	assert_string_equal(b.data, plain);
+	tg_buf_release(&b);
+	tg_arena_release(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -325,7 +405,7 @@ int main(void)
 	    cmocka_unit_test(test_invalid_utf8),    cmocka_unit_test(test_map),
 	    cmocka_unit_test(test_terms),           cmocka_unit_test(test_highlight),
 	    cmocka_unit_test(test_snippet),         cmocka_unit_test(test_cp_count),
-	    cmocka_unit_test(test_norm_contains),
+	    cmocka_unit_test(test_norm_contains),   cmocka_unit_test(test_word_folds),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -25,7 +25,13 @@
 #define tg_text_snip_src_make  slow_text_snip_src_make
 #define tg_text_snippet_src    slow_text_snippet_src
 #define tg_text_norm_contains  slow_text_norm_contains
+#define tg_text_fold_words     slow_text_fold_words
+#define tg_text_has_fold       slow_text_has_fold
+#define tg_text_word_folds     slow_text_word_folds
+#define tg_text_n_word_folds   slow_text_n_word_folds
 int slow_text_norm_contains(const struct tg_text_norm *nrm, const char *term);
+enum tg_rc slow_text_fold_words(const char *s, size_t len, struct tg_buf *out);
+int slow_text_has_fold(const char *s, size_t len);
 enum tg_rc slow_text_snip_src_make(const char *original, size_t len, struct tg_arena *a, struct tg_text_snip_src *out);
 enum tg_rc slow_text_snippet_src(const struct tg_text_snip_src *src, const char *const *terms, size_t n_terms,
                                  size_t max_cp, struct tg_arena *a, char **snippet, struct tg_text_range **ranges,
