@@ -201,12 +201,47 @@ static void canonical_order(int32_t *v, size_t n)
 	}
 }
 
+/* The Hangul compatibility jamo of c (itself, or a half-width jamo's
+ * full-width form), or 0 when c is neither. */
+static int32_t hangul_compat(int32_t c)
+{
+	if (c >= 0x3131 && c <= 0x318E)
+		return c;
+	if (c < 0xFFA0 || c > 0xFFDC)
+		return 0;
+	if (c == 0xFFA0)
+		return 0x3164; /* filler */
+	if (c <= 0xFFBE)
+		return c - 0xFFA1 + 0x3131; /* consonants */
+	/* vowels, in runs of six with two gaps between */
+	if (c >= 0xFFC2 && c <= 0xFFC7)
+		return c - 0xFFC2 + 0x314F;
+	if (c >= 0xFFCA && c <= 0xFFCF)
+		return c - 0xFFCA + 0x3155;
+	if (c >= 0xFFD2 && c <= 0xFFD7)
+		return c - 0xFFD2 + 0x315B;
+	if (c >= 0xFFDA)
+		return c - 0xFFDA + 0x3161;
+	return 0;
+}
+
 /* Normalize one chunk of original code points [cs, ce). */
 static void do_chunk(struct emit *e, const int32_t *cps, size_t cs, size_t ce, struct cpvec *d)
 {
 	struct tg_text_range span = {(uint32_t)cs, (uint32_t)ce};
 	utf8proc_ssize_t r;
 
+	/* Hangul compatibility jamo (ㅂ ㅝ) stay as they are, and half-width
+	 * ones (ﾡ) become them: NFKC makes each a conjoining jamo, and a leading
+	 * and a vowel jamo that come out side by side would compose into a
+	 * syllable when normalized again. */
+	if (ce == cs + 1) {
+		int32_t c = hangul_compat(cps[cs]);
+		if (c) {
+			fold_emit(e, c, span, 0);
+			return;
+		}
+	}
 #ifndef TG_TEXT_NO_FAST_PATH
 	/* Fast path for a lone code point that NFKC and case folding leave
 	 * alone: CJK ideographs, lower-case ASCII letters and digits, and kana
@@ -319,14 +354,16 @@ static const struct tg_text_word_fold *word_fold_at(const unsigned char *s, size
 		size_t fl = strlen(f);
 		if (fl > n || memcmp(f, s, fl) != 0)
 			continue;
-		/* not when a combining mark follows: it belongs to the last
-		 * character, which would then not be the one in the table */
+		/* Not when a combining mark follows: it belongs to the last
+		 * character, which would then not be the one in the table. Nor
+		 * before a dash: rule 8 reads a dash after kana as ー, so 障害- ->
+		 * 障がい- would become 障がいー when normalized again. */
 		if (fl < n) {
 			utf8proc_int32_t cp;
 			if (utf8proc_iterate(s + fl, (utf8proc_ssize_t)(n - fl), &cp) > 0) {
 				utf8proc_category_t cat = utf8proc_category(cp);
 				if (cat == UTF8PROC_CATEGORY_MN || cat == UTF8PROC_CATEGORY_MC ||
-				    cat == UTF8PROC_CATEGORY_ME)
+				    cat == UTF8PROC_CATEGORY_ME || is_dash(cp))
 					continue;
 			}
 		}

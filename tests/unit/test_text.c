@@ -8,6 +8,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
 
 #include "core/text.h"
 
@@ -73,6 +76,35 @@ static void test_long_vowel(void **state)
 	/* not after kana: dashes stay */
 	check_norm("045-123", "045-123");
 	check_norm("Ａ－１", "a-1");
+}
+
+/* Hangul compatibility jamo are kept: as conjoining jamo, a leading and a
+ * vowel jamo next to each other would compose on a second pass (found by
+ * fuzz_text). */
+static void test_hangul_jamo(void **state)
+{
+	(void)state;
+	check_norm("ㅂㅝ", "ㅂㅝ");
+	check_norm("あㅂㅝび", "あㅂㅝび");
+	check_norm("\xe1\x84\x87\xe1\x85\xaf", "붜"); /* conjoining jamo compose */
+	check_norm("ﾡ", "ㄱ");                        /* half-width: its compatibility jamo */
+	check_norm("ﾲￔￂￜﾠ", "ㅂㅝㅏㅣㅤ");
+	/* every half-width jamo gives what NFKC's narrow mapping gives */
+	for (int32_t c = 0xFFA0; c <= 0xFFDC; c++) {
+		char in[8] = {0};
+		struct tg_buf b = TG_BUF_INIT;
+		utf8proc_encode_char(c, (utf8proc_uint8_t *)in);
+		assert_int_equal(tg_text_normalize(in, strlen(in), &b), TG_OK);
+		utf8proc_uint8_t *nfkc = utf8proc_NFKC((const utf8proc_uint8_t *)in);
+		if (b.len) { /* the narrow mapping, then NFKC: the same conjoining jamo */
+			utf8proc_uint8_t *again = utf8proc_NFKC((const utf8proc_uint8_t *)b.data);
+			assert_string_equal((const char *)again, (const char *)nfkc);
+			free(again);
+		}
+		free(nfkc);
+		tg_buf_release(&b);
+	}
+	check_norm("붜", "붜");
 }
 
 static void test_whitespace_controls(void **state)
@@ -340,6 +372,8 @@ static void test_word_folds(void **state)
 	check_norm("障害 障碍 障がい", "障がい 障がい 障がい");
 	check_norm("こど", "こど");                     /* part of a word: unchanged */
 	check_norm("こども\xcc\x81", "こども\xcc\x81"); /* a combining mark on も: not the word */
+	check_norm("障害-1", "障害-1");                 /* before a dash: as rule 8 would read it again */
+	check_norm("子供‐", "子供‐");
 	check_norm("", "");
 	/* the table is in normalized form, its spellings are stable, and
 	 * folding twice changes nothing */
@@ -406,6 +440,7 @@ int main(void)
 	    cmocka_unit_test(test_terms),           cmocka_unit_test(test_highlight),
 	    cmocka_unit_test(test_snippet),         cmocka_unit_test(test_cp_count),
 	    cmocka_unit_test(test_norm_contains),   cmocka_unit_test(test_word_folds),
+	    cmocka_unit_test(test_hangul_jamo),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
