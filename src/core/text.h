@@ -13,7 +13,10 @@
  *  2. NFKC: full-width ASCII and digits become half-width (ＨＩＲＯＢＡ ->
  *     HIROBA, １２ -> 12), half-width katakana become full-width (ﾋﾛﾊﾞ ->
  *     ヒロバ, the voiced mark is composed), ideographic space U+3000 becomes
- *     U+0020, compatibility forms (①, ㈱, ㌔) expand.
+ *     U+0020, compatibility forms (①, ㈱, ㌔) expand. Exception: Hangul
+ *     compatibility jamo (ㄱ..ㆎ) are kept and half-width ones (ﾡ) become
+ *     them, as conjoining jamo from two chunks would compose on a second
+ *     pass.
  *  3. Case folding (Unicode full case folding): HIROBA -> hiroba, ß -> ss.
  *  4. Katakana -> hiragana: U+30A1..U+30F6 -> U+3041..U+3096 (ヴ -> ゔ),
  *     katakana iteration marks ヽヾ -> ゝゞ. Iteration marks are never
