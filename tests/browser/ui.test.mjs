@@ -135,6 +135,16 @@ test('public page lists public places without login', async () => {
   const results = page.getByRole('list', { name: 'さがした結果' }).getByRole('link');
   assert.ok(await results.count() >= 1, 'public results are listed');
   assert.ok(await page.getByRole('link', { name: 'スタッフの方はこちら' }).isVisible());
+  // The demo ward has more public places than a page: 20 come first, "もっと見る" adds the next
+  // ones, the count says how many are shown, and focus moves to the first new place.
+  const items = page.locator('ol.results > li');
+  assert.equal(await items.count(), 20, 'a page of 20 places');
+  await page.getByRole('status').filter({ hasText: /（20か所を表示）/ }).waitFor();
+  await page.getByRole('button', { name: 'もっと見る' }).click();
+  await page.getByRole('status').filter({ hasText: /（40か所を表示）|見つかりました。$/ }).waitFor();
+  assert.ok(await items.count() > 20, 'more places after もっと見る');
+  assert.equal(await page.evaluate(() => document.activeElement.closest('li') === document.querySelectorAll('ol.results > li')[20]), true,
+    'focus on the first new place');
   await axe(page, 'public search');
   await shot(page, 'public-desktop');
   // Search with a width variant on the public page too.

@@ -246,6 +246,8 @@ const STRINGS = {
   'pub.none_hint': ['ことばを短くしたり、チェックをはずしたりして、もう一度さがしてみてください。', 'Try fewer words or fewer ticked boxes, and search again.'],
   'pub.reset': ['条件をはずして さがす', 'Search without conditions'],
   'pub.found': ['{n}か所 見つかりました。', '{n} places found.'],
+  'pub.found_shown': ['{n}か所 見つかりました（{shown}か所を表示）。', '{n} places found (showing {shown}).'],
+  'pub.more': ['もっと見る', 'Show more places'],
   'pub.found_one': ['{n}か所 見つかりました。', '1 place found.'],
   'pub.load_error': ['うまく読みこめませんでした。時間をおいて、もう一度ためしてください。', 'Could not load the results. Please try again later.'],
   'pub.detail_none': ['見つかりませんでした', 'Not found'],

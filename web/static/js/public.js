@@ -9,6 +9,7 @@ import { resultItem, resourceBody } from './render.js';
 import { currentPosition } from './views/search.js';
 
 const main = document.getElementById('main');
+const PUBLIC_PAGE = 20;
 let cleanup = null;
 function reset() {
   if (cleanup) { try { cleanup(); } catch (e) { /* ignore */ } cleanup = null; }
@@ -63,40 +64,63 @@ async function searchPage(params) {
 
   const status = h('p', { class: 'result-count', role: 'status', 'aria-live': 'polite' }, t('pub.searching'));
   const list = h('ol', { class: 'results', 'aria-label': t('pub.results') });
+  const more = h('button', { type: 'button', class: 'btn btn-wide', hidden: true }, t('pub.more'));
   const mapEl = h('div', { id: 'public-map' });
   main.append(
     h('h1', null, t('pub.h1')),
     h('p', { class: 'lead' }, t('pub.lead')),
     form,
     h('div', { class: 'results-layout' },
-      h('section', { class: 'results-col', 'aria-labelledby': 'pr-h' }, h('h2', { id: 'pr-h' }, t('pub.results')), status, list),
+      h('section', { class: 'results-col', 'aria-labelledby': 'pr-h' }, h('h2', { id: 'pr-h' }, t('pub.results')), status, list, more),
       h('section', { class: 'map-col', 'aria-label': t('map.label') }, mapEl)));
   const mapApi = await createMap(mapEl, { label: t('pub.map_label') });
   cleanup = () => mapApi.destroy();
 
-  const query = { limit: 50 };
+  // A page at a time: a phone on a slow line gets the first places quickly,
+  // and "もっと見る" adds the next ones (the map shows every place listed).
+  const query = { limit: PUBLIC_PAGE };
   if (get('q')) query.q = get('q');
   if (get('type')) query.type = get('type');
   if (get('age_y') || get('age_m')) query.age_months = (parseInt(get('age_y') || '0', 10) || 0) * 12 + (parseInt(get('age_m') || '0', 10) || 0);
   if (get('today')) query.day = tokyoWeekday();
   if (get('free')) query.free = 1;
   if (get('near')) { query.near = get('near'); query.sort = 'distance'; }
-  try {
-    const data = await api('GET', '/resources', { query });
-    const items = data.items || [];
-    if (!items.length) {
-      status.textContent = t('pub.none');
-      list.appendChild(h('li', { class: 'empty' },
-        h('p', null, t('pub.none_hint')),
-        h('a', { href: '#/', class: 'btn' }, t('pub.reset'))));
-    } else {
-      status.textContent = t('pub.found', { n: countText(data) });
+  let shown = [];
+  const open = (r) => navigate(`#/r/${r.id}`);
+  async function load() {
+    more.disabled = true;
+    try {
+      const data = await api('GET', '/resources', { query: { ...query, offset: shown.length } });
+      const items = data.items || [];
+      if (!shown.length && !items.length) {
+        status.textContent = t('pub.none');
+        list.appendChild(h('li', { class: 'empty' },
+          h('p', null, t('pub.none_hint')),
+          h('a', { href: '#/', class: 'btn' }, t('pub.reset'))));
+        more.hidden = true;
+        mapApi.setMarkers([], open);
+        return;
+      }
       items.forEach((r) => list.appendChild(resultItem(r, { href: `#/r/${r.id}`, publicMode: true, meta, onFocus: (x) => mapApi.focus(x.id) })));
+      shown = shown.concat(items);
+      status.textContent = data.total > shown.length
+        ? t('pub.found_shown', { n: countText(data), shown: shown.length }) : t('pub.found', { n: countText(data) });
+      more.hidden = !items.length || shown.length >= data.total;
+      mapApi.setMarkers(shown, open);
+    } catch (e) {
+      status.textContent = t('pub.load_error');
+    } finally {
+      more.disabled = false;
     }
-    mapApi.setMarkers(items, (r) => navigate(`#/r/${r.id}`));
-  } catch (e) {
-    status.textContent = t('pub.load_error');
   }
+  more.addEventListener('click', async () => {
+    const first = list.children.length;
+    await load();
+    // keyboard and screen reader users continue at the first new place
+    const next = list.children[first] && list.children[first].querySelector('a');
+    if (next) next.focus();
+  });
+  await load();
 }
 
 async function detailPage(id) {
