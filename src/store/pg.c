@@ -132,7 +132,7 @@ enum {
 	S__FIXED
 };
 
-#define LIST_VARIANTS    8 /* bit 1: org_id, 2: modified_after, 4: public_only */
+#define LIST_VARIANTS    16 /* bit 1: org_id, 2: modified_after, 4: public_only, 8: verified_before */
 #define SLOT_LIST(mask)  (S__FIXED + (int)(mask))
 #define SLOT_COUNT(mask) (S__FIXED + LIST_VARIANTS + (int)(mask))
 #define N_SLOTS          (S__FIXED + 2 * LIST_VARIANTS)
@@ -521,7 +521,8 @@ static char *to_dollar(const char *sql, int *nparams)
 
 static unsigned filter_mask(const struct tg_resource_filter *f)
 {
-	return (f->org_id ? 1u : 0u) | (f->modified_after ? 2u : 0u) | (f->public_only ? 4u : 0u);
+	return (f->org_id ? 1u : 0u) | (f->modified_after ? 2u : 0u) | (f->public_only ? 4u : 0u) |
+	       (f->verified_before ? 8u : 0u);
 }
 
 static void add_filter_sql(struct tg_buf *b, unsigned mask)
@@ -533,6 +534,8 @@ static void add_filter_sql(struct tg_buf *b, unsigned mask)
 		tg_buf_adds(b, " AND r.updated_at > ?");
 	if (mask & 4)
 		tg_buf_adds(b, " AND r.is_public = 1");
+	if (mask & 8)
+		tg_buf_adds(b, " AND (r.verified_at IS NULL OR r.verified_at < ? COLLATE \"C\")");
 }
 
 /* The "?" SQL of a slot (malloc'd). */
@@ -2393,6 +2396,8 @@ static void filter_params(struct params *p, const struct pg_db *s, const struct 
 		p_i64(p, f->org_id);
 	if (f->modified_after)
 		p_text(p, f->modified_after);
+	if (f->verified_before)
+		p_text(p, f->verified_before);
 }
 
 static enum tg_rc pg_resource_list(struct tg_db *db, struct tg_arena *a, const struct tg_resource_filter *f,

@@ -149,7 +149,7 @@ enum {
 enum { MI_HOURS, MI_TAGS, MI__COUNT };
 
 /* Generated statements follow the fixed ones in the slot array. */
-#define LIST_VARIANTS 8 /* bit 1: org_id, 2: modified_after, 4: public_only */
+#define LIST_VARIANTS 16 /* bit 1: org_id, 2: modified_after, 4: public_only, 8: verified_before */
 enum { CH_HOURS, CH_EXC, CH_TAGS, CH__COUNT };
 #define SLOT_LIST(mask)        (S__FIXED + (mask))
 #define SLOT_COUNT(mask)       (S__FIXED + LIST_VARIANTS + (mask))
@@ -436,7 +436,8 @@ static enum tg_rc get_many_st(struct sq_db *s, int size, sqlite3_stmt **out)
 
 static unsigned filter_mask(const struct tg_resource_filter *f)
 {
-	return (f->org_id ? 1u : 0u) | (f->modified_after ? 2u : 0u) | (f->public_only ? 4u : 0u);
+	return (f->org_id ? 1u : 0u) | (f->modified_after ? 2u : 0u) | (f->public_only ? 4u : 0u) |
+	       (f->verified_before ? 8u : 0u);
 }
 
 static void add_filter_sql(struct tg_buf *b, unsigned mask)
@@ -448,6 +449,8 @@ static void add_filter_sql(struct tg_buf *b, unsigned mask)
 		tg_buf_adds(b, " AND r.updated_at > ?");
 	if (mask & 4)
 		tg_buf_adds(b, " AND r.is_public = 1");
+	if (mask & 8)
+		tg_buf_adds(b, " AND (r.verified_at IS NULL OR r.verified_at < ?)");
 	tg_buf_adds(b, " AND r.tenant_id = :tenant"); /* after every "?" of the filter */
 }
 
@@ -461,6 +464,8 @@ static int bind_filter(sqlite3_stmt *st, const struct tg_resource_filter *f)
 		sqlite3_bind_int64(st, i++, f->org_id);
 	if (f->modified_after)
 		sqlite3_bind_text(st, i++, f->modified_after, -1, SQLITE_STATIC);
+	if (f->verified_before)
+		sqlite3_bind_text(st, i++, f->verified_before, -1, SQLITE_STATIC);
 	return i;
 }
 

@@ -55,6 +55,9 @@ struct tg_resource_filter {
 	int64_t org_id;             /* 0 = any */
 	const char *modified_after; /* ISO timestamp or NULL */
 	int public_only;
+	/* YYYY-MM-DD or NULL: only resources never verified or verified before
+	 * that day (the verification-due list) */
+	const char *verified_before;
 };
 
 struct tg_change {

@@ -209,3 +209,23 @@ test('renaming an organization renames it in its resources: search by the new na
   // the version of the resource is untouched (derived data only)
   assert.equal(assertOk(await w.admin.get(`/api/v1/resources/${r.id}`)).version, r.version);
 });
+
+test('verification-due: at most 200 listed, "more" says when there are others; staff see only their own', async () => {
+  const rows = [];
+  for (let i = 0; i < 205; i++) {
+    const id = `V${String(i).padStart(4, '0')}`;
+    rows.push(row(id, `確認一覧検証${i}`, 'カクニンイチランケンショウ'));
+  }
+  const rep = assertOk(await w.coord.post(importPath(), csv(rows), { 'Content-Type': 'text/csv' }));
+  assert.equal(rep.created, 205);
+  const due = assertOk(await w.coord.get('/api/v1/verification-due'));
+  assert.equal(due.items.length, 200);
+  assert.equal(due.more, true);
+  assert.equal(typeof due.verify_after_days, 'number');
+  const ids = due.items.map((i) => i.id);
+  assert.deepEqual(ids, [...ids].sort((a, b) => a - b), 'oldest ids first');
+  const mine = assertOk(await w.staffA.get('/api/v1/verification-due'));
+  assert.equal(mine.more, false);
+  assert.ok(mine.items.every((i) => i.org.id === w.staffA.user.org_id), 'staff: their own organization only');
+  assert.ok(!mine.items.some((i) => i.name.startsWith('確認一覧検証')));
+});

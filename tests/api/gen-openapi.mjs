@@ -201,7 +201,14 @@ const doc = {
       get: op('resourceChanges', 'Change history, newest first', user, { 200: resp('changes', items(ref('Change'))), ...E(401, 404) }, { tags: ['directory'] }),
     },
     '/api/v1/verification-due': {
-      get: op('verificationDue', 'Editable resources whose verification is due', user, { 200: resp('resources', items(ref('ResourceSummary'))), ...E(401) }, { tags: ['directory'] }),
+      get: op('verificationDue', 'Editable resources whose verification is due (at most 200, oldest ids first)', user, {
+        200: resp('resources', obj({
+          items: { type: 'array', items: ref('ResourceSummary'), maxItems: 200 },
+          more: { type: 'boolean', description: 'true when more resources are due than listed' },
+          verify_after_days: int({ description: 'the period after which a resource is due' }),
+        })),
+        ...E(401),
+      }, { tags: ['directory'] }),
     },
     '/api/v1/orgs': {
       get: op('listOrgs', 'Organizations', user, { 200: resp('orgs', items(ref('Org'))), ...E(401) }, { tags: ['admin'] }),

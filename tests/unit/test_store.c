@@ -722,6 +722,37 @@ static void test_list_filters(void **state)
 	flt.org_id = org2;
 	assert_int_equal(db->ops->resource_count(db, &flt, &cnt), TG_OK);
 	assert_int_equal(cnt, 0);
+
+	/* verified_before: never verified, or verified before the day */
+	raw_exec(db, "UPDATE resources SET verified_at = '2026-03-01'");
+	char sql[160];
+	snprintf(sql, sizeof(sql), "UPDATE resources SET verified_at = NULL WHERE org_id = %lld AND name = 'res-1'",
+	         (long long)org1);
+	raw_exec(db, sql);
+	snprintf(sql, sizeof(sql),
+	         "UPDATE resources SET verified_at = '2026-01-31' WHERE org_id = %lld AND name = 'res-2'",
+	         (long long)org2);
+	raw_exec(db, sql);
+	snprintf(sql, sizeof(sql),
+	         "UPDATE resources SET verified_at = '2026-02-01' WHERE org_id = %lld AND name = 'res-3'",
+	         (long long)org2);
+	raw_exec(db, sql);
+	memset(&flt, 0, sizeof(flt));
+	flt.verified_before = "2026-02-01";
+	assert_int_equal(db->ops->resource_list(db, &f->a, &flt, &out, &n), TG_OK);
+	assert_int_equal(n, 2);
+	assert_true(out[0].verified_at == NULL);
+	assert_string_equal(out[0].name, "res-1");
+	assert_string_equal(out[1].verified_at, "2026-01-31");
+	assert_int_equal(db->ops->resource_count(db, &flt, &cnt), TG_OK);
+	assert_int_equal(cnt, 2);
+	flt.org_id = org2; /* with another filter */
+	assert_int_equal(db->ops->resource_list(db, &f->a, &flt, &out, &n), TG_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(out[0].name, "res-2");
+	flt.verified_before = "2026-03-02";
+	assert_int_equal(db->ops->resource_count(db, &flt, &cnt), TG_OK);
+	assert_int_equal(cnt, 12);
 }
 
 static void test_transactions(void **state)
@@ -2327,6 +2358,7 @@ static void test_sql_names_tenant(void **state)
 		flt.org_id = mask & 1 ? 1 : 0;
 		flt.modified_after = mask & 2 ? "2000-01-01T00:00:00Z" : NULL;
 		flt.public_only = mask & 4 ? 1 : 0;
+		flt.verified_before = mask & 8 ? "2000-01-01" : NULL;
 		assert_int_equal(f->db->ops->resource_list(f->db, &f->a, &flt, &out, &n), TG_OK);
 		assert_int_equal(f->db->ops->resource_count(f->db, &flt, &cnt), TG_OK);
 	}

@@ -272,6 +272,7 @@ const STRINGS = {
   'home.new': ['＋ 新しい場所を登録する', '+ Add a new place'],
   'home.due_none': ['確認が必要な情報はありません。おつかれさまです。', 'Nothing needs checking. Well done.'],
   'home.due_count': ['{n}件あります。', '{n} to check.'],
+  'home.due_more': ['{n}件以上あります。古く登録された順に{n}件を表示しています。確認を済ませると次が表示されます。', 'More than {n} to check. The {n} registered first are shown; the next ones appear as these are checked.'],
   'home.due_item': ['　{type}・最終確認 {date}', ' {type} · last checked {date}'],
   // staff search
   'search.area_all': ['すべての地域', 'All areas'],

@@ -41,7 +41,7 @@ export async function renderHome(main) {
       dueBox.appendChild(h('p', { class: 'empty' }, t('home.due_none')));
       return;
     }
-    dueBox.appendChild(h('p', null, t('home.due_count', { n: items.length })));
+    dueBox.appendChild(h('p', null, t(data.more ? 'home.due_more' : 'home.due_count', { n: items.length })));
     dueBox.appendChild(h('ul', { class: 'due-list' }, items.map((r) => h('li', null,
       h('a', { href: `#/r/${r.id}` }, r.name),
       h('span', { class: 'muted' }, t('home.due_item', { type: resourceTypeName(r, meta) || '', date: r.verified_at ? formatDate(r.verified_at) : t('res.unverified') }))))));
