@@ -145,6 +145,12 @@ test('public page lists public places without login', async () => {
   assert.ok(await items.count() > 20, 'more places after もっと見る');
   assert.equal(await page.evaluate(() => document.activeElement.closest('li') === document.querySelectorAll('ol.results > li')[20]), true,
     'focus on the first new place');
+  // Kinds of place in plain words for families (UX.md), in the filter and on each result.
+  const kinds = await page.locator('#p-type option').allTextContents();
+  assert.ok(kinds.includes('子育てひろば（子育て支援拠点）') && kinds.includes('親子のひろば'), `plain kinds: ${kinds}`);
+  assert.ok(!kinds.some((k) => k.includes('地域子育て支援拠点')), 'no jargon in the filter');
+  const metas = await page.locator('.results .result-meta').allTextContents();
+  assert.ok(!metas.some((m) => m.includes('地域子育て支援拠点') || m.includes('親と子のつどいの広場')), `no jargon on results: ${metas}`);
   await axe(page, 'public search');
   await shot(page, 'public-desktop');
   // Search with a width variant on the public page too.

@@ -62,6 +62,11 @@ export function localMessage(msg) {
   return current === 'en' ? p.en : p.ja;
 }
 
+/** t(key), or fallback when there is no such key. */
+export function tOr(key, fallback) {
+  return STRINGS[key] ? t(key) : fallback;
+}
+
 /** A meta type/tag {name_ja, name_en}: the name in the current language. */
 export function metaName(x) {
   if (!x) return '';
@@ -246,6 +251,18 @@ const STRINGS = {
   'pub.none_hint': ['ことばを短くしたり、チェックをはずしたりして、もう一度さがしてみてください。', 'Try fewer words or fewer ticked boxes, and search again.'],
   'pub.reset': ['条件をはずして さがす', 'Search without conditions'],
   'pub.found': ['{n}か所 見つかりました。', '{n} places found.'],
+  // Kinds of place as families say them (public page; the staff app keeps the field's names).
+  // Custom types show their own name.
+  'kind.hub': ['子育てひろば（子育て支援拠点）', 'Child-rearing drop-in centre'],
+  'kind.tsudoi': ['親子のひろば', 'Parent-and-child drop-in place'],
+  'kind.supporter': ['子育て支援者のいる場所', 'Place with a child-rearing supporter'],
+  'kind.nursery': ['保育園・こども園のひろば', 'Nursery open days'],
+  'kind.kindergarten': ['幼稚園のひろば', 'Kindergarten open days'],
+  'kind.salon': ['子育てサロン', 'Parenting salon'],
+  'kind.kodomo_shokudo': ['子ども食堂', 'Children’s diner'],
+  'kind.study_support': ['勉強をみてくれる場所（学習支援）', 'Homework help'],
+  'kind.consultation': ['相談できるところ', 'Where to ask for advice'],
+  'kind.food_bank': ['食べものを受け取れるところ（フードバンク）', 'Food bank'],
   'pub.found_shown': ['{n}か所 見つかりました（{shown}か所を表示）。', '{n} places found (showing {shown}).'],
   'pub.more': ['もっと見る', 'Show more places'],
   'pub.found_one': ['{n}か所 見つかりました。', '1 place found.'],

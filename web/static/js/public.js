@@ -5,7 +5,7 @@ import { tokyoWeekday } from './format.js';
 import { applyStatic, countText, metaName, mountLangSwitch, onLangChange, t } from './i18n.js';
 import { createMap } from './map.js';
 import { route, fallback, start, navigate, reload } from './router.js';
-import { resultItem, resourceBody } from './render.js';
+import { publicTypeName, resultItem, resourceBody } from './render.js';
 import { currentPosition } from './views/search.js';
 
 const main = document.getElementById('main');
@@ -25,7 +25,7 @@ async function searchPage(params) {
   const get = (k) => params.get(k) || '';
   const q = h('input', { type: 'search', id: 'p-q', name: 'q', value: get('q'), enterkeyhint: 'search' });
   const type = h('select', { id: 'p-type', name: 'type' }, h('option', { value: '' }, t('pub.type_all')),
-    meta.types.map((x) => h('option', { value: x.code, selected: get('type') === x.code }, metaName(x))));
+    meta.types.map((x) => h('option', { value: x.code, selected: get('type') === x.code }, publicTypeName(x.code, metaName(x)))));
   const ageY = h('input', { type: 'number', id: 'p-age-y', min: 0, max: 18, inputmode: 'numeric', class: 'short', value: get('age_y') });
   const ageM = h('input', { type: 'number', id: 'p-age-m', min: 0, max: 11, inputmode: 'numeric', class: 'short', value: get('age_m') });
   const today = h('input', { type: 'checkbox', id: 'p-today', checked: !!get('today') });

@@ -5,7 +5,7 @@ import { h, highlight } from './dom.js';
 import {
   WEEK_ORDER, formatAges, formatAddress, formatDate, formatDistance, formatFee, formatRange, weekdayName,
 } from './format.js';
-import { isEn, metaName, t } from './i18n.js';
+import { isEn, metaName, t, tOr } from './i18n.js';
 
 // Names of types and tags from /meta in the current language (name_ja / name_en).
 export function tagName(meta, code) {
@@ -22,6 +22,12 @@ export function typeName(meta, code) {
 export function resourceTypeName(r, meta) {
   if (isEn() || !r.type_name) return typeName(meta, r.type) || r.type_name;
   return r.type_name;
+}
+
+/** The kind of place as the public page says it: plain words for the built-in types
+ *  (UX.md: 「子育てひろば」, not 「地域子育て支援拠点事業」), a custom type's own name. */
+export function publicTypeName(code, name) {
+  return tOr(`kind.${code}`, name);
 }
 
 export function badge(text, kind) {
@@ -53,7 +59,7 @@ function alsoMatched(list) {
 export function resultItem(r, { href, staff = false, publicMode = false, onFocus, meta: m } = {}) {
   const hl = r.highlights || {};
   const title = h('a', { href, class: 'result-link' }, highlight(r.name, hl.name));
-  const meta = [resourceTypeName(r, m)];
+  const meta = [publicMode ? publicTypeName(r.type, resourceTypeName(r, m)) : resourceTypeName(r, m)];
   if (r.area_path && r.area_path.length) meta.push(r.area_path.join(' '));
   const li = h('li', { class: 'result', dataset: { id: String(r.id) } },
     h('h3', { class: 'result-title' }, title),
@@ -122,7 +128,7 @@ export function resourceBody(r, meta, { staff = false, publicMode = false } = {}
   const services = (r.services || []).map((c) => tagName(meta, c));
   const access = (r.access || []).map((c) => tagName(meta, c));
   const rows = [
-    [t('res.type'), resourceTypeName(r, meta)],
+    [t('res.type'), publicMode ? publicTypeName(r.type, resourceTypeName(r, meta)) : resourceTypeName(r, meta)],
     [t(publicMode ? 'res.org_public' : 'res.org'), r.org ? r.org.name : null],
     [t('res.area'), r.area_path && r.area_path.length ? r.area_path.join(' ') : null],
     [t('res.address'), address],

@@ -201,7 +201,13 @@ export async function renderSearch(main, params) {
       more.disabled = false;
     }
   }
-  more.addEventListener('click', load);
+  more.addEventListener('click', async () => {
+    const first = list.children.length;
+    await load();
+    // keyboard and screen reader users continue at the first new result
+    const next = list.children[first] && list.children[first].querySelector('a');
+    if (next) next.focus();
+  });
   await load();
   return () => mapApi.destroy();
 }
