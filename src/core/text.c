@@ -377,6 +377,83 @@ static size_t utf8_len(unsigned char b)
 	return b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
 }
 
+/* The value of kanji numeral s[0..3), or -1 (〇 is 0, 十 is 10). */
+static int kanji_digit(const unsigned char *s)
+{
+	static const char *const digits[] = {"〇", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十"};
+	if (s[0] != 0xE3 && s[0] != 0xE4 && s[0] != 0xE5)
+		return -1;
+	for (int d = 0; d <= 10; d++)
+		if (memcmp(s, digits[d], 3) == 0)
+			return d;
+	return -1;
+}
+
+/* One replacement found by next_fold: from_len bytes (from_cp code points)
+ * of the text become to[0..to_len). */
+struct fold_hit {
+	const char *to;
+	size_t to_len, from_len, from_cp;
+	char buf[4];
+};
+
+/* Rule 11's block numbers: a kanji number from 1 to 99 right before 丁目, not
+ * after another kanji numeral, in Arabic digits (三丁目 -> 3丁目, 二十三丁目 ->
+ * 23丁目), as addresses are written both ways. */
+static int chome_at(const unsigned char *s, size_t n, struct fold_hit *h)
+{
+	int d[3], k = 0, v;
+	while (k < 3 && (size_t)(k + 1) * 3 <= n && (d[k] = kanji_digit(s + 3 * k)) >= 0)
+		k++;
+	if (k == 0 || (size_t)k * 3 + 6 > n || memcmp(s + 3 * k, "丁目", 6) != 0)
+		return 0;
+	if (k == 1)
+		v = d[0]; /* 三, 十 */
+	else if (k == 2 && d[0] == 10 && d[1] >= 1 && d[1] <= 9)
+		v = 10 + d[1]; /* 十三 */
+	else if (k == 2 && d[0] >= 2 && d[0] <= 9 && d[1] == 10)
+		v = d[0] * 10; /* 二十 */
+	else if (k == 3 && d[0] >= 2 && d[0] <= 9 && d[1] == 10 && d[2] >= 1 && d[2] <= 9)
+		v = d[0] * 10 + d[2]; /* 二十三 */
+	else
+		return 0;
+	if (v < 1 || v > 99)
+		return 0;
+	int len = snprintf(h->buf, sizeof(h->buf), "%d", v);
+	h->to = h->buf;
+	h->to_len = (size_t)len;
+	h->from_len = (size_t)k * 3;
+	h->from_cp = (size_t)k;
+	return 1;
+}
+
+/* The next replacement of rule 11 in t[*i..n), scanning from *i; *prev_num
+ * carries "the code point before *i is a kanji numeral" between calls. On a
+ * hit, *i is where it starts; 0 at the end. */
+static int next_fold(const unsigned char *t, size_t n, size_t *i, size_t *cp, int *prev_num, struct fold_hit *h)
+{
+	while (*i < n) {
+		const unsigned char *p = t + *i;
+		if (n - *i >= 6 && fold_first(p)) {
+			const struct tg_text_word_fold *w = word_fold_at(p, n - *i);
+			if (w) {
+				h->to = w->to;
+				h->to_len = strlen(w->to);
+				h->from_len = strlen(w->from);
+				h->from_cp = tg_text_cp_count(w->from, h->from_len);
+				return 1;
+			}
+		}
+		int num = n - *i >= 3 && kanji_digit(p) >= 0;
+		if (num && !*prev_num && chome_at(p, n - *i, h))
+			return 1;
+		*prev_num = num;
+		*i += utf8_len(*p);
+		(*cp)++;
+	}
+	return 0;
+}
+
 /* Rule 11 over out[start..] (normalized by rules 1-10), whose code points
  * have the map entries e->map[map_start..] when e->want_map: a folded word's
  * code points all map to the original range of the variant they replace. */
@@ -390,15 +467,10 @@ static enum tg_rc fold_words(struct tg_buf *out, size_t start, struct emit *e, s
 	enum tg_rc rc = TG_OK;
 	int changed = 0;
 
-	while (i < n) {
-		const struct tg_text_word_fold *w = n - i >= 6 && fold_first(t + i) ? word_fold_at(t + i, n - i) : NULL;
-		if (!w) {
-			i += utf8_len(t[i]);
-			cp++;
-			continue;
-		}
-		size_t fl = strlen(w->from), tl = strlen(w->to);
-		size_t fcp = tg_text_cp_count(w->from, fl), tcp = tg_text_cp_count(w->to, tl);
+	struct fold_hit h;
+	int prev_num = 0;
+	while (next_fold(t, n, &i, &cp, &prev_num, &h)) {
+		size_t fl = h.from_len, tl = h.to_len, fcp = h.from_cp, tcp = tg_text_cp_count(h.to, tl);
 		if (!changed) {
 			changed = 1;
 			if (e->want_map) {
@@ -407,7 +479,7 @@ static enum tg_rc fold_words(struct tg_buf *out, size_t start, struct emit *e, s
 			}
 		}
 		/* the unchanged text before the word, then the word's spelling */
-		if ((rc = tg_buf_add(&nb, t + done, i - done)) || (rc = tg_buf_add(&nb, w->to, tl)))
+		if ((rc = tg_buf_add(&nb, t + done, i - done)) || (rc = tg_buf_add(&nb, h.to, tl)))
 			goto out;
 		if (e->want_map) {
 			size_t need = n_nm + (cp - done_cp) + tcp;
@@ -426,6 +498,7 @@ static enum tg_rc fold_words(struct tg_buf *out, size_t start, struct emit *e, s
 		cp += fcp;
 		done = i;
 		done_cp = cp;
+		prev_num = 0; /* what was replaced ends in a word or digits */
 	}
 	if (!changed)
 		return TG_OK;
@@ -563,10 +636,10 @@ enum tg_rc tg_text_fold_words(const char *s, size_t len, struct tg_buf *out)
 int tg_text_has_fold(const char *s, size_t len)
 {
 	const unsigned char *t = (const unsigned char *)s;
-	for (size_t i = 0; i + 6 <= len; i += utf8_len(t[i]))
-		if (fold_first(t + i) && word_fold_at(t + i, len - i))
-			return 1;
-	return 0;
+	size_t i = 0, cp = 0;
+	int prev_num = 0;
+	struct fold_hit h;
+	return next_fold(t, len, &i, &cp, &prev_num, &h);
 }
 
 size_t tg_text_cp_count(const char *s, size_t len)

@@ -41,7 +41,10 @@
  *     子供 こども -> 子ども, こそだて -> 子育て, おやこ -> 親子, あかちゃん ->
  *     赤ちゃん, あそびば 遊びば -> 遊び場, あそび -> 遊び,
  *     ともだち 友だち -> 友達, おかあさん -> お母さん, おとうさん -> お父さん,
- *     障害 障碍 -> 障がい (not before a combining mark or a dash). So "こども食堂",
+ *     障害 障碍 -> 障がい (not before a combining mark or a dash); and a block
+ *     number in kanji from 1 to 99 right before 丁目, not after another kanji
+ *     numeral, becomes Arabic digits (三丁目 -> 3丁目, 二十三丁目 -> 23丁目;
+ *     ３丁目 is 3丁目 by rule 2). So "こども食堂",
  *     "子供食堂" and "子ども食堂" find each other, and a one-character query
  *     such as 子 still finds all three. Each code point of the spelling maps
  *     to the whole original word (a match inside it marks the whole word).

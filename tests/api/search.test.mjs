@@ -93,6 +93,23 @@ test('variant spellings of a word find each other: こども食堂 / 子供食�
   assert.deepEqual(sorted(await searchIds(srv.anon(), q('表記試験 子'))), want);
 });
 
+test('block numbers of addresses: 三丁目 / ３丁目 / 3丁目 find each other, and mark the address as written', async () => {
+  const org = w.staffA.user.org_id;
+  const mk = (line) => createResource(w.staffA, resourceInput(org, w.d1.id, {
+    name: '番地表記試験', address: { postal_code: null, prefecture: '神奈川県', city: 'みなと市さくら区', line, building: null } }));
+  const kanji = await mk('柊町二十三丁目4番5号');
+  const digits = await mk('柊町23丁目4-5');
+  const want = sorted([kanji.id, digits.id]);
+  for (const v of ['柊町23丁目', '柊町２３丁目', '柊町二十三丁目']) {
+    assert.deepEqual(sorted(await searchIds(srv.anon(), q('番地表記試験 ' + v))), want, v);
+  }
+  assert.deepEqual(await searchIds(srv.anon(), q('番地表記試験 柊町3丁目')), [], 'not 3丁目 inside 23丁目');
+  const r = assertOk(await srv.anon().get(`/api/v1/resources?${q('柊町23丁目')}`));
+  const it = r.items.find((i) => i.id === kanji.id);
+  assert.ok(it.also_matched && it.also_matched.some((m) => m.field === 'address' &&
+    m.ranges.some(([a, b]) => cpSlice(m.text, a, b).includes('二十三丁目'))), JSON.stringify(it.also_matched));
+});
+
 test('1-character query works', async () => {
   assert.ok((await searchIds(srv.anon(), q('楓'))).includes(ONE.id));
 });

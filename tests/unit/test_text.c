@@ -375,6 +375,14 @@ static void test_word_folds(void **state)
 	check_norm("障害-1", "障害-1");                 /* before a dash: as rule 8 would read it again */
 	check_norm("子供‐", "子供‐");
 	check_norm("", "");
+	/* block numbers */
+	check_norm("栄町三丁目4番", "栄町3丁目4番");
+	check_norm("栄町３丁目", "栄町3丁目");
+	check_norm("十丁目 十一丁目 二十丁目 二十三丁目 九十九丁目", "10丁目 11丁目 20丁目 23丁目 99丁目");
+	check_norm("一二三丁目 〇丁目 一〇丁目 十十丁目 三十三三丁目",
+	           "一二三丁目 〇丁目 一〇丁目 十十丁目 三十三三丁目");
+	check_norm("三丁 三番 一時預かり", "三丁 三番 一時預かり");
+	check_norm("三丁目子供", "3丁目子ども");
 	/* the table is in normalized form, its spellings are stable, and
 	 * folding twice changes nothing */
 	for (size_t i = 0; i < tg_text_n_word_folds; i++) {
@@ -398,6 +406,24 @@ static void test_word_folds(void **state)
 	assert_int_equal(m[8].start, 7);
 	assert_int_equal(m[8].end, 8);
 
+	/* a block number maps to the kanji it replaces */
+	tg_buf_reset(&b);
+	s = "栄町二十三丁目";
+	assert_int_equal(tg_text_normalize_map(s, strlen(s), &b, &a, &m, &n), TG_OK);
+	assert_string_equal(b.data, "栄町23丁目");
+	assert_int_equal(n, 6);
+	for (size_t i = 2; i < 4; i++) {
+		assert_int_equal(m[i].start, 2);
+		assert_int_equal(m[i].end, 5);
+	}
+	assert_int_equal(m[4].start, 5);
+	assert_int_equal(m[5].start, 6);
+	const char *t3[] = {"3丁目"};
+	assert_int_equal(tg_text_highlight("栄町三丁目", strlen("栄町三丁目"), t3, 1, &a, &r, &n), TG_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(r[0].start, 2);
+	assert_int_equal(r[0].end, 5);
+
 	/* highlights land on the original spelling */
 	const char *t1[] = {"子ども"};
 	const char *t2[] = {"子"};
@@ -416,13 +442,13 @@ static void test_word_folds(void **state)
 	assert_int_equal(r[0].end, 3);
 
 	/* a search text stored before rule 11: folded field by field */
-	const char old[] = "みんなのこども\x1fみんなのこども\x1fnpo\x1fあそびと 障害";
+	const char old[] = "みんなのこども\x1fみんなのこども\x1fnpo\x1fあそびと 障害 栄町二丁目";
 	assert_true(tg_text_has_fold(old, sizeof(old) - 1));
 	tg_buf_reset(&b);
 	assert_int_equal(tg_text_fold_words(old, sizeof(old) - 1, &b), TG_OK);
-	assert_string_equal(b.data, "みんなの子ども\x1fみんなの子ども\x1fnpo\x1f遊びと 障がい");
+	assert_string_equal(b.data, "みんなの子ども\x1fみんなの子ども\x1fnpo\x1f遊びと 障がい 栄町2丁目");
 	assert_false(tg_text_has_fold(b.data, b.len));
-	const char plain[] = "ひだまり\x1f\x1fnpo\x1f広場";
+	const char plain[] = "ひだまり\x1f\x1fnpo\x1f広場 一時預かり 三丁";
 	assert_false(tg_text_has_fold(plain, sizeof(plain) - 1));
 	tg_buf_reset(&b);
 	assert_int_equal(tg_text_fold_words(plain, sizeof(plain) - 1, &b), TG_OK);
