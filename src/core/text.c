@@ -457,7 +457,7 @@ static int next_fold(const unsigned char *t, size_t n, size_t *i, size_t *cp, in
 /* Rule 11 over out[start..] (normalized by rules 1-10), whose code points
  * have the map entries e->map[map_start..] when e->want_map: a folded word's
  * code points all map to the original range of the variant they replace. */
-static enum tg_rc fold_words(struct tg_buf *out, size_t start, struct emit *e, size_t map_start)
+static enum tg_rc fold_pass(struct tg_buf *out, size_t start, struct emit *e, size_t map_start, int *changed_out)
 {
 	const unsigned char *t = (const unsigned char *)out->data + start;
 	size_t n = out->len - start, i = 0, cp = 0, done = 0, done_cp = 0;
@@ -500,6 +500,7 @@ static enum tg_rc fold_words(struct tg_buf *out, size_t start, struct emit *e, s
 		done_cp = cp;
 		prev_num = 0; /* what was replaced ends in a word or digits */
 	}
+	*changed_out = changed;
 	if (!changed)
 		return TG_OK;
 	if ((rc = tg_buf_add(&nb, t + done, n - done)))
@@ -529,6 +530,19 @@ static enum tg_rc fold_words(struct tg_buf *out, size_t start, struct emit *e, s
 out:
 	tg_buf_release(&nb);
 	free(nm);
+	return rc;
+}
+
+/* Rule 11 until nothing changes: a spelling can end with the start of a
+ * variant (おやこ供 -> 親子供, whose 子供 folds on a second pass), so one
+ * pass is not always idempotent. Two passes settle every text of the
+ * current list; the cap only guards against a future list with a cycle. */
+static enum tg_rc fold_words(struct tg_buf *out, size_t start, struct emit *e, size_t map_start)
+{
+	enum tg_rc rc = TG_OK;
+	int changed = 1;
+	for (int pass = 0; pass < 4 && changed && !rc; pass++)
+		rc = fold_pass(out, start, e, map_start, &changed);
 	return rc;
 }
 

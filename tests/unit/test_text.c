@@ -383,6 +383,7 @@ static void test_word_folds(void **state)
 	           "一二三丁目 〇丁目 一〇丁目 十十丁目 三十三三丁目");
 	check_norm("三丁 三番 一時預かり", "三丁 三番 一時預かり");
 	check_norm("三丁目子供", "3丁目子ども");
+	check_norm("おやこ供", "親子ども"); /* a spelling that ends where a variant starts */
 	/* the table is in normalized form, its spellings are stable, and
 	 * folding twice changes nothing */
 	for (size_t i = 0; i < tg_text_n_word_folds; i++) {
