@@ -1534,7 +1534,6 @@ static size_t coded_cp_count(const uint8_t *p, size_t len)
 	return n;
 }
 
-/* The first string name order compares (see name_cmp). */
 /* Name order reads a reading as it is spelled in kana: the words that
  * text.h rule 11 folds to a spelling with kanji (こども -> 子ども) are read
  * back as their kana variant, so the folding keeps gojūon order. */
@@ -1545,6 +1544,7 @@ struct unfold {
 };
 static struct unfold g_unfold[32];
 static size_t g_n_unfold;
+static uint64_t g_unfold_first; /* bit (cp & 63) of each spelling's first code point */
 static pthread_once_t g_unfold_once = PTHREAD_ONCE_INIT;
 
 static size_t to_cps(const char *s, uint32_t *out, size_t max)
@@ -1580,6 +1580,7 @@ static void unfold_init(void)
 		u.n_to = (uint8_t)nt;
 		u.n_kana = (uint8_t)nk;
 		g_unfold[g_n_unfold++] = u;
+		g_unfold_first |= 1ull << (u.to[0] & 63);
 	}
 }
 
@@ -1616,8 +1617,8 @@ static uint32_t name_next(struct name_rd *r)
 		return 0;
 	uint32_t cp = r->idx->rank2cp[rank_get(r->p + r->i, &k)];
 	r->i += k;
-	if (!r->unfold || cp < 0x3041)
-		return cp;
+	if (!r->unfold || !(g_unfold_first >> (cp & 63) & 1))
+		return cp; /* most code points start no spelling: one test */
 	for (size_t u = 0; u < g_n_unfold; u++) {
 		const struct unfold *w = &g_unfold[u];
 		size_t j = r->i, m = 1;
