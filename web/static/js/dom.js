@@ -118,3 +118,14 @@ export function toast(msg) {
   clearTimeout(toast.timer);
   toast.timer = setTimeout(() => t.classList.remove('show'), 4000);
 }
+
+/** A "もっと見る" button: load() appends items to list; then focus moves to the first new
+ *  item's link, so keyboard and screen reader users continue where the new ones start. */
+export function onMore(button, list, load) {
+  button.addEventListener('click', async () => {
+    const first = list.children.length;
+    await load();
+    const next = list.children[first] && list.children[first].querySelector('a');
+    if (next) next.focus();
+  });
+}

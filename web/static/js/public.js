@@ -1,6 +1,6 @@
 // public.js - the public page for families (no login): さがす + details.
 import { api, getMeta, mountTenantName } from './api.js';
-import { h, clear } from './dom.js';
+import { h, clear, onMore } from './dom.js';
 import { tokyoWeekday } from './format.js';
 import { applyStatic, countText, metaName, mountLangSwitch, onLangChange, t } from './i18n.js';
 import { createMap } from './map.js';
@@ -113,13 +113,7 @@ async function searchPage(params) {
       more.disabled = false;
     }
   }
-  more.addEventListener('click', async () => {
-    const first = list.children.length;
-    await load();
-    // keyboard and screen reader users continue at the first new place
-    const next = list.children[first] && list.children[first].querySelector('a');
-    if (next) next.focus();
-  });
+  onMore(more, list, load);
   await load();
 }
 

@@ -1,6 +1,6 @@
 // views/search.js - さがす: free text + filters, results list with highlights and a map.
 import { api, getMeta } from '../api.js';
-import { h, clear, checkGroup, checkedValues, uid } from '../dom.js';
+import { h, clear, checkGroup, checkedValues, onMore, uid } from '../dom.js';
 import { weekdayName } from '../format.js';
 import { countText, metaName, t } from '../i18n.js';
 import { createMap } from '../map.js';
@@ -201,13 +201,7 @@ export async function renderSearch(main, params) {
       more.disabled = false;
     }
   }
-  more.addEventListener('click', async () => {
-    const first = list.children.length;
-    await load();
-    // keyboard and screen reader users continue at the first new result
-    const next = list.children[first] && list.children[first].querySelector('a');
-    if (next) next.focus();
-  });
+  onMore(more, list, load);
   await load();
   return () => mapApi.destroy();
 }
