@@ -489,10 +489,12 @@ static enum tg_rc fold_pass(struct tg_buf *out, size_t start, struct emit *e, si
 			}
 			memcpy(nm + n_nm, e->map + map_start + done_cp, (cp - done_cp) * sizeof(*nm));
 			n_nm += cp - done_cp;
+			/* as many code points as the variant (こども -> 子ども, 三 -> 3):
+			 * each keeps its own; else each maps to the whole variant */
 			struct tg_text_range span = {e->map[map_start + cp].start,
 			                             e->map[map_start + cp + fcp - 1].end};
 			for (size_t k = 0; k < tcp; k++)
-				nm[n_nm++] = span;
+				nm[n_nm++] = tcp == fcp ? e->map[map_start + cp + k] : span;
 		}
 		i += fl;
 		cp += fcp;

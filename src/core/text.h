@@ -46,8 +46,9 @@
  *     numeral, becomes Arabic digits (三丁目 -> 3丁目, 二十三丁目 -> 23丁目;
  *     ３丁目 is 3丁目 by rule 2). So "こども食堂",
  *     "子供食堂" and "子ども食堂" find each other, and a one-character query
- *     such as 子 still finds all three. Each code point of the spelling maps
- *     to the whole original word (a match inside it marks the whole word).
+ *     such as 子 still finds all three. A spelling as long as its variant
+ *     maps code point to code point (子 in こども marks こ); otherwise each of
+ *     its code points maps to the whole variant (子 in 子供 … marks 子供).
  *     The list is tg_text_word_folds; changing it changes what stored
  *     search texts mean, which tg_text_fold_words brings up to date.
  * Invalid UTF-8 (overlong forms, surrogates, truncated sequences, values

@@ -437,9 +437,16 @@ static void test_word_folds(void **state)
 	assert_int_equal(n, 1);
 	assert_int_equal(r[0].start, 0);
 	assert_int_equal(r[0].end, 2);
+	/* as long as its variant: code point to code point (子 in こども is こ) */
 	assert_int_equal(tg_text_highlight("こども", strlen("こども"), t2, 1, &a, &r, &n), TG_OK);
 	assert_int_equal(n, 1);
 	assert_int_equal(r[0].start, 0);
+	assert_int_equal(r[0].end, 1);
+	/* longer than its variant: the whole variant (ども in 子供 is 子供) */
+	const char *t4[] = {"ども"};
+	assert_int_equal(tg_text_highlight("の子供", strlen("の子供"), t4, 1, &a, &r, &n), TG_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(r[0].start, 1);
 	assert_int_equal(r[0].end, 3);
 
 	/* a search text stored before rule 11: folded field by field */
