@@ -724,6 +724,10 @@ enum tg_rc tg_import_run(struct tg_db *db, const char *format, const char *data,
 		if ((rc = db->ops->begin(db)))
 			goto store_error;
 		in_tx = 1;
+		/* before looking organizations and areas up by name: a concurrent
+		 * import would create the same new names twice */
+		if (db->ops->lock_names && (rc = db->ops->lock_names(db)))
+			goto store_error;
 	}
 	/* Which (source, source_id) exist: one query per source in the file
 	 * (refs are sorted by source), so most new rows need no lookup. */

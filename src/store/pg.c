@@ -895,6 +895,25 @@ static enum tg_rc pg_begin(struct tg_db *db)
 	return rc;
 }
 
+static enum tg_rc simple(struct pg_db *s, const char *sql, const char *what);
+
+/* Two imports that both find a new organization or area name missing
+ * would both create it under READ COMMITTED: they take this lock first
+ * (key: a constant and the tenant), so the second waits for the first and
+ * then sees its rows. */
+static enum tg_rc pg_lock_names(struct tg_db *db)
+{
+	struct pg_db *s = PG(db);
+	char sql[96];
+	if (!s->in_tx) {
+		snprintf(s->err, sizeof(s->err), "lock_names: no transaction is open");
+		return TG_ERR_INTERNAL;
+	}
+	snprintf(sql, sizeof(sql), "SELECT pg_advisory_xact_lock(%lld)",
+	         (long long)(0x74676E6D00000000LL ^ (s->base.tenant_id & 0xFFFFFFFFLL)));
+	return simple(s, sql, "lock_names");
+}
+
 static void bulk_analyze(struct pg_db *s, const char *tables);
 #define BULK_ANALYZE_AT 1000 /* resources inserted in bulk mode (see bulk_analyze) */
 
@@ -3099,6 +3118,7 @@ static const struct tg_db_ops pg_ops = {
     .resource_source_ids = pg_resource_source_ids,
     .resource_get_many = pg_resource_get_many,
     .resource_list = pg_resource_list,
+    .lock_names = pg_lock_names,
     .resource_count = pg_resource_count,
     .resource_insert = pg_resource_insert,
     .resource_insert_many = pg_resource_insert_many,

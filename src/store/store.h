@@ -119,6 +119,12 @@ struct tg_db_ops {
 	 * cache so one big transaction does not spill pages mid-way; 0 = back
 	 * to the normal size. A hint: implementations may do nothing. */
 	void (*bulk)(struct tg_db *db, int on);
+	/* Inside begin(): wait until no other transaction of the tenant that
+	 * creates organizations or areas by name (an import) is running, as
+	 * SQLite's IMMEDIATE transactions already do; held until COMMIT or
+	 * ROLLBACK. A wait past the busy timeout is TG_ERR_BUSY. NULL: nothing
+	 * to do. */
+	enum tg_rc (*lock_names)(struct tg_db *db);
 	/* Last error text, for logs (never contains row data). */
 	const char *(*errmsg)(struct tg_db *db);
 	/* Drop every tsunagu table (and schema_migrations), leaving an empty

@@ -242,5 +242,35 @@ fi
 expect 1 "backup refuses existing DEST" -- "$bin" backup --db "$db" "$tmp/copy.db"
 expect 1 "backup of a missing database" -- "$bin" backup --db "$(missingdb)" "$tmp/x.db"
 
+# --- two imports at once that name the same new organization: created once ---
+# (SQLite serializes them by its IMMEDIATE transactions; PostgreSQL by the
+# store's lock_names, without which both would create it)
+cdb=$(newdb conc)
+expect 0 "init for concurrent imports" -- "$bin" init --db "$cdb"
+head -n 1 tests/data/jp_facilities_new.csv >"$tmp/conc_a.csv"
+cp "$tmp/conc_a.csv" "$tmp/conc_b.csv"
+i=0
+while [ $i -lt 300 ]; do
+	printf '131016,CA-%03d,千代田区,同時取込ひろばA%d,,,認可外保育所,東京都千代田区神田1-1-1,,,,,,,,同時取込テスト会,,,,,,,,,,\n' $i $i >>"$tmp/conc_a.csv"
+	printf '131016,CB-%03d,千代田区,同時取込ひろばB%d,,,認可外保育所,東京都千代田区神田1-1-1,,,,,,,,同時取込テスト会,,,,,,,,,,\n' $i $i >>"$tmp/conc_b.csv"
+	i=$((i + 1))
+done
+"$bin" import --db "$cdb" --format jp-facilities "$tmp/conc_a.csv" >"$tmp/conc_a.out" 2>&1 &
+pa=$!
+"$bin" import --db "$cdb" --format jp-facilities "$tmp/conc_b.csv" >"$tmp/conc_b.out" 2>&1 &
+pb=$!
+wait $pa; ra=$?
+wait $pb; rb=$?
+check "concurrent import A" -- test "$ra" = 0
+check "concurrent import B" -- test "$rb" = 0
+expect 0 "export after concurrent imports" -- "$bin" export --db "$cdb" --format hsds -o "$tmp/conc.json"
+check "both imports wrote their rows" -- test "$(grep -o '同時取込ひろば[AB]' "$tmp/conc.json" | wc -l)" -ge 600
+orgs=$(node -e '
+  const services = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  const ids = new Set(services.filter((s) => s.organization && s.organization.name === "同時取込テスト会")
+    .map((s) => s.organization_id));
+  console.log(ids.size);' "$tmp/conc.json")
+check "the new organization exists once (found $orgs)" -- test "$orgs" = 1
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
