@@ -590,7 +590,7 @@ static size_t rank_put(uint8_t *o, uint32_t r)
 	return 4;
 }
 
-static uint32_t rank_get(const uint8_t *p, size_t *k)
+static inline uint32_t rank_get(const uint8_t *p, size_t *k)
 {
 	uint8_t b = p[0];
 
@@ -1605,20 +1605,11 @@ static void name_rd_init(struct name_rd *r, const struct tg_search *idx, const u
 	r->n_pend = 0;
 }
 
-/* The next code point, 0 at the end (code points are never 0). */
-static uint32_t name_next(struct name_rd *r)
+/* name_next's slow part: cp may start a folded spelling; if the text from
+ * r->i continues it, the kana variant is returned instead (its rest queued). */
+static __attribute__((noinline)) uint32_t name_unfold(struct name_rd *r, uint32_t cp)
 {
 	size_t k;
-	if (r->n_pend) {
-		r->n_pend--;
-		return *r->pend++;
-	}
-	if (r->i >= r->len)
-		return 0;
-	uint32_t cp = r->idx->rank2cp[rank_get(r->p + r->i, &k)];
-	r->i += k;
-	if (!r->unfold || !(g_unfold_first >> (cp & 63) & 1))
-		return cp; /* most code points start no spelling: one test */
 	for (size_t u = 0; u < g_n_unfold; u++) {
 		const struct unfold *w = &g_unfold[u];
 		size_t j = r->i, m = 1;
@@ -1636,6 +1627,24 @@ static uint32_t name_next(struct name_rd *r)
 		return w->kana[0];
 	}
 	return cp;
+}
+
+/* The next code point, 0 at the end (code points are never 0). Inline: name
+ * comparisons of ties call it for every code point they read. */
+static inline uint32_t name_next(struct name_rd *r)
+{
+	size_t k;
+	if (__builtin_expect(r->n_pend != 0, 0)) {
+		r->n_pend--;
+		return *r->pend++;
+	}
+	if (r->i >= r->len)
+		return 0;
+	uint32_t cp = r->idx->rank2cp[rank_get(r->p + r->i, &k)];
+	r->i += k;
+	if (!r->unfold || !(g_unfold_first >> (cp & 63) & 1))
+		return cp; /* most code points start no spelling: one test */
+	return name_unfold(r, cp);
 }
 
 /* Its first three code points, 21 bits each, 0 past its end (code points
