@@ -23,6 +23,7 @@
 #define DEFAULT_TILE_URL         "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 #define DEFAULT_TILE_ATTRIBUTION "© OpenStreetMap contributors"
 #define LOAD_PAGE                2000
+#define REWRITE_BATCH            500
 
 static struct tg_refdata *ref_load(struct tg_db *db, enum tg_rc *rc)
 {
@@ -94,6 +95,9 @@ void tg_app_release(struct tg_app *app)
 	free(app->tile_url);
 	free(app->tile_attribution);
 	free(app->index_since);
+	for (size_t i = 0; i < app->n_rewrites; i++)
+		free(app->rewrites[i].text);
+	free(app->rewrites);
 	pthread_mutex_destroy(&app->index_lock);
 	pthread_cond_destroy(&app->index_cond);
 	pthread_mutex_destroy(&app->ref_lock);
@@ -199,10 +203,11 @@ void tg_ref_validate_ctx(const struct tg_refdata *r, struct tg_validate_ctx *ctx
 	ctx->n_tags = r->n_tags;
 }
 
-const char *tg_app_search_text(struct tg_app *app, const struct tg_refdata *ref, const struct tg_resource *r,
-                               struct tg_arena *a)
+/* The search text of r; its area's names from ref, or when ref does not
+ * know the area, the names given (an import's new areas). */
+static const char *search_text(const struct tg_refdata *ref, const struct tg_resource *r,
+                               const char *const *area_names_in, size_t n_area_names_in, struct tg_arena *a)
 {
-	(void)app;
 	const char *tag_names[128];
 	const char *area_names[8];
 	size_t nt = 0, na = 0;
@@ -220,6 +225,8 @@ const char *tg_app_search_text(struct tg_app *app, const struct tg_refdata *ref,
 	size_t nc = tg_ref_area_chain(ref, r->area_id, chain, 8);
 	for (size_t i = 0; i < nc; i++)
 		area_names[na++] = tg_ref_area(ref, chain[i])->name;
+	for (size_t i = 0; nc == 0 && i < n_area_names_in && na < 8; i++)
+		area_names[na++] = area_names_in[i];
 	const struct tg_resource_type *ty = tg_ref_type(ref, r->type_code);
 	struct tg_search_text_extra x = {
 	    .org_name = r->org_name,
@@ -236,6 +243,22 @@ const char *tg_app_search_text(struct tg_app *app, const struct tg_refdata *ref,
 		out = tg_arena_strndup(a, b.data, b.len);
 	tg_buf_release(&b);
 	return out;
+}
+
+const char *tg_app_search_text(struct tg_app *app, const struct tg_refdata *ref, const struct tg_resource *r,
+                               struct tg_arena *a)
+{
+	(void)app;
+	return search_text(ref, r, NULL, 0, a);
+}
+
+const char *tg_app_import_search_text(void *app, const struct tg_resource *r, const char *const *area_names,
+                                      size_t n_area_names, struct tg_arena *a)
+{
+	struct tg_refdata *ref = tg_app_ref_acquire(app);
+	const char *s = search_text(ref, r, area_names, n_area_names, a);
+	tg_app_ref_release(app, ref);
+	return s;
 }
 
 /* Fill doc from r; arrays point into r and the arena. */
@@ -285,6 +308,50 @@ static void note_since(struct tg_app *app, const char *updated_at)
 	}
 }
 
+static void rewrite_add(struct tg_app *app, int64_t id, int64_t version, const char *text)
+{
+	if (app->n_rewrites == app->cap_rewrites) {
+		app->cap_rewrites = app->cap_rewrites ? app->cap_rewrites * 2 : 64;
+		app->rewrites = tg_xrealloc(app->rewrites, app->cap_rewrites * sizeof(*app->rewrites));
+	}
+	app->rewrites[app->n_rewrites++] = (struct tg_text_rewrite){id, version, text ? tg_xstrdup(text) : NULL};
+}
+
+static void rewrites_clear(struct tg_app *app)
+{
+	for (size_t i = 0; i < app->n_rewrites; i++)
+		free(app->rewrites[i].text);
+	free(app->rewrites);
+	app->rewrites = NULL;
+	app->n_rewrites = app->cap_rewrites = 0;
+}
+
+enum tg_rc tg_app_text_upgrade(struct tg_app *app, struct tg_db *db, size_t *written)
+{
+	enum tg_rc rc = TG_OK;
+	*written = 0;
+	tg_db_set_tenant(db, app->tenant_id);
+	for (size_t i = 0; i < app->n_rewrites && !rc; i += REWRITE_BATCH) {
+		size_t end = i + REWRITE_BATCH < app->n_rewrites ? i + REWRITE_BATCH : app->n_rewrites, n = 0;
+		if ((rc = db->ops->begin(db)))
+			break;
+		for (size_t k = i; k < end && !rc; k++) {
+			const struct tg_text_rewrite *w = &app->rewrites[k];
+			rc = db->ops->resource_rewrite_search_text(db, w->id, w->version, w->text);
+			if (rc == TG_ERR_CONFLICT)
+				rc = TG_OK; /* edited or deleted since: its text is current */
+			else if (!rc)
+				n++;
+		}
+		if (!rc && !(rc = db->ops->commit(db)))
+			*written += n;
+		else
+			db->ops->rollback(db);
+	}
+	rewrites_clear(app);
+	return rc;
+}
+
 enum tg_rc tg_app_index_load(struct tg_app *app, struct tg_db *db)
 {
 	tg_db_set_tenant(db, app->tenant_id);
@@ -297,6 +364,7 @@ enum tg_rc tg_app_index_load(struct tg_app *app, struct tg_db *db)
 	pthread_mutex_lock(&app->index_lock);
 	app->change_mark = mark;
 	pthread_mutex_unlock(&app->index_lock);
+	rewrites_clear(app);
 	struct tg_refdata *ref = tg_app_ref_acquire(app);
 	struct tg_resource_filter f = {.after_id = 0, .limit = LOAD_PAGE};
 	int64_t docs = 0;
@@ -318,6 +386,18 @@ enum tg_rc tg_app_index_load(struct tg_app *app, struct tg_db *db)
 			const char *text = rs[i].search_text && *rs[i].search_text && !rs[i].is_confidential
 			                       ? rs[i].search_text
 			                       : tg_app_search_text(app, ref, &rs[i], &a);
+			/* a text stored by older rules (or by an import that did
+			 * not know the names of the organizations and areas it
+			 * created): rebuilt, and marked current after the load,
+			 * with the new text if it reads otherwise */
+			if (rs[i].text_version < TG_SEARCH_TEXT_VERSION) {
+				const char *fresh = text;
+				if (text == rs[i].search_text)
+					fresh = tg_app_search_text(app, ref, &rs[i], &a);
+				int same = strcmp(fresh, rs[i].search_text ? rs[i].search_text : "") == 0;
+				rewrite_add(app, rs[i].id, rs[i].version, same ? NULL : fresh);
+				text = fresh;
+			}
 			make_doc(ref, &rs[i], text, chain, &doc);
 			if (tg_search_bulk_add(app->index, &doc) == TG_OK)
 				docs++;

@@ -42,6 +42,12 @@ struct tg_tenancy;
  * struct tg_app (its index, caches and reference data); app/tenancy.h keeps
  * them. Every database call made for it runs with db->tenant_id =
  * tenant_id (the functions below set it on the db they are given). */
+/* A search text rebuilt at load because it was stored by older rules. */
+struct tg_text_rewrite {
+	int64_t id, version; /* the row's version when it was read */
+	char *text;          /* NULL: the stored text reads the same */
+};
+
 struct tg_app {
 	int64_t tenant_id;
 	char *tenant_code;          /* immutable */
@@ -56,6 +62,11 @@ struct tg_app {
 	int64_t index_since_count; /* rows indexed whose updated_at equals the mark */
 	int64_t index_docs;
 	int64_t change_mark; /* newest resource_changes id whose deletions the index has seen */
+	/* rows whose search text the last load found built by older rules
+	 * (TG_SEARCH_TEXT_VERSION), to be marked current by tg_app_text_upgrade;
+	 * index thread only */
+	struct tg_text_rewrite *rewrites;
+	size_t n_rewrites, cap_rewrites;
 
 	pthread_mutex_t ref_lock;
 	struct tg_refdata *ref;
@@ -90,6 +101,13 @@ int tg_ref_area_within(const struct tg_refdata *r, int64_t a, int64_t container)
 /* Search index life cycle. */
 enum tg_rc tg_app_index_load(struct tg_app *app, struct tg_db *db);    /* full build */
 enum tg_rc tg_app_index_refresh(struct tg_app *app, struct tg_db *db); /* rows changed since */
+/* Store the search texts the last tg_app_index_load rebuilt because they
+ * were built by older rules (resources.text_version below
+ * TG_SEARCH_TEXT_VERSION), each only if the row was not edited meanwhile,
+ * and mark them current. Call after the load, on the same thread; the index
+ * has the new texts already. *written counts the rows marked. A row not
+ * marked (an error) is rebuilt again at the next start. */
+enum tg_rc tg_app_text_upgrade(struct tg_app *app, struct tg_db *db, size_t *written);
 /* Wait up to timeout_ms for the index; TG_ERR_BUSY if not ready. */
 enum tg_rc tg_app_wait_index(struct tg_app *app, int timeout_ms);
 /* Put one resource (as stored) into the index / take it out. */
@@ -99,6 +117,10 @@ void tg_app_index_drop(struct tg_app *app, int64_t id);
 /* The normalized search text the store keeps for r (arena-owned). */
 const char *tg_app_search_text(struct tg_app *app, const struct tg_refdata *ref, const struct tg_resource *r,
                                struct tg_arena *a);
+/* The same for an import (a tg_import_search_text_fn; app is the
+ * struct tg_app): names of areas the import created come from it. */
+const char *tg_app_import_search_text(void *app, const struct tg_resource *r, const char *const *area_names,
+                                      size_t n_area_names, struct tg_arena *a);
 
 /* Directory writes shared by the API, the CLI and the demo loader: validate,
  * store, record history (resource_changes) in one transaction, then update

@@ -30,15 +30,6 @@ static void usage(FILE *f)
 	        "  --json          print the report as JSON (docs/api.md ImportReport)\n");
 }
 
-static const char *search_text(void *ctx, const struct tg_resource *r, struct tg_arena *a)
-{
-	struct tg_app *app = ctx;
-	struct tg_refdata *ref = tg_app_ref_acquire(app);
-	const char *s = tg_app_search_text(app, ref, r, a);
-	tg_app_ref_release(app, ref);
-	return s;
-}
-
 static char *slurp(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
@@ -144,7 +135,7 @@ int cmd_import(int argc, char **argv)
 	o.dry_run = dry;
 	o.make_public = !private_;
 	o.default_org_id = org_id;
-	o.search_text = search_text;
+	o.search_text = tg_app_import_search_text;
 	o.search_text_ctx = &app;
 	struct tg_import_report rep;
 	enum tg_rc rc = tg_import_run(db, format, data, len, &o, &a, &rep);

@@ -140,6 +140,7 @@ struct tg_resource {
 	const char *created_at, *updated_at; /* ISO 8601 UTC */
 	int64_t version;                     /* optimistic concurrency, starts at 1 */
 	const char *search_text;             /* the normalized text the store keeps (filled on read) */
+	int text_version;                    /* the rules it was built with (TG_SEARCH_TEXT_VERSION; on read) */
 };
 
 #endif

@@ -50,6 +50,18 @@ struct tg_search_text_extra {
  * Invalid UTF-8 in any part is TG_ERR_INVALID; out is unchanged on error. */
 enum tg_rc tg_search_text_build(const struct tg_resource *r, const struct tg_search_text_extra *x, struct tg_buf *out);
 
+/* The rules stored search texts are built with. The store keeps each
+ * row's (resources.text_version, migration 0005) and writes this one with
+ * every text. A text stored under an older version may read differently
+ * now: the server rebuilds those at its index load and writes them back
+ * (tg_app_index_load, tg_app_text_upgrade).
+ *   1: text.h rules 1-11, and texts an import stored without the names of
+ *      the organizations and areas it created.
+ *   2: rule 12 (ヶ and ケ in place names and after numbers); imports store
+ *      the organization and area names. */
+#define TG_SEARCH_TEXT_VERSION     2
+#define TG_SEARCH_TEXT_VERSION_SQL "2" /* the same, for the store's SQL */
+
 /* What the index needs of one resource. Everything is copied; the caller's
  * memory may go away after the call. */
 struct tg_search_doc {

@@ -225,11 +225,85 @@ static int32_t hangul_compat(int32_t c)
 	return 0;
 }
 
-/* Normalize one chunk of original code points [cs, ce). */
-static void do_chunk(struct emit *e, const int32_t *cps, size_t cs, size_t ce, struct cpvec *d)
+static int is_han(int32_t c)
+{
+	return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) || (c >= 0xF900 && c <= 0xFAFF) ||
+	       (c >= 0x20000 && c <= 0x3134F) || c == 0x3005; /* 々 */
+}
+
+/* A kanji numeral or the number words before a counter (何ヶ月, 数ヶ所). */
+static int is_kanji_num(int32_t c)
+{
+	switch (c) {
+	case 0x3007: /* 〇 */
+	case 0x4E00: /* 一 */
+	case 0x4E8C: /* 二 */
+	case 0x4E09: /* 三 */
+	case 0x56DB: /* 四 */
+	case 0x4E94: /* 五 */
+	case 0x516D: /* 六 */
+	case 0x4E03: /* 七 */
+	case 0x516B: /* 八 */
+	case 0x4E5D: /* 九 */
+	case 0x5341: /* 十 */
+	case 0x767E: /* 百 */
+	case 0x5343: /* 千 */
+	case 0x4E07: /* 万 */
+	case 0x4F55: /* 何 */
+	case 0x6570: /* 数 */
+	case 0x5E7E: /* 幾 */ return 1;
+	default: return 0;
+	}
+}
+
+/* Counters written with ヶ after a number, read か: 3ヶ月, 一ヶ所, 三ヶ日. */
+static int is_ka_counter(int32_t c)
+{
+	switch (c) {
+	case 0x6708: /* 月 */
+	case 0x6240: /* 所 */
+	case 0x56FD: /* 国 */
+	case 0x570B: /* 國 */
+	case 0x5E74: /* 年 */
+	case 0x6761: /* 条 */
+	case 0x6751: /* 村 */
+	case 0x51E6: /* 処 */
+	case 0x65E5: /* 日 */ return 1;
+	default: return 0;
+	}
+}
+
+/* Rule 12: what a lone ヶ, ケ, ｹ or ゖ (c) becomes between prev (the last
+ * code point written, 0 if none or a space came between) and next (the
+ * following original code point, -1 at the end): か after a number (3ヶ月,
+ * 一ヶ所; a kanji numeral only before a counter, as 八ヶ岳 is a name), が
+ * after any other kanji before a kanji or the end (霞ヶ関, 宮ケ丘, and the
+ * query 霞ヶ); 0 elsewhere (rules 4 and 6 make it け). */
+static int32_t ke_fold(int32_t c, int32_t prev, int32_t next)
+{
+	if (c != 0x30F6 && c != 0x30B1 && c != 0xFF79 && c != 0x3096)
+		return 0;
+	if (next >= 0 && !is_han(next))
+		return 0;
+	if ((prev >= '0' && prev <= '9') || (is_kanji_num(prev) && (next < 0 || is_ka_counter(next))))
+		return 0x304B; /* か */
+	return is_han(prev) ? 0x304C /* が */ : 0;
+}
+
+/* Normalize one chunk of original code points [cs, ce); next is the code
+ * point after it (-1 at the end). */
+static void do_chunk(struct emit *e, const int32_t *cps, size_t cs, size_t ce, int32_t next, struct cpvec *d)
 {
 	struct tg_text_range span = {(uint32_t)cs, (uint32_t)ce};
 	utf8proc_ssize_t r;
+
+	if (ce == cs + 1) {
+		int32_t k = ke_fold(cps[cs], e->have_out && !e->pending_space ? e->last : 0, next);
+		if (k) {
+			fold_emit(e, k, span, 0);
+			return;
+		}
+	}
 
 	/* Hangul compatibility jamo (ㅂ ㅝ) stay as they are, and half-width
 	 * ones (ﾡ) become them: NFKC makes each a conjoining jamo, and a leading
@@ -587,7 +661,7 @@ static enum tg_rc normalize_impl(const char *s, size_t len, struct tg_buf *out, 
 	for (size_t j = 1; j <= cps.n; j++) {
 		if (j < cps.n && joins_previous(cps.v[j - 1], cps.v[j], &state))
 			continue;
-		do_chunk(e, cps.v, cs, j, &d);
+		do_chunk(e, cps.v, cs, j, j < cps.n ? cps.v[j] : -1, &d);
 		if (e->rc) {
 			rc = e->rc;
 			goto out;

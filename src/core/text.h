@@ -51,6 +51,17 @@
  *     its code points maps to the whole variant (子 in 子供 … marks 子供).
  *     The list is tg_text_word_folds; changing it changes what stored
  *     search texts mean, which tg_text_fold_words brings up to date.
+ * 12. A lone ヶ, ケ, ｹ or ゖ, which place names and counters write for が
+ *     and か, is read from its neighbours in the input: after a number (an
+ *     Arabic digit, or a kanji numeral or 何 数 幾 before a counter 月 所
+ *     国 年 条 村 処 日) and before a kanji or the end, か (3ヶ月 3ケ月 一ヶ所
+ *     -> 3か月 3か月 一か所, like 3カ月 and 3ヵ月 by rules 4 and 6); after
+ *     any other kanji (or 々) and before a kanji or the end, が (霞ヶ関 霞ケ関
+ *     -> 霞が関, 八ヶ岳 -> 八が岳; the end lets the query 霞ヶ find 霞ヶ関);
+ *     elsewhere rules 4 and 6 make it け (ケーキ, 大ケガ). It needs the
+ *     original text (け between kanji in hiragana is okurigana: 受け付け),
+ *     so stored texts from before it are rebuilt (search.h
+ *     TG_SEARCH_TEXT_VERSION). One code point for one: highlights are exact.
  * Invalid UTF-8 (overlong forms, surrogates, truncated sequences, values
  * above U+10FFFF) is rejected with TG_ERR_INVALID; nothing is appended.
  *

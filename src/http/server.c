@@ -34,6 +34,7 @@
 
 #include "app/app.h"
 #include "app/tenancy.h"
+#include "core/search.h"
 #include "http/http.h"
 #include "http/static.h"
 #include "util/json_write.h"
@@ -596,6 +597,20 @@ static void index_build(struct tg_app *app, struct tg_db *db)
 	else
 		tg_log_info("index_ready", "tenant=%lld docs=%lld ms=%llu", (long long)app->tenant_id,
 		            (long long)app->index_docs, (unsigned long long)((now_us() - t0) / 1000));
+	if (rc || app->n_rewrites == 0)
+		return;
+	/* texts stored by older rules: the index has the new ones already;
+	 * store them too, once */
+	t0 = now_us();
+	size_t written = 0;
+	rc = tg_app_text_upgrade(app, db, &written);
+	if (rc)
+		tg_log_error("search_text_upgrade_failed", "tenant=%lld rc=%s", (long long)app->tenant_id,
+		             tg_rc_code(rc));
+	else
+		tg_log_info("search_text_upgraded", "tenant=%lld version=%d rows=%zu ms=%llu",
+		            (long long)app->tenant_id, TG_SEARCH_TEXT_VERSION, written,
+		            (unsigned long long)((now_us() - t0) / 1000));
 }
 
 /* Background: build every tenant's search index (the default tenant's

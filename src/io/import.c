@@ -398,6 +398,8 @@ struct pend {
 	int action;
 	char *before, *after; /* update only (malloc) */
 	const char *st;       /* search text (chunk arena) */
+	const char *areas[2]; /* the row's area names: ward, city (see tg_import_search_text_fn) */
+	size_t n_areas;
 };
 
 struct wchunk {
@@ -409,11 +411,20 @@ struct wchunk {
 	int th_started;
 };
 
+static void pend_areas(struct pend *p, const struct tg_import_row *row)
+{
+	if (row->area_ward)
+		p->areas[p->n_areas++] = row->area_ward;
+	if (row->area_city)
+		p->areas[p->n_areas++] = row->area_city;
+}
+
 static void *chunk_texts(void *arg)
 {
 	struct wchunk *c = arg;
 	for (size_t i = 0; i < c->n; i++) {
-		const char *st = c->opts->search_text(c->opts->search_text_ctx, c->p[i].r, &c->arena);
+		const char *st = c->opts->search_text(c->opts->search_text_ctx, c->p[i].r, c->p[i].areas,
+		                                      c->p[i].n_areas, &c->arena);
 		c->p[i].st = st ? st : "";
 	}
 	return NULL;
@@ -750,6 +761,16 @@ enum tg_rc tg_import_run(struct tg_db *db, const char *format, const char *data,
 	}
 	if ((rc = orgs_preload(db, a, &orgs, b.n_rows, &all_orgs)))
 		goto store_error;
+	/* the name of the organization of rows that name none, for their texts */
+	const char *default_org_name = NULL;
+	if (opts->default_org_id && !opts->dry_run) {
+		struct tg_org dorg;
+		if ((rc = db->ops->org_get(db, a, opts->default_org_id, &dorg)) == TG_OK)
+			default_org_name = dorg.name;
+		else if (rc != TG_ERR_NOT_FOUND)
+			goto store_error;
+		rc = TG_OK;
+	}
 	for (size_t base = 0; base < b.n_rows; base += WCHUNK) {
 		struct wchunk *c = &chunks[(base / WCHUNK) & 1];
 		size_t end = base + WCHUNK < b.n_rows ? base + WCHUNK : b.n_rows;
@@ -764,6 +785,7 @@ enum tg_rc tg_import_run(struct tg_db *db, const char *format, const char *data,
 			int64_t *slot;
 
 			r->org_id = row->org_name ? *idmap_slot(&orgs, row->org_name, 0) : opts->default_org_id;
+			r->org_name = row->org_name ? row->org_name : default_org_name; /* for its search text */
 			/* areas: city -> ward */
 			if (row->area_city && !row->area_ward) {
 				const char *p, *cty, *w;
@@ -798,7 +820,8 @@ enum tg_rc tg_import_run(struct tg_db *db, const char *format, const char *data,
 				if (opts->dry_run)
 					continue;
 				r->uuid = NULL;
-				c->p[c->n++] = (struct pend){r, P_CREATE, NULL, NULL, NULL};
+				c->p[c->n] = (struct pend){r, P_CREATE, NULL, NULL, NULL, {NULL, NULL}, 0};
+				pend_areas(&c->p[c->n++], row);
 				continue;
 			}
 			if (opts->dry_run && row->area_city && !r->area_id)
@@ -815,7 +838,8 @@ enum tg_rc tg_import_run(struct tg_db *db, const char *format, const char *data,
 			} else {
 				rep->updated++;
 				if (!opts->dry_run) {
-					c->p[c->n++] = (struct pend){r, P_UPDATE, before, after, NULL};
+					c->p[c->n] = (struct pend){r, P_UPDATE, before, after, NULL, {NULL, NULL}, 0};
+					pend_areas(&c->p[c->n++], row);
 					continue;
 				}
 			}

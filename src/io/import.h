@@ -72,8 +72,13 @@ void tg_import_batch_error(struct tg_import_batch *b, size_t line, const char *c
 /* Remove the last row (it was rejected) and count it as rejected. */
 void tg_import_batch_reject_last(struct tg_import_batch *b);
 
-/* Produces the normalized search text for resource_insert/update. */
-typedef const char *(*tg_import_search_text_fn)(void *ctx, const struct tg_resource *r, struct tg_arena *a);
+/* Produces the normalized search text for resource_insert/update. r has
+ * its org_name. area_names[0..n_area_names) name r's area and the area it
+ * lies in, as the file gave them (ward, then city; none when the file gave
+ * none): an area the import created is not yet in the caller's reference
+ * data, and the import's transaction is not visible to another connection. */
+typedef const char *(*tg_import_search_text_fn)(void *ctx, const struct tg_resource *r, const char *const *area_names,
+                                                size_t n_area_names, struct tg_arena *a);
 
 struct tg_import_options {
 	int dry_run;            /* parse and validate only */

@@ -56,6 +56,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/search.h"
 #include "store/migrations.h"
 #include "util/buf.h"
 
@@ -109,6 +110,7 @@ enum {
 	S_RES_EXISTS,
 	S_RES_DELETE,
 	S_RES_SET_TEXT,
+	S_RES_REWRITE_TEXT,
 	S_CHANGE_MARK,
 	S_CHANGE_DELETIONS,
 	S_RES_SOURCE_IDS,
@@ -144,7 +146,7 @@ enum {
 	"r.postal_code, r.prefecture, r.city, r.address_line, r.building, r.lat, r.lon, r.phone, "                     \
 	"r.email, r.url, r.age_min_months, r.age_max_months, r.fee_free, r.fee_text, r.capacity, "                     \
 	"r.accessibility_notes, r.schedule_note, r.is_public, r.is_confidential, r.front_door, "                       \
-	"r.verified_at, r.source, r.source_id, r.created_at, r.updated_at, r.version, r.search_text"
+	"r.verified_at, r.source, r.source_id, r.created_at, r.updated_at, r.version, r.search_text, r.text_version"
 #define RES_FROM " FROM resources r JOIN orgs o ON o.tenant_id = r.tenant_id AND o.id = r.org_id"
 /* The type_code written by insert and update: the code when it names a
  * built-in type or one of the tenant's own, else NULL, which the NOT NULL
@@ -252,8 +254,9 @@ static const char *const fixed_sql[S__FIXED] = {
     /* type_code: see RES_TYPE; the nested rows in the same statement */
     [S_RES_INSERT] =
         "WITH r AS (INSERT INTO resources (" RES_WCOLS ", uuid, created_at, updated_at, version, "
-        "tenant_id) VALUES (?, " RES_TYPE ", ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-        "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?) RETURNING id, tenant_id)" CHILDREN("r") " SELECT id FROM r",
+        "tenant_id, text_version) VALUES (?, " RES_TYPE ", ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+        "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, " TG_SEARCH_TEXT_VERSION_SQL
+        ") RETURNING id, tenant_id)" CHILDREN("r") " SELECT id FROM r",
     /* resource_insert_many: the ids of n resources and of their history
      * rows, from the sequences the identity columns use, so the rows get
      * the ids the per-row path would give them */
@@ -271,13 +274,15 @@ static const char *const fixed_sql[S__FIXED] = {
         "?::integer[], ?::text[], ?::integer[], ?::text[], ?::text[], ?::integer[], ?::integer[], "
         "?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) WITH ORDINALITY AS x(id, cid, uuid, " RES_WCOLS
         ", ord)), "
-        "r AS (INSERT INTO resources (id, uuid, " RES_WCOLS ", created_at, updated_at, version, tenant_id) "
+        "r AS (INSERT INTO resources (id, uuid, " RES_WCOLS ", created_at, updated_at, version, tenant_id, "
+        "text_version) "
         "SELECT x.id, x.uuid, x.org_id, (SELECT t.code FROM resource_types t WHERE t.code = x.type_code "
         "AND (t.tenant_id IS NULL OR t.tenant_id = ?::bigint) LIMIT 1), x.name, x.name_kana, x.description, "
         "x.area_id, x.postal_code, x.prefecture, x.city, x.address_line, x.building, x.lat, x.lon, x.phone, "
         "x.email, x.url, x.age_min_months, x.age_max_months, x.fee_free, x.fee_text, x.capacity, "
         "x.accessibility_notes, x.schedule_note, x.is_public, x.is_confidential, x.front_door, "
-        "x.verified_at, x.source, x.source_id, x.search_text, ?::text, ?::text, 1, ?::bigint FROM x "
+        "x.verified_at, x.source, x.source_id, x.search_text, ?::text, ?::text, 1, "
+        "?::bigint, " TG_SEARCH_TEXT_VERSION_SQL " FROM x "
         "ORDER BY x.ord), "
         "h AS (INSERT INTO resource_hours (tenant_id, resource_id, weekday, open_min, close_min) "
         "SELECT ?::bigint, y.rid, y.w, y.o, y.c FROM unnest(?::bigint[], ?::integer[], ?::integer[], "
@@ -300,7 +305,8 @@ static const char *const fixed_sql[S__FIXED] = {
                      "age_min_months = ?, age_max_months = ?, fee_free = ?, fee_text = ?, capacity = ?, "
                      "accessibility_notes = ?, schedule_note = ?, is_public = ?, is_confidential = ?, "
                      "front_door = ?, verified_at = ?, source = ?, source_id = ?, search_text = ?, "
-                     "updated_at = ?, version = version + 1 WHERE tenant_id = ? AND id = ? AND version = ? "
+                     "text_version = " TG_SEARCH_TEXT_VERSION_SQL ", updated_at = ?, version = version + 1 "
+                     "WHERE tenant_id = ? AND id = ? AND version = ? "
                      "RETURNING id, tenant_id), "
                      "dh AS (DELETE FROM resource_hours x USING u WHERE x.tenant_id = u.tenant_id "
                      "AND x.resource_id = u.id), "
@@ -313,7 +319,12 @@ static const char *const fixed_sql[S__FIXED] = {
     [S_CHANGE_MARK] = "SELECT COALESCE(MAX(id), 0) FROM resource_changes WHERE tenant_id = ?",
     [S_CHANGE_DELETIONS] = "SELECT resource_id FROM resource_changes WHERE tenant_id = ? AND id > ? AND id <= ? "
                            "AND action = 'delete' ORDER BY id",
-    [S_RES_SET_TEXT] = "UPDATE resources SET search_text = ?, updated_at = ? WHERE tenant_id = ? AND id = ?",
+    [S_RES_SET_TEXT] =
+        "UPDATE resources SET search_text = ?, text_version = " TG_SEARCH_TEXT_VERSION_SQL ", updated_at = ? "
+        "WHERE tenant_id = ? AND id = ?",
+    [S_RES_REWRITE_TEXT] =
+        "UPDATE resources SET search_text = COALESCE(?::text, search_text), text_version = " TG_SEARCH_TEXT_VERSION_SQL
+        " WHERE tenant_id = ? AND id = ? AND version = ?",
     [S_RES_SOURCE_IDS] = "SELECT source_id FROM resources WHERE tenant_id = ? AND source = ? "
                          "AND source_id IS NOT NULL",
     [S_CHILDREN_INSERT] = "WITH s AS (SELECT ?::bigint AS tenant_id, ?::bigint AS id)" CHILDREN("s") " SELECT 1",
@@ -2074,6 +2085,7 @@ static void read_resource(const PGresult *res, int i, struct tg_arena *a, struct
 	r->updated_at = g_text(res, i, 33, a);
 	r->version = g_i64(res, i, 34);
 	r->search_text = g_text(res, i, 35, a);
+	r->text_version = (int)g_i64(res, i, 36);
 }
 
 struct id_pos {
@@ -2938,6 +2950,24 @@ static enum tg_rc pg_resource_set_search_text(struct tg_db *db, int64_t id, cons
 	return rc;
 }
 
+static enum tg_rc pg_resource_rewrite_search_text(struct tg_db *db, int64_t id, int64_t version,
+                                                  const char *search_text)
+{
+	struct pg_db *s = PG(db);
+	struct params p = {0};
+	int64_t changed = 0;
+	if (need_tenant(s, "resource_rewrite_search_text"))
+		return TG_ERR_INTERNAL;
+	p_text(&p, search_text); /* NULL: keep the text, set the version */
+	p_tenant(&p, s);
+	p_i64(&p, id);
+	p_i64(&p, version);
+	enum tg_rc rc = write1(s, S_RES_REWRITE_TEXT, &p, NULL, &changed, "resource_rewrite_search_text");
+	if (!rc && changed == 0)
+		rc = TG_ERR_CONFLICT;
+	return rc;
+}
+
 /* ---- change history and audit ------------------------------------------------------------------- */
 
 static enum tg_rc pg_change_mark(struct tg_db *db, int64_t *last_id)
@@ -3125,6 +3155,7 @@ static const struct tg_db_ops pg_ops = {
     .resource_update = pg_resource_update,
     .resource_delete = pg_resource_delete,
     .resource_set_search_text = pg_resource_set_search_text,
+    .resource_rewrite_search_text = pg_resource_rewrite_search_text,
     .change_mark = pg_change_mark,
     .change_deletions = pg_change_deletions,
     .change_insert = pg_change_insert,

@@ -58,6 +58,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/search.h"
 #include "store/migrations.h"
 #include "util/buf.h"
 
@@ -128,6 +129,7 @@ enum {
 	S_RES_EXISTS,
 	S_RES_DELETE,
 	S_RES_SET_TEXT,
+	S_RES_REWRITE_TEXT,
 	S_CHANGE_MARK,
 	S_CHANGE_DELETIONS,
 	S_EXC_INSERT,
@@ -165,7 +167,7 @@ enum { CH_HOURS, CH_EXC, CH_TAGS, CH__COUNT };
 	"r.postal_code, r.prefecture, r.city, r.address_line, r.building, r.lat, r.lon, r.phone, "                     \
 	"r.email, r.url, r.age_min_months, r.age_max_months, r.fee_free, r.fee_text, r.capacity, "                     \
 	"r.accessibility_notes, r.schedule_note, r.is_public, r.is_confidential, r.front_door, "                       \
-	"r.verified_at, r.source, r.source_id, r.created_at, r.updated_at, r.version, r.search_text"
+	"r.verified_at, r.source, r.source_id, r.created_at, r.updated_at, r.version, r.search_text, r.text_version"
 /* The org join repeats the tenant (the composite reference makes it the
  * same; the join condition keeps it so even if the schema did not). */
 #define RES_FROM " FROM resources r JOIN orgs o ON o.id = r.org_id AND o.tenant_id = r.tenant_id"
@@ -248,23 +250,29 @@ static const char *const fixed_sql[S__FIXED] = {
     [S_RES_GET_SOURCE] = "SELECT " RES_COLS RES_FROM " WHERE r.source = ? AND r.source_id = ? "
                          "AND r.tenant_id = :tenant",
     /* no row inserted (changes() = 0): the type is not visible to the tenant */
-    [S_RES_INSERT] = "INSERT INTO resources (" RES_WCOLS ", uuid, created_at, updated_at, version, tenant_id) "
-                     "SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                     "?, ?, ?, ?, ?, ?, ?, ?, ?, 1, :tenant WHERE " TYPE_VISIBLE("?2"),
+    [S_RES_INSERT] = "INSERT INTO resources (" RES_WCOLS ", uuid, created_at, updated_at, version, tenant_id, "
+                     "text_version) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                     "?, ?, ?, ?, ?, ?, ?, ?, ?, 1, :tenant, " TG_SEARCH_TEXT_VERSION_SQL " WHERE " TYPE_VISIBLE("?2"),
     [S_RES_UPDATE] = "UPDATE resources SET org_id = ?, type_code = ?, name = ?, name_kana = ?, "
                      "description = ?, area_id = ?, postal_code = ?, prefecture = ?, city = ?, "
                      "address_line = ?, building = ?, lat = ?, lon = ?, phone = ?, email = ?, url = ?, "
                      "age_min_months = ?, age_max_months = ?, fee_free = ?, fee_text = ?, capacity = ?, "
                      "accessibility_notes = ?, schedule_note = ?, is_public = ?, is_confidential = ?, "
                      "front_door = ?, verified_at = ?, source = ?, source_id = ?, search_text = ?, "
-                     "updated_at = ?, version = version + 1 WHERE id = ? AND version = ? "
+                     "text_version = " TG_SEARCH_TEXT_VERSION_SQL
+                     ", updated_at = ?, version = version + 1 WHERE id = ? AND version = ? "
                      "AND tenant_id = :tenant AND (" TYPE_VISIBLE("?2") ")",
     [S_RES_EXISTS] = "SELECT 1 FROM resources WHERE id = ? AND tenant_id = :tenant",
     [S_RES_DELETE] = "DELETE FROM resources WHERE id = ? AND tenant_id = :tenant",
     [S_CHANGE_MARK] = "SELECT COALESCE(MAX(id), 0) FROM resource_changes WHERE tenant_id = :tenant",
     [S_CHANGE_DELETIONS] = "SELECT resource_id FROM resource_changes WHERE id > ? AND id <= ? "
                            "AND action = 'delete' AND tenant_id = :tenant ORDER BY id",
-    [S_RES_SET_TEXT] = "UPDATE resources SET search_text = ?, updated_at = ? WHERE id = ? AND tenant_id = :tenant",
+    [S_RES_SET_TEXT] =
+        "UPDATE resources SET search_text = ?, text_version = " TG_SEARCH_TEXT_VERSION_SQL ", updated_at = ? "
+        "WHERE id = ? AND tenant_id = :tenant",
+    [S_RES_REWRITE_TEXT] =
+        "UPDATE resources SET search_text = COALESCE(?, search_text), text_version = " TG_SEARCH_TEXT_VERSION_SQL
+        " WHERE id = ? AND version = ? AND tenant_id = :tenant",
     [S_EXC_INSERT] = "INSERT INTO resource_exceptions (resource_id, day, closed, open_min, close_min, "
                      "note, tenant_id) VALUES (?, ?, ?, ?, ?, ?, :tenant)",
     [S_HOURS_DEL] = "DELETE FROM resource_hours WHERE resource_id = ? AND tenant_id = :tenant",
@@ -1818,6 +1826,7 @@ static void read_resource(sqlite3_stmt *st, struct tg_arena *a, struct tg_resour
 	r->updated_at = col_text(st, 33, a);
 	r->version = sqlite3_column_int64(st, 34);
 	r->search_text = col_text(st, 35, a);
+	r->text_version = (int)sqlite3_column_int(st, 36);
 }
 
 struct id_pos {
@@ -2491,6 +2500,27 @@ static enum tg_rc sq_resource_set_search_text(struct tg_db *db, int64_t id, cons
 	return rc;
 }
 
+static enum tg_rc sq_resource_rewrite_search_text(struct tg_db *db, int64_t id, int64_t version,
+                                                  const char *search_text)
+{
+	struct sq_db *s = SQ(db);
+	sqlite3_stmt *st = NULL;
+	enum tg_rc rc = need_tenant(s, "resource_rewrite_search_text");
+	if (rc || (rc = get_st(s, S_RES_REWRITE_TEXT, &st)))
+		return rc;
+	if (search_text)
+		bind_text(st, 1, search_text);
+	else
+		sqlite3_bind_null(st, 1);
+	sqlite3_bind_int64(st, 2, id);
+	sqlite3_bind_int64(st, 3, version);
+	rc = step_write(s, st, "resource_rewrite_search_text");
+	if (!rc && sqlite3_changes(s->h) == 0)
+		rc = TG_ERR_CONFLICT;
+	done(st);
+	return rc;
+}
+
 /* ---- change history and audit ------------------------------------------------------------------- */
 
 static enum tg_rc sq_change_mark(struct tg_db *db, int64_t *last_id)
@@ -2754,6 +2784,7 @@ static const struct tg_db_ops sq_ops = {
     .resource_update = sq_resource_update,
     .resource_delete = sq_resource_delete,
     .resource_set_search_text = sq_resource_set_search_text,
+    .resource_rewrite_search_text = sq_resource_rewrite_search_text,
     .change_mark = sq_change_mark,
     .change_deletions = sq_change_deletions,
     .change_insert = sq_change_insert,

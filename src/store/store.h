@@ -232,8 +232,17 @@ struct tg_db_ops {
 	enum tg_rc (*resource_delete)(struct tg_db *db, int64_t id);
 	/* Replace the stored search text of a resource (derived data: when the
 	 * name of its organization changes) and set updated_at, so that other
-	 * processes' indexes pick it up; the version stays. */
+	 * processes' indexes pick it up; the version stays. Every write of a
+	 * search text also records TG_SEARCH_TEXT_VERSION (resources.text_version). */
 	enum tg_rc (*resource_set_search_text)(struct tg_db *db, int64_t id, const char *search_text);
+	/* Replace the stored search text of a resource whose version is still
+	 * `version` (else TG_ERR_CONFLICT, also when it is gone) by one built
+	 * with the current rules (NULL: the stored one reads the same), and
+	 * mark it TG_SEARCH_TEXT_VERSION, leaving updated_at and the version
+	 * alone: the resource did not change, only the rules its text is built
+	 * with. An edit made meanwhile has stored a current text already. */
+	enum tg_rc (*resource_rewrite_search_text)(struct tg_db *db, int64_t id, int64_t version,
+	                                           const char *search_text);
 
 	/* change history of resources */
 	enum tg_rc (*change_insert)(struct tg_db *db, const struct tg_change *c);

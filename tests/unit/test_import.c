@@ -21,9 +21,12 @@
 static char dbpath[256];
 static const char *pg_url; /* NULL: SQLite */
 
-static const char *search_text(void *ctx, const struct tg_resource *r, struct tg_arena *a)
+static const char *search_text(void *ctx, const struct tg_resource *r, const char *const *areas, size_t n_areas,
+                               struct tg_arena *a)
 {
 	(void)ctx;
+	(void)areas;
+	(void)n_areas;
 	return tg_arena_printf(a, "%s %s", r->name, r->name_kana ? r->name_kana : "");
 }
 

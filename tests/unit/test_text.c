@@ -465,6 +465,58 @@ static void test_word_folds(void **state)
 	tg_arena_release(&a);
 }
 
+/* Rule 12: ヶ and ケ in place names and after numbers. */
+static void test_ke_fold(void **state)
+{
+	(void)state;
+	/* place names: every spelling folds to が */
+	check_norm("霞ヶ関", "霞が関");
+	check_norm("霞ケ関", "霞が関");
+	check_norm("霞ｹ関", "霞が関");
+	check_norm("霞が関", "霞が関");
+	check_norm("宮ヶ丘3丁目", "宮が丘3丁目");
+	check_norm("八ヶ岳", "八が岳");         /* a numeral, but 岳 is not a counter */
+	check_norm("代々木ヶ丘", "代々木が丘"); /* 々 counts as a kanji */
+	check_norm("霞ヶ", "霞が");             /* a query typed so far */
+	/* after a number, before a counter: か */
+	check_norm("3ヶ月", "3か月");
+	check_norm("３ケ月", "3か月");
+	check_norm("3カ月 3か月 3ヵ月", "3か月 3か月 3か月");
+	check_norm("一ヶ所 数ヶ国 何ヶ月 三ヶ日", "一か所 数か国 何か月 三か日");
+	/* elsewhere it stays け (rules 4 and 6) */
+	check_norm("ケーキ", "けーき");
+	check_norm("大ケガ", "大けが");
+	check_norm("霞 ヶ関", "霞 け関");
+	check_norm("ヶ丘", "け丘");
+	check_norm("霞ゲ関", "霞げ関"); /* voiced: another letter */
+	check_norm("霞ｹﾞ関", "霞げ関");
+	check_norm("受け付け", "受け付け"); /* hiragana け is never touched */
+	check_norm("受ケ付", "受が付");     /* (katakana between kanji is read as a name) */
+
+	/* the fold is one code point for one: highlights stay exact */
+	struct tg_arena a = TG_ARENA_INIT;
+	struct tg_text_range *r;
+	size_t n;
+	const char *t[] = {"霞が関"};
+	assert_int_equal(
+	    tg_text_highlight("東京都千代田区霞ヶ関1丁目", strlen("東京都千代田区霞ヶ関1丁目"), t, 1, &a, &r, &n),
+	    TG_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(r[0].start, 7);
+	assert_int_equal(r[0].end, 10);
+	/* and normalizing twice changes nothing */
+	const char *twice[] = {"霞ヶ関", "3ヶ月", "八ヶ岳", "一ヶ所", "霞ヶ", "ヶ丘"};
+	for (size_t i = 0; i < sizeof(twice) / sizeof(twice[0]); i++) {
+		struct tg_buf b1 = TG_BUF_INIT, b2 = TG_BUF_INIT;
+		assert_int_equal(tg_text_normalize(twice[i], strlen(twice[i]), &b1), TG_OK);
+		assert_int_equal(tg_text_normalize(b1.data, b1.len, &b2), TG_OK);
+		assert_string_equal(b1.data, b2.data);
+		tg_buf_release(&b1);
+		tg_buf_release(&b2);
+	}
+	tg_arena_release(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -474,7 +526,7 @@ int main(void)
 	    cmocka_unit_test(test_terms),           cmocka_unit_test(test_highlight),
 	    cmocka_unit_test(test_snippet),         cmocka_unit_test(test_cp_count),
 	    cmocka_unit_test(test_norm_contains),   cmocka_unit_test(test_word_folds),
-	    cmocka_unit_test(test_hangul_jamo),
+	    cmocka_unit_test(test_hangul_jamo),     cmocka_unit_test(test_ke_fold),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -20,15 +20,6 @@
 #include "io/import.h"
 #include "util/timefmt.h"
 
-static const char *import_search_text(void *ctx, const struct tg_resource *r, struct tg_arena *a)
-{
-	struct tg_app *app = ctx;
-	struct tg_refdata *ref = tg_app_ref_acquire(app);
-	const char *s = tg_app_search_text(app, ref, r, a);
-	tg_app_ref_release(app, ref);
-	return s;
-}
-
 enum tg_rc tg_h_import(struct tg_req *req)
 {
 	enum tg_rc rc = tg_req_require_role(req, TG_ROLE_COORDINATOR);
@@ -65,7 +56,7 @@ enum tg_rc tg_h_import(struct tg_req *req)
 		o.default_org_id = v;
 	}
 	o.user_id = req->user.id;
-	o.search_text = import_search_text;
+	o.search_text = tg_app_import_search_text;
 	o.search_text_ctx = req->app;
 
 	struct tg_import_report rep;
