@@ -534,6 +534,33 @@ static enum tg_rc orgs_preload(struct tg_db *db, struct tg_arena *a, struct idma
 	return TG_OK;
 }
 
+/* Every area of the tenant into the cache under the key the rows use
+ * (city, or city 0x1F ward), as area_ensure would find it: a dry run then
+ * resolves known areas as the real run does, and known areas cost no
+ * lookup. The first of duplicate names wins (list order: level, id). */
+static enum tg_rc areas_preload(struct tg_db *db, struct tg_arena *a, struct idmap *areas)
+{
+	struct tg_area *list = NULL;
+	size_t n = 0;
+	enum tg_rc rc = db->ops->area_list(db, a, &list, &n);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < n; i++) {
+		const struct tg_area *x = &list[i];
+		const char *key = NULL;
+		if (x->level == TG_AREA_CITY && !x->parent_id) {
+			key = x->name;
+		} else if (x->level == TG_AREA_WARD) {
+			for (size_t k = 0; k < n; k++)
+				if (list[k].id == x->parent_id && list[k].level == TG_AREA_CITY && !list[k].parent_id)
+					key = tg_arena_printf(a, "%s\x1f%s", list[k].name, x->name);
+		}
+		if (key && x->name && !idmap_slot(areas, key, 0))
+			*idmap_slot(areas, key, 1) = x->id;
+	}
+	return TG_OK;
+}
+
 /* The organizations named by rows[0..n) (one chunk) into the cache: looked
  * up unless the cache has them all (orgs_preload), the missing ones created
  * (a dry run: id 0) in order of first appearance, as the row-by-row path
@@ -759,8 +786,9 @@ enum tg_rc tg_import_run(struct tg_db *db, const char *format, const char *data,
 			}
 		}
 	}
-	if ((rc = orgs_preload(db, a, &orgs, b.n_rows, &all_orgs)))
+	if ((rc = orgs_preload(db, a, &orgs, b.n_rows, &all_orgs)) || (rc = areas_preload(db, a, &areas)))
 		goto store_error;
+	size_t refused = 0;
 	/* the name of the organization of rows that name none, for their texts */
 	const char *default_org_name = NULL;
 	if (opts->default_org_id && !opts->dry_run) {
@@ -815,6 +843,15 @@ enum tg_rc tg_import_run(struct tg_db *db, const char *format, const char *data,
 			}
 			/* existing? */
 			const struct tg_resource *old = &olds[i - base];
+			if (opts->may_write && !opts->may_write(opts->may_write_ctx, r, old->id ? old : NULL)) {
+				tg_import_batch_error(
+				    &b, row->line, csv ? "団体名" : "organization",
+				    "この行の施設を登録・変更する権限がありません。ほかの団体のものか、"
+				    "あなたの地域の外にあります (you may not write this row: it belongs "
+				    "to another organization or lies outside your area)");
+				refused++;
+				continue;
+			}
 			if (!old->id) {
 				rep->created++;
 				if (opts->dry_run)
@@ -856,6 +893,19 @@ enum tg_rc tg_import_run(struct tg_db *db, const char *format, const char *data,
 		prev = c;
 		if (rc)
 			goto store_error;
+	}
+	if (refused) {
+		/* nothing is written: the rows before are rolled back */
+		rep->created = rep->updated = rep->unchanged = 0;
+		b.n_rejected += refused;
+		rc = TG_ERR_FORBIDDEN;
+		if (in_tx) {
+			chunk_texts_join(&chunks[0]);
+			chunk_texts_join(&chunks[1]);
+			db->ops->rollback(db);
+			in_tx = 0;
+		}
+		goto report;
 	}
 	if (prev) {
 		struct wchunk *last = prev;

@@ -89,6 +89,14 @@ struct tg_import_options {
 	const char *default_type;
 	tg_import_search_text_fn search_text; /* required unless dry_run */
 	void *search_text_ctx;
+	/* Optional: may the caller write r (its org_id and area_id resolved;
+	 * old is the stored row it would update, NULL for a new one)? NULL
+	 * allows every row (the CLI: the operator). A row refused is reported
+	 * (line, column 団体名 / organization) before it is compared with the
+	 * stored row, so the caller learns nothing of that row's contents, and
+	 * the import writes nothing: TG_ERR_FORBIDDEN. */
+	int (*may_write)(void *ctx, const struct tg_resource *r, const struct tg_resource *old);
+	void *may_write_ctx;
 };
 
 /* Fills defaults: make_public = 1, everything else 0/NULL. */
@@ -107,7 +115,8 @@ struct tg_import_report {
  * Run the pipeline on data[0..len) in the given format against db.
  * Returns TG_OK when the import was applied (or would be, with dry_run);
  * TG_ERR_INVALID when rows were rejected or the file is malformed (the
- * report says why, nothing was written); TG_ERR_UNSUPPORTED for an
+ * report says why, nothing was written); TG_ERR_FORBIDDEN when may_write
+ * refused rows (listed in the report; nothing written); TG_ERR_UNSUPPORTED for an
  * unknown format or encoding; store errors as the store returned them
  * (rolled back; report->errors then carries the store's message).
  * report is always filled; its strings live in arena a.

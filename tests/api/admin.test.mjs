@@ -89,6 +89,50 @@ test('import: one bad row -> 422 with errors and nothing written; fixed file imp
   assert.equal((await searchIds(w.admin, q('取込検証'))).length, 3);
 });
 
+test('import: a coordinator writes only what it may edit, row by row', async () => {
+  // 地方公共団体名 よその市: a city outside the coordinator's ward (created by the import).
+  const outRow = (id, name) =>
+    `141003,${id},よその市,${name},クガイ,地域子育て支援拠点,神奈川県よその市本町1-1,35.4431,139.6380,045-111-2299,https://example.jp/${id}`;
+  // 地方公共団体名 みなと市さくら区: the coordinator's ward.
+  const mine = row('T0201', '権限確認区内ひろば', 'ケンゲンカクニンクナイヒロバ').replace(',みなと市,', ',みなと市さくら区,');
+  // The admin may import outside the ward, for another organization (the
+  // coordinator may edit its own organization's resources anywhere).
+  const other = (extra = '') => `/api/v1/import?format=jp-facilities&public=1&org_id=${w.staffB.user.org_id}${extra}`;
+  const made = assertOk(await w.admin.post(other(), csv([outRow('T0200', '権限確認区外ひろば')]), { 'Content-Type': 'text/csv' }));
+  assert.equal(made.created, 1);
+  const [outId] = await searchIds(w.admin, q('権限確認区外ひろば'));
+  assert.ok(outId);
+  assert.equal(assertOk(await w.coord.get(`/api/v1/resources/${outId}`)).can_edit, false);
+
+  // The coordinator may not change it by importing it again, nor learn by a
+  // dry run whether its stored fields equal the file's (no oracle).
+  for (const [extra, body] of [
+    ['', csv([mine, outRow('T0200', '権限確認区外を上書き')])],
+    ['&dry_run=1', csv([outRow('T0200', '権限確認区外ひろば')])],
+    ['&dry_run=1', csv([outRow('T0200', '権限確認区外を上書き')])],
+  ]) {
+    const r = await w.coord.post(other(extra), body, { 'Content-Type': 'text/csv' });
+    assert.equal(r.status, 403, r.text.slice(0, 300));
+    assertReport(r.json);
+    assert.deepEqual([r.json.created, r.json.updated, r.json.unchanged], [0, 0, 0]);
+    const e = r.json.errors.find((x) => x.message.includes('権限'));
+    assert.ok(e, JSON.stringify(r.json.errors));
+    assert.equal(e.line, body.includes(mine) ? 3 : 2);
+    assert.equal(r.json.errors.length, 1, 'only the refused row is reported');
+  }
+  assert.equal(assertOk(await w.admin.get(`/api/v1/resources/${outId}`)).name, '権限確認区外ひろば');
+  assert.deepEqual(await searchIds(w.admin, q('権限確認区内ひろば')), [], 'all or nothing: the allowed row was not written');
+
+  // Nor create there; inside its ward it may.
+  const nw = await w.coord.post(other(), csv([outRow('T0202', '権限確認新規区外')]), { 'Content-Type': 'text/csv' });
+  assert.equal(nw.status, 403);
+  assert.deepEqual(await searchIds(w.admin, q('権限確認新規区外')), []);
+  const ok = assertOk(await w.coord.post(other(), csv([mine]), { 'Content-Type': 'text/csv' }));
+  assert.equal(ok.created, 1);
+  const [mineId] = await searchIds(w.admin, q('権限確認区内ひろば'));
+  assert.equal(assertOk(await w.admin.get(`/api/v1/resources/${mineId}`)).org.id, w.staffB.user.org_id);
+});
+
 test('import: who may, and bad requests', async () => {
   const body = csv(goodRows);
   assertError(await w.staffA.post(importPath(), body, { 'Content-Type': 'text/csv' }), 403, 'forbidden');

@@ -20,6 +20,24 @@
 #include "io/import.h"
 #include "util/timefmt.h"
 
+struct import_auth {
+	struct tg_req *req;
+	struct tg_refdata *ref;
+	struct tg_actor actor;
+};
+
+/* The rules of the resource API, row by row: an update needs the right to
+ * edit the stored row, and the row as imported (its organization and area,
+ * maybe new ones) needs the right to create there. */
+static int import_may_write(void *p, const struct tg_resource *r, const struct tg_resource *old)
+{
+	struct import_auth *x = p;
+	if (old &&
+	    !tg_access_can_edit(&x->actor, old->org_id, tg_ref_area_within(x->ref, old->area_id, x->req->user_area_id)))
+		return 0;
+	return tg_access_can_create(&x->actor, r->org_id, tg_ref_area_within(x->ref, r->area_id, x->req->user_area_id));
+}
+
 enum tg_rc tg_h_import(struct tg_req *req)
 {
 	enum tg_rc rc = tg_req_require_role(req, TG_ROLE_COORDINATOR);
@@ -59,14 +77,20 @@ enum tg_rc tg_h_import(struct tg_req *req)
 	o.search_text = tg_app_import_search_text;
 	o.search_text_ctx = req->app;
 
+	struct import_auth auth = {.req = req, .ref = tg_app_ref_acquire(req->app)};
+	tg_h_actor(req, &auth.actor);
+	o.may_write = import_may_write;
+	o.may_write_ctx = &auth;
+
 	struct tg_import_report rep;
 	rc = tg_import_run(req->db, format, req->body.data, req->body.len, &o, &req->arena, &rep);
+	tg_app_ref_release(req->app, auth.ref);
 	json_t *j = tg_import_report_to_json(&rep);
 	tg_req_audit(req, o.dry_run ? "import_check" : "import", "resource", NULL,
 	             tg_arena_printf(&req->arena, "format=%s rows=%zu created=%zu updated=%zu rejected=%zu rc=%s",
 	                             format, rep.rows, rep.created, rep.updated, rep.rejected, tg_rc_code(rc)));
-	if (rc == TG_ERR_INVALID || rc == TG_ERR_UNSUPPORTED) {
-		tg_resp_json(req, 422, j);
+	if (rc == TG_ERR_INVALID || rc == TG_ERR_UNSUPPORTED || rc == TG_ERR_FORBIDDEN) {
+		tg_resp_json(req, rc == TG_ERR_FORBIDDEN ? 403 : 422, j);
 		return TG_OK;
 	}
 	if (rc) {
