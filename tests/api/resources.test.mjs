@@ -184,6 +184,38 @@ test('non-public resources: invisible to anonymous (search and 404), visible to 
   for (const it of all.items) assert.equal(it.is_public, true, `anonymous search returned non-public ${it.id}`);
 });
 
+test('history: a location from while the resource was confidential stays hidden after it is not', async () => {
+  const r = await createResource(w.staffA, resourceInput(w.staffA.user.org_id, w.d1.id, {
+    name: '履歴秘匿シェルター', is_confidential: true, front_door: '045-000-3333',
+    address: { postal_code: '231-0001', prefecture: '神奈川県', city: 'みなと市さくら区', line: '旧所在地7-7-7', building: null },
+    location: { lat: 35.4477, lon: 139.6177 },
+  }));
+  // It moves and stops being confidential: its new place is public.
+  const upd = toInput(r);
+  upd.is_confidential = false;
+  upd.address = { ...upd.address, line: '新所在地1-1-1' };
+  upd.location = { lat: 35.4555, lon: 139.6555 };
+  assertOk(await w.staffA.put(`/api/v1/resources/${r.id}`, upd));
+  const viewer = await srv.login('viewer');
+  const hidden = [['staff_b', w.staffB]];
+  if (viewer.user.org_id !== w.staffA.user.org_id) hidden.push(['viewer', viewer]);
+  for (const [who, c] of hidden) {
+    const res = await c.get(`/api/v1/resources/${r.id}/changes`);
+    assert.equal(assertOk(res).items.length, 2);
+    assert.ok(!res.text.includes('旧所在地7-7-7') && !res.text.includes('139.6177'), `${who}: the old, confidential place leaks`);
+    assert.ok(res.text.includes('新所在地1-1-1'), `${who}: the new, public place is shown`);
+  }
+  for (const [who, c] of [['staff_a', w.staffA], ['coord', w.coord], ['admin', w.admin]]) {
+    const last = assertOk(await w.admin.get('/api/v1/audit?limit=1')).items[0]?.id ?? 0;
+    const res = await c.get(`/api/v1/resources/${r.id}/changes`);
+    assertOk(res);
+    assert.ok(res.text.includes('旧所在地7-7-7'), `${who}: may see the old place`);
+    const reads = assertOk(await w.admin.get('/api/v1/audit?limit=100')).items.filter((e) => e.id > last &&
+      e.action === 'read' && e.object_type === 'resource_location' && String(e.object_id) === String(r.id));
+    assert.deepEqual(reads.map((e) => [e.detail, e.user_id]), [['history', c.user.id]], `${who}: audited`);
+  }
+});
+
 test('confidential resource: address/location only for own org, coordinator, admin', async () => {
   const input = resourceInput(w.staffA.user.org_id, w.d1.id, {
     name: '秘匿確認シェルター', is_confidential: true, front_door: '045-000-1111 (代表窓口)',

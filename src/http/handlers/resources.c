@@ -1096,15 +1096,28 @@ out:
 	return rc;
 }
 
-/* History JSON, with the location taken out for those who may not see it. */
-static json_t *history_side(const char *s, int show_location)
+/* One side of a history entry, with the location taken out unless the
+ * caller may locate the resource both now (show_now) and as it was in that
+ * side: a shelter's old address is as secret as its current one, and an
+ * address from before it became confidential may still be where it is.
+ * *located is set when a confidential side's location is shown. */
+static json_t *history_side(const struct view *v, const char *s, int show_now, int *located)
 {
 	if (!s)
 		return json_null();
 	json_t *j = json_loads(s, 0, NULL);
 	if (!j)
 		return json_null();
-	if (!show_location) {
+	int show = show_now;
+	if (show && json_is_true(json_object_get(j, "is_confidential"))) {
+		/* the resource API's shape has org.id, an import's org_id */
+		json_t *org = json_object_get(j, "org");
+		json_int_t org_id = json_integer_value(org ? json_object_get(org, "id") : json_object_get(j, "org_id"));
+		json_int_t area_id = json_integer_value(json_object_get(j, "area_id"));
+		show = tg_access_can_locate(&v->actor, org_id, 1, in_actor_area(v, area_id));
+		*located |= show;
+	}
+	if (!show) {
 		json_object_set_new(j, "address", json_null());
 		json_object_set_new(j, "location", json_null());
 		json_object_set_new(j, "address_hidden", json_true());
@@ -1120,14 +1133,10 @@ enum tg_rc tg_h_resource_changes(struct tg_req *req)
 	enum tg_rc rc = load_seen(req, &v, &id, &r);
 	if (rc)
 		goto out;
-	int show = can_locate(&v, &r);
+	int show = can_locate(&v, &r), located = r.is_confidential && show;
 	struct tg_change *ch;
 	size_t n;
 	if ((rc = req->db->ops->change_list(req->db, &req->arena, id, &ch, &n)))
-		goto out;
-	if (r.is_confidential && show &&
-	    (rc = tg_req_audit(req, "read", "resource_location", tg_arena_printf(&req->arena, "%lld", (long long)id),
-	                       "history")))
 		goto out;
 	json_t *items = json_array();
 	for (size_t i = 0; i < n; i++) {
@@ -1136,7 +1145,7 @@ enum tg_rc tg_h_resource_changes(struct tg_req *req)
 		json_object_set_new(e, "at", json_string(ch[i].at));
 		json_object_set_new(e, "action", json_string(ch[i].action));
 		json_object_set_new(e, "user_name", ch[i].user_name ? json_string(ch[i].user_name) : json_null());
-		json_object_set_new(e, "before", history_side(ch[i].before_json, show));
+		json_object_set_new(e, "before", history_side(&v, ch[i].before_json, show, &located));
 		const char *after = ch[i].after_json;
 		if (!after && strcmp(ch[i].action, "delete") != 0) {
 			/* imports store no copy of a created row (io/import.c): its
@@ -1152,8 +1161,14 @@ enum tg_rc tg_h_resource_changes(struct tg_req *req)
 				free(txt);
 			}
 		}
-		json_object_set_new(e, "after", history_side(after, show));
+		json_object_set_new(e, "after", history_side(&v, after, show, &located));
 		json_array_append_new(items, e);
+	}
+	/* a confidential location read, current or past, is audited */
+	if (located && (rc = tg_req_audit(req, "read", "resource_location",
+	                                  tg_arena_printf(&req->arena, "%lld", (long long)id), "history"))) {
+		json_decref(items);
+		goto out;
 	}
 	json_t *res = json_object();
 	json_object_set_new(res, "items", items);
