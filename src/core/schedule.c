@@ -243,6 +243,20 @@ int tg_schedule_open_at(const struct tg_hours *h, size_t n_hours, const struct t
 	return 0;
 }
 
+int tg_schedule_open_on(const struct tg_hours *h, size_t n_hours, const struct tg_exception *ex, size_t n_ex,
+                        const struct tg_localtime *t)
+{
+	char today[16];
+	int n = snprintf(today, sizeof today, "%04d-%02d-%02d", t->year, t->month, t->day);
+	if (n > 0 && (size_t)n < sizeof today) {
+		for (size_t i = 0; i < n_ex; i++)
+			if (ex[i].date && strcmp(ex[i].date, today) == 0)
+				return !ex[i].closed && ex[i].open_min < ex[i].close_min;
+	}
+	int wd = tg_jp_is_holiday(t->year, t->month, t->day) ? TG_WEEKDAY_HOLIDAY : t->weekday;
+	return tg_schedule_open_on_weekday(h, n_hours, wd);
+}
+
 int tg_schedule_open_on_weekday(const struct tg_hours *h, size_t n_hours, int weekday)
 {
 	for (size_t i = 0; i < n_hours; i++) {

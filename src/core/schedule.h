@@ -39,6 +39,12 @@ int tg_weekday(int y, int m, int d);
 int tg_schedule_open_at(const struct tg_hours *h, size_t n_hours, const struct tg_exception *ex, size_t n_ex,
                         const struct tg_localtime *t);
 
+/* 1 if open at any time on t's date (t->minute is not looked at): the
+ * day's exception, else the weekly hours of its weekday, or of weekday 7
+ * on a national holiday. */
+int tg_schedule_open_on(const struct tg_hours *h, size_t n_hours, const struct tg_exception *ex, size_t n_ex,
+                        const struct tg_localtime *t);
+
 /* 1 if the weekly hours have any interval on weekday (0..7). */
 int tg_schedule_open_on_weekday(const struct tg_hours *h, size_t n_hours, int weekday);
 

@@ -1878,12 +1878,15 @@ static inline int cheap_fields(const struct qctx *c, uint32_t ord, unsigned flag
 		return 0;
 	if (q->weekday >= 0 && !(days >> q->weekday & 1))
 		return 0;
-	if (c->svc || c->acc || q->open_at) {
+	if (c->svc || c->acc || q->open_at || q->open_on) {
 		const struct doc *d = &c->idx->docs[ord];
 		if ((d->svc & c->svc) != c->svc || (d->acc & c->acc) != c->acc)
 			return 0;
 		if (q->open_at && (!d->sched || !tg_schedule_open_at(d->sched->hours, d->sched->n_hours, d->sched->ex,
 		                                                     d->sched->n_ex, q->open_at)))
+			return 0;
+		if (q->open_on && (!d->sched || !tg_schedule_open_on(d->sched->hours, d->sched->n_hours, d->sched->ex,
+		                                                     d->sched->n_ex, q->open_on)))
 			return 0;
 	}
 	return 1;

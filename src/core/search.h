@@ -112,6 +112,7 @@ struct tg_search_query {
 	int age_months;                     /* -1 = any */
 	int weekday;                        /* -1 = any; 0..7 = has weekly hours that day */
 	const struct tg_localtime *open_at; /* NULL = any; else open at that moment */
+	const struct tg_localtime *open_on; /* NULL = any; else open at some time on that date */
 	int free_only;
 	const char *const *services; /* all required */
 	size_t n_services;

@@ -135,6 +135,7 @@ const searchParams = {
   age_months: qp('age_months', int({ minimum: 0 }), "The child's age in months."),
   day: qp('day', int({ minimum: 0, maximum: 7 }), 'Weekday 0–7 (7 = national holiday): open that day.'),
   open_now: qp('open_now', int({ enum: [0, 1] }), 'Open at this moment (Asia/Tokyo).'),
+  open_today: qp('open_today', int({ enum: [0, 1] }), 'Open at some time today (Asia/Tokyo): the day\'s exception, else its weekly hours, or the holiday hours on a national holiday.'),
   free: qp('free', int({ enum: [0, 1] }), 'Free of charge only.'),
   services: qp('services', str(), 'Comma-separated service tag codes (all must be present).'),
   access: qp('access', str(), 'Comma-separated access tag codes (all must be present).'),

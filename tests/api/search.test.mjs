@@ -227,6 +227,23 @@ test('filter: open_now', async () => {
   assert.equal(it.find((i) => i.id === CLOSED.id).open_now, false);
 });
 
+test('filter: open_today (holidays and dated exceptions applied)', async () => {
+  // Today in Asia/Tokyo, as the server reads it (YYYY-MM-DD).
+  const today = new Date(Date.now() + 9 * 3600e3).toISOString().slice(0, 10);
+  const allWeek = [0, 1, 2, 3, 4, 5, 6, 7].map((d) => ({ weekday: d, open: '10:00', close: '11:00' }));
+  const org = w.staffA.user.org_id;
+  const shut = await createResource(w.staffA, resourceInput(org, w.d1.id, {
+    name: '本日確認臨時休館', hours: allWeek, exceptions: [{ date: today, closed: true, open: null, close: null, note: '臨時休館' }] }));
+  const special = await createResource(w.staffA, resourceInput(org, w.d1.id, {
+    name: '本日確認臨時開館', hours: [], exceptions: [{ date: today, closed: false, open: '13:00', close: '14:00', note: null }] }));
+  const every = await createResource(w.staffA, resourceInput(org, w.d1.id, { name: '本日確認毎日', hours: allWeek }));
+  const ids = await searchIds(srv.anon(), `${q('本日確認')}&open_today=1`);
+  assert.deepEqual(ids.sort(), [special.id, every.id].sort(), `today ${today}: closed by its exception, opened by one`);
+  assert.ok(!ids.includes(shut.id));
+  assert.ok((await searchIds(srv.anon(), `${q('営業確認')}&open_today=1`)).includes(OPEN.id));
+  assert.ok(!(await searchIds(srv.anon(), `${q('営業確認')}&open_today=1`)).includes(CLOSED.id));
+});
+
 test('near: distance sort, distance_m, radius_km', async () => {
   const r = assertOk(await srv.anon().get(`/api/v1/resources?${q(MARK)}&near=35.44,139.63&sort=distance`));
   assert.deepEqual(r.items.map((i) => i.id), [F1.id, F2.id, F3.id]);

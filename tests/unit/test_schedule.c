@@ -347,6 +347,36 @@ static void test_open_at_exceptions(void **state)
 	assert_true(tg_schedule_open_at(weekday_hours, 3, ex, 4, &t));
 }
 
+/* Open at some time on a date: the whole day's answer of open_at. */
+static void test_open_on(void **state)
+{
+	(void)state;
+	struct tg_exception ex[] = {
+	    {"2026-11-17", 1, 0, 0, "研修のため休館"},
+	    {"2026-11-18", 0, 600, 660, "臨時開館"},
+	    {"2026-01-12", 0, 540, 600, "祝日開館"},
+	};
+	struct tg_localtime t = at(2026, 11, 16, 23, 0); /* a Monday, late: the minute is not looked at */
+	assert_true(tg_schedule_open_on(weekday_hours, 3, ex, 3, &t));
+	t = at(2026, 11, 17, 10, 0); /* Tuesday, closed all day */
+	assert_false(tg_schedule_open_on(weekday_hours, 3, ex, 3, &t));
+	t = at(2026, 11, 24, 0, 0); /* the next Tuesday */
+	assert_true(tg_schedule_open_on(weekday_hours, 3, ex, 3, &t));
+	t = at(2026, 11, 18, 0, 0); /* a Wednesday without hours, opened by its exception */
+	assert_true(tg_schedule_open_on(weekday_hours, 3, ex, 3, &t));
+	t = at(2026, 11, 25, 0, 0);
+	assert_false(tg_schedule_open_on(weekday_hours, 3, ex, 3, &t));
+	/* 2026-11-23 勤労感謝の日, a Monday: no holiday hours, closed */
+	t = at(2026, 11, 23, 10, 0);
+	assert_false(tg_schedule_open_on(weekday_hours, 3, ex, 3, &t));
+	static const struct tg_hours with_holiday[] = {{1, 600, 900}, {7, 780, 840}};
+	assert_true(tg_schedule_open_on(with_holiday, 2, NULL, 0, &t));
+	/* an exception opens a holiday */
+	t = at(2026, 1, 12, 20, 0);
+	assert_true(tg_schedule_open_on(weekday_hours, 3, ex, 3, &t));
+	assert_false(tg_schedule_open_on(NULL, 0, NULL, 0, &t));
+}
+
 static void test_open_on_weekday(void **state)
 {
 	(void)state;
@@ -470,6 +500,7 @@ int main(void)
 	    cmocka_unit_test(test_open_at_boundaries),
 	    cmocka_unit_test(test_open_at_holidays),
 	    cmocka_unit_test(test_open_at_exceptions),
+	    cmocka_unit_test(test_open_on),
 	    cmocka_unit_test(test_open_on_weekday),
 	    cmocka_unit_test(test_schedule_check),
 	    cmocka_unit_test(test_time_parse_format),

@@ -724,6 +724,8 @@ enum tg_rc tg_h_resource_search(struct tg_req *req)
 	}
 	if ((s = tg_req_query(req, "open_now")) && !strcmp(s, "1"))
 		q.open_at = &v.now;
+	if ((s = tg_req_query(req, "open_today")) && !strcmp(s, "1"))
+		q.open_on = &v.now;
 	if ((s = tg_req_query(req, "free")) && !strcmp(s, "1"))
 		q.free_only = 1;
 	if ((s = tg_req_query(req, "services")) && *s) {
