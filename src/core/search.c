@@ -511,6 +511,8 @@ struct tg_search {
 	uint32_t n_nogeo;
 	uint32_t *g_conf; /* grid positions of the confidential documents (see walk) */
 	uint32_t n_conf;
+	uint32_t *g_conf_out; /* confidential documents outside the grid (ordinals) */
+	uint32_t n_conf_out;
 	uint32_t *g_extra; /* docs indexed after the build (any location) */
 	uint32_t n_extra, cap_extra;
 	struct sched **sched_tab; /* SCHED_BUCKETS chains of shared schedules */
@@ -787,6 +789,7 @@ void tg_search_free(struct tg_search *idx)
 	free(idx->g_hot);
 	free(idx->g_nogeo);
 	free(idx->g_conf);
+	free(idx->g_conf_out);
 	free(idx->g_extra);
 	pthread_rwlock_destroy(&idx->lock);
 	free(idx);
@@ -1175,6 +1178,19 @@ static uint32_t grid_params(const struct tg_search *idx, unsigned skip, double *
 	return n_geo;
 }
 
+/* The grid's frame comes from the documents everyone may locate only: a
+ * confidential location must not move the cells, or the rings a distance
+ * walk visits and so its estimated total would say where it is. A
+ * confidential document outside that frame is kept out of the grid
+ * (g_conf_out). */
+#define GRID_SKIP_FRAME F_CONFIDENTIAL
+
+static int outside_frame(double lat0, double lon0, double step, uint32_t rows, uint32_t cols, const struct doc *d)
+{
+	double y = (d->lat - lat0) / step, x = (d->lon - lon0) / step;
+	return !(y >= 0 && y < (double)rows && x >= 0 && x < (double)cols);
+}
+
 /* Before the first bulk load is indexed (every document pending): renumber
  * the documents in grid order, cell by cell (row-major), keeping the load
  * order inside a cell, the unlocated ones last. The grid built next then
@@ -1188,15 +1204,17 @@ static void spatial_order(struct tg_search *idx)
 	double lat0 = 0, lon0 = 0, step = GRID_DEG;
 	uint32_t rows = 0, cols = 0, n = idx->n_docs;
 
-	if (n < 2 || !grid_params(idx, F_DEAD, &lat0, &lon0, &step, &rows, &cols))
+	if (n < 2 || !grid_params(idx, F_DEAD | GRID_SKIP_FRAME, &lat0, &lon0, &step, &rows, &cols))
 		return;
 	size_t cells = (size_t)rows * cols;
 	uint32_t *start = tg_xcalloc(cells + 2, sizeof(uint32_t)), *key = tg_xmalloc(n * sizeof(uint32_t));
 	for (uint32_t o = 0; o < n; o++) {
 		const struct doc *d = &idx->docs[o];
 		/* the cell grid_build will give it: same parameters, same cell_of */
-		key[o] = (d->flags & F_GEO) ? (uint32_t)cell_of(lat0, lon0, step, rows, cols, d->lat, d->lon)
-		                            : (uint32_t)cells;
+		key[o] = (d->flags & F_GEO) &&
+		                 !((d->flags & F_CONFIDENTIAL) && outside_frame(lat0, lon0, step, rows, cols, d))
+		             ? (uint32_t)cell_of(lat0, lon0, step, rows, cols, d->lat, d->lon)
+		             : (uint32_t)cells;
 		start[key[o] + 1]++;
 	}
 	for (size_t i = 0; i <= cells; i++)
@@ -1221,40 +1239,54 @@ static void spatial_order(struct tg_search *idx)
 
 static void grid_build(struct tg_search *idx)
 {
-	uint32_t n_geo = 0, n_no = 0;
+	uint32_t n_geo = 0, n_no = 0, n_out = 0;
 
 	free(idx->g_start);
 	free(idx->g_ords);
 	free(idx->g_hot);
 	free(idx->g_nogeo);
 	free(idx->g_conf);
-	idx->g_start = idx->g_ords = idx->g_nogeo = idx->g_conf = NULL;
+	free(idx->g_conf_out);
+	idx->g_start = idx->g_ords = idx->g_nogeo = idx->g_conf = idx->g_conf_out = NULL;
 	idx->g_hot = NULL;
-	idx->g_rows = idx->g_cols = idx->g_n = idx->n_nogeo = idx->n_conf = 0;
+	idx->g_rows = idx->g_cols = idx->g_n = idx->n_nogeo = idx->n_conf = idx->n_conf_out = 0;
 	idx->g_ident = 0;
 	idx->n_extra = 0;
+	int framed = grid_params(idx, F_PENDING | F_DEAD | GRID_SKIP_FRAME, &idx->g_lat0, &idx->g_lon0, &idx->g_step,
+	                         &idx->g_rows, &idx->g_cols) > 0;
+	/* in the grid: the located live documents, but the confidential ones
+	 * outside the frame (all of them when there is no frame) */
+#define IN_GRID(d)                                                                                                     \
+	(!((d)->flags & (F_PENDING | F_DEAD)) && ((d)->flags & F_GEO) &&                                               \
+	 (!((d)->flags & F_CONFIDENTIAL) ||                                                                            \
+	  (framed && !outside_frame(idx->g_lat0, idx->g_lon0, idx->g_step, idx->g_rows, idx->g_cols, (d)))))
 	for (uint32_t o = 0; o < idx->n_docs; o++) {
 		const struct doc *d = &idx->docs[o];
-		if (!(d->flags & (F_PENDING | F_DEAD)) && !(d->flags & F_GEO))
+		if (d->flags & (F_PENDING | F_DEAD))
+			continue;
+		if (!(d->flags & F_GEO))
 			n_no++;
+		else if (IN_GRID(d))
+			n_geo++;
+		else
+			n_out++;
 	}
-	n_geo =
-	    grid_params(idx, F_PENDING | F_DEAD, &idx->g_lat0, &idx->g_lon0, &idx->g_step, &idx->g_rows, &idx->g_cols);
 	idx->g_nogeo = tg_xmalloc((n_no ? n_no : 1) * sizeof(uint32_t));
+	idx->g_conf_out = tg_xmalloc((n_out ? n_out : 1) * sizeof(uint32_t));
 	if (n_geo) {
 		size_t cells = (size_t)idx->g_rows * idx->g_cols;
 		idx->g_start = tg_xcalloc(cells + 1, sizeof(uint32_t));
 		idx->g_ords = tg_xmalloc(n_geo * sizeof(uint32_t));
 		for (uint32_t o = 0; o < idx->n_docs; o++) {
 			const struct doc *d = &idx->docs[o];
-			if (!(d->flags & (F_PENDING | F_DEAD)) && (d->flags & F_GEO))
+			if (IN_GRID(d))
 				idx->g_start[grid_cell(idx, d->lat, d->lon) + 1]++;
 		}
 		for (size_t i = 0; i < cells; i++)
 			idx->g_start[i + 1] += idx->g_start[i];
 		for (uint32_t o = 0; o < idx->n_docs; o++) {
 			const struct doc *d = &idx->docs[o];
-			if (!(d->flags & (F_PENDING | F_DEAD)) && (d->flags & F_GEO))
+			if (IN_GRID(d))
 				idx->g_ords[idx->g_start[grid_cell(idx, d->lat, d->lon)]++] = o;
 		}
 		/* the fill advanced every start to the next cell's: shift back */
@@ -1284,12 +1316,19 @@ static void grid_build(struct tg_search *idx)
 		for (uint32_t i = 0; i < n_geo; i++)
 			if (idx->g_hot[i].flags & F_CONFIDENTIAL)
 				idx->g_conf[idx->n_conf++] = i;
+	} else {
+		idx->g_rows = idx->g_cols = 0;
 	}
 	for (uint32_t o = 0; o < idx->n_docs; o++) {
 		const struct doc *d = &idx->docs[o];
-		if (!(d->flags & (F_PENDING | F_DEAD)) && !(d->flags & F_GEO))
+		if (d->flags & (F_PENDING | F_DEAD))
+			continue;
+		if (!(d->flags & F_GEO))
 			idx->g_nogeo[idx->n_nogeo++] = o;
+		else if (!IN_GRID(d))
+			idx->g_conf_out[idx->n_conf_out++] = o;
 	}
+#undef IN_GRID
 }
 
 /* A document indexed after the grid build: remember it, rebuild when many. */
@@ -2330,6 +2369,15 @@ static void walk_hidden(struct qctx *c, const uint64_t *cb, long r0, long c0, lo
 	const struct tg_search *idx = c->idx;
 
 	*in_rings = *in_area = *all = 0;
+	/* those outside the grid: exactly, as below; no cell, no estimate */
+	for (uint32_t i = 0; c->radius_m <= 0 && i < idx->n_conf_out; i++) {
+		uint32_t ord = idx->g_conf_out[i];
+		if (may_locate(c, ord) || !cbit(cb, ord) || !cheap_ok(c, ord) || !terms_found(c, &idx->docs[ord]))
+			continue;
+		struct cand x_ = {ord, 0, 0, HUGE_VAL};
+		c->total++;
+		heap_push(c, &x_);
+	}
 	for (uint32_t i = 0; i < idx->n_conf; i++) {
 		uint32_t s = idx->g_conf[i], ord = idx->g_ords[s];
 		const struct ghot *g = &idx->g_hot[s];
@@ -2372,6 +2420,11 @@ static int walk(struct qctx *c, const uint64_t *cb)
 	for (uint32_t i = 0; i < idx->n_extra; i++)
 		if (cbit(cb, idx->g_extra[i]))
 			consider_dist(c, idx->g_extra[i]);
+	/* confidential documents outside the grid: where the caller may see
+	 * them, like those indexed since the build; the others in walk_hidden */
+	for (uint32_t i = 0; i < idx->n_conf_out; i++)
+		if (cbit(cb, idx->g_conf_out[i]) && may_locate(c, idx->g_conf_out[i]))
+			consider_dist(c, idx->g_conf_out[i]);
 	if (idx->g_n) {
 		long rows = (long)idx->g_rows, cols = (long)idx->g_cols;
 		double fr = floor((c->q->lat - idx->g_lat0) / idx->g_step);
@@ -2419,8 +2472,7 @@ static int walk(struct qctx *c, const uint64_t *cb)
 				consider_dist(c, idx->g_nogeo[i]);
 		for (size_t i = 0; i < c->n_deferred; i++)
 			c->total += (size_t)terms_found(c, &idx->docs[c->deferred[i]]);
-		if (idx->g_n)
-			walk_hidden(c, cb, r0, c0, r_last, m_per_lon, &hid_rings, &hid_area, &hid_all);
+		walk_hidden(c, cb, r0, c0, r_last, m_per_lon, &hid_rings, &hid_area, &hid_all);
 		return 0;
 	}
 	c->total += c->n_deferred;
@@ -2847,7 +2899,7 @@ enum tg_rc tg_search_run(struct tg_search *idx, const struct tg_search_query *q,
 	for (size_t t = 0; t < c.n_terms; t++)
 		c.verify |= !c.exact[t];
 	int by_distance = q->sort == TG_SEARCH_SORT_DISTANCE && q->has_origin;
-	int walkable = by_distance && (idx->g_n || idx->n_extra);
+	int walkable = by_distance && (idx->g_n || idx->n_extra || idx->n_conf_out);
 	/* Walk when the candidates are many: a walk visits about
 	 * k * located / candidates documents at a bit test each, listing the
 	 * candidates costs a full check each. */

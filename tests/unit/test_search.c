@@ -796,18 +796,31 @@ static int see_none(void *ctx, int64_t id, int64_t org_id)
  * confidential document whose location the caller may not see must not
  * change anything the search reports with where it is: otherwise moving
  * the origin around and watching the total would locate it. The same
- * index is built with the hidden document at the origin and far away; the
- * results must be the same, with and without a radius. */
+ * index is built with the hidden document at the origin, far away, and
+ * outside the area of all the others (north-east, and south-west, where it
+ * would move the corner of the grid: the grid's frame must come from the
+ * documents everyone may locate); the results must be the same, with and
+ * without a radius. Whoever may see it finds it first from near it. */
+static int see_all(void *ctx, int64_t id, int64_t org_id)
+{
+	(void)ctx;
+	(void)id;
+	(void)org_id;
+	return 1;
+}
+
 static void test_hidden_location_no_oracle(void **state)
 {
 	(void)state;
-	struct tg_search_hit *h[2];
-	size_t n[2], total[2];
-	int est[2];
+	enum { PLACES = 4 };
+	static const double plat[PLACES] = {36.0, 36.4, 38.5, 34.3}, plon[PLACES] = {140.0, 140.6, 142.5, 138.2};
+	struct tg_search_hit *h[PLACES];
+	size_t n[PLACES], total[PLACES];
+	int est[PLACES];
 	struct tg_arena a = TG_ARENA_INIT;
 	const char *terms[] = {"ひろば"};
 	for (int radius = 0; radius < 2; radius++) {
-		for (int place = 0; place < 2; place++) {
+		for (int place = 0; place < PLACES; place++) {
 			struct tg_search *idx = tg_search_new();
 			uint64_t seed = 7;
 			for (int64_t id = 1; id <= 3000; id++) {
@@ -815,10 +828,10 @@ static void test_hidden_location_no_oracle(void **state)
 				d.has_geo = 1;
 				d.lat = 35.0 + (double)(rnd(&seed) % 20001) / 10000.0;
 				d.lon = 139.0 + (double)(rnd(&seed) % 20001) / 10000.0;
-				if (id == 1500) { /* the shelter: at the origin, or 150 km away */
+				if (id == 1500) { /* the shelter */
 					d.is_confidential = 1;
-					d.lat = place ? 36.4 : 36.0;
-					d.lon = place ? 140.6 : 140.0;
+					d.lat = plat[place];
+					d.lon = plon[place];
 				}
 				assert_int_equal(tg_search_bulk_add(idx, &d), TG_OK);
 			}
@@ -837,12 +850,28 @@ static void test_hidden_location_no_oracle(void **state)
 			assert_true(est[place]); /* the walk stopped early */
 			for (size_t i = 0; i < n[place]; i++)
 				assert_true(h[place][i].id != 1500 && h[place][i].distance_m >= 0);
+			/* whoever may see it: the nearest from its own place */
+			struct tg_search_query qs = q;
+			struct tg_search_hit *hs;
+			size_t ns, ts;
+			qs.lat = plat[place];
+			qs.lon = plon[place];
+			qs.radius_km = 0;
+			qs.may_see_location = see_all;
+			qs.total_estimated = NULL;
+			assert_int_equal(tg_search_run(idx, &qs, &a, &hs, &ns, &ts), TG_OK);
+			assert_true(ns > 0);
+			assert_int_equal(hs[0].id, 1500);
+			assert_true(hs[0].distance_m < 5);
 			tg_search_free(idx);
 		}
-		assert_int_equal(total[0], total[1]);
-		assert_int_equal(n[0], n[1]);
-		for (size_t i = 0; i < n[0]; i++)
-			assert_int_equal(h[0][i].id, h[1][i].id);
+		for (int place = 1; place < PLACES; place++) {
+			assert_int_equal(total[0], total[place]);
+			assert_int_equal(est[0], est[place]);
+			assert_int_equal(n[0], n[place]);
+			for (size_t i = 0; i < n[0]; i++)
+				assert_int_equal(h[0][i].id, h[place][i].id);
+		}
 	}
 	tg_arena_release(&a);
 }
