@@ -30,6 +30,7 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+#include <utf8proc.h>
 #include <zlib.h>
 
 #include "app/app.h"
@@ -143,11 +144,38 @@ static char *gzip_bytes(const char *data, size_t len, size_t *out_len)
 	return out;
 }
 
+/* A JSON string of s; invalid UTF-8 in it (a message that quotes the
+ * caller's bad input) becomes U+FFFD, where json_string would give NULL
+ * and the error would lose its message. */
+static json_t *json_text(const char *s)
+{
+	json_t *j = json_string(s);
+	if (j)
+		return j;
+	struct tg_buf b = TG_BUF_INIT;
+	size_t len = strlen(s);
+	for (size_t i = 0; i < len;) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t k =
+		    utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(len - i), &cp);
+		if (k <= 0) {
+			tg_buf_adds(&b, "\xEF\xBF\xBD");
+			i++;
+		} else {
+			tg_buf_add(&b, s + i, (size_t)k);
+			i += (size_t)k;
+		}
+	}
+	j = json_string(b.data ? b.data : "");
+	tg_buf_release(&b);
+	return j ? j : json_string("\xEF\xBF\xBD");
+}
+
 static json_t *error_body(enum tg_rc rc, const char *field, const char *message)
 {
 	json_t *e = json_object();
 	json_object_set_new(e, "code", json_string(tg_rc_code(rc)));
-	json_object_set_new(e, "message", json_string(message ? message : tg_rc_code(rc)));
+	json_object_set_new(e, "message", json_text(message ? message : tg_rc_code(rc)));
 	if (field)
 		json_object_set_new(e, "field", json_string(field));
 	json_t *root = json_object();

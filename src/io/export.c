@@ -12,7 +12,14 @@
  *
  * Invariant: every field goes through tg_csv_write_field, so commas, quotes
  * and line breaks in data are quoted; a hidden row never contains the
- * address, coordinates or phone.
+ * address (nor its city), coordinates or phone.
+ *
+ * Spreadsheets (Excel, LibreOffice) read a cell that starts with = + - @, a
+ * tab or a carriage return as a formula, which can compute with, or send
+ * away, the other cells of the file (CSV injection, CWE-1236). Text cells
+ * that start so get a leading apostrophe (OWASP's advice), which the
+ * spreadsheet shows as text; tsunagu's importer takes it off again
+ * (jp_facilities.c), so an exported file imports as it was.
  */
 #include "io/export.h"
 
@@ -20,6 +27,7 @@
 #include <string.h>
 
 #include "io/csv.h"
+#include "util/mem.h"
 
 enum { N_COLS = 27 };
 
@@ -94,6 +102,11 @@ static void join_codes(char *dst, size_t cap, const char **v, size_t n)
 	}
 }
 
+int tg_export_csv_formula_start(const char *s)
+{
+	return s && (*s == '=' || *s == '+' || *s == '-' || *s == '@' || *s == '\t' || *s == '\r');
+}
+
 static enum tg_rc row(struct tg_buf *out, const struct tg_resource *r, int hidden)
 {
 	char code[16] = "", id[128] = "", lat[32] = "", lon[32] = "", cap[16] = "", ages[64] = "";
@@ -156,7 +169,7 @@ static enum tg_rc row(struct tg_buf *out, const struct tg_resource *r, int hidde
 
 	f[0] = code;
 	f[1] = id;
-	f[2] = r->city;
+	f[2] = hidden ? NULL : r->city;
 	f[3] = r->name;
 	f[4] = r->name_kana;
 	f[5] = kind_ja(r->type_code);
@@ -181,7 +194,21 @@ static enum tg_rc row(struct tg_buf *out, const struct tg_resource *r, int hidde
 	f[24] = acc;
 	f[25] = hours;
 	f[26] = hidden ? r->front_door : NULL;
-	return tg_csv_write_row(out, f, N_COLS);
+	/* the text cells (not the numbers: a latitude may start with '-') */
+	static const int text_cols[] = {2, 3, 4, 6, 7, 10, 11, 17, 19, 20, 26};
+	char *safe[sizeof(text_cols) / sizeof(text_cols[0])] = {0};
+	for (size_t i = 0; i < sizeof(text_cols) / sizeof(text_cols[0]); i++)
+		if (tg_export_csv_formula_start(f[text_cols[i]])) {
+			size_t n = strlen(f[text_cols[i]]);
+			safe[i] = tg_xmalloc(n + 2);
+			safe[i][0] = '\'';
+			memcpy(safe[i] + 1, f[text_cols[i]], n + 1);
+			f[text_cols[i]] = safe[i];
+		}
+	enum tg_rc rc = tg_csv_write_row(out, f, N_COLS);
+	for (size_t i = 0; i < sizeof(text_cols) / sizeof(text_cols[0]); i++)
+		free(safe[i]);
+	return rc;
 }
 
 enum tg_rc tg_export_csv_rows(struct tg_buf *out, const struct tg_resource *rs, size_t n, tg_export_hide_fn hide,

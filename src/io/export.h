@@ -4,8 +4,9 @@
  *
  * Output is UTF-8 with a BOM and CRLF line ends, so Excel opens it
  * correctly. The confidential rule applies per row through hide(): a hidden
- * row has empty 住所/方書/緯度/経度/電話番号 and carries front_door in
- * 窓口.
+ * row has empty 地方公共団体名/住所/方書/緯度/経度/電話番号 and carries
+ * front_door in 窓口. Text cells that a spreadsheet would read as a formula
+ * get a leading apostrophe (see export.c).
  */
 #ifndef TG_EXPORT_H
 #define TG_EXPORT_H
@@ -19,6 +20,10 @@
 /* Returns 1 when the viewer may not see r's location. NULL hide means
  * "hide every confidential resource". */
 typedef int (*tg_export_hide_fn)(void *ctx, const struct tg_resource *r);
+
+/* 1 when a spreadsheet reads text s as a formula: it starts with = + - @,
+ * a tab or a carriage return. */
+int tg_export_csv_formula_start(const char *s);
 
 /* Append the BOM and header row to out. */
 enum tg_rc tg_export_csv_begin(struct tg_buf *out);

