@@ -91,6 +91,13 @@ test('verification-due lists editable, never-verified resources', async () => {
   const items = due.items;
   assert.ok(Array.isArray(items));
   assert.ok(items.some((i) => i.id === r.id), 'never verified -> due');
+  // most overdue first: never verified, then the oldest check (the demo's places have dates)
+  const keys = assertOk(await w.coord.get('/api/v1/verification-due')).items.map((i) => [i.verified_at || '', i.id]);
+  assert.ok(keys.some(([d]) => d !== ''), 'the demo has places verified long ago');
+  for (let k = 1; k < keys.length; k++) {
+    const [a, b] = [keys[k - 1], keys[k]];
+    assert.ok(a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]), `order at ${k}: ${JSON.stringify(keys)}`);
+  }
   const other = assertOk(await w.staffB.get('/api/v1/verification-due')).items;
   assert.ok(!other.some((i) => i.id === r.id), 'staff_b cannot edit it -> not listed');
   assertOk(await w.staffA.post(`/api/v1/resources/${r.id}/verify`));

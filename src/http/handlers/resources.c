@@ -1180,15 +1180,30 @@ out:
 	return rc;
 }
 
+/* A resource due for verification, as the list keeps it: never verified
+ * ("") first, then the longest unverified, then by id. */
+struct due {
+	char date[11];
+	int64_t id;
+};
+
+static int due_cmp(const struct due *a, const struct due *b)
+{
+	int c = strcmp(a->date, b->date);
+	return c ? c : (a->id > b->id) - (a->id < b->id);
+}
+
 enum tg_rc tg_h_verification_due(struct tg_req *req)
 {
 	struct view v;
 	view_init(&v, req);
 	enum tg_rc rc = TG_OK;
 	json_t *items = json_array();
-	size_t count = 0;
 	int more = 0;
-	const size_t max_items = 200;
+	enum { MAX_ITEMS = 200 };
+	/* the MAX_ITEMS + 1 most overdue (one more says "more"), sorted */
+	struct due best[MAX_ITEMS + 1];
+	size_t n_best = 0;
 	/* The store lists only rows due by date (never verified, or verified
 	 * before today minus the period: verification_due's rule), so a
 	 * well-kept directory is not read whole; the exact checks follow. */
@@ -1200,7 +1215,8 @@ enum tg_rc tg_h_verification_due(struct tg_req *req)
 		f.org_id = req->user.org_id;
 	if (v.actor.role < TG_ROLE_STAFF)
 		goto done;
-	for (;;) {
+	int settled = 0;
+	while (!settled) {
 		struct tg_arena a = TG_ARENA_INIT;
 		struct tg_resource *rs;
 		size_t n;
@@ -1208,30 +1224,52 @@ enum tg_rc tg_h_verification_due(struct tg_req *req)
 			tg_arena_release(&a);
 			break;
 		}
-		for (size_t i = 0; i < n && !more; i++) {
+		for (size_t i = 0; i < n; i++) {
 			if (!can_edit(&v, &rs[i]) || !verification_due(&v, &rs[i]))
 				continue;
-			if (count == max_items) { /* one more is due than the list shows */
-				more = 1;
-				break;
-			}
-			if (rs[i].is_confidential && can_locate(&v, &rs[i]) &&
-			    (rc = tg_req_audit(req, "read", "resource_location",
-			                       tg_arena_printf(&req->arena, "%lld", (long long)rs[i].id),
-			                       "verification_due")))
-				break;
-			json_array_append_new(items, render(&v, &rs[i], 1));
-			count++;
-		}
-		if (rc) {
-			tg_arena_release(&a);
-			break;
+			struct due d = {"", rs[i].id};
+			if (rs[i].verified_at)
+				snprintf(d.date, sizeof(d.date), "%s", rs[i].verified_at);
+			if (n_best == MAX_ITEMS + 1 && due_cmp(&d, &best[MAX_ITEMS]) >= 0)
+				continue;
+			size_t k = n_best < MAX_ITEMS + 1 ? n_best++ : MAX_ITEMS;
+			for (; k > 0 && due_cmp(&d, &best[k - 1]) < 0; k--)
+				best[k] = best[k - 1];
+			best[k] = d;
+			/* pages come in id order: once the list is full of rows never
+			 * verified, no later row can come before any of them */
+			if (n_best == MAX_ITEMS + 1 && !best[MAX_ITEMS].date[0])
+				settled = 1;
 		}
 		if (n)
 			f.after_id = rs[n - 1].id;
 		tg_arena_release(&a);
-		if (n < f.limit || more)
+		if (n < f.limit)
 			break;
+	}
+	if (rc || !n_best)
+		goto done;
+	more = n_best > MAX_ITEMS;
+	size_t shown = more ? MAX_ITEMS : n_best;
+	int64_t ids[MAX_ITEMS];
+	for (size_t i = 0; i < shown; i++)
+		ids[i] = best[i].id;
+	struct tg_resource *rs;
+	size_t n_rs = 0;
+	if ((rc = req->db->ops->resource_get_many(req->db, &req->arena, ids, shown, &rs, &n_rs)))
+		goto done;
+	for (size_t i = 0; i < shown && !rc; i++) {
+		const struct tg_resource *r = NULL;
+		for (size_t k = 0; k < n_rs && !r; k++)
+			if (rs[k].id == ids[i])
+				r = &rs[k];
+		if (!r) /* deleted meanwhile */
+			continue;
+		if (r->is_confidential && can_locate(&v, r) &&
+		    (rc = tg_req_audit(req, "read", "resource_location",
+		                       tg_arena_printf(&req->arena, "%lld", (long long)r->id), "verification_due")))
+			break;
+		json_array_append_new(items, render(&v, r, 1));
 	}
 done:
 	if (rc) {
