@@ -611,8 +611,8 @@ enum tg_rc tg_hsds_parse(const char *json, size_t len, const struct tg_hsds_impo
 	}
 	root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root) {
-		snprintf(msg, sizeof(msg), "JSONとして読めません: %d行目 %s (invalid JSON at line %d)", jerr.line,
-		         jerr.text, jerr.line);
+		snprintf(msg, sizeof(msg), "JSONとして読めません (%d行目) (invalid JSON at line %d: %s)", jerr.line,
+		         jerr.line, jerr.text);
 		tg_import_batch_error(b, jerr.line > 0 ? (size_t)jerr.line : 1, "", msg);
 		rc = TG_ERR_INVALID;
 		goto fatal;

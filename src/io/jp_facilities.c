@@ -257,8 +257,18 @@ static const char *str(struct rowctx *x, enum col c)
 static void row_error(struct rowctx *x, enum col c, const char *msg, const char *p, size_t n)
 {
 	const char *m = msg;
-	if (p)
-		m = tg_arena_printf(x->b->arena, "%s: 「%.*s」", msg, (int)(n > 200 ? 200 : n), p);
+	if (p) {
+		/* the value goes into both halves of "日本語 (English)", so that
+		 * a reader of either language sees it and the halves stay apart */
+		int vn = (int)(n > 200 ? 200 : n);
+		const char *en = strstr(msg, " (");
+		size_t ml = strlen(msg);
+		if (en && ml > 2 && msg[ml - 1] == ')')
+			m = tg_arena_printf(x->b->arena, "%.*s: 「%.*s」 (%.*s: \"%.*s\")", (int)(en - msg), msg, vn, p,
+			                    (int)(ml - (size_t)(en - msg) - 3), en + 2, vn, p);
+		else
+			m = tg_arena_printf(x->b->arena, "%s: 「%.*s」", msg, vn, p);
+	}
 	tg_import_batch_error(x->b, x->line, col_names[c][0], m);
 	x->errors++;
 }

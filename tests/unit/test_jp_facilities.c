@@ -189,6 +189,14 @@ static void test_bad_rows_reported(void **state)
 			n4++;
 		}
 	assert_int_equal(n4, 5);
+	/* the bad value is quoted in both halves of "日本語 (English)" */
+	for (size_t i = 0; i < b.n_errors; i++)
+		if (b.errors[i].line == 4 && !strcmp(b.errors[i].column, "緯度")) {
+			const char *m = b.errors[i].message;
+			assert_non_null(strstr(m, ": 「91」 ("));
+			assert_non_null(strstr(m, ": \"91\")"));
+			assert_int_equal(m[strlen(m) - 1], ')');
+		}
 	/* line 5: longitude missing while latitude given */
 	assert_int_equal(b.errors[b.n_errors - 1].line, 5);
 	assert_string_equal(b.errors[b.n_errors - 1].column, "経度");
