@@ -19,6 +19,7 @@
 
 #include <limits.h>
 
+#include "core/jpparse.h"
 #include "core/schedule.h"
 
 /* ---- reading -------------------------------------------------------- */
@@ -27,6 +28,35 @@ struct reader {
 	struct tg_arena *a;
 	struct tg_field_error *err;
 };
+
+/* A phone number or postal code as typed with a Japanese input method:
+ * full-width digits and dashes (０４５－１２３), the long vowel mark typed for
+ * a dash between digits (045ー123) and surrounding spaces become ASCII, so
+ * that the validator judges the number, not the keyboard. */
+static const char *fold_number(struct reader *rd, const char *s)
+{
+	if (!s)
+		return NULL;
+	size_t len = strlen(s);
+	char *out = tg_arena_alloc(rd->a, len + 1);
+	size_t n = tg_jp_fold(s, len, out), k = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (i + 3 <= n && memcmp(out + i, "\xE3\x83\xBC", 3) == 0 && k && out[k - 1] >= '0' &&
+		    out[k - 1] <= '9') {
+			out[k++] = '-'; /* ー after a digit */
+			i += 2;
+			continue;
+		}
+		out[k++] = out[i];
+	}
+	while (k && out[k - 1] == ' ')
+		k--;
+	size_t b = 0;
+	while (b < k && out[b] == ' ')
+		b++;
+	out[k] = '\0';
+	return b < k ? out + b : NULL; /* blank: not given, as "" */
+}
 
 static enum tg_rc shape_error(struct reader *rd, const char *field, const char *ja, const char *en)
 {
@@ -185,6 +215,8 @@ static enum tg_rc read_address(struct reader *rd, const json_t *in, struct tg_re
 	rc = check_members(rd, o, "address", members, NULL);
 	if (!rc)
 		rc = get_string(rd, o, "postal_code", "address.postal_code", 0, &r->postal_code);
+	if (!rc)
+		r->postal_code = fold_number(rd, r->postal_code);
 	if (!rc)
 		rc = get_string(rd, o, "prefecture", "address.prefecture", 0, &r->prefecture);
 	if (!rc)
@@ -427,6 +459,8 @@ enum tg_rc tg_resource_from_json(const json_t *in, struct tg_arena *a, struct tg
 		rc = get_string(&rd, in, "front_door", "front_door", 0, &r->front_door);
 	if (!rc)
 		rc = get_string(&rd, in, "phone", "phone", 0, &r->phone);
+	if (!rc)
+		r->phone = fold_number(&rd, r->phone);
 	if (!rc)
 		rc = get_string(&rd, in, "email", "email", 0, &r->email);
 	if (!rc)

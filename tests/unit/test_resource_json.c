@@ -567,6 +567,18 @@ static void test_input_defaults(void **state)
 	assert_int_equal(r.hours[0].close_min, 1440);
 	json_decref(j);
 
+	/* numbers typed with a Japanese input method: ASCII digits and dashes */
+	j = load("{\"phone\": \" ０４５－１２３－４５６７ \", \"address\": {\"postal_code\": \"２３１ー０００１\"}}");
+	assert_int_equal(tg_resource_from_json(j, &a, &r, &err), TG_OK);
+	assert_string_equal(r.phone, "045-123-4567");
+	assert_string_equal(r.postal_code, "231-0001");
+	json_decref(j);
+	j = load("{\"phone\": \"045ー123ー4567\", \"address\": {\"postal_code\": \"　\"}}");
+	assert_int_equal(tg_resource_from_json(j, &a, &r, &err), TG_OK);
+	assert_string_equal(r.phone, "045-123-4567");
+	assert_null(r.postal_code);
+	json_decref(j);
+
 	/* strings are copied: the JSON can go away */
 	j = load("{\"name\": \"コピー\", \"services\": [\"ibasho\"]}");
 	assert_int_equal(tg_resource_from_json(j, &a, &r, &err), TG_OK);
