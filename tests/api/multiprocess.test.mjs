@@ -48,3 +48,21 @@ test('a resource created, renamed and deleted through one server shows in the ot
   assert.deepEqual(await searchIds(w2.admin, q('二台目再作成')), [r2.id]);
   assert.deepEqual(await searchIds(w.admin, q('二台目再作成')), [r2.id]);
 });
+
+test('a server started after an import finds the imported rows by their new organization and area names', async () => {
+  const header = '全国地方公共団体コード,ID,地方公共団体名,名称,名称_カナ,種別,住所,緯度,経度,団体名';
+  const body = '\ufeff' + [header,
+    '141003,MP001,みなと市さくら区,再起動確認ひろば,サイキドウカクニンヒロバ,地域子育て支援拠点,本町1-1,35.4431,139.6380,一般社団法人あおば再起動会'].join('\r\n') + '\r\n';
+  const rep = assertOk(await w.admin.post('/api/v1/import?format=jp-facilities&public=1', body, { 'Content-Type': 'text/csv' }));
+  assert.equal(rep.created, 1);
+  // A new process builds its index from the stored search texts.
+  const three = await startServer({ shareDb: one.db });
+  try {
+    const w3 = await loadWorld(three);
+    const ids = await searchIds(w3.admin, q('あおば再起動会'));
+    assert.equal(ids.length, 1, 'found by the organization the import created');
+    assert.deepEqual(await searchIds(w3.admin, q('再起動確認ひろば あおば再起動会')), ids);
+  } finally {
+    await three.stop();
+  }
+});
