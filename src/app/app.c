@@ -349,6 +349,7 @@ enum tg_rc tg_app_text_upgrade(struct tg_app *app, struct tg_db *db, size_t *wri
 			db->ops->rollback(db);
 	}
 	rewrites_clear(app);
+	malloc_trim(0); /* as after the load: the texts were many small blocks */
 	return rc;
 }
 
