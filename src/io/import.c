@@ -545,15 +545,26 @@ static enum tg_rc areas_preload(struct tg_db *db, struct tg_arena *a, struct idm
 	enum tg_rc rc = db->ops->area_list(db, a, &list, &n);
 	if (rc)
 		return rc;
+	/* the list is in (level, id) order: the cities first, by id */
+	size_t n_city = 0;
+	while (n_city < n && list[n_city].level == TG_AREA_CITY)
+		n_city++;
 	for (size_t i = 0; i < n; i++) {
 		const struct tg_area *x = &list[i];
 		const char *key = NULL;
 		if (x->level == TG_AREA_CITY && !x->parent_id) {
 			key = x->name;
 		} else if (x->level == TG_AREA_WARD) {
-			for (size_t k = 0; k < n; k++)
-				if (list[k].id == x->parent_id && list[k].level == TG_AREA_CITY && !list[k].parent_id)
-					key = tg_arena_printf(a, "%s\x1f%s", list[k].name, x->name);
+			size_t lo = 0, hi = n_city;
+			while (lo < hi) {
+				size_t mid = lo + (hi - lo) / 2;
+				if (list[mid].id < x->parent_id)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			if (lo < n_city && list[lo].id == x->parent_id && !list[lo].parent_id && list[lo].name)
+				key = tg_arena_printf(a, "%s\x1f%s", list[lo].name, x->name);
 		}
 		if (key && x->name && !idmap_slot(areas, key, 0))
 			*idmap_slot(areas, key, 1) = x->id;

@@ -146,7 +146,7 @@ struct tg_db_ops {
 	enum tg_rc (*setting_get)(struct tg_db *db, struct tg_arena *a, const char *key, const char **value);
 	enum tg_rc (*setting_set)(struct tg_db *db, const char *key, const char *value);
 
-	/* areas */
+	/* areas, in (level, id) order */
 	enum tg_rc (*area_list)(struct tg_db *db, struct tg_arena *a, struct tg_area **out, size_t *n);
 	/* Find by (parent_id, level, name) or insert; sets area->id. */
 	enum tg_rc (*area_ensure)(struct tg_db *db, struct tg_area *area);
