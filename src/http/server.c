@@ -768,16 +768,19 @@ int tg_server_run(const struct tg_server_opts *opts)
 	 * bodies are our own. libmicrohttpd 0.9.7x zeroes the whole pool after
 	 * every request, so its size is a per-request cost: 128 KiB of memset
 	 * was ~7 % of the CPU of a search. 32 KiB still takes ~24 KiB of
-	 * request headers (431 past that). */
+	 * request headers (431 past that). The listening socket has
+	 * SO_REUSEADDR (libmicrohttpd's default: a restart need not wait for
+	 * TIME_WAIT) but not SO_REUSEPORT, so a second server started on the
+	 * same address fails instead of silently taking half the requests. */
 	unsigned threads = opts->threads > 0 ? (unsigned)opts->threads : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
 	if (threads < 1)
 		threads = 1;
-	d = MHD_start_daemon(
-	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG | MHD_USE_TURBO, 0, NULL,
-	    NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE, threads,
-	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
-	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000, MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONN_MEMORY,
-	    MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1, MHD_OPTION_END);
+	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG |
+	                         MHD_USE_TURBO,
+	                     0, NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+	                     MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+	                     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
+	                     MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONN_MEMORY, MHD_OPTION_END);
 	if (!d) {
 		fprintf(stderr, "tsunagu: cannot listen on %s: %s\n", opts->listen, strerror(errno));
 		goto out;

@@ -2,6 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 import {
   startServer, assertError, assertOk, loadWorld, resourceInput, createResource, toInput, REPO,
@@ -160,4 +161,19 @@ test('docs/api.md endpoints are all in the OpenAPI document', () => {
     if (!doc.paths[p]?.[m.toLowerCase()]) missing.push(`${m} ${p}`);
   }
   assert.deepEqual(missing, []);
+});
+
+test('a second server on the same address does not start (no silent sharing of the port)', async () => {
+  const port = new URL(srv.base).port;
+  const child = spawn(srv.bin, ['serve', '--db', srv.db, '--listen', `127.0.0.1:${port}`], { cwd: REPO });
+  let err = '';
+  child.stderr.on('data', (d) => { err += d; });
+  const code = await new Promise((resolve) => {
+    const t = setTimeout(() => { child.kill('SIGTERM'); resolve('still running'); }, 5000);
+    child.on('exit', (c) => { clearTimeout(t); resolve(c); });
+  });
+  assert.notEqual(code, 0, `exit ${code}`);
+  assert.notEqual(code, 'still running', 'it bound the same port (SO_REUSEPORT) and would take half the requests');
+  assert.match(err, /cannot listen on 127\.0\.0\.1:\d+/);
+  assertOk(await srv.anon().get('/api/v1/meta'));
 });
