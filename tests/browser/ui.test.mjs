@@ -8,73 +8,21 @@
 // its own name and its own login. Screenshots: test-output/browser/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { BASE, PASSWORD, problems, launch, watch, axe, shot } from './lib.mjs';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const BASE = (process.env.TSUNAGU_URL || 'http://127.0.0.1:18080').replace(/\/$/, '');
 const LOGIN = process.env.TSUNAGU_LOGIN || 'coordinator';
-const PASSWORD = process.env.TSUNAGU_PASSWORD || '';
-const OUT = path.join(ROOT, process.env.TSUNAGU_BROWSER_OUT || path.join('test-output', 'browser'));
-const AXE = path.join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
 // The second tenant (scripts/browser-test.sh creates it): its host name and display name.
 const TENANT_HOST = process.env.TSUNAGU_TENANT_HOST || '';
 const TENANT_NAME = process.env.TSUNAGU_TENANT_NAME || '';
-const AXE_SOURCE = fs.readFileSync(AXE, 'utf8');
 const NAME = 'ひだまりひろば';
 const QUERY = 'ﾋﾀﾞﾏﾘ'; // half-width katakana variant of ひだまり
 
 let browser;
-const problems = []; // console CSP errors, page errors, external requests
 
 before(async () => {
-  fs.mkdirSync(OUT, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      ...(TENANT_HOST ? [`--host-resolver-rules=MAP ${TENANT_HOST} 127.0.0.1`] : [])],
-  });
+  browser = await launch(TENANT_HOST ? [`--host-resolver-rules=MAP ${TENANT_HOST} 127.0.0.1`] : []);
 });
 after(async () => { if (browser) await browser.close(); });
-
-function watch(page, label, ...bases) {
-  const origins = [BASE, ...bases].map((b) => new URL(b).origin);
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' && /Content[- ]Security[- ]Policy/i.test(msg.text())) {
-      problems.push(`${label}: CSP: ${msg.text()}`);
-    }
-  });
-  page.on('pageerror', (err) => problems.push(`${label}: page error: ${err.message}`));
-  page.on('request', (req) => {
-    const u = req.url();
-    if (/^https?:/.test(u) && !origins.some((o) => u.startsWith(o))) problems.push(`${label}: external request ${u}`);
-  });
-}
-
-async function axe(page, what) {
-  // page.addScriptTag would add an inline <script>, which the strict CSP (rightly)
-  // blocks; evaluating the source through the DevTools protocol is not subject to it.
-  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(AXE_SOURCE);
-  const result = await page.evaluate(async () => {
-    // eslint-disable-next-line no-undef
-    const r = await axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v) => ({
-      id: v.id, impact: v.impact, help: v.help,
-      nodes: v.nodes.slice(0, 5).map((n) => `${n.target.join(' ')} :: ${n.failureSummary}`),
-    }));
-  });
-  if (result.length) {
-    console.error(`axe violations on ${what}:\n${JSON.stringify(result, null, 2)}`);
-  }
-  assert.equal(result.length, 0, `axe found ${result.length} violation(s) on ${what}: ${result.map((v) => v.id).join(', ')}`);
-}
-
-async function shot(page, name) {
-  await page.screenshot({ path: path.join(OUT, `${name}.png`), fullPage: true });
-}
 
 async function noHorizontalScroll(page, what) {
   const { sw, cw } = await page.evaluate(() => ({ sw: document.documentElement.scrollWidth, cw: document.documentElement.clientWidth }));

@@ -1,10 +1,10 @@
 // app.js - the staff single-page app: session check, navigation bar, routes.
 import { onUnauthorized, mountTenantName } from './api.js';
-import { h, clear } from './dom.js';
-import { roleName, roleAtLeast } from './format.js';
+import { h, clear, endToastOnNavigate } from './dom.js';
+import { roleName } from './format.js';
 import { applyStatic, mountLangSwitch, onLangChange, t } from './i18n.js';
 import { route, fallback, start, reload, setLeaveGuard, confirmLeave, currentHash } from './router.js';
-import { session, loadSession, logout } from './session.js';
+import { session, loadSession, logout, keepDraft, hasKeptDraft } from './session.js';
 import { renderLogin } from './views/login.js';
 import { renderHome } from './views/home.js';
 import { renderSearch } from './views/search.js';
@@ -52,17 +52,19 @@ function view(fn) {
     if (cleanup) { try { cleanup(); } catch (e) { /* ignore */ } cleanup = null; }
     const path = (location.hash.replace(/^#/, '').split('?')[0]) || '/';
     markNav(path);
+    endToastOnNavigate();
     window.scrollTo(0, 0);
     const c = await fn(args, params);
     if (typeof c === 'function') cleanup = c;
   };
 }
 
-function showLogin() {
+// notice: why the login screen is shown again ({ expired, draft }), for renderLogin.
+function showLogin(notice) {
   if (cleanup) { try { cleanup(); } catch (e) { /* ignore */ } cleanup = null; }
   nav.hidden = true;
   clear(userBox);
-  renderLogin(main, () => { buildNav(); if (started) reload(); else begin(); });
+  renderLogin(main, () => { buildNav(); if (started) reload(); else begin(); }, notice);
 }
 
 function begin() {
@@ -73,17 +75,52 @@ function begin() {
 route('/', view(() => renderHome(main)));
 route('/search', view((a, p) => renderSearch(main, p)));
 route('/r/:id', view((a) => renderDetail(main, a.id)));
-route('/r/:id/edit', view((a) => {
-  if (!roleAtLeast(session.user, 'staff')) return renderDetail(main, a.id);
-  return renderEdit(main, a.id);
-}));
+// renderEdit itself says so when the user may not edit (the resource's can_edit, or a
+// role below staff for /new), with a way back.
+route('/r/:id/edit', view((a) => renderEdit(main, a.id)));
 route('/new', view(() => renderEdit(main, null)));
 route('/settings', view(() => renderSettings(main)));
 fallback(view(() => {
   clear(main).append(h('h1', null, t('app.not_found')), h('p', null, h('a', { href: '#/' }, t('app.to_home'))));
 }));
 
-onUnauthorized(() => { session.user = null; setLeaveGuard(null); showLogin(); });
+// The session ended (expired, or logged out elsewhere): the open form's input is kept in
+// memory (session.js) and comes back on the same screen after the same user logs in.
+onUnauthorized(() => {
+  const draft = keepDraft(currentHash());
+  session.user = null;
+  setLeaveGuard(null);
+  showLogin({ expired: true, draft });
+});
+
+// WCAG 2.4.11: focus and scrollIntoView targets never land under the sticky header.
+// app.css sets scroll-padding-top from --sticky-top; the header is sticky only on wide
+// and tall viewports (app.css), and its height changes with wrapping and text size.
+const topbar = document.querySelector('.topbar');
+function syncStickyTop() {
+  const sticky = getComputedStyle(topbar).position === 'sticky';
+  const px = sticky ? Math.ceil(topbar.getBoundingClientRect().height) + 8 : 8;
+  document.documentElement.style.setProperty('--sticky-top', `${px}px`);
+}
+if (topbar) {
+  syncStickyTop();
+  if (window.ResizeObserver) new ResizeObserver(syncStickyTop).observe(topbar);
+  window.addEventListener('resize', syncStickyTop);
+}
+// The browser scrolls a focused control into view only when it is entirely off screen; a
+// field half under the sticky 保存する bar stays half hidden. Bring it fully into view
+// (scrollIntoView honours scroll-padding, so the sticky bars are accounted for).
+main.addEventListener('focusin', (e) => {
+  const el = e.target;
+  // Controls only: a heading focused after navigation asked for no scrolling (router.js).
+  if (!(el instanceof HTMLElement) || !el.matches('input, select, textarea, button, a[href], summary')) return;
+  if (el.closest('.form-actions.sticky')) return;
+  const r = el.getBoundingClientRect();
+  const cs = getComputedStyle(document.documentElement);
+  const top = parseFloat(cs.scrollPaddingTop) || 0;
+  const bottom = window.innerHeight - (parseFloat(cs.scrollPaddingBottom) || 0);
+  if (r.top < top || r.bottom > bottom) el.scrollIntoView({ block: 'nearest' });
+});
 
 // Language: static texts now, the switch in the header; a change re-renders the
 // current screen (asking first when a form has unsaved changes).
@@ -95,7 +132,7 @@ mountLangSwitch(document.getElementById('lang'), () => {
   return true;
 });
 onLangChange(() => {
-  if (!session.user) { showLogin(); return; }
+  if (!session.user) { showLogin(hasKeptDraft() ? { expired: true, draft: true } : undefined); return; }
   buildNav();
   markNav((currentHash().replace(/^#/, '').split('?')[0]) || '/');
   reload();

@@ -109,14 +109,37 @@ export function checkedValues(root, name) {
     .map((i) => i.value);
 }
 
-/** Show a short message in the live region. */
+/**
+ * Show a short message in the live region for 4 s. A toast belongs to the screen it
+ * reports on: it survives a navigation that follows it at once (「保存しました。」 then
+ * the detail page), and endToastOnNavigate() hides it on any later navigation, so an
+ * old toast never sits on the next screen. clearToast() hides it now (call it when an
+ * error is shown, so a stale 「保存しました。」 never covers 「保存できませんでした」).
+ */
 export function toast(msg) {
-  const t = document.getElementById('toast');
-  if (!t) return;
-  t.textContent = msg;
-  t.classList.add('show');
+  const el = document.getElementById('toast');
+  if (!el) return;
+  el.textContent = msg;
+  el.classList.add('show');
+  toast.shownAt = Date.now();
   clearTimeout(toast.timer);
-  toast.timer = setTimeout(() => t.classList.remove('show'), 4000);
+  toast.timer = setTimeout(() => clearToast(), 4000);
+}
+export function clearToast() {
+  const el = document.getElementById('toast');
+  clearTimeout(toast.timer);
+  toast.shownAt = 0;
+  if (!el) return;
+  el.classList.remove('show');
+  el.textContent = '';
+}
+/** Called by the shell on every navigation: keeps only a toast shown just before it. */
+export function endToastOnNavigate() {
+  if (toast.shownAt && Date.now() - toast.shownAt < 1500) {
+    toast.shownAt = 1; // carried once; the next navigation clears it
+    return;
+  }
+  clearToast();
 }
 
 /** A "もっと見る" button: load() appends items to list; then focus moves to the first new

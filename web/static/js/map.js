@@ -1,6 +1,8 @@
-// map.js - Leaflet wrapper. Leaflet is loaded as a classic script
-// (/vendor/leaflet/leaflet.js) and used through window.L. With an empty
-// tile_url the map has no tile layer (markers on a neutral background).
+// map.js - Leaflet wrapper. Leaflet is a classic script (/vendor/leaflet/leaflet.js)
+// used through window.L: a page may load it itself (app.html, `defer`), else the first
+// map loads it and its CSS (index.html, so that on a slow phone line the list of places
+// does not wait behind the map's 40 KB). With an empty tile_url the map has no tile
+// layer (markers on a neutral background).
 
 import { getMeta } from './api.js';
 import { t } from './i18n.js';
@@ -8,17 +10,56 @@ import { t } from './i18n.js';
 const DEFAULT_CENTER = [35.4437, 139.638]; // 横浜付近
 let configured = false;
 
-function L() { return window.L; }
+const LEAFLET_JS = '/vendor/leaflet/leaflet.js';
+const LEAFLET_CSS = '/vendor/leaflet/leaflet.css';
+let leaflet = null;
+
+/** Leaflet (window.L), loading its script and stylesheet when the page has not; null if it fails. */
+export function loadLeaflet() {
+  if (window.L) return Promise.resolve(window.L);
+  if (!leaflet) {
+    const done = (el) => new Promise((resolve) => {
+      el.addEventListener('load', () => resolve(true), { once: true });
+      el.addEventListener('error', () => resolve(false), { once: true });
+    });
+    let css = document.querySelector(`link[rel=stylesheet][href="${LEAFLET_CSS}"]`);
+    let cssLoaded = Promise.resolve(true);
+    if (!css) {
+      css = document.createElement('link');
+      css.rel = 'stylesheet';
+      css.href = LEAFLET_CSS;
+      cssLoaded = done(css);
+      // before app.css, whose .leaflet-* rules override Leaflet's own
+      const app = document.querySelector('link[rel=stylesheet][href$="/app.css"]');
+      document.head.insertBefore(css, app);
+    }
+    let js = document.querySelector(`script[src="${LEAFLET_JS}"]`);
+    let jsLoaded;
+    if (js) {
+      // The page's own `defer` script has run (or failed) by DOMContentLoaded.
+      jsLoaded = document.readyState === 'loading'
+        ? new Promise((resolve) => document.addEventListener('DOMContentLoaded', () => resolve(true), { once: true }))
+        : Promise.resolve(true);
+    } else {
+      js = document.createElement('script');
+      js.src = LEAFLET_JS;
+      jsLoaded = done(js);
+      document.head.appendChild(js);
+    }
+    leaflet = Promise.all([jsLoaded, cssLoaded]).then(() => window.L || null);
+  }
+  return leaflet;
+}
 
 /**
  * createMap(el, {label}) -> {map, setMarkers(items, onOpen), destroy()}
  * items: [{id, name, location:{lat,lon}}]
  */
 export async function createMap(el, { label = t('map.label'), zoom = 13 } = {}) {
-  const Leaflet = L();
   el.classList.add('map');
   el.setAttribute('role', 'region');
   el.setAttribute('aria-label', label);
+  const Leaflet = await loadLeaflet();
   if (!Leaflet) {
     el.textContent = t('map.error');
     return { setMarkers() {}, destroy() {}, focus() {} };
@@ -69,4 +110,14 @@ export async function createMap(el, { label = t('map.label'), zoom = 13 } = {}) 
     map, setMarkers, focus,
     destroy() { alive = false; ro.disconnect(); map.remove(); },
   };
+}
+
+/** The device's position as 'LAT,LON' (5 decimals), for `near=`; rejects when it is refused or unknown. */
+export function currentPosition() {
+  return new Promise((resolve, reject) => {
+    if (!navigator.geolocation) { reject(new Error('no geolocation')); return; }
+    navigator.geolocation.getCurrentPosition(
+      (pos) => resolve(`${pos.coords.latitude.toFixed(5)},${pos.coords.longitude.toFixed(5)}`),
+      reject, { timeout: 10000, maximumAge: 60000 });
+  });
 }

@@ -1,12 +1,10 @@
 // public.js - the public page for families (no login): さがす + details.
 import { api, getMeta, mountTenantName } from './api.js';
 import { h, clear, onMore } from './dom.js';
-import { tokyoWeekday } from './format.js';
 import { applyStatic, countText, metaName, mountLangSwitch, onLangChange, t } from './i18n.js';
-import { createMap } from './map.js';
+import { createMap, currentPosition, loadLeaflet } from './map.js';
 import { route, fallback, start, navigate, reload } from './router.js';
 import { publicTypeName, resultItem, resourceBody } from './render.js';
-import { currentPosition } from './views/search.js';
 
 const main = document.getElementById('main');
 const PUBLIC_PAGE = 20;
@@ -17,12 +15,46 @@ function reset() {
   window.scrollTo(0, 0);
 }
 
+// Each navigation renders into main; one that is overtaken by a newer one
+// (a slow answer, the user already elsewhere) stops instead of adding its view.
+let pageSeq = 0;
+
+/** The API query of the public search form's hash parameters. */
+function searchQuery(get) {
+  const query = { limit: PUBLIC_PAGE };
+  if (get('q')) query.q = get('q');
+  if (get('type')) query.type = get('type');
+  if (get('age_y') || get('age_m')) query.age_months = (parseInt(get('age_y') || '0', 10) || 0) * 12 + (parseInt(get('age_m') || '0', 10) || 0);
+  // Open at some time today in Tokyo, with national holidays and dated closures (年末年始)
+  // applied by the server; a weekday number alone would list places closed today.
+  if (get('today')) query.open_today = 1;
+  if (get('free')) query.free = 1;
+  if (get('near')) { query.near = get('near'); query.sort = 'distance'; }
+  return query;
+}
+
+// A refused search (4xx) is something to change, not to wait for: say what, in plain words.
+const FIELD_ERRORS = { q: 'pub.err_q', age_months: 'pub.err_age', near: 'pub.err_near' };
+function loadErrorText(e) {
+  if (!e || !(e.status >= 400 && e.status < 500) || e.status === 429) return t('pub.load_error');
+  if (FIELD_ERRORS[e.field]) return t(FIELD_ERRORS[e.field]);
+  return t('pub.err_other', { msg: e.message || t('err.400') });
+}
+
 async function searchPage(params) {
   reset();
+  const seq = ++pageSeq;
   document.title = t('pub.title');
+  const get = (k) => params.get(k) || '';
+  const query = searchQuery(get);
+  // The first page is asked for at once, alongside /meta (which the form and the map
+  // need): on a slow phone line every request in a chain costs a round trip.
+  const firstPage = api('GET', '/resources', { query: { ...query, offset: 0 } });
+  firstPage.catch(() => {}); // handled in load(); not an unhandled rejection meanwhile
+  loadLeaflet(); // the map's script and styles come alongside, and after, the places
   let meta = { types: [] };
   try { meta = await getMeta(); } catch (e) { /* search still works */ }
-  const get = (k) => params.get(k) || '';
+  if (seq !== pageSeq) return;
   const q = h('input', { type: 'search', id: 'p-q', name: 'q', value: get('q'), enterkeyhint: 'search' });
   const type = h('select', { id: 'p-type', name: 'type' }, h('option', { value: '' }, t('pub.type_all')),
     meta.types.map((x) => h('option', { value: x.code, selected: get('type') === x.code }, publicTypeName(x.code, metaName(x)))));
@@ -32,11 +64,14 @@ async function searchPage(params) {
   const near = h('input', { type: 'checkbox', id: 'p-near', checked: !!get('near') });
   const free = h('input', { type: 'checkbox', id: 'p-free', checked: !!get('free') });
   const msg = h('p', { class: 'hint', 'aria-live': 'polite' });
+  const qError = h('p', { class: 'field-error', id: 'p-q-error', hidden: true });
+  const ageError = h('p', { class: 'field-error', id: 'p-age-error', hidden: true });
   const form = h('form', { class: 'search-form card', role: 'search', 'aria-label': t('pub.form_label') },
     h('div', { class: 'field' }, h('label', { for: 'p-q' }, t('pub.q')),
-      h('p', { class: 'hint', id: 'p-q-hint' }, t('pub.q_hint')), q),
+      h('p', { class: 'hint', id: 'p-q-hint' }, t('pub.q_hint')), q, qError),
     h('fieldset', null, h('legend', null, t('pub.age')),
-      h('div', { class: 'inline' }, ageY, h('label', { for: 'p-age-y' }, t('pub.age_y')), ageM, h('label', { for: 'p-age-m' }, t('pub.age_m')))),
+      h('div', { class: 'inline' }, ageY, h('label', { for: 'p-age-y' }, t('pub.age_y')), ageM, h('label', { for: 'p-age-m' }, t('pub.age_m'))),
+      ageError),
     h('div', { class: 'field' }, h('label', { for: 'p-type' }, t('pub.type')), type),
     h('div', { class: 'check' }, today, h('label', { for: 'p-today' }, t('pub.today'))),
     h('div', { class: 'check' }, free, h('label', { for: 'p-free' }, t('pub.free'))),
@@ -73,24 +108,34 @@ async function searchPage(params) {
     h('div', { class: 'results-layout' },
       h('section', { class: 'results-col', 'aria-labelledby': 'pr-h' }, h('h2', { id: 'pr-h' }, t('pub.results')), status, list, more),
       h('section', { class: 'map-col', 'aria-label': t('map.label') }, mapEl)));
-  const mapApi = await createMap(mapEl, { label: t('pub.map_label') });
-  cleanup = () => mapApi.destroy();
+  // The list first, then the map (on a slow line Leaflet may still be on its way).
+  let mapApi = { setMarkers() {}, focus() {}, destroy() {} };
 
   // A page at a time: a phone on a slow line gets the first places quickly,
   // and "もっと見る" adds the next ones (the map shows every place listed).
-  const query = { limit: PUBLIC_PAGE };
-  if (get('q')) query.q = get('q');
-  if (get('type')) query.type = get('type');
-  if (get('age_y') || get('age_m')) query.age_months = (parseInt(get('age_y') || '0', 10) || 0) * 12 + (parseInt(get('age_m') || '0', 10) || 0);
-  if (get('today')) query.day = tokyoWeekday();
-  if (get('free')) query.free = 1;
-  if (get('near')) { query.near = get('near'); query.sort = 'distance'; }
   let shown = [];
   const open = (r) => navigate(`#/r/${r.id}`);
-  async function load() {
+  function showError(e) {
+    const text = loadErrorText(e);
+    status.textContent = text;
+    status.classList.add('error-text');
+    const input = e && e.status >= 400 && e.status < 500 ? { q, age_months: ageY }[e.field] : null;
+    if (input && !shown.length) {
+      const box = input === q ? qError : ageError;
+      box.textContent = text;
+      box.hidden = false;
+      input.setAttribute('aria-invalid', 'true');
+      input.setAttribute('aria-describedby', input === q ? 'p-q-hint p-q-error' : 'p-age-error');
+    }
+    if (!shown.length) {
+      list.appendChild(h('li', { class: 'empty' }, h('a', { href: '#/', class: 'btn' }, t('pub.reset'))));
+    }
+  }
+  async function load(pending) {
     more.disabled = true;
     try {
-      const data = await api('GET', '/resources', { query: { ...query, offset: shown.length } });
+      const data = await (pending || api('GET', '/resources', { query: { ...query, offset: shown.length } }));
+      if (seq !== pageSeq) return;
       const items = data.items || [];
       if (!shown.length && !items.length) {
         status.textContent = t('pub.none');
@@ -103,30 +148,43 @@ async function searchPage(params) {
       }
       items.forEach((r) => list.appendChild(resultItem(r, { href: `#/r/${r.id}`, publicMode: true, meta, onFocus: (x) => mapApi.focus(x.id) })));
       shown = shown.concat(items);
+      status.classList.remove('error-text');
       status.textContent = data.total > shown.length
         ? t('pub.found_shown', { n: countText(data), shown: shown.length }) : t('pub.found', { n: countText(data) });
       more.hidden = !items.length || shown.length >= data.total;
       mapApi.setMarkers(shown, open);
     } catch (e) {
-      status.textContent = t('pub.load_error');
+      if (seq === pageSeq) showError(e);
     } finally {
       more.disabled = false;
     }
   }
-  onMore(more, list, load);
-  await load();
+  onMore(more, list, () => load());
+  await load(firstPage);
+  if (seq !== pageSeq) return;
+  const m = await createMap(mapEl, { label: t('pub.map_label') });
+  if (seq !== pageSeq) { m.destroy(); return; }
+  mapApi = m;
+  cleanup = () => m.destroy();
+  m.setMarkers(shown, open);
 }
 
 async function detailPage(id) {
   reset();
+  const seq = ++pageSeq;
   let r; let meta;
   try {
-    [r, meta] = await Promise.all([api('GET', `/resources/${encodeURIComponent(id)}`), getMeta()]);
+    const pending = Promise.all([api('GET', `/resources/${encodeURIComponent(id)}`), getMeta()]);
+    loadLeaflet();
+    [r, meta] = await pending;
   } catch (e) {
-    main.append(h('h1', null, t('pub.detail_none')), h('p', null, t('pub.detail_none_text')),
+    if (seq !== pageSeq) return;
+    const gone = e.status === 404;
+    main.append(h('h1', null, t(gone ? 'pub.detail_none' : 'pub.detail_error')), h('p', null, t(gone ? 'pub.detail_none_text' : 'pub.load_error')),
       h('p', null, h('a', { href: '#/' }, t('pub.back'))));
     return;
   }
+  if (seq !== pageSeq) return;
   document.title = t('title.page', { page: r.name });
   const mapEl = h('div', { id: 'public-detail-map' });
   main.append(
@@ -137,6 +195,7 @@ async function detailPage(id) {
       r.location ? h('section', { class: 'map-col', 'aria-label': t('map.label') }, mapEl) : null));
   if (r.location) {
     const m = await createMap(mapEl, { label: t('map.of', { name: r.name }) });
+    if (seq !== pageSeq) { m.destroy(); return; }
     m.setMarkers([r]);
     cleanup = () => m.destroy();
   }

@@ -1,33 +1,131 @@
 // views/detail.js - 詳細: one resource, staff actions, change history.
 import { api, getMeta } from '../api.js';
 import { h, clear, toast } from '../dom.js';
-import { formatTimestamp } from '../format.js';
+import {
+  WEEK_ORDER, formatAddress, formatAges, formatDate, formatFee, formatRange, formatTimestamp, weekdayName,
+} from '../format.js';
 import { createMap } from '../map.js';
 import { navigate, reload } from '../router.js';
-import { resourceBody } from '../render.js';
+import { exceptionsList, resourceBody, tagName, typeName } from '../render.js';
 import { t } from '../i18n.js';
 
-// Field names in the change history: key `field.NAME` in i18n.js (unknown fields as is).
-const FIELDS = ['name', 'name_kana', 'description', 'type', 'org_id', 'org', 'area_id', 'address', 'location', 'phone',
-  'email', 'url', 'ages', 'fee', 'capacity', 'services', 'access', 'accessibility_notes', 'hours', 'exceptions',
-  'schedule_note', 'is_public', 'is_confidential', 'front_door', 'verified_at'];
+// The change history (変更履歴) says each change as a coordinator reads the detail page:
+// every field of the Resource shape (docs/api.md) under its label `field.NAME` in i18n.js,
+// in the detail page's order and format (names for type, organization, area and tags;
+// weekly hours by weekday, exceptions by date, ages, fees, Japanese dates). Keys not in
+// FIELDS are internal or derived (id, uuid, version, created_at, updated_at, type_name,
+// area_path, open_now, verification_due, can_edit, address_hidden, source, source_id) and
+// are not shown. An update lists only the fields that changed. A location the reader may
+// not see (address null, address_hidden true) is 「非公開」.
+const FIELDS = ['name', 'name_kana', 'type', 'org', 'area_id', 'description', 'address', 'location', 'front_door',
+  'phone', 'email', 'url', 'ages', 'fee', 'capacity', 'services', 'access', 'accessibility_notes', 'hours',
+  'exceptions', 'schedule_note', 'is_public', 'is_confidential', 'verified_at'];
 const ACTIONS = ['create', 'update', 'delete', 'verify', 'import'];
-const fieldName = (k) => (FIELDS.includes(k) ? t(`field.${k}`) : k);
 const actionName = (a) => (ACTIONS.includes(a) ? t(`action.${a}`) : a);
-const SKIP = new Set(['version', 'updated_at', 'created_at', 'id', 'uuid']);
+const HIDDEN = { hidden: true };
 
-function show(v) {
-  if (v === null || v === undefined || v === '') return t('detail.empty');
-  if (typeof v === 'boolean') return v ? t('detail.yes') : t('detail.no');
-  if (typeof v === 'object') return JSON.stringify(v);
-  return String(v);
+const empty = (v) => v === null || v === undefined || v === '' || (Array.isArray(v) && !v.length);
+const hoursKey = (x) => `${x.weekday} ${x.open}-${x.close}`;
+const excKey = (x) => JSON.stringify([x.date, !!x.closed, x.open || null, x.close || null, x.note || null]);
+
+/** One field of a history snapshot, made comparable (null when empty). */
+function fieldValue(snap, k) {
+  if (!snap) return null;
+  if ((k === 'address' || k === 'location') && snap.address_hidden && !snap[k]) return HIDDEN;
+  let v = snap[k];
+  // The resource API's shape has org {id,name}; an import's has org_id.
+  if (k === 'org') v = snap.org || (snap.org_id !== undefined && snap.org_id !== null ? { id: snap.org_id } : null);
+  if (empty(v)) return null;
+  if (k === 'hours') return v.slice().sort((a, b) => a.weekday - b.weekday || String(a.open).localeCompare(String(b.open)));
+  if (k === 'exceptions') return v.slice().sort((a, b) => String(a.date).localeCompare(String(b.date)));
+  if (k === 'services' || k === 'access') return v.slice().sort();
+  if (k === 'ages') { // a negative bound, like a missing one, is no limit (as formatAges reads it)
+    const bound = (x) => (typeof x === 'number' && x >= 0 ? x : null);
+    const ages = { min_months: bound(v.min_months), max_months: bound(v.max_months) };
+    return ages.min_months === null && ages.max_months === null ? null : ages;
+  }
+  if (k === 'capacity' && !(v >= 0)) return null;
+  return v;
+}
+function sameValue(k, a, b) {
+  if (k === 'org') return (a && a.id) === (b && b.id);
+  if (k === 'hours') return JSON.stringify((a || []).map(hoursKey)) === JSON.stringify((b || []).map(hoursKey));
+  if (k === 'exceptions') return JSON.stringify((a || []).map(excKey)) === JSON.stringify((b || []).map(excKey));
+  return JSON.stringify(a) === JSON.stringify(b);
 }
 
-export function diffRows(before, after) {
-  const b = before || {}; const a = after || {};
-  const keys = Array.from(new Set([...Object.keys(b), ...Object.keys(a)])).filter((k) => !SKIP.has(k));
-  return keys.filter((k) => JSON.stringify(b[k]) !== JSON.stringify(a[k]))
-    .map((k) => ({ field: fieldName(k), before: show(b[k]), after: show(a[k]) }));
+function areaName(meta, id) {
+  const areas = (meta && meta.areas) || [];
+  const byId = new Map(areas.map((a) => [String(a.id), a]));
+  const path = [];
+  for (let a = byId.get(String(id)); a && path.length < 10; a = a.parent_id ? byId.get(String(a.parent_id)) : null) path.unshift(a.name);
+  return path.length ? path.join(' ') : t('hist.unknown_id', { id });
+}
+
+/** Weekly hours of the given weekdays, one line each: 「月曜日　10:00〜15:00」, 「土曜日　休み」. */
+function hoursLines(hours, days) {
+  const byDay = new Map();
+  for (const x of hours || []) {
+    if (!byDay.has(x.weekday)) byDay.set(x.weekday, []);
+    byDay.get(x.weekday).push(formatRange(x.open, x.close));
+  }
+  return h('ul', null, days.map((wd) => h('li', null,
+    t('hist.day_hours', { day: weekdayName(wd), hours: byDay.has(wd) ? byDay.get(wd).join(t('list.sep')) : t('hours.closed') }))));
+}
+
+/** A field's value as the detail page shows it (text or an element). */
+function showValue(k, v, ctx) {
+  if (v === HIDDEN) return t('hist.hidden');
+  if (v === null || v === undefined) return t('detail.empty');
+  switch (k) {
+    case 'type': return typeName(ctx.meta, v);
+    case 'org': {
+      const o = v.name ? v : ctx.orgs.find((x) => String(x.id) === String(v.id));
+      return o ? o.name : t('hist.unknown_id', { id: v.id });
+    }
+    case 'area_id': return areaName(ctx.meta, v);
+    case 'address': return formatAddress(v);
+    case 'location': return t('hist.location', { lat: v.lat, lon: v.lon });
+    case 'ages': return formatAges(v);
+    case 'fee': return formatFee(v);
+    case 'capacity': return t('res.capacity_n', { n: v });
+    case 'services': case 'access': return v.map((c) => tagName(ctx.meta, c)).join(t('list.sep'));
+    case 'hours': return hoursLines(v, WEEK_ORDER.filter((wd) => v.some((x) => x.weekday === wd)));
+    case 'exceptions': return exceptionsList(v);
+    case 'is_public': return t(v ? 'res.public_yes' : 'res.public_no');
+    case 'verified_at': return formatDate(v);
+    default:
+      if (typeof v === 'boolean') return v ? t('detail.yes') : t('detail.no');
+      if (typeof v === 'object') return t('detail.empty'); // not a field of the Resource shape
+      return String(v);
+  }
+}
+
+/** Rows {field, before, after} of one history entry: for an update only what changed;
+ *  weekly hours only on the weekdays that changed, exceptions only the dates that changed. */
+export function diffRows(before, after, ctx = {}) {
+  const c = { meta: ctx.meta || null, orgs: ctx.orgs || [] };
+  const rows = [];
+  for (const k of FIELDS) {
+    const b = fieldValue(before, k);
+    const a = fieldValue(after, k);
+    if (sameValue(k, b, a)) continue;
+    let bv = showValue(k, b, c);
+    let av = showValue(k, a, c);
+    if (k === 'hours' && b && a) {
+      const line = (hs, wd) => (hs || []).filter((x) => x.weekday === wd).map(hoursKey).join();
+      const days = WEEK_ORDER.filter((wd) => line(b, wd) !== line(a, wd));
+      bv = hoursLines(b, days);
+      av = hoursLines(a, days);
+    } else if (k === 'exceptions' && b && a) {
+      const bk = new Set(b.map(excKey)); const ak = new Set(a.map(excKey));
+      const gone = b.filter((x) => !ak.has(excKey(x))); const added = a.filter((x) => !bk.has(excKey(x)));
+      bv = gone.length ? exceptionsList(gone) : t('detail.empty');
+      av = added.length ? exceptionsList(added) : t('detail.empty');
+    }
+    rows.push({ field: t(`field.${k}`), before: bv, after: av });
+  }
+  return rows;
 }
 
 export async function renderDetail(main, id) {
@@ -66,7 +164,11 @@ export async function renderDetail(main, id) {
     });
     actions.append(h('a', { href: `#/r/${r.id}/edit`, class: 'btn btn-primary' }, t('detail.edit')), verifyBtn, delBtn);
   }
-  actions.append(h('a', { href: `#/search?near_resource=${r.id}&near_name=${encodeURIComponent(r.name)}&sort=distance`, class: 'btn' }, t('detail.near')));
+  // Only a place the reader may locate can be a distance origin (a confidential one's
+  // location is null for others, and the search would answer 「位置はわかりません」).
+  if (r.location) {
+    actions.append(h('a', { href: `#/search?near_resource=${r.id}&near_name=${encodeURIComponent(r.name)}&sort=distance`, class: 'btn' }, t('detail.near')));
+  }
 
   const histBox = h('div', { 'aria-live': 'polite' });
   const histBtn = h('button', { type: 'button', class: 'btn', 'aria-expanded': 'false' }, t('detail.history_show'));
@@ -79,10 +181,15 @@ export async function renderDetail(main, id) {
     try {
       const data = await api('GET', `/resources/${r.id}/changes`);
       const items = data.items || [];
+      // An import's snapshot names its organization by org_id only: then the names come
+      // from the organization list (the one the edit form uses).
+      const byId = (x) => x && !x.org && x.org_id !== undefined && x.org_id !== null;
+      const orgs = items.some((c) => byId(c.before) || byId(c.after))
+        ? await api('GET', '/orgs').then((x) => (x && x.items) || [], () => []) : [];
       clear(histBox);
       if (!items.length) { histBox.appendChild(h('p', { class: 'empty' }, t('detail.history_none'))); return; }
       histBox.appendChild(h('ol', { class: 'changes' }, items.map((c) => {
-        const rows = diffRows(c.before, c.after);
+        const rows = diffRows(c.before, c.after, { meta, orgs });
         return h('li', null,
           h('p', null, h('strong', null, formatTimestamp(c.at)), `　${c.user_name || t('detail.unknown')}　`, h('span', { class: 'badge badge-info' }, actionName(c.action))),
           rows.length ? h('table', { class: 'diff' },

@@ -19,18 +19,22 @@ export async function renderHome(main) {
     e.preventDefault();
     navigate(`#/search?q=${encodeURIComponent(q.value.trim())}`);
   });
+  // Only those who may verify (staff and up, for the places they may edit) have places
+  // to check: /verification-due lists only those, so read-only roles get no section and
+  // never an instruction for a button they do not have.
+  const canVerify = roleAtLeast(session.user, 'staff');
   const dueBox = h('div', { 'aria-live': 'polite' }, h('p', null, t('app.loading')));
-  main.append(
+  // (Element.append would print a null as the text "null": only the parts shown.)
+  main.append(...[
     h('h1', null, t('nav.home')),
     h('p', { class: 'lead' }, t('home.hello', { name: session.user ? session.user.display_name : '' })),
     form,
-    h('section', { class: 'card', 'aria-labelledby': 'due-h' },
+    canVerify ? h('section', { class: 'card', 'aria-labelledby': 'due-h' },
       h('h2', { id: 'due-h' }, t('home.due')),
-      h('p', { class: 'hint' }, t('home.due_hint')),
-      dueBox),
-    roleAtLeast(session.user, 'staff')
-      ? h('p', null, h('a', { href: '#/new', class: 'btn' }, t('home.new'))) : null,
-  );
+      dueBox) : null,
+    canVerify ? h('p', null, h('a', { href: '#/new', class: 'btn' }, t('home.new'))) : null,
+  ].filter(Boolean));
+  if (!canVerify) return;
   try {
     const data = await api('GET', '/verification-due');
     let meta = null;
@@ -41,6 +45,7 @@ export async function renderHome(main) {
       dueBox.appendChild(h('p', { class: 'empty' }, t('home.due_none')));
       return;
     }
+    dueBox.appendChild(h('p', { class: 'hint' }, t('home.due_hint')));
     dueBox.appendChild(h('p', null, t(data.more ? 'home.due_more' : 'home.due_count', { n: items.length })));
     dueBox.appendChild(h('ul', { class: 'due-list' }, items.map((r) => h('li', null,
       h('a', { href: `#/r/${r.id}` }, r.name),

@@ -3,7 +3,7 @@ import { api, getMeta } from '../api.js';
 import { h, clear, checkGroup, checkedValues, onMore, uid } from '../dom.js';
 import { weekdayName } from '../format.js';
 import { countText, metaName, t } from '../i18n.js';
-import { createMap } from '../map.js';
+import { createMap, currentPosition } from '../map.js';
 import { navigate, setLeaveGuard } from '../router.js';
 import { resultItem } from '../render.js';
 
@@ -79,7 +79,24 @@ export async function renderSearch(main, params) {
     h('option', { value: 'relevance', selected: get('sort') === 'relevance' }, t('search.sort_relevance')),
     h('option', { value: 'distance', selected: get('sort') === 'distance' }, t('search.sort_distance')),
     h('option', { value: 'name', selected: get('sort') === 'name' }, t('search.sort_name')));
-  const geoMsg = h('p', { class: 'hint', 'aria-live': 'polite' });
+  const geoMsg = h('p', { class: 'hint', id: 's-origin-msg', 'aria-live': 'polite' });
+  // A problem with the distance settings is said next to 基準の場所, which gets focus;
+  // the form keeps every choice (nothing is navigated or dropped).
+  function originProblem(key) {
+    geoMsg.textContent = t(key);
+    geoMsg.className = 'field-error';
+    origin.setAttribute('aria-invalid', 'true');
+    origin.setAttribute('aria-describedby', 's-origin-msg');
+  }
+  function originOk() {
+    geoMsg.textContent = '';
+    geoMsg.className = 'hint';
+    origin.removeAttribute('aria-invalid');
+    origin.removeAttribute('aria-describedby');
+  }
+  // Sorting by distance and a radius both need an origin (the API refuses them without one).
+  const originMissing = (o, s, r) => (!o && (s === 'distance' || r)
+    ? (s === 'distance' ? 'search.need_origin_sort' : 'search.need_origin_radius') : null);
 
   const filterCount = ['type', 'area', 'age_y', 'age_m', 'day', 'open_now', 'free', 'services', 'access', 'near', 'near_resource', 'radius_km']
     .filter((k) => get(k)).length;
@@ -129,12 +146,20 @@ export async function renderSearch(main, params) {
     if (free.checked) p.set('free', '1');
     const s = checkedValues(form, 'services'); if (s.length) p.set('services', s.join(','));
     const a = checkedValues(form, 'access'); if (a.length) p.set('access', a.join(','));
+    const missing = originMissing(origin.value, sort.value, radius.value);
+    if (missing) {
+      originProblem(missing);
+      details.open = true;
+      origin.focus();
+      return;
+    }
     if (origin.value === 'here') {
       if (!nearValue) {
         try {
           nearValue = await currentPosition();
         } catch (ex) {
-          geoMsg.textContent = t('search.geo_error');
+          originProblem('search.geo_error');
+          details.open = true;
           origin.focus();
           return;
         }
@@ -148,7 +173,7 @@ export async function renderSearch(main, params) {
     if (sort.value) p.set('sort', sort.value);
     navigate(`#/search?${p.toString()}`);
   });
-  origin.addEventListener('change', () => { if (origin.value !== 'here') nearValue = ''; });
+  origin.addEventListener('change', () => { if (origin.value !== 'here') nearValue = ''; originOk(); });
 
   const status = h('p', { class: 'result-count', role: 'status', 'aria-live': 'polite' }, t('search.searching'));
   const list = h('ol', { class: 'results', 'aria-label': t('search.results') });
@@ -164,6 +189,15 @@ export async function renderSearch(main, params) {
 
   const mapApi = await createMap(mapEl, { label: t('search.map_label') });
   const apiQuery = toApiQuery(params);
+  // A link or bookmark asking for distance without an origin: say so instead of searching.
+  const missing = originMissing(get('near') || get('near_resource'), get('sort'), get('radius_km'));
+  if (missing) {
+    originProblem(missing);
+    details.open = true;
+    status.textContent = t(missing);
+    status.classList.add('error-text');
+    return () => mapApi.destroy();
+  }
   let offset = 0;
   let shown = [];
   const open = (r) => navigate(`#/r/${r.id}`);
@@ -206,13 +240,5 @@ export async function renderSearch(main, params) {
   return () => mapApi.destroy();
 }
 
-export function currentPosition() {
-  return new Promise((resolve, reject) => {
-    if (!navigator.geolocation) { reject(new Error('no geolocation')); return; }
-    navigator.geolocation.getCurrentPosition(
-      (pos) => resolve(`${pos.coords.latitude.toFixed(5)},${pos.coords.longitude.toFixed(5)}`),
-      reject, { timeout: 10000, maximumAge: 60000 });
-  });
-}
-
-export { KEYS, uid };
+// currentPosition lives in map.js (the public page needs it without this module).
+export { KEYS, uid, currentPosition };

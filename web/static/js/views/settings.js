@@ -1,12 +1,12 @@
 // views/settings.js - 設定: password, users (admin), import/export, custom types.
 import { api, resetMeta } from '../api.js';
-import { h, clear, uid, toast } from '../dom.js';
+import { h, clear, uid, toast, clearToast } from '../dom.js';
 import { ROLE_ORDER, roleAtLeast, roleName } from '../format.js';
 import { localMessage, t } from '../i18n.js';
 import { session } from '../session.js';
 
 function errBox() { return h('div', { class: 'error-summary', role: 'alert', hidden: true }); }
-function showErr(box, msg) { box.textContent = msg; box.hidden = false; }
+function showErr(box, msg) { clearToast(); box.textContent = msg; box.hidden = false; }
 function lbl(text, el) { if (!el.id) el.id = uid('s'); return h('div', { class: 'field' }, h('label', { for: el.id }, text), el); }
 
 function passwordSection() {
@@ -41,24 +41,50 @@ async function usersSection(orgs) {
     let users;
     try { users = (await api('GET', '/users')).items || []; } catch (e) { box.appendChild(h('p', { class: 'error-summary', role: 'alert' }, e.message)); return; }
     const tbody = h('tbody');
+    const cols = [t('set.col_name'), t('login.id'), t('set.col_org'), t('set.role'), t('set.col_state'), t('set.col_action')];
+    // On a phone each row is a card; data-label names the cell there (app.css).
+    const td = (i, ...kids) => h('td', { dataset: { label: cols[i] } }, ...kids);
     for (const u of users) {
+      // The role changes only with the 変更 button and a confirmation naming the user and
+      // the new role: moving through the options (arrow keys, the wheel) sends nothing.
       const rs = roleSelect(u.role);
       rs.setAttribute('aria-label', t('set.role_of', { name: u.display_name }));
-      rs.addEventListener('change', async () => {
-        try { await api('PUT', `/users/${u.id}`, { body: { display_name: u.display_name, role: rs.value, org_id: u.org_id, disabled: u.disabled } }); u.role = rs.value; toast(t('set.role_done')); }
-        catch (e) { toast(e.message); rs.value = u.role; }
+      const apply = h('button', { type: 'button', class: 'btn btn-small', disabled: true }, t('set.role_apply'));
+      apply.setAttribute('aria-label', t('set.role_apply_of', { name: u.display_name }));
+      const msg = h('p', { class: 'row-msg', role: 'status' });
+      rs.addEventListener('change', () => {
+        apply.disabled = rs.value === u.role;
+        msg.className = 'row-msg';
+        msg.textContent = rs.value === u.role ? '' : t('set.role_pending', { role: roleName(rs.value) });
+      });
+      apply.addEventListener('click', async () => {
+        const to = rs.value;
+        if (to === u.role) return;
+        if (!window.confirm(t('set.role_confirm', { name: u.display_name, from: roleName(u.role), to: roleName(to) }))) return;
+        apply.disabled = true;
+        try {
+          const saved = await api('PUT', `/users/${u.id}`, { body: { display_name: u.display_name, role: to, org_id: u.org_id, disabled: u.disabled } });
+          u.role = (saved && saved.role) || to;
+          rs.value = u.role;
+          msg.className = 'row-msg ok';
+          msg.textContent = t('set.role_done_of', { name: u.display_name, role: roleName(u.role) });
+        } catch (e) {
+          rs.value = u.role;
+          msg.className = 'row-msg error-text';
+          msg.textContent = t('set.role_failed', { message: e.message });
+        }
       });
       const tog = h('button', { type: 'button', class: 'btn btn-small' }, u.disabled ? t('set.enable') : t('set.disable'));
       tog.addEventListener('click', async () => {
         if (!u.disabled && !window.confirm(t('set.disable_confirm', { name: u.display_name }))) return;
         try { await api('PUT', `/users/${u.id}`, { body: { display_name: u.display_name, role: u.role, org_id: u.org_id, disabled: !u.disabled } }); load(); }
-        catch (e) { toast(e.message); }
+        catch (e) { msg.className = 'row-msg error-text'; msg.textContent = e.message; }
       });
-      tbody.appendChild(h('tr', null, h('td', null, u.display_name), h('td', null, u.login), h('td', null, u.org_name || ''),
-        h('td', null, rs), h('td', null, u.disabled ? t('set.disabled') : t('set.active')), h('td', null, tog)));
+      tbody.appendChild(h('tr', null, td(0, u.display_name), td(1, u.login), td(2, u.org_name || ''),
+        td(3, h('div', { class: 'role-cell' }, rs, apply), msg), td(4, u.disabled ? t('set.disabled') : t('set.active')), td(5, tog)));
     }
-    box.appendChild(h('div', { class: 'table-wrap' }, h('table', { class: 'list' },
-      h('thead', null, h('tr', null, [t('set.col_name'), t('login.id'), t('set.col_org'), t('set.role'), t('set.col_state'), t('set.col_action')].map((x) => h('th', { scope: 'col' }, x)))), tbody)));
+    box.appendChild(h('div', { class: 'table-wrap' }, h('table', { class: 'list stack users' },
+      h('thead', null, h('tr', null, cols.map((x) => h('th', { scope: 'col' }, x)))), tbody)));
     // Add user.
     const err = errBox();
     const login = h('input', { autocomplete: 'off', autocapitalize: 'none' });

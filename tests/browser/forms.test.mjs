@@ -1,0 +1,425 @@
+// Browser tests of the staff forms against a running tsunagu server (demo data):
+//   TSUNAGU_URL=http://127.0.0.1:18080 TSUNAGU_PASSWORD=… node --test tests/browser/
+// Proves: a session that ends while editing loses nothing (the input comes back after
+// logging in again, never through web storage); a 409 keeps the input and merges the
+// other change; the admin role menu changes nothing until 変更 is confirmed; edit forms
+// open only for people who may save them, and staff are offered only their own
+// organization; full-width phone and postal codes are saved half-width; a 250-character
+// name is refused with a message, not cut; the fee is never preselected as free; toasts do
+// not outlive their screen; at 375 px the hours/exceptions editors and the users list fit,
+// the header is small and not sticky, focused fields are not hidden under sticky bars;
+// tap targets on the public detail page are 44 px. axe-core on every page visited, CSP
+// and page errors fail. Each test creates the places and users it changes (API), so it
+// does not depend on other test files. Demo logins (same password as TSUNAGU_PASSWORD):
+// TSUNAGU_ADMIN_LOGIN (admin), TSUNAGU_STAFF_LOGIN (staff_a), TSUNAGU_VIEWER_LOGIN (viewer),
+// TSUNAGU_LOGIN (a coordinator).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { request } from 'playwright-core';
+import { BASE, PASSWORD, problems, launch, watch, axe, shot as shotAs } from './lib.mjs';
+
+const COORD = process.env.TSUNAGU_LOGIN || 'coord';
+const ADMIN = process.env.TSUNAGU_ADMIN_LOGIN || 'admin';
+const STAFF = process.env.TSUNAGU_STAFF_LOGIN || 'staff_a';
+const VIEWER = process.env.TSUNAGU_VIEWER_LOGIN || 'viewer';
+const RUN = Date.now().toString(36);
+
+let browser;
+const apis = [];
+
+before(async () => {
+  assert.ok(PASSWORD, 'set TSUNAGU_PASSWORD to the demo password');
+  browser = await launch();
+});
+after(async () => {
+  for (const a of apis) await a.rq.dispose().catch(() => {});
+  if (browser) await browser.close();
+});
+
+async function shot(page, name) {
+  await shotAs(page, `forms-${name}`);
+}
+
+/** An API client logged in as login (its own cookie jar). */
+async function apiAs(login) {
+  const rq = await request.newContext({ baseURL: BASE });
+  const res = await rq.post('/api/v1/session', { data: { login, password: PASSWORD } });
+  assert.equal(res.status(), 200, `API login ${login}`);
+  const s = await res.json();
+  const call = async (method, p, body) => {
+    const r = await rq.fetch(`/api/v1${p}`, { method, data: body, headers: { 'X-CSRF-Token': s.csrf_token } });
+    const text = await r.text();
+    return { status: r.status(), json: text ? JSON.parse(text) : null };
+  };
+  const a = { rq, user: s.user, call };
+  apis.push(a);
+  return a;
+}
+
+let adminApi;
+async function admin() { if (!adminApi) adminApi = await apiAs(ADMIN); return adminApi; }
+
+/** A new public place of org orgId with hours, a closure, a phone and a location. */
+async function createPlace(orgId, extra = {}) {
+  const a = await admin();
+  const body = {
+    type: 'tsudoi', name: `フォーム試験の場所 ${RUN} ${Math.random().toString(36).slice(2, 7)}`, org_id: orgId,
+    phone: '045-000-1111', location: { lat: 35.44, lon: 139.63 },
+    address: { postal_code: '231-0001', prefecture: '神奈川県', city: 'みなと市さくら区', line: '本町1-2-3', building: null },
+    fee: { free: false, text: '1回100円' }, capacity: 10,
+    hours: [{ weekday: 1, open: '10:00', close: '15:00' }, { weekday: 3, open: '09:30', close: '12:00' }],
+    exceptions: [{ date: '2026-12-29', closed: true, open: null, close: null, note: '年末年始のお休みです' },
+      { date: '2027-01-05', closed: false, open: '10:00', close: '12:00', note: '午前だけ開きます' }],
+    is_public: true, is_confidential: false, ...extra,
+  };
+  const r = await a.call('POST', '/resources', body);
+  assert.equal(r.status, 201, `create place: ${JSON.stringify(r.json)}`);
+  return r.json;
+}
+
+async function newPage(opts = {}) {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'ja-JP', ...opts });
+  const page = await ctx.newPage();
+  return { ctx, page };
+}
+
+async function loginUI(page, login, { start = true } = {}) {
+  if (start) await page.goto(`${BASE}/app`);
+  await page.getByLabel('ログインID').waitFor();
+  await page.getByLabel('ログインID').fill(login);
+  await page.getByLabel('パスワード').fill(PASSWORD);
+  await page.getByRole('button', { name: 'ログイン', exact: true }).click();
+  await page.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link', { name: 'ホーム' }).waitFor();
+}
+
+async function openEdit(page, id) {
+  await page.goto(`${BASE}/app#/r/${id}/edit`);
+  await page.locator('form.edit-form').waitFor();
+}
+
+const field = (page, name) => page.locator(`[data-field="${name}"]`);
+
+test('a session that ends while editing loses nothing; a conflict keeps the input', async () => {
+  const staff = await apiAs(STAFF);
+  const place = await createPlace(staff.user.org_id);
+  const { ctx, page } = await newPage();
+  watch(page, 'expiry');
+  await loginUI(page, STAFF);
+  await openEdit(page, place.id);
+  const note = `来月から火曜日は午後のみ開所します ${RUN}`;
+  await field(page, 'schedule_note').fill(note);
+  await field(page, 'description').fill('説明を書き直しています。');
+
+  // The session cookie disappears (expired); saving shows the login screen, which says
+  // the input is kept.
+  await ctx.clearCookies();
+  await page.getByRole('button', { name: '保存する' }).click();
+  await page.getByLabel('ログインID').waitFor();
+  await page.getByText('ログインの有効期限が切れました').waitFor();
+  await page.getByText('入力中の内容は消えていません').waitFor();
+  await axe(page, 'login after expiry');
+  const storage = await page.evaluate(() => sessionStorage.length + localStorage.length);
+  assert.equal(storage, 0, 'nothing is kept in web storage');
+
+  await loginUI(page, STAFF, { start: false });
+  await page.getByText('ログインし直しました。入力中の内容を戻しました。保存してください。').waitFor();
+  assert.ok(page.url().endsWith(`#/r/${place.id}/edit`), `back on the same edit page: ${page.url()}`);
+  assert.equal(await field(page, 'schedule_note').inputValue(), note, 'the typed note is back');
+  assert.equal(await field(page, 'description').inputValue(), '説明を書き直しています。');
+  await axe(page, 'edit with restored input');
+  await shot(page, 'restored');
+
+  // Meanwhile someone else saves another field: the save answers 409, the input stays,
+  // the other change is taken in, and the second save keeps both.
+  const a = await admin();
+  const cur = (await a.call('GET', `/resources/${place.id}`)).json;
+  const other = { ...cur, org_id: cur.org.id, capacity: 25, name: `${cur.name}（更新）` };
+  for (const k of ['id', 'uuid', 'org', 'type_name', 'area_path', 'address_hidden', 'open_now', 'verification_due', 'created_at', 'updated_at', 'can_edit']) delete other[k];
+  const put = await a.call('PUT', `/resources/${place.id}`, other);
+  assert.equal(put.status, 200, `other save: ${JSON.stringify(put.json)}`);
+  await page.getByRole('button', { name: '保存する' }).click();
+  await page.getByText('ほかの人が先にこの情報を保存しました。').waitFor();
+  await page.getByText('入力した内容は消えていません').waitFor();
+  assert.equal(await field(page, 'schedule_note').inputValue(), note, 'input kept after the conflict');
+  assert.equal(await field(page, 'capacity').inputValue(), '25', 'the other person\'s change is taken in');
+  assert.equal(await field(page, 'name').inputValue(), other.name, 'their new name is taken in');
+  await axe(page, 'edit after a conflict');
+  await shot(page, 'conflict');
+  await page.getByRole('button', { name: '保存する' }).click();
+  await page.getByRole('heading', { level: 1, name: new RegExp('（更新）') }).waitFor();
+  const saved = (await a.call('GET', `/resources/${place.id}`)).json;
+  assert.equal(saved.schedule_note, note);
+  assert.equal(saved.capacity, 25);
+  assert.equal(saved.description, '説明を書き直しています。');
+  await ctx.close();
+});
+
+test('admin role menu: moving through the options sends nothing until 変更 is confirmed', async () => {
+  const a = await admin();
+  const login = `role_${RUN}`;
+  const created = await a.call('POST', '/users', { login, display_name: `役割テスト ${RUN}`, role: 'viewer', org_id: a.user.org_id, password: 'role-test-password-1' });
+  assert.equal(created.status, 201, `create user: ${JSON.stringify(created.json)}`);
+  const u = created.json;
+  const { ctx, page } = await newPage();
+  watch(page, 'roles');
+  const puts = [];
+  page.on('request', (r) => { if (r.method() === 'PUT' && r.url().includes('/api/v1/users/')) puts.push(r.url()); });
+  await loginUI(page, ADMIN);
+  await page.goto(`${BASE}/app#/settings`);
+  const sel = page.getByRole('combobox', { name: `${u.display_name}の役割` });
+  await sel.waitFor();
+  const apply = page.getByRole('button', { name: `${u.display_name}の役割を変更` });
+  assert.ok(await apply.isDisabled(), '変更 is disabled while the role is unchanged');
+  await sel.focus();
+  for (const k of ['ArrowUp', 'ArrowUp', 'ArrowUp', 'ArrowDown']) await page.keyboard.press(k);
+  await page.waitForTimeout(300);
+  assert.deepEqual(puts, [], 'arrow keys send no PUT');
+  await sel.selectOption('coordinator');
+  assert.ok(await apply.isEnabled(), '変更 is enabled for a different role');
+  // Cancelled confirmation: nothing sent.
+  let dialogText = '';
+  page.once('dialog', async (d) => { dialogText = d.message(); await d.dismiss(); });
+  await apply.click();
+  await page.waitForTimeout(300);
+  assert.match(dialogText, new RegExp(`${u.display_name}.*閲覧のみ.*コーディネーター`), `confirmation names the user and roles: ${dialogText}`);
+  assert.deepEqual(puts, [], 'no PUT after cancelling');
+  page.once('dialog', (d) => d.accept());
+  await apply.click();
+  await page.getByText(`${u.display_name}さんの役割を「コーディネーター」に変更しました。`).waitFor();
+  assert.equal(puts.length, 1, 'one PUT after confirming');
+  const users = (await a.call('GET', '/users')).json.items;
+  assert.equal(users.find((x) => x.id === u.id).role, 'coordinator');
+  assert.ok(await apply.isDisabled(), '変更 is disabled again');
+  await axe(page, 'settings with users');
+
+  // The users list at 375 px: rows are cards, nothing overflows, the menu is usable.
+  await page.setViewportSize({ width: 375, height: 740 });
+  await page.waitForTimeout(100);
+  const m = await page.evaluate(() => ({ sw: document.documentElement.scrollWidth, cw: document.documentElement.clientWidth }));
+  assert.ok(m.sw <= m.cw + 1, `no horizontal scrolling (${m.sw} > ${m.cw})`);
+  const box = await sel.boundingBox();
+  assert.ok(box.width >= 120, `role menu is wide enough (${box.width})`);
+  const nameBox = await page.locator('table.users td', { hasText: u.display_name }).first().boundingBox();
+  assert.ok(nameBox.width >= 200, `names have room (${nameBox.width})`);
+  await axe(page, 'users (phone)');
+  await shot(page, 'users-phone');
+  await ctx.close();
+});
+
+test('edit forms open only for people who may save them; staff see only their organization', async () => {
+  const staff = await apiAs(STAFF);
+  const a = await admin();
+  const orgs = (await a.call('GET', '/orgs')).json.items;
+  const otherOrg = orgs.find((o) => o.id !== staff.user.org_id);
+  const foreign = await createPlace(otherOrg.id);
+
+  const { ctx, page } = await newPage();
+  watch(page, 'permissions');
+  await loginUI(page, STAFF);
+  await page.goto(`${BASE}/app#/r/${foreign.id}/edit`);
+  await page.getByText('この場所を編集する権限がありません').waitFor();
+  assert.equal(await page.locator('form.edit-form').count(), 0, 'no form for a place of another organization');
+  await page.getByRole('link', { name: /この場所の詳細にもどる/ }).waitFor();
+  await axe(page, 'edit refused (staff, other org)');
+  await page.goto(`${BASE}/app#/new`);
+  await page.locator('form.edit-form').waitFor();
+  const opts = await field(page, 'org_id').locator('option').allTextContents();
+  assert.deepEqual(opts, [staff.user.org_name], `staff are offered only their own organization: ${opts}`);
+  await ctx.close();
+
+  const v = await newPage();
+  watch(v.page, 'viewer');
+  await loginUI(v.page, VIEWER);
+  await v.page.goto(`${BASE}/app#/new`);
+  await v.page.getByText('新しい場所を登録できるのは').waitFor();
+  assert.equal(await v.page.locator('form.edit-form').count(), 0, 'no form for a viewer');
+  await v.page.getByRole('link', { name: 'ホームへ' }).waitFor();
+  await axe(v.page, 'new refused (viewer)');
+  await v.page.goto(`${BASE}/app#/r/${foreign.id}/edit`);
+  await v.page.getByText('この場所を編集する権限がありません').waitFor();
+  await v.ctx.close();
+
+  const c = await newPage();
+  watch(c.page, 'coordinator');
+  await loginUI(c.page, COORD);
+  await c.page.goto(`${BASE}/app#/new`);
+  await c.page.locator('form.edit-form').waitFor();
+  const copts = await field(c.page, 'org_id').locator('option').count();
+  assert.ok(copts > 1, `a coordinator chooses among organizations (${copts})`);
+  await c.ctx.close();
+});
+
+test('new place: full-width numbers, a too long name, no default fee, toasts', async () => {
+  const { ctx, page } = await newPage();
+  watch(page, 'new');
+  const posts = [];
+  page.on('request', (r) => { if (r.method() === 'POST' && r.url().endsWith('/api/v1/resources')) posts.push(r.url()); });
+  await loginUI(page, STAFF);
+  await page.goto(`${BASE}/app#/new`);
+  await page.locator('form.edit-form').waitFor();
+  await axe(page, 'new place form');
+  // The fee is stated on purpose: neither 無料 nor 有料 is ticked.
+  const free = page.getByRole('radio', { name: '無料' });
+  const paid = page.getByRole('radio', { name: /有料/ });
+  assert.equal(await free.isChecked(), false, '無料 is not preselected');
+  assert.equal(await paid.isChecked(), false, '有料 is not preselected');
+
+  const long = 'あ'.repeat(250);
+  await field(page, 'name').fill(long);
+  assert.equal(await field(page, 'name').inputValue(), long, 'a long name is not cut');
+  await page.getByText('250 / 200文字').waitFor();
+  await field(page, 'type').selectOption('tsudoi');
+  await free.check();
+  await page.getByRole('button', { name: '登録する' }).click();
+  await page.locator('.error-summary').getByText('名称は200文字以内にしてください').waitFor();
+  assert.equal(await field(page, 'name').getAttribute('aria-invalid'), 'true');
+  assert.deepEqual(posts, [], 'a too long name is not sent');
+  await axe(page, 'new place with an error');
+
+  const name = `全角入力の場所 ${RUN}`;
+  await field(page, 'name').fill(name);
+  // An IME gives full-width digits and dashes; wrong ones still say 半角.
+  await field(page, 'phone').fill('０４５ー７０２');
+  await page.getByRole('button', { name: '登録する' }).click();
+  await page.locator('.error-summary').getByText(/半角数字/).waitFor();
+  await field(page, 'phone').fill('０４５−７０２−１１８１');
+  await field(page, 'address.postal_code').fill('２３６００２２');
+  await field(page, 'email').focus();
+  assert.equal(await field(page, 'phone').inputValue(), '045-702-1181', 'phone shown half-width after leaving the field');
+  assert.equal(await field(page, 'address.postal_code').inputValue(), '236-0022');
+  await paid.check();
+  await page.getByRole('button', { name: '登録する' }).click();
+  await page.getByRole('heading', { level: 1, name }).waitFor();
+  assert.equal(posts.length, 1);
+  const id = Number(/#\/r\/(\d+)/.exec(page.url())[1]);
+  const saved = (await (await admin()).call('GET', `/resources/${id}`)).json;
+  assert.equal(saved.phone, '045-702-1181');
+  assert.equal(saved.address.postal_code, '236-0022');
+  assert.equal(saved.fee.free, false);
+
+  // 「登録しました。」 shows on the detail page, and not on the next screen.
+  const toast = page.locator('#toast');
+  assert.ok(await toast.evaluate((el) => el.classList.contains('show')), 'toast on the detail page');
+  await page.waitForTimeout(1600);
+  await page.goto(`${BASE}/app#/r/${id}/edit`);
+  await page.locator('form.edit-form').waitFor();
+  assert.equal(await toast.evaluate((el) => el.classList.contains('show')), false, 'the toast does not follow to the next screen');
+  await ctx.close();
+});
+
+test('phone and 200 % zoom: compact header, editors fit, focus never hidden, 44 px targets', async () => {
+  const staff = await apiAs(STAFF);
+  const place = await createPlace(staff.user.org_id);
+  const phone = await newPage({ viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true });
+  const page = phone.page;
+  watch(page, 'phone');
+  await loginUI(page, STAFF);
+  await openEdit(page, place.id);
+  const head = await page.locator('.topbar').boundingBox();
+  assert.ok(head.height <= 160, `header is compact on a phone (${head.height} px)`);
+  await page.evaluate(() => window.scrollTo(0, 600));
+  const after = await page.locator('.topbar').boundingBox();
+  assert.ok(after.y + after.height <= 1, 'the header scrolls away on a phone');
+  // The editors fit: no horizontal scrolling, every 削除 and メモ on screen.
+  const fit = await page.evaluate(() => {
+    const cw = document.documentElement.clientWidth;
+    const out = { sw: document.documentElement.scrollWidth, cw, wraps: [], off: [] };
+    document.querySelectorAll('.edit-form .table-wrap').forEach((w) => out.wraps.push([w.scrollWidth, w.clientWidth]));
+    document.querySelectorAll('.editor button, .editor input, .editor select').forEach((e) => {
+      const r = e.getBoundingClientRect();
+      if (r.left < 0 || r.right > cw) out.off.push(`${e.tagName} ${e.dataset.field || e.textContent} ${r.left}-${r.right}`);
+    });
+    return out;
+  });
+  assert.ok(fit.sw <= fit.cw + 1, `no horizontal scrolling (${fit.sw} > ${fit.cw})`);
+  for (const [sw, cw] of fit.wraps) assert.ok(sw <= cw + 1, `an editor overflows its box (${sw} > ${cw})`);
+  assert.deepEqual(fit.off, [], 'every editor control is on screen');
+  await axe(page, 'edit (phone)');
+  await shot(page, 'edit-phone');
+
+  // Tab through the form: no focused control is hidden under the sticky 保存する bar.
+  async function tabThrough(what) {
+    await field(page, 'name').focus();
+    const hidden = [];
+    for (let i = 0; i < 45; i += 1) {
+      await page.keyboard.press('Tab');
+      const r = await page.evaluate(() => {
+        const e = document.activeElement;
+        if (!e || !e.closest('.edit-form') || e.closest('.form-actions')) return null;
+        const b = e.getBoundingClientRect();
+        const bar = document.querySelector('.form-actions.sticky').getBoundingClientRect();
+        const top = document.querySelector('.topbar');
+        const tb = getComputedStyle(top).position === 'sticky' ? top.getBoundingClientRect().bottom : 0;
+        return { f: e.dataset.field || e.id, top: b.top, bottom: b.bottom, bar: bar.top, tb };
+      });
+      if (r && (r.bottom > r.bar + 1 || r.top < r.tb - 1)) hidden.push(JSON.stringify(r));
+    }
+    assert.deepEqual(hidden, [], `${what}: focused fields hidden under a sticky bar`);
+  }
+  await tabThrough('phone');
+  await phone.ctx.close();
+
+  // A desktop window: the header is sticky; Shift+Tab upwards never hides a field under it.
+  const desk = await newPage({ viewport: { width: 1280, height: 800 } });
+  watch(desk.page, 'desktop');
+  await loginUI(desk.page, STAFF);
+  await openEdit(desk.page, place.id);
+  await desk.page.locator('[data-field="is_public"]').focus();
+  const hiddenD = [];
+  for (let i = 0; i < 40; i += 1) {
+    await desk.page.keyboard.press('Shift+Tab');
+    const r = await desk.page.evaluate(() => {
+      const e = document.activeElement;
+      if (!e || !e.closest('.edit-form') || e.closest('.form-actions')) return null;
+      const b = e.getBoundingClientRect();
+      return { f: e.dataset.field || e.id, top: b.top, bottom: b.bottom, head: document.querySelector('.topbar').getBoundingClientRect().bottom,
+        bar: document.querySelector('.form-actions.sticky').getBoundingClientRect().top };
+    });
+    if (r && (r.top < r.head - 1 || r.bottom > r.bar + 1)) hiddenD.push(JSON.stringify(r));
+  }
+  assert.deepEqual(hiddenD, [], 'desktop: focused fields hidden under the sticky header or bar');
+  await desk.ctx.close();
+
+  // 200 % zoom of a 1280×800 window: 640×400 CSS px. The header is not sticky there.
+  const zoom = await newPage({ viewport: { width: 640, height: 400 } });
+  watch(zoom.page, 'zoom');
+  await loginUI(zoom.page, STAFF);
+  await openEdit(zoom.page, place.id);
+  assert.equal(await zoom.page.locator('.topbar').evaluate((e) => getComputedStyle(e).position), 'static', 'header not sticky at 200 %');
+  const z = zoom.page;
+  await z.locator('[data-field="name"]').focus();
+  const hiddenZ = [];
+  for (let i = 0; i < 30; i += 1) {
+    await z.keyboard.press('Tab');
+    const r = await z.evaluate(() => {
+      const e = document.activeElement;
+      if (!e || !e.closest('.edit-form') || e.closest('.form-actions')) return null;
+      const b = e.getBoundingClientRect();
+      const bar = document.querySelector('.form-actions.sticky').getBoundingClientRect();
+      return { f: e.dataset.field || e.id, bottom: b.bottom, top: b.top, bar: bar.top };
+    });
+    if (r && (r.bottom > r.bar + 1 || r.top < 0)) hiddenZ.push(JSON.stringify(r));
+  }
+  assert.deepEqual(hiddenZ, [], 'focused fields hidden at 200 %');
+  await zoom.ctx.close();
+
+  // The public detail page on a phone: the phone link and the map's zoom buttons are 44 px.
+  const pub = await newPage({ viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true });
+  watch(pub.page, 'public-phone');
+  await pub.page.goto(`${BASE}/#/r/${place.id}`);
+  await pub.page.getByRole('heading', { level: 1, name: place.name }).waitFor();
+  const tel = pub.page.locator('a[href^="tel:"]').first();
+  const tb = await tel.boundingBox();
+  assert.ok(tb.width >= 44 && tb.height >= 44, `phone link is ${tb.width}×${tb.height}`);
+  const zoomIn = pub.page.locator('.leaflet-control-zoom-in');
+  await zoomIn.waitFor();
+  for (const b of [await zoomIn.boundingBox(), await pub.page.locator('.leaflet-control-zoom-out').boundingBox()]) {
+    assert.ok(b.width >= 44 && b.height >= 44, `map zoom button is ${b.width}×${b.height}`);
+  }
+  await axe(pub.page, 'public detail (phone)');
+  await pub.ctx.close();
+});
+
+test('forms: no CSP violations, page errors or external requests', () => {
+  assert.deepEqual(problems, []);
+});
