@@ -420,6 +420,22 @@ test('phone and 200 % zoom: compact header, editors fit, focus never hidden, 44 
   await pub.ctx.close();
 });
 
+test('import: a file that cannot be read is said so, not counted as 0 rows with 0 problems', async () => {
+  const { ctx, page } = await newPage();
+  watch(page, 'import');
+  await loginUI(page, ADMIN);
+  await page.goto(`${BASE}/app#/settings`);
+  const section = page.locator('section', { has: page.getByRole('heading', { name: 'データの取り込み' }) });
+  await section.locator('input[type=file]').setInputFiles({
+    name: 'not-facilities.csv', mimeType: 'text/csv', buffer: Buffer.from('品名,数量\nりんご,3\n'),
+  });
+  await section.getByRole('button', { name: '確認する（まだ保存しません）' }).click();
+  await section.getByText('ファイルを読み取れませんでした').waitFor();
+  assert.equal(await section.getByText(/0行：/).count(), 0, 'no "0 rows, 0 problems" summary');
+  await axe(page, 'import report of an unreadable file');
+  await ctx.close();
+});
+
 test('forms: no CSP violations, page errors or external requests', () => {
   assert.deepEqual(problems, []);
 });

@@ -494,6 +494,7 @@ const STRINGS = {
   'set.col_column': ['列', 'Column'],
   'set.col_message': ['内容', 'Problem'],
   'set.report': ['{rows}行：新規 {created}・更新 {updated}・変更なし {unchanged}・不備 {rejected}', '{rows} rows: {created} new, {updated} updated, {unchanged} unchanged, {rejected} with problems'],
+  'set.report_unread': ['ファイルを読み取れませんでした（問題 {n}件、下の表を見てください）', 'The file could not be read ({n} problems, see the table below)'],
   'set.report_enc': ['（文字コード {encoding}）', ' (encoding {encoding})'],
   'set.report_dry': ['　※確認のみ。まだ保存していません。', ' (check only: nothing saved yet)'],
   // settings

@@ -112,7 +112,9 @@ async function usersSection(orgs) {
 }
 
 function reportTable(rep) {
-  const summary = h('p', null, t('set.report', rep) +
+  // A file that could not be read at all (no row parsed, problems listed) has no row counts to show.
+  const unread = !rep.rows && rep.errors && rep.errors.length;
+  const summary = h('p', null, (unread ? t('set.report_unread', { n: rep.errors.length }) : t('set.report', rep)) +
     `${rep.encoding ? t('set.report_enc', rep) : ''}${rep.dry_run ? t('set.report_dry') : ''}`);
   if (!rep.errors || !rep.errors.length) return h('div', null, summary);
   return h('div', null, summary, h('div', { class: 'table-wrap' }, h('table', { class: 'list' },
