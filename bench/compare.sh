@@ -8,11 +8,13 @@
 # and prints for each the median over the rounds of: /healthz and search req/s, their ratio,
 # search p99 and the server's CPU per request (user + system, all threads). Medians, not
 # means: one round disturbed by another tenant of the machine does not move them.
+# A binary given as BINARY@DB runs on that database instead (a binary older than the
+# schema of bench/out/bench.db cannot open it: give it a copy it imported itself).
 # Environment: COMPARE_ROUNDS (5); QUICK_DURATION (quick.sh's, default here 6s).
 if [ -z "${BASH_VERSION:-}" ]; then exec bash "$0" "$@"; fi
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[ $# -ge 2 ] || { echo "usage: bench/compare.sh OLD_BINARY NEW_BINARY [MORE...]" >&2; exit 2; }
+[ $# -ge 2 ] || { echo "usage: bench/compare.sh OLD_BINARY[@DB] NEW_BINARY[@DB] [MORE...]" >&2; exit 2; }
 ROUNDS=${COMPARE_ROUNDS:-5}
 export QUICK_DURATION=${QUICK_DURATION:-6s}
 OUT=bench/out/compare.txt
@@ -21,7 +23,8 @@ for r in $(seq 1 "$ROUNDS"); do
 	i=0
 	for b in "$@"; do
 		i=$((i + 1))
-		bash bench/quick.sh "$b" | awk -v i="$i" -v r="$r" '
+		case $b in *@*) db=${b#*@} bin=${b%%@*} ;; *) db="" bin=$b ;; esac
+		QUICK_DB=${db:-bench/out/bench.db} bash bench/quick.sh "$bin" | awk -v i="$i" -v r="$r" '
 			function ms(v) { return v ~ /us$/ ? v / 1000 : v ~ /ms$/ ? v + 0 : v ~ /s$/ ? v * 1000 : v }
 			$1 == "healthz" { h = $2; hc = $7 }
 			$1 == "search" { s = $2; p = ms($5); sc = $7 }

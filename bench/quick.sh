@@ -8,14 +8,14 @@
 # runs wrk on /healthz and on the rotating searches back to back (QUICK_DURATION, 10s) and
 # prints, for each: req/s, p99 and the server's CPU time per request (user + system time
 # of all its threads from /proc/PID/task/*/stat, before and after the run, over requests).
-# Environment: QUICK_DURATION (10s), QUICK_CONNECTIONS (64), QUICK_PORT (18090),
+# Environment: QUICK_DB (bench/out/bench.db), QUICK_DURATION (10s), QUICK_CONNECTIONS (64), QUICK_PORT (18090),
 # QUICK_ROUNDS (1; runs the healthz/search pair that many times).
 if [ -z "${BASH_VERSION:-}" ]; then exec bash "$0" "$@"; fi
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${1:-build/tsunagu}
 OUT=bench/out
-DB=$OUT/bench.db
+DB=${QUICK_DB:-$OUT/bench.db}
 DUR=${QUICK_DURATION:-10s}
 CONNS=${QUICK_CONNECTIONS:-64}
 PORT=${QUICK_PORT:-18090}
