@@ -2903,7 +2903,9 @@ enum tg_rc tg_search_run(struct tg_search *idx, const struct tg_search_query *q,
 	/* Walk when the candidates are many: a walk visits about
 	 * k * located / candidates documents at a bit test each, listing the
 	 * candidates costs a full check each. */
-	double walk_min = sqrt((double)(c.k ? c.k : 1) * (double)idx->g_n / 25.0);
+	/* from the documents everyone may locate: a confidential one's place
+	 * (in the grid or outside its frame) must not choose the plan */
+	double walk_min = sqrt((double)(c.k ? c.k : 1) * (double)(idx->g_n - idx->n_conf) / 25.0);
 	if (n_lists == 0) {
 		if (walkable) {
 			estimated = walk(&c, NULL);

@@ -16,10 +16,12 @@
  *
  * Spreadsheets (Excel, LibreOffice) read a cell that starts with = + - @, a
  * tab or a carriage return as a formula, which can compute with, or send
- * away, the other cells of the file (CSV injection, CWE-1236). Text cells
- * that start so get a leading apostrophe (OWASP's advice), which the
- * spreadsheet shows as text; tsunagu's importer takes it off again
- * (jp_facilities.c), so an exported file imports as it was.
+ * away, the other cells of the file (CSV injection, CWE-1236). Every cell
+ * that starts so (all but the coordinates) gets a leading apostrophe
+ * (OWASP's advice), which the spreadsheet shows as text; tsunagu's importer
+ * takes it off again in a file that has the tsunagu_uuid column
+ * (jp_facilities.c), so an exported file imports as it was, and leaves
+ * other files' text alone.
  */
 #include "io/export.h"
 
@@ -194,19 +196,19 @@ static enum tg_rc row(struct tg_buf *out, const struct tg_resource *r, int hidde
 	f[24] = acc;
 	f[25] = hours;
 	f[26] = hidden ? r->front_door : NULL;
-	/* the text cells (not the numbers: a latitude may start with '-') */
-	static const int text_cols[] = {2, 3, 4, 6, 7, 10, 11, 17, 19, 20, 26};
-	char *safe[sizeof(text_cols) / sizeof(text_cols[0])] = {0};
-	for (size_t i = 0; i < sizeof(text_cols) / sizeof(text_cols[0]); i++)
-		if (tg_export_csv_formula_start(f[text_cols[i]])) {
-			size_t n = strlen(f[text_cols[i]]);
+	/* every cell but the coordinates (a latitude may start with '-'):
+	 * the code and ID come from the imported file too */
+	char *safe[N_COLS] = {0};
+	for (size_t i = 0; i < N_COLS; i++)
+		if (i != 8 && i != 9 && tg_export_csv_formula_start(f[i])) {
+			size_t n = strlen(f[i]);
 			safe[i] = tg_xmalloc(n + 2);
 			safe[i][0] = '\'';
-			memcpy(safe[i] + 1, f[text_cols[i]], n + 1);
-			f[text_cols[i]] = safe[i];
+			memcpy(safe[i] + 1, f[i], n + 1);
+			f[i] = safe[i];
 		}
 	enum tg_rc rc = tg_csv_write_row(out, f, N_COLS);
-	for (size_t i = 0; i < sizeof(text_cols) / sizeof(text_cols[0]); i++)
+	for (size_t i = 0; i < N_COLS; i++)
 		free(safe[i]);
 	return rc;
 }

@@ -5,8 +5,8 @@
  * Output is UTF-8 with a BOM and CRLF line ends, so Excel opens it
  * correctly. The confidential rule applies per row through hide(): a hidden
  * row has empty 地方公共団体名/住所/方書/緯度/経度/電話番号 and carries
- * front_door in 窓口. Text cells that a spreadsheet would read as a formula
- * get a leading apostrophe (see export.c).
+ * front_door in 窓口. Cells that a spreadsheet would read as a formula get
+ * a leading apostrophe (see export.c).
  */
 #ifndef TG_EXPORT_H
 #define TG_EXPORT_H

@@ -215,6 +215,7 @@ struct rowctx {
 	const int *idx; /* column -> field index or -1 */
 	size_t line;
 	int errors;
+	int ours; /* a tsunagu export (it has the tsunagu_uuid column): see get() */
 };
 
 /* The trimmed slice of column c; returns 0 when absent or empty. */
@@ -236,9 +237,10 @@ static int get(const struct rowctx *x, enum col c, const char **p, size_t *n)
 		s += 3;
 		len -= 3;
 	}
-	/* the apostrophe tsunagu's export puts before text a spreadsheet would
-	 * read as a formula ('=…, '+81…) is taken off again */
-	if (len > 1 && s[0] == '\'' && tg_export_csv_formula_start(s + 1)) {
+	/* in a tsunagu export, the apostrophe it puts before text a spreadsheet
+	 * would read as a formula ('=…, '+81…) is taken off again; other files
+	 * keep their text as it is */
+	if (x->ours && len > 1 && s[0] == '\'' && tg_export_csv_formula_start(s + 1)) {
 		s++;
 		len--;
 	}
@@ -532,7 +534,9 @@ enum tg_rc tg_jpf_parse(const char *utf8, size_t len, const struct tg_jpf_option
 	if (rc)
 		goto out;
 
-	struct rowctx x = {b, &csv, idx, 0, 0};
+	struct rowctx x = {b, &csv, idx, 0, 0, 0};
+	for (size_t i = 0; i < csv.n_fields; i++)
+		x.ours |= header_match(&csv.fields[i], "tsunagu_uuid");
 	while ((got = tg_csv_next(&csv)) == 1) {
 		x.line = csv.record_line;
 		x.errors = 0;

@@ -324,7 +324,7 @@ static const char *const fixed_sql[S__FIXED] = {
         "WHERE tenant_id = ? AND id = ?",
     [S_RES_REWRITE_TEXT] =
         "UPDATE resources SET search_text = COALESCE(?::text, search_text), text_version = " TG_SEARCH_TEXT_VERSION_SQL
-        " WHERE tenant_id = ? AND id = ? AND version = ?",
+        " WHERE tenant_id = ? AND id = ? AND version = ? AND text_version < " TG_SEARCH_TEXT_VERSION_SQL,
     [S_RES_SOURCE_IDS] = "SELECT source_id FROM resources WHERE tenant_id = ? AND source = ? "
                          "AND source_id IS NOT NULL",
     [S_CHILDREN_INSERT] = "WITH s AS (SELECT ?::bigint AS tenant_id, ?::bigint AS id)" CHILDREN("s") " SELECT 1",

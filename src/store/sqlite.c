@@ -272,7 +272,7 @@ static const char *const fixed_sql[S__FIXED] = {
         "WHERE id = ? AND tenant_id = :tenant",
     [S_RES_REWRITE_TEXT] =
         "UPDATE resources SET search_text = COALESCE(?, search_text), text_version = " TG_SEARCH_TEXT_VERSION_SQL
-        " WHERE id = ? AND version = ? AND tenant_id = :tenant",
+        " WHERE id = ? AND version = ? AND text_version < " TG_SEARCH_TEXT_VERSION_SQL " AND tenant_id = :tenant",
     [S_EXC_INSERT] = "INSERT INTO resource_exceptions (resource_id, day, closed, open_min, close_min, "
                      "note, tenant_id) VALUES (?, ?, ?, ?, ?, ?, :tenant)",
     [S_HOURS_DEL] = "DELETE FROM resource_hours WHERE resource_id = ? AND tenant_id = :tenant",

@@ -236,8 +236,10 @@ struct tg_db_ops {
 	 * search text also records TG_SEARCH_TEXT_VERSION (resources.text_version). */
 	enum tg_rc (*resource_set_search_text)(struct tg_db *db, int64_t id, const char *search_text);
 	/* Replace the stored search text of a resource whose version is still
-	 * `version` (else TG_ERR_CONFLICT, also when it is gone) by one built
-	 * with the current rules (NULL: the stored one reads the same), and
+	 * `version` and whose text is still of older rules (else
+	 * TG_ERR_CONFLICT, also when it is gone: an edit, or an organization's
+	 * rename, which does not change the version, stored a current text) by
+	 * one built with the current rules (NULL: the stored one reads the same), and
 	 * mark it TG_SEARCH_TEXT_VERSION, leaving updated_at and the version
 	 * alone: the resource did not change, only the rules its text is built
 	 * with. An edit made meanwhile has stored a current text already. */

@@ -4,8 +4,9 @@
  * rebuilds the texts that read differently now, so a search finds them at
  * once; tg_app_text_upgrade writes them back and marks them current (a row
  * edited meanwhile keeps its own, current text), so the next start rebuilds
- * nothing. And an import stores texts that name the organizations and
- * areas it created.
+ * nothing; an organization renamed meanwhile keeps its new name in them.
+ * And an import stores texts that name the organizations and areas it
+ * created.
  *
  * Runs on SQLite (a file under /tmp), then on PostgreSQL when
  * TSUNAGU_TEST_PG holds a postgresql:// URL (scripts/pg-cluster.sh; the
@@ -153,7 +154,7 @@ static void test_text_upgrade(void **state)
 
 	/* the rows as an older binary stored them: ヶ and ケ became け, and
 	 * its import left the names out */
-	const char *fresh1 = tg_arena_strdup(&a, t1), *fresh3 = tg_arena_strdup(&a, t3);
+	const char *fresh3 = tg_arena_strdup(&a, t3);
 	make_old(&a, r1.id, "霞け関子ども園\x1f\x1f保育所・子ども園の子育て支援\x1f東京都 千代田区 霞け関1-1");
 	make_old(&a, r2.id, replace(&a, t2, "宮が丘", "宮け丘"));
 	make_old(&a, r3.id, t3);
@@ -183,21 +184,30 @@ static void test_text_upgrade(void **state)
 	assert_non_null(strstr(edited, "土曜日"));
 	assert_non_null(strstr(edited, "宮が丘"));
 
+	/* and an organization renamed before the write-back (which keeps the
+	 * rows' versions): the renamed text wins too */
+	struct tg_org org1;
+	assert_int_equal(db->ops->org_get(db, &a, r1.org_id, &org1), TG_OK);
+	org1.name = "法人かすみ会";
+	assert_int_equal(tg_dir_org_update(&app, db, &org1, &a), TG_OK);
+	const char *renamed = tg_arena_strdup(&a, stored_text(db, &a, "1", &r1));
+	assert_non_null(strstr(renamed, "法人かすみ会"));
+
 	struct tg_resource pre;
-	assert_int_equal(db->ops->resource_get(db, &a, r1.id, &pre), TG_OK);
+	assert_int_equal(db->ops->resource_get(db, &a, r3.id, &pre), TG_OK);
 	size_t written = 99;
 	assert_int_equal(tg_app_text_upgrade(&app, db, &written), TG_OK);
-	assert_int_equal(written, 2);
+	assert_int_equal(written, 1);
 	assert_int_equal(app.n_rewrites, 0);
-	assert_string_equal(stored_text(db, &a, "1", &r1), fresh1);
+	assert_string_equal(stored_text(db, &a, "1", &r1), renamed);
 	assert_string_equal(stored_text(db, &a, "2", &r2), edited);
 	assert_string_equal(stored_text(db, &a, "3", &r3), fresh3);
 	assert_int_equal(r1.text_version, TG_SEARCH_TEXT_VERSION);
 	assert_int_equal(r2.text_version, TG_SEARCH_TEXT_VERSION);
 	assert_int_equal(r3.text_version, TG_SEARCH_TEXT_VERSION);
 	/* the write-back is not an edit: same version, same updated_at */
-	assert_int_equal(r1.version, pre.version);
-	assert_string_equal(r1.updated_at, pre.updated_at);
+	assert_int_equal(r3.version, pre.version);
+	assert_string_equal(r3.updated_at, pre.updated_at);
 	tg_app_release(&app);
 
 	/* the next start rebuilds nothing */

@@ -280,6 +280,7 @@ static void test_export_roundtrip(void **state)
 	rs[0].name = evil;
 	rs[0].phone = "+81-45-123-4567";
 	rs[0].schedule_note = "@SUM(1+1)";
+	rs[0].source_id = "=1+2"; /* the ID comes from the imported file too */
 	struct tg_buf out = TG_BUF_INIT;
 	assert_int_equal(tg_export_csv_begin(&out), TG_OK);
 	assert_int_equal(tg_export_csv_rows(&out, rs, 2, NULL, NULL), TG_OK);
@@ -295,6 +296,7 @@ static void test_export_roundtrip(void **state)
 	assert_non_null(strstr(out.data, ",'+81-45-123-4567,"));
 	assert_non_null(strstr(out.data, ",'@SUM(1+1),"));
 	assert_null(strstr(out.data, ",=HYPERLINK"));
+	assert_non_null(strstr(out.data, ",'=1+2,"));
 	assert_null(strstr(out.data, ",\"=HYPERLINK"));
 	tg_import_batch_init(&b2, &a);
 	assert_int_equal(tg_jpf_parse(out.data + 3, out.len - 3, &opts, &b2), TG_OK);
@@ -302,7 +304,7 @@ static void test_export_roundtrip(void **state)
 	assert_int_equal(b2.n_rows, 2);
 	const struct tg_resource *x = &b2.rows[0].res, *y = &b.rows[0].res;
 	assert_string_equal(x->source, y->source);
-	assert_string_equal(x->source_id, y->source_id);
+	assert_string_equal(x->source_id, "=1+2"); /* as set above */
 	assert_string_equal(x->type_code, y->type_code);
 	assert_string_equal(x->address_line, y->address_line);
 	assert_string_equal(x->schedule_note, "@SUM(1+1)"); /* the apostrophe is taken off again */
@@ -321,6 +323,24 @@ static void test_export_roundtrip(void **state)
 	tg_arena_release(&a);
 }
 
+/* Only tsunagu's own export (it has the tsunagu_uuid column) has the
+ * apostrophes taken off; another file's text stays as it is. */
+static void test_apostrophe_kept_elsewhere(void **state)
+{
+	(void)state;
+	const char *in = "ID,全国地方公共団体コード,名称,名称_カナ,住所,種別,備考\n"
+	                 "1,141003,'=そのまま園,ソノママエン,横浜市,私立幼稚園,'-注意書き\n";
+	struct tg_arena a = TG_ARENA_INIT;
+	struct tg_import_batch b;
+	tg_import_batch_init(&b, &a);
+	assert_int_equal(tg_jpf_parse(in, strlen(in), &opts, &b), TG_OK);
+	assert_int_equal(b.n_rows, 1);
+	assert_string_equal(b.rows[0].res.name, "'=そのまま園");
+	assert_non_null(strstr(b.rows[0].res.description, "'-注意書き"));
+	tg_import_batch_release(&b);
+	tg_arena_release(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -328,7 +348,7 @@ int main(void)
 	    cmocka_unit_test(test_new_variant_bom_crlf),      cmocka_unit_test(test_missing_required_column),
 	    cmocka_unit_test(test_bad_rows_reported),         cmocka_unit_test(test_default_type_and_fallback_note),
 	    cmocka_unit_test(test_csv_syntax_error_is_fatal), cmocka_unit_test(test_type_and_split),
-	    cmocka_unit_test(test_export_roundtrip),
+	    cmocka_unit_test(test_export_roundtrip),          cmocka_unit_test(test_apostrophe_kept_elsewhere),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

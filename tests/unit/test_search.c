@@ -876,6 +876,64 @@ static void test_hidden_location_no_oracle(void **state)
 	tg_arena_release(&a);
 }
 
+/* The same for the choice between walking the grid and listing the
+ * candidates, which depends on how many documents the grid holds: a hidden
+ * document inside the others' frame or outside it must not change it (60
+ * candidates of one type, and page sizes around the point where the
+ * choice flips). */
+static void test_hidden_location_no_plan_oracle(void **state)
+{
+	(void)state;
+	enum { PLACES = 2, KMAX = 80 };
+	static const double plat[PLACES] = {36.0, 38.5}, plon[PLACES] = {140.0, 142.5};
+	size_t total[PLACES][KMAX + 1];
+	int est[PLACES][KMAX + 1];
+	int64_t first[PLACES][KMAX + 1];
+	struct tg_arena a = TG_ARENA_INIT;
+	const char *types[] = {"study"};
+	for (int place = 0; place < PLACES; place++) {
+		struct tg_search *idx = tg_search_new();
+		uint64_t seed = 11;
+		for (int64_t id = 1; id <= 3000; id++) {
+			struct tg_search_doc d = base_doc(id, "ひろば\x1f\x1f\x1f");
+			d.type_code = id % 50 == 0 ? "study" : "hiroba";
+			d.has_geo = 1;
+			d.lat = 35.0 + (double)(rnd(&seed) % 20001) / 10000.0;
+			d.lon = 139.0 + (double)(rnd(&seed) % 20001) / 10000.0;
+			if (id == 1501) { /* the shelter, not a candidate */
+				d.is_confidential = 1;
+				d.lat = plat[place];
+				d.lon = plon[place];
+			}
+			assert_int_equal(tg_search_bulk_add(idx, &d), TG_OK);
+		}
+		tg_search_finalize(idx);
+		for (size_t k = 1; k <= KMAX; k++) {
+			struct tg_search_query q = base_query();
+			q.types = types;
+			q.n_types = 1;
+			q.has_origin = 1;
+			q.lat = 35.5;
+			q.lon = 139.5;
+			q.sort = TG_SEARCH_SORT_DISTANCE;
+			q.limit = k;
+			q.may_see_location = see_none;
+			q.total_estimated = &est[place][k];
+			struct tg_search_hit *h;
+			size_t n;
+			assert_int_equal(tg_search_run(idx, &q, &a, &h, &n, &total[place][k]), TG_OK);
+			first[place][k] = n ? h[n - 1].id : 0;
+		}
+		tg_search_free(idx);
+	}
+	for (size_t k = 1; k <= KMAX; k++) {
+		assert_int_equal(total[0][k], total[1][k]);
+		assert_int_equal(est[0][k], est[1][k]);
+		assert_int_equal(first[0][k], first[1][k]);
+	}
+	tg_arena_release(&a);
+}
+
 static const char *gtypes[] = {"nursery", "kindergarten", "hub"};
 
 static void gdoc_put(struct tg_search *idx, struct gdoc *g, int64_t id, int bulk)
@@ -1060,6 +1118,7 @@ int main(void)
 	    cmocka_unit_test(test_name_order_keys),
 	    cmocka_unit_test(test_word_folds),
 	    cmocka_unit_test(test_hidden_location_no_oracle),
+	    cmocka_unit_test(test_hidden_location_no_plan_oracle),
 	    cmocka_unit_test(test_filters),
 	    cmocka_unit_test(test_distance),
 	    cmocka_unit_test(test_paging_and_name_sort),
