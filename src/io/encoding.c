@@ -20,6 +20,12 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Binary input (an .xlsx, an image) said in the user's words: a NUL byte
+ * never occurs in CSV or JSON text. */
+#define NOT_TEXT                                                                                                                                       \
+	"CSV や JSON の文字のファイルではありません。Excel のファイルは「CSV UTF-8」形式で保存し直してください " \
+	"(not a text file: save a spreadsheet as CSV UTF-8)"
+
 size_t tg_utf8_valid_prefix(const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
@@ -95,8 +101,7 @@ static enum tg_rc from_cp932(const char *in, size_t len, struct tg_buf *out, siz
 		           errlen);
 	for (size_t i = 0; i < len; i++)
 		if (in[i] == '\0') {
-			rc = bad(TG_ERR_INVALID, line_of(in, i), "NULバイトがあります (NUL byte in input)", err_line,
-			         err, errlen);
+			rc = bad(TG_ERR_INVALID, line_of(in, i), NOT_TEXT, err_line, err, errlen);
 			goto out;
 		}
 	char *ip = (char *)(uintptr_t)in; /* iconv's prototype is not const-correct */
@@ -153,8 +158,7 @@ enum tg_rc tg_encoding_to_utf8(const char *in, size_t len, struct tg_buf *out, c
 		goto out;
 	}
 	if (in[valid] == '\0') {
-		rc = bad(TG_ERR_INVALID, line_of(in, valid), "NULバイトがあります (NUL byte in input)", err_line, err,
-		         errlen);
+		rc = bad(TG_ERR_INVALID, line_of(in, valid), NOT_TEXT, err_line, err, errlen);
 		goto out;
 	}
 	rc = from_cp932(in, len, out, err_line, err, errlen);
