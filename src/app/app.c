@@ -95,6 +95,7 @@ void tg_app_release(struct tg_app *app)
 	free(app->tile_url);
 	free(app->tile_attribution);
 	free(app->index_since);
+	free(app->since_ids);
 	for (size_t i = 0; i < app->n_rewrites; i++)
 		free(app->rewrites[i].text);
 	free(app->rewrites);
@@ -291,10 +292,42 @@ static void make_doc(const struct tg_refdata *ref, const struct tg_resource *r, 
 	doc->n_exceptions = r->n_exceptions;
 }
 
-/* Keep the high-water mark of updated_at and how many rows carry it, so
- * that the refresher can tell "already seen" from "changed in the same
- * second" (timestamps have one-second resolution). Caller holds index_lock. */
-static void note_since(struct tg_app *app, const char *updated_at)
+/* The ids indexed at the mark: a set, so that a row put twice in the same
+ * second (imported, then edited) counts once. Open addressing, 0 = empty
+ * (ids are > 0), at most half full. */
+static void since_ids_clear(struct tg_app *app)
+{
+	if (app->since_ids)
+		memset(app->since_ids, 0, app->since_cap * sizeof(*app->since_ids));
+	app->index_since_count = 0;
+}
+
+static void since_ids_add(struct tg_app *app, int64_t id)
+{
+	if ((size_t)(app->index_since_count + 1) * 2 > app->since_cap) {
+		size_t old_cap = app->since_cap, cap = old_cap ? old_cap * 2 : 64;
+		int64_t *old = app->since_ids;
+		app->since_ids = tg_xcalloc(cap, sizeof(*app->since_ids));
+		app->since_cap = cap;
+		app->index_since_count = 0;
+		for (size_t i = 0; i < old_cap; i++)
+			if (old[i])
+				since_ids_add(app, old[i]);
+		free(old);
+	}
+	size_t mask = app->since_cap - 1, i = (size_t)((uint64_t)id * 0x9E3779B97F4A7C15ull >> 20) & mask;
+	while (app->since_ids[i] && app->since_ids[i] != id)
+		i = (i + 1) & mask;
+	if (!app->since_ids[i]) {
+		app->since_ids[i] = id;
+		app->index_since_count++;
+	}
+}
+
+/* Keep the high-water mark of updated_at and which rows carry it, so that
+ * the refresher can tell "already seen" from "changed in the same second"
+ * (timestamps have one-second resolution). Caller holds index_lock. */
+static void note_since(struct tg_app *app, int64_t id, const char *updated_at)
 {
 	if (!updated_at)
 		return;
@@ -302,9 +335,10 @@ static void note_since(struct tg_app *app, const char *updated_at)
 	if (c > 0) {
 		free(app->index_since);
 		app->index_since = tg_xstrdup(updated_at);
-		app->index_since_count = 1;
+		since_ids_clear(app);
+		since_ids_add(app, id);
 	} else if (c == 0) {
-		app->index_since_count++;
+		since_ids_add(app, id);
 	}
 }
 
@@ -403,7 +437,7 @@ enum tg_rc tg_app_index_load(struct tg_app *app, struct tg_db *db)
 			if (tg_search_bulk_add(app->index, &doc) == TG_OK)
 				docs++;
 			pthread_mutex_lock(&app->index_lock);
-			note_since(app, rs[i].updated_at);
+			note_since(app, rs[i].id, rs[i].updated_at);
 			pthread_mutex_unlock(&app->index_lock);
 		}
 		if (n)
@@ -488,7 +522,7 @@ enum tg_rc tg_app_index_refresh(struct tg_app *app, struct tg_db *db)
 	int redo_mark = at_mark != seen_at_mark;
 	if (redo_mark) {
 		pthread_mutex_lock(&app->index_lock);
-		app->index_since_count = 0; /* recounted by note_since below */
+		since_ids_clear(app); /* recounted by note_since below */
 		pthread_mutex_unlock(&app->index_lock);
 	}
 	for (;;) {
@@ -550,7 +584,7 @@ void tg_app_index_put(struct tg_app *app, const struct tg_resource *r)
 		tg_log_error("index_upsert_failed", "id=%lld rc=%s", (long long)r->id, tg_rc_code(rc));
 	tg_app_ref_release(app, ref);
 	pthread_mutex_lock(&app->index_lock);
-	note_since(app, r->updated_at);
+	note_since(app, r->id, r->updated_at);
 	pthread_mutex_unlock(&app->index_lock);
 	tg_arena_release(&a);
 }

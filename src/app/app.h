@@ -60,6 +60,8 @@ struct tg_app {
 	int index_ready;           /* 1 when fully loaded, -1 when loading failed */
 	char *index_since;         /* updated_at high-water mark for the refresher */
 	int64_t index_since_count; /* rows indexed whose updated_at equals the mark */
+	int64_t *since_ids;        /* their ids (a set, see app.c note_since) */
+	size_t since_cap;
 	int64_t index_docs;
 	int64_t change_mark; /* newest resource_changes id whose deletions the index has seen */
 	/* rows whose search text the last load found built by older rules

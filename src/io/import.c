@@ -364,6 +364,73 @@ static void keep_unowned(struct tg_arena *a, struct tg_resource *r, const struct
 	}
 }
 
+/* The tenant's areas as read at the start (for ancestors). */
+struct area_list {
+	struct tg_area *v;
+	size_t n;
+};
+
+/* 1 when area anc is area a or one of its ancestors. */
+static int area_within(const struct area_list *l, int64_t a, int64_t anc)
+{
+	for (int depth = 0; a && depth < 8; depth++) {
+		if (a == anc)
+			return 1;
+		int64_t parent = 0;
+		for (size_t i = 0; i < l->n; i++)
+			if (l->v[i].id == a)
+				parent = l->v[i].parent_id;
+		a = parent;
+	}
+	return 0;
+}
+
+/* What tsunagu's CSV export does not carry stays as stored on import of
+ * such a file: the prefecture, the accessibility notes, and the area when
+ * the file names none or one it lies in (地方公共団体名 is a city or ward;
+ * the stored area may be a district). */
+static void keep_not_exported(struct tg_resource *r, const struct tg_resource *old, const struct area_list *areas)
+{
+	if (!r->prefecture)
+		r->prefecture = old->prefecture;
+	if (!r->accessibility_notes)
+		r->accessibility_notes = old->accessibility_notes;
+	if (!r->area_id || area_within(areas, old->area_id, r->area_id))
+		r->area_id = old->area_id; /* none given (a hidden row has no 地方公共団体名): as stored */
+}
+
+/* A row the caller may not write, which the file leaves as it is stored:
+ * 1 when it would be "unchanged", so that re-importing one's own export
+ * (which holds rows of others) does not fail on them. A location the
+ * caller may not see is taken as stored (an export leaves it out), so the
+ * answer never depends on it: no guess at a hidden address can be tested. */
+static int unchanged_for(const struct tg_import_options *opts, struct tg_arena *a, const struct tg_resource *r,
+                         const struct tg_resource *old, int csv, const struct area_list *ours)
+{
+	struct tg_resource x = *r;
+	keep_unowned(a, &x, old, csv);
+	if (ours)
+		keep_not_exported(&x, old, ours);
+	if (!opts->may_see_location || !opts->may_see_location(opts->may_write_ctx, old)) {
+		x.postal_code = old->postal_code;
+		x.prefecture = old->prefecture;
+		x.city = old->city;
+		x.address_line = old->address_line;
+		x.building = old->building;
+		x.has_geo = old->has_geo;
+		x.lat = old->lat;
+		x.lon = old->lon;
+		x.phone = old->phone;
+	}
+	if (same_resource(old, &x))
+		return 1;
+	char *before = tg_import_resource_json(old), *after = tg_import_resource_json(&x);
+	int same = strcmp(before, after) == 0;
+	free(before);
+	free(after);
+	return same;
+}
+
 static void report_error(struct tg_import_report *rep, struct tg_arena *a, size_t line, const char *col,
                          const char *msg)
 {
@@ -538,13 +605,15 @@ static enum tg_rc orgs_preload(struct tg_db *db, struct tg_arena *a, struct idma
  * (city, or city 0x1F ward), as area_ensure would find it: a dry run then
  * resolves known areas as the real run does, and known areas cost no
  * lookup. The first of duplicate names wins (list order: level, id). */
-static enum tg_rc areas_preload(struct tg_db *db, struct tg_arena *a, struct idmap *areas)
+static enum tg_rc areas_preload(struct tg_db *db, struct tg_arena *a, struct idmap *areas, struct area_list *all)
 {
 	struct tg_area *list = NULL;
 	size_t n = 0;
 	enum tg_rc rc = db->ops->area_list(db, a, &list, &n);
 	if (rc)
 		return rc;
+	all->v = list;
+	all->n = n;
 	/* the list is in (level, id) order: the cities first, by id */
 	size_t n_city = 0;
 	while (n_city < n && list[n_city].level == TG_AREA_CITY)
@@ -631,6 +700,16 @@ static enum tg_rc chunk_read(struct tg_db *db, struct tg_arena *ca, struct idmap
 	for (size_t i = 0; i < n; i++) {
 		const struct tg_resource *r = &rows[i].res;
 		char kb[512];
+		if (rows[i].match_uuid) { /* a tsunagu export's row: by uuid */
+			rc = db->ops->resource_get_by_uuid(db, ca, rows[i].match_uuid, &old[i]);
+			if (rc == TG_ERR_NOT_FOUND) {
+				memset(&old[i], 0, sizeof(old[0]));
+				rc = TG_OK;
+			}
+			if (rc)
+				return rc;
+			continue;
+		}
 		if (have_known && r->source && r->source_id && src_key(kb, sizeof(kb), r->source, r->source_id) &&
 		    !idmap_slot(known, kb, 0))
 			continue;
@@ -797,9 +876,10 @@ enum tg_rc tg_import_run(struct tg_db *db, const char *format, const char *data,
 			}
 		}
 	}
-	if ((rc = orgs_preload(db, a, &orgs, b.n_rows, &all_orgs)) || (rc = areas_preload(db, a, &areas)))
+	struct area_list all_areas = {NULL, 0};
+	if ((rc = orgs_preload(db, a, &orgs, b.n_rows, &all_orgs)) || (rc = areas_preload(db, a, &areas, &all_areas)))
 		goto store_error;
-	size_t refused = 0;
+	size_t refused = 0, missing = 0;
 	/* the name of the organization of rows that name none, for their texts */
 	const char *default_org_name = NULL;
 	if (opts->default_org_id && !opts->dry_run) {
@@ -854,7 +934,27 @@ enum tg_rc tg_import_run(struct tg_db *db, const char *format, const char *data,
 			}
 			/* existing? */
 			const struct tg_resource *old = &olds[i - base];
+			if (row->match_uuid) {
+				if (!old->id) {
+					tg_import_batch_error(
+					    &b, row->line, "tsunagu_uuid",
+					    "この行の場所がありません。新しい場所には地方公共団体コードとIDを"
+					    "入れてください (no place has this tsunagu_uuid: give a new place "
+					    "a municipality code and an ID)");
+					missing++;
+					continue;
+				}
+				/* it keeps its own identity */
+				r->source = old->source;
+				r->source_id = old->source_id;
+			}
 			if (opts->may_write && !opts->may_write(opts->may_write_ctx, r, old->id ? old : NULL)) {
+				/* left as stored: unchanged, and never written */
+				if (old->id &&
+				    unchanged_for(opts, &c->arena, r, old, csv, b.tsunagu_export ? &all_areas : NULL)) {
+					rep->unchanged++;
+					continue;
+				}
 				tg_import_batch_error(
 				    &b, row->line, csv ? "団体名" : "organization",
 				    "この行の施設を登録・変更する権限がありません。ほかの団体のものか、"
@@ -875,6 +975,8 @@ enum tg_rc tg_import_run(struct tg_db *db, const char *format, const char *data,
 			if (opts->dry_run && row->area_city && !r->area_id)
 				r->area_id = old->area_id; /* areas are not created in a dry run */
 			keep_unowned(&c->arena, r, old, csv);
+			if (b.tsunagu_export)
+				keep_not_exported(r, old, &all_areas);
 			if (same_resource(old, r)) {
 				rep->unchanged++;
 				continue;
@@ -905,11 +1007,11 @@ enum tg_rc tg_import_run(struct tg_db *db, const char *format, const char *data,
 		if (rc)
 			goto store_error;
 	}
-	if (refused) {
+	if (refused || missing) {
 		/* nothing is written: the rows before are rolled back */
 		rep->created = rep->updated = rep->unchanged = 0;
-		b.n_rejected += refused;
-		rc = TG_ERR_FORBIDDEN;
+		b.n_rejected += refused + missing;
+		rc = refused ? TG_ERR_FORBIDDEN : TG_ERR_INVALID;
 		if (in_tx) {
 			chunk_texts_join(&chunks[0]);
 			chunk_texts_join(&chunks[1]);

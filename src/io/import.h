@@ -48,6 +48,11 @@ struct tg_import_row {
 	const char *org_name;              /* NULL: use the import's default org */
 	struct tg_org *org;                /* HSDS: the organization object, else NULL */
 	const char *area_city, *area_ward; /* area names, NULL when not given */
+	/* a row of tsunagu's own CSV export without an open-data identity (a
+	 * place entered by hand or from HSDS): it updates the resource with this
+	 * uuid, and is refused when there is none (res.source is "tsunagu",
+	 * res.source_id the uuid, for the duplicate check) */
+	const char *match_uuid;
 };
 
 /* The result of parsing a file: rows and row errors. */
@@ -60,6 +65,7 @@ struct tg_import_batch {
 	size_t n_input;                /* data rows seen, accepted or not */
 	size_t n_rejected;             /* rows with at least one error */
 	int fatal;                     /* the file itself is unusable (bad header, syntax) */
+	int tsunagu_export;            /* tsunagu's own CSV export (see jp_facilities.c) */
 };
 
 void tg_import_batch_init(struct tg_import_batch *b, struct tg_arena *a);
@@ -92,11 +98,16 @@ struct tg_import_options {
 	/* Optional: may the caller write r (its org_id and area_id resolved;
 	 * old is the stored row it would update, NULL for a new one)? NULL
 	 * allows every row (the CLI: the operator). A row refused is reported
-	 * (line, column 団体名 / organization) before it is compared with the
-	 * stored row, so the caller learns nothing of that row's contents, and
-	 * the import writes nothing: TG_ERR_FORBIDDEN. */
+	 * (line, column 団体名 / organization), and the import writes nothing:
+	 * TG_ERR_FORBIDDEN; unless it is unchanged (see may_see_location), which
+	 * the caller could read anyway. */
 	int (*may_write)(void *ctx, const struct tg_resource *r, const struct tg_resource *old);
 	void *may_write_ctx;
+	/* With may_write: may the caller see the stored row old's location
+	 * (address, coordinates, phone)? A row may_write refuses is still
+	 * accepted as "unchanged" when the file leaves it as stored, a location
+	 * the caller may not see (or NULL: none) taken as stored. */
+	int (*may_see_location)(void *ctx, const struct tg_resource *old);
 };
 
 /* Fills defaults: make_public = 1, everything else 0/NULL. */

@@ -52,6 +52,11 @@ enum col {
 	C_ICHIJI,
 	C_URL,
 	C_NOTE,
+	C_UUID,
+	C_TTYPE,
+	C_TSERVICES,
+	C_TACCESS,
+	C_THOURS,
 	C_COUNT
 };
 
@@ -82,6 +87,12 @@ static const char *const col_names[C_COUNT][3] = {
     [C_ICHIJI] = {"一時預かりの有無", NULL, NULL},
     [C_URL] = {"URL", NULL, NULL},
     [C_NOTE] = {"備考", NULL, NULL},
+    /* tsunagu's own export: what the standard columns cannot say */
+    [C_UUID] = {"tsunagu_uuid", NULL, NULL},
+    [C_TTYPE] = {"tsunagu_type", NULL, NULL},
+    [C_TSERVICES] = {"tsunagu_services", NULL, NULL},
+    [C_TACCESS] = {"tsunagu_access", NULL, NULL},
+    [C_THOURS] = {"tsunagu_hours", NULL, NULL},
 };
 
 static const enum col required_cols[] = {C_CODE, C_ID, C_NAME, C_KANA, C_ADDR};
@@ -328,6 +339,66 @@ static void note_add(struct tg_arena *a, const char **note, const char *label, c
 		*note = tg_arena_printf(a, "%s: %.*s", label, (int)n, p);
 }
 
+/* Space-separated codes of column c into *v (arena). */
+static size_t codes_of(struct rowctx *x, enum col c, const char ***v)
+{
+	const char *p;
+	size_t n, k = 0;
+	*v = NULL;
+	if (!get(x, c, &p, &n))
+		return 0;
+	*v = TG_ARENA_ARRAY(x->b->arena, const char *, n / 2 + 1);
+	for (size_t i = 0; i < n;) {
+		while (i < n && p[i] == ' ')
+			i++;
+		size_t j = i;
+		while (j < n && p[j] != ' ')
+			j++;
+		if (j > i)
+			(*v)[k++] = tg_arena_strndup(x->b->arena, p + i, j - i);
+		i = j;
+	}
+	return k;
+}
+
+/* A tsunagu export's own columns, where present, say exactly what the
+ * standard ones only approximate: the service and access codes and every
+ * weekly interval (the type code is read with 種別, above) ("1:09:30-12:00 3:13:00-16:00"; the
+ * standard 利用可能曜日/開始時間/終了時間 hold one time for all days), so
+ * that exporting and importing again changes nothing. */
+static void ours_columns(struct rowctx *x, struct tg_resource *r)
+{
+	struct tg_arena *a = x->b->arena;
+	const char *p;
+	size_t n;
+	if (x->idx[C_TSERVICES] >= 0)
+		r->n_services = codes_of(x, C_TSERVICES, &r->services);
+	if (x->idx[C_TACCESS] >= 0)
+		r->n_access = codes_of(x, C_TACCESS, &r->access);
+	if (x->idx[C_THOURS] < 0)
+		return;
+	r->hours = NULL;
+	r->n_hours = 0;
+	if (get(x, C_DAYNOTE, &p, &n)) /* the note alone, without the standard columns' text */
+		r->schedule_note = tg_arena_strndup(a, p, n);
+	else
+		r->schedule_note = NULL;
+	if (!get(x, C_THOURS, &p, &n))
+		return;
+	char *t = tg_arena_strndup(a, p, n);
+	r->hours = TG_ARENA_ARRAY(a, struct tg_hours, n / 12 + 1);
+	char *save = NULL;
+	for (char *tok = strtok_r(t, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+		int w, oh, om, ch, cm, used = 0;
+		if (sscanf(tok, "%d:%d:%d-%d:%d%n", &w, &oh, &om, &ch, &cm, &used) != 5 || tok[used] || w < 0 ||
+		    w > 7 || oh < 0 || oh > 24 || om < 0 || om > 59 || ch < 0 || ch > 24 || cm < 0 || cm > 59) {
+			row_error(x, C_THOURS, "tsunagu_hours が読めません (cannot read tsunagu_hours)", p, n);
+			return;
+		}
+		r->hours[r->n_hours++] = (struct tg_hours){w, oh * 60 + om, ch * 60 + cm};
+	}
+}
+
 static void map_row(struct rowctx *x, const struct tg_jpf_options *o)
 {
 	struct tg_arena *a = x->b->arena;
@@ -336,15 +407,22 @@ static void map_row(struct rowctx *x, const struct tg_jpf_options *o)
 	const char *p;
 	size_t n;
 
-	/* identity */
+	/* identity; a row of tsunagu's own export without one (a place entered
+	 * by hand, or from HSDS) is matched by its tsunagu_uuid instead */
 	const char *code = NULL;
-	if (!get(x, C_CODE, &p, &n))
+	if (x->ours && !get(x, C_CODE, &p, &n) && get(x, C_UUID, &p, &n)) {
+		row->match_uuid = tg_arena_strndup(a, p, n);
+		r->source = "tsunagu";
+		r->source_id = row->match_uuid;
+	} else if (!get(x, C_CODE, &p, &n))
 		row_error(x, C_CODE, "地方公共団体コードは必須です (municipality code is required)", NULL, 0);
 	else if (n < 2 || n > 6 || !digits_only(p, n))
 		row_error(x, C_CODE, "地方公共団体コードは2～6桁の数字です (code must be 2-6 digits)", p, n);
 	else
 		code = tg_arena_strndup(a, p, n);
-	if (!get(x, C_ID, &p, &n))
+	if (row->match_uuid)
+		; /* the tsunagu id in ID is not an open-data identity */
+	else if (!get(x, C_ID, &p, &n))
 		row_error(x, C_ID, "ID/NOは必須です (ID/NO is required)", NULL, 0);
 	else
 		r->source_id = tg_arena_strndup(a, p, n);
@@ -356,8 +434,10 @@ static void map_row(struct rowctx *x, const struct tg_jpf_options *o)
 		row_error(x, C_NAME, "名称は必須です (name is required)", NULL, 0);
 	r->name_kana = str(x, C_KANA);
 
-	/* type */
-	if (get(x, C_KIND, &p, &n)) {
+	/* type: a tsunagu export names its code (custom types have no 種別) */
+	if (x->ours && get(x, C_TTYPE, &p, &n)) {
+		r->type_code = tg_arena_strndup(a, p, n);
+	} else if (get(x, C_KIND, &p, &n)) {
 		r->type_code = tg_jpf_type_code(p, n);
 		if (!r->type_code && o->default_type)
 			r->type_code = o->default_type;
@@ -476,6 +556,8 @@ static void map_row(struct rowctx *x, const struct tg_jpf_options *o)
 	if (get(x, C_DAYNOTE, &p, &n))
 		note = note ? tg_arena_printf(a, "%.*s\n%s", (int)n, p, note) : tg_arena_strndup(a, p, n);
 	r->schedule_note = note;
+	if (x->ours)
+		ours_columns(x, r);
 
 	r->is_public = o->make_public;
 	if (x->errors)
@@ -537,6 +619,7 @@ enum tg_rc tg_jpf_parse(const char *utf8, size_t len, const struct tg_jpf_option
 	struct rowctx x = {b, &csv, idx, 0, 0, 0};
 	for (size_t i = 0; i < csv.n_fields; i++)
 		x.ours |= header_match(&csv.fields[i], "tsunagu_uuid");
+	b->tsunagu_export = x.ours;
 	while ((got = tg_csv_next(&csv)) == 1) {
 		x.line = csv.record_line;
 		x.errors = 0;

@@ -2,7 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startServer, assertError, assertOk, loadWorld, resourceInput, createResource, searchIds,
+  startServer, assertError, assertOk, loadWorld, resourceInput, createResource, searchIds, toInput,
 } from './lib.mjs';
 
 let srv, w;
@@ -108,7 +108,6 @@ test('import: a coordinator writes only what it may edit, row by row', async () 
   // dry run whether its stored fields equal the file's (no oracle).
   for (const [extra, body] of [
     ['', csv([mine, outRow('T0200', '権限確認区外を上書き')])],
-    ['&dry_run=1', csv([outRow('T0200', '権限確認区外ひろば')])],
     ['&dry_run=1', csv([outRow('T0200', '権限確認区外を上書き')])],
   ]) {
     const r = await w.coord.post(other(extra), body, { 'Content-Type': 'text/csv' });
@@ -121,6 +120,21 @@ test('import: a coordinator writes only what it may edit, row by row', async () 
     assert.equal(r.json.errors.length, 1, 'only the refused row is reported');
   }
   assert.equal(assertOk(await w.admin.get(`/api/v1/resources/${outId}`)).name, '権限確認区外ひろば');
+  // Left as stored, it passes as unchanged (a coordinator's own export holds such rows);
+  // it could read all of it anyway.
+  const same = assertOk(await w.coord.post(other('&dry_run=1'), csv([outRow('T0200', '権限確認区外ひろば')]), { 'Content-Type': 'text/csv' }));
+  assert.deepEqual([same.created, same.updated, same.unchanged, same.rejected], [0, 0, 1, 0]);
+  // A confidential one it may not locate: its location is taken as stored, so a dry run
+  // answers the same for a right and a wrong guess at the address (no oracle).
+  const cur = assertOk(await w.admin.get(`/api/v1/resources/${outId}`));
+  assertOk(await w.admin.put(`/api/v1/resources/${outId}`, { ...toInput(cur), is_confidential: true, front_door: '045-000-9999' }));
+  const answers = [];
+  for (const addr of ['神奈川県よその市本町1-1', '神奈川県よその市別町9-9']) {
+    const guess = outRow('T0200', '権限確認区外ひろば').replace('神奈川県よその市本町1-1', addr);
+    const g = await w.coord.post(other('&dry_run=1'), csv([guess]), { 'Content-Type': 'text/csv' });
+    answers.push([g.status, g.json.unchanged, g.json.updated, g.json.rejected]);
+  }
+  assert.deepEqual(answers[0], answers[1], 'a guess at a hidden address changes nothing in the answer: ' + JSON.stringify(answers));
   assert.deepEqual(await searchIds(w.admin, q('権限確認区内ひろば')), [], 'all or nothing: the allowed row was not written');
 
   // Nor create there; inside its ward it may.
@@ -130,6 +144,7 @@ test('import: a coordinator writes only what it may edit, row by row', async () 
   const ok = assertOk(await w.coord.post(other(), csv([mine]), { 'Content-Type': 'text/csv' }));
   assert.equal(ok.created, 1);
   const [mineId] = await searchIds(w.admin, q('権限確認区内ひろば'));
+
   assert.equal(assertOk(await w.admin.get(`/api/v1/resources/${mineId}`)).org.id, w.staffB.user.org_id);
 });
 
@@ -180,6 +195,58 @@ test('export CSV and HSDS, with confidential rules', async () => {
   assert.equal(ah.status, 200);
   assertError(await srv.anon().get('/api/v1/export?format=csv'), 401, 'unauthorized');
   assertError(await w.admin.get('/api/v1/export?format=xml'), 400, 'invalid');
+});
+
+test('import of tsunagu\'s own CSV export: nothing changes; an edited row updates its place, matched by tsunagu_uuid', async () => {
+  const mine = await createResource(w.coord, resourceInput(w.coord.user.org_id, w.d1.id, {
+    name: '往復確認ひろば', accessibility_notes: '入口にスロープがあります', hours: [
+      { weekday: 1, open: '10:00', close: '15:00' }, { weekday: 3, open: '09:30', close: '12:00' }] }));
+  const n0 = assertOk(await w.admin.get('/api/v1/resources?limit=1')).total;
+  const exp = await w.coord.get('/api/v1/export?format=csv');
+  assert.equal(exp.status, 200);
+  const rows = exp.text.trim().split('\r\n').length - 1;
+  // As exported (a coordinator's file holds other organizations' rows too, which it may not
+  // write: they pass as unchanged).
+  const dry = assertOk(await w.coord.post('/api/v1/import?format=jp-facilities&dry_run=1', exp.text, { 'Content-Type': 'text/csv' }));
+  assert.deepEqual([dry.rows, dry.created, dry.updated, dry.unchanged, dry.rejected], [rows, 0, 0, rows, 0], JSON.stringify(dry.errors.slice(0, 3)));
+  // One name edited (in a spreadsheet): that place, not a new one.
+  const edited = exp.text.replace('往復確認ひろば', '往復確認ひろば（改）');
+  const up = assertOk(await w.coord.post('/api/v1/import?format=jp-facilities', edited, { 'Content-Type': 'text/csv' }));
+  assert.deepEqual([up.created, up.updated, up.rejected], [0, 1, 0], JSON.stringify(up.errors.slice(0, 3)));
+  const after = assertOk(await w.admin.get(`/api/v1/resources/${mine.id}`));
+  assert.equal(after.name, '往復確認ひろば（改）');
+  assert.equal(after.area_id, mine.area_id, 'the district is kept (the file names its city)');
+  assert.equal(after.accessibility_notes, '入口にスロープがあります', 'what the export does not carry is kept');
+  assert.equal(after.hours.length, 2, 'every weekly interval comes back (tsunagu_hours)');
+  assert.equal(assertOk(await w.admin.get('/api/v1/resources?limit=1')).total, n0, 'no duplicate');
+  // A tsunagu_uuid that names no place, without a code: refused, nothing written.
+  const lines = exp.text.split('\r\n');
+  const hdr = lines[0].replace(/^\ufeff/, '').split(',');
+  const row = lines.find((l) => l.includes('往復確認ひろば'));
+  const ghost = row.replace(mine.uuid, '00000000-0000-7000-8000-000000000000').replace('往復確認ひろば', '往復確認ゆうれい');
+  assert.ok(hdr.includes('tsunagu_uuid'));
+  const bad = await w.coord.post('/api/v1/import?format=jp-facilities', [lines[0], ghost].join('\r\n'), { 'Content-Type': 'text/csv' });
+  assert.equal(bad.status, 422, bad.text.slice(0, 300));
+  assert.equal(bad.json.errors[0].column, 'tsunagu_uuid');
+  assert.deepEqual(await searchIds(w.admin, q('往復確認ゆうれい')), []);
+});
+
+test('index: a place imported and edited in the same second does not hide the next import of that second', async () => {
+  // The refresher counted puts at the latest updated_at second, not rows: the edit
+  // counted the imported row twice, so a third row of that second looked seen.
+  let same = 0;
+  for (let t = 0; t < 5 && !same; t++) {
+    const a = await w.admin.post(importPath(), csv([row(`Q${t}01`, `同秒確認${t}ひろば一`, 'ドウビョウ')]), { 'Content-Type': 'text/csv' });
+    assertOk(a);
+    const [ida] = await searchIds(w.admin, q(`同秒確認${t}ひろば一`));
+    const cur = assertOk(await w.admin.get(`/api/v1/resources/${ida}`));
+    const put = assertOk(await w.admin.put(`/api/v1/resources/${ida}`, { ...toInput(cur), description: '同じ秒の編集' }));
+    assertOk(await w.admin.post(importPath(), csv([row(`Q${t}02`, `同秒確認${t}ひろば二`, 'ドウビョウ')]), { 'Content-Type': 'text/csv' }));
+    const ids = await searchIds(w.admin, q(`同秒確認${t}ひろば二`));
+    assert.equal(ids.length, 1, `the second import of the second is found (attempt ${t})`);
+    same = assertOk(await w.admin.get(`/api/v1/resources/${ids[0]}`)).updated_at === put.updated_at;
+  }
+  assert.ok(same, 'the three writes fell into one second at least once');
 });
 
 test('audit: admin sees entries for writes, newest first, paging; others 403', async () => {

@@ -38,6 +38,13 @@ static int import_may_write(void *p, const struct tg_resource *r, const struct t
 	return tg_access_can_create(&x->actor, r->org_id, tg_ref_area_within(x->ref, r->area_id, x->req->user_area_id));
 }
 
+static int import_may_see_location(void *p, const struct tg_resource *old)
+{
+	struct import_auth *x = p;
+	return tg_access_can_locate(&x->actor, old->org_id, old->is_confidential,
+	                            tg_ref_area_within(x->ref, old->area_id, x->req->user_area_id));
+}
+
 enum tg_rc tg_h_import(struct tg_req *req)
 {
 	enum tg_rc rc = tg_req_require_role(req, TG_ROLE_COORDINATOR);
@@ -80,6 +87,7 @@ enum tg_rc tg_h_import(struct tg_req *req)
 	struct import_auth auth = {.req = req, .ref = tg_app_ref_acquire(req->app)};
 	tg_h_actor(req, &auth.actor);
 	o.may_write = import_may_write;
+	o.may_see_location = import_may_see_location;
 	o.may_write_ctx = &auth;
 
 	struct tg_import_report rep;
