@@ -243,6 +243,32 @@ int tg_schedule_open_at(const struct tg_hours *h, size_t n_hours, const struct t
 	return 0;
 }
 
+void tg_schedule_day(const struct tg_hours *h, size_t n_hours, const struct tg_exception *ex, size_t n_ex,
+                     const struct tg_localtime *t, struct tg_day_hours *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->holiday = tg_jp_is_holiday(t->year, t->month, t->day);
+	char today[16];
+	int n = snprintf(today, sizeof today, "%04d-%02d-%02d", t->year, t->month, t->day);
+	for (size_t i = 0; n > 0 && (size_t)n < sizeof today && i < n_ex; i++)
+		if (ex[i].date && strcmp(ex[i].date, today) == 0) {
+			out->ex = &ex[i];
+			if (!ex[i].closed && ex[i].open_min < ex[i].close_min) {
+				out->open_min[0] = ex[i].open_min;
+				out->close_min[0] = ex[i].close_min;
+				out->n = 1;
+			}
+			return;
+		}
+	int wd = out->holiday ? TG_WEEKDAY_HOLIDAY : t->weekday;
+	for (size_t i = 0; i < n_hours && out->n < TG_DAY_MAX; i++)
+		if (h[i].weekday == wd) {
+			out->open_min[out->n] = h[i].open_min;
+			out->close_min[out->n] = h[i].close_min;
+			out->n++;
+		}
+}
+
 int tg_schedule_open_on(const struct tg_hours *h, size_t n_hours, const struct tg_exception *ex, size_t n_ex,
                         const struct tg_localtime *t)
 {

@@ -45,6 +45,20 @@ int tg_schedule_open_at(const struct tg_hours *h, size_t n_hours, const struct t
 int tg_schedule_open_on(const struct tg_hours *h, size_t n_hours, const struct tg_exception *ex, size_t n_ex,
                         const struct tg_localtime *t);
 
+/* The hours that apply on t's date (t->minute is not looked at), by the
+ * rules above: the day's exception (closed: no interval), else the weekly
+ * intervals of its weekday, or of weekday 7 on a national holiday, in the
+ * order given (at most TG_DAY_MAX of them). */
+#define TG_DAY_MAX 8
+struct tg_day_hours {
+	int holiday;                   /* the date is a national holiday */
+	const struct tg_exception *ex; /* the day's exception, or NULL */
+	size_t n;                      /* intervals */
+	int open_min[TG_DAY_MAX], close_min[TG_DAY_MAX];
+};
+void tg_schedule_day(const struct tg_hours *h, size_t n_hours, const struct tg_exception *ex, size_t n_ex,
+                     const struct tg_localtime *t, struct tg_day_hours *out);
+
 /* 1 if the weekly hours have any interval on weekday (0..7). */
 int tg_schedule_open_on_weekday(const struct tg_hours *h, size_t n_hours, int weekday);
 

@@ -419,7 +419,8 @@ enum tg_rc tg_resource_from_json(const json_t *in, struct tg_arena *a, struct tg
 	                                      NULL};
 	static const char *const read_only[] = {"id",         "uuid",           "org",      "type_name",
 	                                        "area_path",  "address_hidden", "open_now", "verification_due",
-	                                        "created_at", "updated_at",     "can_edit", NULL};
+	                                        "created_at", "updated_at",     "can_edit", "today",
+	                                        NULL};
 	struct reader rd = {a, err};
 	struct tg_resource *r = out;
 	enum tg_rc rc;

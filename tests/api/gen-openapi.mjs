@@ -60,6 +60,14 @@ const Resource = obj({
   address_hidden: { type: 'boolean' }, open_now: { type: 'boolean', nullable: true },
   verification_due: { type: 'boolean' }, created_at: str({ format: 'date-time' }), updated_at: str({ format: 'date-time' }),
   can_edit: { type: 'boolean' },
+  today: obj({
+    date: str({ format: 'date' }), weekday: int({ minimum: 0, maximum: 6 }), holiday: { type: 'boolean' },
+    exception: { type: 'boolean' },
+    hours: { type: 'array', items: obj({ open: str(), close: str() }, ['open', 'close']) },
+    note: str({ nullable: true }),
+  }, ['date', 'weekday', 'holiday', 'exception', 'hours', 'note'], {
+    description: 'What applies today (Asia/Tokyo): a national holiday, the day\'s exception, and the opening intervals (none: closed). Not in search results.',
+  }),
   ...editable,
 });
 const ResourceInput = obj({ org_id: int(), ...editable }, ['org_id', 'type', 'name'], {

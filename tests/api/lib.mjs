@@ -354,7 +354,7 @@ export function resourceInput(orgId, areaId, over = {}) {
 /** Resource (GET shape) -> ResourceInput for PUT. */
 export function toInput(r) {
   const ro = ['id', 'uuid', 'org', 'type_name', 'area_path', 'address_hidden', 'open_now', 'verification_due',
-    'created_at', 'updated_at', 'can_edit'];
+    'created_at', 'updated_at', 'can_edit', 'today'];
   const out = { org_id: r.org.id };
   for (const [k, v] of Object.entries(r)) if (!ro.includes(k)) out[k] = v;
   return out;

@@ -244,6 +244,32 @@ test('filter: open_today (holidays and dated exceptions applied)', async () => {
   assert.ok(!(await searchIds(srv.anon(), `${q('営業確認')}&open_today=1`)).includes(CLOSED.id));
 });
 
+test('resource.today: the date in Asia/Tokyo, its exception and the hours that apply', async () => {
+  const now = new Date(Date.now() + 9 * 3600e3);
+  const today = now.toISOString().slice(0, 10);
+  const org = w.staffA.user.org_id;
+  const shut = await createResource(w.staffA, resourceInput(org, w.d1.id, {
+    name: '今日確認休館', exceptions: [{ date: today, closed: true, open: null, close: null, note: '研修のため休館' }] }));
+  const g = assertOk(await srv.anon().get(`/api/v1/resources/${shut.id}`)).today;
+  if (g.date !== today) return; // midnight passed between the two clocks
+  assert.deepEqual(g, { date: today, weekday: now.getUTCDay(), holiday: g.holiday, exception: true, hours: [], note: '研修のため休館' });
+  assert.equal(typeof g.holiday, 'boolean');
+  const special = await createResource(w.staffA, resourceInput(org, w.d1.id, {
+    name: '今日確認特別', exceptions: [{ date: today, closed: false, open: '13:00', close: '14:30', note: null }] }));
+  const s2 = assertOk(await srv.anon().get(`/api/v1/resources/${special.id}`)).today;
+  assert.deepEqual([s2.exception, s2.hours, s2.note], [true, [{ open: '13:00', close: '14:30' }], null]);
+  // every day, holidays too: the intervals of today's kind of day
+  const all = [0, 1, 2, 3, 4, 5, 6].map((d) => ({ weekday: d, open: '09:00', close: '12:00' }))
+    .concat([{ weekday: 7, open: '10:00', close: '11:00' }]);
+  const every = await createResource(w.staffA, resourceInput(org, w.d1.id, { name: '今日確認毎日', hours: all }));
+  const e = assertOk(await srv.anon().get(`/api/v1/resources/${every.id}`)).today;
+  assert.deepEqual(e.hours, e.holiday ? [{ open: '10:00', close: '11:00' }] : [{ open: '09:00', close: '12:00' }]);
+  assert.equal(e.exception, false);
+  // not in search results (per-request work for every card)
+  const it = assertOk(await srv.anon().get(`/api/v1/resources?q=${encodeURIComponent('今日確認毎日')}`)).items[0];
+  assert.ok(!('today' in it));
+});
+
 test('near: distance sort, distance_m, radius_km', async () => {
   const r = assertOk(await srv.anon().get(`/api/v1/resources?${q(MARK)}&near=35.44,139.63&sort=distance`));
   assert.deepEqual(r.items.map((i) => i.id), [F1.id, F2.id, F3.id]);

@@ -377,6 +377,41 @@ static void test_open_on(void **state)
 	assert_false(tg_schedule_open_on(NULL, 0, NULL, 0, &t));
 }
 
+/* The hours that apply on a date. */
+static void test_day(void **state)
+{
+	(void)state;
+	struct tg_exception ex[] = {
+	    {"2026-11-17", 1, 0, 0, "研修のため休館"},
+	    {"2026-11-18", 0, 600, 660, "臨時開館"},
+	};
+	static const struct tg_hours with_holiday[] = {{1, 600, 900}, {2, 570, 720}, {2, 780, 960}, {7, 780, 840}};
+	struct tg_day_hours d;
+	struct tg_localtime t = at(2026, 11, 24, 8, 0); /* a Tuesday: two intervals */
+	tg_schedule_day(with_holiday, 4, ex, 2, &t, &d);
+	assert_false(d.holiday);
+	assert_null(d.ex);
+	assert_int_equal(d.n, 2);
+	assert_int_equal(d.open_min[1], 780);
+	t = at(2026, 11, 23, 8, 0); /* 勤労感謝の日, a Monday: the holiday hours */
+	tg_schedule_day(with_holiday, 4, ex, 2, &t, &d);
+	assert_true(d.holiday);
+	assert_int_equal(d.n, 1);
+	assert_int_equal(d.open_min[0], 780);
+	assert_int_equal(d.close_min[0], 840);
+	tg_schedule_day(weekday_hours, 3, ex, 2, &t, &d); /* no holiday hours: closed */
+	assert_int_equal(d.n, 0);
+	t = at(2026, 11, 17, 8, 0); /* closed by its exception */
+	tg_schedule_day(with_holiday, 4, ex, 2, &t, &d);
+	assert_non_null(d.ex);
+	assert_string_equal(d.ex->note, "研修のため休館");
+	assert_int_equal(d.n, 0);
+	t = at(2026, 11, 18, 8, 0); /* opened by one */
+	tg_schedule_day(with_holiday, 4, ex, 2, &t, &d);
+	assert_int_equal(d.n, 1);
+	assert_int_equal(d.open_min[0], 600);
+}
+
 static void test_open_on_weekday(void **state)
 {
 	(void)state;
@@ -501,6 +536,7 @@ int main(void)
 	    cmocka_unit_test(test_open_at_holidays),
 	    cmocka_unit_test(test_open_at_exceptions),
 	    cmocka_unit_test(test_open_on),
+	    cmocka_unit_test(test_day),
 	    cmocka_unit_test(test_open_on_weekday),
 	    cmocka_unit_test(test_schedule_check),
 	    cmocka_unit_test(test_time_parse_format),

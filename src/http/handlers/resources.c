@@ -79,6 +79,25 @@ static int verification_due(const struct view *v, const struct tg_resource *r)
 	return tg_days_between(r->verified_at, v->today) > v->req->app->verify_after_days;
 }
 
+/* What applies today (Asia/Tokyo): the date, whether it is a national
+ * holiday, the day's exception if any, and its opening intervals (none:
+ * closed), by the rules of open_now and open_today. */
+static json_t *today_json(const struct view *v, const struct tg_resource *r)
+{
+	struct tg_day_hours d;
+	tg_schedule_day(r->hours, r->n_hours, r->exceptions, r->n_exceptions, &v->now, &d);
+	json_t *hours = json_array();
+	for (size_t i = 0; i < d.n; i++) {
+		char o[6], c[6];
+		tg_time_format(d.open_min[i], o);
+		tg_time_format(d.close_min[i], c);
+		json_array_append_new(hours, json_pack("{s:s,s:s}", "open", o, "close", c));
+	}
+	return json_pack("{s:s,s:i,s:b,s:b,s:o,s:o}", "date", v->today, "weekday", v->now.weekday, "holiday", d.holiday,
+	                 "exception", d.ex != NULL, "hours", hours, "note",
+	                 d.ex && d.ex->note ? json_string(d.ex->note) : json_null());
+}
+
 static json_t *render_as(struct view *v, const struct tg_resource *r, int summary, int show_location)
 {
 	const char *path[8];
@@ -98,7 +117,10 @@ static json_t *render_as(struct view *v, const struct tg_resource *r, int summar
 	    .verification_due = verification_due(v, r),
 	    .summary = summary,
 	};
-	return tg_resource_to_json(r, &o);
+	json_t *j = tg_resource_to_json(r, &o);
+	if (!summary && j)
+		json_object_set_new(j, "today", today_json(v, r));
+	return j;
 }
 
 static json_t *render(struct view *v, const struct tg_resource *r, int summary)
