@@ -8,7 +8,11 @@
 // name is refused with a message, not cut; the fee is never preselected as free; toasts do
 // not outlive their screen; at 375 px the hours/exceptions editors and the users list fit,
 // the header is small and not sticky, focused fields are not hidden under sticky bars;
-// tap targets on the public detail page are 44 px. axe-core on every page visited, CSP
+// tap targets on the public detail page are 44 px; ＋ 時間を追加 picks the next free weekday and
+// overlaps are said on the row before sending; 休み disables the exception's times; the admin's
+// own row has no role menu or 停止; an unconfirmed role asks before leaving; an unreadable import
+// file gets one plain sentence; the staff search's age is checked by the app, not the browser.
+// axe-core on every page visited, CSP
 // and page errors fail. Each test creates the places and users it changes (API), so it
 // does not depend on other test files. Demo logins (same password as TSUNAGU_PASSWORD):
 // TSUNAGU_ADMIN_LOGIN (admin), TSUNAGU_STAFF_LOGIN (staff_a), TSUNAGU_VIEWER_LOGIN (viewer),
@@ -420,19 +424,176 @@ test('phone and 200 % zoom: compact header, editors fit, focus never hidden, 44 
   await pub.ctx.close();
 });
 
-test('import: a file that cannot be read is said so, not counted as 0 rows with 0 problems', async () => {
+test('hours editor: ＋ 時間を追加 takes the next free weekday, overlaps are said on the row without a request; 休み disables the times', async () => {
+  const staff = await apiAs(STAFF);
+  const place = await createPlace(staff.user.org_id, { hours: [], exceptions: [] });
+  const { ctx, page } = await newPage({ viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true });
+  watch(page, 'hours');
+  const puts = [];
+  page.on('request', (r) => { if (r.method() === 'PUT' && r.url().includes('/api/v1/resources/')) puts.push(r.url()); });
+  await loginUI(page, STAFF);
+  await openEdit(page, place.id);
+  const add = page.getByRole('button', { name: '＋ 時間を追加' });
+  await add.click();
+  await field(page, 'hours[0].open').fill('9:30');
+  await field(page, 'hours[0].close').fill('12:00');
+  await add.click();
+  const days = [await field(page, 'hours[0].weekday').inputValue(), await field(page, 'hours[1].weekday').inputValue()];
+  assert.notEqual(days[0], days[1], `two clicks give two different weekdays: ${days}`);
+  assert.deepEqual(days, ['1', '2'], 'Monday, then Tuesday');
+  assert.equal(await field(page, 'hours[1].open').inputValue(), '09:30', 'the new row copies the last row\'s times');
+  assert.equal(await field(page, 'hours[1].close').inputValue(), '12:00');
+
+  // The same weekday with overlapping times: said on the row, nothing sent.
+  await field(page, 'hours[1].weekday').selectOption('1');
+  await field(page, 'hours[1].open').fill('11:00');
+  await field(page, 'hours[1].close').fill('15:00');
+  await page.getByRole('button', { name: '保存する' }).click();
+  const rowMsg = page.locator('tr.row-error');
+  await rowMsg.getByText('月曜日の 9:30〜12:00 と時間が重なっています').waitFor();
+  assert.deepEqual(puts, [], 'an overlap is not sent');
+  assert.equal(await field(page, 'hours[1].weekday').getAttribute('aria-invalid'), 'true');
+  assert.equal(await rowMsg.evaluate((tr) => tr.previousElementSibling.querySelector('[data-field]').dataset.field), 'hours[1].weekday',
+    'the message is right under the second row');
+  const fit = await page.evaluate(() => ({ sw: document.documentElement.scrollWidth, cw: document.documentElement.clientWidth }));
+  assert.ok(fit.sw <= fit.cw + 1, `the message fits the phone card (${fit.sw} > ${fit.cw})`);
+  await axe(page, 'hours overlap (phone)');
+  await shot(page, 'hours-overlap-phone');
+
+  // A message the server sends for a row fits the card too (touching times are fine).
+  await field(page, 'hours[1].open').fill('12:00');
+  await page.getByRole('button', { name: '保存する' }).click();
+  await page.getByRole('heading', { level: 1, name: place.name }).waitFor();
+  const saved = (await (await admin()).call('GET', `/resources/${place.id}`)).json;
+  assert.deepEqual(saved.hours.map((x) => [x.weekday, x.open, x.close]), [[1, '09:30', '12:00'], [1, '12:00', '15:00']]);
+
+  // 臨時の休み・変更: 休み ticked → no times (disabled, hidden on a phone); unticked → two
+  // different examples, not "9:30〜9:30".
+  await openEdit(page, place.id);
+  await page.getByRole('button', { name: '＋ 臨時の休み・変更を追加' }).click();
+  const closed = page.getByRole('checkbox', { name: '休み' });
+  assert.equal(await closed.isChecked(), true);
+  assert.equal(await field(page, 'exceptions[0].open').isDisabled(), true, '開始 is disabled while 休み is ticked');
+  assert.equal(await field(page, 'exceptions[0].close').isDisabled(), true, '終了 is disabled while 休み is ticked');
+  assert.equal(await field(page, 'exceptions[0].open').isVisible(), false, 'the times are hidden on a phone');
+  await closed.uncheck();
+  assert.equal(await field(page, 'exceptions[0].open').isEnabled(), true);
+  const ph = [await field(page, 'exceptions[0].open').getAttribute('placeholder'), await field(page, 'exceptions[0].close').getAttribute('placeholder')];
+  assert.notEqual(ph[0], ph[1], `開始 and 終了 have different examples: ${ph}`);
+  await axe(page, 'exception row (phone)');
+  await closed.check();
+  assert.equal(await field(page, 'exceptions[0].close').isDisabled(), true);
+  await ctx.close();
+});
+
+test('users: no role menu or 停止 on one\'s own row; leaving with an unconfirmed role asks first', async () => {
+  const a = await admin();
+  const login = `leave_${RUN}`;
+  const created = await a.call('POST', '/users', { login, display_name: `離脱テスト ${RUN}`, role: 'viewer', org_id: a.user.org_id, password: 'leave-test-password-1' });
+  assert.equal(created.status, 201, `create user: ${JSON.stringify(created.json)}`);
+  const u = created.json;
+  const { ctx, page } = await newPage();
+  watch(page, 'users-self');
+  const puts = [];
+  page.on('request', (r) => { if (r.method() === 'PUT' && r.url().includes('/api/v1/users/')) puts.push(r.url()); });
+  await loginUI(page, ADMIN);
+  await page.goto(`${BASE}/app#/settings`);
+  const sel = page.getByRole('combobox', { name: `${u.display_name}の役割` });
+  await sel.waitFor();
+  const self = page.locator('table.users tr', { hasText: a.user.login });
+  await self.first().waitFor();
+  assert.equal(await self.count(), 1);
+  assert.equal(await self.locator('select').count(), 0, 'no role menu on one\'s own row');
+  assert.equal(await self.getByRole('button').count(), 0, 'no 停止する on one\'s own row');
+  await self.getByText('管理者', { exact: true }).waitFor();
+  await self.getByText('自分の役割の変更と停止はできません').waitFor();
+  await axe(page, 'users with one\'s own row');
+
+  // A role picked but not confirmed: leaving asks; cancelling stays with the choice kept.
+  await sel.selectOption('staff');
+  let asked = '';
+  page.once('dialog', async (d) => { asked = d.message(); await d.dismiss(); });
+  await page.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link', { name: 'ホーム' }).click();
+  await page.waitForTimeout(300);
+  assert.ok(asked, 'leaving asks first');
+  assert.ok(page.url().endsWith('#/settings'), `still on settings: ${page.url()}`);
+  assert.equal(await sel.inputValue(), 'staff', 'the picked role is kept');
+  // Back to the saved role: leaving asks nothing.
+  await sel.selectOption('viewer');
+  let asked2 = '';
+  page.once('dialog', async (d) => { asked2 = d.message(); await d.dismiss(); });
+  await page.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link', { name: 'ホーム' }).click();
+  await page.waitForFunction(() => location.hash === '#/');
+  assert.equal(asked2, '', 'nothing to ask when the role is as saved');
+  assert.deepEqual(puts, [], 'nothing sent');
+  await ctx.close();
+});
+
+test('import: an unreadable file gets one clear message; wrong columns are listed once', async () => {
   const { ctx, page } = await newPage();
   watch(page, 'import');
+  const posts = [];
+  page.on('request', (r) => { if (r.method() === 'POST' && r.url().includes('/api/v1/import')) posts.push(r.url()); });
   await loginUI(page, ADMIN);
   await page.goto(`${BASE}/app#/settings`);
   const section = page.locator('section', { has: page.getByRole('heading', { name: 'データの取り込み' }) });
+  const check = section.getByRole('button', { name: '確認する（まだ保存しません）' });
+  // An Excel book renamed .csv (a ZIP with NUL bytes).
+  const xlsx = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00]), Buffer.from('[Content_Types].xml'), Buffer.alloc(32)]);
+  await section.locator('input[type=file]').setInputFiles({ name: 'book.csv', mimeType: 'text/csv', buffer: xlsx });
+  await check.click();
+  await section.getByText('このファイルは取り込めません。CSV（UTF-8 または Shift_JIS）か HSDS の JSON ファイルを選んでください。').waitFor();
+  const text = await section.textContent();
+  for (const bad of ['不備のある行があるため', 'ファイルを読み取れませんでした', 'NUL', '0行：']) {
+    assert.ok(!text.includes(bad), `no "${bad}" for an unreadable file`);
+  }
+  assert.equal(await section.locator('table').count(), 0, 'no table of problems');
+  await axe(page, 'import of an unreadable file');
+  await shot(page, 'import-unreadable');
+
+  // Readable text without the expected columns: one line, the problems in the table, no "0 rows".
   await section.locator('input[type=file]').setInputFiles({
-    name: 'not-facilities.csv', mimeType: 'text/csv', buffer: Buffer.from('品名,数量\nりんご,3\n'),
+    name: 'not-facilities.csv', mimeType: 'text/csv', buffer: Buffer.from('\ufeff品名,数量\nりんご,3\n'),
   });
-  await section.getByRole('button', { name: '確認する（まだ保存しません）' }).click();
-  await section.getByText('ファイルを読み取れませんでした').waitFor();
+  await check.click();
+  await section.getByText(/このファイルは取り込めません（問題 \d+件）/).waitFor();
   assert.equal(await section.getByText(/0行：/).count(), 0, 'no "0 rows, 0 problems" summary');
-  await axe(page, 'import report of an unreadable file');
+  assert.equal(await section.getByText('不備のある行があるため').count(), 0);
+  await section.getByText('文字コード：UTF-8（BOM付き）').waitFor();
+  assert.equal(posts.length, 1, 'only the text file was sent');
+  await axe(page, 'import report of a file with wrong columns');
+  await ctx.close();
+});
+
+test('staff search: an age out of range gets the app\'s message next to the field', async () => {
+  const { ctx, page } = await newPage();
+  watch(page, 'search-age');
+  await loginUI(page, STAFF);
+  await page.goto(`${BASE}/app#/search?q=${encodeURIComponent('ひろば')}`);
+  await page.locator('.result-count').filter({ hasText: /件/ }).waitFor();
+  const details = page.locator('details.filters');
+  if (!(await details.evaluate((d) => d.open))) await details.locator('summary').click();
+  const years = page.locator('#s-age-y');
+  await years.fill('19');
+  const before = page.url();
+  await page.getByRole('button', { name: 'この条件でさがす' }).click();
+  const msg = page.locator('#s-age-msg');
+  await msg.getByText('子どもの年齢は 0〜18歳 と 0〜11か月 の整数で入力してください。').waitFor();
+  assert.equal(await years.getAttribute('aria-invalid'), 'true');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 's-age-y', 'focus on the age');
+  assert.equal(page.url(), before, 'not searched');
+  assert.equal(await page.locator('form.search-form').evaluate((f) => f.noValidate), true, 'no browser bubble');
+  await axe(page, 'search with a bad age');
+  await years.fill('3');
+  await page.locator('#s-age-m').fill('14');
+  await page.getByRole('button', { name: 'この条件でさがす' }).click();
+  await msg.getByText('0〜11か月').waitFor();
+  assert.equal(await page.locator('#s-age-m').getAttribute('aria-invalid'), 'true');
+  await page.locator('#s-age-m').fill('6');
+  await page.getByRole('button', { name: 'この条件でさがす' }).click();
+  await page.waitForFunction(() => location.hash.includes('age_y=3') && location.hash.includes('age_m=6'));
+  await page.locator('.result-count').filter({ hasText: /件|見つかりません/ }).waitFor();
+  assert.equal(await page.locator('#s-age-msg').textContent(), '');
   await ctx.close();
 });
 

@@ -8,14 +8,20 @@
 // internal keys; a hidden location is 「非公開」); 近い順 without 基準の場所 is explained next
 // to that control and keeps the choices; a too long public query says so; no
 // 「この場所の近くをさがす」 where the reader may not see the location; no verify instruction
-// for read-only roles; focus on the main heading after opening a result and going Back,
-// not on the first load. axe-core on every page visited; CSP errors and page errors fail.
+// for read-only roles; focus on the main heading after opening a result, on the opened
+// result after going Back, not moved on the first load; the back link returns to the same
+// search (query, conditions, もっと見る) and goes Back in the history; today's hours (a
+// holiday row that differs, a dated exception for today, computed in Asia/Tokyo); a public
+// age out of range says the app's message; the history toggle says 見る / 閉じる.
+// axe-core on every page visited; CSP errors and page errors fail.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { BASE, PASSWORD, problems, launch, watch, axe, shot } from './lib.mjs';
 
 // A token no demo text holds, to find this run's places by free text.
 const TOKEN = `zq${Date.now().toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`;
+// A second one for the 25 places of the back-link tests (kept out of TOKEN's searches).
+const TOKEN2 = `xv${Date.now().toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`;
 
 let browser;
 let admin; // API client logged in as the demo admin
@@ -41,10 +47,13 @@ async function apiLogin(login) {
   };
 }
 
-/** Today in Asia/Tokyo: {iso: 'YYYY-MM-DD', wd: 0-6}. */
+/** Today in Asia/Tokyo: {iso: 'YYYY-MM-DD', wd: 0-6, label: '11月23日(月)'}. */
 function tokyoToday() {
   const d = new Date(Date.now() + 9 * 3600 * 1000);
-  return { iso: d.toISOString().slice(0, 10), wd: d.getUTCDay() };
+  return {
+    iso: d.toISOString().slice(0, 10), wd: d.getUTCDay(),
+    label: `${d.getUTCMonth() + 1}月${d.getUTCDate()}日(${'日月火水木金土'[d.getUTCDay()]})`,
+  };
 }
 const area = (name) => {
   const a = meta.areas.find((x) => x.name === name);
@@ -137,7 +146,7 @@ test('public: a query over 64 characters says it is too long, not "try later"', 
   await ctx.close();
 });
 
-test('focus: not moved on the first load; on the heading after opening a result and going Back', async () => {
+test('focus: not moved on the first load; on the heading after opening a result, on that result after going Back', async () => {
   await createPlace(`フォーカス確認 ${TOKEN}`, { location: { lat: 35.45, lon: 139.62 } });
   const { ctx, page } = await newPage('focus');
   await page.goto(`${BASE}/#/?q=${TOKEN}`);
@@ -153,8 +162,8 @@ test('focus: not moved on the first load; on the heading after opening a result 
   await axe(page, 'public detail after opening a result');
   await page.goBack();
   await page.getByRole('status').filter({ hasText: /見つかりました/ }).waitFor();
-  await page.waitForFunction(() => document.activeElement && document.activeElement.tagName === 'H1');
-  assert.equal((await focused(page)).text, '子育ての場所をさがす', 'focus on the search page\'s heading after Back');
+  await page.waitForFunction(() => document.activeElement && document.activeElement.tagName === 'A');
+  assert.equal((await focused(page)).text, `フォーカス確認 ${TOKEN}`, 'focus on the opened place\'s link after Back');
   await ctx.close();
 
   // Staff app: opening a result too.
@@ -289,6 +298,220 @@ test('home: read-only roles get no "press 情報を確認済みにする" instru
     await axe(page, `home (${user})`);
     await ctx.close();
   }
+});
+
+/** 25 public, free places named 「もどる確認 NN TOKEN2」 (more than one page of 20). */
+let paged = null;
+async function pagedPlaces() {
+  if (!paged) {
+    paged = [];
+    for (let i = 1; i <= 25; i++) {
+      paged.push(await createPlace(`もどる確認 ${String(i).padStart(2, '0')} ${TOKEN2}`, { fee: { free: true, text: null } }));
+    }
+  }
+  return paged;
+}
+const activeLink = (page) => page.evaluate(() => {
+  const a = document.activeElement;
+  if (!a || a.tagName !== 'A') return null;
+  const r = a.getBoundingClientRect();
+  return { text: a.textContent.trim(), inView: r.top >= 0 && r.bottom <= window.innerHeight };
+});
+
+test('public: 「さがす画面にもどる」 returns to the same search (words, conditions, もっと見る) with focus on the opened place', async () => {
+  await pagedPlaces();
+  const { ctx, page } = await newPage('public-back', { width: 375, height: 812 });
+  await page.goto(`${BASE}/#/?q=${TOKEN2}&free=1`);
+  await page.getByRole('status').filter({ hasText: '25か所 見つかりました（20か所を表示）。' }).waitFor();
+  await page.getByRole('button', { name: 'もっと見る' }).click();
+  await page.getByRole('status').filter({ hasText: '25か所 見つかりました。' }).waitFor();
+  const search = await page.evaluate(() => location.hash);
+  const links = page.getByRole('list', { name: 'さがした結果' }).getByRole('link');
+  const target = links.nth(22); // one that only もっと見る shows
+  const name = (await target.textContent()).trim();
+  await target.focus();
+  const y = await page.evaluate(() => window.scrollY);
+  assert.ok(y > 0, 'the opened place is further down the list');
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { level: 1, name }).waitFor();
+  const entries = await page.evaluate(() => history.length);
+  const back = page.getByRole('link', { name: '← さがす画面にもどる' });
+  assert.equal(await back.getAttribute('href'), search, 'the link names the search the family came from');
+  await back.click();
+  await page.getByRole('status').filter({ hasText: '25か所 見つかりました。' }).waitFor();
+  assert.equal(await page.evaluate(() => location.hash), search, 'the same search');
+  assert.equal(await page.evaluate(() => history.length), entries, 'the link went Back (no new history entry)');
+  assert.equal(await page.getByRole('searchbox', { name: /なまえ/ }).inputValue(), TOKEN2, 'the words are kept');
+  assert.ok(await page.getByRole('checkbox', { name: '無料のところ' }).isChecked(), 'the conditions are kept');
+  await page.waitForFunction((n) => document.activeElement && document.activeElement.textContent.trim() === n, name);
+  const a = await activeLink(page);
+  assert.ok(a && a.inView, 'focus on the opened place\'s link, in view');
+  assert.ok(Math.abs((await page.evaluate(() => window.scrollY)) - y) < 50, 'the scroll position is restored');
+  await axe(page, 'public search after the back link');
+
+  // The browser's Back does the same.
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { level: 1, name }).waitFor();
+  await page.goBack();
+  await page.getByRole('status').filter({ hasText: '25か所 見つかりました。' }).waitFor();
+  await page.waitForFunction((n) => document.activeElement && document.activeElement.textContent.trim() === n, name);
+  assert.ok((await activeLink(page)).inView, 'after Back: focus on the opened place, in view');
+  await ctx.close();
+
+  // Opened directly (a shared link): the plain search page.
+  const d = await newPage('public-back-direct', { width: 375, height: 812 });
+  await d.page.goto(`${BASE}/#/r/${paged[0].id}`);
+  await d.page.getByRole('heading', { level: 1, name: paged[0].name }).waitFor();
+  assert.equal(await d.page.getByRole('link', { name: '← さがす画面にもどる' }).getAttribute('href'), '#/');
+  await d.ctx.close();
+});
+
+test('staff: 「← さがす」 returns to the same search with focus on the opened result; Back too', async () => {
+  await pagedPlaces();
+  const { ctx, page } = await newPage('staff-back');
+  await login(page, 'coord');
+  await page.goto(`${BASE}/app#/search?q=${TOKEN2}&free=1&sort=name`);
+  await page.getByRole('status').filter({ hasText: '25件見つかりました（20件を表示）。' }).waitFor();
+  const search = await page.evaluate(() => location.hash);
+  const target = page.getByRole('list', { name: '検索結果' }).getByRole('link').nth(15);
+  const name = (await target.textContent()).trim();
+  await target.focus();
+  const y = await page.evaluate(() => window.scrollY);
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { level: 1, name: new RegExp(name) }).waitFor();
+  const entries = await page.evaluate(() => history.length);
+  const back = page.getByRole('link', { name: '← さがす' });
+  assert.equal(await back.getAttribute('href'), search, 'the link names the search');
+  await back.click();
+  await page.getByRole('status').filter({ hasText: '25件見つかりました' }).waitFor();
+  assert.equal(await page.evaluate(() => location.hash), search, 'the same search');
+  assert.equal(await page.evaluate(() => history.length), entries, 'the link went Back');
+  await page.waitForFunction((n) => document.activeElement && document.activeElement.textContent.trim() === n, name);
+  assert.ok((await activeLink(page)).inView, 'focus on the opened result, in view');
+  assert.ok(Math.abs((await page.evaluate(() => window.scrollY)) - y) < 50, 'the scroll position is restored');
+
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { level: 1, name: new RegExp(name) }).waitFor();
+  await page.goBack();
+  await page.getByRole('status').filter({ hasText: '25件見つかりました' }).waitFor();
+  await page.waitForFunction((n) => document.activeElement && document.activeElement.textContent.trim() === n, name);
+  await axe(page, 'staff search after Back');
+  // Opened directly: the plain search page.
+  await page.goto(`${BASE}/app#/r/${paged[0].id}`);
+  await page.reload();
+  await page.getByRole('heading', { level: 1, name: new RegExp(paged[0].name) }).waitFor();
+  assert.equal(await page.getByRole('link', { name: '← さがす' }).getAttribute('href'), '#/search');
+  await ctx.close();
+});
+
+test('today\'s hours: the holiday row that may apply, a dated exception for today (Asia/Tokyo)', async () => {
+  const today = tokyoToday();
+  const week = [0, 1, 2, 3, 4, 5, 6].map((weekday) => ({ weekday, open: '09:30', close: '16:00' }));
+  const hol = await createPlace(`しゅくじつ ${TOKEN}`, { hours: [...week, { weekday: 7, open: '10:00', close: '15:00' }] });
+  const same = await createPlace(`まいにち ${TOKEN}`, { hours: [...week, { weekday: 7, open: '09:30', close: '16:00' }] });
+  const shut = await createPlace(`きょうやすみ ${TOKEN}`, { hours: week, exceptions: [{ date: today.iso, closed: true, note: '臨時休館' }] });
+  const short = await createPlace(`じかんへんこう ${TOKEN}`, { hours: week, exceptions: [{ date: today.iso, closed: false, open: '13:00', close: '15:00', note: '時間変更' }] });
+  const { ctx, page } = await newPage('today', { width: 375, height: 812 });
+  const box = async () => (await page.locator('.today-hours').innerText()).replace(/\n+/g, '\n');
+
+  await page.goto(`${BASE}/#/r/${hol.id}`);
+  await page.getByRole('heading', { level: 1, name: hol.name }).waitFor();
+  const server = await (await fetch(`${BASE}/api/v1/resources/${hol.id}`)).json();
+  // The server says whether today is a holiday (resource.today): the label says so.
+  const holiday = Boolean(server.today && server.today.date === today.iso && server.today.holiday);
+  const d = new Date(Date.now() + 9 * 3600 * 1000);
+  const label = holiday ? `${d.getUTCMonth() + 1}月${d.getUTCDate()}日・祝日` : today.label;
+  if (server.today && server.today.date === today.iso) {
+    // Then only the hours that apply.
+    assert.equal(await box(), `今日（${label}）：${holiday ? '10:00〜15:00' : '9:30〜16:00'}`);
+  } else {
+    // Not known here whether today is a holiday: the weekday's hours and the holiday's.
+    assert.equal(await box(), `今日（${today.label}）：9:30〜16:00\n※ 今日が祝日のときは 10:00〜15:00 です。`);
+  }
+  await axe(page, 'public detail with today\'s hours');
+  await shot(page, 'views-today-hours');
+
+  await page.goto(`${BASE}/#/r/${same.id}`);
+  await page.getByRole('heading', { level: 1, name: same.name }).waitFor();
+  assert.equal(await box(), `今日（${label}）：9:30〜16:00`, 'the same hours on holidays: no 「祝日のとき」');
+  const wdName = today.wd === 0 ? '日曜日' : `${'日月火水木金土'[today.wd]}曜日`;
+  const mark = await page.locator('table.hours tbody th').filter({ hasText: '（今日）' }).innerText();
+  if (holiday) assert.match(mark, /^祝.*（今日）$/, 'today\'s row (the holiday row) says so');
+  else assert.equal(mark, `${wdName}（今日）`, 'today\'s row says so');
+
+  await page.goto(`${BASE}/#/r/${shut.id}`);
+  await page.getByRole('heading', { level: 1, name: shut.name }).waitFor();
+  assert.equal(await box(), `今日（${label}）はお休みです（臨時休館）`, 'a closure today comes first');
+  assert.equal(await page.locator('table.hours tbody th').filter({ hasText: '（今日）' }).count(), 0, 'no weekly row is today\'s');
+  await ctx.close();
+
+  // Staff detail: the same line.
+  const s = await newPage('today-staff');
+  await login(s.page, 'staff_a');
+  await s.page.goto(`${BASE}/app#/r/${short.id}`);
+  await s.page.getByRole('heading', { level: 1, name: new RegExp(short.name) }).waitFor();
+  assert.equal(await s.page.locator('.today-hours').innerText(), `今日（${label}）：13:00〜15:00（時間変更）`);
+  await axe(s.page, 'staff detail with today\'s hours');
+  await s.ctx.close();
+});
+
+test('public: an age out of range says the app\'s message next to the field, nothing is searched', async () => {
+  const { ctx, page } = await newPage('public-age', { width: 375, height: 812 });
+  await page.goto(`${BASE}/`);
+  await page.getByRole('status').filter({ hasText: /見つかりました/ }).waitFor();
+  assert.equal(await page.getByRole('search', { name: '場所をさがす' }).getAttribute('novalidate'), '', 'no browser bubble');
+  const hash = await page.evaluate(() => location.hash);
+  for (const [label, value] of [['さい', '19'], ['か月', '14']]) {
+    await page.getByRole('spinbutton', { name: label, exact: true }).fill(value);
+    await page.getByRole('button', { name: 'さがす', exact: true }).click();
+    const err = page.locator('#p-age-error');
+    await err.waitFor();
+    assert.equal(await err.innerText(), 'お子さんの年齢は、0〜18さい と 0〜11か月 の数字で入れてください。');
+    assert.equal(await page.evaluate(() => document.activeElement.id), label === 'さい' ? 'p-age-y' : 'p-age-m', 'focus on the wrong field');
+    assert.equal(await page.getByRole('spinbutton', { name: label, exact: true }).getAttribute('aria-invalid'), 'true');
+    assert.equal(await page.evaluate(() => location.hash), hash, 'nothing searched');
+    await page.getByRole('spinbutton', { name: label, exact: true }).fill('');
+  }
+  await page.getByRole('spinbutton', { name: 'さい', exact: true }).fill('2');
+  await page.getByRole('button', { name: 'さがす', exact: true }).click();
+  await page.waitForFunction(() => location.hash.includes('age_y=2'));
+  await page.getByRole('status').filter({ hasText: /見つかりました/ }).waitFor();
+  assert.ok(await page.locator('#p-age-error').isHidden(), 'the message goes once the age is right');
+  await axe(page, 'public search, age');
+  await ctx.close();
+});
+
+test('detail wording: the public labels match the search form; the history toggle says 閉じる; no 「（不明）」 author', async () => {
+  const demo = (await (await fetch(`${BASE}/api/v1/resources?q=${encodeURIComponent('さくらっこ')}`)).json()).items[0];
+  assert.ok(demo, 'a demo place');
+  const p = await newPage('wording-public', { width: 375, height: 812 });
+  await p.page.goto(`${BASE}/#/r/${demo.id}`);
+  await p.page.getByRole('heading', { level: 1, name: demo.name }).waitFor();
+  const terms = await p.page.locator('dl.facts dt').allTextContents();
+  assert.ok(terms.includes('場所の種類') && !terms.includes('種別'), `場所の種類 as in the search form: ${terms}`);
+  assert.ok(!terms.includes('うんえい'), 'no 「うんえい」 among kanji labels');
+  await p.ctx.close();
+
+  const { ctx, page } = await newPage('history-toggle');
+  await login(page, 'coord');
+  await page.goto(`${BASE}/app#/r/${demo.id}`);
+  await page.getByRole('heading', { level: 1, name: new RegExp(demo.name) }).waitFor();
+  const show = page.getByRole('button', { name: '変更履歴を見る' });
+  assert.equal(await show.getAttribute('aria-expanded'), 'false');
+  await show.click();
+  const hide = page.getByRole('button', { name: '変更履歴を閉じる' });
+  await hide.waitFor();
+  assert.equal(await hide.getAttribute('aria-expanded'), 'true');
+  await page.locator('ol.changes > li').first().waitFor();
+  const hist = await page.locator('ol.changes').innerText();
+  assert.ok(!hist.includes('（不明）'), 'no 「（不明）」 author');
+  assert.ok(hist.includes('システム（初期データ・取り込み）'), `the demo loader's entries say who: ${hist.slice(0, 200)}`);
+  await axe(page, 'detail with the history open');
+  await hide.click();
+  await show.waitFor();
+  assert.equal(await show.getAttribute('aria-expanded'), 'false');
+  assert.equal(await page.locator('ol.changes').count(), 0, 'the history is closed');
+  await ctx.close();
 });
 
 test('no CSP violations, page errors or external requests', () => {

@@ -53,7 +53,7 @@ function view(fn) {
     const path = (location.hash.replace(/^#/, '').split('?')[0]) || '/';
     markNav(path);
     endToastOnNavigate();
-    window.scrollTo(0, 0);
+    window.scrollTo(0, 0); // a list's position comes back after it is drawn (router.js)
     const c = await fn(args, params);
     if (typeof c === 'function') cleanup = c;
   };
@@ -72,8 +72,10 @@ function begin() {
   start();
 }
 
-route('/', view(() => renderHome(main)));
-route('/search', view((a, p) => renderSearch(main, p)));
+// Lists ({ list: true }): Back (or the detail page's 「← さがす」) to them restores the scroll
+// position and puts focus on the result that was opened (router.js).
+route('/', view(() => renderHome(main)), { list: true });
+route('/search', view((a, p) => renderSearch(main, p)), { list: true });
 route('/r/:id', view((a) => renderDetail(main, a.id)));
 // renderEdit itself says so when the user may not edit (the resource's can_edit, or a
 // role below staff for /new), with a way back.

@@ -106,6 +106,23 @@ export function tokyoWeekday(now = new Date()) {
   return new Date(now.getTime() + 9 * 3600 * 1000).getUTCDay();
 }
 
+/** Today in Asia/Tokyo (no daylight saving: UTC+9): { iso: 'YYYY-MM-DD', wd: 0-6 }. */
+export function tokyoToday(now = new Date()) {
+  const j = new Date(now.getTime() + 9 * 3600 * 1000);
+  return { iso: j.toISOString().slice(0, 10), wd: j.getUTCDay() };
+}
+
+/** A day without the year, for 「今日（…）」: '11月23日(月)' / 'Mon 23 Nov'; holiday true:
+ *  '11月23日・祝日' / '23 Nov, public holiday'. */
+export function formatDayShort(iso, holiday = false) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso || '');
+  if (!m) return String(iso || '');
+  const mo = +m[2]; const d = +m[3];
+  const wd = new Date(Date.UTC(+m[1], mo - 1, d)).getUTCDay();
+  if (isEn()) return holiday ? `${d} ${MONTHS_EN[mo - 1]}, public holiday` : `${WD_EN[wd]} ${d} ${MONTHS_EN[mo - 1]}`;
+  return holiday ? `${mo}月${d}日・祝日` : `${mo}月${d}日(${WD_JA[wd]})`;
+}
+
 export const ROLE_ORDER = ['viewer', 'volunteer', 'staff', 'coordinator', 'admin'];
 export function roleName(role) { return ROLE_ORDER.includes(role) ? t(`role.${role}`) : role; }
 export function roleAtLeast(user, role) {

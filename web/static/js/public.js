@@ -3,12 +3,14 @@ import { api, getMeta, mountTenantName } from './api.js';
 import { h, clear, onMore } from './dom.js';
 import { applyStatic, countText, metaName, mountLangSwitch, onLangChange, t } from './i18n.js';
 import { createMap, currentPosition, loadLeaflet } from './map.js';
-import { route, fallback, start, navigate, reload } from './router.js';
+import { route, fallback, start, navigate, reload, backToList, listShown } from './router.js';
 import { publicTypeName, resultItem, resourceBody } from './render.js';
 
 const main = document.getElementById('main');
 const PUBLIC_PAGE = 20;
 let cleanup = null;
+// A new view starts at the top; coming back to a list, router.js restores its scroll
+// position and puts focus on the place that was opened once the list is drawn again.
 function reset() {
   if (cleanup) { try { cleanup(); } catch (e) { /* ignore */ } cleanup = null; }
   clear(main);
@@ -47,9 +49,12 @@ async function searchPage(params) {
   document.title = t('pub.title');
   const get = (k) => params.get(k) || '';
   const query = searchQuery(get);
+  // Back at a list that showed more than a page (もっと見る): as many places again, so the
+  // one that was opened is there (router.js puts focus on it).
+  const want = listShown();
   // The first page is asked for at once, alongside /meta (which the form and the map
   // need): on a slow phone line every request in a chain costs a round trip.
-  const firstPage = api('GET', '/resources', { query: { ...query, offset: 0 } });
+  const firstPage = api('GET', '/resources', { query: { ...query, offset: 0, limit: Math.min(100, Math.max(PUBLIC_PAGE, want)) } });
   firstPage.catch(() => {}); // handled in load(); not an unhandled rejection meanwhile
   loadLeaflet(); // the map's script and styles come alongside, and after, the places
   let meta = { types: [] };
@@ -58,15 +63,17 @@ async function searchPage(params) {
   const q = h('input', { type: 'search', id: 'p-q', name: 'q', value: get('q'), enterkeyhint: 'search' });
   const type = h('select', { id: 'p-type', name: 'type' }, h('option', { value: '' }, t('pub.type_all')),
     meta.types.map((x) => h('option', { value: x.code, selected: get('type') === x.code }, publicTypeName(x.code, metaName(x)))));
-  const ageY = h('input', { type: 'number', id: 'p-age-y', min: 0, max: 18, inputmode: 'numeric', class: 'short', value: get('age_y') });
-  const ageM = h('input', { type: 'number', id: 'p-age-m', min: 0, max: 11, inputmode: 'numeric', class: 'short', value: get('age_m') });
+  const ageY = h('input', { type: 'number', id: 'p-age-y', name: 'age_y', min: 0, max: 18, inputmode: 'numeric', class: 'short', value: get('age_y') });
+  const ageM = h('input', { type: 'number', id: 'p-age-m', name: 'age_m', min: 0, max: 11, inputmode: 'numeric', class: 'short', value: get('age_m') });
   const today = h('input', { type: 'checkbox', id: 'p-today', checked: !!get('today') });
   const near = h('input', { type: 'checkbox', id: 'p-near', checked: !!get('near') });
   const free = h('input', { type: 'checkbox', id: 'p-free', checked: !!get('free') });
   const msg = h('p', { class: 'hint', 'aria-live': 'polite' });
   const qError = h('p', { class: 'field-error', id: 'p-q-error', hidden: true });
   const ageError = h('p', { class: 'field-error', id: 'p-age-error', hidden: true });
-  const form = h('form', { class: 'search-form card', role: 'search', 'aria-label': t('pub.form_label') },
+  // novalidate: the browser's own bubble would speak the browser's language and words;
+  // the age is checked here and said next to the field in plain words (pub.err_age).
+  const form = h('form', { class: 'search-form card', role: 'search', 'aria-label': t('pub.form_label'), novalidate: true },
     h('div', { class: 'field' }, h('label', { for: 'p-q' }, t('pub.q')),
       h('p', { class: 'hint', id: 'p-q-hint' }, t('pub.q_hint')), q, qError),
     h('fieldset', null, h('legend', null, t('pub.age')),
@@ -79,8 +86,32 @@ async function searchPage(params) {
     msg,
     h('button', { type: 'submit', class: 'btn btn-primary btn-wide' }, t('pub.submit')));
   q.setAttribute('aria-describedby', 'p-q-hint');
+  // The child's age: whole numbers 0–18 さい and 0–11 か月 (the server's range), else the
+  // message next to the fields, the first wrong one marked and focused; nothing is searched.
+  const ageOk = (input, max) => {
+    const v = input.value.trim();
+    if (input.validity && input.validity.badInput) return false; // "1e" and the like: value is ''
+    return v === '' || (/^\d+$/.test(v) && +v <= max);
+  };
+  function checkAge() {
+    const bad = [[ageY, 18], [ageM, 11]].filter(([input, max]) => !ageOk(input, max)).map(([input]) => input);
+    for (const input of [ageY, ageM]) {
+      if (bad.includes(input)) {
+        input.setAttribute('aria-invalid', 'true');
+        input.setAttribute('aria-describedby', 'p-age-error');
+      } else {
+        input.removeAttribute('aria-invalid');
+        input.removeAttribute('aria-describedby');
+      }
+    }
+    ageError.textContent = bad.length ? t('pub.err_age') : '';
+    ageError.hidden = !bad.length;
+    return bad[0] || null;
+  }
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
+    const badAge = checkAge();
+    if (badAge) { badAge.focus(); return; }
     const p = new URLSearchParams();
     if (q.value.trim()) p.set('q', q.value.trim());
     if (type.value) p.set('type', type.value);
@@ -161,12 +192,26 @@ async function searchPage(params) {
   }
   onMore(more, list, () => load());
   await load(firstPage);
+  // More than 100 places were shown before (many もっと見る): the rest, a page at a time.
+  for (let n = -1; seq === pageSeq && !more.hidden && shown.length < want && shown.length > n;) {
+    n = shown.length;
+    await load(); // (an error leaves shown as it was: the loop ends)
+  }
   if (seq !== pageSeq) return;
   const m = await createMap(mapEl, { label: t('pub.map_label') });
   if (seq !== pageSeq) { m.destroy(); return; }
   mapApi = m;
   cleanup = () => m.destroy();
   m.setMarkers(shown, open);
+}
+
+/** 「← さがす画面にもどる」: to the search the family came from (words, conditions, the
+ *  places shown), by going Back when the page was opened from it; else the plain search. */
+function backLink(text) {
+  const { href, onClick } = backToList('/', '#/');
+  const a = h('a', { href }, text);
+  a.addEventListener('click', onClick);
+  return a;
 }
 
 async function detailPage(id) {
@@ -181,14 +226,14 @@ async function detailPage(id) {
     if (seq !== pageSeq) return;
     const gone = e.status === 404;
     main.append(h('h1', null, t(gone ? 'pub.detail_none' : 'pub.detail_error')), h('p', null, t(gone ? 'pub.detail_none_text' : 'pub.load_error')),
-      h('p', null, h('a', { href: '#/' }, t('pub.back'))));
+      h('p', null, backLink(t('pub.back'))));
     return;
   }
   if (seq !== pageSeq) return;
   document.title = t('title.page', { page: r.name });
   const mapEl = h('div', { id: 'public-detail-map' });
   main.append(
-    h('p', { class: 'breadcrumb' }, h('a', { href: '#/' }, `← ${t('pub.back')}`)),
+    h('p', { class: 'breadcrumb' }, backLink(`← ${t('pub.back')}`)),
     h('h1', null, r.name),
     h('div', { class: 'detail-layout' },
       resourceBody(r, meta, { publicMode: true }),
@@ -201,7 +246,7 @@ async function detailPage(id) {
   }
 }
 
-route('/', (a, p) => searchPage(p));
+route('/', (a, p) => searchPage(p), { list: true });
 route('/r/:id', (a) => detailPage(a.id));
 fallback(() => navigate('#/'));
 applyStatic();

@@ -3,7 +3,8 @@
 import { cachedMeta } from './api.js';
 import { h, highlight } from './dom.js';
 import {
-  WEEK_ORDER, formatAges, formatAddress, formatDate, formatDistance, formatFee, formatRange, weekdayName,
+  WEEK_ORDER, formatAges, formatAddress, formatDate, formatDayShort, formatDistance, formatFee, formatRange, tokyoToday,
+  weekdayName,
 } from './format.js';
 import { isEn, metaName, t, tOr } from './i18n.js';
 
@@ -77,8 +78,62 @@ export function resultItem(r, { href, staff = false, publicMode = false, onFocus
   return li;
 }
 
-/** Weekly hours table 月〜日・祝. */
-export function hoursTable(hours, caption = t('hours.caption_public')) {
+const byOpen = (a, b) => String(a.open).localeCompare(String(b.open));
+const rangesText = (list) => list.map((x) => formatRange(x.open, x.close)).join(t('list.sep'));
+
+/**
+ * The hours that apply today (Asia/Tokyo), by the server's rules (docs/api.md open_today):
+ * the day's exception first; else on a national holiday the weekday-7 hours (none: closed);
+ * else the weekday's hours. Returns null when the place has no hours at all (not known).
+ * {date, wd, holiday (true/false, null = not known), exception, closed, hours [{open, close}],
+ *  note, ifHoliday (the weekday-7 hours when it is not known whether today is a holiday and
+ *  they differ from the weekday's; else null), row (the weekly row that applies, or null)}.
+ * The server's `today` on the resource, when it has one for this date, is used as is: the
+ * browser does not know the national holidays (no holiday law in the UI).
+ */
+export function todayHours(r, now = new Date()) {
+  const day = tokyoToday(now);
+  const base = { date: day.iso, wd: day.wd, note: null, ifHoliday: null };
+  const s = r.today;
+  if (s && s.date === day.iso && Array.isArray(s.hours)) {
+    const hours = s.hours.slice().sort(byOpen);
+    return {
+      ...base, holiday: !!s.holiday, exception: !!s.exception, closed: !hours.length, hours, note: s.note || null,
+      row: s.exception ? null : (s.holiday ? 7 : day.wd),
+    };
+  }
+  const exc = (r.exceptions || []).find((x) => x.date === day.iso);
+  if (exc) {
+    const closed = !!exc.closed || !exc.open || !exc.close;
+    return {
+      ...base, holiday: null, exception: true, closed, hours: closed ? [] : [{ open: exc.open, close: exc.close }], note: exc.note || null, row: null,
+    };
+  }
+  if (!r.hours || !r.hours.length) return null;
+  const of = (wd) => r.hours.filter((x) => x.weekday === wd).sort(byOpen);
+  const week = of(day.wd); const hol = of(7);
+  const same = rangesText(week) === rangesText(hol);
+  return {
+    ...base, holiday: null, exception: false, closed: !week.length, hours: week, ifHoliday: same ? null : hol, row: day.wd,
+  };
+}
+
+/** 「今日（11月23日・祝日）：10:00〜15:00」 / 「今日（11月24日(火)）はお休みです（臨時休館）」,
+ *  above the weekly table; with 「※ 今日が祝日のときは…」 when the holiday is not known. */
+export function todayBox(r, x = todayHours(r)) {
+  if (!x) return null;
+  const date = formatDayShort(x.date, x.holiday === true);
+  const note = x.note ? t('exc.note', { note: x.note }) : '';
+  const line = x.closed ? t('today.closed', { date, note }) : t('today.open', { date, hours: rangesText(x.hours), note });
+  let hint = null;
+  if (x.ifHoliday) {
+    hint = x.ifHoliday.length ? t('today.if_holiday', { hours: rangesText(x.ifHoliday) }) : t('today.if_holiday_closed');
+  }
+  return h('div', { class: 'notice today-hours' }, h('p', null, line), hint ? h('p', null, hint) : null);
+}
+
+/** Weekly hours table 月〜日・祝; today's row (when it is the one that applies) says 「今日」. */
+export function hoursTable(hours, caption = t('hours.caption_public'), todayRow = null) {
   const byDay = new Map();
   for (const x of hours || []) {
     if (!byDay.has(x.weekday)) byDay.set(x.weekday, []);
@@ -86,9 +141,9 @@ export function hoursTable(hours, caption = t('hours.caption_public')) {
   }
   const tbody = h('tbody');
   for (const wd of WEEK_ORDER) {
-    const list = (byDay.get(wd) || []).slice().sort((a, b) => a.open.localeCompare(b.open));
+    const list = (byDay.get(wd) || []).slice().sort(byOpen);
     tbody.appendChild(h('tr', wd === 0 ? { class: 'sun' } : wd === 7 ? { class: 'hol' } : null,
-      h('th', { scope: 'row' }, weekdayName(wd)),
+      h('th', { scope: 'row' }, weekdayName(wd), wd === todayRow ? h('span', { class: 'today-mark' }, t('today.mark')) : null),
       h('td', null, list.length ? list.map((x) => formatRange(x.open, x.close)).join(t('list.sep')) : t('hours.closed'))));
   }
   return h('table', { class: 'hours' },
@@ -128,10 +183,11 @@ export function resourceBody(r, meta, { staff = false, publicMode = false } = {}
   const services = (r.services || []).map((c) => tagName(meta, c));
   const access = (r.access || []).map((c) => tagName(meta, c));
   const rows = [
-    [t('res.type'), publicMode ? publicTypeName(r.type, resourceTypeName(r, meta)) : resourceTypeName(r, meta)],
+    // The public page says what its search form says (場所の種類), in everyday words.
+    [t(publicMode ? 'pub.type' : 'res.type'), publicMode ? publicTypeName(r.type, resourceTypeName(r, meta)) : resourceTypeName(r, meta)],
     [t(publicMode ? 'res.org_public' : 'res.org'), r.org ? r.org.name : null],
     [t('res.area'), r.area_path && r.area_path.length ? r.area_path.join(' ') : null],
-    [t('res.address'), address],
+    [t(publicMode ? 'res.address_public' : 'res.address'), address],
     [t(publicMode ? 'res.ages_public' : 'res.ages'), formatAges(r.ages)],
     [t(publicMode ? 'res.fee_public' : 'res.fee'), formatFee(r.fee)],
     [t('res.capacity'), r.capacity !== null && r.capacity !== undefined && r.capacity >= 0 ? t('res.capacity_n', { n: r.capacity }) : null],
@@ -144,12 +200,15 @@ export function resourceBody(r, meta, { staff = false, publicMode = false } = {}
     rows.push([t('res.public'), r.is_public ? t('res.public_yes') : t('res.public_no')]);
     rows.push([t('res.verified'), r.verified_at ? formatDate(r.verified_at) : t('res.unverified')]);
   }
+  const today = todayHours(r);
   return h('div', { class: 'resource-body' },
     h('div', { class: 'badges' }, statusBadges(r, { staff, publicMode })),
+    todayBox(r, today),
     r.description ? h('p', { class: 'description' }, r.description) : null,
     dl(rows),
     h('section', { class: 'hours-section', 'aria-label': t('hours.caption_public') },
-      hoursTable(r.hours, t(publicMode ? 'hours.caption_public' : 'hours.caption')),
+      hoursTable(r.hours, t(publicMode ? 'hours.caption_public' : 'hours.caption'),
+        today && !today.ifHoliday && today.row !== null ? today.row : null),
       r.schedule_note ? h('p', { class: 'hint' }, r.schedule_note) : null,
       r.exceptions && r.exceptions.length ? h('h2', { class: 'h3' }, t(publicMode ? 'exc.title_public' : 'exc.title')) : null,
       exceptionsList(r.exceptions)),

@@ -5,7 +5,7 @@ import {
   WEEK_ORDER, formatAddress, formatAges, formatDate, formatFee, formatRange, formatTimestamp, weekdayName,
 } from '../format.js';
 import { createMap } from '../map.js';
-import { navigate, reload } from '../router.js';
+import { backToList, navigate, reload } from '../router.js';
 import { exceptionsList, resourceBody, tagName, typeName } from '../render.js';
 import { t } from '../i18n.js';
 
@@ -128,6 +128,15 @@ export function diffRows(before, after, ctx = {}) {
   return rows;
 }
 
+/** 「← さがす」: back to the search this page was opened from (query, filters, the results
+ *  shown; by going Back when it was), else the plain search page. */
+function backLink(text) {
+  const { href, onClick } = backToList('/search', '#/search');
+  const a = h('a', { href }, text);
+  a.addEventListener('click', onClick);
+  return a;
+}
+
 export async function renderDetail(main, id) {
   clear(main);
   main.appendChild(h('p', null, t('app.loading')));
@@ -137,7 +146,7 @@ export async function renderDetail(main, id) {
   } catch (e) {
     clear(main);
     main.append(h('h1', null, t('detail.title')), h('p', { class: 'error-summary', role: 'alert' }, e.message),
-      h('p', null, h('a', { href: '#/search' }, t('pub.back'))));
+      h('p', null, backLink(t('pub.back'))));
     return;
   }
   clear(main);
@@ -170,13 +179,18 @@ export async function renderDetail(main, id) {
     actions.append(h('a', { href: `#/search?near_resource=${r.id}&near_name=${encodeURIComponent(r.name)}&sort=distance`, class: 'btn' }, t('detail.near')));
   }
 
-  const histBox = h('div', { 'aria-live': 'polite' });
-  const histBtn = h('button', { type: 'button', class: 'btn', 'aria-expanded': 'false' }, t('detail.history_show'));
+  // The toggle says what it will do (見る / 閉じる) and aria-expanded says the state.
+  const histBox = h('div', { id: 'hist-box', 'aria-live': 'polite' });
+  const histBtn = h('button', { type: 'button', class: 'btn', 'aria-expanded': 'false', 'aria-controls': 'hist-box' }, t('detail.history_show'));
+  const setOpen = (open) => {
+    histBtn.setAttribute('aria-expanded', String(open));
+    histBtn.textContent = t(open ? 'detail.history_hide' : 'detail.history_show');
+  };
   histBtn.addEventListener('click', async () => {
     if (histBtn.getAttribute('aria-expanded') === 'true') {
-      clear(histBox); histBtn.setAttribute('aria-expanded', 'false'); return;
+      clear(histBox); setOpen(false); return;
     }
-    histBtn.setAttribute('aria-expanded', 'true');
+    setOpen(true);
     clear(histBox).appendChild(h('p', null, t('app.loading')));
     try {
       const data = await api('GET', `/resources/${r.id}/changes`);
@@ -191,7 +205,7 @@ export async function renderDetail(main, id) {
       histBox.appendChild(h('ol', { class: 'changes' }, items.map((c) => {
         const rows = diffRows(c.before, c.after, { meta, orgs });
         return h('li', null,
-          h('p', null, h('strong', null, formatTimestamp(c.at)), `　${c.user_name || t('detail.unknown')}　`, h('span', { class: 'badge badge-info' }, actionName(c.action))),
+          h('p', null, h('strong', null, formatTimestamp(c.at)), `　${c.user_name || t('detail.system')}　`, h('span', { class: 'badge badge-info' }, actionName(c.action))),
           rows.length ? h('table', { class: 'diff' },
             h('thead', null, h('tr', null, h('th', { scope: 'col' }, t('detail.col_field')), h('th', { scope: 'col' }, t('detail.col_before')), h('th', { scope: 'col' }, t('detail.col_after')))),
             h('tbody', null, rows.map((x) => h('tr', null, h('th', { scope: 'row' }, x.field), h('td', null, x.before), h('td', null, x.after)))))
@@ -202,7 +216,7 @@ export async function renderDetail(main, id) {
 
   const mapEl = h('div', { id: 'detail-map' });
   main.append(
-    h('p', { class: 'breadcrumb' }, h('a', { href: '#/search' }, `← ${t('nav.search')}`)),
+    h('p', { class: 'breadcrumb' }, backLink(`← ${t('nav.search')}`)),
     h('h1', null, r.name, r.name_kana && r.name_kana !== r.name ? h('span', { class: 'kana' }, r.name_kana) : null),
     actions,
     h('div', { class: 'detail-layout' },

@@ -91,6 +91,17 @@ export function validateInput(b) {
     if (!TIME_RE.test(x.open)) return { field: `hours[${i}].open`, message: t('v.time_open') };
     if (!TIME_RE.test(x.close)) return { field: `hours[${i}].close`, message: t('v.time_close') };
     if (x.open >= x.close) return { field: `hours[${i}].close`, message: t('v.order') };
+    // Two intervals of one weekday may not overlap (src/core/schedule.c tg_schedule_check;
+    // 10:00〜12:00 and 12:00〜15:00 touch, which is fine).
+    for (let j = 0; j < i; j += 1) {
+      const y = b.hours[j];
+      if (Number(y.weekday) === Number(x.weekday) && x.open < y.close && y.open < x.close) {
+        return {
+          field: `hours[${i}].weekday`,
+          message: t('v.overlap', { day: weekdayName(Number(x.weekday)), open: fmtTime(y.open), close: fmtTime(y.close) }),
+        };
+      }
+    }
   }
   for (let i = 0; i < b.exceptions.length; i += 1) {
     const x = b.exceptions[i];
@@ -108,9 +119,15 @@ export function validateInput(b) {
 }
 
 // Times are typed as text ("9:30", "24:00" is a valid close time), normalised to HH:MM.
-function timeInput(value, label) {
-  return h('input', { type: 'text', id: uid('e'), value: value || '', 'aria-label': t('edit.time_label', { label }), inputmode: 'numeric', placeholder: '9:30', class: 'time', autocomplete: 'off' });
+// The example differs for 開始 and 終了 (9:30 / 16:00), so two empty fields never read as
+// "9:30〜9:30".
+const TIME_EXAMPLE = { open: '9:30', close: '16:00' };
+function timeInput(value, label, which) {
+  const ex = TIME_EXAMPLE[which];
+  return h('input', { type: 'text', id: uid('e'), value: value || '', 'aria-label': t('edit.time_label', { label, ex }), inputmode: 'numeric', placeholder: ex, class: 'time', autocomplete: 'off', dataset: { placeholder: ex } });
 }
+/** '09:30' → '9:30' for messages (times are shown without a leading zero). */
+const fmtTime = (s) => String(s || '').replace(/^0(\d):/, '$1:');
 export function normTime(v) {
   const s = toHalfWidth(v).trim();
   const m = /^(\d{1,2})[:時]?(\d{2})?$/.exec(s);
@@ -343,38 +360,80 @@ export async function renderEdit(main, id, preset) {
   // cells there (app.css), the inputs keep their own labels.
   const hoursBody = h('tbody');
   const cell = (label, ...kids) => h('td', { dataset: { label } }, ...kids);
-  const addHour = (x = { weekday: 1, open: '10:00', close: '15:00' }) => {
+  const hourRows = () => Array.from(hoursBody.querySelectorAll('tr.hour-row'));
+  const excRows = () => Array.from(excBody.querySelectorAll('tr.exc-row'));
+  // A row's message (client check or the server's) sits in its own row right under it
+  // (app.css: joined to the card on a phone), so it never squeezes the inputs.
+  const removeRow = (tr) => {
+    const next = tr.nextElementSibling;
+    if (next && next.classList.contains('row-error')) next.remove();
+    tr.remove();
+  };
+  // ＋ 時間を追加: the next weekday (月→日, then 祝) that has no hours yet, with the times of
+  // the last row, so a second click never makes a copy of the first one.
+  const DAY_ORDER = [1, 2, 3, 4, 5, 6, 0, 7];
+  const nextHour = () => {
+    const rows = hourRows().map((tr) => {
+      const [wd, op, cl] = tr.querySelectorAll('select, input');
+      return { weekday: Number(wd.value), open: normTime(op.value), close: normTime(cl.value) };
+    });
+    const last = rows[rows.length - 1];
+    const used = new Set(rows.map((x) => x.weekday));
+    const start = last ? DAY_ORDER.indexOf(last.weekday) + 1 : 0;
+    let weekday = DAY_ORDER[start % DAY_ORDER.length];
+    for (let k = 0; k < DAY_ORDER.length; k += 1) {
+      const d = DAY_ORDER[(start + k) % DAY_ORDER.length];
+      if (!used.has(d)) { weekday = d; break; }
+    }
+    const ok = (x) => x && TIME_RE.test(x.open) && TIME_RE.test(x.close) && x.open < x.close;
+    return ok(last) ? { weekday, open: last.open, close: last.close } : { weekday, open: '10:00', close: '15:00' };
+  };
+  const addHour = (x) => {
     const wd = h('select', { id: uid('e'), 'aria-label': t('hours.day') },
       [1, 2, 3, 4, 5, 6, 0, 7].map((d) => h('option', { value: String(d), selected: d === Number(x.weekday) }, weekdayName(d))));
-    const op = timeInput(x.open, t('edit.open'));
-    const cl = timeInput(x.close, t('edit.close'));
+    const op = timeInput(x.open, t('edit.open'), 'open');
+    const cl = timeInput(x.close, t('edit.close'), 'close');
     const del = h('button', { type: 'button', class: 'btn btn-small' }, t('detail.delete'));
     const tr = h('tr', { class: 'hour-row' }, cell(t('hours.day'), wd), cell(t('edit.open'), op), cell(t('edit.close'), cl), h('td', { class: 'cell-del' }, del));
-    del.addEventListener('click', () => { tr.remove(); markDirty(); renumber(); });
+    del.addEventListener('click', () => { removeRow(tr); markDirty(); renumber(); });
     hoursBody.appendChild(tr);
     renumber();
+    return tr;
   };
   const excBody = h('tbody');
   const addExc = (x = { date: '', closed: true, open: null, close: null, note: '' }) => {
     const d = h('input', { type: 'date', id: uid('e'), value: x.date || '', 'aria-label': t('edit.date') });
     const c = h('input', { type: 'checkbox', id: uid('e'), checked: !!x.closed });
-    const op = timeInput(x.open, t('edit.open'));
-    const cl = timeInput(x.close, t('edit.close'));
+    const op = timeInput(x.open, t('edit.open'), 'open');
+    const cl = timeInput(x.close, t('edit.close'), 'close');
     const note = h('input', { id: uid('e'), value: x.note || '', 'aria-label': t('edit.note') });
     const del = h('button', { type: 'button', class: 'btn btn-small' }, t('detail.delete'));
     const tr = h('tr', { class: 'exc-row' }, cell(t('edit.date'), d),
       h('td', { class: 'cell-closed' }, h('div', { class: 'check' }, c, h('label', { for: c.id }, t('hours.closed')))),
-      cell(t('edit.open'), op), cell(t('edit.close'), cl), h('td', { class: 'cell-note', dataset: { label: t('edit.note') } }, note), h('td', { class: 'cell-del' }, del));
-    del.addEventListener('click', () => { tr.remove(); markDirty(); renumber(); });
+      h('td', { class: 'cell-time', dataset: { label: t('edit.open') } }, op), h('td', { class: 'cell-time', dataset: { label: t('edit.close') } }, cl),
+      h('td', { class: 'cell-note', dataset: { label: t('edit.note') } }, note), h('td', { class: 'cell-del' }, del));
+    // 休み: the day has no times; they are disabled (and hidden on a phone) until 休み is
+    // unticked. What was typed stays in the fields for that case.
+    const syncClosed = () => {
+      tr.classList.toggle('is-closed', c.checked);
+      for (const el of [op, cl]) {
+        el.disabled = c.checked;
+        el.placeholder = c.checked ? '' : el.dataset.placeholder;
+      }
+    };
+    c.addEventListener('change', syncClosed);
+    syncClosed();
+    del.addEventListener('click', () => { removeRow(tr); markDirty(); renumber(); });
     excBody.appendChild(tr);
     renumber();
+    return tr;
   };
   function renumber() {
-    hoursBody.querySelectorAll('tr').forEach((tr, i) => {
+    hourRows().forEach((tr, i) => {
       const [wd, op, cl] = tr.querySelectorAll('select, input');
       wd.dataset.field = `hours[${i}].weekday`; op.dataset.field = `hours[${i}].open`; cl.dataset.field = `hours[${i}].close`;
     });
-    excBody.querySelectorAll('tr').forEach((tr, i) => {
+    excRows().forEach((tr, i) => {
       const [d, c, op, cl, note] = tr.querySelectorAll('input');
       d.dataset.field = `exceptions[${i}].date`; c.dataset.field = `exceptions[${i}].closed`;
       op.dataset.field = `exceptions[${i}].open`; cl.dataset.field = `exceptions[${i}].close`; note.dataset.field = `exceptions[${i}].note`;
@@ -383,9 +442,10 @@ export async function renderEdit(main, id, preset) {
   (v.hours || []).forEach((x) => addHour(x));
   (v.exceptions || []).forEach((x) => addExc(x));
   const addHourBtn = h('button', { type: 'button', class: 'btn' }, t('edit.add_hours'));
-  addHourBtn.addEventListener('click', () => { addHour(); markDirty(); });
+  // The new row's first control gets focus (keyboard and screen reader users land on it).
+  addHourBtn.addEventListener('click', () => { addHour(nextHour()).querySelector('select').focus(); markDirty(); });
   const addExcBtn = h('button', { type: 'button', class: 'btn' }, t('edit.add_exc'));
-  addExcBtn.addEventListener('click', () => { addExc(); markDirty(); });
+  addExcBtn.addEventListener('click', () => { addExc().querySelector('input').focus(); markDirty(); });
 
   const saveBtn = h('button', { type: 'submit', class: 'btn btn-primary' }, isNew ? t('edit.create') : t('edit.save'));
   const form = h('form', { class: 'edit-form', novalidate: true },
@@ -441,6 +501,8 @@ export async function renderEdit(main, id, preset) {
 
   function clearErrors() {
     summary.hidden = true; clear(summary);
+    form.querySelectorAll('tr.row-error').forEach((e) => e.remove());
+    form.querySelectorAll('tr.has-error').forEach((e) => e.classList.remove('has-error'));
     form.querySelectorAll('.field-error').forEach((e) => e.remove());
     form.querySelectorAll('[aria-invalid]').forEach((e) => {
       e.removeAttribute('aria-invalid');
@@ -461,8 +523,15 @@ export async function renderEdit(main, id, preset) {
     if (el) {
       const eid = uid('err');
       const p = h('p', { class: 'field-error', id: eid }, `⚠ ${message}`);
-      const host = el.closest('td') || el.closest('.field') || el.parentElement;
-      host.appendChild(p);
+      const row = el.closest('tr.hour-row, tr.exc-row');
+      if (row) {
+        // Under the row, across all its columns: a long message never widens one cell.
+        row.classList.add('has-error');
+        row.after(h('tr', { class: 'row-error' }, h('td', { colspan: String(row.children.length) }, p)));
+      } else {
+        const host = el.closest('td') || el.closest('.field') || el.parentElement;
+        host.appendChild(p);
+      }
       el.setAttribute('aria-invalid', 'true');
       el.setAttribute('aria-describedby', [el.dataset.hint, eid].filter(Boolean).join(' '));
       el.focus();
@@ -509,11 +578,11 @@ export async function renderEdit(main, id, preset) {
       services: checkedValues(form, 'services'),
       access: checkedValues(form, 'access'),
       accessibility_notes: nz(accNotes.value),
-      hours: Array.from(hoursBody.querySelectorAll('tr')).map((tr) => {
+      hours: hourRows().map((tr) => {
         const [wd, op, cl] = tr.querySelectorAll('select, input');
         return { weekday: Number(wd.value), open: normTime(op.value), close: normTime(cl.value) };
       }),
-      exceptions: Array.from(excBody.querySelectorAll('tr')).map((tr) => {
+      exceptions: excRows().map((tr) => {
         const [d, c, op, cl, note] = tr.querySelectorAll('input');
         return { date: d.value, closed: c.checked, open: c.checked ? null : nz(normTime(op.value)), close: c.checked ? null : nz(normTime(cl.value)), note: nz(note.value) };
       }),

@@ -4,7 +4,7 @@ import { h, clear, checkGroup, checkedValues, onMore, uid } from '../dom.js';
 import { weekdayName } from '../format.js';
 import { countText, metaName, t } from '../i18n.js';
 import { createMap, currentPosition } from '../map.js';
-import { navigate, setLeaveGuard } from '../router.js';
+import { listShown, navigate, setLeaveGuard } from '../router.js';
 import { resultItem } from '../render.js';
 
 const PAGE = 20;
@@ -79,6 +79,20 @@ export async function renderSearch(main, params) {
     h('option', { value: 'relevance', selected: get('sort') === 'relevance' }, t('search.sort_relevance')),
     h('option', { value: 'distance', selected: get('sort') === 'distance' }, t('search.sort_distance')),
     h('option', { value: 'name', selected: get('sort') === 'name' }, t('search.sort_name')));
+  // The age is checked here, not by the browser (its bubble speaks the browser's language):
+  // whole numbers, 0–18 years and 0–11 months; the message sits under the two fields.
+  const ageMsg = h('p', { class: 'field-error', id: 's-age-msg', 'aria-live': 'polite' });
+  const ageBad = (y, m) => [[y, 18], [m, 11]].some(([v, max]) => v !== '' && !(/^\d+$/.test(v) && Number(v) <= max));
+  function ageProblem(y, m) {
+    ageMsg.textContent = `⚠ ${t('search.err_age')}`;
+    ageY.setAttribute('aria-invalid', String(ageBad(y, '')));
+    ageM.setAttribute('aria-invalid', String(ageBad('', m)));
+    for (const el of [ageY, ageM]) el.setAttribute('aria-describedby', 's-age-msg');
+  }
+  function ageOk() {
+    ageMsg.textContent = '';
+    for (const el of [ageY, ageM]) { el.removeAttribute('aria-invalid'); el.removeAttribute('aria-describedby'); }
+  }
   const geoMsg = h('p', { class: 'hint', id: 's-origin-msg', 'aria-live': 'polite' });
   // A problem with the distance settings is said next to 基準の場所, which gets focus;
   // the form keeps every choice (nothing is navigated or dropped).
@@ -109,7 +123,8 @@ export async function renderSearch(main, params) {
       h('div', { class: 'field' }, h('label', { for: 's-area' }, t('res.area')), area),
       h('fieldset', null, h('legend', null, t('search.age')),
         h('div', { class: 'inline' },
-          ageY, h('label', { for: 's-age-y' }, t('search.age_y')), ageM, h('label', { for: 's-age-m' }, t('search.age_m')))),
+          ageY, h('label', { for: 's-age-y' }, t('search.age_y')), ageM, h('label', { for: 's-age-m' }, t('search.age_m'))),
+        ageMsg),
       h('fieldset', null, h('legend', null, t('search.open_days')),
         h('div', { class: 'field' }, h('label', { for: 's-day' }, t('hours.day')), day),
         h('div', { class: 'check' }, openNow, h('label', { for: 's-open' }, t('search.open_now')))),
@@ -124,7 +139,7 @@ export async function renderSearch(main, params) {
       h('div', { class: 'field' }, h('label', { for: 's-sort' }, t('search.sort')), sort),
     ));
 
-  const form = h('form', { class: 'search-form', role: 'search', 'aria-label': t('search.form_label') },
+  const form = h('form', { class: 'search-form', role: 'search', 'aria-label': t('search.form_label'), novalidate: true },
     h('div', { class: 'field' }, h('label', { for: 's-q' }, t('search.q')),
       h('div', { class: 'inline' }, q, h('button', { type: 'submit', class: 'btn btn-primary' }, t('nav.search')))),
     details,
@@ -139,8 +154,18 @@ export async function renderSearch(main, params) {
     if (q.value.trim()) p.set('q', q.value.trim());
     const ty = checkedValues(form, 'type'); if (ty.length) p.set('type', ty.join(','));
     if (area.value) p.set('area', area.value);
-    if (ageY.value !== '') p.set('age_y', ageY.value);
-    if (ageM.value !== '') p.set('age_m', ageM.value);
+    // A number input holding text that is not a number has value '' but is not empty.
+    const ay = ageY.validity.badInput ? 'x' : ageY.value.trim();
+    const am = ageM.validity.badInput ? 'x' : ageM.value.trim();
+    if (ageBad(ay, am)) {
+      ageProblem(ay, am);
+      details.open = true;
+      (ageBad(ay, '') ? ageY : ageM).focus();
+      return;
+    }
+    ageOk();
+    if (ay !== '') p.set('age_y', ay);
+    if (am !== '') p.set('age_m', am);
     if (day.value) p.set('day', day.value);
     if (openNow.checked) p.set('open_now', '1');
     if (free.checked) p.set('free', '1');
@@ -190,6 +215,14 @@ export async function renderSearch(main, params) {
   const mapApi = await createMap(mapEl, { label: t('search.map_label') });
   const apiQuery = toApiQuery(params);
   // A link or bookmark asking for distance without an origin: say so instead of searching.
+  // A link or bookmark with an age out of range: the same message, no search.
+  if (ageBad(get('age_y'), get('age_m'))) {
+    ageProblem(get('age_y'), get('age_m'));
+    details.open = true;
+    status.textContent = t('search.err_age');
+    status.classList.add('error-text');
+    return () => mapApi.destroy();
+  }
   const missing = originMissing(get('near') || get('near_resource'), get('sort'), get('radius_km'));
   if (missing) {
     originProblem(missing);
@@ -205,7 +238,9 @@ export async function renderSearch(main, params) {
   async function load() {
     more.disabled = true;
     try {
-      const data = await api('GET', '/resources', { query: { ...apiQuery, limit: PAGE, offset } });
+      // coming back to this list: as many results as were shown, so the opened one is there again
+      const limit = offset === 0 ? Math.min(100, Math.max(PAGE, listShown())) : PAGE;
+      const data = await api('GET', '/resources', { query: { ...apiQuery, limit, offset } });
       const items = data.items || [];
       if (offset === 0 && !items.length) {
         status.textContent = t('pub.none');
