@@ -158,20 +158,25 @@ test('a session that ends while editing loses nothing; a conflict keeps the inpu
   await ctx.close();
 });
 
-test('admin role menu: moving through the options sends nothing until 変更 is confirmed', async () => {
+/** A new viewer user, and the admin's 設定 page open on the users list, with the PUTs it sends. */
+async function usersPageWith(name, label) {
   const a = await admin();
-  const login = `role_${RUN}`;
-  const created = await a.call('POST', '/users', { login, display_name: `役割テスト ${RUN}`, role: 'viewer', org_id: a.user.org_id, password: 'role-test-password-1' });
+  const created = await a.call('POST', '/users', { login: `${name}_${RUN}`, display_name: `${label} ${RUN}`, role: 'viewer', org_id: a.user.org_id, password: `${name}-test-password-1` });
   assert.equal(created.status, 201, `create user: ${JSON.stringify(created.json)}`);
   const u = created.json;
   const { ctx, page } = await newPage();
-  watch(page, 'roles');
+  watch(page, name);
   const puts = [];
   page.on('request', (r) => { if (r.method() === 'PUT' && r.url().includes('/api/v1/users/')) puts.push(r.url()); });
   await loginUI(page, ADMIN);
   await page.goto(`${BASE}/app#/settings`);
   const sel = page.getByRole('combobox', { name: `${u.display_name}の役割` });
   await sel.waitFor();
+  return { a, u, ctx, page, puts, sel };
+}
+
+test('admin role menu: moving through the options sends nothing until 変更 is confirmed', async () => {
+  const { a, u, ctx, page, puts, sel } = await usersPageWith('role', '役割テスト');
   const apply = page.getByRole('button', { name: `${u.display_name}の役割を変更` });
   assert.ok(await apply.isDisabled(), '変更 is disabled while the role is unchanged');
   await sel.focus();
@@ -487,19 +492,7 @@ test('hours editor: ＋ 時間を追加 takes the next free weekday, overlaps ar
 });
 
 test('users: no role menu or 停止 on one\'s own row; leaving with an unconfirmed role asks first', async () => {
-  const a = await admin();
-  const login = `leave_${RUN}`;
-  const created = await a.call('POST', '/users', { login, display_name: `離脱テスト ${RUN}`, role: 'viewer', org_id: a.user.org_id, password: 'leave-test-password-1' });
-  assert.equal(created.status, 201, `create user: ${JSON.stringify(created.json)}`);
-  const u = created.json;
-  const { ctx, page } = await newPage();
-  watch(page, 'users-self');
-  const puts = [];
-  page.on('request', (r) => { if (r.method() === 'PUT' && r.url().includes('/api/v1/users/')) puts.push(r.url()); });
-  await loginUI(page, ADMIN);
-  await page.goto(`${BASE}/app#/settings`);
-  const sel = page.getByRole('combobox', { name: `${u.display_name}の役割` });
-  await sel.waitFor();
+  const { a, u, ctx, page, puts, sel } = await usersPageWith('leave', '離脱テスト');
   const self = page.locator('table.users tr', { hasText: a.user.login });
   await self.first().waitFor();
   assert.equal(await self.count(), 1);
