@@ -166,9 +166,11 @@ test('focus: not moved on the first load; on the heading after opening a result,
   assert.equal((await focused(page)).text, `フォーカス確認 ${TOKEN}`, 'focus on the opened place\'s link after Back');
   await ctx.close();
 
-  // Staff app: opening a result too.
+  // Staff app: after logging in, the first screen's heading has the focus (the login form is gone).
   const s = await newPage('focus-staff');
   await login(s.page, 'coord');
+  await s.page.waitForFunction(() => document.activeElement && document.activeElement.tagName === 'H1');
+  assert.equal((await focused(s.page)).tag, 'H1', 'focus on the home heading after logging in');
   await s.page.goto(`${BASE}/app#/search?q=${TOKEN}`);
   await s.page.getByRole('link', { name: `フォーカス確認 ${TOKEN}` }).click();
   await s.page.getByRole('heading', { level: 1, name: `フォーカス確認 ${TOKEN}` }).waitFor();

@@ -64,12 +64,13 @@ function showLogin(notice) {
   if (cleanup) { try { cleanup(); } catch (e) { /* ignore */ } cleanup = null; }
   nav.hidden = true;
   clear(userBox);
-  renderLogin(main, () => { buildNav(); if (started) reload(); else begin(); }, notice);
+  renderLogin(main, () => { buildNav(); if (started) reload(); else begin(true); }, notice);
 }
 
-function begin() {
+// focus: the first view comes right after the login form (its heading takes the focus).
+function begin(focus = false) {
   started = true;
-  start();
+  start({ focus });
 }
 
 // Lists ({ list: true }): Back (or the detail page's 「← さがす」) to them restores the scroll

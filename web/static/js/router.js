@@ -183,7 +183,11 @@ function focusHeading(mine, newPage) {
   }
 }
 
-export function start() {
+/** Start routing. focus: the first view follows a screen the user worked in (the login
+ *  form, now gone), so its heading takes the focus as after a navigation; on a plain page
+ *  load the browser's focus is left alone. */
+export function start({ focus = false } = {}) {
+  if (focus) loaded = true;
   // The views draw themselves after the hash changes: the browser's own restoring would
   // scroll an empty page; lists are restored by restoreList, other views start at the top.
   if ('scrollRestoration' in history) history.scrollRestoration = 'manual';
