@@ -9,7 +9,8 @@
 # prints, for each: req/s, p99 and the server's CPU time per request (user + system time
 # of all its threads from /proc/PID/task/*/stat, before and after the run, over requests).
 # Environment: QUICK_DB (bench/out/bench.db), QUICK_DURATION (10s), QUICK_CONNECTIONS (64), QUICK_PORT (18090),
-# QUICK_ROUNDS (1; runs the healthz/search pair that many times).
+# QUICK_ROUNDS (1; runs the healthz/search pair that many times), QUICK_ARGS (more `serve`
+# options, e.g. "--search-cache 0" to measure every search computed).
 if [ -z "${BASH_VERSION:-}" ]; then exec bash "$0" "$@"; fi
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,7 +26,8 @@ THREADS=$((NPROC < 4 ? NPROC : 4))
 BASE=http://127.0.0.1:$PORT
 [ -f "$DB" ] && [ -f "$OUT/search.lua" ] || { echo "quick: run bench/run.sh once first" >&2; exit 1; }
 
-"$BIN" serve --db "$DB" --listen "127.0.0.1:$PORT" >"$OUT/quick-server.log" 2>&1 &
+# shellcheck disable=SC2086 # QUICK_ARGS is a list of options
+"$BIN" serve --db "$DB" --listen "127.0.0.1:$PORT" ${QUICK_ARGS:-} >"$OUT/quick-server.log" 2>&1 &
 PID=$!
 trap 'kill -TERM $PID 2>/dev/null; wait $PID 2>/dev/null || true' EXIT
 until curl -fs -o /dev/null "$BASE/healthz" 2>/dev/null; do sleep 0.05; done

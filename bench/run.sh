@@ -237,6 +237,11 @@ bench_db() {
 	wait "$SERVER_PID" 2>/dev/null || status=$?
 	SERVER_PID=
 	echo "${P}server_exit_status: $status (after SIGTERM; 0 expected)" | tee -a "$RESULTS"
+	# Searches answered from the server's memo of recent answers (search.h), over the
+	# whole run: the bench rotates 32 requests, so all but their first answers are kept.
+	awk -v p="$P" '/event=search_cache/ { for (i = 1; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] } }
+		END { if (f["hits"] + f["misses"] > 0) printf "%ssearch_cache_hits: %d of %d searches\n", p, f["hits"], f["hits"] + f["misses"] }' \
+		"$OUT/server$SFX.log" | tee -a "$RESULTS"
 }
 
 # The search requests, rotating (wrk script), shared by both runs.
@@ -262,6 +267,18 @@ SQLITE_DB=$OUT/bench.db
 rm -f "$SQLITE_DB" "$SQLITE_DB"-*
 bench_db "" "" "$SQLITE_DB"
 SQLITE_S_RPS=$S_RPS
+
+# ---- every search computed ---------------------------------------------------------------
+# The same measurement with the answer memo off (serve --search-cache 0): each request runs
+# the index query, as a search nobody made in the last moments does. No target of its own;
+# it follows the search's own cost (docs/performance.md).
+echo "bench: wrk -t$THREADS -c$CONNS -d$DURATION again, with serve --search-cache 0"
+QUICK_ARGS="--search-cache 0" QUICK_DURATION=$DURATION QUICK_CONNECTIONS=$CONNS QUICK_PORT=$PORT \
+	bash "$ROOT/bench/quick.sh" "$BIN" >"$OUT/uncached.txt" 2>&1 || { cat "$OUT/uncached.txt" >&2; die "uncached run failed"; }
+awk '$1 == "healthz" { h = $2 } $1 == "search" { s = $2; p99 = $5; cpu = $7 }
+	END { printf "uncached_search_vs_healthz_ratio: %.2f (no target; healthz %d, search %d req/s)\n", s / h, h, s
+	      printf "uncached_search_p99_ms: %s (no target)\n", p99
+	      printf "uncached_search_server_cpu_us: %s (server CPU per request, µs)\n", cpu }' "$OUT/uncached.txt" | tee -a "$RESULTS"
 
 # ---- PostgreSQL --------------------------------------------------------------------------
 # The same file, import, start and search run against a throwaway cluster. Only the

@@ -38,6 +38,7 @@ struct tg_tenancy_opts {
 	const char *tile_url;     /* NULL = the database setting or the built-in default */
 	int secure_cookies;
 	int verify_after_days; /* 0 = the database setting */
+	int search_cache;      /* answers the index memoizes (search.h), 0 = none */
 };
 
 struct tg_tenant_slot {

@@ -4,6 +4,7 @@
 #include <getopt.h>
 
 #include "cli/cli.h"
+#include "core/search.h"
 #include "http/http.h"
 
 static void usage(FILE *f)
@@ -12,6 +13,7 @@ static void usage(FILE *f)
 	        "usage: tsunagu serve [--db URL] [--listen ADDR:PORT] [--web DIR] [--vendor DIR]\n"
 	        "                     [--tile-url URL] [--verify-after-days N] [--threads N]\n"
 	        "                     [--secure-cookies] [--no-access-log] [--default-tenant CODE]\n"
+	        "                     [--search-cache N]\n"
 	        "\n"
 	        "Serves the web UI, the JSON API (/api/v1, described at /api/v1/openapi.json)\n"
 	        "and the HSDS 3 API (/hsds/) until SIGTERM or SIGINT, then lets requests in\n"
@@ -30,8 +32,11 @@ static void usage(FILE *f)
 	        "  --no-access-log   do not write an access log line per request\n"
 	        "  --default-tenant CODE  the tenant for requests whose Host matches no tenant's\n"
 	        "                    host names and that carry no X-Tsunagu-Tenant header\n"
-	        "                    (default: \"default\"; \"\" to refuse such requests)\n",
-	        TG_DEFAULT_DB);
+	        "                    (default: \"default\"; \"\" to refuse such requests)\n"
+	        "  --search-cache N  keep the answers to the last N distinct searches per tenant\n"
+	        "                    (dropped at every change to the directory; default %d,\n"
+	        "                    0 = none)\n",
+	        TG_DEFAULT_DB, TG_SEARCH_CACHE_DEFAULT);
 }
 
 int cmd_serve(int argc, char **argv)
@@ -48,9 +53,11 @@ int cmd_serve(int argc, char **argv)
 	    {"verify-after-days", required_argument, NULL, 'V'},
 	    {"secure-cookies", no_argument, NULL, 'S'},
 	    {"default-tenant", required_argument, NULL, 'T'},
+	    {"search-cache", required_argument, NULL, 'C'},
 	    {NULL, 0, NULL, 0},
 	};
-	struct tg_server_opts so = {.listen = "127.0.0.1:8080", .access_log = 1};
+	struct tg_server_opts so = {
+	    .listen = "127.0.0.1:8080", .access_log = 1, .search_cache = TG_SEARCH_CACHE_DEFAULT};
 	const char *db = NULL;
 	int c;
 	optind = 1;
@@ -78,6 +85,16 @@ int cmd_serve(int argc, char **argv)
 				return 2;
 			}
 			break;
+		case 'C': {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+			if (!*optarg || *end || v < 0 || v > 1000000) {
+				fprintf(stderr, "tsunagu serve: --search-cache must be 0..1000000\n");
+				return 2;
+			}
+			so.search_cache = (int)v;
+			break;
+		}
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}

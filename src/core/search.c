@@ -46,12 +46,14 @@
  */
 #include "core/search.h"
 
+#include <assert.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <string.h>
 #include <utf8proc.h>
 
+#include "core/memo.h"
 #include "core/schedule.h"
 #include "core/text.h"
 #include "util/memfind.h"
@@ -517,6 +519,10 @@ struct tg_search {
 	uint32_t n_extra, cap_extra;
 	struct sched **sched_tab; /* SCHED_BUCKETS chains of shared schedules */
 	size_t sched_bytes;       /* held by schedules, each counted once */
+	/* bumped (atomically, under the write lock) by every change, so that
+	 * memoized answers of older data are never returned */
+	uint64_t gen;
+	struct tg_memo *memo; /* NULL: answers are not memoized */
 };
 
 #define GRID_DEG       0.05
@@ -752,6 +758,7 @@ void tg_search_free(struct tg_search *idx)
 {
 	if (!idx)
 		return;
+	tg_memo_free(idx->memo);
 	for (uint32_t i = 0; i < idx->n_docs; i++)
 		doc_release(idx, &idx->docs[i]);
 	free(idx->docs);
@@ -1396,9 +1403,17 @@ static void finalize_locked(struct tg_search *idx)
 	grid_build(idx);
 }
 
+/* Under the write lock, before a change. Readers load gen without the
+ * lock (see tg_search_run). */
+static void gen_bump(struct tg_search *idx)
+{
+	__atomic_store_n(&idx->gen, idx->gen + 1, __ATOMIC_RELEASE);
+}
+
 void tg_search_finalize(struct tg_search *idx)
 {
 	pthread_rwlock_wrlock(&idx->lock);
+	gen_bump(idx);
 	finalize_locked(idx);
 	pthread_rwlock_unlock(&idx->lock);
 }
@@ -1409,6 +1424,7 @@ enum tg_rc tg_search_bulk_add(struct tg_search *idx, const struct tg_search_doc 
 	enum tg_rc rc;
 
 	pthread_rwlock_wrlock(&idx->lock);
+	gen_bump(idx);
 	v = doc->id > 0 ? i64_get(&idx->ids, doc->id) : NULL;
 	if (v && *v != UINT32_MAX) {
 		rc = TG_ERR_CONFLICT;
@@ -1426,6 +1442,7 @@ enum tg_rc tg_search_upsert(struct tg_search *idx, const struct tg_search_doc *d
 	enum tg_rc rc;
 
 	pthread_rwlock_wrlock(&idx->lock);
+	gen_bump(idx);
 	finalize_locked(idx);
 	v = doc->id > 0 ? i64_get(&idx->ids, doc->id) : NULL;
 	if (v)
@@ -1453,6 +1470,7 @@ enum tg_rc tg_search_remove(struct tg_search *idx, int64_t id)
 	enum tg_rc rc = TG_OK;
 
 	pthread_rwlock_wrlock(&idx->lock);
+	gen_bump(idx);
 	finalize_locked(idx);
 	v = id > 0 ? i64_get(&idx->ids, id) : NULL;
 	if (!v || *v == UINT32_MAX) {
@@ -2766,8 +2784,8 @@ static void sort_out(struct qctx *c)
 	}
 }
 
-enum tg_rc tg_search_run(struct tg_search *idx, const struct tg_search_query *q, struct tg_arena *a,
-                         struct tg_search_hit **hits, size_t *n_hits, size_t *total)
+static enum tg_rc search_run(struct tg_search *idx, const struct tg_search_query *q, struct tg_arena *a,
+                             struct tg_search_hit **hits, size_t *n_hits, size_t *total, uint64_t *gen)
 {
 	struct qctx c = {0};
 	struct plist **lists = NULL, *onechar = NULL;
@@ -2783,6 +2801,7 @@ enum tg_rc tg_search_run(struct tg_search *idx, const struct tg_search_query *q,
 	if (q->weekday > TG_WEEKDAY_HOLIDAY)
 		return TG_ERR_INVALID;
 	pthread_rwlock_rdlock(&idx->lock);
+	*gen = idx->gen;
 	c.idx = idx;
 	c.q = q;
 	rc = prepare_terms(idx, &c, a, &impossible);
@@ -3091,4 +3110,154 @@ enum tg_rc tg_search_run(struct tg_search *idx, const struct tg_search_query *q,
 out:
 	pthread_rwlock_unlock(&idx->lock);
 	return rc;
+}
+
+/* ---- memoized answers ----
+ *
+ * The key is every field of the query that can change the answer, written
+ * out in a fixed order (strings with their lengths); the value is the
+ * answer: total, estimated flag, hits. Generations (memo.h) keep answers
+ * from outliving the data they were computed from. */
+
+struct memo_head {
+	uint64_t total;
+	uint32_t n_hits;
+	uint32_t estimated;
+};
+
+struct keybuf {
+	unsigned char *p, *end;
+};
+
+static void key_put(struct keybuf *k, const void *v, size_t n)
+{
+	assert((size_t)(k->end - k->p) >= n);
+	memcpy(k->p, v, n);
+	k->p += n;
+}
+
+static void key_i64(struct keybuf *k, int64_t v)
+{
+	key_put(k, &v, sizeof(v));
+}
+
+static void key_f64(struct keybuf *k, double v)
+{
+	key_put(k, &v, sizeof(v));
+}
+
+static void key_time(struct keybuf *k, const struct tg_localtime *t)
+{
+	key_i64(k, t ? 1 : 0);
+	if (t) {
+		int32_t f[5] = {t->year, t->month, t->day, t->weekday, t->minute};
+		key_put(k, f, sizeof(f));
+	}
+}
+
+static void key_strs(struct keybuf *k, const char *const *v, size_t n)
+{
+	key_i64(k, (int64_t)n);
+	for (size_t i = 0; i < n; i++) {
+		size_t len = v[i] ? strlen(v[i]) : 0;
+		key_i64(k, v[i] ? (int64_t)len : -1);
+		key_put(k, v[i] ? v[i] : "", len);
+	}
+}
+
+static size_t strs_bound(const char *const *v, size_t n)
+{
+	size_t b = 8;
+	for (size_t i = 0; i < n; i++)
+		b += 8 + (v[i] ? strlen(v[i]) : 0);
+	return b;
+}
+
+static unsigned char *memo_key(const struct tg_search_query *q, struct tg_arena *a, size_t *len)
+{
+	size_t cap = 24 * 8 + 2 * (8 + 5 * 4) + strs_bound(q->terms, q->n_terms) + strs_bound(q->types, q->n_types) +
+	             strs_bound(q->services, q->n_services) + strs_bound(q->access, q->n_access);
+	unsigned char *buf = tg_arena_alloc_uninit(a, cap);
+	struct keybuf k = {buf, buf + cap};
+	key_i64(&k, (int64_t)q->memo_viewer);
+	key_i64(&k, q->public_only);
+	key_i64(&k, q->may_see_location != NULL);
+	key_i64(&k, q->sort);
+	key_i64(&k, (int64_t)q->limit);
+	key_i64(&k, (int64_t)q->offset);
+	key_i64(&k, q->exact_total);
+	key_i64(&k, q->area_id);
+	key_i64(&k, q->age_months);
+	key_i64(&k, q->weekday);
+	key_i64(&k, q->free_only);
+	key_i64(&k, q->has_origin);
+	key_f64(&k, q->has_origin ? q->lat : 0);
+	key_f64(&k, q->has_origin ? q->lon : 0);
+	key_f64(&k, q->radius_km);
+	key_time(&k, q->open_at);
+	key_time(&k, q->open_on);
+	key_strs(&k, q->terms, q->n_terms);
+	key_strs(&k, q->types, q->n_types);
+	key_strs(&k, q->services, q->n_services);
+	key_strs(&k, q->access, q->n_access);
+	*len = (size_t)(k.p - buf);
+	return buf;
+}
+
+void tg_search_set_memo(struct tg_search *idx, size_t max_entries, size_t max_bytes)
+{
+	pthread_rwlock_wrlock(&idx->lock);
+	tg_memo_free(idx->memo);
+	idx->memo = max_entries && max_bytes ? tg_memo_new(max_entries, max_bytes) : NULL;
+	pthread_rwlock_unlock(&idx->lock);
+}
+
+void tg_search_memo_stats(struct tg_search *idx, uint64_t *hits, uint64_t *misses)
+{
+	struct tg_memo_stats st = {0};
+	if (idx->memo)
+		tg_memo_get_stats(idx->memo, &st);
+	*hits = st.hits;
+	*misses = st.misses;
+}
+
+enum tg_rc tg_search_run(struct tg_search *idx, const struct tg_search_query *q, struct tg_arena *a,
+                         struct tg_search_hit **hits, size_t *n_hits, size_t *total)
+{
+	uint64_t gen;
+	if (!idx->memo || !q->memo_ok)
+		return search_run(idx, q, a, hits, n_hits, total, &gen);
+
+	size_t klen, vlen;
+	unsigned char *key = memo_key(q, a, &klen);
+	void *val;
+	/* An answer memoized at the generation loaded here was computed after
+	 * every change up to it and before the next one started: returning it
+	 * is as if this search ran just before that next change. */
+	gen = __atomic_load_n(&idx->gen, __ATOMIC_ACQUIRE);
+	if (tg_memo_get(idx->memo, gen, key, klen, a, &val, &vlen)) {
+		const struct memo_head *h = val;
+		assert(vlen == sizeof(*h) + h->n_hits * sizeof(struct tg_search_hit));
+		*hits = h->n_hits ? (struct tg_search_hit *)(h + 1) : TG_ARENA_ARRAY(a, struct tg_search_hit, 1);
+		*n_hits = h->n_hits;
+		*total = (size_t)h->total;
+		if (q->total_estimated)
+			*q->total_estimated = (int)h->estimated;
+		return TG_OK;
+	}
+	int estimated = 0;
+	struct tg_search_query q2 = *q;
+	q2.total_estimated = &estimated;
+	enum tg_rc rc = search_run(idx, &q2, a, hits, n_hits, total, &gen);
+	if (q->total_estimated)
+		*q->total_estimated = estimated;
+	if (rc)
+		return rc;
+	vlen = sizeof(struct memo_head) + *n_hits * sizeof(struct tg_search_hit);
+	struct memo_head *h = tg_arena_alloc_uninit(a, vlen);
+	*h = (struct memo_head){(uint64_t)*total, (uint32_t)*n_hits, (uint32_t)estimated};
+	if (*n_hits)
+		memcpy(h + 1, *hits, *n_hits * sizeof(struct tg_search_hit));
+	tg_memo_put(idx->memo, gen, key, klen, h, vlen);
+	return TG_OK;
 }

@@ -133,6 +133,12 @@ struct tg_search_query {
 	int exact_total;
 	/* Optional out: set to 1 when *total was estimated, else 0. */
 	int *total_estimated;
+	/* The answer may be memoized (tg_search_set_memo) and a memoized one
+	 * returned: the caller vouches that may_see_location's answers depend
+	 * only on the document and on memo_viewer, which is part of the key
+	 * with every other field above. */
+	int memo_ok;
+	uint64_t memo_viewer;
 };
 
 struct tg_search_hit {
@@ -166,6 +172,19 @@ void tg_search_finalize(struct tg_search *idx);
  * term that is not valid UTF-8 or has a space or control character. */
 enum tg_rc tg_search_run(struct tg_search *idx, const struct tg_search_query *q, struct tg_arena *a,
                          struct tg_search_hit **hits, size_t *n_hits, size_t *total);
+
+/* Memoize up to max_entries answers of at most max_bytes in all (0
+ * entries: none; the default). Answers are dropped at every change to the
+ * index, so a memoized answer is always the one tg_search_run would
+ * compute now. Call before searching starts. */
+void tg_search_set_memo(struct tg_search *idx, size_t max_entries, size_t max_bytes);
+/* What `tsunagu serve` keeps by default (--search-cache), and the bytes it
+ * allows per entry on average: a page of 20 hits and its key take about
+ * 0.8 KB, a page of 100 about 3.4 KB. */
+#define TG_SEARCH_CACHE_DEFAULT     2048
+#define TG_SEARCH_CACHE_ENTRY_BYTES 2048
+/* Hits and misses so far (zeros without a memo). */
+void tg_search_memo_stats(struct tg_search *idx, uint64_t *hits, uint64_t *misses);
 
 /* Number of searchable documents, and bytes the index holds (approximate:
  * the sum of its own allocations). */

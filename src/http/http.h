@@ -133,6 +133,7 @@ struct tg_server_opts {
 	int secure_cookies;      /* behind HTTPS: Secure cookies and HSTS */
 	int access_log;
 	const char *default_tenant; /* NULL = "default"; "" = none (tenancy.h) */
+	int search_cache;           /* search answers memoized per tenant, 0 = none */
 };
 /* Runs until SIGTERM/SIGINT, then drains in-flight requests. Returns 0 on a
  * clean stop, 1 on a startup error (message printed). */

@@ -723,7 +723,8 @@ int tg_server_run(const struct tg_server_opts *opts)
 	struct tg_tenancy_opts topts = {.default_code = opts->default_tenant,
 	                                .tile_url = opts->tile_url,
 	                                .secure_cookies = opts->secure_cookies,
-	                                .verify_after_days = opts->verify_after_days};
+	                                .verify_after_days = opts->verify_after_days,
+	                                .search_cache = opts->search_cache};
 	rc = tg_tenancy_init(&ten, opts->db_url, db, &topts);
 	db->ops->close(db);
 	if (rc) {
@@ -807,6 +808,20 @@ out:
 	ten.stopping = 1;
 	if (loader_started)
 		pthread_join(loader, NULL);
+	for (size_t i = 0;; i++) {
+		int more;
+		struct tg_app *app = tg_tenancy_app_at(&ten, i, &more);
+		if (!more)
+			break;
+		uint64_t hits, misses;
+		if (app && app->index) {
+			tg_search_memo_stats(app->index, &hits, &misses);
+			if (hits || misses)
+				tg_log_info("search_cache", "tenant=%lld hits=%llu misses=%llu",
+				            (long long)app->tenant_id, (unsigned long long)hits,
+				            (unsigned long long)misses);
+		}
+	}
 	if (g_assets)
 		tg_static_free(g_assets);
 	g_assets = NULL;

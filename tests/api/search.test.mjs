@@ -2,7 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startServer, assertError, assertOk, loadWorld, resourceInput, createResource, searchIds, cpSlice,
+  startServer, assertError, assertOk, loadWorld, resourceInput, createResource, searchIds, cpSlice, toInput,
 } from './lib.mjs';
 
 let srv, w, F1, F2, F3, KANA, WORD, ONE, WIDE, OPEN, CLOSED;
@@ -310,4 +310,46 @@ test('bad search parameters -> 400 invalid with field', async () => {
     const e = assertError(await srv.anon().get(`/api/v1/resources?${qs}`), 400, 'invalid');
     assert.equal(e.field, field, `${qs} -> field`);
   }
+});
+
+test('repeated searches follow the viewer and every change (the server keeps recent answers)', async () => {
+  const org = w.staffA.user.org_id;
+  const S = await createResource(w.staffA, resourceInput(org, w.d1.id, { name: 'メモ確認シェルター', is_confidential: true,
+    is_public: false, front_door: '045-000-2222', location: { lat: 35.4712, lon: 139.6012 } }));
+  let P = await createResource(w.staffA, resourceInput(org, w.d1.id, { name: 'メモ確認ひろば',
+    location: { lat: 35.4713, lon: 139.6012 } }));
+  const near = `/api/v1/resources?${q('メモ確認')}&near=35.4712,139.6012&sort=distance&radius_km=1&limit=100`;
+  const viewer = await srv.login('viewer');
+  const seesS = viewer.user.org_id === org;
+  // The same request from each viewer in turn, twice: an answer kept for one
+  // viewer must never be given to another.
+  const who = [['anonymous', srv.anon(), [P.id]], ['staff_b', w.staffB, [P.id]], ['staff_a', w.staffA, [S.id, P.id]],
+    ['viewer', viewer, seesS ? [S.id, P.id] : [P.id]], ['admin', w.admin, [S.id, P.id]], ['coord', w.coord, [S.id, P.id]],
+    ['anonymous again', srv.anon(), [P.id]]];
+  for (let round = 0; round < 2; round++) {
+    for (const [name, c, want] of who) {
+      const r = assertOk(await c.get(near));
+      assert.deepEqual(r.items.map((i) => i.id), want, `${name}, round ${round}`);
+      assert.equal(r.total, want.length, `${name}: total`);
+      for (const it of r.items) assert.equal(typeof it.distance_m, 'number', `${name}: distance of ${it.id}`);
+    }
+  }
+  // HSDS: an anonymous search never gets a signed-in caller's answer.
+  const hs = (c) => c.get('/hsds/services?per_page=50&search=' + encodeURIComponent('メモ確認'));
+  for (let round = 0; round < 2; round++) {
+    const ids = (r) => assertOk(r).contents.map((s) => s.id).sort();
+    assert.deepEqual(ids(await hs(w.admin)), [S.uuid, P.uuid].sort(), 'HSDS as admin');
+    assert.deepEqual(ids(await hs(srv.anon())), [P.uuid], 'HSDS anonymous');
+  }
+  // A change answers at once: rename, move out of the radius, delete.
+  const byName = `/api/v1/resources?${q('メモ確認ひろば')}`;
+  assert.deepEqual(assertOk(await srv.anon().get(byName)).items.map((i) => i.id), [P.id]);
+  P = assertOk(await w.staffA.put(`/api/v1/resources/${P.id}`, { ...toInput(P), name: 'メモ確認の変更ひろば' }));
+  assert.deepEqual(assertOk(await srv.anon().get(byName)).items.map((i) => i.id), [], 'renamed: the old name finds nothing');
+  assert.deepEqual((await searchIds(srv.anon(), q('メモ確認の変更ひろば'))), [P.id]);
+  assert.deepEqual(assertOk(await w.admin.get(near)).items.map((i) => i.id), [S.id, P.id]);
+  P = assertOk(await w.staffA.put(`/api/v1/resources/${P.id}`, { ...toInput(P), location: { lat: 35.60, lon: 139.6012 } }));
+  assert.deepEqual(assertOk(await w.admin.get(near)).items.map((i) => i.id), [S.id], 'moved out of the radius');
+  assert.equal((await w.staffA.del(`/api/v1/resources/${S.id}`)).status, 204);
+  assert.deepEqual(assertOk(await w.admin.get(near)).items.map((i) => i.id), [], 'deleted');
 });

@@ -78,6 +78,13 @@ for c in init user tenant backup version; do
 	check "help $c prints usage" -- has "usage: tsunagu $c" "$tmp/out"
 done
 expect 0 "user add --help" -- "$bin" user add --help
+expect 0 "serve --help" -- "$bin" serve --help
+check "serve --help names --search-cache" -- has "search-cache N" "$tmp/out"
+for v in x -1 1000001 ""; do
+	expect 2 "serve --search-cache '$v'" -- "$bin" serve --search-cache "$v"
+	check "serve --search-cache '$v' says the range" -- has "search-cache must be 0..1000000" "$tmp/err"
+done
+expect 2 "serve --threads 0" -- "$bin" serve --threads 0
 expect 2 "help of unknown command" -- "$bin" help nothing
 
 # --- version ---

@@ -59,6 +59,18 @@ static void put(struct tg_search *idx, int64_t id, const char *name, const char 
 	free(t);
 }
 
+/* Every index here memoizes its answers and every query may be
+ * memoized, so that each test also checks that a memoized answer is the
+ * one computed now: the key must hold every field that changes the answer
+ * (the tests change one at a time), and changes must drop old answers.
+ * Tests that change the location callback say which viewer it is. */
+static struct tg_search *new_index(void)
+{
+	struct tg_search *idx = tg_search_new();
+	tg_search_set_memo(idx, 256, 1 << 20);
+	return idx;
+}
+
 static struct tg_search_query base_query(void)
 {
 	struct tg_search_query q;
@@ -67,6 +79,7 @@ static struct tg_search_query base_query(void)
 	q.age_months = -1;
 	q.weekday = -1;
 	q.limit = 20;
+	q.memo_ok = 1;
 	return q;
 }
 
@@ -131,7 +144,7 @@ static void test_text_build(void **state)
 
 static void test_ranking(void **state)
 {
-	struct tg_search *idx = tg_search_new();
+	struct tg_search *idx = new_index();
 	struct tg_arena a = TG_ARENA_INIT;
 	struct tg_search_query q = base_query();
 	struct tg_search_hit *h;
@@ -178,7 +191,7 @@ static void test_ranking(void **state)
  * batch (consider_batch) must give the same ranking and total. */
 static void test_proven_terms(void **state)
 {
-	struct tg_search *idx = tg_search_new();
+	struct tg_search *idx = new_index();
 	struct tg_arena a = TG_ARENA_INIT;
 	struct tg_search_query q = base_query();
 	struct tg_search_hit *h;
@@ -217,7 +230,7 @@ static void test_proven_terms(void **state)
 
 static void test_terms_and_short(void **state)
 {
-	struct tg_search *idx = tg_search_new();
+	struct tg_search *idx = new_index();
 	struct tg_arena a = TG_ARENA_INIT;
 	struct tg_search_query q = base_query();
 	struct tg_search_hit *h;
@@ -262,7 +275,7 @@ static void test_terms_and_short(void **state)
 
 static void test_filters(void **state)
 {
-	struct tg_search *idx = tg_search_new();
+	struct tg_search *idx = new_index();
 	struct tg_arena a = TG_ARENA_INIT;
 	struct tg_search_query q;
 	struct tg_search_hit *h;
@@ -394,7 +407,7 @@ static int may_see(void *ctx, int64_t id, int64_t org_id)
 
 static void test_distance(void **state)
 {
-	struct tg_search *idx = tg_search_new();
+	struct tg_search *idx = new_index();
 	struct tg_arena a = TG_ARENA_INIT;
 	struct tg_search_query q;
 	struct tg_search_hit *h;
@@ -421,6 +434,7 @@ static void test_distance(void **state)
 	q.lon = lon0;
 	q.sort = TG_SEARCH_SORT_DISTANCE;
 	q.may_see_location = may_see;
+	q.memo_viewer = 2; /* the callback is the viewer */
 	q.visible_ctx = &s;
 	assert_int_equal(run(idx, &q, NULL, &a, &h, &n), 5);
 	assert_int_equal(h[0].id, 2);
@@ -441,10 +455,12 @@ static void test_distance(void **state)
 	assert_int_equal(h[1].id, 3);
 	/* a viewer who may see org 9's confidential location */
 	s.allow_org = 9;
+	q.memo_viewer = 5;
 	assert_int_equal(run(idx, &q, NULL, &a, &h, &n), 3);
 	assert_int_equal(h[0].id, 4);
 	/* no callback: confidential locations stay hidden */
 	q.may_see_location = NULL;
+	q.memo_viewer = 0; /* the callback is the viewer */
 	assert_int_equal(run(idx, &q, NULL, &a, &h, &n), 2);
 	/* relevance with an origin: equal scores fall back to distance */
 	q = base_query();
@@ -468,7 +484,7 @@ static void test_distance(void **state)
  * loading and in upserts; name order still reads readings as kana. */
 static void test_word_folds(void **state)
 {
-	struct tg_search *idx = tg_search_new();
+	struct tg_search *idx = new_index();
 	struct tg_arena a = TG_ARENA_INIT;
 	struct tg_search_query q = base_query();
 	struct tg_search_hit *h;
@@ -516,7 +532,7 @@ static void test_word_folds(void **state)
  * with different names, a name without a reading, kanji after kana. */
 static void test_name_order_keys(void **state)
 {
-	struct tg_search *idx = tg_search_new();
+	struct tg_search *idx = new_index();
 	struct tg_arena a = TG_ARENA_INIT;
 	struct tg_search_query q = base_query();
 	struct tg_search_hit *h;
@@ -548,7 +564,7 @@ static void test_name_order_keys(void **state)
 
 static void test_paging_and_name_sort(void **state)
 {
-	struct tg_search *idx = tg_search_new();
+	struct tg_search *idx = new_index();
 	struct tg_arena a = TG_ARENA_INIT;
 	struct tg_search_query q = base_query();
 	struct tg_search_hit *h;
@@ -589,7 +605,7 @@ static void test_paging_and_name_sort(void **state)
 
 static void test_upsert_remove_bulk(void **state)
 {
-	struct tg_search *idx = tg_search_new();
+	struct tg_search *idx = new_index();
 	struct tg_arena a = TG_ARENA_INIT;
 	struct tg_search_query q = base_query();
 	struct tg_search_hit *h;
@@ -607,6 +623,7 @@ static void test_upsert_remove_bulk(void **state)
 	assert_int_equal(tg_search_count(idx), 0);
 	tg_search_finalize(idx);
 	assert_int_equal(tg_search_count(idx), 2);
+	assert_int_equal(run(idx, &q, NULL, &a, &h, &n), 2); /* the same query: now answered */
 	assert_int_equal(run(idx, &q, "さくら", &a, &h, &n), 1);
 	/* replace: the old text is gone, the new one found */
 	d1.search_text = t2;
@@ -656,7 +673,7 @@ static void test_cross_check(void **state)
 	static const char *syl[] = {"あ", "い", "う", "か", "き", "森", "子", "育", "て", "ー"};
 	char **texts = calloc(N + 1, sizeof(*texts));
 	int *alive = calloc(N + 1, sizeof(*alive));
-	struct tg_search *idx = tg_search_new();
+	struct tg_search *idx = new_index();
 	struct tg_arena a = TG_ARENA_INIT;
 	uint64_t seed = 42;
 
@@ -727,12 +744,17 @@ static void test_cross_check(void **state)
 		q.terms = terms;
 		q.n_terms = (size_t)nt;
 		q.limit = 5;
-		assert_int_equal(tg_search_run(idx, &q, &a, &h, &n, &total), TG_OK);
-		if (total != want)
-			fail_msg("query '%s': index %zu, scan %zu", qs, total, want);
-		for (size_t i = 0; i < n; i++)
-			for (int t = 0; t < nt; t++)
-				assert_non_null(strstr(texts[h[i].id], terms[t]));
+		q.memo_ok = 1;
+		/* twice: computed (or memoized in an earlier round with no change
+		 * since), then memoized */
+		for (int rep = 0; rep < 2; rep++) {
+			assert_int_equal(tg_search_run(idx, &q, &a, &h, &n, &total), TG_OK);
+			if (total != want)
+				fail_msg("query '%s' (run %d): index %zu, scan %zu", qs, rep, total, want);
+			for (size_t i = 0; i < n; i++)
+				for (int t = 0; t < nt; t++)
+					assert_non_null(strstr(texts[h[i].id], terms[t]));
+		}
 		tg_arena_clear(&a);
 	}
 	for (int id = 1; id <= N; id++)
@@ -821,7 +843,7 @@ static void test_hidden_location_no_oracle(void **state)
 	const char *terms[] = {"ひろば"};
 	for (int radius = 0; radius < 2; radius++) {
 		for (int place = 0; place < PLACES; place++) {
-			struct tg_search *idx = tg_search_new();
+			struct tg_search *idx = new_index();
 			uint64_t seed = 7;
 			for (int64_t id = 1; id <= 3000; id++) {
 				struct tg_search_doc d = base_doc(id, "ひろば\x1f\x1f\x1f");
@@ -845,6 +867,7 @@ static void test_hidden_location_no_oracle(void **state)
 			q.sort = TG_SEARCH_SORT_DISTANCE;
 			q.radius_km = radius ? 50 : 0;
 			q.may_see_location = see_none;
+			q.memo_viewer = 3; /* the callback is the viewer */
 			q.total_estimated = &est[place];
 			assert_int_equal(tg_search_run(idx, &q, &a, &h[place], &n[place], &total[place]), TG_OK);
 			assert_true(est[place]); /* the walk stopped early */
@@ -858,6 +881,7 @@ static void test_hidden_location_no_oracle(void **state)
 			qs.lon = plon[place];
 			qs.radius_km = 0;
 			qs.may_see_location = see_all;
+			qs.memo_viewer = 4; /* the callback is the viewer */
 			qs.total_estimated = NULL;
 			assert_int_equal(tg_search_run(idx, &qs, &a, &hs, &ns, &ts), TG_OK);
 			assert_true(ns > 0);
@@ -892,7 +916,7 @@ static void test_hidden_location_no_plan_oracle(void **state)
 	struct tg_arena a = TG_ARENA_INIT;
 	const char *types[] = {"study"};
 	for (int place = 0; place < PLACES; place++) {
-		struct tg_search *idx = tg_search_new();
+		struct tg_search *idx = new_index();
 		uint64_t seed = 11;
 		for (int64_t id = 1; id <= 3000; id++) {
 			struct tg_search_doc d = base_doc(id, "ひろば\x1f\x1f\x1f");
@@ -918,6 +942,7 @@ static void test_hidden_location_no_plan_oracle(void **state)
 			q.sort = TG_SEARCH_SORT_DISTANCE;
 			q.limit = k;
 			q.may_see_location = see_none;
+			q.memo_viewer = 3; /* the callback is the viewer */
 			q.total_estimated = &est[place][k];
 			struct tg_search_hit *h;
 			size_t n;
@@ -993,7 +1018,7 @@ static void test_distance_cross_check(void **state)
 	enum { N = 4000, Q = 400 };
 	struct gdoc *g = calloc(N + 1, sizeof(*g));
 	struct ref_hit *ref = calloc(N + 1, sizeof(*ref));
-	struct tg_search *idx = tg_search_new();
+	struct tg_search *idx = new_index();
 	struct tg_arena a = TG_ARENA_INIT;
 	uint64_t seed = 7;
 	size_t early = 0;
@@ -1041,8 +1066,10 @@ static void test_distance_cross_check(void **state)
 		q.age_months = rnd(&seed) % 3 == 0 ? (int)(rnd(&seed) % 70) : -1;
 		q.weekday = rnd(&seed) % 4 == 0 ? (int)(rnd(&seed) % 7) : -1;
 		q.public_only = rnd(&seed) % 2;
-		if (rnd(&seed) % 2)
+		if (rnd(&seed) % 2) {
 			q.may_see_location = see_even;
+			q.memo_viewer = 1; /* the callback is the viewer */
+		}
 		q.limit = 1 + rnd(&seed) % 25;
 		q.offset = rnd(&seed) % 4 == 0 ? rnd(&seed) % 10 : 0;
 		q.terms = &term;
@@ -1073,10 +1100,11 @@ static void test_distance_cross_check(void **state)
 			ref[n_ref++].dist = dist;
 		}
 		qsort(ref, n_ref, sizeof(*ref), ref_cmp);
-		for (int exact = 0; exact < 2; exact++) {
+		for (int exact = 0; exact < 4; exact++) {
 			struct tg_search_hit *h;
 			size_t n, total;
-			q.exact_total = exact;
+			/* the second pair is memoized */
+			q.exact_total = exact % 2;
 			assert_int_equal(tg_search_run(idx, &q, &a, &h, &n, &total), TG_OK);
 			size_t want_n = n_ref > q.offset ? n_ref - q.offset : 0;
 			want_n = want_n < q.limit ? want_n : q.limit;
@@ -1091,7 +1119,7 @@ static void test_distance_cross_check(void **state)
 				if (term)
 					assert_true(h[i].score > 0 && h[i].matched_in != 0);
 			}
-			if (exact)
+			if (exact % 2)
 				assert_int_equal(total, n_ref);
 			else if (total != n_ref)
 				early++;

@@ -245,6 +245,7 @@ static enum tg_rc list_services(struct hctx *h, const struct page *p, int sal, s
 	q.age_months = -1;
 	q.weekday = -1;
 	q.public_only = !req->authed;
+	q.memo_ok = 1; /* no location callback: public_only is the viewer */
 	const char **terms = NULL;
 	size_t n_terms = 0;
 	if (search && *search) {

@@ -190,6 +190,27 @@ static int may_locate_cb(void *p, int64_t id, int64_t org_id)
 	return in_actor_area(v, r.area_id);
 }
 
+/* Whether the index may memoize this viewer's searches, and under which
+ * key: may_locate_cb must answer from the document alone for everyone
+ * with that key. It does for anonymous callers (never), admins and
+ * coordinators of the whole area (always) and every other role (by
+ * organization); not for a coordinator of part of the area, whose answer
+ * depends on the area tree, which can change without a change to the
+ * index. */
+static int memo_viewer(const struct view *v, uint64_t *key)
+{
+	const struct tg_actor *a = &v->actor;
+	if (!a->authed)
+		*key = 0;
+	else if (a->role == TG_ROLE_ADMIN || (a->role == TG_ROLE_COORDINATOR && !v->req->user_area_id))
+		*key = 1;
+	else if (a->role != TG_ROLE_COORDINATOR)
+		*key = 2 + 4 * (uint64_t)a->org_id;
+	else
+		return 0;
+	return 1;
+}
+
 /* ---- why a result matched, where the page does not show it ----
  *
  * A result's name and snippet carry highlights; a term found only in the
@@ -704,6 +725,7 @@ enum tg_rc tg_h_resource_search(struct tg_req *req)
 	struct locate_ctx lc = {&v};
 	q.may_see_location = may_locate_cb;
 	q.visible_ctx = &lc;
+	q.memo_ok = memo_viewer(&v, &q.memo_viewer);
 	const char *s;
 	long long n;
 	const char **terms = NULL;
