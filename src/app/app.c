@@ -11,9 +11,11 @@
 
 #include <jansson.h>
 #include <malloc.h>
+#include <stdatomic.h>
 #include <time.h>
 
 #include "app/rcache.h"
+#include "core/memo.h"
 #include "core/search.h"
 #include "core/text.h"
 #include "io/resource_json.h"
@@ -36,6 +38,8 @@ static struct tg_refdata *ref_load(struct tg_db *db, enum tg_rc *rc)
 		free(r);
 		return NULL;
 	}
+	static _Atomic uint64_t versions;
+	r->version = atomic_fetch_add(&versions, 1) + 1;
 	r->refs = 1;
 	return r;
 }
@@ -88,6 +92,7 @@ void tg_app_release(struct tg_app *app)
 	if (app->index)
 		tg_search_free(app->index);
 	tg_rcache_free(app->rcache);
+	tg_memo_free(app->explain);
 	if (app->ref)
 		ref_unref(app->ref);
 	free(app->db_url);

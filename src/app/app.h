@@ -33,10 +33,12 @@ struct tg_refdata {
 	size_t n_types;
 	struct tg_tag *tags;
 	size_t n_tags;
-	int refs; /* private: guarded by app->ref_lock */
+	uint64_t version; /* unique to this snapshot in the process */
+	int refs;         /* private: guarded by app->ref_lock */
 };
 
 struct tg_tenancy;
+struct tg_memo;
 
 /* One tenant's directory: each tenant of the deployment has its own
  * struct tg_app (its index, caches and reference data); app/tenancy.h keeps
@@ -55,6 +57,7 @@ struct tg_app {
 	char *db_url;
 	struct tg_search *index;
 	struct tg_rcache *rcache; /* resources as stored, for search results (rcache.h) */
+	struct tg_memo *explain;  /* search pages' explanations (handlers/resources.c), or NULL */
 	pthread_mutex_t index_lock;
 	pthread_cond_t index_cond;
 	int index_ready;           /* 1 when fully loaded, -1 when loading failed */

@@ -142,6 +142,8 @@ static struct tg_rcache_entry *entry_new(const struct tg_resource *r, void *view
 	e->res = copy_into(&b, r);
 	e->view = view;
 	e->view_key = key;
+	static _Atomic uint64_t serials;
+	e->serial = atomic_fetch_add(&serials, 1) + 1;
 	e->used = 0;
 	atomic_init(&e->refs, 1);
 	return e;

@@ -44,6 +44,9 @@ struct tg_rcache_entry {
 	const struct tg_resource *res; /* deep copy, search_text NULL */
 	const void *view;              /* from the view function, or NULL */
 	uint64_t view_key;
+	/* unique to this entry in the process: two holds with the same serial
+	 * saw the same resource and view (keys of what is derived from them) */
+	uint64_t serial;
 	/* private */
 	_Atomic unsigned refs;
 	uint32_t used; /* recency stamp within its set, under the set's lock */

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/memo.h"
 #include "core/search.h"
 #include "util/log.h"
 
@@ -56,9 +57,12 @@ static struct tg_app *app_new(struct tg_tenancy *tn, struct tg_db *db, const str
 	app->secure_cookies = tn->opts.secure_cookies;
 	if (tn->opts.verify_after_days > 0)
 		app->verify_after_days = tn->opts.verify_after_days;
-	if (tn->opts.search_cache > 0)
+	if (tn->opts.search_cache > 0) {
 		tg_search_set_memo(app->index, (size_t)tn->opts.search_cache,
 		                   (size_t)tn->opts.search_cache * TG_SEARCH_CACHE_ENTRY_BYTES);
+		app->explain = tg_memo_new((size_t)tn->opts.search_cache,
+		                           (size_t)tn->opts.search_cache * TG_SEARCH_CACHE_ENTRY_BYTES);
+	}
 	return app;
 }
 

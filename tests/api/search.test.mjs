@@ -341,12 +341,28 @@ test('repeated searches follow the viewer and every change (the server keeps rec
     assert.deepEqual(ids(await hs(w.admin)), [S.uuid, P.uuid].sort(), 'HSDS as admin');
     assert.deepEqual(ids(await hs(srv.anon())), [P.uuid], 'HSDS anonymous');
   }
+  // Highlights follow the terms and the current name, also when asked again.
+  const marks = async (terms) => {
+    const r = assertOk(await srv.anon().get(`/api/v1/resources?${q(terms)}`));
+    const it = r.items.find((i) => i.id === P.id);
+    assert.ok(it, `${terms} finds ${P.name}`);
+    return it.highlights.name.map(([a, b]) => cpSlice(it.name, a, b));
+  };
+  for (let round = 0; round < 2; round++) {
+    assert.deepEqual(await marks('メモ確認'), ['メモ確認']);
+    assert.deepEqual(await marks('ひろば メモ'), ['メモ', 'ひろば']);
+    // the same page of the same length of terms, other terms
+    assert.deepEqual(await marks('メモ'), ['メモ']);
+    assert.deepEqual(await marks('モ確'), ['モ確']);
+  }
   // A change answers at once: rename, move out of the radius, delete.
   const byName = `/api/v1/resources?${q('メモ確認ひろば')}`;
   assert.deepEqual(assertOk(await srv.anon().get(byName)).items.map((i) => i.id), [P.id]);
   P = assertOk(await w.staffA.put(`/api/v1/resources/${P.id}`, { ...toInput(P), name: 'メモ確認の変更ひろば' }));
   assert.deepEqual(assertOk(await srv.anon().get(byName)).items.map((i) => i.id), [], 'renamed: the old name finds nothing');
   assert.deepEqual((await searchIds(srv.anon(), q('メモ確認の変更ひろば'))), [P.id]);
+  assert.deepEqual(await marks('ひろば メモ'), ['メモ', 'ひろば'], 'the renamed place is marked in its new name');
+  assert.deepEqual(await marks('変更'), ['変更']);
   assert.deepEqual(assertOk(await w.admin.get(near)).items.map((i) => i.id), [S.id, P.id]);
   P = assertOk(await w.staffA.put(`/api/v1/resources/${P.id}`, { ...toInput(P), location: { lat: 35.60, lon: 139.6012 } }));
   assert.deepEqual(assertOk(await w.admin.get(near)).items.map((i) => i.id), [S.id], 'moved out of the radius');

@@ -23,6 +23,7 @@
 #include "app/app.h"
 #include "app/rcache.h"
 #include "core/geo.h"
+#include "core/memo.h"
 #include "core/schedule.h"
 #include "core/search.h"
 #include "core/text.h"
@@ -591,6 +592,7 @@ static int card_open_at(const struct card *c, int minute)
 /* The output of one search result, worked out before the page is sized. */
 struct item {
 	const struct tg_search_hit *hit;
+	const struct tg_resource *res;
 	const struct card *card;
 	const char *sum; /* summary without its closing brace */
 	size_t sum_len;
@@ -602,6 +604,9 @@ struct item {
 	size_t n_name_rg, n_snip_rg;
 	struct also *also; /* n_also, from the arena */
 	size_t n_also;
+	uint64_t serial;  /* of the cache entry of card */
+	const char *tail; /* NULL, else the explanation part, memoized */
+	size_t tail_len;
 };
 
 #define PUT(p, lit) (memcpy((p), (lit), sizeof(lit) - 1), (p) + sizeof(lit) - 1)
@@ -627,6 +632,8 @@ static char *put_ranges(char *p, const struct tg_text_range *rg, size_t n)
 static size_t item_bound(const struct item *it)
 {
 	size_t n = 1 + it->sum_len + 200 + TG_JSON_FIXED3_MAX + TG_JSON_INT_MAX;
+	if (it->tail)
+		return n + it->tail_len;
 	n += it->snip ? 6 * strlen(it->snip) + 2 : it->card->snip0_len;
 	n += 4 + 24 * (it->n_name_rg + it->n_snip_rg);
 	if (it->n_also)
@@ -636,8 +643,10 @@ static size_t item_bound(const struct item *it)
 	return n;
 }
 
-/* The item: its summary, then the members of this search. */
-static char *put_item(char *p, const struct item *it)
+/* The item: its summary, then the members of this search: open_now,
+ * score and distance_m, then its explanation (matched_in to the end; see
+ * explain_key), which *tail_at is set to point at. */
+static char *put_item(char *p, const struct item *it, char **tail_at)
 {
 	static const struct {
 		unsigned bit;
@@ -656,6 +665,11 @@ static char *put_item(char *p, const struct item *it)
 	p = tg_json_put_fixed3(p, h->score);
 	p = PUT(p, ",\"distance_m\":");
 	p = h->distance_m >= 0 ? tg_json_put_int(p, h->distance_m) : PUT(p, "null");
+	*tail_at = p;
+	if (it->tail) {
+		memcpy(p, it->tail, it->tail_len);
+		return p + it->tail_len;
+	}
 	p = PUT(p, ",\"matched_in\":[");
 	int first = 1;
 	for (size_t w = 0; w < 4; w++) {
@@ -703,6 +717,122 @@ static char *put_item(char *p, const struct item *it)
 	}
 	*p++ = '}';
 	return p;
+}
+
+/* ---- a page's explanations, memoized ----
+ *
+ * What put_item writes after distance_m depends on the query's terms, each
+ * item's card and resource (the rcache entry: its serial names them), the
+ * hit's matched_in and the reference data (also_matched names types, tags
+ * and areas): the key holds all of them. The value is each item's tail, a
+ * 32-bit length then the bytes. Entries never go stale: a changed resource,
+ * card or reference snapshot has a new serial or version, so its key is new
+ * and the old entry is simply never asked for again (the memo's
+ * least-recently-used order drops it). */
+
+/* The highlights, snippet and also_matched of it for terms. */
+static void explain(const struct view *v, struct item *it, const char *const *terms, size_t n_terms, struct tg_arena *a)
+{
+	const struct card *cd = it->card;
+	unsigned in = it->hit->matched_in;
+	/* mark only the fields the index says a term is in */
+	size_t name_terms = (in & TG_SEARCH_IN_NAME) ? n_terms : 0;
+	size_t body_terms = (in & TG_SEARCH_IN_BODY) ? n_terms : 0;
+	struct tg_text_range *rg;
+	size_t nrg;
+	uint32_t shown = 0; /* terms in the name or the description */
+	if (name_terms && cd->name_ok && !tg_text_highlight_norm(&cd->name, terms, name_terms, a, &rg, &nrg, &shown)) {
+		it->name_rg = rg;
+		it->n_name_rg = nrg;
+	}
+	/* without a marked term the window is the one cut in advance */
+	char *snip;
+	if (body_terms && cd->desc_ok &&
+	    !tg_text_snippet_src(&cd->desc, terms, body_terms, SNIPPET_CP, a, &snip, &rg, &nrg, &shown) && nrg) {
+		it->snip = snip;
+		it->snip_plain = cd->desc_plain;
+		it->snip_rg = rg;
+		it->n_snip_rg = nrg;
+	}
+	/* terms that neither the name nor the description shows */
+	uint32_t hidden = (n_terms >= 32 ? UINT32_MAX : (1u << n_terms) - 1) & ~shown;
+	if (hidden) {
+		it->also = tg_arena_alloc_uninit(a, ALSO_MAX * sizeof(*it->also));
+		it->n_also = also_matched(v, it->res, &cd->also, terms, hidden, a, it->also);
+	}
+}
+
+static unsigned char *explain_key(const struct view *v, const char *const *terms, size_t n_terms,
+                                  const struct item *items, size_t n_items, struct tg_arena *a, size_t *len)
+{
+	size_t cap = 16 + n_items * 12;
+	for (size_t i = 0; i < n_terms; i++)
+		cap += 4 + strlen(terms[i]);
+	unsigned char *k = tg_arena_alloc_uninit(a, cap), *p = k;
+	memcpy(p, &v->ref->version, 8);
+	p += 8;
+	for (size_t i = 0; i < n_terms; i++) {
+		uint32_t n = (uint32_t)strlen(terms[i]);
+		memcpy(p, &n, 4);
+		memcpy(p + 4, terms[i], n);
+		p += 4 + n;
+	}
+	uint32_t sep = UINT32_MAX; /* no term is that long */
+	memcpy(p, &sep, 4);
+	p += 4;
+	for (size_t i = 0; i < n_items; i++) {
+		uint32_t in = items[i].hit->matched_in;
+		memcpy(p, &items[i].serial, 8);
+		memcpy(p + 8, &in, 4);
+		p += 12;
+	}
+	*len = (size_t)(p - k);
+	assert(*len <= cap);
+	return k;
+}
+
+/* Sets every item's tail from the memo, or none. */
+static void explain_get(struct tg_memo *m, const unsigned char *key, size_t klen, struct item *items, size_t n_items,
+                        struct tg_arena *a)
+{
+	void *val;
+	size_t vlen;
+	if (!tg_memo_get(m, 0, key, klen, a, &val, &vlen))
+		return;
+	const char *p = val, *end = p + vlen;
+	for (size_t i = 0; i < n_items; i++) {
+		uint32_t n;
+		if ((size_t)(end - p) < 4)
+			goto bad;
+		memcpy(&n, p, 4);
+		if ((size_t)(end - p - 4) < n)
+			goto bad;
+		items[i].tail = p + 4;
+		items[i].tail_len = n;
+		p += 4 + n;
+	}
+	if (p == end)
+		return;
+bad: /* not what explain_put wrote: a bug; compute instead */
+	assert(!"explain memo value");
+	for (size_t i = 0; i < n_items; i++)
+		items[i].tail = NULL;
+}
+
+static void explain_put(struct tg_memo *m, const unsigned char *key, size_t klen, const struct item *items,
+                        const char *const *tails, size_t n_items, struct tg_arena *a)
+{
+	size_t vlen = 0;
+	for (size_t i = 0; i < n_items; i++)
+		vlen += 4 + items[i].tail_len;
+	char *val = tg_arena_alloc_uninit(a, vlen ? vlen : 1), *p = val;
+	for (size_t i = 0; i < n_items; i++) {
+		uint32_t n = (uint32_t)items[i].tail_len;
+		memcpy(p, &n, 4);
+		memcpy(p + 4, tails[i], n);
+		p += 4 + n;
+	}
+	tg_memo_put(m, 0, key, klen, val, vlen);
 }
 
 #define BAD(field, msg)                                                                                                \
@@ -870,12 +1000,12 @@ enum tg_rc tg_h_resource_search(struct tg_req *req)
 	 * ResourceSummary followed by the members that depend on this search. */
 	struct item *items = tg_arena_alloc_uninit(&req->arena, (n_hits ? n_hits : 1) * sizeof(struct item));
 	size_t n_items = 0, j = 0;
-	size_t bound = 128 + 2 * TG_JSON_INT_MAX + 3;
 	for (size_t i = 0; i < n_hits; i++) {
 		if (j >= n_es || es[j]->res->id != hits[i].id)
 			continue; /* deleted between index and store: skip */
-		const struct tg_resource *r = es[j]->res;
-		const struct card *cd = es[j++]->view;
+		const struct tg_rcache_entry *e = es[j++];
+		const struct tg_resource *r = e->res;
+		const struct card *cd = e->view;
 		if (!cd)
 			continue; /* could not render: left out */
 		if (!isfinite(hits[i].score)) {
@@ -885,44 +1015,33 @@ enum tg_rc tg_h_resource_search(struct tg_req *req)
 		struct item *it = &items[n_items++];
 		int show = r->is_confidential ? can_locate(&v, r) : 1;
 		*it = (struct item){.hit = &hits[i],
+		                    .res = r,
 		                    .card = cd,
 		                    .sum = cd->sum[show],
 		                    .sum_len = cd->sum_len[show],
 		                    .open = card_open_at(cd, v.now.minute),
-		                    .located = r->is_confidential && show};
-		/* mark only the fields the index says a term is in */
-		size_t name_terms = (hits[i].matched_in & TG_SEARCH_IN_NAME) ? n_terms : 0;
-		size_t body_terms = (hits[i].matched_in & TG_SEARCH_IN_BODY) ? n_terms : 0;
-		struct tg_text_range *rg;
-		size_t nrg;
-		uint32_t shown = 0; /* terms in the name or the description */
-		if (name_terms && cd->name_ok &&
-		    !tg_text_highlight_norm(&cd->name, q.terms, name_terms, &req->arena, &rg, &nrg, &shown)) {
-			it->name_rg = rg;
-			it->n_name_rg = nrg;
-		}
-		/* without a marked term the window is the one cut in advance */
-		char *snip;
-		if (body_terms && cd->desc_ok &&
-		    !tg_text_snippet_src(&cd->desc, q.terms, body_terms, SNIPPET_CP, &req->arena, &snip, &rg, &nrg,
-		                         &shown) &&
-		    nrg) {
-			it->snip = snip;
-			it->snip_plain = cd->desc_plain;
-			it->snip_rg = rg;
-			it->n_snip_rg = nrg;
-		}
-		/* terms that neither the name nor the description shows */
-		uint32_t hidden = (n_terms >= 32 ? UINT32_MAX : (1u << n_terms) - 1) & ~shown;
-		if (hidden) {
-			it->also = tg_arena_alloc_uninit(&req->arena, ALSO_MAX * sizeof(*it->also));
-			it->n_also = also_matched(&v, r, &cd->also, q.terms, hidden, &req->arena, it->also);
-		}
-		bound += item_bound(it);
+		                    .located = r->is_confidential && show,
+		                    .serial = e->serial};
 	}
 	if (rc) {
 		tg_rcache_release(es, n_es);
 		goto out;
+	}
+	/* The explanations (matched_in, snippet, highlights, also_matched)
+	 * follow from the terms, the cards and the reference data alone: a page
+	 * asked again takes them from the memo. */
+	unsigned char *ekey = NULL;
+	size_t eklen = 0;
+	if (req->app->explain && n_terms && n_items) {
+		ekey = explain_key(&v, q.terms, n_terms, items, n_items, &req->arena, &eklen);
+		explain_get(req->app->explain, ekey, eklen, items, n_items, &req->arena);
+	}
+	size_t bound = 128 + 2 * TG_JSON_INT_MAX + 3;
+	for (size_t i = 0; i < n_items; i++) {
+		struct item *it = &items[i];
+		if (!it->tail)
+			explain(&v, it, q.terms, n_terms, &req->arena);
+		bound += item_bound(it);
 	}
 	char *body = tg_arena_alloc_uninit(&req->arena, bound), *p = body;
 	p = PUT(p, "{\"total\":");
@@ -932,11 +1051,15 @@ enum tg_rc tg_h_resource_search(struct tg_req *req)
 	p = PUT(p, ",\"limit\":");
 	p = tg_json_put_int(p, (long long)q.limit);
 	p = PUT(p, ",\"items\":[");
+	char **tails = tg_arena_alloc_uninit(&req->arena, (n_items + 1) * sizeof(*tails));
 	for (size_t i = 0; i < n_items; i++) {
 		if (i)
 			*p++ = ',';
-		p = put_item(p, &items[i]);
+		p = put_item(p, &items[i], &tails[i]);
+		items[i].tail_len = (size_t)(p - tails[i]);
 	}
+	if (ekey && !items[0].tail)
+		explain_put(req->app->explain, ekey, eklen, items, (const char *const *)tails, n_items, &req->arena);
 	p = PUT(p, "]}");
 	*p = '\0';
 	size_t olen = (size_t)(p - body);
