@@ -51,6 +51,7 @@ static struct tg_tenancy *g_ten;
 static struct tg_static *g_assets;
 static int g_access_log;
 static char g_csp[1024];
+static char g_csp_page[1200]; /* g_csp, and the pages' import maps (static.h) */
 static atomic_int g_inflight;
 static pthread_key_t g_db_key;
 static pthread_once_t g_db_once = PTHREAD_ONCE_INIT;
@@ -99,9 +100,8 @@ struct conn_state {
 	int path_known;
 };
 
-static void add_security_headers(struct MHD_Response *r, int is_api)
+static void add_other_headers(struct MHD_Response *r, int is_api)
 {
-	MHD_add_response_header(r, "Content-Security-Policy", g_csp);
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(r, "X-Frame-Options", "DENY");
 	MHD_add_response_header(r, "Referrer-Policy", "same-origin");
@@ -112,6 +112,12 @@ static void add_security_headers(struct MHD_Response *r, int is_api)
 		MHD_add_response_header(r, "Strict-Transport-Security", "max-age=31536000");
 	if (is_api)
 		MHD_add_response_header(r, "Cache-Control", "no-store");
+}
+
+static void add_security_headers(struct MHD_Response *r, int is_api)
+{
+	MHD_add_response_header(r, "Content-Security-Policy", g_csp);
+	add_other_headers(r, is_api);
 }
 
 static int accepts_gzip(struct MHD_Connection *c)
@@ -519,9 +525,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			return MHD_NO;
 		MHD_add_response_header(resp, "Content-Type", as->content_type);
 		MHD_add_response_header(resp, "ETag", as->etag);
-		MHD_add_response_header(resp, "Cache-Control", "no-cache");
+		/* the current version's URL never changes its bytes (static.h) */
+		const char *v = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "v");
+		MHD_add_response_header(resp, "Cache-Control",
+		                        v && !strcmp(v, as->version) ? "public, max-age=31536000, immutable"
+		                                                     : "no-cache");
 		MHD_add_response_header(resp, "Vary", "Accept-Encoding");
-		add_security_headers(resp, 0);
+		MHD_add_response_header(resp, "Content-Security-Policy", as->is_page ? g_csp_page : g_csp);
+		add_other_headers(resp, 0);
 		req->status = (int)status;
 		enum MHD_Result r = MHD_queue_response(c, status, resp);
 		MHD_destroy_response(resp);
@@ -754,6 +765,17 @@ int tg_server_run(const struct tg_server_opts *opts)
 	if (!g_assets) {
 		fprintf(stderr, "tsunagu: cannot load web assets: %s\n", err);
 		goto out;
+	}
+	{
+		/* the pages' CSP: g_csp, with their import maps allowed by hash */
+		const char *ss = strstr(g_csp, "script-src 'self'");
+		int n = ss ? snprintf(g_csp_page, sizeof(g_csp_page), "%.*sscript-src 'self'%s%s", (int)(ss - g_csp),
+		                      g_csp, tg_static_script_hashes(g_assets), ss + strlen("script-src 'self'"))
+		           : -1;
+		if (n < 0 || (size_t)n >= sizeof(g_csp_page)) {
+			fprintf(stderr, "tsunagu: cannot build the pages' Content-Security-Policy\n");
+			goto out;
+		}
 	}
 
 	/* Block the stop signals in every thread; the main thread waits for them. */

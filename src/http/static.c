@@ -12,6 +12,8 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <sodium.h>
+
 #include "util/buf.h"
 #include "util/mem.h"
 
@@ -23,6 +25,7 @@ struct tg_static {
 	size_t n;
 	const struct tg_asset *index_html;
 	const struct tg_asset *app_html;
+	char script_hashes[128];
 };
 
 static const char *mime_of(const char *path)
@@ -79,6 +82,39 @@ static char *read_file(const char *path, size_t *len)
 	return tg_buf_detach(&b, len);
 }
 
+/* The ETag, version and gzip copy of a's bytes (a->gz must be unset). */
+static void asset_finish(struct tg_asset *a)
+{
+	const char *data = a->data;
+	size_t len = a->len;
+	uint64_t h = 1469598103934665603ULL;
+	for (size_t i = 0; i < len; i++) {
+		h ^= (unsigned char)data[i];
+		h *= 1099511628211ULL;
+	}
+	snprintf(a->version, sizeof(a->version), "%016llx", (unsigned long long)h);
+	snprintf(a->etag, sizeof(a->etag), "\"%s\"", a->version);
+	if (len > 512 && compressible(a->content_type)) {
+		uLongf zl = compressBound((uLong)len) + 32;
+		z_stream zs;
+		memset(&zs, 0, sizeof(zs));
+		if (deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) == Z_OK) {
+			char *z = tg_xmalloc(zl);
+			zs.next_in = (Bytef *)(uintptr_t)data;
+			zs.avail_in = (uInt)len;
+			zs.next_out = (Bytef *)z;
+			zs.avail_out = (uInt)zl;
+			if (deflate(&zs, Z_FINISH) == Z_STREAM_END && zs.total_out < len) {
+				a->gz = z;
+				a->gz_len = zs.total_out;
+			} else {
+				free(z);
+			}
+			deflateEnd(&zs);
+		}
+	}
+}
+
 static void add_asset(struct tg_static *s, const char *url, const char *path)
 {
 	if (s->n >= MAX_ASSETS)
@@ -93,31 +129,7 @@ static void add_asset(struct tg_static *s, const char *url, const char *path)
 	a->data = data;
 	a->len = len;
 	a->content_type = mime_of(path);
-	uint64_t h = 1469598103934665603ULL;
-	for (size_t i = 0; i < len; i++) {
-		h ^= (unsigned char)data[i];
-		h *= 1099511628211ULL;
-	}
-	snprintf(a->etag, sizeof(a->etag), "\"%016llx\"", (unsigned long long)h);
-	if (len > 512 && compressible(a->content_type)) {
-		uLongf zl = compressBound((uLong)len) + 32;
-		z_stream zs;
-		memset(&zs, 0, sizeof(zs));
-		if (deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) == Z_OK) {
-			char *z = tg_xmalloc(zl);
-			zs.next_in = (Bytef *)data;
-			zs.avail_in = (uInt)len;
-			zs.next_out = (Bytef *)z;
-			zs.avail_out = (uInt)zl;
-			if (deflate(&zs, Z_FINISH) == Z_STREAM_END && zs.total_out < len) {
-				a->gz = z;
-				a->gz_len = zs.total_out;
-			} else {
-				free(z);
-			}
-			deflateEnd(&zs);
-		}
-	}
+	asset_finish(a);
 }
 
 /* Walk dir recursively, mapping dir/REL to prefix/REL. */
@@ -177,6 +189,101 @@ static void locate(const char *name, char *out, size_t outlen)
 	snprintf(out, outlen, "%s", name);
 }
 
+/* ---- versioned URLs in the pages (static.h) ---- */
+
+static const struct tg_asset *find(const struct tg_static *s, const char *url, size_t len)
+{
+	char key[256];
+	if (len >= sizeof(key))
+		return NULL;
+	memcpy(key, url, len);
+	key[len] = '\0';
+	struct tg_asset k = {.url = key};
+	return bsearch(&k, s->a, s->n, sizeof(*s->a), cmp_asset);
+}
+
+/* The import map of every module under /static/js/, as a JSON object. */
+static void import_map(const struct tg_static *s, struct tg_buf *b)
+{
+	tg_buf_adds(b, "{\"imports\":{");
+	int first = 1;
+	for (size_t i = 0; i < s->n; i++) {
+		const struct tg_asset *a = &s->a[i];
+		size_t n = strlen(a->url);
+		if (strncmp(a->url, "/static/js/", 11) || n < 4 || strcmp(a->url + n - 3, ".js"))
+			continue;
+		/* asset URLs are file names under web/static: no quote or backslash */
+		if (strpbrk(a->url, "\"\\<>"))
+			continue;
+		tg_buf_printf(b, "%s\"%s\":\"%s?v=%s\"", first ? "" : ",", a->url, a->url, a->version);
+		first = 0;
+	}
+	tg_buf_adds(b, "}}");
+}
+
+/* page with ?v= on its asset URLs and the import map first in <head>; the
+ * map's CSP hash source is appended to hashes. */
+static void rewrite_page(struct tg_static *s, struct tg_asset *page, char *hashes, size_t hashes_len)
+{
+	struct tg_buf map = TG_BUF_INIT, out = TG_BUF_INIT;
+	import_map(s, &map);
+	unsigned char digest[crypto_hash_sha256_BYTES];
+	crypto_hash_sha256(digest, (const unsigned char *)map.data, map.len);
+	char b64[sodium_base64_ENCODED_LEN(crypto_hash_sha256_BYTES, sodium_base64_VARIANT_ORIGINAL)];
+	sodium_bin2base64(b64, sizeof(b64), digest, sizeof(digest), sodium_base64_VARIANT_ORIGINAL);
+	char src[sizeof(b64) + 12];
+	snprintf(src, sizeof(src), " 'sha256-%s'", b64);
+	if (!strstr(hashes, src)) {
+		size_t used = strlen(hashes);
+		snprintf(hashes + used, hashes_len - used, "%s", src);
+	}
+
+	/* after <meta charset> (which must stay in the first 1024 bytes), else
+	 * right after <head>: before any module script or modulepreload */
+	const char *p = page->data, *end = p + page->len;
+	const char *head = memmem(p, page->len, "<meta charset=\"utf-8\">", 22);
+	if (head)
+		head += 22;
+	else if ((head = memmem(p, page->len, "<head>", 6)))
+		head += 6;
+	if (head) {
+		if (head < end && *head == '\n')
+			head++;
+		tg_buf_add(&out, p, (size_t)(head - p));
+		tg_buf_adds(&out, "<script type=\"importmap\">");
+		tg_buf_add(&out, map.data, map.len);
+		tg_buf_adds(&out, "</script>\n");
+		p = head;
+	}
+	/* ="/static/..." and ="/vendor/..." attribute values naming an asset */
+	while (p < end) {
+		const char *q = memmem(p, (size_t)(end - p), "=\"/", 3);
+		if (!q) {
+			tg_buf_add(&out, p, (size_t)(end - p));
+			break;
+		}
+		const char *u = q + 2, *close = memchr(u, '"', (size_t)(end - u));
+		if (!close) {
+			tg_buf_add(&out, p, (size_t)(end - p));
+			break;
+		}
+		const struct tg_asset *a =
+		    (!strncmp(u, "/static/", 8) || !strncmp(u, "/vendor/", 8)) ? find(s, u, (size_t)(close - u)) : NULL;
+		tg_buf_add(&out, p, (size_t)(close - p));
+		if (a)
+			tg_buf_printf(&out, "?v=%s", a->version);
+		p = close;
+	}
+	tg_buf_release(&map);
+	free((void *)(uintptr_t)page->data);
+	free((void *)(uintptr_t)page->gz);
+	page->gz = NULL;
+	page->gz_len = 0;
+	page->data = tg_buf_detach(&out, &page->len);
+	page->is_page = 1;
+	asset_finish(page);
+}
+
 struct tg_static *tg_static_load(const char *web_root, const char *vendor_root, char *err, size_t errlen)
 {
 	char web[PATH_MAX], vendor[PATH_MAX], path[PATH_MAX + 32];
@@ -222,6 +329,8 @@ struct tg_static *tg_static_load(const char *web_root, const char *vendor_root, 
 		tg_static_free(s);
 		return NULL;
 	}
+	rewrite_page(s, (struct tg_asset *)(uintptr_t)s->index_html, s->script_hashes, sizeof(s->script_hashes));
+	rewrite_page(s, (struct tg_asset *)(uintptr_t)s->app_html, s->script_hashes, sizeof(s->script_hashes));
 	return s;
 }
 
@@ -252,4 +361,9 @@ const struct tg_asset *tg_static_match(const struct tg_static *s, const char *ur
 		return NULL;
 	struct tg_asset key = {.url = url};
 	return bsearch(&key, s->a, s->n, sizeof(*s->a), cmp_asset);
+}
+
+const char *tg_static_script_hashes(const struct tg_static *s)
+{
+	return s ? s->script_hashes : "";
 }

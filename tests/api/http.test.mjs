@@ -177,3 +177,50 @@ test('a second server on the same address does not start (no silent sharing of t
   assert.match(err, /cannot listen on 127\.0\.0\.1:\d+/);
   assertOk(await srv.anon().get('/api/v1/meta'));
 });
+
+test('web pages: versioned asset URLs are cached for good, the import map is allowed by its hash', async () => {
+  const { createHash } = await import('node:crypto');
+  const a = srv.anon();
+  for (const page of ['/', '/app', '/app/search']) {
+    const r = await a.get(page);
+    assert.equal(r.status, 200, page);
+    assertSecurityHeaders(r, page);
+    assert.equal(r.headers['cache-control'], 'no-cache', `${page}: the page itself is revalidated`);
+    const html = r.text;
+    // The import map comes before any module script and is allowed by its exact hash.
+    const m = html.match(/<script type="importmap">([^<]*)<\/script>/);
+    assert.ok(m, `${page}: import map`);
+    assert.ok(html.indexOf(m[0]) < html.indexOf('type="module"'), `${page}: import map before the module script`);
+    assert.ok(html.indexOf('<meta charset="utf-8">') < html.indexOf(m[0]), `${page}: charset first`);
+    const hash = createHash('sha256').update(m[1]).digest('base64');
+    const scriptSrc = r.headers['content-security-policy'].match(/script-src([^;]*)/)[1];
+    assert.ok(scriptSrc.includes(`'sha256-${hash}'`), `${page}: CSP allows the import map (${scriptSrc})`);
+    assert.doesNotMatch(scriptSrc, /unsafe/);
+    const map = JSON.parse(m[1]).imports;
+    const modules = Object.keys(map);
+    assert.ok(modules.includes('/static/js/api.js') && modules.includes('/static/js/views/search.js'), 'every module');
+    // Every versioned URL (map targets and the page's own links) names the current bytes:
+    // cached for a year, immutable, and the same bytes as the unversioned URL.
+    const urls = [...Object.values(map), ...[...html.matchAll(/(?:src|href)="(\/(?:static|vendor)\/[^"]+)"/g)].map((x) => x[1])];
+    assert.ok(urls.some((u) => u.startsWith('/static/css/app.css?v=')), `${page}: stylesheet versioned`);
+    for (const u of new Set(urls)) {
+      assert.match(u, /\?v=[0-9a-f]{16}$/, `${page}: ${u} is versioned`);
+      const v = await a.get(u);
+      assert.equal(v.status, 200, u);
+      assert.equal(v.headers['cache-control'], 'public, max-age=31536000, immutable', u);
+      const plain = await a.get(u.replace(/\?v=.*/, ''));
+      assert.equal(plain.headers['cache-control'], 'no-cache', `${u} without its version`);
+      assert.equal(plain.text, v.text, `${u}: same bytes`);
+      assert.equal(plain.headers.etag, `"${u.split('?v=')[1]}"`, `${u}: the version is the ETag`);
+    }
+  }
+  // An old or made-up version is revalidated, never pinned.
+  for (const u of ['/static/js/api.js?v=0000000000000000', '/static/js/api.js?v=', '/static/css/app.css?v=x']) {
+    const r = await a.get(u);
+    assert.equal(r.status, 200, u);
+    assert.equal(r.headers['cache-control'], 'no-cache', u);
+  }
+  // Modules other than the pages carry the plain policy (no inline script allowed).
+  const js = await a.get('/static/js/api.js');
+  assert.doesNotMatch(js.headers['content-security-policy'].match(/script-src([^;]*)/)[1], /sha256/);
+});

@@ -22,7 +22,8 @@ export function loadLeaflet() {
       el.addEventListener('load', () => resolve(true), { once: true });
       el.addEventListener('error', () => resolve(false), { once: true });
     });
-    let css = document.querySelector(`link[rel=stylesheet][href="${LEAFLET_CSS}"]`);
+    // The pages' own links carry ?v=VERSION (the server versions them): match by prefix.
+    let css = document.querySelector(`link[rel=stylesheet][href^="${LEAFLET_CSS}"]`);
     let cssLoaded = Promise.resolve(true);
     if (!css) {
       css = document.createElement('link');
@@ -30,10 +31,10 @@ export function loadLeaflet() {
       css.href = LEAFLET_CSS;
       cssLoaded = done(css);
       // before app.css, whose .leaflet-* rules override Leaflet's own
-      const app = document.querySelector('link[rel=stylesheet][href$="/app.css"]');
+      const app = document.querySelector('link[rel=stylesheet][href*="/app.css"]');
       document.head.insertBefore(css, app);
     }
-    let js = document.querySelector(`script[src="${LEAFLET_JS}"]`);
+    let js = document.querySelector(`script[src^="${LEAFLET_JS}"]`);
     let jsLoaded;
     if (js) {
       // The page's own `defer` script has run (or failed) by DOMContentLoaded.
