@@ -58,10 +58,12 @@ static struct tg_app *app_new(struct tg_tenancy *tn, struct tg_db *db, const str
 	if (tn->opts.verify_after_days > 0)
 		app->verify_after_days = tn->opts.verify_after_days;
 	if (tn->opts.search_cache > 0) {
-		tg_search_set_memo(app->index, (size_t)tn->opts.search_cache,
-		                   (size_t)tn->opts.search_cache * TG_SEARCH_CACHE_ENTRY_BYTES);
-		app->explain = tg_memo_new((size_t)tn->opts.search_cache,
-		                           (size_t)tn->opts.search_cache * TG_SEARCH_CACHE_ENTRY_BYTES);
+		/* at least 64 KiB, so that even a small cache keeps pages of 100 */
+		size_t n = (size_t)tn->opts.search_cache, bytes = n * TG_SEARCH_CACHE_ENTRY_BYTES;
+		if (bytes < TG_SEARCH_CACHE_MIN_BYTES)
+			bytes = TG_SEARCH_CACHE_MIN_BYTES;
+		tg_search_set_memo(app->index, n, bytes);
+		app->explain = tg_memo_new(n, bytes);
 	}
 	return app;
 }

@@ -156,12 +156,19 @@ int tg_memo_get(struct tg_memo *m, uint64_t gen, const void *key, size_t klen, s
 	return found;
 }
 
+int tg_memo_fits(const struct tg_memo *m, size_t klen, size_t vlen)
+{
+	/* max_bytes is immutable: no lock */
+	return klen <= m->max_bytes && vlen <= m->max_bytes &&
+	       sizeof(struct entry) + klen + vlen <= m->max_bytes / 4 + 1;
+}
+
 void tg_memo_put(struct tg_memo *m, uint64_t gen, const void *key, size_t klen, const void *val, size_t vlen)
 {
 	uint64_t hash = hash_bytes(key, klen);
 	size_t need = sizeof(struct entry) + klen + vlen;
 
-	if (need > m->max_bytes / 4 + 1)
+	if (!tg_memo_fits(m, klen, vlen))
 		return;
 	struct entry *e = tg_xmalloc(need);
 	e->hash = hash;

@@ -47,6 +47,9 @@ int tg_memo_get(struct tg_memo *m, uint64_t gen, const void *key, size_t klen, s
  * same key. */
 void tg_memo_put(struct tg_memo *m, uint64_t gen, const void *key, size_t klen, const void *val, size_t vlen);
 
+/* 1 when a put of these sizes would be kept (see the bounds above). */
+int tg_memo_fits(const struct tg_memo *m, size_t klen, size_t vlen);
+
 void tg_memo_get_stats(struct tg_memo *m, struct tg_memo_stats *s);
 
 #endif

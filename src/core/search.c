@@ -3146,11 +3146,13 @@ static void key_f64(struct keybuf *k, double v)
 	key_put(k, &v, sizeof(v));
 }
 
-static void key_time(struct keybuf *k, const struct tg_localtime *t)
+/* t to the minute, or (day) to its date: open_on does not look at the
+ * minute, and keying it so would make open_today a new search every minute. */
+static void key_time(struct keybuf *k, const struct tg_localtime *t, int day)
 {
 	key_i64(k, t ? 1 : 0);
 	if (t) {
-		int32_t f[5] = {t->year, t->month, t->day, t->weekday, t->minute};
+		int32_t f[5] = {t->year, t->month, t->day, t->weekday, day ? -1 : t->minute};
 		key_put(k, f, sizeof(f));
 	}
 }
@@ -3194,8 +3196,8 @@ static unsigned char *memo_key(const struct tg_search_query *q, struct tg_arena 
 	key_f64(&k, q->has_origin ? q->lat : 0);
 	key_f64(&k, q->has_origin ? q->lon : 0);
 	key_f64(&k, q->radius_km);
-	key_time(&k, q->open_at);
-	key_time(&k, q->open_on);
+	key_time(&k, q->open_at, 0);
+	key_time(&k, q->open_on, 1);
 	key_strs(&k, q->terms, q->n_terms);
 	key_strs(&k, q->types, q->n_types);
 	key_strs(&k, q->services, q->n_services);
@@ -3235,9 +3237,9 @@ enum tg_rc tg_search_run(struct tg_search *idx, const struct tg_search_query *q,
 	 * every change up to it and before the next one started: returning it
 	 * is as if this search ran just before that next change. */
 	gen = __atomic_load_n(&idx->gen, __ATOMIC_ACQUIRE);
-	if (tg_memo_get(idx->memo, gen, key, klen, a, &val, &vlen)) {
-		const struct memo_head *h = val;
-		assert(vlen == sizeof(*h) + h->n_hits * sizeof(struct tg_search_hit));
+	const struct memo_head *h;
+	if (tg_memo_get(idx->memo, gen, key, klen, a, &val, &vlen) && vlen >= sizeof(*h) &&
+	    vlen == sizeof(*h) + (h = val)->n_hits * sizeof(struct tg_search_hit)) {
 		*hits = h->n_hits ? (struct tg_search_hit *)(h + 1) : TG_ARENA_ARRAY(a, struct tg_search_hit, 1);
 		*n_hits = h->n_hits;
 		*total = (size_t)h->total;
@@ -3254,10 +3256,12 @@ enum tg_rc tg_search_run(struct tg_search *idx, const struct tg_search_query *q,
 	if (rc)
 		return rc;
 	vlen = sizeof(struct memo_head) + *n_hits * sizeof(struct tg_search_hit);
-	struct memo_head *h = tg_arena_alloc_uninit(a, vlen);
-	*h = (struct memo_head){(uint64_t)*total, (uint32_t)*n_hits, (uint32_t)estimated};
+	if (*n_hits > UINT32_MAX || !tg_memo_fits(idx->memo, klen, vlen))
+		return TG_OK; /* too large to keep (an HSDS post-filter asks for every match) */
+	struct memo_head *m = tg_arena_alloc_uninit(a, vlen);
+	*m = (struct memo_head){(uint64_t)*total, (uint32_t)*n_hits, (uint32_t)estimated};
 	if (*n_hits)
-		memcpy(h + 1, *hits, *n_hits * sizeof(struct tg_search_hit));
-	tg_memo_put(idx->memo, gen, key, klen, h, vlen);
+		memcpy(m + 1, *hits, *n_hits * sizeof(struct tg_search_hit));
+	tg_memo_put(idx->memo, gen, key, klen, m, vlen);
 	return TG_OK;
 }

@@ -183,6 +183,7 @@ void tg_search_set_memo(struct tg_search *idx, size_t max_entries, size_t max_by
  * 0.8 KB, a page of 100 about 3.4 KB. */
 #define TG_SEARCH_CACHE_DEFAULT     2048
 #define TG_SEARCH_CACHE_ENTRY_BYTES 2048
+#define TG_SEARCH_CACHE_MIN_BYTES   ((size_t)64 << 10)
 /* Hits and misses so far (zeros without a memo). */
 void tg_search_memo_stats(struct tg_search *idx, uint64_t *hits, uint64_t *misses);
 

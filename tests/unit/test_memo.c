@@ -142,9 +142,12 @@ static void test_eviction(void **state)
 	assert_memory_equal(p, big, sizeof(big));
 	assert_false(tg_memo_get(m, 1, "b0", 2, &a, &p, &n));
 	assert_true(st.entries >= 6 && st.entries <= 7);
-	/* a value over a quarter of the bytes is not kept */
+	/* a value over a quarter of the bytes is not kept, and says so first */
 	char huge[2100];
 	memset(huge, 'y', sizeof(huge));
+	assert_false(tg_memo_fits(m, 1, sizeof(huge)));
+	assert_true(tg_memo_fits(m, 2, sizeof(big)));
+	assert_false(tg_memo_fits(m, SIZE_MAX, 1));
 	tg_memo_put(m, 1, "h", 1, huge, sizeof(huge));
 	assert_false(tg_memo_get(m, 1, "h", 1, &a, &p, &n));
 	assert_true(tg_memo_get(m, 1, "b9", 2, &a, &p, &n));

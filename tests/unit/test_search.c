@@ -366,6 +366,29 @@ static void test_filters(void **state)
 	q.open_at = &closed_day; /* the exception closes the day */
 	assert_int_equal(run(idx, &q, NULL, &a, &h, &n), 0);
 
+	/* open_on is memoized per day (it does not look at the minute), open_at
+	 * per minute */
+	uint64_t hits0, hits1, misses0, misses1;
+	q = base_query();
+	q.open_on = &at;
+	assert_int_equal(run(idx, &q, NULL, &a, &h, &n), 1);
+	tg_search_memo_stats(idx, &hits0, &misses0);
+	q.open_on = &late; /* the same day, later */
+	assert_int_equal(run(idx, &q, NULL, &a, &h, &n), 1);
+	tg_search_memo_stats(idx, &hits1, &misses1);
+	assert_int_equal(hits1, hits0 + 1);
+	q.open_on = &closed_day;
+	assert_int_equal(run(idx, &q, NULL, &a, &h, &n), 0);
+	q = base_query();
+	q.open_at = &at;
+	tg_search_memo_stats(idx, &hits0, &misses0);
+	struct tg_localtime at2 = at;
+	at2.minute++;
+	q.open_at = &at2;
+	assert_int_equal(run(idx, &q, NULL, &a, &h, &n), 1);
+	tg_search_memo_stats(idx, &hits1, &misses1);
+	assert_int_equal(misses1, misses0 + 1);
+
 	q = base_query();
 	q.free_only = 1;
 	assert_int_equal(run(idx, &q, NULL, &a, &h, &n), 1);

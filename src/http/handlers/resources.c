@@ -813,8 +813,7 @@ static void explain_get(struct tg_memo *m, const unsigned char *key, size_t klen
 	}
 	if (p == end)
 		return;
-bad: /* not what explain_put wrote: a bug; compute instead */
-	assert(!"explain memo value");
+bad: /* not what explain_put wrote (cannot happen): compute instead */
 	for (size_t i = 0; i < n_items; i++)
 		items[i].tail = NULL;
 }
@@ -825,6 +824,8 @@ static void explain_put(struct tg_memo *m, const unsigned char *key, size_t klen
 	size_t vlen = 0;
 	for (size_t i = 0; i < n_items; i++)
 		vlen += 4 + items[i].tail_len;
+	if (!tg_memo_fits(m, klen, vlen))
+		return;
 	char *val = tg_arena_alloc_uninit(a, vlen ? vlen : 1), *p = val;
 	for (size_t i = 0; i < n_items; i++) {
 		uint32_t n = (uint32_t)items[i].tail_len;
