@@ -71,6 +71,18 @@ struct tg_user {
 };
 
 /* One opening interval on a weekday; several per day are allowed. */
+/* fee_free: free of charge, paid, or not known (open-data imports never
+ * say; a place must not be shown as paid, or as free, on a guess). */
+#define TG_FEE_FREE    1
+#define TG_FEE_PAID    0
+#define TG_FEE_UNKNOWN (-1)
+
+/* A stored fee_free value as one of the three. */
+static inline int tg_fee_norm(int v)
+{
+	return v > 0 ? TG_FEE_FREE : v == 0 ? TG_FEE_PAID : TG_FEE_UNKNOWN;
+}
+
 struct tg_hours {
 	int weekday;   /* 0..7 (7 = holiday) */
 	int open_min;  /* 0..1439 */
@@ -118,7 +130,7 @@ struct tg_resource {
 	const char *phone, *email, *url;
 	int age_min_months; /* -1 = none */
 	int age_max_months; /* -1 = none */
-	int fee_free;       /* 1 = free of charge */
+	int fee_free;       /* TG_FEE_FREE, TG_FEE_PAID or TG_FEE_UNKNOWN */
 	const char *fee_text;
 	int capacity; /* -1 = unknown */
 	const char *accessibility_notes;

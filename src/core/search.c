@@ -853,7 +853,7 @@ static enum tg_rc doc_fill(struct tg_search *idx, struct doc *d, const struct tg
 	d->acc = acc;
 	d->age_min = (int16_t)doc->age_min;
 	d->age_max = (int16_t)doc->age_max;
-	d->flags = F_PENDING | (doc->fee_free ? F_FREE : 0) | (doc->is_public ? F_PUBLIC : 0) |
+	d->flags = F_PENDING | (doc->fee_free == TG_FEE_FREE ? F_FREE : 0) | (doc->is_public ? F_PUBLIC : 0) |
 	           (doc->is_confidential ? F_CONFIDENTIAL : 0) | (doc->has_geo ? F_GEO : 0);
 	if (doc->has_geo) {
 		d->lat = doc->lat;

@@ -73,7 +73,8 @@ struct tg_search_doc {
 	const char *search_text; /* from tg_search_text_build */
 	size_t search_text_len;
 	int age_min, age_max; /* months, -1 = open bound */
-	int fee_free, is_public, is_confidential;
+	int fee_free;         /* TG_FEE_*: only TG_FEE_FREE passes free_only */
+	int is_public, is_confidential;
 	int has_geo;
 	double lat, lon;
 	const char *const *services; /* service tag codes */

@@ -293,7 +293,8 @@ json_t *tg_hsds_service(const struct tg_resource *r, const struct tg_org *org, c
 	set_str(s, "alternate_name", r->name_kana);
 	set_str(s, "description", r->description);
 	set_str(s, "url", r->url);
-	set_str(s, "fees_description", r->fee_free ? (r->fee_text ? r->fee_text : "無料 (free)") : r->fee_text);
+	set_str(s, "fees_description",
+	        r->fee_free == TG_FEE_FREE ? (r->fee_text ? r->fee_text : "無料 (free)") : r->fee_text);
 	if (r->age_min_months >= 0)
 		json_object_set_new(s, "minimum_age", json_real(r->age_min_months / 12.0));
 	if (r->age_max_months >= 0) {

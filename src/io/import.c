@@ -104,7 +104,11 @@ char *tg_import_resource_json(const struct tg_resource *r)
 	json_object_set_new(o, "url", jstr_or_null(r->url));
 	json_object_set_new(o, "ages",
 	                    json_pack("{s:i,s:i}", "min_months", r->age_min_months, "max_months", r->age_max_months));
-	json_object_set_new(o, "fee", json_pack("{s:b,s:o}", "free", r->fee_free, "text", jstr_or_null(r->fee_text)));
+	json_object_set_new(
+	    o, "fee",
+	    json_pack("{s:o,s:o}", "free",
+	              r->fee_free == TG_FEE_UNKNOWN ? json_null() : json_boolean(r->fee_free == TG_FEE_FREE), "text",
+	              jstr_or_null(r->fee_text)));
 	json_object_set_new(o, "capacity", json_integer(r->capacity));
 	json_object_set_new(o, "services", sorted_codes(r->services, r->n_services));
 	json_object_set_new(o, "access", sorted_codes(r->access, r->n_access));

@@ -191,6 +191,7 @@ struct tg_import_row *tg_import_batch_add_row(struct tg_import_batch *b, size_t 
 	r->res.capacity = -1;
 	r->res.age_min_months = -1;
 	r->res.age_max_months = -1;
+	r->res.fee_free = TG_FEE_UNKNOWN; /* neither format says whether a place charges */
 	r->res.version = 1;
 	b->n_input++;
 	return r;

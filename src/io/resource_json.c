@@ -6,7 +6,7 @@
  *   address    {"postal_code","prefecture","city","line","building"} | null
  *   location   {"lat": number, "lon": number} | null   (both or neither)
  *   ages       {"min_months": int|null, "max_months": int|null}
- *   fee        {"free": bool, "text": string|null}
+ *   fee        {"free": bool|null (null: not known), "text": string|null}
  *   hours[i]   {"weekday": 0..7, "open": "HH:MM", "close": "HH:MM"}
  *   exceptions[i] {"date": "YYYY-MM-DD", "closed": bool,
  *                  "open": "HH:MM"|null, "close": "HH:MM"|null, "note": string|null}
@@ -165,6 +165,21 @@ static enum tg_rc get_bool(struct reader *rd, const json_t *obj, const char *key
 	return TG_OK;
 }
 
+/* fee.free: true, false, or null / absent for not known. */
+static enum tg_rc get_fee_free(struct reader *rd, const json_t *obj, int *out)
+{
+	const json_t *v = json_object_get(obj, "free");
+	if (!v || json_is_null(v)) {
+		*out = TG_FEE_UNKNOWN;
+		return TG_OK;
+	}
+	if (!json_is_boolean(v))
+		return want(rd, "fee.free", "true（無料）、false（有料）か null（不明）",
+		            "true, false or null (not known)");
+	*out = json_is_true(v) ? TG_FEE_FREE : TG_FEE_PAID;
+	return TG_OK;
+}
+
 /* Object member: *out NULL when absent or null. */
 static enum tg_rc get_object(struct reader *rd, const json_t *obj, const char *key, const json_t **out)
 {
@@ -273,7 +288,7 @@ static enum tg_rc read_ages_fee(struct reader *rd, const json_t *in, struct tg_r
 	if (!rc && o) {
 		rc = check_members(rd, o, "fee", fee_members, NULL);
 		if (!rc)
-			rc = get_bool(rd, o, "free", "fee.free", &r->fee_free);
+			rc = get_fee_free(rd, o, &r->fee_free);
 		if (!rc)
 			rc = get_string(rd, o, "text", "fee.text", 0, &r->fee_text);
 	}
@@ -428,6 +443,7 @@ enum tg_rc tg_resource_from_json(const json_t *in, struct tg_arena *a, struct tg
 	memset(r, 0, sizeof *r);
 	r->age_min_months = r->age_max_months = -1;
 	r->capacity = -1;
+	r->fee_free = TG_FEE_UNKNOWN; /* no fee object: not known */
 	if (!json_is_object(in)) {
 		if (err) {
 			err->field = NULL;
@@ -633,7 +649,8 @@ json_t *tg_resource_to_json(const struct tg_resource *r, const struct tg_resourc
 	json_object_set_new(ages, "max_months", jopt_int(r->age_max_months));
 	json_object_set_new(j, "ages", ages);
 	json_t *fee = json_object();
-	json_object_set_new(fee, "free", json_boolean(r->fee_free));
+	json_object_set_new(fee, "free",
+	                    r->fee_free == TG_FEE_UNKNOWN ? json_null() : json_boolean(r->fee_free == TG_FEE_FREE));
 	json_object_set_new(fee, "text", jstr(r->fee_text));
 	json_object_set_new(j, "fee", fee);
 	if (full)

@@ -2070,7 +2070,7 @@ static void read_resource(const PGresult *res, int i, struct tg_arena *a, struct
 	r->url = g_text(res, i, 18, a);
 	r->age_min_months = g_int_or(res, i, 19, -1);
 	r->age_max_months = g_int_or(res, i, 20, -1);
-	r->fee_free = g_i64(res, i, 21) != 0;
+	r->fee_free = tg_fee_norm((int)g_i64(res, i, 21));
 	r->fee_text = g_text(res, i, 22, a);
 	r->capacity = g_int_or(res, i, 23, -1);
 	r->accessibility_notes = g_text(res, i, 24, a);
@@ -2511,7 +2511,7 @@ static void resource_params(struct params *p, const struct pg_db *s, const struc
 	p_text(p, r->url);
 	p_int_or_null(p, r->age_min_months);
 	p_int_or_null(p, r->age_max_months);
-	p_i64(p, r->fee_free ? 1 : 0);
+	p_i64(p, tg_fee_norm(r->fee_free));
 	p_text(p, r->fee_text);
 	p_int_or_null(p, r->capacity);
 	p_text(p, r->accessibility_notes);
@@ -2649,7 +2649,7 @@ static void many_row(struct tg_buf *m, int64_t id, int64_t cid, const char *uuid
 	arr_text(c++, r->url);
 	arr_i64(c++, r->age_min_months, r->age_min_months < 0);
 	arr_i64(c++, r->age_max_months, r->age_max_months < 0);
-	arr_i64(c++, r->fee_free ? 1 : 0, 0);
+	arr_i64(c++, tg_fee_norm(r->fee_free), 0);
 	arr_text(c++, r->fee_text);
 	arr_i64(c++, r->capacity, r->capacity < 0);
 	arr_text(c++, r->accessibility_notes);

@@ -1811,7 +1811,7 @@ static void read_resource(sqlite3_stmt *st, struct tg_arena *a, struct tg_resour
 	r->url = col_text(st, 18, a);
 	r->age_min_months = col_int_or(st, 19, -1);
 	r->age_max_months = col_int_or(st, 20, -1);
-	r->fee_free = sqlite3_column_int(st, 21) != 0;
+	r->fee_free = tg_fee_norm(sqlite3_column_int(st, 21));
 	r->fee_text = col_text(st, 22, a);
 	r->capacity = col_int_or(st, 23, -1);
 	r->accessibility_notes = col_text(st, 24, a);
@@ -2190,7 +2190,7 @@ static int bind_resource(sqlite3_stmt *st, const struct tg_resource *r, const ch
 	bind_text(st, i++, r->url);
 	bind_int_or_null(st, i++, r->age_min_months);
 	bind_int_or_null(st, i++, r->age_max_months);
-	sqlite3_bind_int(st, i++, r->fee_free ? 1 : 0);
+	sqlite3_bind_int(st, i++, tg_fee_norm(r->fee_free));
 	bind_text(st, i++, r->fee_text);
 	bind_int_or_null(st, i++, r->capacity);
 	bind_text(st, i++, r->accessibility_notes);

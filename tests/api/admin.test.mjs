@@ -77,6 +77,10 @@ test('import: one bad row -> 422 with errors and nothing written; fixed file imp
   assert.match(one.source, /^jp-facilities/);
   assert.match(one.source_id, /^T000[123]$/);
   assert.equal(one.type, 'hub');
+  assert.equal(one.fee.free, null, 'open data never says whether a place charges: not known, not 有料');
+  // ... nor does HSDS, whose fees_description is then absent
+  const svc = assertOk(await w.admin.get(`/hsds/services/${one.uuid}`));
+  assert.ok(!svc.fees_description, `fees_description: ${svc.fees_description}`);
 
   // Re-import: all unchanged.
   const again = assertOk(await w.coord.post(importPath(), csv(goodRows), { 'Content-Type': 'text/csv' }));

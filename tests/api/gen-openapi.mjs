@@ -30,7 +30,7 @@ const Time = str({ pattern: '^([01]\\d|2[0-3]):[0-5]\\d$|^24:00$', example: '09:
 const Hours = obj({ weekday: int({ minimum: 0, maximum: 7, description: '0 = Sunday … 6 = Saturday, 7 = national holiday' }), open: Time, close: Time });
 const Exception = obj({ date: str({ format: 'date' }), closed: { type: 'boolean' }, open: { ...Time, nullable: true }, close: { ...Time, nullable: true }, note: nstr() }, ['date', 'closed']);
 const Ages = obj({ min_months: int({ nullable: true, minimum: 0 }), max_months: int({ nullable: true, minimum: 0 }) }, []);
-const Fee = obj({ free: { type: 'boolean' }, text: nstr() }, ['free']);
+const Fee = obj({ free: { type: 'boolean', nullable: true, description: 'true: free of charge; false: paid; null: not known (imports never say whether a place charges; in input, an absent fee or free means null)' }, text: nstr() }, ['free']);
 const OrgRef = obj({ id: int(), name: str() });
 const codes = { type: 'array', items: str({ pattern: '^[a-z0-9_]{1,32}$' }) };
 

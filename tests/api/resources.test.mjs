@@ -302,3 +302,33 @@ test('confidential resource: address/location only for own org, coordinator, adm
   const hn = assertOk(await srv.anon().get('/hsds/services?per_page=50&search=' + encodeURIComponent('秘匿確認シェルター')));
   assert.ok(hn.contents.some((x) => x.name === '秘匿確認シェルター'), 'HSDS: found by its name');
 });
+
+test('fee: free, paid or not known; free=1 finds only the free ones', async () => {
+  const org = w.staffA.user.org_id;
+  const mk = (name, fee) => createResource(w.staffA, { ...resourceInput(org, w.d1.id, { name }), ...(fee === undefined ? {} : { fee }) });
+  const free = await mk('料金確認むりょう', { free: true, text: null });
+  const paid = await mk('料金確認ゆうりょう', { free: false, text: '1回300円' });
+  const unknown = await mk('料金確認ふめい', { free: null, text: null });
+  const absent = { ...resourceInput(org, w.d1.id, { name: '料金確認なし' }) };
+  delete absent.fee;
+  const none = await createResource(w.staffA, absent);
+  assert.deepEqual(free.fee, { free: true, text: null });
+  assert.deepEqual(paid.fee, { free: false, text: '1回300円' });
+  assert.deepEqual(unknown.fee, { free: null, text: null });
+  assert.deepEqual(none.fee, { free: null, text: null }, 'no fee given: not known');
+  const got = assertOk(await w.staffA.get(`/api/v1/resources/${unknown.id}`));
+  assert.equal(got.fee.free, null, 'stored as not known');
+  const found = (extra) => searchIds(srv.anon(), 'q=' + encodeURIComponent('料金確認') + extra);
+  assert.deepEqual((await found('')).sort(), [free.id, paid.id, unknown.id, none.id].sort());
+  assert.deepEqual(await found('&free=1'), [free.id], 'not known is not free');
+  // A wrong type says which values are allowed; nothing is written.
+  const bad = await w.staffA.post('/api/v1/resources', { ...resourceInput(org, w.d1.id, { name: '料金確認だめ' }), fee: { free: 'no', text: null } });
+  assertError(bad, 400, 'invalid');
+  assert.equal(bad.json.error.field, 'fee.free');
+  assert.deepEqual(await searchIds(w.admin, 'q=' + encodeURIComponent('料金確認だめ')), []);
+  // Not known can be set back to known, and known to not known.
+  const upd = assertOk(await w.staffA.put(`/api/v1/resources/${unknown.id}`, { ...toInput(got), fee: { free: false, text: null } }));
+  assert.deepEqual(upd.fee, { free: false, text: null });
+  const back = assertOk(await w.staffA.put(`/api/v1/resources/${unknown.id}`, { ...toInput(upd), fee: { free: null, text: null } }));
+  assert.deepEqual(back.fee, { free: null, text: null });
+});

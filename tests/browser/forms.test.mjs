@@ -267,11 +267,13 @@ test('new place: full-width numbers, a too long name, no default fee, toasts', a
   await page.goto(`${BASE}/app#/new`);
   await page.locator('form.edit-form').waitFor();
   await axe(page, 'new place form');
-  // The fee is stated on purpose: neither 無料 nor 有料 is ticked.
+  // The fee is stated on purpose: none of 無料, 有料, わからない is ticked.
   const free = page.getByRole('radio', { name: '無料' });
   const paid = page.getByRole('radio', { name: /有料/ });
+  const unknown = page.getByRole('radio', { name: /わからない/ });
   assert.equal(await free.isChecked(), false, '無料 is not preselected');
   assert.equal(await paid.isChecked(), false, '有料 is not preselected');
+  assert.equal(await unknown.isChecked(), false, 'わからない is not preselected');
 
   const long = 'あ'.repeat(250);
   await field(page, 'name').fill(long);
@@ -313,6 +315,33 @@ test('new place: full-width numbers, a too long name, no default fee, toasts', a
   await page.goto(`${BASE}/app#/r/${id}/edit`);
   await page.locator('form.edit-form').waitFor();
   assert.equal(await toast.evaluate((el) => el.classList.contains('show')), false, 'the toast does not follow to the next screen');
+  await ctx.close();
+});
+
+test('a fee that is not known reads so, and the editor keeps it so unless changed', async () => {
+  const a = await admin();
+  const place = await createPlace(a.user.org_id, { fee: { free: null, text: null } });
+  const { ctx, page } = await newPage();
+  watch(page, 'fee-unknown');
+  await loginUI(page, COORD);
+  await page.goto(`${BASE}/app#/r/${place.id}`);
+  await page.getByRole('heading', { level: 1, name: place.name }).waitFor();
+  await page.getByText('料金はわかっていません（お問い合わせください）').first().waitFor();
+  const main = await page.locator('main').textContent();
+  assert.ok(!/有料/.test(main), `a fee not known is not shown as 有料: ${main}`);
+  await openEdit(page, place.id);
+  assert.equal(await page.getByRole('radio', { name: /わからない/ }).isChecked(), true, 'わからない is ticked');
+  assert.equal(await page.getByRole('radio', { name: '無料' }).isChecked(), false);
+  await axe(page, 'edit form of a place whose fee is not known');
+  await field(page, 'phone').fill('045-000-2222');
+  await page.getByRole('button', { name: '保存する' }).click();
+  await page.getByRole('heading', { level: 1, name: place.name }).waitFor();
+  const saved = (await a.call('GET', `/resources/${place.id}`)).json;
+  assert.equal(saved.phone, '045-000-2222');
+  assert.deepEqual(saved.fee, { free: null, text: null }, 'saving other fields keeps the fee not known');
+  // The public page says the same.
+  await page.goto(`${BASE}/#/r/${place.id}`);
+  await page.getByText('料金はわかっていません（お問い合わせください）').first().waitFor();
   await ctx.close();
 });
 

@@ -407,8 +407,8 @@ static const struct bad_case bad_cases[] = {
     {"{\"ages\": {\"min_months\": \"0\"}}", "ages.min_months", "must be an integer"},
     {"{\"ages\": {\"max_months\": 3.5}}", "ages.max_months", "must be an integer"},
     {"{\"fee\": true}", "fee", "must be an object"},
-    {"{\"fee\": {\"free\": \"yes\"}}", "fee.free", "true or false"},
-    {"{\"fee\": {\"free\": 1}}", "fee.free", "true or false"},
+    {"{\"fee\": {\"free\": \"yes\"}}", "fee.free", "true, false or null"},
+    {"{\"fee\": {\"free\": 1}}", "fee.free", "true, false or null"},
     {"{\"fee\": {\"text\": 100}}", "fee.text", "must be a string"},
     {"{\"services\": \"ibasho\"}", "services", "must be an array"},
     {"{\"services\": [\"ibasho\", 2]}", "services[1]", "must be a string"},
@@ -490,6 +490,44 @@ static void test_type_errors(void **state)
 	tg_arena_release(&a);
 }
 
+/* fee.free: true, false, or null / absent (not known), in and out */
+static void test_fee_known_or_not(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *in;
+		int want;
+		const char *out;
+	} cases[] = {
+	    {"{\"fee\": {\"free\": true, \"text\": null}}", TG_FEE_FREE, "true"},
+	    {"{\"fee\": {\"free\": false, \"text\": \"300円\"}}", TG_FEE_PAID, "false"},
+	    {"{\"fee\": {\"free\": null, \"text\": null}}", TG_FEE_UNKNOWN, "null"},
+	    {"{\"fee\": {\"text\": \"実費\"}}", TG_FEE_UNKNOWN, "null"},
+	    {"{\"fee\": null}", TG_FEE_UNKNOWN, "null"},
+	    {"{}", TG_FEE_UNKNOWN, "null"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct tg_arena a = TG_ARENA_INIT;
+		struct tg_resource r;
+		struct tg_field_error err = {0};
+		json_t *j = load(cases[i].in);
+		assert_int_equal(tg_resource_from_json(j, &a, &r, &err), TG_OK);
+		assert_int_equal(r.fee_free, cases[i].want);
+		json_decref(j);
+		struct tg_resource_json_opts o = {0};
+		json_t *out = tg_resource_to_json(&r, &o);
+		json_t *free_ = json_object_get(json_object_get(out, "fee"), "free");
+		char *s = json_dumps(free_, JSON_ENCODE_ANY);
+		assert_string_equal(s, cases[i].out);
+		free(s);
+		json_decref(out);
+		tg_arena_release(&a);
+	}
+	assert_int_equal(tg_fee_norm(5), TG_FEE_FREE);
+	assert_int_equal(tg_fee_norm(0), TG_FEE_PAID);
+	assert_int_equal(tg_fee_norm(-7), TG_FEE_UNKNOWN);
+}
+
 static void test_input_defaults(void **state)
 {
 	(void)state;
@@ -510,6 +548,7 @@ static void test_input_defaults(void **state)
 	assert_int_equal(r.capacity, -1);
 	assert_int_equal(r.age_min_months, -1);
 	assert_int_equal(r.age_max_months, 36);
+	assert_int_equal(r.fee_free, TG_FEE_UNKNOWN); /* no fee: not known */
 	assert_int_equal(r.has_geo, 0);
 	assert_null(r.postal_code);
 	assert_int_equal(r.version, 0); /* none given */
@@ -641,6 +680,7 @@ int main(void)
 	    cmocka_unit_test(test_summary_shape),     cmocka_unit_test(test_nulls_out),
 	    cmocka_unit_test(test_round_trip),        cmocka_unit_test(test_type_errors),
 	    cmocka_unit_test(test_input_defaults),    cmocka_unit_test(test_with_validate),
+	    cmocka_unit_test(test_fee_known_or_not),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

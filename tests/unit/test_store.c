@@ -2215,6 +2215,15 @@ static void test_tenant_migrate_data(void **state)
 	         "'2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z'),"
 	         "(41, '00000000-0000-7000-8000-000000000041', 20, 'hub', '拠点', NULL, 'csv', 'A-2', "
 	         "'2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z');"
+	         /* 0006: fees; 40 and 41 are imported with the default fee (0, no text) */
+	         "INSERT INTO resources (id, uuid, org_id, type_code, name, area_id, source, source_id, fee_free, "
+	         "fee_text, created_at, updated_at) VALUES "
+	         "(42, '00000000-0000-7000-8000-000000000042', 20, 'hub', '手入力', 11, NULL, NULL, 0, NULL, "
+	         "'2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z'),"
+	         "(43, '00000000-0000-7000-8000-000000000043', 20, 'hub', '料金あり', 11, 'csv', 'F-3', 0, '300円', "
+	         "'2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z'),"
+	         "(44, '00000000-0000-7000-8000-000000000044', 20, 'hub', '無料', 11, 'csv', 'F-4', 1, NULL, "
+	         "'2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z');"
 	         "INSERT INTO resource_tags VALUES (40, 'ibasho'), (40, 'stroller');"
 	         "INSERT INTO resource_hours VALUES (40, 1, 540, 720), (41, 2, 600, 660);"
 	         "INSERT INTO resource_exceptions (resource_id, day, closed) VALUES (40, '2025-01-01', 1);"
@@ -2238,7 +2247,7 @@ static void test_tenant_migrate_data(void **state)
 	                                     "resource_exceptions",
 	                                     "resource_changes",
 	                                     "audit_log"};
-	static const int64_t rows[] = {2, 1, 1, 1, 2, 2, 2, 1, 1, 1};
+	static const int64_t rows[] = {2, 1, 1, 1, 5, 2, 2, 1, 1, 1};
 	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
 		char sql[160];
 		snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM %s WHERE tenant_id = 1", tables[i]);
@@ -2251,6 +2260,18 @@ static void test_tenant_migrate_data(void **state)
 	assert_int_equal(raw_int(db, "SELECT tenant_id FROM resource_types WHERE code = 'family_support'"), 1);
 	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM tenants WHERE id = 1 AND code = 'default'"), 1);
 	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM settings"), 1);
+	/* 0006: imported rows with the import's default fee are "not known" */
+	assert_int_equal(raw_int(db, "SELECT fee_free FROM resources WHERE id = 40"), TG_FEE_UNKNOWN);
+	assert_int_equal(raw_int(db, "SELECT fee_free FROM resources WHERE id = 41"), TG_FEE_UNKNOWN);
+	assert_int_equal(raw_int(db, "SELECT fee_free FROM resources WHERE id = 42"), TG_FEE_PAID);
+	assert_int_equal(raw_int(db, "SELECT fee_free FROM resources WHERE id = 43"), TG_FEE_PAID);
+	assert_int_equal(raw_int(db, "SELECT fee_free FROM resources WHERE id = 44"), TG_FEE_FREE);
+	struct tg_resource r40;
+	int64_t was = db->tenant_id;
+	tg_db_set_tenant(db, 1);
+	assert_int_equal(db->ops->resource_get(db, &a, 40, &r40), TG_OK);
+	assert_int_equal(r40.fee_free, TG_FEE_UNKNOWN);
+	tg_db_set_tenant(db, was);
 	if (!on_pg()) {
 		assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM pragma_foreign_key_check"), 0);
 		assert_int_equal(

@@ -88,8 +88,9 @@ export function formatDistance(m) {
 
 export function formatFee(fee) {
   if (!fee) return '';
-  if (fee.free) return fee.text ? t('fee.free_note', { text: fee.text }) : t('fee.free');
-  return fee.text || t('fee.paid');
+  if (fee.free === true) return fee.text ? t('fee.free_note', { text: fee.text }) : t('fee.free');
+  if (fee.free === false) return fee.text || t('fee.paid');
+  return fee.text || t('fee.unknown'); // not known (null): never shown as 有料 or 無料
 }
 
 export function formatAddress(a) {

@@ -78,7 +78,7 @@ export function validateInput(b) {
   }
   const { min_months: mn, max_months: mx } = b.ages;
   if (mn !== null && mx !== null && mn > mx) return { field: 'ages.max_months', message: t('v.ages') };
-  if (b.fee.free !== true && b.fee.free !== false) return { field: 'fee.free', message: t('v.fee') };
+  if (b.fee.free === undefined) return { field: 'fee.free', message: t('v.fee') };
   if (b.capacity !== null && !(Number.isInteger(b.capacity) && b.capacity >= 0)) return { field: 'capacity', message: t('v.capacity') };
   for (const [f, max] of Object.entries(MAX_LEN)) {
     const v = f.split('.').reduce((o, k) => (o ? o[k] : null), b);
@@ -271,7 +271,7 @@ export async function renderEdit(main, id, preset) {
   if (!r) {
     r = {
       version: 0, org: { id: user.org_id, name: user.org_name }, type: '', name: '', hours: [], exceptions: [],
-      ages: { min_months: null, max_months: null }, fee: { free: null, text: null }, services: [], access: [],
+      ages: { min_months: null, max_months: null }, fee: { text: null } /* free: not chosen yet */, services: [], access: [],
       is_public: true, is_confidential: false,
     };
   }
@@ -337,12 +337,14 @@ export async function renderEdit(main, id, preset) {
   const url = input('url', { type: 'url', value: v.url || '', autocomplete: 'off' });
   const ageMin = ageInputs('min', v.ages && v.ages.min_months);
   const ageMax = ageInputs('max', v.ages && v.ages.max_months);
-  // 利用料: 無料 or 有料, chosen on purpose (a new place has neither; "free" is never assumed).
+  // 利用料: 無料, 有料 or わからない (null: not known, as imported places are), chosen on
+  // purpose: a new place has none of them ("free" or "paid" is never assumed).
   const feeName = uid('fee');
-  const feeVal = v.fee ? v.fee.free : null;
+  const feeVal = v.fee ? v.fee.free : undefined;
   const feeFree = h('input', { type: 'radio', id: uid('e'), name: feeName, value: 'free', checked: feeVal === true, dataset: { field: 'fee.free' } });
   const feePaid = h('input', { type: 'radio', id: uid('e'), name: feeName, value: 'paid', checked: feeVal === false });
-  const feeChoice = () => (feeFree.checked ? true : feePaid.checked ? false : null);
+  const feeUnknown = h('input', { type: 'radio', id: uid('e'), name: feeName, value: 'unknown', checked: feeVal === null });
+  const feeChoice = () => (feeFree.checked ? true : feePaid.checked ? false : feeUnknown.checked ? null : undefined);
   const feeText = input('fee.text', { value: (v.fee && v.fee.text) || '' });
   const capacity = input('capacity', { type: 'number', min: 0, inputmode: 'numeric', class: 'short', value: v.capacity !== null && v.capacity !== undefined && v.capacity >= 0 ? String(v.capacity) : '' });
   const accNotes = h('textarea', { id: uid('e'), name: 'accessibility_notes', dataset: { field: 'accessibility_notes' }, rows: 2 });
@@ -470,7 +472,8 @@ export async function renderEdit(main, id, preset) {
       h('p', { class: 'hint' }, t('edit.ages_hint')),
       h('fieldset', { class: 'field radios' }, h('legend', null, t('field.fee'), h('span', { class: 'req' }, t('edit.required'))),
         h('div', { class: 'check' }, feeFree, h('label', { for: feeFree.id }, t('fee.free'))),
-        h('div', { class: 'check' }, feePaid, h('label', { for: feePaid.id }, t('edit.fee_paid')))),
+        h('div', { class: 'check' }, feePaid, h('label', { for: feePaid.id }, t('edit.fee_paid'))),
+        h('div', { class: 'check' }, feeUnknown, h('label', { for: feeUnknown.id }, t('edit.fee_unknown')))),
       fld(t('edit.fee_note'), feeText, t('edit.fee_hint')),
       fld(t('edit.capacity'), capacity)),
     checkGroup(t('field.services'), 'services', meta.tags.filter((x) => x.kind === 'service').map((x) => ({ value: x.code, label: metaName(x), checked: (v.services || []).includes(x.code) }))),

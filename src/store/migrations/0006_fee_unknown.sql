@@ -1,0 +1,9 @@
+-- 0006: a fee can be "not known" (fee_free = -1; 1 free, 0 paid). The
+-- open-data facility lists and HSDS never say whether a place charges, yet
+-- imports stored 0, which every page showed as 有料 (paid). Imported rows
+-- whose fee is still what an import wrote (0 and no fee text) become "not
+-- known"; rows entered by hand, and imported rows with a fee text, keep
+-- theirs. (A person who chose 有料 without a text on an imported row is
+-- asked again: the row cannot tell that choice from the import's.)
+UPDATE resources SET fee_free = -1
+  WHERE source_id IS NOT NULL AND fee_free = 0 AND (fee_text IS NULL OR fee_text = '');
