@@ -101,6 +101,7 @@ void tg_app_release(struct tg_app *app)
 	free(app->tile_attribution);
 	free(app->index_since);
 	free(app->since_ids);
+	free(app->since_versions);
 	for (size_t i = 0; i < app->n_rewrites; i++)
 		free(app->rewrites[i].text);
 	free(app->rewrites);
@@ -297,42 +298,54 @@ static void make_doc(const struct tg_refdata *ref, const struct tg_resource *r, 
 	doc->n_exceptions = r->n_exceptions;
 }
 
-/* The ids indexed at the mark: a set, so that a row put twice in the same
- * second (imported, then edited) counts once. Open addressing, 0 = empty
- * (ids are > 0), at most half full. */
+/* The rows indexed at the mark and the version each was indexed at: a
+ * map, so that a row put twice in the same second (imported, then edited)
+ * counts once, at its latest version. Open addressing, id 0 = empty (ids
+ * are > 0), at most half full. index_since_vsum is the sum of the
+ * versions, which the refresher compares with the store's
+ * (resource_versions_at). */
 static void since_ids_clear(struct tg_app *app)
 {
 	if (app->since_ids)
 		memset(app->since_ids, 0, app->since_cap * sizeof(*app->since_ids));
 	app->index_since_count = 0;
+	app->index_since_vsum = 0;
 }
 
-static void since_ids_add(struct tg_app *app, int64_t id)
+static void since_ids_add(struct tg_app *app, int64_t id, int64_t version)
 {
 	if ((size_t)(app->index_since_count + 1) * 2 > app->since_cap) {
 		size_t old_cap = app->since_cap, cap = old_cap ? old_cap * 2 : 64;
-		int64_t *old = app->since_ids;
+		int64_t *old = app->since_ids, *old_v = app->since_versions;
 		app->since_ids = tg_xcalloc(cap, sizeof(*app->since_ids));
+		app->since_versions = tg_xcalloc(cap, sizeof(*app->since_versions));
 		app->since_cap = cap;
 		app->index_since_count = 0;
+		app->index_since_vsum = 0;
 		for (size_t i = 0; i < old_cap; i++)
 			if (old[i])
-				since_ids_add(app, old[i]);
+				since_ids_add(app, old[i], old_v[i]);
 		free(old);
+		free(old_v);
 	}
 	size_t mask = app->since_cap - 1, i = (size_t)((uint64_t)id * 0x9E3779B97F4A7C15ull >> 20) & mask;
 	while (app->since_ids[i] && app->since_ids[i] != id)
 		i = (i + 1) & mask;
 	if (!app->since_ids[i]) {
 		app->since_ids[i] = id;
+		app->since_versions[i] = version;
 		app->index_since_count++;
+		app->index_since_vsum += version;
+	} else if (version > app->since_versions[i]) {
+		app->index_since_vsum += version - app->since_versions[i];
+		app->since_versions[i] = version;
 	}
 }
 
 /* Keep the high-water mark of updated_at and which rows carry it, so that
  * the refresher can tell "already seen" from "changed in the same second"
  * (timestamps have one-second resolution). Caller holds index_lock. */
-static void note_since(struct tg_app *app, int64_t id, const char *updated_at)
+static void note_since(struct tg_app *app, int64_t id, int64_t version, const char *updated_at)
 {
 	if (!updated_at)
 		return;
@@ -341,9 +354,9 @@ static void note_since(struct tg_app *app, int64_t id, const char *updated_at)
 		free(app->index_since);
 		app->index_since = tg_xstrdup(updated_at);
 		since_ids_clear(app);
-		since_ids_add(app, id);
+		since_ids_add(app, id, version);
 	} else if (c == 0) {
-		since_ids_add(app, id);
+		since_ids_add(app, id, version);
 	}
 }
 
@@ -442,7 +455,7 @@ enum tg_rc tg_app_index_load(struct tg_app *app, struct tg_db *db)
 			if (tg_search_bulk_add(app->index, &doc) == TG_OK)
 				docs++;
 			pthread_mutex_lock(&app->index_lock);
-			note_since(app, rs[i].id, rs[i].updated_at);
+			note_since(app, rs[i].id, rs[i].version, rs[i].updated_at);
 			pthread_mutex_unlock(&app->index_lock);
 		}
 		if (n)
@@ -469,7 +482,7 @@ enum tg_rc tg_app_index_refresh(struct tg_app *app, struct tg_db *db)
 	tg_db_set_tenant(db, app->tenant_id);
 	pthread_mutex_lock(&app->index_lock);
 	char *since = app->index_since ? tg_xstrdup(app->index_since) : NULL;
-	int64_t seen_at_mark = app->index_since_count;
+	int64_t seen_at_mark = app->index_since_count, seen_vsum = app->index_since_vsum;
 	pthread_mutex_unlock(&app->index_lock);
 	if (!since)
 		since = tg_xstrdup("0000-00-00T00:00:00Z");
@@ -511,20 +524,21 @@ enum tg_rc tg_app_index_refresh(struct tg_app *app, struct tg_db *db)
 	if (len && after[len - 1] == 'Z')
 		after[len - 1] = '\0';
 
-	/* first pass: count rows at the mark; unchanged count = nothing new there */
+	/* First: the rows at the mark, and their versions. The same count and
+	 * version sum as indexed = nothing new there; a row written again in
+	 * the same second by another process has a higher version. */
 	struct tg_resource_filter f = {.after_id = 0, .limit = LOAD_PAGE, .modified_after = after};
 	enum tg_rc rc = TG_OK;
-	int64_t at_mark = 0, newer = 0;
-	if ((rc = db->ops->resource_count(db, &f, &newer)))
+	int64_t at_mark = 0, vsum = 0;
+	if ((rc = db->ops->resource_versions_at(db, since, &at_mark, &vsum)))
 		goto out;
 	struct tg_resource_filter fm = {.modified_after = since};
 	int64_t strictly_newer = 0;
 	if ((rc = db->ops->resource_count(db, &fm, &strictly_newer)))
 		goto out;
-	at_mark = newer - strictly_newer;
-	if (strictly_newer == 0 && at_mark == seen_at_mark)
+	if (strictly_newer == 0 && at_mark == seen_at_mark && vsum == seen_vsum)
 		goto out;
-	int redo_mark = at_mark != seen_at_mark;
+	int redo_mark = at_mark != seen_at_mark || vsum != seen_vsum;
 	if (redo_mark) {
 		pthread_mutex_lock(&app->index_lock);
 		since_ids_clear(app); /* recounted by note_since below */
@@ -589,7 +603,7 @@ void tg_app_index_put(struct tg_app *app, const struct tg_resource *r)
 		tg_log_error("index_upsert_failed", "id=%lld rc=%s", (long long)r->id, tg_rc_code(rc));
 	tg_app_ref_release(app, ref);
 	pthread_mutex_lock(&app->index_lock);
-	note_since(app, r->id, r->updated_at);
+	note_since(app, r->id, r->version, r->updated_at);
 	pthread_mutex_unlock(&app->index_lock);
 	tg_arena_release(&a);
 }

@@ -63,7 +63,9 @@ struct tg_app {
 	int index_ready;           /* 1 when fully loaded, -1 when loading failed */
 	char *index_since;         /* updated_at high-water mark for the refresher */
 	int64_t index_since_count; /* rows indexed whose updated_at equals the mark */
+	int64_t index_since_vsum;  /* the sum of their versions as indexed */
 	int64_t *since_ids;        /* their ids (a set, see app.c note_since) */
+	int64_t *since_versions;   /* parallel to since_ids */
 	size_t since_cap;
 	int64_t index_docs;
 	int64_t change_mark; /* newest resource_changes id whose deletions the index has seen */

@@ -113,6 +113,7 @@ enum {
 	S_RES_REWRITE_TEXT,
 	S_CHANGE_MARK,
 	S_CHANGE_DELETIONS,
+	S_RES_VERSIONS_AT,
 	S_RES_SOURCE_IDS,
 	S_CHILDREN_INSERT,
 	S_CHANGE_INSERT,
@@ -317,6 +318,8 @@ static const char *const fixed_sql[S__FIXED] = {
     [S_RES_EXISTS] = "SELECT 1 FROM resources WHERE tenant_id = ? AND id = ?",
     [S_RES_DELETE] = "DELETE FROM resources WHERE tenant_id = ? AND id = ?",
     [S_CHANGE_MARK] = "SELECT COALESCE(MAX(id), 0) FROM resource_changes WHERE tenant_id = ?",
+    [S_RES_VERSIONS_AT] = "SELECT COUNT(*), COALESCE(SUM(version), 0) FROM resources "
+                          "WHERE tenant_id = ? AND updated_at = ?",
     [S_CHANGE_DELETIONS] = "SELECT resource_id FROM resource_changes WHERE tenant_id = ? AND id > ? AND id <= ? "
                            "AND action = 'delete' ORDER BY id",
     [S_RES_SET_TEXT] =
@@ -2986,6 +2989,24 @@ static enum tg_rc pg_change_mark(struct tg_db *db, int64_t *last_id)
 	return TG_OK;
 }
 
+static enum tg_rc pg_resource_versions_at(struct tg_db *db, const char *updated_at, int64_t *count,
+                                          int64_t *version_sum)
+{
+	struct pg_db *s = PG(db);
+	struct params p = {0};
+	PGresult *res = NULL;
+	*count = *version_sum = 0;
+	p_tenant(&p, s);
+	p_text(&p, updated_at);
+	enum tg_rc rc = one(s, S_RES_VERSIONS_AT, &p, &res, "resource_versions_at");
+	if (rc)
+		return rc;
+	*count = g_i64(res, 0, 0);
+	*version_sum = g_i64(res, 0, 1);
+	PQclear(res);
+	return TG_OK;
+}
+
 static enum tg_rc pg_change_deletions(struct tg_db *db, struct tg_arena *a, int64_t after_id, int64_t upto_id,
                                       int64_t **resource_ids, size_t *n)
 {
@@ -3157,6 +3178,7 @@ static const struct tg_db_ops pg_ops = {
     .resource_set_search_text = pg_resource_set_search_text,
     .resource_rewrite_search_text = pg_resource_rewrite_search_text,
     .change_mark = pg_change_mark,
+    .resource_versions_at = pg_resource_versions_at,
     .change_deletions = pg_change_deletions,
     .change_insert = pg_change_insert,
     .change_list = pg_change_list,

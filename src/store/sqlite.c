@@ -132,6 +132,7 @@ enum {
 	S_RES_REWRITE_TEXT,
 	S_CHANGE_MARK,
 	S_CHANGE_DELETIONS,
+	S_RES_VERSIONS_AT,
 	S_EXC_INSERT,
 	S_HOURS_DEL,
 	S_EXC_DEL,
@@ -265,6 +266,8 @@ static const char *const fixed_sql[S__FIXED] = {
     [S_RES_EXISTS] = "SELECT 1 FROM resources WHERE id = ? AND tenant_id = :tenant",
     [S_RES_DELETE] = "DELETE FROM resources WHERE id = ? AND tenant_id = :tenant",
     [S_CHANGE_MARK] = "SELECT COALESCE(MAX(id), 0) FROM resource_changes WHERE tenant_id = :tenant",
+    [S_RES_VERSIONS_AT] = "SELECT COUNT(*), COALESCE(SUM(version), 0) FROM resources "
+                          "WHERE updated_at = ? AND tenant_id = :tenant",
     [S_CHANGE_DELETIONS] = "SELECT resource_id FROM resource_changes WHERE id > ? AND id <= ? "
                            "AND action = 'delete' AND tenant_id = :tenant ORDER BY id",
     [S_RES_SET_TEXT] =
@@ -2538,6 +2541,25 @@ static enum tg_rc sq_change_mark(struct tg_db *db, int64_t *last_id)
 	return rc;
 }
 
+static enum tg_rc sq_resource_versions_at(struct tg_db *db, const char *updated_at, int64_t *count,
+                                          int64_t *version_sum)
+{
+	struct sq_db *s = SQ(db);
+	sqlite3_stmt *st = NULL;
+	*count = *version_sum = 0;
+	enum tg_rc rc = get_st(s, S_RES_VERSIONS_AT, &st);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, updated_at, -1, SQLITE_STATIC);
+	rc = step_one(s, st, "resource_versions_at");
+	if (!rc) {
+		*count = sqlite3_column_int64(st, 0);
+		*version_sum = sqlite3_column_int64(st, 1);
+	}
+	done(st);
+	return rc;
+}
+
 static enum tg_rc sq_change_deletions(struct tg_db *db, struct tg_arena *a, int64_t after_id, int64_t upto_id,
                                       int64_t **resource_ids, size_t *n)
 {
@@ -2786,6 +2808,7 @@ static const struct tg_db_ops sq_ops = {
     .resource_set_search_text = sq_resource_set_search_text,
     .resource_rewrite_search_text = sq_resource_rewrite_search_text,
     .change_mark = sq_change_mark,
+    .resource_versions_at = sq_resource_versions_at,
     .change_deletions = sq_change_deletions,
     .change_insert = sq_change_insert,
     .change_list = sq_change_list,

@@ -225,10 +225,65 @@ static void test_text_upgrade(void **state)
 		unlink(dbpath);
 }
 
+/* Another process writes rows (here: SQL outside this app) and this
+ * server's refresher picks them up, also when a row is written twice within
+ * one second (timestamps have one-second resolution): its version moved. */
+static void test_refresh_same_second(void **state)
+{
+	(void)state;
+	struct tg_db *db = open_db(1);
+	struct tg_arena a = TG_ARENA_INIT;
+	struct tg_app app;
+	assert_int_equal(tg_app_init(&app, pg_url ? pg_url : dbpath, db), TG_OK);
+	struct tg_import_options o;
+	struct tg_import_report rep;
+	tg_import_options_init(&o);
+	o.search_text = tg_app_import_search_text;
+	o.search_text_ctx = &app;
+	assert_int_equal(tg_import_run(db, "jp-facilities", csv, sizeof(csv) - 1, &o, &a, &rep), TG_OK);
+	assert_int_equal(tg_app_index_load(&app, db), TG_OK);
+	struct tg_resource r1, r2;
+	stored_text(db, &a, "1", &r1);
+	stored_text(db, &a, "2", &r2);
+	const char *sec = "2030-01-01T00:00:00Z"; /* one second, later than every row */
+#define WRITE(id, name)                                                                                                \
+	raw_exec(tg_arena_printf(&a,                                                                                   \
+	                         "UPDATE resources SET name = '%s', version = version + 1, updated_at = '%s' "         \
+	                         "WHERE id = %lld",                                                                    \
+	                         (name), sec, (long long)(id)))
+	WRITE(r1.id, "どうびょうさくら");
+	assert_int_equal(tg_app_index_refresh(&app, db), TG_OK);
+	assert_int_equal(hits(&app, "どうびょうさくら"), 1);
+	/* the same row again, in the same second */
+	WRITE(r1.id, "どうびょうもみじ");
+	assert_int_equal(tg_app_index_refresh(&app, db), TG_OK);
+	assert_int_equal(hits(&app, "どうびょうもみじ"), 1);
+	assert_int_equal(hits(&app, "どうびょうさくら"), 0);
+	/* another row in that second, then the first once more */
+	WRITE(r2.id, "どうびょうかえで");
+	assert_int_equal(tg_app_index_refresh(&app, db), TG_OK);
+	assert_int_equal(hits(&app, "どうびょうかえで"), 1);
+	WRITE(r1.id, "どうびょういちょう");
+	assert_int_equal(tg_app_index_refresh(&app, db), TG_OK);
+	assert_int_equal(hits(&app, "どうびょういちょう"), 1);
+	assert_int_equal(hits(&app, "どうびょうもみじ"), 0);
+	assert_int_equal(hits(&app, "どうびょうかえで"), 1);
+	/* nothing new: a refresh changes nothing */
+	assert_int_equal(tg_app_index_refresh(&app, db), TG_OK);
+	assert_int_equal(hits(&app, "どうびょう"), 2);
+#undef WRITE
+	tg_app_release(&app);
+	tg_arena_release(&a);
+	db->ops->close(db);
+	if (!pg_url)
+		unlink(dbpath);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_text_upgrade),
+	    cmocka_unit_test(test_refresh_same_second),
 	};
 	int failed = cmocka_run_group_tests_name("app_sqlite", tests, NULL, NULL);
 	const char *url = getenv("TSUNAGU_TEST_PG");

@@ -1716,6 +1716,15 @@ static void test_tenant_isolation(void **state)
 	assert_int_equal(n, 0);
 	assert_int_equal(db->ops->resource_count(db, &flt, &cnt), TG_OK);
 	assert_int_equal(cnt, 0);
+	/* the refresher's count of a second: this tenant's rows only (the
+	 * other tenant's were written in the same second or so) */
+	int64_t vsum = -1;
+	assert_int_equal(db->ops->resource_versions_at(db, r1.updated_at, &cnt, &vsum), TG_OK);
+	assert_int_equal(cnt, 1);
+	assert_int_equal(vsum, r1.version);
+	assert_int_equal(db->ops->resource_versions_at(db, "1999-01-01T00:00:00Z", &cnt, &vsum), TG_OK);
+	assert_int_equal(cnt, 0);
+	assert_int_equal(vsum, 0);
 	memset(&flt, 0, sizeof(flt));
 	flt.public_only = 1;
 	flt.modified_after = "2000-01-01T00:00:00Z";
