@@ -406,6 +406,32 @@ test('staff: 「← さがす」 returns to the same search with focus on the op
   await ctx.close();
 });
 
+test('staff: back at a list of more than 100 shown results, focus is on the opened one', async () => {
+  const token = `たすう${TOKEN2}`;
+  for (let i = 1; i <= 105; i++) await createPlace(`${token} ${String(i).padStart(3, '0')}`);
+  const { ctx, page } = await newPage('staff-back-many');
+  await login(page, 'coord');
+  await page.goto(`${BASE}/app#/search?q=${encodeURIComponent(token)}&sort=name`);
+  await page.getByRole('status').filter({ hasText: '105件見つかりました（20件を表示）。' }).waitFor();
+  for (let shown = 40; shown <= 100; shown += 20) {
+    await page.getByRole('button', { name: 'もっと見る' }).click();
+    await page.getByRole('status').filter({ hasText: `（${shown}件を表示）` }).waitFor();
+  }
+  await page.getByRole('button', { name: 'もっと見る' }).click();
+  await page.getByRole('status').filter({ hasText: '105件見つかりました。' }).waitFor();
+  const target = page.getByRole('list', { name: '検索結果' }).getByRole('link').nth(102); // past the first 100
+  const name = (await target.textContent()).trim();
+  assert.ok(name.includes('103'), name);
+  await target.focus();
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { level: 1, name: new RegExp(name) }).waitFor();
+  await page.getByRole('link', { name: '← さがす' }).click();
+  await page.getByRole('status').filter({ hasText: '105件見つかりました。' }).waitFor();
+  await page.waitForFunction((n) => document.activeElement && document.activeElement.textContent.trim() === n, name);
+  assert.ok((await activeLink(page)).inView, 'focus on the opened result, in view');
+  await ctx.close();
+});
+
 test('today\'s hours: the holiday row that may apply, a dated exception for today (Asia/Tokyo)', async () => {
   const today = tokyoToday();
   const week = [0, 1, 2, 3, 4, 5, 6].map((weekday) => ({ weekday, open: '09:30', close: '16:00' }));

@@ -235,11 +235,13 @@ export async function renderSearch(main, params) {
   let shown = [];
   const open = (r) => navigate(`#/r/${r.id}`);
 
-  async function load() {
+  // Coming back to this list: as many results as were shown, so the opened one is there
+  // again (router.js puts focus on it): the first request asks for up to 100 of them, the
+  // rest follow 100 at a time.
+  const want = Math.max(PAGE, listShown());
+  async function load(limit = PAGE) {
     more.disabled = true;
     try {
-      // coming back to this list: as many results as were shown, so the opened one is there again
-      const limit = offset === 0 ? Math.min(100, Math.max(PAGE, listShown())) : PAGE;
       const data = await api('GET', '/resources', { query: { ...apiQuery, limit, offset } });
       const items = data.items || [];
       if (offset === 0 && !items.length) {
@@ -270,8 +272,12 @@ export async function renderSearch(main, params) {
       more.disabled = false;
     }
   }
-  onMore(more, list, load);
-  await load();
+  onMore(more, list, () => load());
+  await load(Math.min(100, want));
+  for (let n = -1; !more.hidden && shown.length < want && shown.length > n;) {
+    n = shown.length;
+    await load(Math.min(100, want - shown.length)); // (an error leaves shown as it was: the loop ends)
+  }
   return () => mapApi.destroy();
 }
 
