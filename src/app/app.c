@@ -274,6 +274,7 @@ static void make_doc(const struct tg_refdata *ref, const struct tg_resource *r, 
 {
 	memset(doc, 0, sizeof(*doc));
 	doc->id = r->id;
+	doc->version = r->version;
 	doc->org_id = r->org_id;
 	doc->type_code = r->type_code;
 	doc->n_areas = tg_ref_area_chain(ref, r->area_id, chain, TG_SEARCH_MAX_AREAS);
@@ -301,15 +302,17 @@ static void make_doc(const struct tg_refdata *ref, const struct tg_resource *r, 
 /* The rows indexed at the mark and the version each was indexed at: a
  * map, so that a row put twice in the same second (imported, then edited)
  * counts once, at its latest version. Open addressing, id 0 = empty (ids
- * are > 0), at most half full. index_since_vsum is the sum of the
- * versions, which the refresher compares with the store's
- * (resource_versions_at). */
+ * are > 0), at most half full. index_since_vsum and _idsum are the sums
+ * of the versions and ids, which the refresher compares with the store's
+ * (resource_versions_at). A deletion makes the map stale (since_dirty):
+ * the next refresh redoes the mark. */
 static void since_ids_clear(struct tg_app *app)
 {
 	if (app->since_ids)
 		memset(app->since_ids, 0, app->since_cap * sizeof(*app->since_ids));
 	app->index_since_count = 0;
 	app->index_since_vsum = 0;
+	app->index_since_idsum = 0;
 }
 
 static void since_ids_add(struct tg_app *app, int64_t id, int64_t version)
@@ -322,6 +325,7 @@ static void since_ids_add(struct tg_app *app, int64_t id, int64_t version)
 		app->since_cap = cap;
 		app->index_since_count = 0;
 		app->index_since_vsum = 0;
+		app->index_since_idsum = 0;
 		for (size_t i = 0; i < old_cap; i++)
 			if (old[i])
 				since_ids_add(app, old[i], old_v[i]);
@@ -336,6 +340,7 @@ static void since_ids_add(struct tg_app *app, int64_t id, int64_t version)
 		app->since_versions[i] = version;
 		app->index_since_count++;
 		app->index_since_vsum += version;
+		app->index_since_idsum += id;
 	} else if (version > app->since_versions[i]) {
 		app->index_since_vsum += version - app->since_versions[i];
 		app->since_versions[i] = version;
@@ -483,6 +488,7 @@ enum tg_rc tg_app_index_refresh(struct tg_app *app, struct tg_db *db)
 	pthread_mutex_lock(&app->index_lock);
 	char *since = app->index_since ? tg_xstrdup(app->index_since) : NULL;
 	int64_t seen_at_mark = app->index_since_count, seen_vsum = app->index_since_vsum;
+	int64_t seen_idsum = app->index_since_idsum;
 	pthread_mutex_unlock(&app->index_lock);
 	if (!since)
 		since = tg_xstrdup("0000-00-00T00:00:00Z");
@@ -524,21 +530,28 @@ enum tg_rc tg_app_index_refresh(struct tg_app *app, struct tg_db *db)
 	if (len && after[len - 1] == 'Z')
 		after[len - 1] = '\0';
 
-	/* First: the rows at the mark, and their versions. The same count and
-	 * version sum as indexed = nothing new there; a row written again in
-	 * the same second by another process has a higher version. */
+	/* First: the rows at the mark, their versions and ids. The same count
+	 * and sums as indexed (and no deletion since) = nothing new there; a row
+	 * written again in the same second by another process has a higher
+	 * version, another row in place of a deleted one another id. */
 	struct tg_resource_filter f = {.after_id = 0, .limit = LOAD_PAGE, .modified_after = after};
 	enum tg_rc rc = TG_OK;
-	int64_t at_mark = 0, vsum = 0;
-	if ((rc = db->ops->resource_versions_at(db, since, &at_mark, &vsum)))
+	int64_t at_mark = 0, vsum = 0, idsum = 0;
+	if ((rc = db->ops->resource_versions_at(db, since, &at_mark, &vsum, &idsum)))
 		goto out;
 	struct tg_resource_filter fm = {.modified_after = since};
 	int64_t strictly_newer = 0;
 	if ((rc = db->ops->resource_count(db, &fm, &strictly_newer)))
 		goto out;
-	if (strictly_newer == 0 && at_mark == seen_at_mark && vsum == seen_vsum)
+	/* a deletion so far, also by the step above: the map may hold a row
+	 * that is gone (one from now on marks it again) */
+	pthread_mutex_lock(&app->index_lock);
+	int dirty = app->since_dirty;
+	app->since_dirty = 0;
+	pthread_mutex_unlock(&app->index_lock);
+	int redo_mark = dirty || at_mark != seen_at_mark || vsum != seen_vsum || idsum != seen_idsum;
+	if (strictly_newer == 0 && !redo_mark)
 		goto out;
-	int redo_mark = at_mark != seen_at_mark || vsum != seen_vsum;
 	if (redo_mark) {
 		pthread_mutex_lock(&app->index_lock);
 		since_ids_clear(app); /* recounted by note_since below */
@@ -612,6 +625,9 @@ void tg_app_index_drop(struct tg_app *app, int64_t id)
 {
 	tg_rcache_forget(app->rcache, id);
 	tg_search_remove(app->index, id);
+	pthread_mutex_lock(&app->index_lock);
+	app->since_dirty = 1; /* the row may have been at the mark */
+	pthread_mutex_unlock(&app->index_lock);
 }
 
 /* Full JSON of r for the change history (arena-owned string). */

@@ -64,6 +64,8 @@ struct tg_app {
 	char *index_since;         /* updated_at high-water mark for the refresher */
 	int64_t index_since_count; /* rows indexed whose updated_at equals the mark */
 	int64_t index_since_vsum;  /* the sum of their versions as indexed */
+	int64_t index_since_idsum; /* and of their ids */
+	int since_dirty;           /* a row was dropped since the last refresh */
 	int64_t *since_ids;        /* their ids (a set, see app.c note_since) */
 	int64_t *since_versions;   /* parallel to since_ids */
 	size_t since_cap;

@@ -429,6 +429,7 @@ struct doc {
 	uint16_t type;                      /* interned type + 1, 0 = none */
 	int16_t age_min, age_max;
 	uint8_t n_area, flags, days; /* days: bit w = hours on weekday w */
+	uint32_t version;            /* the row's, 0 = not given (in the padding) */
 };
 
 /* What the filters read, 12 bytes per ordinal (docs[] entries are ~110). */
@@ -848,6 +849,7 @@ static enum tg_rc doc_fill(struct tg_search *idx, struct doc *d, const struct tg
 	}
 	memset(d, 0, sizeof(*d));
 	d->id = doc->id;
+	d->version = doc->version > 0 ? (uint32_t)(doc->version > UINT32_MAX ? UINT32_MAX : doc->version) : 0;
 	d->org_id = doc->org_id;
 	d->svc = svc;
 	d->acc = acc;
@@ -1439,7 +1441,7 @@ out:
 enum tg_rc tg_search_upsert(struct tg_search *idx, const struct tg_search_doc *doc)
 {
 	uint32_t ord, *v, old = UINT32_MAX;
-	enum tg_rc rc;
+	enum tg_rc rc = TG_OK;
 
 	pthread_rwlock_wrlock(&idx->lock);
 	gen_bump(idx);
@@ -1447,6 +1449,8 @@ enum tg_rc tg_search_upsert(struct tg_search *idx, const struct tg_search_doc *d
 	v = doc->id > 0 ? i64_get(&idx->ids, doc->id) : NULL;
 	if (v)
 		old = *v;
+	if (old != UINT32_MAX && doc->version > 0 && idx->docs[old].version > doc->version)
+		goto out; /* an older version than the indexed one, put late: keep the newer */
 	rc = queue_doc(idx, doc, &ord);
 	if (rc) {
 		if (v)

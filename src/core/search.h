@@ -65,7 +65,9 @@ enum tg_rc tg_search_text_build(const struct tg_resource *r, const struct tg_sea
 /* What the index needs of one resource. Everything is copied; the caller's
  * memory may go away after the call. */
 struct tg_search_doc {
-	int64_t id; /* > 0, unique */
+	int64_t id;      /* > 0, unique */
+	int64_t version; /* the row's; an upsert older than the indexed version is
+	                  * ignored (a late put of stale data); 0 = not given */
 	int64_t org_id;
 	const char *type_code;   /* NULL or "" = none */
 	const int64_t *areas;    /* the resource's area id and all ancestors */
@@ -154,7 +156,8 @@ struct tg_search;
 struct tg_search *tg_search_new(void);
 void tg_search_free(struct tg_search *idx);
 
-/* Insert or replace the document with doc->id; searchable on return.
+/* Insert or replace the document with doc->id; searchable on return
+ * (unless doc->version is older than the indexed one's: TG_OK, no change).
  * TG_ERR_INVALID: bad search_text (invalid UTF-8, more than four fields),
  * id <= 0, too many areas; TG_ERR_TOO_LARGE: a 65th distinct tag code. */
 enum tg_rc tg_search_upsert(struct tg_search *idx, const struct tg_search_doc *doc);

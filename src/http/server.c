@@ -527,9 +527,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		MHD_add_response_header(resp, "ETag", as->etag);
 		/* the current version's URL never changes its bytes (static.h) */
 		const char *v = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "v");
-		MHD_add_response_header(resp, "Cache-Control",
-		                        v && !strcmp(v, as->version) ? "public, max-age=31536000, immutable"
-		                                                     : "no-cache");
+		MHD_add_response_header(
+		    resp, "Cache-Control",
+		    !as->is_page && v && !strcmp(v, as->version) ? "public, max-age=31536000, immutable" : "no-cache");
 		MHD_add_response_header(resp, "Vary", "Accept-Encoding");
 		MHD_add_response_header(resp, "Content-Security-Policy", as->is_page ? g_csp_page : g_csp);
 		add_other_headers(resp, 0);

@@ -29,6 +29,9 @@
 #include <stdio.h>
 #include <string.h>
 
+/* fees_description of a free place without a fee text (export and import) */
+#define HSDS_FREE_TEXT "無料 (free)"
+
 char *tg_hsds_derived_uuid(char out[37], const char *base, const char *role, int index)
 {
 	uint64_t h1 = 0xcbf29ce484222325ULL, h2 = 0x84222325cbf29ce4ULL;
@@ -294,7 +297,7 @@ json_t *tg_hsds_service(const struct tg_resource *r, const struct tg_org *org, c
 	set_str(s, "description", r->description);
 	set_str(s, "url", r->url);
 	set_str(s, "fees_description",
-	        r->fee_free == TG_FEE_FREE ? (r->fee_text ? r->fee_text : "無料 (free)") : r->fee_text);
+	        r->fee_free == TG_FEE_FREE ? (r->fee_text ? r->fee_text : HSDS_FREE_TEXT) : r->fee_text);
 	if (r->age_min_months >= 0)
 		json_object_set_new(s, "minimum_age", json_real(r->age_min_months / 12.0));
 	if (r->age_max_months >= 0) {
@@ -521,6 +524,11 @@ static void import_service(struct hctx *x, json_t *s)
 	r->url = jstr(x, s, "url");
 	r->email = jstr(x, s, "email");
 	r->fee_text = jstr(x, s, "fees_description");
+	if (r->fee_text && !strcmp(r->fee_text, HSDS_FREE_TEXT)) {
+		/* what the export writes for a free place without a fee text */
+		r->fee_free = TG_FEE_FREE;
+		r->fee_text = NULL;
+	}
 	r->verified_at = NULL;
 	json_t *v = json_object_get(s, "minimum_age");
 	if (json_is_number(v)) {

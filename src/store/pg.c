@@ -318,7 +318,7 @@ static const char *const fixed_sql[S__FIXED] = {
     [S_RES_EXISTS] = "SELECT 1 FROM resources WHERE tenant_id = ? AND id = ?",
     [S_RES_DELETE] = "DELETE FROM resources WHERE tenant_id = ? AND id = ?",
     [S_CHANGE_MARK] = "SELECT COALESCE(MAX(id), 0) FROM resource_changes WHERE tenant_id = ?",
-    [S_RES_VERSIONS_AT] = "SELECT COUNT(*), COALESCE(SUM(version), 0) FROM resources "
+    [S_RES_VERSIONS_AT] = "SELECT COUNT(*), COALESCE(SUM(version), 0), COALESCE(SUM(id), 0) FROM resources "
                           "WHERE tenant_id = ? AND updated_at = ?",
     [S_CHANGE_DELETIONS] = "SELECT resource_id FROM resource_changes WHERE tenant_id = ? AND id > ? AND id <= ? "
                            "AND action = 'delete' ORDER BY id",
@@ -2990,12 +2990,12 @@ static enum tg_rc pg_change_mark(struct tg_db *db, int64_t *last_id)
 }
 
 static enum tg_rc pg_resource_versions_at(struct tg_db *db, const char *updated_at, int64_t *count,
-                                          int64_t *version_sum)
+                                          int64_t *version_sum, int64_t *id_sum)
 {
 	struct pg_db *s = PG(db);
 	struct params p = {0};
 	PGresult *res = NULL;
-	*count = *version_sum = 0;
+	*count = *version_sum = *id_sum = 0;
 	p_tenant(&p, s);
 	p_text(&p, updated_at);
 	enum tg_rc rc = one(s, S_RES_VERSIONS_AT, &p, &res, "resource_versions_at");
@@ -3003,6 +3003,7 @@ static enum tg_rc pg_resource_versions_at(struct tg_db *db, const char *updated_
 		return rc;
 	*count = g_i64(res, 0, 0);
 	*version_sum = g_i64(res, 0, 1);
+	*id_sum = g_i64(res, 0, 2);
 	PQclear(res);
 	return TG_OK;
 }

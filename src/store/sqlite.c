@@ -266,7 +266,7 @@ static const char *const fixed_sql[S__FIXED] = {
     [S_RES_EXISTS] = "SELECT 1 FROM resources WHERE id = ? AND tenant_id = :tenant",
     [S_RES_DELETE] = "DELETE FROM resources WHERE id = ? AND tenant_id = :tenant",
     [S_CHANGE_MARK] = "SELECT COALESCE(MAX(id), 0) FROM resource_changes WHERE tenant_id = :tenant",
-    [S_RES_VERSIONS_AT] = "SELECT COUNT(*), COALESCE(SUM(version), 0) FROM resources "
+    [S_RES_VERSIONS_AT] = "SELECT COUNT(*), COALESCE(SUM(version), 0), COALESCE(SUM(id), 0) FROM resources "
                           "WHERE updated_at = ? AND tenant_id = :tenant",
     [S_CHANGE_DELETIONS] = "SELECT resource_id FROM resource_changes WHERE id > ? AND id <= ? "
                            "AND action = 'delete' AND tenant_id = :tenant ORDER BY id",
@@ -2542,11 +2542,11 @@ static enum tg_rc sq_change_mark(struct tg_db *db, int64_t *last_id)
 }
 
 static enum tg_rc sq_resource_versions_at(struct tg_db *db, const char *updated_at, int64_t *count,
-                                          int64_t *version_sum)
+                                          int64_t *version_sum, int64_t *id_sum)
 {
 	struct sq_db *s = SQ(db);
 	sqlite3_stmt *st = NULL;
-	*count = *version_sum = 0;
+	*count = *version_sum = *id_sum = 0;
 	enum tg_rc rc = get_st(s, S_RES_VERSIONS_AT, &st);
 	if (rc)
 		return rc;
@@ -2555,6 +2555,7 @@ static enum tg_rc sq_resource_versions_at(struct tg_db *db, const char *updated_
 	if (!rc) {
 		*count = sqlite3_column_int64(st, 0);
 		*version_sum = sqlite3_column_int64(st, 1);
+		*id_sum = sqlite3_column_int64(st, 2);
 	}
 	done(st);
 	return rc;

@@ -256,12 +256,12 @@ struct tg_db_ops {
 	 * that another process deleted. */
 	enum tg_rc (*change_mark)(struct tg_db *db, int64_t *last_id);
 	/* How many of the tenant's resources have updated_at equal to the given
-	 * timestamp, and the sum of their versions. The index refresher tells by
-	 * them whether the rows of its latest second changed again within that
-	 * second (timestamps have one-second resolution; every update raises a
-	 * row's version). */
+	 * timestamp, and the sums of their versions and of their ids. The index
+	 * refresher tells by them whether the rows of its latest second changed
+	 * again within that second (timestamps have one-second resolution;
+	 * every update raises a row's version). */
 	enum tg_rc (*resource_versions_at)(struct tg_db *db, const char *updated_at, int64_t *count,
-	                                   int64_t *version_sum);
+	                                   int64_t *version_sum, int64_t *id_sum);
 	enum tg_rc (*change_deletions)(struct tg_db *db, struct tg_arena *a, int64_t after_id, int64_t upto_id,
 	                               int64_t **resource_ids, size_t *n);
 

@@ -31,6 +31,7 @@ const Hours = obj({ weekday: int({ minimum: 0, maximum: 7, description: '0 = Sun
 const Exception = obj({ date: str({ format: 'date' }), closed: { type: 'boolean' }, open: { ...Time, nullable: true }, close: { ...Time, nullable: true }, note: nstr() }, ['date', 'closed']);
 const Ages = obj({ min_months: int({ nullable: true, minimum: 0 }), max_months: int({ nullable: true, minimum: 0 }) }, []);
 const Fee = obj({ free: { type: 'boolean', nullable: true, description: 'true: free of charge; false: paid; null: not known (imports never say whether a place charges; in input, an absent fee or free means null)' }, text: nstr() }, ['free']);
+const { required: _feeRequired, ...FeeIn } = Fee; // in input, an absent free means null (not known)
 const OrgRef = obj({ id: int(), name: str() });
 const codes = { type: 'array', items: str({ pattern: '^[a-z0-9_]{1,32}$' }) };
 
@@ -43,7 +44,7 @@ const editable = {
   address: Address, location: Location,
   front_door: nstr({ description: 'public contact shown instead of the address when confidential' }),
   phone: nstr(), email: nstr({ format: 'email' }), url: nstr({ format: 'uri' }),
-  ages: Ages, fee: Fee, capacity: int({ nullable: true, minimum: 0 }),
+  ages: Ages, fee: FeeIn, capacity: int({ nullable: true, minimum: 0 }),
   services: { ...codes, description: 'service tag codes' }, access: { ...codes, description: 'access tag codes' },
   accessibility_notes: nstr(),
   hours: { type: 'array', items: Hours }, exceptions: { type: 'array', items: Exception },

@@ -214,6 +214,14 @@ test('web pages: versioned asset URLs are cached for good, the import map is all
       assert.equal(plain.headers.etag, `"${u.split('?v=')[1]}"`, `${u}: the version is the ETag`);
     }
   }
+  // A page is never pinned, not even under its own version (a bookmarked ?v= would keep an
+  // old import map after an upgrade).
+  for (const page of ['/', '/app', '/app/search']) {
+    const etag = (await a.get(page)).headers.etag.replaceAll('"', '');
+    const r = await a.get(`${page}?v=${etag}`);
+    assert.equal(r.status, 200, page);
+    assert.equal(r.headers['cache-control'], 'no-cache', `${page}?v=its version`);
+  }
   // An old or made-up version is revalidated, never pinned.
   for (const u of ['/static/js/api.js?v=0000000000000000', '/static/js/api.js?v=', '/static/css/app.css?v=x']) {
     const r = await a.get(u);

@@ -326,7 +326,8 @@ test('a fee that is not known reads so, and the editor keeps it so unless change
   await loginUI(page, COORD);
   await page.goto(`${BASE}/app#/r/${place.id}`);
   await page.getByRole('heading', { level: 1, name: place.name }).waitFor();
-  await page.getByText('料金はわかっていません（お問い合わせください）').first().waitFor();
+  // staff: a prompt to check it
+  await page.getByText('未確認（料金がかかるかどうか、まだ確かめていません）').first().waitFor();
   const main = await page.locator('main').textContent();
   assert.ok(!/有料/.test(main), `a fee not known is not shown as 有料: ${main}`);
   await openEdit(page, place.id);
@@ -339,9 +340,10 @@ test('a fee that is not known reads so, and the editor keeps it so unless change
   const saved = (await a.call('GET', `/resources/${place.id}`)).json;
   assert.equal(saved.phone, '045-000-2222');
   assert.deepEqual(saved.fee, { free: null, text: null }, 'saving other fields keeps the fee not known');
-  // The public page says the same.
+  // Families: ask before going.
   await page.goto(`${BASE}/#/r/${place.id}`);
-  await page.getByText('料金はわかっていません（お問い合わせください）').first().waitFor();
+  await page.getByText('わかりません（行く前にお問い合わせください）').first().waitFor();
+  assert.ok(!/有料|未確認/.test(await page.locator('main').textContent()), 'the public page neither says 有料 nor speaks to staff');
   await ctx.close();
 });
 

@@ -271,6 +271,24 @@ static void test_refresh_same_second(void **state)
 	/* nothing new: a refresh changes nothing */
 	assert_int_equal(tg_app_index_refresh(&app, db), TG_OK);
 	assert_int_equal(hits(&app, "どうびょう"), 2);
+	/* the first is deleted and the third row written in that second at the
+	 * same version: the same count and version sum at the mark */
+	struct tg_resource r3, cur;
+	stored_text(db, &a, "3", &r3);
+	assert_int_equal(db->ops->resource_get(db, &a, r1.id, &cur), TG_OK);
+	/* (as another process deletes: the row and its history entry) */
+	assert_int_equal(db->ops->begin(db), TG_OK);
+	assert_int_equal(db->ops->resource_delete(db, r1.id), TG_OK);
+	struct tg_change del = {.resource_id = r1.id, .action = "delete"};
+	assert_int_equal(db->ops->change_insert(db, &del), TG_OK);
+	assert_int_equal(db->ops->commit(db), TG_OK);
+	raw_exec(tg_arena_printf(&a,
+	                         "UPDATE resources SET name = 'どうびょうくすのき', version = %lld, updated_at = '%s' "
+	                         "WHERE id = %lld",
+	                         (long long)cur.version, sec, (long long)r3.id));
+	assert_int_equal(tg_app_index_refresh(&app, db), TG_OK);
+	assert_int_equal(hits(&app, "どうびょういちょう"), 0);
+	assert_int_equal(hits(&app, "どうびょうくすのき"), 1);
 #undef WRITE
 	tg_app_release(&app);
 	tg_arena_release(&a);

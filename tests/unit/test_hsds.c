@@ -92,6 +92,47 @@ static void sample(struct tg_resource *r, struct tg_org *o)
 	r->front_door = "港北区社会福祉協議会 045-000-0000";
 }
 
+/* fees through an HSDS export and import: free comes back free (the
+ * export's own marker), a fee text as text, and nothing as not known */
+static void test_fee_round_trip(void **state)
+{
+	(void)state;
+	static const struct {
+		int fee;
+		const char *text;
+		int want_fee;
+		const char *want_text;
+	} cases[] = {{TG_FEE_FREE, NULL, TG_FEE_FREE, NULL},
+	             {TG_FEE_FREE, "おやつ代のみ", TG_FEE_UNKNOWN, "おやつ代のみ"},
+	             {TG_FEE_PAID, "1回300円", TG_FEE_UNKNOWN, "1回300円"},
+	             {TG_FEE_UNKNOWN, NULL, TG_FEE_UNKNOWN, NULL}};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct tg_resource r;
+		struct tg_org o;
+		sample(&r, &o);
+		r.fee_free = cases[i].fee;
+		r.fee_text = cases[i].text;
+		json_t *s = tg_hsds_service(&r, &o, &ctx, 0);
+		char *doc = json_dumps(s, 0);
+		json_decref(s);
+		struct tg_arena a = TG_ARENA_INIT;
+		struct tg_import_batch b;
+		tg_import_batch_init(&b, &a);
+		struct tg_hsds_import_options opt = {0, "tsudoi", &ctx};
+		assert_int_equal(tg_hsds_parse(doc, strlen(doc), &opt, &b), TG_OK);
+		assert_int_equal(b.n_rows, 1);
+		const struct tg_resource *in = &b.rows[0].res;
+		assert_int_equal(in->fee_free, cases[i].want_fee);
+		if (cases[i].want_text)
+			assert_string_equal(in->fee_text, cases[i].want_text);
+		else
+			assert_null(in->fee_text);
+		tg_import_batch_release(&b);
+		tg_arena_release(&a);
+		free(doc);
+	}
+}
+
 static void test_export_required_fields(void **state)
 {
 	(void)state;
@@ -288,6 +329,7 @@ static void test_import_bad_documents(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_fee_round_trip),
 	    cmocka_unit_test(test_export_required_fields),
 	    cmocka_unit_test(test_confidential_hides_place),
 	    cmocka_unit_test(test_taxonomies),

@@ -664,6 +664,38 @@ static void test_upsert_remove_bulk(void **state)
 	assert_int_equal(tg_search_bulk_add(idx, &d2), TG_OK);
 	tg_search_finalize(idx);
 	assert_int_equal(run(idx, &q, "食堂", &a, &h, &n), 2);
+	/* versions: a late put of an older version changes nothing; the same
+	 * version (a text rewrite) or no version replaces */
+	char *t5 = mk_text("かえでひろば", NULL, NULL, NULL);
+	char *t6 = mk_text("いちょうひろば", NULL, NULL, NULL);
+	struct tg_search_doc dv = base_doc(1, t5);
+	dv.version = 5;
+	assert_int_equal(tg_search_upsert(idx, &dv), TG_OK);
+	assert_int_equal(run(idx, &q, "かえで", &a, &h, &n), 1);
+	dv.search_text = t6;
+	dv.search_text_len = strlen(t6);
+	dv.version = 4;
+	assert_int_equal(tg_search_upsert(idx, &dv), TG_OK);
+	assert_int_equal(run(idx, &q, "かえで", &a, &h, &n), 1);
+	assert_int_equal(run(idx, &q, "いちょう", &a, &h, &n), 0);
+	dv.version = 5;
+	assert_int_equal(tg_search_upsert(idx, &dv), TG_OK);
+	assert_int_equal(run(idx, &q, "いちょう", &a, &h, &n), 1);
+	assert_int_equal(run(idx, &q, "かえで", &a, &h, &n), 0);
+	dv.search_text = t5;
+	dv.search_text_len = strlen(t5);
+	dv.version = 0;
+	assert_int_equal(tg_search_upsert(idx, &dv), TG_OK);
+	assert_int_equal(run(idx, &q, "かえで", &a, &h, &n), 1);
+	/* removed, then back with a lower version (SQLite may reuse an id) */
+	assert_int_equal(tg_search_remove(idx, 1), TG_OK);
+	dv.version = 1;
+	dv.search_text = t6;
+	dv.search_text_len = strlen(t6);
+	assert_int_equal(tg_search_upsert(idx, &dv), TG_OK);
+	assert_int_equal(run(idx, &q, "いちょう", &a, &h, &n), 1);
+	free(t5);
+	free(t6);
 	/* bad documents */
 	struct tg_search_doc bad = base_doc(3, "a\x1f"
 	                                       "b\x1f"

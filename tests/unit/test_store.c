@@ -1718,13 +1718,15 @@ static void test_tenant_isolation(void **state)
 	assert_int_equal(cnt, 0);
 	/* the refresher's count of a second: this tenant's rows only (the
 	 * other tenant's were written in the same second or so) */
-	int64_t vsum = -1;
-	assert_int_equal(db->ops->resource_versions_at(db, r1.updated_at, &cnt, &vsum), TG_OK);
+	int64_t vsum = -1, idsum = -1;
+	assert_int_equal(db->ops->resource_versions_at(db, r1.updated_at, &cnt, &vsum, &idsum), TG_OK);
 	assert_int_equal(cnt, 1);
 	assert_int_equal(vsum, r1.version);
-	assert_int_equal(db->ops->resource_versions_at(db, "1999-01-01T00:00:00Z", &cnt, &vsum), TG_OK);
+	assert_int_equal(idsum, r1.id);
+	assert_int_equal(db->ops->resource_versions_at(db, "1999-01-01T00:00:00Z", &cnt, &vsum, &idsum), TG_OK);
 	assert_int_equal(cnt, 0);
 	assert_int_equal(vsum, 0);
+	assert_int_equal(idsum, 0);
 	memset(&flt, 0, sizeof(flt));
 	flt.public_only = 1;
 	flt.modified_after = "2000-01-01T00:00:00Z";
@@ -2207,39 +2209,45 @@ static void test_tenant_migrate_data(void **state)
 	             "(2, '0002_session_expiry', '2025-01-01T00:00:00Z')");
 	assert_int_equal(db->ops->schema_version(db, &version), TG_OK);
 	assert_int_equal(version, 2);
-	raw_exec(db,
-	         "INSERT INTO settings VALUES ('site.name', 'つなぐ');"
-	         "INSERT INTO areas (id, parent_id, level, name) VALUES (10, NULL, 0, '横浜市'), (11, 10, 1, '中区');"
-	         "INSERT INTO orgs (id, uuid, name, area_id, created_at, updated_at) VALUES "
-	         "(20, '00000000-0000-4000-8000-000000000020', '社協', 11, '2025-01-01T00:00:00Z', "
-	         "'2025-01-01T00:00:00Z');"
-	         "INSERT INTO users (id, org_id, login, display_name, role, password_hash, created_at, updated_at) "
-	         "VALUES (30, 20, 'admin', '管理者', 'admin', 'h', '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z');"
-	         "INSERT INTO sessions VALUES ('tok', 30, 'c', '2025-01-01T00:00:00Z', '2999-01-01T00:00:00Z');"
-	         "INSERT INTO resource_types (code, name_ja, name_en, builtin, sort) VALUES "
-	         "('family_support', 'ファミサポ', 'Family support', 0, 100);"
-	         "INSERT INTO resources (id, uuid, org_id, type_code, name, area_id, source, source_id, "
-	         "created_at, updated_at) VALUES "
-	         "(40, '00000000-0000-7000-8000-000000000040', 20, 'family_support', 'ひろば', 11, 'csv', 'A-1', "
-	         "'2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z'),"
-	         "(41, '00000000-0000-7000-8000-000000000041', 20, 'hub', '拠点', NULL, 'csv', 'A-2', "
-	         "'2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z');"
-	         /* 0006: fees; 40 and 41 are imported with the default fee (0, no text) */
-	         "INSERT INTO resources (id, uuid, org_id, type_code, name, area_id, source, source_id, fee_free, "
-	         "fee_text, created_at, updated_at) VALUES "
-	         "(42, '00000000-0000-7000-8000-000000000042', 20, 'hub', '手入力', 11, NULL, NULL, 0, NULL, "
-	         "'2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z'),"
-	         "(43, '00000000-0000-7000-8000-000000000043', 20, 'hub', '料金あり', 11, 'csv', 'F-3', 0, '300円', "
-	         "'2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z'),"
-	         "(44, '00000000-0000-7000-8000-000000000044', 20, 'hub', '無料', 11, 'csv', 'F-4', 1, NULL, "
-	         "'2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z');"
-	         "INSERT INTO resource_tags VALUES (40, 'ibasho'), (40, 'stroller');"
-	         "INSERT INTO resource_hours VALUES (40, 1, 540, 720), (41, 2, 600, 660);"
-	         "INSERT INTO resource_exceptions (resource_id, day, closed) VALUES (40, '2025-01-01', 1);"
-	         "INSERT INTO resource_changes (id, resource_id, user_id, at, action) VALUES "
-	         "(50, 40, 30, '2025-01-01T00:00:00Z', 'create');"
-	         "INSERT INTO audit_log (id, at, user_id, action, object_type) VALUES "
-	         "(60, '2025-01-01T00:00:00Z', 30, 'login', 'session')");
+	raw_exec(
+	    db, "INSERT INTO settings VALUES ('site.name', 'つなぐ');"
+	        "INSERT INTO areas (id, parent_id, level, name) VALUES (10, NULL, 0, '横浜市'), (11, 10, 1, '中区');"
+	        "INSERT INTO orgs (id, uuid, name, area_id, created_at, updated_at) VALUES "
+	        "(20, '00000000-0000-4000-8000-000000000020', '社協', 11, '2025-01-01T00:00:00Z', "
+	        "'2025-01-01T00:00:00Z');"
+	        "INSERT INTO users (id, org_id, login, display_name, role, password_hash, created_at, updated_at) "
+	        "VALUES (30, 20, 'admin', '管理者', 'admin', 'h', '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z');"
+	        "INSERT INTO sessions VALUES ('tok', 30, 'c', '2025-01-01T00:00:00Z', '2999-01-01T00:00:00Z');"
+	        "INSERT INTO resource_types (code, name_ja, name_en, builtin, sort) VALUES "
+	        "('family_support', 'ファミサポ', 'Family support', 0, 100);"
+	        "INSERT INTO resources (id, uuid, org_id, type_code, name, area_id, source, source_id, "
+	        "created_at, updated_at) VALUES "
+	        "(40, '00000000-0000-7000-8000-000000000040', 20, 'family_support', 'ひろば', 11, 'csv', 'A-1', "
+	        "'2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z'),"
+	        "(41, '00000000-0000-7000-8000-000000000041', 20, 'hub', '拠点', NULL, 'csv', 'A-2', "
+	        "'2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z');"
+	        /* 0006: fees (40 and 41 hold the default fee, 0 and no text) */
+	        "INSERT INTO resources (id, uuid, org_id, type_code, name, area_id, source, source_id, fee_free, "
+	        "fee_text, created_at, updated_at) VALUES "
+	        "(42, '00000000-0000-7000-8000-000000000042', 20, 'hub', '手入力', 11, NULL, NULL, 0, NULL, "
+	        "'2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z'),"
+	        "(43, '00000000-0000-7000-8000-000000000043', 20, 'hub', '料金あり', 11, 'hsds', 'F-3', 0, '300円', "
+	        "'2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z'),"
+	        "(44, '00000000-0000-7000-8000-000000000044', 20, 'hub', '無料', 11, 'jp-facilities:141003', 'F-4', 1, "
+	        "NULL, '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z'),"
+	        "(45, '00000000-0000-7000-8000-000000000045', 20, 'hub', '取込', 11, 'jp-facilities:141003', 'F-5', 0, "
+	        "NULL, '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z'),"
+	        "(46, '00000000-0000-7000-8000-000000000046', 20, 'hub', 'HSDS', 11, 'hsds', 'F-6', 0, '', "
+	        "'2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z'),"
+	        "(47, '00000000-0000-7000-8000-000000000047', 20, 'hub', 'デモ', 11, 'demo', 'F-7', 0, NULL, "
+	        "'2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z');"
+	        "INSERT INTO resource_tags VALUES (40, 'ibasho'), (40, 'stroller');"
+	        "INSERT INTO resource_hours VALUES (40, 1, 540, 720), (41, 2, 600, 660);"
+	        "INSERT INTO resource_exceptions (resource_id, day, closed) VALUES (40, '2025-01-01', 1);"
+	        "INSERT INTO resource_changes (id, resource_id, user_id, at, action) VALUES "
+	        "(50, 40, 30, '2025-01-01T00:00:00Z', 'create');"
+	        "INSERT INTO audit_log (id, at, user_id, action, object_type) VALUES "
+	        "(60, '2025-01-01T00:00:00Z', 30, 'login', 'session')");
 	if (db->ops->migrate(db, &applied) != TG_OK)
 		fail_msg("migrate: %s", db->ops->errmsg(db));
 	assert_int_equal(applied, (int)tg_n_migrations - 2);
@@ -2256,7 +2264,7 @@ static void test_tenant_migrate_data(void **state)
 	                                     "resource_exceptions",
 	                                     "resource_changes",
 	                                     "audit_log"};
-	static const int64_t rows[] = {2, 1, 1, 1, 5, 2, 2, 1, 1, 1};
+	static const int64_t rows[] = {2, 1, 1, 1, 8, 2, 2, 1, 1, 1};
 	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
 		char sql[160];
 		snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM %s WHERE tenant_id = 1", tables[i]);
@@ -2269,17 +2277,24 @@ static void test_tenant_migrate_data(void **state)
 	assert_int_equal(raw_int(db, "SELECT tenant_id FROM resource_types WHERE code = 'family_support'"), 1);
 	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM tenants WHERE id = 1 AND code = 'default'"), 1);
 	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM settings"), 1);
-	/* 0006: imported rows with the import's default fee are "not known" */
-	assert_int_equal(raw_int(db, "SELECT fee_free FROM resources WHERE id = 40"), TG_FEE_UNKNOWN);
-	assert_int_equal(raw_int(db, "SELECT fee_free FROM resources WHERE id = 41"), TG_FEE_UNKNOWN);
-	assert_int_equal(raw_int(db, "SELECT fee_free FROM resources WHERE id = 42"), TG_FEE_PAID);
-	assert_int_equal(raw_int(db, "SELECT fee_free FROM resources WHERE id = 43"), TG_FEE_PAID);
-	assert_int_equal(raw_int(db, "SELECT fee_free FROM resources WHERE id = 44"), TG_FEE_FREE);
-	struct tg_resource r40;
+	/* 0006: rows of open-data and HSDS imports with an import's default fee
+	 * are "not known"; other sources, a fee text or free keep theirs */
+	static const struct {
+		int id, fee;
+	} fees[] = {{40, TG_FEE_PAID}, {41, TG_FEE_PAID},    {42, TG_FEE_PAID},    {43, TG_FEE_PAID},
+	            {44, TG_FEE_FREE}, {45, TG_FEE_UNKNOWN}, {46, TG_FEE_UNKNOWN}, {47, TG_FEE_PAID}};
+	for (size_t i = 0; i < sizeof(fees) / sizeof(fees[0]); i++) {
+		char sql[96];
+		snprintf(sql, sizeof(sql), "SELECT fee_free FROM resources WHERE id = %d", fees[i].id);
+		if (raw_int(db, sql) != fees[i].fee)
+			fail_msg("resource %d: fee_free %lld, want %d", fees[i].id, (long long)raw_int(db, sql),
+			         fees[i].fee);
+	}
+	struct tg_resource r45;
 	int64_t was = db->tenant_id;
 	tg_db_set_tenant(db, 1);
-	assert_int_equal(db->ops->resource_get(db, &a, 40, &r40), TG_OK);
-	assert_int_equal(r40.fee_free, TG_FEE_UNKNOWN);
+	assert_int_equal(db->ops->resource_get(db, &a, 45, &r45), TG_OK);
+	assert_int_equal(r45.fee_free, TG_FEE_UNKNOWN);
 	tg_db_set_tenant(db, was);
 	if (!on_pg()) {
 		assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM pragma_foreign_key_check"), 0);

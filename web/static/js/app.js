@@ -46,16 +46,21 @@ function markNav(path) {
   });
 }
 
+let dispatch = 0; // the view being shown; an older one that finishes late cleans up after itself
+
 function view(fn) {
   return async (args, params) => {
     if (!session.user) { showLogin(); return; }
+    const mine = ++dispatch;
     if (cleanup) { try { cleanup(); } catch (e) { /* ignore */ } cleanup = null; }
     const path = (location.hash.replace(/^#/, '').split('?')[0]) || '/';
     markNav(path);
     endToastOnNavigate();
     window.scrollTo(0, 0); // a list's position comes back after it is drawn (router.js)
     const c = await fn(args, params);
-    if (typeof c === 'function') cleanup = c;
+    if (typeof c !== 'function') return;
+    if (mine === dispatch) cleanup = c;
+    else { try { c(); } catch (e) { /* ignore */ } } // left while it was loading
   };
 }
 

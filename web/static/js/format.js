@@ -86,11 +86,13 @@ export function formatDistance(m) {
   return `${(m / 1000).toFixed(m < 10000 ? 1 : 0)} km`;
 }
 
-export function formatFee(fee) {
+// publicMode: for families (a fee not known: "ask before you go"); else for staff ("not checked").
+export function formatFee(fee, { publicMode = false } = {}) {
   if (!fee) return '';
   if (fee.free === true) return fee.text ? t('fee.free_note', { text: fee.text }) : t('fee.free');
   if (fee.free === false) return fee.text || t('fee.paid');
-  return fee.text || t('fee.unknown'); // not known (null): never shown as 有料 or 無料
+  // not known (null): never shown as 有料 or 無料
+  return fee.text || t(publicMode ? 'fee.unknown_public' : 'fee.unknown');
 }
 
 export function formatAddress(a) {

@@ -189,7 +189,7 @@ export function resourceBody(r, meta, { staff = false, publicMode = false } = {}
     [t('res.area'), r.area_path && r.area_path.length ? r.area_path.join(' ') : null],
     [t(publicMode ? 'res.address_public' : 'res.address'), address],
     [t(publicMode ? 'res.ages_public' : 'res.ages'), formatAges(r.ages)],
-    [t(publicMode ? 'res.fee_public' : 'res.fee'), formatFee(r.fee)],
+    [t(publicMode ? 'res.fee_public' : 'res.fee'), formatFee(r.fee, { publicMode })],
     [t('res.capacity'), r.capacity !== null && r.capacity !== undefined && r.capacity >= 0 ? t('res.capacity_n', { n: r.capacity }) : null],
     [t('res.services'), services.length ? services.join(t('list.sep')) : null],
     [t('res.access'), access.length ? access.join(t('list.sep')) : null],

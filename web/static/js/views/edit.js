@@ -189,7 +189,8 @@ function shapeOf(x, key) {
     }
     case 'location': return v && (txt(v.lat) !== null || txt(v.lon) !== null) ? [num(v.lat), num(v.lon)] : null;
     case 'ages': return v ? [num(v.min_months), num(v.max_months)] : [null, null];
-    case 'fee': return v ? [v.free === true ? true : v.free === false ? false : null, txt(v.text)] : [null, null];
+    // free: true, false, null (not known) or 'unset' (a new place's, not chosen yet)
+    case 'fee': return v ? [v.free === true || v.free === false || v.free === null ? v.free : 'unset', txt(v.text)] : ['unset', null];
     case 'capacity': return num(v) !== null && num(v) >= 0 ? num(v) : null;
     case 'services': case 'access': return (v || []).slice().sort();
     case 'hours': return (v || []).map((z) => [Number(z.weekday), normTime(z.open), normTime(z.close)]);

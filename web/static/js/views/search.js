@@ -274,7 +274,8 @@ export async function renderSearch(main, params) {
   }
   onMore(more, list, () => load());
   await load(Math.min(100, want));
-  for (let n = -1; !more.hidden && shown.length < want && shown.length > n;) {
+  // (stops when the user has left this list meanwhile)
+  for (let n = -1; list.isConnected && !more.hidden && shown.length < want && shown.length > n;) {
     n = shown.length;
     await load(Math.min(100, want - shown.length)); // (an error leaves shown as it was: the loop ends)
   }
