@@ -6,7 +6,8 @@
  * edited meanwhile keeps its own, current text), so the next start rebuilds
  * nothing; an organization renamed meanwhile keeps its new name in them.
  * And an import stores texts that name the organizations and areas it
- * created.
+ * created. And the index refresher picks up what another process writes,
+ * also twice within one second, and a deletion at its mark.
  *
  * Runs on SQLite (a file under /tmp), then on PostgreSQL when
  * TSUNAGU_TEST_PG holds a postgresql:// URL (scripts/pg-cluster.sh; the
@@ -124,21 +125,30 @@ static void make_old(struct tg_arena *a, int64_t id, const char *text)
 	                         (long long)id));
 }
 
-static void test_text_upgrade(void **state)
+/* A fresh database holding the three rows of csv, imported as the server
+ * imports (texts with the names of what the import created), and app over
+ * it (its index not loaded yet). */
+static struct tg_db *start_imported(struct tg_app *app, struct tg_arena *a)
 {
-	(void)state;
-	assert_int_equal(atoi(TG_SEARCH_TEXT_VERSION_SQL), TG_SEARCH_TEXT_VERSION);
 	struct tg_db *db = open_db(1);
-	struct tg_arena a = TG_ARENA_INIT;
-	struct tg_app app;
-	assert_int_equal(tg_app_init(&app, pg_url ? pg_url : dbpath, db), TG_OK);
+	assert_int_equal(tg_app_init(app, pg_url ? pg_url : dbpath, db), TG_OK);
 	struct tg_import_options o;
 	struct tg_import_report rep;
 	tg_import_options_init(&o);
 	o.search_text = tg_app_import_search_text;
-	o.search_text_ctx = &app;
-	assert_int_equal(tg_import_run(db, "jp-facilities", csv, sizeof(csv) - 1, &o, &a, &rep), TG_OK);
+	o.search_text_ctx = app;
+	assert_int_equal(tg_import_run(db, "jp-facilities", csv, sizeof(csv) - 1, &o, a, &rep), TG_OK);
 	assert_int_equal(rep.created, 3);
+	return db;
+}
+
+static void test_text_upgrade(void **state)
+{
+	(void)state;
+	assert_int_equal(atoi(TG_SEARCH_TEXT_VERSION_SQL), TG_SEARCH_TEXT_VERSION);
+	struct tg_arena a = TG_ARENA_INIT;
+	struct tg_app app;
+	struct tg_db *db = start_imported(&app, &a);
 
 	/* an import's texts name the organizations and areas it created */
 	struct tg_resource r1, r2, r3;
@@ -231,16 +241,9 @@ static void test_text_upgrade(void **state)
 static void test_refresh_same_second(void **state)
 {
 	(void)state;
-	struct tg_db *db = open_db(1);
 	struct tg_arena a = TG_ARENA_INIT;
 	struct tg_app app;
-	assert_int_equal(tg_app_init(&app, pg_url ? pg_url : dbpath, db), TG_OK);
-	struct tg_import_options o;
-	struct tg_import_report rep;
-	tg_import_options_init(&o);
-	o.search_text = tg_app_import_search_text;
-	o.search_text_ctx = &app;
-	assert_int_equal(tg_import_run(db, "jp-facilities", csv, sizeof(csv) - 1, &o, &a, &rep), TG_OK);
+	struct tg_db *db = start_imported(&app, &a);
 	assert_int_equal(tg_app_index_load(&app, db), TG_OK);
 	struct tg_resource r1, r2;
 	stored_text(db, &a, "1", &r1);
