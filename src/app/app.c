@@ -78,6 +78,8 @@ enum tg_rc tg_app_init(struct tg_app *app, const char *db_url, struct tg_db *db)
 		app->tile_attribution = tg_xstrdup(v);
 	else
 		app->tile_attribution = tg_xstrdup(DEFAULT_TILE_ATTRIBUTION);
+	if (db->ops->setting_get(db, &a, "tile_trusted", &v) == TG_OK)
+		app->tile_trusted = strcmp(v, "1") == 0 || strcmp(v, "true") == 0;
 	if (db->ops->setting_get(db, &a, "verify_after_days", &v) == TG_OK) {
 		int d = atoi(v);
 		if (d > 0 && d < 3650)
@@ -85,6 +87,12 @@ enum tg_rc tg_app_init(struct tg_app *app, const char *db_url, struct tg_db *db)
 	}
 	tg_arena_release(&a);
 	return TG_OK;
+}
+
+int tg_app_tile_trusted(const struct tg_app *app)
+{
+	const char *u = app->tile_url;
+	return app->tile_trusted || (u && u[0] == '/' && u[1] != '/');
 }
 
 void tg_app_release(struct tg_app *app)

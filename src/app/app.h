@@ -82,6 +82,7 @@ struct tg_app {
 
 	char *tile_url;
 	char *tile_attribution;
+	int tile_trusted;      /* tiles served by the deployment or under its contract: no consent asked (docs/ui.md) */
 	int verify_after_days; /* flag resources not verified for this long */
 	int secure_cookies;
 	volatile int stopping;
@@ -95,6 +96,12 @@ void tg_app_release(struct tg_app *app);
 /* Reference data snapshot: acquire/release pairs. Never NULL after init. */
 struct tg_refdata *tg_app_ref_acquire(struct tg_app *app);
 void tg_app_ref_release(struct tg_app *app, struct tg_refdata *r);
+/* Whether maps may load tiles without asking (meta.tile_trusted): the
+ * deployment said its tile server is its own (tile_trusted setting, serve
+ * --tile-trusted), or the URL is relative ("/tiles/{z}/{x}/{y}.png": this
+ * server or its proxy). Otherwise the public page asks first and no map
+ * draws tiles around a confidential place (docs/ui.md "Maps and privacy"). */
+int tg_app_tile_trusted(const struct tg_app *app);
 /* Reload areas/types/tags from db (after an import or a new type). */
 enum tg_rc tg_app_ref_reload(struct tg_app *app, struct tg_db *db);
 

@@ -54,6 +54,8 @@ static struct tg_app *app_new(struct tg_tenancy *tn, struct tg_db *db, const str
 		free(app->tile_url);
 		app->tile_url = tg_xstrdup(tn->opts.tile_url);
 	}
+	if (tn->opts.tile_trusted)
+		app->tile_trusted = 1;
 	app->secure_cookies = tn->opts.secure_cookies;
 	if (tn->opts.verify_after_days > 0)
 		app->verify_after_days = tn->opts.verify_after_days;

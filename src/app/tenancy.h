@@ -36,6 +36,7 @@
 struct tg_tenancy_opts {
 	const char *default_code; /* NULL = "default"; "" = no default tenant */
 	const char *tile_url;     /* NULL = the database setting or the built-in default */
+	int tile_trusted;         /* 1: the tile server is the deployment's own (serve --tile-trusted) */
 	int secure_cookies;
 	int verify_after_days; /* 0 = the database setting */
 	int search_cache;      /* answers the index memoizes (search.h), 0 = none */

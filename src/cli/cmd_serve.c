@@ -11,8 +11,9 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 	        "usage: tsunagu serve [--db URL] [--listen ADDR:PORT] [--web DIR] [--vendor DIR]\n"
-	        "                     [--tile-url URL] [--verify-after-days N] [--threads N]\n"
-	        "                     [--secure-cookies] [--no-access-log] [--default-tenant CODE]\n"
+	        "                     [--tile-url URL] [--tile-trusted] [--threads N]\n"
+	        "                     [--verify-after-days N] [--secure-cookies] [--no-access-log] [--default-tenant "
+	        "CODE]\n"
 	        "                     [--search-cache N]\n"
 	        "\n"
 	        "Serves the web UI, the JSON API (/api/v1, described at /api/v1/openapi.json)\n"
@@ -24,6 +25,9 @@ static void usage(FILE *f)
 	        "  --web DIR         web UI directory (default: next to the binary, ../web)\n"
 	        "  --vendor DIR      node_modules directory holding leaflet/ (default ../node_modules)\n"
 	        "  --tile-url URL    map tile URL template ({z}/{x}/{y}); \"\" for no tiles\n"
+	        "  --tile-trusted    the tile server is the deployment's own (or under its\n"
+	        "                    contract): maps load tiles without asking first (default:\n"
+	        "                    the tile_trusted setting; a URL starting with / always is)\n"
 	        "  --verify-after-days N  flag places whose information was last verified more\n"
 	        "                    than N days ago (default: the setting, else 365)\n"
 	        "  --threads N       worker threads (default: number of CPUs)\n"
@@ -47,6 +51,7 @@ int cmd_serve(int argc, char **argv)
 	    {"web", required_argument, NULL, 'w'},
 	    {"vendor", required_argument, NULL, 'v'},
 	    {"tile-url", required_argument, NULL, 't'},
+	    {"tile-trusted", no_argument, NULL, 'U'},
 	    {"threads", required_argument, NULL, 'n'},
 	    {"no-access-log", no_argument, NULL, 'q'},
 	    {"help", no_argument, NULL, 'h'},
@@ -68,6 +73,7 @@ int cmd_serve(int argc, char **argv)
 		case 'w': so.web_root = optarg; break;
 		case 'v': so.vendor_root = optarg; break;
 		case 't': so.tile_url = optarg; break;
+		case 'U': so.tile_trusted = 1; break;
 		case 'n':
 			so.threads = atoi(optarg);
 			if (so.threads < 1 || so.threads > 256) {

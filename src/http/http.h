@@ -128,6 +128,7 @@ struct tg_server_opts {
 	const char *web_root;    /* directory of web/ ; NULL = auto */
 	const char *vendor_root; /* node_modules ; NULL = auto */
 	const char *tile_url;    /* NULL = setting or default */
+	int tile_trusted;        /* the tile server is the deployment's own: maps load tiles without asking */
 	int threads;             /* 0 = number of CPUs */
 	int verify_after_days;   /* 0 = the setting, else 365 */
 	int secure_cookies;      /* behind HTTPS: Secure cookies and HSTS */

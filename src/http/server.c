@@ -733,6 +733,7 @@ int tg_server_run(const struct tg_server_opts *opts)
 	}
 	struct tg_tenancy_opts topts = {.default_code = opts->default_tenant,
 	                                .tile_url = opts->tile_url,
+	                                .tile_trusted = opts->tile_trusted,
 	                                .secure_cookies = opts->secure_cookies,
 	                                .verify_after_days = opts->verify_after_days,
 	                                .search_cache = opts->search_cache};

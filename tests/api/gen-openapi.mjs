@@ -133,7 +133,9 @@ const Meta = obj({
   types: { type: 'array', items: obj({ code: str(), name_ja: str(), name_en: str(), builtin: { type: 'boolean' } }) },
   tags: { type: 'array', items: obj({ code: str(), kind: str({ enum: ['service', 'access'] }), name_ja: str(), name_en: str() }) },
   areas: { type: 'array', items: obj({ id: int(), parent_id: int({ nullable: true }), level: int({ minimum: 0, maximum: 2 }), name: str() }) },
-  tile_url: str(), tile_attribution: str(), verify_after_days: int(),
+  tile_url: str(), tile_attribution: str(),
+  tile_trusted: { type: 'boolean', description: "true when the tile server is the deployment's own (serve --tile-trusted, the tile_trusted setting, or a tile_url starting with /): maps load tiles without asking. When false, the public page asks before it loads tiles, and no map loads tiles while it shows a confidential place" },
+  verify_after_days: int(),
 });
 
 const qp = (name, schema, description) => ({ name, in: 'query', required: false, schema, description });

@@ -232,3 +232,24 @@ test('web pages: versioned asset URLs are cached for good, the import map is all
   const js = await a.get('/static/js/api.js');
   assert.doesNotMatch(js.headers['content-security-policy'].match(/script-src([^;]*)/)[1], /sha256/);
 });
+
+test('meta.tile_trusted: an outside tile server is not trusted unless the deployment says so; a relative URL is', async () => {
+  const dflt = assertOk(await srv.anon().get('/api/v1/meta'));
+  assert.match(dflt.tile_url, /^https:\/\//);
+  assert.equal(dflt.tile_trusted, false, 'the default (OpenStreetMap) is an outside server');
+
+  const own = await startServer({ extraArgs: ['--tile-url', 'https://tiles.example.org/{z}/{x}/{y}.png', '--tile-trusted'] });
+  try {
+    const res = await own.anon().get('/api/v1/meta');
+    assert.equal(assertOk(res).tile_trusted, true, 'serve --tile-trusted');
+    const page = await own.anon().get('/');
+    assert.match(page.headers['content-security-policy'], /img-src[^;]*https:\/\/tiles\.example\.org/, 'the tile origin is allowed for images');
+  } finally { await own.stop(); }
+
+  for (const [url, trusted] of [['/tiles/{z}/{x}/{y}.png', true], ['//tiles.example.org/{z}/{x}/{y}.png', false]]) {
+    const s = await startServer({ extraArgs: ['--tile-url', url] });
+    try {
+      assert.equal(assertOk(await s.anon().get('/api/v1/meta')).tile_trusted, trusted, url);
+    } finally { await s.stop(); }
+  }
+});

@@ -55,6 +55,7 @@ enum tg_rc tg_h_meta(struct tg_req *req)
 	json_object_set_new(j, "tile_url", json_string(req->app->tile_url ? req->app->tile_url : ""));
 	json_object_set_new(j, "tile_attribution",
 	                    json_string(req->app->tile_attribution ? req->app->tile_attribution : ""));
+	json_object_set_new(j, "tile_trusted", json_boolean(tg_app_tile_trusted(req->app)));
 	json_object_set_new(j, "verify_after_days", json_integer(req->app->verify_after_days));
 	tg_resp_json(req, 200, j);
 	return TG_OK;

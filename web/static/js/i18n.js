@@ -286,6 +286,13 @@ const STRINGS = {
   'pub.back': ['さがす画面にもどる', 'Back to search'],
   'router.leave': ['保存していない変更があります。このページを離れると変更は失われます。離れますか？', 'You have unsaved changes. They will be lost if you leave this page. Leave?'],
   'map.error': ['地図を読み込めませんでした。', 'Could not load the map.'],
+  'map.tiles_ask': ['地図の背景（道路や建物）は、外部のサービス（{host}）から読み込みます。読み込むと、お使いの端末のIPアドレスと、見ている地域が、そのサービスに伝わります。',
+    'The background of the map (streets, buildings) comes from an outside service ({host}). Showing it tells that service your device\'s IP address and the area you are looking at.'],
+  'map.tiles_show': ['地図の背景を表示する', 'Show the map background'],
+  'map.hidden_note_one': ['この場所は所在地を伏せているため、地図の背景は読み込んでいません（外部のサービスに場所が伝わらないように）。',
+    'This place\'s location is hidden, so the map background is not loaded (an outside service would learn where it is).'],
+  'map.hidden_note': ['所在地を伏せている場所があるため、地図の背景は読み込んでいません（外部のサービスに場所が伝わらないように）。',
+    'A place with a hidden location is on this map, so the map background is not loaded (an outside service would learn where it is).'],
   // login
   'login.title': ['ログイン', 'Log in'],
   'login.h1': ['スタッフ ログイン', 'Staff log in'],

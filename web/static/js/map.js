@@ -3,8 +3,16 @@
 // map loads it and its CSS (index.html, so that on a slow phone line the list of places
 // does not wait behind the map's 40 KB). With an empty tile_url the map has no tile
 // layer (markers on a neutral background).
+//
+// Tiles and privacy (docs/ui.md "Maps and privacy"): every tile request tells the tile
+// server the viewer's IP address and the area on screen. Unless meta.tile_trusted (the
+// deployment's own tile server), the public page draws its maps without tiles until the
+// visitor says yes (for the life of the page, in memory only), and no map loads tiles
+// while it shows a place whose location is confidential (staff who may see it), so an
+// outside server never learns where a shelter is from the zoom around it.
 
 import { getMeta } from './api.js';
+import { h } from './dom.js';
 import { t } from './i18n.js';
 
 const DEFAULT_CENTER = [35.4437, 139.638]; // 横浜付近
@@ -52,11 +60,21 @@ export function loadLeaflet() {
   return leaflet;
 }
 
+// The public page's visitor said yes to tiles from an outside server (this page's life).
+let tilesAllowed = false;
+const askingMaps = new Set(); // maps waiting for that yes (each has its own button)
+
+/** The host of a tile URL template, for the words that name it. */
+function tileHost(url) {
+  try { return new URL(url.replace(/[{}]/g, ''), location.href).host; } catch (e) { return url; }
+}
+
 /**
- * createMap(el, {label}) -> {map, setMarkers(items, onOpen), destroy()}
- * items: [{id, name, location:{lat,lon}}]
+ * createMap(el, {label, publicPage}) -> {map, setMarkers(items, onOpen), focus(id), destroy()}
+ * items: [{id, name, location:{lat,lon}, is_confidential}]
+ * publicPage: the families' page, which asks before loading tiles from an outside server.
  */
-export async function createMap(el, { label = t('map.label'), zoom = 13 } = {}) {
+export async function createMap(el, { label = t('map.label'), zoom = 13, publicPage = false } = {}) {
   el.classList.add('map');
   el.setAttribute('role', 'region');
   el.setAttribute('aria-label', label);
@@ -73,17 +91,52 @@ export async function createMap(el, { label = t('map.label'), zoom = 13 } = {}) 
   let alive = true;
   let meta = null;
   try { meta = await getMeta(); } catch (e) { meta = null; }
-  if (meta && meta.tile_url) {
-    Leaflet.tileLayer(meta.tile_url, { attribution: meta.tile_attribution || '', maxZoom: 19 }).addTo(map);
-  } else {
-    el.classList.add('map-notiles');
+  const tileUrl = meta && meta.tile_url ? meta.tile_url : '';
+  const outside = tileUrl !== '' && !meta.tile_trusted;
+  let tiles = null; // the tile layer while drawn
+  let hidden = false; // a confidential place is on the map
+  let alone = false; // ... and the only one
+  let placed = false; // setMarkers has run: no tile for the default view before it
+  // The words under the map: the question (public page) or why there are no tiles.
+  const note = h('div', { class: 'map-note' });
+  el.before(note);
+  function syncTiles() {
+    const want = placed && tileUrl !== '' && !(outside && (hidden || (publicPage && !tilesAllowed)));
+    if (want && !tiles) {
+      tiles = Leaflet.tileLayer(tileUrl, { attribution: meta.tile_attribution || '', maxZoom: 19 }).addTo(map);
+    } else if (!want && tiles) {
+      tiles.remove();
+      tiles = null;
+    }
+    el.classList.toggle('map-notiles', !tiles);
+    note.replaceChildren();
+    if (outside && hidden) {
+      note.append(h('p', null, t(alone ? 'map.hidden_note_one' : 'map.hidden_note')));
+    } else if (outside && publicPage && !tilesAllowed) {
+      const yes = h('button', { type: 'button', class: 'btn' }, t('map.tiles_show'));
+      yes.addEventListener('click', () => {
+        tilesAllowed = true;
+        for (const m of askingMaps) m();
+        askingMaps.clear();
+        el.focus(); // the button is gone: stay on the map
+      });
+      note.append(h('p', null, t('map.tiles_ask', { host: tileHost(tileUrl) })), yes);
+    }
+    note.hidden = !note.firstChild;
   }
+  if (outside && publicPage && !tilesAllowed) askingMaps.add(syncTiles);
+  syncTiles();
   const layer = Leaflet.layerGroup().addTo(map);
   const markers = new Map();
 
   function setMarkers(items, onOpen) {
     layer.clearLayers();
     markers.clear();
+    // before the view moves: no tile is asked for around a confidential place
+    hidden = items.some((it) => it.is_confidential && it.location);
+    alone = items.length === 1;
+    placed = true;
+    if (alive) syncTiles();
     const pts = [];
     for (const it of items) {
       if (!it.location || typeof it.location.lat !== 'number') continue;
@@ -109,7 +162,7 @@ export async function createMap(el, { label = t('map.label'), zoom = 13 } = {}) 
   ro.observe(el);
   return {
     map, setMarkers, focus,
-    destroy() { alive = false; ro.disconnect(); map.remove(); },
+    destroy() { alive = false; askingMaps.delete(syncTiles); ro.disconnect(); map.remove(); note.remove(); },
   };
 }
 

@@ -198,7 +198,7 @@ async function searchPage(params) {
     await load(); // (an error leaves shown as it was: the loop ends)
   }
   if (seq !== pageSeq) return;
-  const m = await createMap(mapEl, { label: t('pub.map_label') });
+  const m = await createMap(mapEl, { label: t('pub.map_label'), publicPage: true });
   if (seq !== pageSeq) { m.destroy(); return; }
   mapApi = m;
   cleanup = () => m.destroy();
@@ -239,7 +239,7 @@ async function detailPage(id) {
       resourceBody(r, meta, { publicMode: true }),
       r.location ? h('section', { class: 'map-col', 'aria-label': t('map.label') }, mapEl) : null));
   if (r.location) {
-    const m = await createMap(mapEl, { label: t('map.of', { name: r.name }) });
+    const m = await createMap(mapEl, { label: t('map.of', { name: r.name }), publicPage: true });
     if (seq !== pageSeq) { m.destroy(); return; }
     m.setMarkers([r]);
     cleanup = () => m.destroy();
