@@ -2,7 +2,12 @@
  * export.h - the whole directory as one file (HSDS 3 JSON array of services,
  * or the open-data CSV), shared by `tsunagu export` and GET /api/v1/export.
  * The caller decides what the reader may see: public_only limits the rows,
- * hide(ctx, r) says per row whether its location must be hidden.
+ * hide(ctx, r) says per row whether its location must be hidden (NULL:
+ * every confidential one). The API and the CLI pass NULL: a file leaves
+ * tsunagu's access rules (it is forwarded, opened elsewhere, imported into
+ * systems that cannot know an address was confidential), so no file holds
+ * a confidential location, whoever asks; importing it back keeps the
+ * stored location (io/import.c keep_hidden_location).
  */
 #ifndef TG_APP_EXPORT_H
 #define TG_APP_EXPORT_H

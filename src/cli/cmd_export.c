@@ -14,25 +14,13 @@ static void usage(FILE *f)
 	fprintf(f, "usage: tsunagu export [--db URL] [--tenant CODE] --format hsds|csv [--public] [-o FILE]\n"
 	           "\n"
 	           "Writes every resource as HSDS 3 services (JSON array) or as CSV (UTF-8 with BOM,\n"
-	           "the 自治体標準オープンデータセット columns plus tsunagu's own).\n"
+	           "the 自治体標準オープンデータセット columns plus tsunagu's own). A confidential\n"
+	           "place's address, coordinates and phone are never written (its front-door contact\n"
+	           "is): a file leaves tsunagu's access rules. `tsunagu backup` copies everything.\n"
 	           "\n"
 	           "  --tenant CODE  the tenant to export (default $TSUNAGU_TENANT, else \"default\")\n"
-	           "  --public    only public resources, confidential locations hidden (what families see)\n"
+	           "  --public    only public resources (what families see)\n"
 	           "  -o FILE     write to FILE instead of standard output\n");
-}
-
-static int hide_confidential(void *ctx, const struct tg_resource *r)
-{
-	(void)ctx;
-	return r->is_confidential;
-}
-
-/* an administrator's export keeps every location */
-static int show_all(void *ctx, const struct tg_resource *r)
-{
-	(void)ctx;
-	(void)r;
-	return 0;
 }
 
 int cmd_export(int argc, char **argv)
@@ -88,8 +76,7 @@ int cmd_export(int argc, char **argv)
 	}
 	app_ok = 1;
 	size_t count = 0;
-	enum tg_rc rc =
-	    tg_app_export(&app, db, csv, public_only, public_only ? hide_confidential : show_all, NULL, &buf, &count);
+	enum tg_rc rc = tg_app_export(&app, db, csv, public_only, NULL, NULL, &buf, &count);
 	if (rc) {
 		tg_cli_error("export failed (%s)", tg_rc_code(rc));
 		goto done;

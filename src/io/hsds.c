@@ -5,7 +5,9 @@
  *   resource.uuid/name/description/url/email  -> service.id/name/description/url/email
  *   resource.org                              -> service.organization, organization_id
  *   age_min/max_months                        -> minimum_age / maximum_age in years
- *       (max_months = 12y+11 <-> maximum_age = y; other values as fractions)
+ *       (max_months = 12y+11 <-> maximum_age = y; other values as fractions;
+ *       a whole y is read as 12y+11, so 72 months comes back as 83, except on
+ *       a resource's own service, which keeps its 72: import.c keep_not_in_hsds)
  *   fee_text                                  -> fees_description
  *   updated_at                                -> last_modified (date-time)
  *   phone                                     -> phones[0].number
@@ -31,6 +33,10 @@
 
 /* fees_description of a free place without a fee text (export and import) */
 #define HSDS_FREE_TEXT "無料 (free)"
+/* a schedule's description when its hours hold on national holidays too, or
+ * only on them (RRULE has no holiday day; export and import) */
+#define HSDS_HOLIDAY_ALSO "祝日も開所 (also open on national holidays)"
+#define HSDS_HOLIDAY_ONLY "祝日のみ開所 (open on national holidays only)"
 
 char *tg_hsds_derived_uuid(char out[37], const char *base, const char *role, int index)
 {
@@ -254,9 +260,7 @@ static json_t *schedules(const struct tg_resource *r)
 		set_req(s, "opens_at", t1);
 		set_req(s, "closes_at", t2);
 		if (holiday)
-			set_req(s, "description",
-			        bl ? "祝日も開所 (also open on national holidays)"
-			           : "祝日のみ開所 (open on national holidays only)");
+			set_req(s, "description", bl ? HSDS_HOLIDAY_ALSO : HSDS_HOLIDAY_ONLY);
 		set_str(s, "notes", r->schedule_note);
 		json_array_append_new(arr, s);
 	}
@@ -413,7 +417,9 @@ static void import_schedules(struct hctx *x, json_t *arr, struct tg_resource *r,
 		const char *ca = json_string_value(json_object_get(s, "closes_at"));
 		const char *desc = json_string_value(json_object_get(s, "description"));
 		int open, close;
-		if (!byday || !oa || !ca || (freq && strcmp(freq, "WEEKLY") != 0)) {
+		/* tsunagu's own export says so when the hours hold on holidays */
+		int holiday = desc && (!strcmp(desc, HSDS_HOLIDAY_ALSO) || !strcmp(desc, HSDS_HOLIDAY_ONLY));
+		if ((!byday && !holiday) || !oa || !ca || (freq && strcmp(freq, "WEEKLY") != 0)) {
 			if (desc && *desc && !r->schedule_note)
 				r->schedule_note = tg_arena_strdup(x->b->arena, desc);
 			continue;
@@ -422,7 +428,9 @@ static void import_schedules(struct hctx *x, json_t *arr, struct tg_resource *r,
 			herr(x, where, "スケジュールの時刻が不正です (invalid opens_at/closes_at)");
 			continue;
 		}
-		for (const char *p = byday; *p;) {
+		if (holiday && r->n_hours < 64)
+			r->hours[r->n_hours++] = (struct tg_hours){TG_WEEKDAY_HOLIDAY, open, close};
+		for (const char *p = byday ? byday : ""; *p;) {
 			while (*p == ',' || *p == ' ')
 				p++;
 			if (!*p)
@@ -600,6 +608,15 @@ static void import_service(struct hctx *x, json_t *s)
 	if (!r->type_code)
 		herr(x, "attributes", "種別の分類がありません (no " TG_HSDS_TAXONOMY_TYPES " taxonomy term)");
 	r->is_public = x->o->make_public;
+	/* tsunagu's own export derives its ids from the service's (the type's
+	 * attribute always, the location when there is one): the service may be
+	 * a resource of this database, matched by uuid (import.h uuid_hint) */
+	char did[37];
+	const char *aid = json_string_value(json_object_get(json_array_get(json_object_get(s, "attributes"), 0), "id"));
+	const char *lid = json_string_value(json_object_get(loc, "id"));
+	if (r->source_id && ((aid && !strcmp(aid, tg_hsds_derived_uuid(did, r->source_id, "attribute", 0))) ||
+	                     (lid && !strcmp(lid, tg_hsds_derived_uuid(did, r->source_id, "location", 0)))))
+		row->uuid_hint = r->source_id;
 out:
 	if (x->errors)
 		tg_import_batch_reject_last(x->b);

@@ -403,6 +403,44 @@ static void keep_not_exported(struct tg_resource *r, const struct tg_resource *o
 		r->area_id = old->area_id; /* none given (a hidden row has no 地方公共団体名): as stored */
 }
 
+/* No file holds a confidential place's location (app/export.h): a row for
+ * a stored confidential place that gives no address, coordinates or phone
+ * leaves them as stored (and what HSDS hides with them: e-mail, access
+ * notes), so that importing one's own export does not erase them. */
+static void keep_hidden_location(struct tg_resource *r, const struct tg_resource *old)
+{
+	if (!old->is_confidential || r->has_geo || (r->address_line && *r->address_line) ||
+	    (r->building && *r->building) || (r->city && *r->city) || (r->postal_code && *r->postal_code) ||
+	    (r->phone && *r->phone))
+		return;
+	r->postal_code = old->postal_code;
+	r->prefecture = old->prefecture;
+	r->city = old->city;
+	r->address_line = old->address_line;
+	r->building = old->building;
+	r->has_geo = old->has_geo;
+	r->lat = old->lat;
+	r->lon = old->lon;
+	r->phone = old->phone;
+	if (!r->email)
+		r->email = old->email;
+	if (!r->accessibility_notes)
+		r->accessibility_notes = old->accessibility_notes;
+}
+
+/* What HSDS does not carry stays as stored when a service of tsunagu's own
+ * HSDS export updates its resource: the capacity; the area when the city in
+ * the file is the stored area or contains it; a maximum age of whole years
+ * (72 months is written 6, which reads as "through 6", 83 months). */
+static void keep_not_in_hsds(struct tg_resource *r, const struct tg_resource *old, const struct area_list *areas)
+{
+	r->capacity = old->capacity;
+	if (old->age_max_months >= 0 && old->age_max_months % 12 == 0 && r->age_max_months == old->age_max_months + 11)
+		r->age_max_months = old->age_max_months;
+	if (!r->area_id || area_within(areas, old->area_id, r->area_id))
+		r->area_id = old->area_id;
+}
+
 /* A row the caller may not write, which the file leaves as it is stored:
  * 1 when it would be "unchanged", so that re-importing one's own export
  * (which holds rows of others) does not fail on them. A location the
@@ -704,6 +742,15 @@ static enum tg_rc chunk_read(struct tg_db *db, struct tg_arena *ca, struct idmap
 	for (size_t i = 0; i < n; i++) {
 		const struct tg_resource *r = &rows[i].res;
 		char kb[512];
+		if (rows[i].uuid_hint) { /* a tsunagu HSDS export's service: by uuid when it is here */
+			rc = db->ops->resource_get_by_uuid(db, ca, rows[i].uuid_hint, &old[i]);
+			if (rc == TG_OK)
+				continue;
+			memset(&old[i], 0, sizeof(old[0]));
+			if (rc != TG_ERR_NOT_FOUND)
+				return rc;
+			rc = TG_OK; /* not here: by its source id below */
+		}
 		if (rows[i].match_uuid) { /* a tsunagu export's row: by uuid */
 			rc = db->ops->resource_get_by_uuid(db, ca, rows[i].match_uuid, &old[i]);
 			if (rc == TG_ERR_NOT_FOUND) {
@@ -952,6 +999,14 @@ enum tg_rc tg_import_run(struct tg_db *db, const char *format, const char *data,
 				r->source = old->source;
 				r->source_id = old->source_id;
 			}
+			if (row->uuid_hint && old->id && old->uuid && strcmp(old->uuid, row->uuid_hint) == 0) {
+				/* a service of tsunagu's own HSDS export: this resource */
+				r->source = old->source;
+				r->source_id = old->source_id;
+				keep_not_in_hsds(r, old, &all_areas);
+			}
+			if (old->id)
+				keep_hidden_location(r, old);
 			if (opts->may_write && !opts->may_write(opts->may_write_ctx, r, old->id ? old : NULL)) {
 				/* left as stored: unchanged, and never written */
 				if (old->id &&

@@ -53,6 +53,11 @@ struct tg_import_row {
 	 * uuid, and is refused when there is none (res.source is "tsunagu",
 	 * res.source_id the uuid, for the duplicate check) */
 	const char *match_uuid;
+	/* HSDS: a service of a tsunagu HSDS export (its derived ids say so):
+	 * the uuid of the resource it may be. It updates that resource when this
+	 * tenant has it (re-importing one's own export), else it is matched by
+	 * source id like any other service */
+	const char *uuid_hint;
 };
 
 /* The result of parsing a file: rows and row errors. */

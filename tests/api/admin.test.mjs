@@ -162,7 +162,7 @@ test('import: who may, and bad requests', async () => {
   assertError(await w.coord.post(importPath(), body, { 'Content-Type': 'image/png' }), 415, 'unsupported_media_type');
 });
 
-test('export CSV and HSDS, with confidential rules', async () => {
+test('export CSV and HSDS: no file holds a confidential location, whoever asks', async () => {
   const secret = await createResource(w.staffA, resourceInput(w.staffA.user.org_id, w.d1.id, {
     name: '書出秘匿シェルター', is_confidential: true, front_door: '045-000-2222',
     address: { postal_code: '231-0009', prefecture: '神奈川県', city: 'みなと市さくら区', line: '秘密町9-9-9', building: null },
@@ -174,7 +174,14 @@ test('export CSV and HSDS, with confidential rules', async () => {
   assert.match(c.headers['content-type'], /^text\/csv/);
   assert.match(c.headers['content-disposition'] || '', /attachment/);
   assert.ok(c.text.includes('書出秘匿シェルター'));
-  assert.ok(c.text.includes('秘密町9-9-9'), 'coordinator of the area sees the address');
+  // A file leaves tsunagu's access rules: the coordinator, who may see the address on
+  // screen, gets the front door in the file, not the address.
+  assert.ok(!c.text.includes('秘密町9-9-9') && !c.text.includes('35.4123'), 'no confidential location in the coordinator\'s CSV');
+  const cline = c.text.split('\r\n').find((l) => l.includes('書出秘匿シェルター'));
+  assert.ok(cline.includes('045-000-2222'), `the front door instead: ${cline}`);
+  const ch = await w.coord.get('/api/v1/export?format=hsds');
+  assert.ok(ch.text.includes('書出秘匿シェルター') && !ch.text.includes('秘密町9-9-9') && !ch.text.includes('139.6123'),
+    'no confidential location in the coordinator\'s HSDS');
   const b = await w.staffB.get('/api/v1/export?format=csv');
   assert.equal(b.status, 200);
   assert.ok(b.text.includes('書出秘匿シェルター'));
@@ -233,6 +240,56 @@ test('import of tsunagu\'s own CSV export: nothing changes; an edited row update
   assert.equal(bad.status, 422, bad.text.slice(0, 300));
   assert.equal(bad.json.errors[0].column, 'tsunagu_uuid');
   assert.deepEqual(await searchIds(w.admin, q('往復確認ゆうれい')), []);
+});
+
+test('import of tsunagu\'s own HSDS export: nothing changes or is duplicated; confidential places keep their location and flags', async () => {
+  const shelter = await createResource(w.staffA, resourceInput(w.staffA.user.org_id, w.d1.id, {
+    name: 'HSDS往復秘匿シェルター', is_confidential: true, is_public: false, front_door: '045-000-7777', capacity: 12,
+    address: { postal_code: '231-0010', prefecture: '神奈川県', city: 'みなと市さくら区', line: '往復町7-7-7', building: null },
+    location: { lat: 35.4177, lon: 139.6177 }, email: 'hsds-secret@example.jp', accessibility_notes: '裏口から',
+  }));
+  const plain = await createResource(w.coord, resourceInput(w.coord.user.org_id, w.d1.id, { name: 'HSDS往復ひろば', capacity: 30 }));
+  const n0 = assertOk(await w.admin.get('/api/v1/resources?limit=1')).total;
+  const exp = await w.admin.get('/api/v1/export?format=hsds');
+  assert.equal(exp.status, 200);
+  const svcs = JSON.parse(exp.text);
+  assert.ok(!exp.text.includes('往復町7-7-7') && !exp.text.includes('hsds-secret@'), 'the export holds no confidential location');
+  const body = JSON.stringify(svcs);
+  const imp = (who, text, dry) => who.post(`/api/v1/import?format=hsds${dry ? '&dry_run=1' : ''}`, text, { 'Content-Type': 'application/json' });
+  // the coordinator's own file, back: every service is its resource, unchanged
+  const dry = assertOk(await imp(w.coord, body, true));
+  assert.deepEqual([dry.rows, dry.created, dry.updated, dry.rejected], [svcs.length, 0, 0, 0], JSON.stringify(dry.errors.slice(0, 3)));
+  const real = assertOk(await imp(w.admin, body, false));
+  assert.deepEqual([real.created, real.updated, real.rejected], [0, 0, 0], JSON.stringify(real.errors.slice(0, 3)));
+  assert.equal(assertOk(await w.admin.get('/api/v1/resources?limit=1')).total, n0, 'no duplicate');
+  const s1 = assertOk(await w.admin.get(`/api/v1/resources/${shelter.id}`));
+  assert.equal(s1.is_confidential, true);
+  assert.equal(s1.is_public, false);
+  assert.equal(s1.address.line, '往復町7-7-7');
+  assert.deepEqual(s1.location, { lat: 35.4177, lon: 139.6177 });
+  assert.equal(s1.email, 'hsds-secret@example.jp');
+  assert.equal(s1.capacity, 12, 'what HSDS does not carry is kept');
+  assert.equal(s1.version, shelter.version, 'not written');
+  // anonymous: still not listed
+  assert.ok(!(await searchIds(srv.anon(), q('HSDS往復秘匿'))).includes(shelter.id));
+  // an edited name updates that place (by its uuid), keeping the rest
+  const edited = body.replace('"HSDS往復ひろば"', '"HSDS往復ひろば（改）"');
+  const up = assertOk(await imp(w.admin, edited, false));
+  assert.deepEqual([up.created, up.updated], [0, 1], JSON.stringify(up.errors.slice(0, 3)));
+  const p1 = assertOk(await w.admin.get(`/api/v1/resources/${plain.id}`));
+  assert.equal(p1.name, 'HSDS往復ひろば（改）');
+  assert.equal(p1.capacity, 30);
+  assert.equal(p1.area_id, plain.area_id, 'the district is kept (the file names its city)');
+  // a service whose resource is gone is created again, and then matched by its id
+  const gone = await createResource(w.coord, resourceInput(w.coord.user.org_id, w.d1.id, { name: 'HSDS往復消去ひろば' }));
+  const exp2 = JSON.parse((await w.admin.get('/api/v1/export?format=hsds')).text).filter((x) => x.id === gone.id || x.name === 'HSDS往復消去ひろば');
+  assert.equal(exp2.length, 1);
+  const del = await w.admin.del(`/api/v1/resources/${gone.id}`);
+  assert.ok(del.status === 204 || del.status === 200, `delete: ${del.status} ${del.text}`);
+  const again = assertOk(await imp(w.admin, JSON.stringify(exp2), false));
+  assert.deepEqual([again.created, again.updated], [1, 0]);
+  const third = assertOk(await imp(w.admin, JSON.stringify(exp2), false));
+  assert.deepEqual([third.created, third.updated, third.unchanged], [0, 0, 1]);
 });
 
 test('index: a place imported and edited in the same second does not hide the next import of that second', async () => {

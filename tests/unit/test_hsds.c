@@ -133,6 +133,75 @@ static void test_fee_round_trip(void **state)
 	}
 }
 
+static int cmp_h(const void *a, const void *b)
+{
+	const struct tg_hours *x = a, *y = b;
+	return x->weekday != y->weekday ? x->weekday - y->weekday : x->open_min - y->open_min;
+}
+
+/* The service of sample() exported and parsed back (doc freed by the caller). */
+static const struct tg_import_row *round_trip(struct tg_resource *r, struct tg_org *o, struct tg_arena *a,
+                                              struct tg_import_batch *b, char **doc)
+{
+	json_t *s = tg_hsds_service(r, o, &ctx, 0);
+	*doc = json_dumps(s, 0);
+	json_decref(s);
+	tg_import_batch_init(b, a);
+	struct tg_hsds_import_options opt = {0, "tsudoi", &ctx};
+	assert_int_equal(tg_hsds_parse(*doc, strlen(*doc), &opt, b), TG_OK);
+	assert_int_equal(b->n_rows, 1);
+	return &b->rows[0];
+}
+
+/* weekly hours through an HSDS export and import, national holidays too
+ * (RRULE has no holiday day: the export's own description says so), and
+ * holidays only; the service is marked as tsunagu's own (uuid_hint) */
+static void test_hours_round_trip(void **state)
+{
+	(void)state;
+	static struct tg_hours only[] = {{7, 600, 900}};
+	struct {
+		struct tg_hours *h;
+		size_t n;
+	} cases[] = {{hours, 4}, {only, 1}};
+	for (size_t c = 0; c < 2; c++) {
+		struct tg_resource r;
+		struct tg_org o;
+		sample(&r, &o);
+		r.hours = cases[c].h;
+		r.n_hours = cases[c].n;
+		struct tg_arena a = TG_ARENA_INIT;
+		struct tg_import_batch b;
+		char *doc;
+		const struct tg_import_row *row = round_trip(&r, &o, &a, &b, &doc);
+		assert_int_equal(row->res.n_hours, cases[c].n);
+		struct tg_hours got[8], want[8];
+		memcpy(got, row->res.hours, cases[c].n * sizeof(got[0]));
+		memcpy(want, cases[c].h, cases[c].n * sizeof(want[0]));
+		qsort(got, cases[c].n, sizeof(got[0]), cmp_h);
+		qsort(want, cases[c].n, sizeof(want[0]), cmp_h);
+		assert_memory_equal(got, want, cases[c].n * sizeof(got[0]));
+		assert_null(row->res.schedule_note);
+		assert_non_null(row->uuid_hint);
+		assert_string_equal(row->uuid_hint, r.uuid);
+		tg_import_batch_release(&b);
+		tg_arena_release(&a);
+		free(doc);
+	}
+	/* a service of another system (ids not derived from its own): no hint */
+	const char *foreign = "{\"id\":\"5f1d3c2a-1b2c-4d3e-8f40-516273849506\",\"name\":\"x\",\"status\":\"active\","
+	                      "\"attributes\":[{\"id\":\"a1\",\"taxonomy_term\":{\"id\":\"t\",\"name\":\"n\"}}]}";
+	struct tg_arena a = TG_ARENA_INIT;
+	struct tg_import_batch b;
+	tg_import_batch_init(&b, &a);
+	struct tg_hsds_import_options opt = {0, "tsudoi", &ctx};
+	assert_int_equal(tg_hsds_parse(foreign, strlen(foreign), &opt, &b), TG_OK);
+	assert_int_equal(b.n_rows, 1);
+	assert_null(b.rows[0].uuid_hint);
+	tg_import_batch_release(&b);
+	tg_arena_release(&a);
+}
+
 static void test_export_required_fields(void **state)
 {
 	(void)state;
@@ -330,6 +399,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_fee_round_trip),
+	    cmocka_unit_test(test_hours_round_trip),
 	    cmocka_unit_test(test_export_required_fields),
 	    cmocka_unit_test(test_confidential_hides_place),
 	    cmocka_unit_test(test_taxonomies),
