@@ -67,6 +67,22 @@ test('invalid UTF-8 in a query parameter -> 400 whose message quotes it safely',
   }
 });
 
+test('%00 in a path or a query value: 404 / 400 with its field, never the text before it', async () => {
+  // A decoded NUL used to end the string: DELETE /resources/ID%00x deleted ID.
+  const victim = await createResource(w.staffA, resourceInput(w.staffA.user.org_id, w.d1.id, { name: 'NUL検査ひろば' }));
+  assertError(await w.staffA.del(`/api/v1/resources/${victim.id}%00zzz`), 404, 'not_found');
+  assertError(await w.staffA.get(`/api/v1/resources/${victim.id}%00`), 404, 'not_found');
+  assertError(await w.admin.get('/api/v1/orgs/1%00'), 404, 'not_found');
+  assertOk(await w.admin.get(`/api/v1/resources/${victim.id}`));
+  for (const [qs, field] of [['limit=1%00abc', 'limit'], ['day=1%00x', 'day'], ['area=4%00x', 'area'], ['q=%E3%81%B2%00', 'q']]) {
+    const e = assertError(await w.admin.get(`/api/v1/resources?${qs}`), 400, 'invalid');
+    assert.equal(e.field, field, qs);
+  }
+  assert.equal(assertError(await srv.anon().get('/hsds/services?search=a%00'), 400, 'invalid').field, 'search');
+  // other escapes still decode
+  assertOk(await w.admin.get(`/api/v1/resources?q=${encodeURIComponent('NUL検査')}`));
+});
+
 test('body over 1 MiB -> 413 too_large', async () => {
   const n = await total();
   const big = { ...resourceInput(w.staffA.user.org_id, w.d1.id), description: 'あ'.repeat(400 * 1024) }; // ~1.2 MB
