@@ -24,9 +24,10 @@
 
 /* Size of an encoded argon2id hash including the NUL (crypto_pwhash_STRBYTES). */
 #define TG_PASSWORD_HASH_MAX 128
-/* Accepted plaintext lengths in bytes (a policy for CLI and API alike). */
+/* Accepted plaintext lengths in bytes (a policy for CLI and API alike; the
+ * API also allows at most 1024 characters, which always fit in 4096 bytes). */
 #define TG_PASSWORD_MIN_LEN 8
-#define TG_PASSWORD_MAX_LEN 1024
+#define TG_PASSWORD_MAX_LEN 4096
 /* Characters (with NUL) of a base64url token made of `bytes` random bytes. */
 #define TG_TOKEN_STRLEN(bytes) ((((bytes)*4 + 2) / 3) + 1)
 /* Characters (with NUL) of tg_token_hash()'s hex output. */

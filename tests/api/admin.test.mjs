@@ -409,3 +409,29 @@ test('verification-due: at most 200 listed, "more" says when there are others; s
   assert.ok(mine.items.every((i) => i.org.id === w.staffA.user.org_id), 'staff: their own organization only');
   assert.ok(!mine.items.some((i) => i.name.startsWith('確認一覧検証')));
 });
+
+test('passwords: up to 1024 characters whatever their bytes (not 500); more is 400 with the field', async () => {
+  const long = '😀'.repeat(300); // 1,200 bytes
+  const u = await w.admin.post('/api/v1/users', { login: 'pwlong300', display_name: '長い合言葉', role: 'viewer', org_id: w.coord.user.org_id, password: long });
+  assert.equal(u.status, 201, u.text);
+  const c = await srv.login('pwlong300', long);
+  const next = 'あ'.repeat(1024); // 3,072 bytes
+  assertOk(await c.post('/api/v1/session/password', { current_password: long, new_password: next }), 204);
+  await srv.login('pwlong300', next);
+  const over = await w.admin.post('/api/v1/users', { login: 'pwlong1025', display_name: 'x', role: 'viewer', org_id: w.coord.user.org_id, password: 'a'.repeat(1025) });
+  assert.equal(assertError(over, 400, 'invalid').field, 'password');
+});
+
+test('import: dry_run and public take 1/true/0/false only; anything else is 400 with the field and nothing written', async () => {
+  const n0 = assertOk(await w.admin.get('/api/v1/resources?limit=1')).total;
+  const body = csv([row('T0901', '旗検査ひろば', 'ハタケンサヒロバ')]);
+  const base = `/api/v1/import?format=jp-facilities&org_id=${w.coord.user.org_id}`;
+  for (const [qs, field] of [['&dry_run=yes', 'dry_run'], ['&public=no', 'public'], ['&dry_run=1&public=', 'public'], ['&dry_run=2', 'dry_run']]) {
+    const e = assertError(await w.admin.post(base + qs, body, { 'Content-Type': 'text/csv' }), 400, 'invalid');
+    assert.equal(e.field, field, qs);
+  }
+  assert.equal(assertOk(await w.admin.get('/api/v1/resources?limit=1')).total, n0, 'nothing written');
+  const dry = assertOk(await w.admin.post(base + '&dry_run=true&public=false', body, { 'Content-Type': 'text/csv' }));
+  assert.equal(dry.dry_run, true);
+  assert.equal(assertOk(await w.admin.get('/api/v1/resources?limit=1')).total, n0);
+});

@@ -589,6 +589,32 @@ test('import: an unreadable file gets one clear message; wrong columns are liste
   await ctx.close();
 });
 
+test('import: with 公開 unticked the places are imported private (public=0 is sent)', async () => {
+  const { ctx, page } = await newPage();
+  watch(page, 'import-private');
+  const posts = [];
+  page.on('request', (r) => { if (r.method() === 'POST' && r.url().includes('/api/v1/import')) posts.push(r.url()); });
+  await loginUI(page, ADMIN);
+  await page.goto(`${BASE}/app#/settings`);
+  const section = page.locator('section', { has: page.getByRole('heading', { name: 'データの取り込み' }) });
+  const name = `非公開取込ひろば${Date.now().toString(36)}`;
+  const id = `P${Date.now().toString(36).slice(-6)}`;
+  const file = '\ufeff全国地方公共団体コード,ID,地方公共団体名,名称,名称_カナ,種別,住所\r\n' +
+    `141003,${id},みなと市,${name},ヒコウカイトリコミヒロバ,地域子育て支援拠点,神奈川県みなと市さくら区本町1-1\r\n`;
+  await section.locator('input[type=file]').setInputFiles({ name: 'private.csv', mimeType: 'text/csv', buffer: Buffer.from(file) });
+  await section.getByRole('checkbox', { name: '家族向けページに公開する' }).uncheck();
+  await section.getByRole('button', { name: '確認する（まだ保存しません）' }).click();
+  const run = section.getByRole('button', { name: '取り込む' });
+  await page.waitForFunction(() => [...document.querySelectorAll('button')].some((b) => b.textContent === '取り込む' && !b.disabled));
+  await run.click();
+  await page.getByText('取り込みました').first().waitFor();
+  assert.equal(posts.length, 2);
+  for (const u of posts) assert.equal(new URL(u).searchParams.get('public'), '0', u);
+  const anon = await (await fetch(`${BASE}/api/v1/resources?q=${encodeURIComponent(name)}`)).json();
+  assert.equal(anon.total, 0, 'not on the public page');
+  await ctx.close();
+});
+
 test('staff search: an age out of range gets the app\'s message next to the field', async () => {
   const { ctx, page } = await newPage();
   watch(page, 'search-age');

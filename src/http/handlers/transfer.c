@@ -45,6 +45,23 @@ static int import_may_see_location(void *p, const struct tg_resource *old)
 	                            tg_ref_area_within(x->ref, old->area_id, x->req->user_area_id));
 }
 
+/* ?name=1|true|0|false into *out (left as it is when absent). */
+static enum tg_rc query_flag(struct tg_req *req, const char *name, int *out)
+{
+	const char *s = tg_req_query(req, name);
+	if (!s)
+		return TG_OK;
+	if (!strcmp(s, "1") || !strcmp(s, "true"))
+		*out = 1;
+	else if (!strcmp(s, "0") || !strcmp(s, "false"))
+		*out = 0;
+	else
+		return tg_req_fail(
+		    req, TG_ERR_INVALID, name,
+		    tg_arena_printf(&req->arena, "%s は 1 か 0 です (%s must be 1, true, 0 or false)", name, name));
+	return TG_OK;
+}
+
 enum tg_rc tg_h_import(struct tg_req *req)
 {
 	enum tg_rc rc = tg_req_require_role(req, TG_ROLE_COORDINATOR);
@@ -65,10 +82,10 @@ enum tg_rc tg_h_import(struct tg_req *req)
 	struct tg_import_options o;
 	tg_import_options_init(&o);
 	const char *s;
-	if ((s = tg_req_query(req, "dry_run")))
-		o.dry_run = !strcmp(s, "1") || !strcmp(s, "true");
-	if ((s = tg_req_query(req, "public")))
-		o.make_public = !(strcmp(s, "0") == 0 || strcmp(s, "false") == 0);
+	/* both choose what is written: a value that is neither yes nor no is
+	 * refused, never read as the riskier one (a real import, public rows) */
+	if ((rc = query_flag(req, "dry_run", &o.dry_run)) || (rc = query_flag(req, "public", &o.make_public)))
+		return rc;
 	o.default_org_id = req->user.org_id;
 	if ((s = tg_req_query(req, "org_id")) && *s) {
 		char *end;

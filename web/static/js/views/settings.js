@@ -203,7 +203,7 @@ function importSection(orgs) {
       // Not a text file: said at once, without sending it.
       if (await notText(f)) { clear(out).appendChild(unreadableReport()); return; }
       const rep = await api('POST', '/import', {
-        query: { format: fmt.value, dry_run: dry ? 1 : null, public: pub.checked ? 1 : null, org_id: org.value || null },
+        query: { format: fmt.value, dry_run: dry ? 1 : null, public: pub.checked ? 1 : 0, org_id: org.value || null },
         raw: f, contentType: fmt.value === 'hsds' ? 'application/json' : 'text/csv',
       });
       clear(out).appendChild(unreadable(rep) ? unreadableReport() : reportTable(rep, false));
