@@ -2,7 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startServer, assertError, assertOk, loadWorld, resourceInput, createResource, searchIds, toInput,
+  startServer, assertError, assertOk, loadWorld, resourceInput, createResource, searchIds, toInput, assertOpenApi,
 } from './lib.mjs';
 
 let srv, w;
@@ -117,6 +117,7 @@ test('import: a coordinator writes only what it may edit, row by row', async () 
     const r = await w.coord.post(other(extra), body, { 'Content-Type': 'text/csv' });
     assert.equal(r.status, 403, r.text.slice(0, 300));
     assertReport(r.json);
+    assertOpenApi(r, '/api/v1/import', 'post'); // a 403 that is an ImportReport
     assert.deepEqual([r.json.created, r.json.updated, r.json.unchanged], [0, 0, 0]);
     const e = r.json.errors.find((x) => x.message.includes('権限'));
     assert.ok(e, JSON.stringify(r.json.errors));
@@ -154,7 +155,9 @@ test('import: a coordinator writes only what it may edit, row by row', async () 
 
 test('import: who may, and bad requests', async () => {
   const body = csv(goodRows);
-  assertError(await w.staffA.post(importPath(), body, { 'Content-Type': 'text/csv' }), 403, 'forbidden');
+  const st = await w.staffA.post(importPath(), body, { 'Content-Type': 'text/csv' });
+  assertError(st, 403, 'forbidden');
+  assertOpenApi(st, '/api/v1/import', 'post'); // a 403 that is an Error
   const an = await srv.anon().post(importPath(), body, { 'Content-Type': 'text/csv' });
   assert.ok([401, 403].includes(an.status));
   assertError(await w.coord.post('/api/v1/import?format=nope', body, { 'Content-Type': 'text/csv' }), 400, 'invalid');
