@@ -264,10 +264,12 @@ int tg_cli_read_password(const char *file, int from_stdin, int confirm, char *ou
 			}
 		}
 	}
-	size_t n = strlen(out);
-	if (n < TG_PASSWORD_MIN_LEN || n > TG_PASSWORD_MAX_LEN)
+	int len = tg_password_check_length(out);
+	if (len < 0)
 		rc = tg_cli_error("パスワードは %d 文字以上にしてください (password must be at least %d characters)",
 		                  TG_PASSWORD_MIN_LEN, TG_PASSWORD_MIN_LEN);
+	else if (len > 0)
+		rc = tg_cli_error("パスワードが長すぎます (password must be at most %d bytes)", TG_PASSWORD_MAX_LEN);
 out:
 	tg_password_wipe(again, sizeof(again));
 	if (rc)

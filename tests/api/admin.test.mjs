@@ -290,6 +290,13 @@ test('orgs, users, types: happy paths and permissions', async () => {
   assert.equal(up.description, '更新しました');
   assertError(await w.staffA.put(`/api/v1/orgs/${org.id}`, { name: '乗っ取り' }), 403, 'forbidden');
 
+  // Password length in characters, at most 1024 bytes: 3 kanji (9 bytes) are too short,
+  // 400 kanji (1200 bytes) too long — a 400 naming the field, not a 500.
+  const pw = (password) => admin.post('/api/v1/users', { login: 'pwlen', display_name: 'x', role: 'viewer', org_id: org.id, password });
+  for (const p of ['日本語', '語'.repeat(400)]) assert.equal(assertError(await pw(p), 400, 'invalid').field, 'password', p.slice(0, 5));
+  const u8 = await pw('日本語のパスワー');
+  assert.equal(u8.status, 201, `8 characters are enough: ${u8.text}`);
+
   const u = await admin.post('/api/v1/users', { login: 'newstaff', display_name: '新しい職員', role: 'staff', org_id: org.id, password: 'new-staff-password' });
   assert.equal(u.status, 201, u.text);
   assert.equal(u.json.org_id, org.id);

@@ -149,6 +149,11 @@ expect 0 "user passwd" -- sh -c "printf 'new-password-2\n' | '$bin' user passwd 
 check "passwd ends sessions" -- has "sessions ended" "$tmp/out"
 expect 1 "user passwd unknown" -- sh -c "printf 'new-password-2\n' | '$bin' user passwd nobody --db '$db' --password-stdin"
 expect 2 "user passwd missing login" -- "$bin" user passwd --db "$db" --password-stdin
+# the length is counted in characters, like the API: 3 kanji (9 bytes) are too short
+expect 1 "user passwd with 3 characters in 9 bytes" -- sh -c "printf '日本語\n' | '$bin' user passwd hanako --db '$db' --password-stdin"
+check "short password message" -- has "at least 8 characters" "$tmp/err"
+expect 1 "user add with 3 characters in 9 bytes" -- sh -c "printf '日本語\n' | '$bin' user add --db '$db' --login jiro --name X --role viewer --org 1 --password-stdin"
+expect 0 "user passwd with 8 characters" -- sh -c "printf '日本語のパスワー\n' | '$bin' user passwd hanako --db '$db' --password-stdin"
 expect 0 "user disable" -- "$bin" user disable hanako --db "$db"
 "$bin" user list --db "$db" >"$tmp/list" 2>&1
 check "hanako disabled in list" -- grep -q "hanako .* yes$" "$tmp/list"
