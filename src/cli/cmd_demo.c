@@ -132,6 +132,8 @@ int cmd_demo(int argc, char **argv)
 		return 2;
 	}
 	const char *url = tg_cli_db_url(db_arg);
+	if (tg_cli_check_db_url(url))
+		return TG_EXIT_USAGE;
 	if (!data) {
 		default_data(data_buf, sizeof(data_buf));
 		data = data_buf;

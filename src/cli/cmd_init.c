@@ -111,6 +111,8 @@ int cmd_init(int argc, char **argv)
 		return tg_cli_usage_error(usage, "init: --name must be 1-200 bytes");
 
 	const char *url = tg_cli_db_url(db_opt);
+	if (tg_cli_check_db_url(url))
+		return TG_EXIT_USAGE;
 	path = file_path(url);
 	if (path && stat(path, &sb) == 0 && sb.st_size > 0)
 		return tg_cli_error("%s already exists and is not empty; refusing to overwrite it", path);

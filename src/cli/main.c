@@ -123,6 +123,14 @@ const char *tg_cli_db_url(const char *opt)
 	return TG_DEFAULT_DB;
 }
 
+int tg_cli_check_db_url(const char *url)
+{
+	char err[256];
+	if (tg_db_url_check(url, err, sizeof(err)) == 0)
+		return TG_EXIT_OK;
+	return tg_cli_usage_error(NULL, "%s", err);
+}
+
 int tg_cli_usage_error(const char *usage_text, const char *fmt, ...)
 {
 	va_list ap;

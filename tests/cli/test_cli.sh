@@ -85,6 +85,20 @@ for v in x -1 1000001 ""; do
 	check "serve --search-cache '$v' says the range" -- has "search-cache must be 0..1000000" "$tmp/err"
 done
 expect 2 "serve --threads 0" -- "$bin" serve --threads 0
+expect 2 "serve --threads 3abc" -- "$bin" serve --threads 3abc
+for v in bogus 127.0.0.1 127.0.0.1:0 localhost:http; do
+	expect 2 "serve --listen '$v' is a usage error" -- "$bin" serve --listen "$v"
+	check "serve --listen '$v' says what it wants" -- has "listen must be IPv4ADDR:PORT" "$tmp/err"
+done
+# a URL scheme tsunagu does not know is a usage error, never a file named bogus:
+for c in "user list" "tenant list" "init" "backup $tmp/b.db" "export --format csv" "serve"; do
+	expect 2 "$c --db bogus://x" -- sh -c "cd '$tmp' && '$bin' $c --db bogus://x"
+	check "$c --db bogus://x names the scheme" -- has "unsupported database URL scheme 'bogus://'" "$tmp/err"
+done
+expect 2 "import --db mysql://" -- "$bin" import --db mysql://h/x --format hsds "$tmp/none.json"
+expect 2 "TSUNAGU_DB=bogus://x" -- env TSUNAGU_DB=bogus://x "$bin" user list
+expect 2 "migrate-db --to bogus://" -- "$bin" migrate-db --from "$tmp/none.db" --to bogus://x
+check "no file was made for bogus://" -- test ! -e "$tmp/bogus:"
 expect 2 "help of unknown command" -- "$bin" help nothing
 
 # --- version ---
@@ -253,6 +267,13 @@ else
 fi
 expect 1 "backup refuses existing DEST" -- "$bin" backup --db "$db" "$tmp/copy.db"
 expect 1 "backup of a missing database" -- "$bin" backup --db "$(missingdb)" "$tmp/x.db"
+
+# --- import options ---
+printf '[]\n' >"$tmp/empty.json"
+for v in abc 3abc 0 -2 ""; do
+	expect 2 "import --org-id '$v'" -- "$bin" import --db "$db" --format hsds --org-id "$v" "$tmp/empty.json"
+	check "import --org-id '$v' says it needs a number" -- has "org-id needs a numeric organization id" "$tmp/err"
+done
 
 # --- two imports at once that name the same new organization: created once ---
 # (SQLite serializes them by its IMMEDIATE transactions; PostgreSQL by the
