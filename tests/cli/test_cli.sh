@@ -138,6 +138,16 @@ if [ -z "$pg" ]; then
 fi
 expect 1 "init on an unreachable PostgreSQL" -- "$bin" init --db "postgresql://127.0.0.1:1/tsunagu"
 check "postgres message" -- has "cannot connect to database" "$tmp/err"
+if [ -z "$pg" ]; then
+	# missing parent directories are made, each private
+	expect 0 "init makes missing parent directories" -- "$bin" init --db "$tmp/newdir/sub/a.db"
+	check "new parent is 0700" -- test "$(stat -c %a "$tmp/newdir")" = 700
+	check "new subdirectory is 0700" -- test "$(stat -c %a "$tmp/newdir/sub")" = 700
+	check "database in the new directory" -- test -s "$tmp/newdir/sub/a.db"
+	: >"$tmp/plainfile"
+	expect 1 "init under a file" -- "$bin" init --db "$tmp/plainfile/sub/a.db"
+	check "init under a file says why" -- has "not a directory" "$tmp/err"
+fi
 
 # --- user ---
 expect 2 "user without subcommand" -- "$bin" user
