@@ -99,12 +99,14 @@ expect 2 "import --db mysql://" -- "$bin" import --db mysql://h/x --format hsds 
 expect 2 "TSUNAGU_DB=bogus://x" -- env TSUNAGU_DB=bogus://x "$bin" user list
 expect 2 "migrate-db --to bogus://" -- "$bin" migrate-db --from "$tmp/none.db" --to bogus://x
 check "no file was made for bogus://" -- test ! -e "$tmp/bogus:"
+expect 0 "demo --help" -- "$bin" demo --help
+check "demo --help says what it prints and the accounts" -- has "tsunagu-demo-2026" "$tmp/out"
 expect 2 "help of unknown command" -- "$bin" help nothing
 
 # --- version ---
 expect 0 "version" -- "$bin" version
 check "version names tsunagu" -- has "^tsunagu 0" "$tmp/out"
-for lib in SQLite libmicrohttpd jansson libsodium; do
+for lib in SQLite libmicrohttpd jansson libsodium libpq; do
 	check "version names $lib" -- has "^$lib [0-9]" "$tmp/out"
 done
 expect 2 "version with extra argument" -- "$bin" version extra
