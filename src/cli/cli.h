@@ -8,7 +8,9 @@
  *  - int cmd_<verb>(int argc, char **argv): argv[0] is the verb itself.
  *  - `--help` / `-h` prints the usage to stdout and returns 0.
  *  - Exit codes: 0 success, 1 runtime error (TG_EXIT_ERROR), 2 bad usage
- *    (TG_EXIT_USAGE). Messages go to stderr and start with "tsunagu: ".
+ *    (TG_EXIT_USAGE): a malformed option value or an unknown database URL
+ *    scheme is a usage error. Messages go to stderr and start with
+ *    "tsunagu" (docs/cli.md, "Messages").
  *  - The database comes from --db URL, else $TSUNAGU_DB, else
  *    TG_DEFAULT_DB. URLs are whatever tg_db_open() accepts.
  *  - Passwords never come from a plain argument: --password-file F,
@@ -55,6 +57,11 @@ int tg_cli_opt(int argc, char **argv, int *i, const char *name, const char **val
 
 /* The database URL: opt if given, else $TSUNAGU_DB, else TG_DEFAULT_DB. */
 const char *tg_cli_db_url(const char *opt);
+
+/* TG_EXIT_OK for a database URL tg_db_open() understands; for another
+ * scheme ("mysql://…"), prints why and returns TG_EXIT_USAGE. Commands call
+ * it before they open anything. */
+int tg_cli_check_db_url(const char *url);
 
 /* Print "tsunagu: <message>" and the usage (if any) to stderr; returns
  * TG_EXIT_USAGE. */

@@ -34,6 +34,8 @@ int cmd_backup(int argc, char **argv)
 	}
 	if (!dest)
 		return tg_cli_usage_error(usage, "backup: missing DEST");
+	if (tg_cli_check_db_url(tg_cli_db_url(db_opt)))
+		return TG_EXIT_USAGE;
 	db = tg_cli_open_db(tg_cli_db_url(db_opt), 0);
 	if (!db)
 		return TG_EXIT_ERROR;

@@ -1,6 +1,7 @@
 /*
  * cmd_demo.c - `tsunagu demo`: create a database filled with the demo ward
- * (data/demo/demo.json) and print the demo accounts.
+ * (data/demo/demo.json) and print how much it loaded (the accounts are in the
+ * usage text; scripts/run.sh lists them for `make run`).
  */
 #include <getopt.h>
 #include <limits.h>
@@ -20,9 +21,11 @@ static void usage(FILE *f)
 	        "\n"
 	        "Creates a new database with the demo data of the fictional みなと市さくら区\n"
 	        "(organizations, demo accounts for every role, about fifty places and programs)\n"
-	        "and prints the demo accounts. With --tenant, loads the same data into that\n"
-	        "tenant of an existing database instead (the tenant must hold no organization\n"
-	        "yet; create it with tsunagu tenant add).\n"
+	        "and prints how many areas, organizations, users and places it loaded. The\n"
+	        "default data's accounts are admin, coord, staff_a, staff_b, volunteer and\n"
+	        "viewer, each with the password tsunagu-demo-2026. With --tenant, loads the\n"
+	        "same data into that tenant of an existing database instead (the tenant must\n"
+	        "hold no organization yet; create it with tsunagu tenant add).\n"
 	        "\n"
 	        "  --db PATH     database to create (default $TSUNAGU_DB, else %s)\n"
 	        "  --data FILE   demo data (default: data/demo/demo.json next to the binary)\n"
@@ -132,6 +135,8 @@ int cmd_demo(int argc, char **argv)
 		return 2;
 	}
 	const char *url = tg_cli_db_url(db_arg);
+	if (tg_cli_check_db_url(url))
+		return TG_EXIT_USAGE;
 	if (!data) {
 		default_data(data_buf, sizeof(data_buf));
 		data = data_buf;

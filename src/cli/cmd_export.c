@@ -53,6 +53,8 @@ int cmd_export(int argc, char **argv)
 		usage(stderr);
 		return TG_EXIT_USAGE;
 	}
+	if (tg_cli_check_db_url(tg_cli_db_url(db_arg)))
+		return TG_EXIT_USAGE;
 	int csv = !strcmp(format, "csv");
 	int ret = TG_EXIT_ERROR;
 	struct tg_app app;

@@ -3,6 +3,7 @@
  * CSV or an HSDS 3 JSON file, all or nothing, with a report of every
  * rejected row. Re-importing the same file changes nothing.
  */
+#include <errno.h>
 #include <getopt.h>
 
 #include "app/app.h"
@@ -74,7 +75,15 @@ int cmd_import(int argc, char **argv)
 		case 'f': format = optarg; break;
 		case 'n': dry = 1; break;
 		case 'p': private_ = 1; break;
-		case 'o': org_id = atoll(optarg); break;
+		case 'o': {
+			char *end;
+			errno = 0;
+			org_id = strtoll(optarg, &end, 10);
+			if (errno || !*optarg || *end || org_id <= 0)
+				return tg_cli_usage_error(
+				    NULL, "import: --org-id needs a numeric organization id, got '%s'", optarg);
+			break;
+		}
 		case 'O': org_name = optarg; break;
 		case 'j': as_json = 1; break;
 		case 'T': tenant = optarg; break;
@@ -91,6 +100,8 @@ int cmd_import(int argc, char **argv)
 		usage(stderr);
 		return TG_EXIT_USAGE;
 	}
+	if (tg_cli_check_db_url(tg_cli_db_url(db_arg)))
+		return TG_EXIT_USAGE;
 	const char *path = argv[optind];
 	size_t len;
 	char *data = slurp(path, &len);

@@ -12,7 +12,6 @@
 
 #include <errno.h>
 #include <inttypes.h>
-#include <libgen.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -51,18 +50,35 @@ static void remove_db_files(const char *path)
 		unlink(p);
 }
 
-/* Make the parent directory of path (one level, private) if it is missing. */
+/* Make the missing directories above path, like mkdir -p; each one made here
+ * is private (0700), existing ones are left as they are. */
 static int ensure_parent(const char *path)
 {
-	char *copy = tg_xstrdup(path);
-	const char *dir = dirname(copy);
+	char *dir = tg_xstrdup(path);
+	char *slash = strrchr(dir, '/');
 	int rc = 0;
-	struct stat sb;
-	if (stat(dir, &sb) != 0) {
-		if (mkdir(dir, 0700) != 0)
-			rc = tg_cli_error("cannot create directory %s: %s", dir, strerror(errno));
+	if (!slash || slash == dir) {
+		free(dir);
+		return 0;
 	}
-	free(copy);
+	*slash = '\0';
+	for (char *p = dir + 1;; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char c = *p;
+		struct stat sb;
+		*p = '\0';
+		if (stat(dir, &sb) != 0) {
+			if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+				rc = tg_cli_error("cannot create directory %s: %s", dir, strerror(errno));
+		} else if (!S_ISDIR(sb.st_mode)) {
+			rc = tg_cli_error("cannot create the database in %s: not a directory", dir);
+		}
+		*p = c;
+		if (rc || !c)
+			break;
+	}
+	free(dir);
 	return rc;
 }
 
@@ -111,6 +127,8 @@ int cmd_init(int argc, char **argv)
 		return tg_cli_usage_error(usage, "init: --name must be 1-200 bytes");
 
 	const char *url = tg_cli_db_url(db_opt);
+	if (tg_cli_check_db_url(url))
+		return TG_EXIT_USAGE;
 	path = file_path(url);
 	if (path && stat(path, &sb) == 0 && sb.st_size > 0)
 		return tg_cli_error("%s already exists and is not empty; refusing to overwrite it", path);

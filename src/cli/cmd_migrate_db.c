@@ -126,6 +126,8 @@ int cmd_migrate_db(int argc, char **argv)
 	}
 	if (!from || !*from || !to || !*to)
 		return tg_cli_usage_error(usage, "migrate-db: --from and --to are both required");
+	if (tg_cli_check_db_url(from) || tg_cli_check_db_url(to))
+		return TG_EXIT_USAGE;
 	int dst_server = tg_db_url_is_server(to);
 	const char *dpath = sqlite_path(to);
 	struct stat sf, sd;

@@ -74,23 +74,29 @@ int cmd_serve(int argc, char **argv)
 		case 'v': so.vendor_root = optarg; break;
 		case 't': so.tile_url = optarg; break;
 		case 'U': so.tile_trusted = 1; break;
-		case 'n':
-			so.threads = atoi(optarg);
+		case 'n': {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+			so.threads = !*optarg || *end ? 0 : (int)(v < 0 || v > 256 ? 0 : v);
 			if (so.threads < 1 || so.threads > 256) {
 				fprintf(stderr, "tsunagu serve: --threads must be 1..256\n");
 				return 2;
 			}
 			break;
+		}
 		case 'q': so.access_log = 0; break;
 		case 'S': so.secure_cookies = 1; break;
 		case 'T': so.default_tenant = optarg; break;
-		case 'V':
-			so.verify_after_days = atoi(optarg);
+		case 'V': {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+			so.verify_after_days = !*optarg || *end ? 0 : (int)(v < 0 || v > 3650 ? 0 : v);
 			if (so.verify_after_days < 1 || so.verify_after_days > 3650) {
 				fprintf(stderr, "tsunagu serve: --verify-after-days must be 1..3650\n");
 				return 2;
 			}
 			break;
+		}
 		case 'C': {
 			char *end;
 			long v = strtol(optarg, &end, 10);
@@ -110,6 +116,13 @@ int cmd_serve(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	if (!tg_server_listen_ok(so.listen)) {
+		fprintf(stderr, "tsunagu serve: --listen must be IPv4ADDR:PORT (e.g. 127.0.0.1:8080), got '%s'\n",
+		        so.listen);
+		return 2;
+	}
 	so.db_url = tg_cli_db_url(db);
+	if (tg_cli_check_db_url(so.db_url))
+		return 2;
 	return tg_server_run(&so);
 }

@@ -98,6 +98,8 @@ static int parse(int argc, char **argv, int first, struct opts *o, int positiona
 static int open_registry(const char *db_opt, struct tg_db **out)
 {
 	int applied = 0;
+	if (tg_cli_check_db_url(tg_cli_db_url(db_opt)))
+		return TG_EXIT_USAGE;
 	struct tg_db *db = tg_cli_open_db(tg_cli_db_url(db_opt), 0);
 	if (!db)
 		return TG_EXIT_ERROR;

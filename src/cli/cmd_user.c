@@ -329,6 +329,8 @@ int cmd_user(int argc, char **argv)
 	rc = parse(argc, argv, &o);
 	if (rc)
 		return rc;
+	if (tg_cli_check_db_url(tg_cli_db_url(o.db)))
+		return TG_EXIT_USAGE;
 	db = tg_cli_open_db(tg_cli_db_url(o.db), 0);
 	if (!db)
 		return TG_EXIT_ERROR;

@@ -6,6 +6,7 @@
 #include "cli/cli.h"
 
 #include <jansson.h>
+#include <libpq-fe.h>
 #include <microhttpd.h>
 #include <sodium.h>
 #include <sqlite3.h>
@@ -32,5 +33,7 @@ int cmd_version(int argc, char **argv)
 	printf("libmicrohttpd %s\n", MHD_get_version());
 	printf("jansson %s\n", jansson_version_str());
 	printf("libsodium %s\n", sodium_version_string());
+	int pq = PQlibVersion(); /* 150010 = 15.10 (since PostgreSQL 10: major * 10000 + minor) */
+	printf("libpq %d.%d\n", pq / 10000, pq % 10000);
 	return TG_EXIT_OK;
 }

@@ -123,6 +123,14 @@ const char *tg_cli_db_url(const char *opt)
 	return TG_DEFAULT_DB;
 }
 
+int tg_cli_check_db_url(const char *url)
+{
+	char err[256];
+	if (tg_db_url_check(url, err, sizeof(err)) == 0)
+		return TG_EXIT_OK;
+	return tg_cli_usage_error(NULL, "%s", err);
+}
+
 int tg_cli_usage_error(const char *usage_text, const char *fmt, ...)
 {
 	va_list ap;
@@ -264,10 +272,13 @@ int tg_cli_read_password(const char *file, int from_stdin, int confirm, char *ou
 			}
 		}
 	}
-	size_t n = strlen(out);
-	if (n < TG_PASSWORD_MIN_LEN || n > TG_PASSWORD_MAX_LEN)
+	int len = tg_password_check_length(out);
+	if (len < 0)
 		rc = tg_cli_error("パスワードは %d 文字以上にしてください (password must be at least %d characters)",
 		                  TG_PASSWORD_MIN_LEN, TG_PASSWORD_MIN_LEN);
+	else if (len > 0)
+		rc = tg_cli_error("パスワードは%d文字までです (password must be at most %d characters)",
+		                  TG_PASSWORD_MAX_CHARS, TG_PASSWORD_MAX_CHARS);
 out:
 	tg_password_wipe(again, sizeof(again));
 	if (rc)

@@ -139,5 +139,8 @@ struct tg_server_opts {
 /* Runs until SIGTERM/SIGINT, then drains in-flight requests. Returns 0 on a
  * clean stop, 1 on a startup error (message printed). */
 int tg_server_run(const struct tg_server_opts *opts);
+/* 1 when s is a listen address tg_server_run() accepts (IPv4ADDR:PORT or
+ * localhost:PORT), 0 otherwise. */
+int tg_server_listen_ok(const char *s);
 
 #endif

@@ -628,6 +628,12 @@ static int parse_listen(const char *s, struct sockaddr_in *sa)
 	return inet_pton(AF_INET, host, &sa->sin_addr) == 1 ? 0 : -1;
 }
 
+int tg_server_listen_ok(const char *s)
+{
+	struct sockaddr_in sa;
+	return s && parse_listen(s, &sa) == 0;
+}
+
 /* The tile server's origin ("https://tile.example.org") for img-src. */
 static void build_csp(const char *tile_url)
 {

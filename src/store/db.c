@@ -4,6 +4,7 @@
  *
  *   "sqlite:PATH" or a plain path   -> tg_sqlite_open(PATH)
  *   "postgresql://..." / "postgres://..." -> tg_pg_open(url) (libpq URL)
+ *   any other "scheme://..."        -> refused (tg_db_url_check)
  *
  * Invariant: on failure tg_db_open returns NULL and err holds a message
  * (Japanese first, English in parentheses) that never contains a password
@@ -24,6 +25,25 @@ int tg_db_url_is_server(const char *url)
 	return url && (has_prefix(url, "postgresql://") || has_prefix(url, "postgres://"));
 }
 
+int tg_db_url_check(const char *url, char *err, size_t errlen)
+{
+	size_t n = 0;
+	if (!url || tg_db_url_is_server(url))
+		return 0;
+	/* RFC 3986 scheme: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) */
+	if ((url[0] >= 'a' && url[0] <= 'z') || (url[0] >= 'A' && url[0] <= 'Z'))
+		while ((url[n] >= 'a' && url[n] <= 'z') || (url[n] >= 'A' && url[n] <= 'Z') ||
+		       (url[n] >= '0' && url[n] <= '9') || url[n] == '+' || url[n] == '-' || url[n] == '.')
+			n++;
+	if (n == 0 || strncmp(url + n, "://", 3) != 0)
+		return 0;
+	snprintf(err, errlen,
+	         "対応していないデータベースURLです (unsupported database URL scheme '%.*s://': use a file path, "
+	         "sqlite:PATH or postgresql://...)",
+	         (int)(n > 32 ? 32 : n), url);
+	return -1;
+}
+
 struct tg_db *tg_db_open(const char *url, int create, char *err, size_t errlen)
 {
 	struct tg_db *db = NULL;
@@ -33,6 +53,8 @@ struct tg_db *tg_db_open(const char *url, int create, char *err, size_t errlen)
 		snprintf(err, errlen, "データベースの指定がありません (no database given)");
 		goto out;
 	}
+	if (tg_db_url_check(url, err, errlen))
+		goto out;
 	if (tg_db_url_is_server(url)) {
 		db = tg_pg_open(url, create, err, errlen);
 		goto out;

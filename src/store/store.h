@@ -402,4 +402,9 @@ char *tg_pg_rewrite_migration(const char *sql);
  * SQLite file. */
 int tg_db_url_is_server(const char *url);
 
+/* 0 when url is a form tg_db_open() understands; -1, with a message in err,
+ * when it starts with a URL scheme ("name://") other than postgresql:// and
+ * postgres:// (it would otherwise be taken for a file path). */
+int tg_db_url_check(const char *url, char *err, size_t errlen);
+
 #endif

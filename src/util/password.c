@@ -21,11 +21,22 @@ int tg_crypto_init(void)
 	return sodium_init() < 0 ? -1 : 0;
 }
 
+int tg_password_check_length(const char *pw)
+{
+	size_t bytes = 0, chars = 0;
+	for (const unsigned char *p = (const unsigned char *)pw; *p; p++, bytes++)
+		if ((*p & 0xC0) != 0x80) /* not a UTF-8 continuation byte */
+			chars++;
+	if (bytes > TG_PASSWORD_MAX_LEN || chars > TG_PASSWORD_MAX_CHARS)
+		return 1;
+	return chars < TG_PASSWORD_MIN_LEN ? -1 : 0;
+}
+
 enum tg_rc tg_password_hash(const char *pw, char out[TG_PASSWORD_HASH_MAX])
 {
 	size_t n = strlen(pw);
 	out[0] = '\0';
-	if (n < TG_PASSWORD_MIN_LEN || n > TG_PASSWORD_MAX_LEN)
+	if (tg_password_check_length(pw) != 0)
 		return TG_ERR_INVALID;
 	if (tg_crypto_init() != 0)
 		return TG_ERR_INTERNAL;

@@ -24,10 +24,13 @@
 
 /* Size of an encoded argon2id hash including the NUL (crypto_pwhash_STRBYTES). */
 #define TG_PASSWORD_HASH_MAX 128
-/* Accepted plaintext lengths in bytes (a policy for CLI and API alike; the
- * API also allows at most 1024 characters, which always fit in 4096 bytes). */
-#define TG_PASSWORD_MIN_LEN 8
-#define TG_PASSWORD_MAX_LEN 4096
+/* Accepted plaintext lengths (a policy for CLI and API alike): at least
+ * TG_PASSWORD_MIN_LEN characters and at most TG_PASSWORD_MAX_CHARS (Unicode
+ * code points, whatever the script), so at most TG_PASSWORD_MAX_LEN bytes.
+ * tg_password_check_length() applies it. */
+#define TG_PASSWORD_MIN_LEN   8
+#define TG_PASSWORD_MAX_CHARS 1024
+#define TG_PASSWORD_MAX_LEN   4096 /* bytes: 1024 code points of at most 4 */
 /* Characters (with NUL) of a base64url token made of `bytes` random bytes. */
 #define TG_TOKEN_STRLEN(bytes) ((((bytes)*4 + 2) / 3) + 1)
 /* Characters (with NUL) of tg_token_hash()'s hex output. */
@@ -36,8 +39,13 @@
 /* 0 on success, -1 if libsodium cannot initialize (no entropy source). */
 int tg_crypto_init(void);
 
+/* The length policy: 0 when pw has at least TG_PASSWORD_MIN_LEN characters
+ * (code points: "日本語" is 3, not 9) and at most TG_PASSWORD_MAX_CHARS;
+ * -1 when it is too short, 1 when it is too long. */
+int tg_password_check_length(const char *pw);
+
 /* Hash pw into out (TG_PASSWORD_HASH_MAX bytes). TG_ERR_INVALID for a
- * length outside TG_PASSWORD_MIN_LEN..MAX_LEN; TG_ERR_INTERNAL when the
+ * length the policy refuses (tg_password_check_length); TG_ERR_INTERNAL when the
  * machine cannot provide the memory argon2id needs. */
 enum tg_rc tg_password_hash(const char *pw, char out[TG_PASSWORD_HASH_MAX]);
 /* 1 when pw matches the encoded hash, 0 otherwise (also for a malformed hash). */

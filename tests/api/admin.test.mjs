@@ -2,7 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startServer, assertError, assertOk, loadWorld, resourceInput, createResource, searchIds, toInput,
+  startServer, assertError, assertOk, loadWorld, resourceInput, createResource, searchIds, toInput, assertOpenApi,
 } from './lib.mjs';
 
 let srv, w;
@@ -117,6 +117,7 @@ test('import: a coordinator writes only what it may edit, row by row', async () 
     const r = await w.coord.post(other(extra), body, { 'Content-Type': 'text/csv' });
     assert.equal(r.status, 403, r.text.slice(0, 300));
     assertReport(r.json);
+    assertOpenApi(r, '/api/v1/import', 'post'); // a 403 that is an ImportReport
     assert.deepEqual([r.json.created, r.json.updated, r.json.unchanged], [0, 0, 0]);
     const e = r.json.errors.find((x) => x.message.includes('権限'));
     assert.ok(e, JSON.stringify(r.json.errors));
@@ -154,7 +155,9 @@ test('import: a coordinator writes only what it may edit, row by row', async () 
 
 test('import: who may, and bad requests', async () => {
   const body = csv(goodRows);
-  assertError(await w.staffA.post(importPath(), body, { 'Content-Type': 'text/csv' }), 403, 'forbidden');
+  const st = await w.staffA.post(importPath(), body, { 'Content-Type': 'text/csv' });
+  assertError(st, 403, 'forbidden');
+  assertOpenApi(st, '/api/v1/import', 'post'); // a 403 that is an Error
   const an = await srv.anon().post(importPath(), body, { 'Content-Type': 'text/csv' });
   assert.ok([401, 403].includes(an.status));
   assertError(await w.coord.post('/api/v1/import?format=nope', body, { 'Content-Type': 'text/csv' }), 400, 'invalid');
@@ -343,6 +346,14 @@ test('orgs, users, types: happy paths and permissions', async () => {
   assert.equal(up.name, 'テスト子育てネット');
   assert.equal(up.description, '更新しました');
   assertError(await w.staffA.put(`/api/v1/orgs/${org.id}`, { name: '乗っ取り' }), 403, 'forbidden');
+
+  // Password length in characters (code points), 8 to 1024: 3 kanji (9 bytes) are too
+  // short, 1025 kanji too long — a 400 naming the field, not a 500; 400 kanji (1200 bytes) fit.
+  const pw = (password) => admin.post('/api/v1/users', { login: 'pwlen', display_name: 'x', role: 'viewer', org_id: org.id, password });
+  for (const p of ['日本語', '語'.repeat(1025)]) assert.equal(assertError(await pw(p), 400, 'invalid').field, 'password', p.slice(0, 5));
+  assert.equal((await admin.post('/api/v1/users', { login: 'pwlen400', display_name: 'x', role: 'viewer', org_id: org.id, password: '語'.repeat(400) })).status, 201);
+  const u8 = await pw('日本語のパスワー');
+  assert.equal(u8.status, 201, `8 characters are enough: ${u8.text}`);
 
   const u = await admin.post('/api/v1/users', { login: 'newstaff', display_name: '新しい職員', role: 'staff', org_id: org.id, password: 'new-staff-password' });
   assert.equal(u.status, 201, u.text);

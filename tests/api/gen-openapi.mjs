@@ -118,9 +118,13 @@ const ImportReport = obj({
   rows: int(), created: int(), updated: int(), unchanged: int(), rejected: int(),
   errors: { type: 'array', items: obj({ line: int(), column: nstr(), message: str() }, ['line', 'message']) },
 });
+// Every error.code the server sends (tg_rc_code in src/util/rc.c and the codes
+// src/http/server.c sets itself); openapi.test.mjs checks this list against the
+// C sources and docs/api.md.
+const ERROR_CODES = ['invalid', 'unauthorized', 'forbidden', 'csrf', 'not_found', 'no_route', 'unknown_tenant', 'method_not_allowed', 'conflict', 'too_large', 'unsupported_media_type', 'rate_limited', 'busy', 'internal', 'database_error', 'io_error'];
 const ErrorSchema = obj({
   error: obj({
-    code: str({ enum: ['invalid', 'unauthorized', 'forbidden', 'csrf', 'not_found', 'no_route', 'method_not_allowed', 'conflict', 'too_large', 'unsupported_media_type', 'rate_limited', 'busy', 'internal'] }),
+    code: str({ enum: ERROR_CODES, description: 'invalid 400; unauthorized 401; forbidden, csrf 403; not_found, no_route (no such endpoint), unknown_tenant 404; method_not_allowed 405; conflict 409; too_large 413; unsupported_media_type 415; rate_limited 429; internal, database_error, io_error 500; busy 503' }),
     message: str({ description: 'Japanese first, English in parentheses' }),
     field: str({ description: 'JSON pointer-ish path, e.g. hours[2].open' }),
   }, ['code', 'message']),
@@ -132,7 +136,7 @@ const Meta = obj({
   tenant: obj({ code: str({ description: 'the tenant (municipality) this answer is for' }), name: str() }),
   types: { type: 'array', items: obj({ code: str(), name_ja: str(), name_en: str(), builtin: { type: 'boolean' } }) },
   tags: { type: 'array', items: obj({ code: str(), kind: str({ enum: ['service', 'access'] }), name_ja: str(), name_en: str() }) },
-  areas: { type: 'array', items: obj({ id: int(), parent_id: int({ nullable: true }), level: int({ minimum: 0, maximum: 2 }), name: str() }) },
+  areas: { type: 'array', items: obj({ id: int(), parent_id: int({ nullable: true }), level: int({ minimum: 0, maximum: 2 }), name: str(), name_kana: nstr({ description: 'reading in kana, when known' }) }) },
   tile_url: str(), tile_attribution: str(),
   tile_trusted: { type: 'boolean', description: "true when the tile server is the deployment's own (serve --tile-trusted, the tile_trusted setting, or a tile_url starting with /): maps load tiles without asking. When false, the public page asks before it loads tiles, and no map loads tiles while it shows a confidential place" },
   verify_after_days: int(),
@@ -143,19 +147,19 @@ const searchParams = {
   q: qp('q', str(), 'Free text; normalized (hiragana/katakana, full/half width, case, old/small kana). Whitespace-separated terms must all match, any order.'),
   type: qp('type', str(), 'Comma-separated type codes (OR).'),
   area: qp('area', int(), 'Area id; matches the area and everything inside it.'),
-  age_months: qp('age_months', int({ minimum: 0 }), "The child's age in months."),
+  age_months: qp('age_months', int({ minimum: 0, maximum: 1200 }), "The child's age in months (0–1200; more: 400 invalid)."),
   day: qp('day', int({ minimum: 0, maximum: 7 }), 'Weekday 0–7 (7 = national holiday): open that day.'),
-  open_now: qp('open_now', int({ enum: [0, 1] }), 'Open at this moment (Asia/Tokyo).'),
-  open_today: qp('open_today', int({ enum: [0, 1] }), 'Open at some time today (Asia/Tokyo): the day\'s exception, else its weekly hours, or the holiday hours on a national holiday.'),
-  free: qp('free', int({ enum: [0, 1] }), 'Free of charge only.'),
+  open_now: qp('open_now', int({ enum: [0, 1] }), '1: open at this moment (Asia/Tokyo). Any other value: no filter.'),
+  open_today: qp('open_today', int({ enum: [0, 1] }), '1: open at some time today (Asia/Tokyo): the day\'s exception, else its weekly hours, or the holiday hours on a national holiday. Any other value: no filter.'),
+  free: qp('free', int({ enum: [0, 1] }), '1: free of charge only. Any other value: no filter.'),
   services: qp('services', str(), 'Comma-separated service tag codes (all must be present).'),
   access: qp('access', str(), 'Comma-separated access tag codes (all must be present).'),
   near: qp('near', str({ pattern: '^-?\\d+(\\.\\d+)?,-?\\d+(\\.\\d+)?$' }), 'LAT,LON distance origin.'),
-  near_resource: qp('near_resource', int(), 'Resource id as distance origin.'),
-  radius_km: qp('radius_km', { type: 'number', minimum: 0 }, 'Limit to this distance from the origin.'),
+  near_resource: qp('near_resource', int({ minimum: 1 }), 'Resource id as distance origin. An id the caller cannot see: 404 not_found (field near_resource); one without a location the caller may see: 400.'),
+  radius_km: qp('radius_km', { type: 'number', exclusiveMinimum: true, minimum: 0, maximum: 2000 }, 'Limit to this distance from the origin (needs near or near_resource).'),
   sort: qp('sort', str({ enum: ['relevance', 'distance', 'name'] }), 'Default: relevance with q, distance with an origin and no q.'),
   limit: qp('limit', int({ minimum: 1, maximum: 100, default: 20 })),
-  offset: qp('offset', int({ minimum: 0, default: 0 })),
+  offset: qp('offset', int({ minimum: 0, maximum: 100000, default: 0 })),
 };
 
 const E = (...codes) => Object.fromEntries(codes.map((c) => [String(c), err(c)]));
@@ -188,11 +192,11 @@ const doc = {
     },
     '/api/v1/session/password': {
       post: op('changePassword', 'Change own password; other sessions end', write, { 204: resp('changed'), ...E(400, 401, 403, 413, 415, 429) },
-        { tags: ['session'], requestBody: body(obj({ current_password: str(), new_password: str({ minLength: 10 }) })) }),
+        { tags: ['session'], requestBody: body(obj({ current_password: str(), new_password: str({ minLength: 8, description: 'at least 8 characters (Unicode code points)' }) })) }),
     },
     '/api/v1/meta': { get: op('meta', 'Types, tags, areas, map settings', anon, { 200: resp('meta', ref('Meta')) }, { tags: ['directory'] }) },
     '/api/v1/resources': {
-      get: op('searchResources', 'Search (anonymous: public resources only)', anon, { 200: resp('results', ref('SearchResponse')), ...E(400) },
+      get: op('searchResources', 'Search (anonymous: public resources only)', anon, { 200: resp('results', ref('SearchResponse')), ...E(400, 404) },
         { tags: ['directory'], parameters: Object.keys(searchParams).map((k) => ({ $ref: `#/components/parameters/${k}` })) }),
       post: op('createResource', 'Create (staff+: own org; coordinator: area)', write, { 201: resp('created', ref('Resource')), ...E(400, 401, 403, 413, 415) },
         { tags: ['directory'], requestBody: body(ref('ResourceInput')) }),
@@ -234,7 +238,7 @@ const doc = {
     '/api/v1/users': {
       get: op('listUsers', 'Users (admin)', user, { 200: resp('users', items(ref('User'))), ...E(401, 403) }, { tags: ['admin'] }),
       post: op('createUser', 'Create user (admin)', write, { 201: resp('created', ref('User')), ...E(400, 401, 403, 409, 413, 415) },
-        { tags: ['admin'], requestBody: body(obj({ login: str({ pattern: '^[A-Za-z0-9._@-]{3,64}$' }), display_name: str(), role: ref('Role'), org_id: int(), password: str({ minLength: 10 }) })) }),
+        { tags: ['admin'], requestBody: body(obj({ login: str({ pattern: '^[A-Za-z0-9._@-]{3,64}$' }), display_name: str(), role: ref('Role'), org_id: int(), password: str({ minLength: 8, description: 'at least 8 characters (Unicode code points)' }) })) }),
     },
     '/api/v1/users/{id}': {
       parameters: [idParam],
@@ -249,23 +253,34 @@ const doc = {
       post: op('import', 'Import a file (coordinator+); all-or-nothing', write, {
         200: resp('imported (or dry run)', ref('ImportReport')),
         422: resp('rejected rows; nothing written', ref('ImportReport')),
-        ...E(400, 401, 403, 413, 415),
+        ...E(400, 401, 413, 415),
+        403: {
+          description: 'forbidden (below coordinator) or csrf: an Error. A row the caller may not write (checked like a write through the resource API): the ImportReport naming the row; nothing written',
+          content: json({ oneOf: [ref('Error'), ref('ImportReport')] }),
+        },
       }, {
         tags: ['admin'],
         parameters: [
           { name: 'format', in: 'query', required: true, schema: str({ enum: ['jp-facilities', 'hsds'] }) },
           qp('dry_run', int({ enum: [0, 1] }), 'Report only; write nothing.'),
-          qp('public', int({ enum: [0, 1] }), 'Mark imported resources public.'),
+          qp('public', int({ enum: [0, 1] }), 'Imported resources are public by default; public=0 (or false) makes them non-public. Any other value, or none: public.'),
           qp('org_id', int(), 'Organization that owns the imported resources.'),
         ],
-        requestBody: { required: true, description: 'The file, at most 64 MiB. CSV in UTF-8 (with or without BOM) or Shift_JIS.', content: { 'text/csv': { schema: str({ format: 'binary' }) }, 'application/json': { schema: { type: 'object' } } } },
+        requestBody: {
+          required: true,
+          description: 'The file, at most 64 MiB: CSV in UTF-8 (with or without BOM) or Shift_JIS, or HSDS JSON (an array of services, an object with services or contents, or one service). The format parameter says which; the Content-Type only has to be one of these (any text/* type is accepted) or absent, else 415.',
+          content: Object.fromEntries([
+            ...['text/csv', 'text/plain', 'application/csv', 'application/vnd.ms-excel', 'application/octet-stream'].map((t) => [t, { schema: str({ format: 'binary' }) }]),
+            ['application/json', { schema: { oneOf: [{ type: 'array', items: { type: 'object' } }, { type: 'object' }] } }],
+          ]),
+        },
       }),
     },
     '/api/v1/export': {
       get: op('export', 'Export the directory (confidential rules apply)', user, {
-        200: { description: 'file download', content: { 'text/csv': { schema: str({ format: 'binary' }) }, 'application/json': { schema: { type: 'object' } } } },
+        200: { description: 'file download: format=csv is text/csv, format=hsds a JSON array of HSDS 3 services', content: { 'text/csv': { schema: str({ format: 'binary' }) }, 'application/json': { schema: { type: 'array', items: { type: 'object' } } } } },
         ...E(400, 401),
-      }, { tags: ['admin'], parameters: [{ name: 'format', in: 'query', required: true, schema: str({ enum: ['hsds', 'csv'] }) }] }),
+      }, { tags: ['admin'], parameters: [{ name: 'format', in: 'query', required: false, schema: str({ enum: ['hsds', 'csv'], default: 'hsds' }) }] }),
     },
     '/api/v1/audit': {
       get: op('audit', 'Audit log, newest first (admin)', user, { 200: resp('entries', items(ref('AuditEntry'))), ...E(400, 401, 403) }, {
@@ -301,10 +316,10 @@ const doc = {
       [400, 'invalid: malformed JSON, invalid UTF-8, wrong field type, unknown field (error.field names it)'],
       [401, 'unauthorized: no session or bad credentials'],
       [403, 'forbidden, or csrf when X-CSRF-Token is missing or wrong'],
-      [404, 'not_found (also for non-public resources to anonymous callers)'],
+      [404, 'not_found (also for non-public resources to anonymous callers); unknown_tenant for an unknown or disabled tenant'],
       [409, 'conflict: stale version; nothing written'],
       [413, 'too_large: body over 1 MiB (imports 64 MiB)'],
-      [415, 'unsupported_media_type: body is not application/json'],
+      [415, 'unsupported_media_type: body is not application/json (imports: see the request body)'],
       [429, 'rate_limited: too many failed logins; see Retry-After'],
     ].map(([c, d]) => [String(c), {
       description: d, content: json(ref('Error')),

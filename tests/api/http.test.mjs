@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import {
-  startServer, assertError, assertOk, loadWorld, resourceInput, createResource, toInput, REPO,
+  startServer, assertError, assertOk, loadWorld, resourceInput, createResource, toInput, REPO, assertOpenApi,
 } from './lib.mjs';
 
 let srv, w;
@@ -147,6 +147,42 @@ test('OpenAPI conformance: every documented path+method is routed', async () => 
     else if (r.status >= 500) failures.push(`${m.toUpperCase()} ${url} -> ${r.status}`);
   }
   assert.deepEqual(failures, []);
+});
+
+test('answers match what the OpenAPI document declares for them', async () => {
+  // meta: areas carry name_kana (the Meta schema allows no other field)
+  const meta = await srv.anon().get('/api/v1/meta');
+  assertOpenApi(meta, '/api/v1/meta', 'get');
+  assert.ok(meta.json.areas.every((a) => 'name_kana' in a));
+  // export: HSDS is a JSON array; the format defaults to hsds
+  for (const qs of ['?format=hsds', '']) {
+    const e = await w.coord.get(`/api/v1/export${qs}`);
+    assert.equal(e.status, 200);
+    assert.ok(Array.isArray(e.json) && e.json.length > 0, 'an array of services');
+    assertOpenApi(e, '/api/v1/export', 'get');
+  }
+  assertOpenApi(await w.coord.get('/api/v1/export?format=csv'), '/api/v1/export', 'get');
+  // search: an unknown near_resource is 404 not_found, field near_resource
+  const nr = await srv.anon().get('/api/v1/resources?near_resource=999999999');
+  assertError(nr, 404, 'not_found');
+  assert.equal(nr.json.error.field, 'near_resource');
+  assertOpenApi(nr, '/api/v1/resources', 'get');
+  for (const bad of ['offset=100001', 'age_months=1201']) assertOpenApi(await srv.anon().get(`/api/v1/resources?${bad}`), '/api/v1/resources', 'get');
+  // unknown_tenant (any operation may answer it) is in the Error.code enum: check it against a declared 404
+  assertOpenApi(await srv.anon({ 'X-Tsunagu-Tenant': 'nosuch' }).get('/api/v1/meta'), '/api/v1/orgs/{id}', 'get');
+  // import: the media types the handler takes are the request body's
+  const doc = JSON.parse(readFileSync(path.join(REPO, 'src/http/openapi.json'), 'utf8'));
+  const types = Object.keys(doc.paths['/api/v1/import'].post.requestBody.content);
+  const csvFile = '全国地方公共団体コード,ID,地方公共団体名,名称\r\n';
+  for (const t of ['text/csv', 'text/plain', 'application/csv', 'application/vnd.ms-excel', 'application/octet-stream']) {
+    assert.ok(types.includes(t), `requestBody lists ${t}`);
+    const r = await w.coord.request('POST', '/api/v1/import?format=jp-facilities&dry_run=1', csvFile, { 'Content-Type': t });
+    assert.notEqual(r.status, 415, `${t} is accepted`);
+    assertOpenApi(r, '/api/v1/import', 'post');
+  }
+  const png = await w.coord.request('POST', '/api/v1/import?format=jp-facilities&dry_run=1', csvFile, { 'Content-Type': 'image/png' });
+  assertError(png, 415, 'unsupported_media_type');
+  assertOpenApi(png, '/api/v1/import', 'post');
 });
 
 test('docs/api.md endpoints are all in the OpenAPI document', () => {

@@ -16,13 +16,14 @@
 
 import { spawn, execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import net from 'node:net';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
+import Ajv from 'ajv';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -375,3 +376,38 @@ export async function searchIds(client, qs) {
 
 /** Unicode code point slice. */
 export function cpSlice(s, a, b) { return [...s].slice(a, b).join(''); }
+
+// assertOpenApi(res, pathKey, method): the answer is one that src/http/openapi.json
+// declares for the operation (pathKey as written there, e.g. '/api/v1/resources/{id}'):
+// its status is listed, its content type is one of that response's, and a JSON body
+// validates against the declared schema.
+let openapi = null;
+export function assertOpenApi(res, pathKey, method) {
+  if (!openapi) {
+    const doc = JSON.parse(readFileSync(path.join(REPO, 'src/http/openapi.json'), 'utf8'));
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    ajv.addKeyword('example');
+    for (const f of ['uuid', 'date', 'date-time', 'email', 'uri', 'binary']) ajv.addFormat(f, true);
+    ajv.addSchema({ $id: 'openapi', components: doc.components });
+    openapi = { doc, ajv, cache: new Map() };
+  }
+  const what = `${method.toUpperCase()} ${pathKey} -> ${res.status}`;
+  const op = openapi.doc.paths[pathKey]?.[method.toLowerCase()];
+  assert.ok(op, `${method} ${pathKey} is in the OpenAPI document`);
+  let r = op.responses[String(res.status)];
+  assert.ok(r, `${what}: the status is declared (${Object.keys(op.responses).join(', ')})`);
+  if (r.$ref) r = openapi.doc.components.responses[r.$ref.split('/').pop()];
+  if (!r.content) return;
+  const type = (res.headers['content-type'] || '').split(';')[0].trim();
+  const media = r.content[type];
+  assert.ok(media, `${what}: content type ${type} is declared (${Object.keys(r.content).join(', ')})`);
+  if (type !== 'application/json') return;
+  const key = `${pathKey} ${method} ${res.status}`;
+  let v = openapi.cache.get(key);
+  if (!v) {
+    const schema = JSON.parse(JSON.stringify(media.schema).replaceAll('"#/components/', '"openapi#/components/'));
+    v = openapi.ajv.compile(schema);
+    openapi.cache.set(key, v);
+  }
+  assert.ok(v(res.json), `${what}: body matches the schema: ${JSON.stringify(v.errors?.slice(0, 3))}`);
+}

@@ -144,8 +144,10 @@ test('operations: unique ids, path params declared, 4xx use Error, writes need c
       for (const [code, r] of Object.entries(o.responses)) {
         const rr = r.$ref ? resolve(r.$ref) : r;
         if (/^4/.test(code) && code !== '422') {
+          // The Error schema, or a oneOf that allows it (import's 403 may be an ImportReport).
           const s = rr.content?.['application/json']?.schema;
-          if (!s || s.$ref !== '#/components/schemas/Error') problems.push(`${m} ${p} ${code}: not the Error schema`);
+          const isError = (x) => x?.$ref === '#/components/schemas/Error';
+          if (!s || !(isError(s) || (s.oneOf || []).some(isError))) problems.push(`${m} ${p} ${code}: not the Error schema`);
         }
       }
       if (p.startsWith('/api/') && m !== 'get' && !(p === '/api/v1/session' && m === 'post')) {
@@ -156,6 +158,24 @@ test('operations: unique ids, path params declared, 4xx use Error, writes need c
     }
   }
   assert.deepEqual(problems, []);
+});
+
+test('error codes: the Error schema, docs/api.md and the C sources name the same codes', () => {
+  // What the server can send: tg_rc_code() (src/util/rc.c) for every enum tg_rc but
+  // TG_OK, and the codes src/http/server.c sets over it.
+  const rc = readFileSync(path.join(REPO, 'src/util/rc.c'), 'utf8');
+  const names = rc.split('tg_rc_http_status')[0];
+  const fromC = new Set([...names.matchAll(/return "([a-z_]+)";/g)].map((m) => m[1]).filter((c) => c !== 'ok'));
+  const server = readFileSync(path.join(REPO, 'src/http/server.c'), 'utf8');
+  for (const m of server.matchAll(/"code",\s*json_string\("([a-z_]+)"\)/g)) fromC.add(m[1]);
+  assert.ok(fromC.has('csrf') && fromC.has('unknown_tenant') && fromC.has('invalid'), [...fromC].join());
+  const inSchema = new Set(doc.components.schemas.Error.properties.error.properties.code.enum);
+  const md = readFileSync(path.join(REPO, 'docs/api.md'), 'utf8');
+  const codesPara = md.split('Codes: ')[1].split('`field`')[0];
+  const inDoc = new Set([...codesPara.matchAll(/`([a-z_]+)`\s+\(\d{3}/g)].map((m) => m[1]));
+  const sorted = (x) => [...x].sort();
+  assert.deepEqual(sorted(inSchema), sorted(fromC), 'Error.code enum = the codes the server sends');
+  assert.deepEqual(sorted(inDoc), sorted(fromC), 'docs/api.md "Codes:" = the codes the server sends');
 });
 
 test('src/http/openapi.json is up to date with tests/api/gen-openapi.mjs', () => {

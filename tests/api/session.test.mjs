@@ -88,6 +88,8 @@ test('password change: validation, success, other sessions end, old password sto
   const short = await c1.post('/api/v1/session/password', { current_password: DEMO_PASSWORD, new_password: 'short9' });
   const e = assertError(short, 400, 'invalid');
   assert.equal(e.field, 'new_password');
+  // Too long (1025 characters, 3075 bytes): a 400 too, not a 500.
+  assert.equal(assertError(await c1.post('/api/v1/session/password', { current_password: DEMO_PASSWORD, new_password: '語'.repeat(1025) }), 400, 'invalid').field, 'new_password');
   // Without CSRF.
   assertError(await c1.post('/api/v1/session/password', { current_password: DEMO_PASSWORD, new_password: 'a-new-password-123' }, { 'X-CSRF-Token': null }), 403, 'csrf');
   assertOk(await c2.get('/api/v1/session'));

@@ -85,12 +85,28 @@ for v in x -1 1000001 ""; do
 	check "serve --search-cache '$v' says the range" -- has "search-cache must be 0..1000000" "$tmp/err"
 done
 expect 2 "serve --threads 0" -- "$bin" serve --threads 0
+expect 2 "serve --threads 3abc" -- "$bin" serve --threads 3abc
+for v in bogus 127.0.0.1 127.0.0.1:0 localhost:http; do
+	expect 2 "serve --listen '$v' is a usage error" -- "$bin" serve --listen "$v"
+	check "serve --listen '$v' says what it wants" -- has "listen must be IPv4ADDR:PORT" "$tmp/err"
+done
+# a URL scheme tsunagu does not know is a usage error, never a file named bogus:
+for c in "user list" "tenant list" "init" "backup $tmp/b.db" "export --format csv" "serve"; do
+	expect 2 "$c --db bogus://x" -- sh -c "cd '$tmp' && '$bin' $c --db bogus://x"
+	check "$c --db bogus://x names the scheme" -- has "unsupported database URL scheme 'bogus://'" "$tmp/err"
+done
+expect 2 "import --db mysql://" -- "$bin" import --db mysql://h/x --format hsds "$tmp/none.json"
+expect 2 "TSUNAGU_DB=bogus://x" -- env TSUNAGU_DB=bogus://x "$bin" user list
+expect 2 "migrate-db --to bogus://" -- "$bin" migrate-db --from "$tmp/none.db" --to bogus://x
+check "no file was made for bogus://" -- test ! -e "$tmp/bogus:"
+expect 0 "demo --help" -- "$bin" demo --help
+check "demo --help says what it prints and the accounts" -- has "tsunagu-demo-2026" "$tmp/out"
 expect 2 "help of unknown command" -- "$bin" help nothing
 
 # --- version ---
 expect 0 "version" -- "$bin" version
 check "version names tsunagu" -- has "^tsunagu 0" "$tmp/out"
-for lib in SQLite libmicrohttpd jansson libsodium; do
+for lib in SQLite libmicrohttpd jansson libsodium libpq; do
 	check "version names $lib" -- has "^$lib [0-9]" "$tmp/out"
 done
 expect 2 "version with extra argument" -- "$bin" version extra
@@ -124,6 +140,16 @@ if [ -z "$pg" ]; then
 fi
 expect 1 "init on an unreachable PostgreSQL" -- "$bin" init --db "postgresql://127.0.0.1:1/tsunagu"
 check "postgres message" -- has "cannot connect to database" "$tmp/err"
+if [ -z "$pg" ]; then
+	# missing parent directories are made, each private
+	expect 0 "init makes missing parent directories" -- "$bin" init --db "$tmp/newdir/sub/a.db"
+	check "new parent is 0700" -- test "$(stat -c %a "$tmp/newdir")" = 700
+	check "new subdirectory is 0700" -- test "$(stat -c %a "$tmp/newdir/sub")" = 700
+	check "database in the new directory" -- test -s "$tmp/newdir/sub/a.db"
+	: >"$tmp/plainfile"
+	expect 1 "init under a file" -- "$bin" init --db "$tmp/plainfile/sub/a.db"
+	check "init under a file says why" -- has "not a directory" "$tmp/err"
+fi
 
 # --- user ---
 expect 2 "user without subcommand" -- "$bin" user
@@ -149,6 +175,11 @@ expect 0 "user passwd" -- sh -c "printf 'new-password-2\n' | '$bin' user passwd 
 check "passwd ends sessions" -- has "sessions ended" "$tmp/out"
 expect 1 "user passwd unknown" -- sh -c "printf 'new-password-2\n' | '$bin' user passwd nobody --db '$db' --password-stdin"
 expect 2 "user passwd missing login" -- "$bin" user passwd --db "$db" --password-stdin
+# the length is counted in characters, like the API: 3 kanji (9 bytes) are too short
+expect 1 "user passwd with 3 characters in 9 bytes" -- sh -c "printf '日本語\n' | '$bin' user passwd hanako --db '$db' --password-stdin"
+check "short password message" -- has "at least 8 characters" "$tmp/err"
+expect 1 "user add with 3 characters in 9 bytes" -- sh -c "printf '日本語\n' | '$bin' user add --db '$db' --login jiro --name X --role viewer --org 1 --password-stdin"
+expect 0 "user passwd with 8 characters" -- sh -c "printf '日本語のパスワー\n' | '$bin' user passwd hanako --db '$db' --password-stdin"
 expect 0 "user disable" -- "$bin" user disable hanako --db "$db"
 "$bin" user list --db "$db" >"$tmp/list" 2>&1
 check "hanako disabled in list" -- grep -q "hanako .* yes$" "$tmp/list"
@@ -248,6 +279,13 @@ else
 fi
 expect 1 "backup refuses existing DEST" -- "$bin" backup --db "$db" "$tmp/copy.db"
 expect 1 "backup of a missing database" -- "$bin" backup --db "$(missingdb)" "$tmp/x.db"
+
+# --- import options ---
+printf '[]\n' >"$tmp/empty.json"
+for v in abc 3abc 0 -2 ""; do
+	expect 2 "import --org-id '$v'" -- "$bin" import --db "$db" --format hsds --org-id "$v" "$tmp/empty.json"
+	check "import --org-id '$v' says it needs a number" -- has "org-id needs a numeric organization id" "$tmp/err"
+done
 
 # --- two imports at once that name the same new organization: created once ---
 # (SQLite serializes them by its IMMEDIATE transactions; PostgreSQL by the

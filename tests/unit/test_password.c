@@ -38,6 +38,36 @@ static void test_hash_verify(void **state)
 	free(big);
 }
 
+/* Characters, not bytes: the CLI and the API count the same way. */
+static void test_length_policy(void **state)
+{
+	(void)state;
+	char h[TG_PASSWORD_HASH_MAX];
+	assert_int_equal(tg_password_check_length("1234567"), -1);
+	assert_int_equal(tg_password_check_length("12345678"), 0);
+	assert_int_equal(tg_password_check_length("日本語"), -1); /* 3 characters, 9 bytes */
+	assert_int_equal(tg_password_hash("日本語", h), TG_ERR_INVALID);
+	assert_int_equal(tg_password_check_length("日本語のパスワー"), 0); /* 8 characters */
+	assert_int_equal(tg_password_check_length("パスワード12"), -1);    /* 7 characters */
+	/* at most TG_PASSWORD_MAX_CHARS characters, whatever their bytes: 1024
+	 * kanji (3072 bytes) or emoji (4096 bytes) fit, 1025 do not */
+	static char big[1025 * 4 + 1];
+	for (int i = 0; i < 1025; i++)
+		memcpy(big + 3 * i, "語", 3);
+	big[1025 * 3] = '\0';
+	assert_int_equal(tg_password_check_length(big), 1);
+	big[1024 * 3] = '\0';
+	assert_int_equal(tg_password_check_length(big), 0);
+	for (int i = 0; i < 1025; i++)
+		memcpy(big + 4 * i, "\xF0\x9F\x98\x80", 4);
+	big[1024 * 4] = '\0';
+	assert_int_equal(tg_password_check_length(big), 0);
+	assert_int_equal(tg_password_hash(big, h), TG_OK);
+	memcpy(big + 1024 * 4, "\xF0\x9F\x98\x80", 4);
+	big[1025 * 4] = '\0';
+	assert_int_equal(tg_password_check_length(big), 1);
+}
+
 static void test_needs_rehash(void **state)
 {
 	(void)state;
@@ -120,8 +150,9 @@ static void test_log_lines(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_hash_verify), cmocka_unit_test(test_needs_rehash), cmocka_unit_test(test_tokens),
-	    cmocka_unit_test(test_wipe),        cmocka_unit_test(test_log_lines),
+	    cmocka_unit_test(test_hash_verify),  cmocka_unit_test(test_length_policy),
+	    cmocka_unit_test(test_needs_rehash), cmocka_unit_test(test_tokens),
+	    cmocka_unit_test(test_wipe),         cmocka_unit_test(test_log_lines),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

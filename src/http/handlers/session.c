@@ -157,10 +157,12 @@ enum tg_rc tg_h_session_password(struct tg_req *req)
 		                 "現在のパスワードが違います (current password is wrong)");
 		goto out;
 	}
-	if (tg_utf8_length(next) < TG_PASSWORD_MIN_LEN) {
-		rc =
-		    tg_req_fail(req, TG_ERR_INVALID, "new_password",
-		                "新しいパスワードは8文字以上にしてください (new password needs at least 8 characters)");
+	int len = tg_password_check_length(next);
+	if (len) {
+		rc = tg_req_fail(
+		    req, TG_ERR_INVALID, "new_password",
+		    len < 0 ? "新しいパスワードは8文字以上にしてください (new password needs at least 8 characters)"
+		            : "新しいパスワードは1024文字までです (new password must be at most 1024 characters)");
 		goto out;
 	}
 	if (!strcmp(next, req->user.login) || !strcmp(next, cur)) {

@@ -97,9 +97,11 @@ enum tg_rc tg_h_user_create(struct tg_req *req)
 		    "ログインIDは半角英数字と . _ @ - の3〜64文字です (login must be 3-64 of A-Z a-z 0-9 . _ @ -)");
 		goto out;
 	}
-	if (tg_utf8_length(password) < TG_PASSWORD_MIN_LEN) {
+	int len = tg_password_check_length(password);
+	if (len) {
 		rc = tg_req_fail(req, TG_ERR_INVALID, "password",
-		                 "パスワードは8文字以上にしてください (password needs at least 8 characters)");
+		                 len < 0 ? "パスワードは8文字以上にしてください (password needs at least 8 characters)"
+		                         : "パスワードは1024文字までです (password must be at most 1024 characters)");
 		goto out;
 	}
 	char hash[TG_PASSWORD_HASH_MAX];
