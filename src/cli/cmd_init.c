@@ -121,10 +121,10 @@ int cmd_init(int argc, char **argv)
 		return tg_cli_usage_error(usage, "init: give either --admin-password-file or --password-stdin");
 	if (login && !tg_valid_login(login))
 		return tg_cli_usage_error(usage, "init: invalid login '%s' (3-64 of A-Z a-z 0-9 . _ @ -)", login);
-	if (org_name && !*org_name)
-		return tg_cli_usage_error(usage, "init: --org-name must not be empty");
-	if (tenant_name && (!*tenant_name || strlen(tenant_name) > 200))
-		return tg_cli_usage_error(usage, "init: --name must be 1-200 bytes");
+	if (org_name && tg_blank(org_name))
+		return tg_cli_usage_error(usage, "init: --org-name must not be empty or only spaces");
+	if (tenant_name && (tg_blank(tenant_name) || strlen(tenant_name) > 200))
+		return tg_cli_usage_error(usage, "init: --name must be 1-200 bytes, not only spaces");
 
 	const char *url = tg_cli_db_url(db_opt);
 	if (tg_cli_check_db_url(url))

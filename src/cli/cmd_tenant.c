@@ -19,6 +19,7 @@
 
 #include "app/tenancy.h"
 #include "core/validate.h"
+#include "core/validate.h"
 #include "util/password.h"
 
 static const char usage[] = "usage: tsunagu tenant list [--db URL]\n"
@@ -162,8 +163,8 @@ static int do_add(struct opts *o)
 		return tg_cli_usage_error(usage, "tenant add: --code and --name are required");
 	if (!tg_tenant_code_ok(o->code))
 		return tg_cli_usage_error(usage, "tenant add: invalid code '%s' (1-32 of a-z 0-9 -)", o->code);
-	if (!*o->name || strlen(o->name) > 200)
-		return tg_cli_usage_error(usage, "tenant add: --name must be 1-200 bytes");
+	if (tg_blank(o->name) || strlen(o->name) > 200)
+		return tg_cli_usage_error(usage, "tenant add: --name must be 1-200 bytes, not only spaces");
 	if (o->disable || o->enable || o->no_hosts)
 		return tg_cli_usage_error(usage, "tenant add: --disable, --enable and --no-hosts are for update");
 	if (!o->login && (o->pw_file || o->pw_stdin || o->admin_name))
@@ -173,8 +174,8 @@ static int do_add(struct opts *o)
 	if (o->login && !tg_valid_login(o->login))
 		return tg_cli_usage_error(usage, "tenant add: invalid login '%s' (3-64 of A-Z a-z 0-9 . _ @ -)",
 		                          o->login);
-	if (o->org_name && !*o->org_name)
-		return tg_cli_usage_error(usage, "tenant add: --org-name must not be empty");
+	if (o->org_name && tg_blank(o->org_name))
+		return tg_cli_usage_error(usage, "tenant add: --org-name must not be empty or only spaces");
 	if (o->login) {
 		if ((rc = tg_cli_read_password(o->pw_file, o->pw_stdin, 1, pw, sizeof(pw))))
 			goto out;
@@ -236,8 +237,8 @@ static int do_update(struct opts *o)
 	if (o->login || o->org_name || o->pw_file || o->pw_stdin || o->admin_name)
 		return tg_cli_usage_error(usage, "tenant update: the admin options are for add (then use tsunagu "
 		                                 "user add --tenant CODE)");
-	if (o->name && (!*o->name || strlen(o->name) > 200))
-		return tg_cli_usage_error(usage, "tenant update: --name must be 1-200 bytes");
+	if (o->name && (tg_blank(o->name) || strlen(o->name) > 200))
+		return tg_cli_usage_error(usage, "tenant update: --name must be 1-200 bytes, not only spaces");
 	if (!o->name && !o->hosts_given && !o->no_hosts && !o->disable && !o->enable)
 		return tg_cli_usage_error(usage, "tenant update: nothing to change");
 	if ((rc = open_registry(o->db, &db)))

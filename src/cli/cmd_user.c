@@ -114,8 +114,8 @@ static int user_add(struct tg_db *db, const struct user_opts *o)
 		rc = tg_cli_usage_error(NULL, "user add: invalid login '%s' (3-64 of A-Z a-z 0-9 . _ @ -)", o->login);
 		goto out;
 	}
-	if (!*o->name || strlen(o->name) > 200) {
-		rc = tg_cli_usage_error(NULL, "user add: --name must be 1-200 bytes");
+	if (tg_blank(o->name) || strlen(o->name) > 200) {
+		rc = tg_cli_usage_error(NULL, "user add: --name must be 1-200 bytes, not only spaces");
 		goto out;
 	}
 	if (tg_role_parse(o->role, &role) != 0) {

@@ -194,8 +194,7 @@ static enum tg_rc text_rule(struct tg_field_error *err, const char *field, const
 	return fail(err, field, MSG_UTF8);
 }
 
-/* 1 if s has no characters other than ASCII/ideographic spaces and tabs. */
-static int blank(const char *s)
+int tg_blank(const char *s)
 {
 	if (!s)
 		return 1;
@@ -417,7 +416,7 @@ int tg_valid_login(const char *s)
 static enum tg_rc check_name(const struct tg_resource *r, struct tg_field_error *err)
 {
 	enum tg_rc rc;
-	if (!r->name || blank(r->name))
+	if (!r->name || tg_blank(r->name))
 		return fail(err, "name", "名称は必須です (name is required)");
 	rc = text_rule(err, "name", r->name, 200, 0, TOO_LONG("200"));
 	if (rc)
@@ -626,7 +625,7 @@ static enum tg_rc check_rest(const struct tg_resource *r, struct tg_field_error 
 			            "確認日はYYYY-MM-DDの形で1980〜2099年の日付にしてください "
 			            "(verified_at must be a date YYYY-MM-DD in 1980-2099)");
 	}
-	if (r->is_confidential && blank(r->front_door))
+	if (r->is_confidential && tg_blank(r->front_door))
 		return fail(err, "front_door",
 		            "所在地を公開しない場所には問い合わせ先が必要です "
 		            "(a confidential place needs a front_door contact)");

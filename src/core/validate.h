@@ -46,6 +46,8 @@ enum tg_rc tg_resource_validate(const struct tg_resource *r, const struct tg_val
 
 /* Single-field rules, shared with other validators. Each returns 1 when valid. */
 int tg_valid_utf8(const char *s, size_t len);
+/* 1 if s is NULL or holds nothing but ASCII and ideographic (U+3000) spaces, tabs and newlines. */
+int tg_blank(const char *s);
 int tg_valid_postal_code(const char *s); /* "231-0001" or "2310001" */
 int tg_valid_phone(const char *s);       /* digits, hyphens, parentheses, + ; 10-13 digits */
 int tg_valid_email(const char *s);

@@ -153,6 +153,18 @@ static enum tg_rc get_int(struct reader *rd, const json_t *obj, const char *key,
 	return rc;
 }
 
+/* A count or an age: a number of 0 or more, null or absent for none.
+ * The model keeps "none" as -1, so a -1 in the JSON must not pass for
+ * none: any negative number becomes -2, which the validator refuses with
+ * its own message (validate.c: 0..1200 months, 0..100000 places). */
+static enum tg_rc get_count(struct reader *rd, const json_t *obj, const char *key, const char *field, int *out)
+{
+	enum tg_rc rc = get_int(rd, obj, key, field, out);
+	if (!rc && *out < 0 && json_is_integer(json_object_get(obj, key)))
+		*out = -2;
+	return rc;
+}
+
 /* Boolean member; *out unchanged when absent or null. */
 static enum tg_rc get_bool(struct reader *rd, const json_t *obj, const char *key, const char *field, int *out)
 {
@@ -279,9 +291,9 @@ static enum tg_rc read_ages_fee(struct reader *rd, const json_t *in, struct tg_r
 	if (!rc && o) {
 		rc = check_members(rd, o, "ages", age_members, NULL);
 		if (!rc)
-			rc = get_int(rd, o, "min_months", "ages.min_months", &r->age_min_months);
+			rc = get_count(rd, o, "min_months", "ages.min_months", &r->age_min_months);
 		if (!rc)
-			rc = get_int(rd, o, "max_months", "ages.max_months", &r->age_max_months);
+			rc = get_count(rd, o, "max_months", "ages.max_months", &r->age_max_months);
 	}
 	if (!rc)
 		rc = get_object(rd, in, "fee", &o);
@@ -485,7 +497,7 @@ enum tg_rc tg_resource_from_json(const json_t *in, struct tg_arena *a, struct tg
 	if (!rc)
 		rc = read_ages_fee(&rd, in, r);
 	if (!rc)
-		rc = get_int(&rd, in, "capacity", "capacity", &r->capacity);
+		rc = get_count(&rd, in, "capacity", "capacity", &r->capacity);
 	if (!rc)
 		rc = read_tags(&rd, in, "services", &r->services, &r->n_services);
 	if (!rc)

@@ -225,3 +225,23 @@ test('other JSON endpoints validate too', async () => {
   assertError(await admin.post('/api/v1/orgs', { name: '' }), 400, 'invalid');
   assertError(await w.coord.post('/api/v1/orgs', { name: '調整役が作る団体' }), 403, 'forbidden');
 });
+
+test('names of spaces only, and negative counts or ages, are refused with their field', async () => {
+  const n0 = await total();
+  for (const [over, field] of [[{ capacity: -1 }, 'capacity'], [{ ages: { min_months: -1, max_months: null } }, 'ages.min_months'],
+    [{ ages: { min_months: 0, max_months: -5 } }, 'ages.max_months'], [{ name: '\u3000 ' }, 'name']]) {
+    const e = assertError(await w.staffA.post('/api/v1/resources', resourceInput(w.staffA.user.org_id, w.d1.id, over)), 400, 'invalid');
+    assert.equal(e.field, field, JSON.stringify(over));
+  }
+  assert.equal(await total(), n0, 'nothing created');
+  const org = assertOk(await w.admin.get(`/api/v1/orgs/${w.staffA.user.org_id}`));
+  for (const name of ['   ', '\u3000', ' \u3000\t']) {
+    assert.equal(assertError(await w.admin.post('/api/v1/orgs', { name, area_id: w.d1.id }), 400, 'invalid').field, 'name');
+    assert.equal(assertError(await w.admin.put(`/api/v1/orgs/${org.id}`, { name }), 400, 'invalid').field, 'name');
+  }
+  assert.equal(assertOk(await w.admin.get(`/api/v1/orgs/${org.id}`)).name, org.name, 'the name is kept');
+  const me = w.staffB.user;
+  assert.equal(assertError(await w.admin.put(`/api/v1/users/${me.id}`, { display_name: '\u3000\u3000' }), 400, 'invalid').field, 'display_name');
+  assert.equal(assertError(await w.admin.post('/api/v1/users', { login: 'blankname', display_name: '  ', role: 'viewer', org_id: org.id, password: 'long-enough-pw' }), 400, 'invalid').field, 'display_name');
+  assert.equal(assertError(await w.coord.post('/api/v1/types', { code: 'blank_type', name_ja: '\u3000', name_en: 'x' }), 400, 'invalid').field, 'name_ja');
+});

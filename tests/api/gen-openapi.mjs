@@ -71,7 +71,7 @@ const Resource = obj({
   }),
   ...editable,
 });
-const ResourceInput = obj({ org_id: int(), ...editable }, ['org_id', 'type', 'name'], {
+const ResourceInput = obj({ org_id: int({ description: "the owning organization; left out or null: the caller's (POST), the stored one (PUT)" }), ...editable }, ['type', 'name'], {
   description: 'Resource without the read-only fields; org_id replaces org. Unknown fields are rejected (400).',
 });
 const ResourceSummary = obj({
@@ -243,7 +243,7 @@ const doc = {
     '/api/v1/users/{id}': {
       parameters: [idParam],
       put: op('updateUser', 'Update user (admin)', write, { 200: resp('updated', ref('User')), ...E(400, 401, 403, 404, 413, 415) },
-        { tags: ['admin'], requestBody: body(obj({ display_name: str(), role: ref('Role'), org_id: int(), disabled: { type: 'boolean' } })) }),
+        { tags: ['admin'], requestBody: body(obj({ display_name: str(), role: ref('Role'), org_id: int(), disabled: { type: 'boolean' } }, [], { description: 'a field left out (or null) keeps its value' })) }),
     },
     '/api/v1/types': {
       post: op('createType', 'Custom resource type (coordinator+)', write, { 201: resp('created', ref('ResourceType')), ...E(400, 401, 403, 409, 413, 415) },

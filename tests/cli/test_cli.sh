@@ -156,6 +156,7 @@ expect 2 "user without subcommand" -- "$bin" user
 expect 2 "user unknown subcommand" -- "$bin" user frob --db "$db"
 expect 2 "user add missing options" -- "$bin" user add --db "$db" --login hanako
 expect 2 "user add bad role" -- "$bin" user add --db "$db" --login hanako --name 花子 --role boss --org 1 --password-stdin
+expect 2 "user add with a name of spaces only" -- sh -c "printf 'staff-pass-1\n' | '$bin' user add --db '$db' --login hanako --name '　 ' --role staff --org 1 --password-stdin"
 expect 1 "user add missing database" -- "$bin" user list --db "$(missingdb)"
 expect 0 "user add staff" -- sh -c "printf 'staff-pass-1\n' | '$bin' user add --db '$db' --login hanako --name '山田 花子' --role staff --org-name '中区社会福祉協議会' --password-stdin"
 check "user add reports id" -- has "created user 'hanako'" "$tmp/out"
@@ -196,6 +197,7 @@ check "list header" -- has "^id *code *state *hosts *name" "$tmp/out"
 check "default tenant named by init --name" -- grep -q "^1 *default *enabled *- *みなと市なか区" "$tmp/out"
 expect 2 "tenant add without name" -- "$bin" tenant add --db "$db" --code kita
 expect 2 "tenant add bad code" -- "$bin" tenant add --db "$db" --code "Kita Ku" --name 北区
+expect 2 "tenant add with a name of spaces only" -- "$bin" tenant add --db "$db" --code kita --name "　 "
 expect 2 "tenant add bad host" -- "$bin" tenant add --db "$db" --code kita --name 北区 --host "bad host"
 expect 2 "tenant add --disable" -- "$bin" tenant add --db "$db" --code kita --name 北区 --disable
 expect 0 "tenant add with admin" -- "$bin" tenant add --db "$db" --code kita --name "みなと市きた区" \

@@ -73,6 +73,16 @@ enum tg_rc tg_h_get_string(struct tg_req *req, json_t *obj, const char *key, int
 	return TG_OK;
 }
 
+enum tg_rc tg_h_get_name(struct tg_req *req, json_t *obj, const char *key, int required, size_t max_len,
+                         const char **out)
+{
+	enum tg_rc rc = tg_h_get_string(req, obj, key, required, max_len, out);
+	if (!rc && *out && tg_blank(*out))
+		return tg_req_fail(req, TG_ERR_INVALID, key,
+		                   tg_arena_printf(&req->arena, "%s が空白だけです (%s is blank)", key, key));
+	return rc;
+}
+
 enum tg_rc tg_h_only_fields(struct tg_req *req, json_t *obj, const char *const *allowed)
 {
 	const char *key;

@@ -59,6 +59,9 @@ void tg_h_actor(const struct tg_req *req, struct tg_actor *a);
 json_t *tg_h_user_json(const struct tg_user *u, const char *org_name);
 json_t *tg_h_org_json(const struct tg_org *o);
 /* Optional string member: NULL/absent/null -> *out NULL; non-string -> error. */
+/* tg_h_get_string for a name: when given, not blank (spaces only, also U+3000). */
+enum tg_rc tg_h_get_name(struct tg_req *req, json_t *obj, const char *key, int required, size_t max_len,
+                         const char **out);
 enum tg_rc tg_h_get_string(struct tg_req *req, json_t *obj, const char *key, int required, size_t max_len,
                            const char **out);
 /* Reject members not in the NULL-terminated allowed list. */

@@ -72,7 +72,7 @@ enum tg_rc tg_h_type_create(struct tg_req *req)
 	static const char *const allowed[] = {"code", "name_ja", "name_en", NULL};
 	struct tg_resource_type t = {0};
 	if ((rc = tg_h_only_fields(req, body, allowed)) || (rc = tg_h_get_string(req, body, "code", 1, 32, &t.code)) ||
-	    (rc = tg_h_get_string(req, body, "name_ja", 1, 60, &t.name_ja)) ||
+	    (rc = tg_h_get_name(req, body, "name_ja", 1, 60, &t.name_ja)) ||
 	    (rc = tg_h_get_string(req, body, "name_en", 0, 60, &t.name_en)))
 		goto out;
 	if (!tg_valid_code(t.code)) {

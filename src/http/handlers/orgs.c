@@ -53,8 +53,7 @@ static enum tg_rc parse_org(struct tg_req *req, json_t *body, struct tg_org *o)
 	static const char *const allowed[] = {"name", "name_kana",   "kind", "area_id", "phone", "email",
 	                                      "url",  "description", "id",   "uuid",    NULL};
 	enum tg_rc rc;
-	if ((rc = tg_h_only_fields(req, body, allowed)) ||
-	    (rc = tg_h_get_string(req, body, "name", 1, 200, &o->name)) ||
+	if ((rc = tg_h_only_fields(req, body, allowed)) || (rc = tg_h_get_name(req, body, "name", 1, 200, &o->name)) ||
 	    (rc = tg_h_get_string(req, body, "name_kana", 0, 200, &o->name_kana)) ||
 	    (rc = tg_h_get_string(req, body, "kind", 0, 100, &o->kind)) ||
 	    (rc = tg_h_get_string(req, body, "phone", 0, 40, &o->phone)) ||

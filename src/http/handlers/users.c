@@ -87,7 +87,7 @@ enum tg_rc tg_h_user_create(struct tg_req *req)
 	int given;
 	if ((rc = tg_h_only_fields(req, body, allowed)) ||
 	    (rc = tg_h_get_string(req, body, "login", 1, 64, &u.login)) ||
-	    (rc = tg_h_get_string(req, body, "display_name", 1, 100, &u.display_name)) ||
+	    (rc = tg_h_get_name(req, body, "display_name", 1, 100, &u.display_name)) ||
 	    (rc = get_role(req, body, 1, &u.role, &given)) || (rc = get_org(req, body, 1, &u.org_id, &given)) ||
 	    (rc = tg_h_get_string(req, body, "password", 1, 1024, &password)))
 		goto out;
@@ -146,7 +146,7 @@ enum tg_rc tg_h_user_update(struct tg_req *req)
 	enum tg_role role;
 	int64_t org_id;
 	if ((rc = tg_h_only_fields(req, body, allowed)) ||
-	    (rc = tg_h_get_string(req, body, "display_name", 0, 100, &name)))
+	    (rc = tg_h_get_name(req, body, "display_name", 0, 100, &name)))
 		goto out;
 	if (name) {
 		if (!*name) {
