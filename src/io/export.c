@@ -31,7 +31,7 @@
 #include "io/csv.h"
 #include "util/mem.h"
 
-enum { N_COLS = 27 };
+enum { N_COLS = 29 };
 
 static const char *const header[N_COLS] = {
     "全国地方公共団体コード",
@@ -61,6 +61,8 @@ static const char *const header[N_COLS] = {
     "tsunagu_access",
     "tsunagu_hours",
     "窓口",
+    "tsunagu_public",
+    "tsunagu_confidential",
 };
 
 enum tg_rc tg_export_csv_begin(struct tg_buf *out)
@@ -196,6 +198,10 @@ static enum tg_rc row(struct tg_buf *out, const struct tg_resource *r, int hidde
 	f[24] = acc;
 	f[25] = hours;
 	f[26] = hidden ? r->front_door : NULL;
+	/* so that a file imported into another tsunagu keeps a staff-only place
+	 * off the public page and a shelter hidden (jp_facilities.c) */
+	f[27] = r->is_public ? "1" : "0";
+	f[28] = r->is_confidential ? "1" : "0";
 	/* every cell but the coordinates (a latitude may start with '-'):
 	 * the code and ID come from the imported file too */
 	char *safe[N_COLS] = {0};

@@ -297,6 +297,7 @@ static const char *csv_column(const char *field)
 	    {"accessibility_notes", "アクセス方法"},
 	    {"source_id", "ID"},
 	    {"source", "全国地方公共団体コード"},
+	    {"front_door", "窓口"},
 	};
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
 		if (strncmp(field, map[i].prefix, strlen(map[i].prefix)) == 0)

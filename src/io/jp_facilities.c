@@ -57,6 +57,9 @@ enum col {
 	C_TSERVICES,
 	C_TACCESS,
 	C_THOURS,
+	C_FRONT,
+	C_TPUBLIC,
+	C_TCONF,
 	C_COUNT
 };
 
@@ -93,6 +96,9 @@ static const char *const col_names[C_COUNT][3] = {
     [C_TSERVICES] = {"tsunagu_services", NULL, NULL},
     [C_TACCESS] = {"tsunagu_access", NULL, NULL},
     [C_THOURS] = {"tsunagu_hours", NULL, NULL},
+    [C_FRONT] = {"窓口", NULL, NULL},
+    [C_TPUBLIC] = {"tsunagu_public", NULL, NULL},
+    [C_TCONF] = {"tsunagu_confidential", NULL, NULL},
 };
 
 static const enum col required_cols[] = {C_CODE, C_ID, C_NAME, C_KANA, C_ADDR};
@@ -400,6 +406,35 @@ static void ours_columns(struct rowctx *x, struct tg_resource *r)
 	}
 }
 
+/* "1" / "0" of a tsunagu column into *out; absent or empty: unchanged. */
+static void ours_flag(struct rowctx *x, enum col c, int *out)
+{
+	const char *p;
+	size_t n;
+	if (!get(x, c, &p, &n))
+		return;
+	if (n == 1 && (*p == '0' || *p == '1'))
+		*out = *p == '1';
+	else
+		row_error(x, c, "1 か 0 にしてください (must be 1 or 0)", p, n);
+}
+
+/* A tsunagu export says whether each place is public and whether its
+ * location is confidential (with its 窓口, the front door). A place it
+ * creates is public only when both the file and the import say so, and
+ * confidential when the file says so: a staff-only place stays off the
+ * public page of the tsunagu it is imported into, and a shelter stays
+ * hidden. An update keeps the stored ones (import.c keep_unowned). */
+static void ours_visibility(struct rowctx *x, struct tg_resource *r)
+{
+	int pub = 1, conf = 0;
+	ours_flag(x, C_TPUBLIC, &pub);
+	ours_flag(x, C_TCONF, &conf);
+	r->is_public = r->is_public && pub;
+	r->is_confidential = conf;
+	r->front_door = str(x, C_FRONT);
+}
+
 static void map_row(struct rowctx *x, const struct tg_jpf_options *o)
 {
 	struct tg_arena *a = x->b->arena;
@@ -561,6 +596,8 @@ static void map_row(struct rowctx *x, const struct tg_jpf_options *o)
 		ours_columns(x, r);
 
 	r->is_public = o->make_public;
+	if (x->ours)
+		ours_visibility(x, r);
 	if (x->errors)
 		tg_import_batch_reject_last(x->b);
 }

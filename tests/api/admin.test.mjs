@@ -446,3 +446,37 @@ test('import: dry_run and public take 1/true/0/false only; anything else is 400 
   assert.equal(dry.dry_run, true);
   assert.equal(assertOk(await w.admin.get('/api/v1/resources?limit=1')).total, n0);
 });
+
+test('a tsunagu CSV export says which places are public and which hide their location; an import that creates them keeps that', async () => {
+  const exp = await w.coord.get('/api/v1/export?format=csv');
+  const hdr = exp.text.split('\r\n')[0].replace(/^\ufeff/, '').split(',');
+  for (const c of ['tsunagu_public', 'tsunagu_confidential', '窓口']) assert.ok(hdr.includes(c), c);
+  const line = (o) => hdr.map((k) => o[k] ?? '').join(',');
+  const base = { 全国地方公共団体コード: '141003', 地方公共団体名: 'みなと市', 名称_カナ: 'ホカラキタ', 種別: '地域子育て支援拠点', tsunagu_type: 'hub' };
+  const file = '\ufeff' + [hdr.join(','),
+    line({ ...base, ID: 'OT0001', 名称: '他市から来た非公開ひろば', tsunagu_uuid: '00000000-0000-7000-8000-0000000000a1', 住所: 'さくら区本町1-1', tsunagu_public: '0', tsunagu_confidential: '0' }),
+    line({ ...base, ID: 'OT0002', 名称: '他市から来たシェルター', tsunagu_uuid: '00000000-0000-7000-8000-0000000000a2', 窓口: '045-000-5555', tsunagu_public: '0', tsunagu_confidential: '1' }),
+    line({ ...base, ID: 'OT0003', 名称: '他市から来た公開ひろば', tsunagu_uuid: '00000000-0000-7000-8000-0000000000a3', 住所: 'さくら区本町3-3', tsunagu_public: '1', tsunagu_confidential: '0' }),
+  ].join('\r\n') + '\r\n';
+  const rep = assertOk(await w.admin.post(importPath(), file, { 'Content-Type': 'text/csv' }));
+  assert.equal(rep.created, 3, JSON.stringify(rep));
+  const get = async (name) => {
+    const [id] = await searchIds(w.admin, q(name));
+    return assertOk(await w.admin.get(`/api/v1/resources/${id}`));
+  };
+  const priv = await get('他市から来た非公開ひろば');
+  assert.equal(priv.is_public, false, 'a staff-only place stays staff-only');
+  const shelter = await get('他市から来たシェルター');
+  assert.deepEqual([shelter.is_public, shelter.is_confidential, shelter.front_door], [false, true, '045-000-5555']);
+  assert.equal((await get('他市から来た公開ひろば')).is_public, true);
+  assert.deepEqual(await searchIds(srv.anon(), q('他市から来た')), [(await get('他市から来た公開ひろば')).id]);
+  // the file can only narrow: with public=0 nothing it creates is public
+  const again = file.replace(/OT000/g, 'OW000').replace(/他市から来た/g, '別の市から来た').replace(/0000000000a/g, '0000000000b');
+  assertOk(await w.admin.post(importPath().replace('public=1', 'public=0'), again, { 'Content-Type': 'text/csv' }));
+  assert.equal((await get('別の市から来た公開ひろば')).is_public, false);
+  // a value that is not 1 or 0 is a rejected row
+  const bad = file.replace(/OT000/g, 'OX000').replace(',1,0\r\n', ',yes,0\r\n');
+  const r = await w.admin.post(importPath(), bad, { 'Content-Type': 'text/csv' });
+  assert.equal(r.status, 422, r.text.slice(0, 300));
+  assert.equal(r.json.errors[0].column, 'tsunagu_public');
+});
