@@ -63,3 +63,32 @@ export async function axe(page, what) {
 export async function shot(page, name) {
   await page.screenshot({ path: path.join(OUT, `${name}.png`), fullPage: true });
 }
+
+/** A node-side API client logged in as a demo account (password PASSWORD): (method, path, body) -> JSON, asserting success. */
+export async function apiLogin(login) {
+  const res = await fetch(`${BASE}/api/v1/session`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ login, password: PASSWORD }),
+  });
+  assert.equal(res.status, 200, `API login as ${login}`);
+  const cookie = res.headers.get('set-cookie').split(';')[0];
+  const { csrf_token: csrf } = await res.json();
+  return async (method, p, body) => {
+    const r = await fetch(`${BASE}/api/v1${p}`, {
+      method,
+      headers: { Cookie: cookie, 'X-CSRF-Token': csrf, ...(body ? { 'Content-Type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const j = r.status === 204 ? null : await r.json();
+    assert.ok(r.ok, `${method} ${p}: ${r.status} ${JSON.stringify(j)}`);
+    return j;
+  };
+}
+
+/** Log in through the staff UI's form and wait for the main menu. */
+export async function login(page, user) {
+  await page.goto(`${BASE}/app`);
+  await page.getByLabel('ログインID').fill(user);
+  await page.getByLabel('パスワード').fill(PASSWORD);
+  await page.getByRole('button', { name: 'ログイン' }).click();
+  await page.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link', { name: 'ホーム' }).waitFor();
+}

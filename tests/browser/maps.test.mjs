@@ -11,7 +11,7 @@
 // axe-core on the pages with the question and the note; CSP errors and page errors fail.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, PASSWORD, problems, launch, watch, axe, shot } from './lib.mjs';
+import { BASE, PASSWORD, problems, launch, watch, axe, shot, apiLogin, login } from './lib.mjs';
 
 const TOKEN = `mq${Date.now().toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`;
 const TILES = `${BASE}/tiles-test/`;
@@ -24,24 +24,6 @@ let meta;
 let open; // a public place with a location
 let hidden; // a confidential place with a location
 
-async function apiLogin(login) {
-  const res = await fetch(`${BASE}/api/v1/session`, {
-    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ login, password: PASSWORD }),
-  });
-  assert.equal(res.status, 200, `API login as ${login}`);
-  const cookie = res.headers.get('set-cookie').split(';')[0];
-  const { csrf_token: csrf } = await res.json();
-  return async (method, p, body) => {
-    const r = await fetch(`${BASE}/api/v1${p}`, {
-      method,
-      headers: { Cookie: cookie, 'X-CSRF-Token': csrf, ...(body ? { 'Content-Type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    const j = r.status === 204 ? null : await r.json();
-    assert.ok(r.ok, `${method} ${p}: ${r.status} ${JSON.stringify(j)}`);
-    return j;
-  };
-}
 
 before(async () => {
   assert.ok(PASSWORD, 'set TSUNAGU_PASSWORD to the demo accounts\' password (scripts/browser-test.sh)');
@@ -83,13 +65,6 @@ async function tilePage(label, { trusted = false, viewport = { width: 1280, heig
   return { ctx, page, seen };
 }
 
-async function login(page, user) {
-  await page.goto(`${BASE}/app`);
-  await page.getByLabel('ログインID').fill(user);
-  await page.getByLabel('パスワード').fill(PASSWORD);
-  await page.getByRole('button', { name: 'ログイン' }).click();
-  await page.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link', { name: 'ホーム' }).waitFor();
-}
 
 /** Waits until the map `sel` draws tiles (images of the tile layer; a tile seen before
  *  may come from the browser's cache, so requests alone do not show it). */

@@ -16,7 +16,7 @@
 // axe-core on every page visited; CSP errors and page errors fail.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, PASSWORD, problems, launch, watch, axe, shot } from './lib.mjs';
+import { BASE, PASSWORD, problems, launch, watch, axe, shot, apiLogin, login } from './lib.mjs';
 
 // A token no demo text holds, to find this run's places by free text.
 const TOKEN = `zq${Date.now().toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`;
@@ -26,26 +26,6 @@ const TOKEN2 = `xv${Date.now().toString(36)}${Math.floor(Math.random() * 1296).t
 let browser;
 let admin; // API client logged in as the demo admin
 let meta;
-
-// ---- API (node side): the demo accounts share the password of TSUNAGU_PASSWORD ----
-async function apiLogin(login) {
-  const res = await fetch(`${BASE}/api/v1/session`, {
-    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ login, password: PASSWORD }),
-  });
-  assert.equal(res.status, 200, `API login as ${login}`);
-  const cookie = res.headers.get('set-cookie').split(';')[0];
-  const { csrf_token: csrf } = await res.json();
-  return async (method, p, body) => {
-    const r = await fetch(`${BASE}/api/v1${p}`, {
-      method,
-      headers: { Cookie: cookie, 'X-CSRF-Token': csrf, ...(body ? { 'Content-Type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    const j = r.status === 204 ? null : await r.json();
-    assert.ok(r.ok, `${method} ${p}: ${r.status} ${JSON.stringify(j)}`);
-    return j;
-  };
-}
 
 /** Today in Asia/Tokyo: {iso: 'YYYY-MM-DD', wd: 0-6, label: '11月23日(月)'}. */
 function tokyoToday() {
@@ -90,13 +70,6 @@ async function newPage(label, viewport = { width: 1280, height: 900 }) {
   return { ctx, page };
 }
 
-async function login(page, user) {
-  await page.goto(`${BASE}/app`);
-  await page.getByLabel('ログインID').fill(user);
-  await page.getByLabel('パスワード').fill(PASSWORD);
-  await page.getByRole('button', { name: 'ログイン' }).click();
-  await page.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link', { name: 'ホーム' }).waitFor();
-}
 
 /** The element that has focus: tag, text, level-1 heading or not. */
 const focused = (page) => page.evaluate(() => {
