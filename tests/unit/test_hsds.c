@@ -92,6 +92,20 @@ static void sample(struct tg_resource *r, struct tg_org *o)
 	r->front_door = "港北区社会福祉協議会 045-000-0000";
 }
 
+/* The service of sample() exported and parsed back (doc freed by the caller). */
+static const struct tg_import_row *round_trip(struct tg_resource *r, struct tg_org *o, struct tg_arena *a,
+                                              struct tg_import_batch *b, char **doc)
+{
+	json_t *s = tg_hsds_service(r, o, &ctx, 0);
+	*doc = json_dumps(s, 0);
+	json_decref(s);
+	tg_import_batch_init(b, a);
+	struct tg_hsds_import_options opt = {0, "tsudoi", &ctx};
+	assert_int_equal(tg_hsds_parse(*doc, strlen(*doc), &opt, b), TG_OK);
+	assert_int_equal(b->n_rows, 1);
+	return &b->rows[0];
+}
+
 /* fees through an HSDS export and import: free comes back free (the
  * export's own marker), a fee text as text, and nothing as not known */
 static void test_fee_round_trip(void **state)
@@ -112,16 +126,10 @@ static void test_fee_round_trip(void **state)
 		sample(&r, &o);
 		r.fee_free = cases[i].fee;
 		r.fee_text = cases[i].text;
-		json_t *s = tg_hsds_service(&r, &o, &ctx, 0);
-		char *doc = json_dumps(s, 0);
-		json_decref(s);
 		struct tg_arena a = TG_ARENA_INIT;
 		struct tg_import_batch b;
-		tg_import_batch_init(&b, &a);
-		struct tg_hsds_import_options opt = {0, "tsudoi", &ctx};
-		assert_int_equal(tg_hsds_parse(doc, strlen(doc), &opt, &b), TG_OK);
-		assert_int_equal(b.n_rows, 1);
-		const struct tg_resource *in = &b.rows[0].res;
+		char *doc;
+		const struct tg_resource *in = &round_trip(&r, &o, &a, &b, &doc)->res;
 		assert_int_equal(in->fee_free, cases[i].want_fee);
 		if (cases[i].want_text)
 			assert_string_equal(in->fee_text, cases[i].want_text);
@@ -137,20 +145,6 @@ static int cmp_h(const void *a, const void *b)
 {
 	const struct tg_hours *x = a, *y = b;
 	return x->weekday != y->weekday ? x->weekday - y->weekday : x->open_min - y->open_min;
-}
-
-/* The service of sample() exported and parsed back (doc freed by the caller). */
-static const struct tg_import_row *round_trip(struct tg_resource *r, struct tg_org *o, struct tg_arena *a,
-                                              struct tg_import_batch *b, char **doc)
-{
-	json_t *s = tg_hsds_service(r, o, &ctx, 0);
-	*doc = json_dumps(s, 0);
-	json_decref(s);
-	tg_import_batch_init(b, a);
-	struct tg_hsds_import_options opt = {0, "tsudoi", &ctx};
-	assert_int_equal(tg_hsds_parse(*doc, strlen(*doc), &opt, b), TG_OK);
-	assert_int_equal(b->n_rows, 1);
-	return &b->rows[0];
 }
 
 /* weekly hours through an HSDS export and import, national holidays too
