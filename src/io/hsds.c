@@ -37,6 +37,8 @@
  * only on them (RRULE has no holiday day; export and import) */
 #define HSDS_HOLIDAY_ALSO "祝日も開所 (also open on national holidays)"
 #define HSDS_HOLIDAY_ONLY "祝日のみ開所 (open on national holidays only)"
+/* the title of a confidential place's only contact, its front door */
+#define HSDS_FRONT_DOOR_TITLE "窓口 (front door)"
 
 char *tg_hsds_derived_uuid(char out[37], const char *base, const char *role, int index)
 {
@@ -332,7 +334,7 @@ json_t *tg_hsds_service(const struct tg_resource *r, const struct tg_org *org, c
 		set_req(c, "id", tg_hsds_derived_uuid(id, r->uuid, "front_door", 0));
 		set_req(c, "service_id", r->uuid);
 		set_req(c, "name", r->front_door);
-		set_req(c, "title", "窓口 (front door)");
+		set_req(c, "title", HSDS_FRONT_DOOR_TITLE);
 		json_array_append_new(contacts, c);
 	}
 	json_object_set_new(s, "phones", phones);
@@ -615,8 +617,21 @@ static void import_service(struct hctx *x, json_t *s)
 	const char *aid = json_string_value(json_object_get(json_array_get(json_object_get(s, "attributes"), 0), "id"));
 	const char *lid = json_string_value(json_object_get(loc, "id"));
 	if (r->source_id && ((aid && !strcmp(aid, tg_hsds_derived_uuid(did, r->source_id, "attribute", 0))) ||
-	                     (lid && !strcmp(lid, tg_hsds_derived_uuid(did, r->source_id, "location", 0)))))
+	                     (lid && !strcmp(lid, tg_hsds_derived_uuid(did, r->source_id, "location", 0))))) {
 		row->uuid_hint = r->source_id;
+		/* HSDS cannot say whether a place is public: a tsunagu export holds
+		 * staff-only places too, so one this import creates (not found here
+		 * by uuid) is staff-only; a place whose only contact is its front
+		 * door was confidential. A place found keeps its own (keep_unowned).
+		 * tsunagu's CSV export carries both flags. */
+		r->is_public = 0;
+		json_t *c = json_array_get(json_object_get(s, "contacts"), 0);
+		const char *title = json_string_value(json_object_get(c, "title"));
+		if (title && !strcmp(title, HSDS_FRONT_DOOR_TITLE)) {
+			r->front_door = jstr(x, c, "name");
+			r->is_confidential = r->front_door != NULL;
+		}
+	}
 out:
 	if (x->errors)
 		tg_import_batch_reject_last(x->b);

@@ -404,25 +404,38 @@ static void keep_not_exported(struct tg_resource *r, const struct tg_resource *o
 		r->area_id = old->area_id; /* none given (a hidden row has no 地方公共団体名): as stored */
 }
 
-/* No file holds a confidential place's location (app/export.h): a row for
- * a stored confidential place that gives no address, coordinates or phone
- * leaves them as stored (and what HSDS hides with them: e-mail, access
- * notes), so that importing one's own export does not erase them. */
+static int given(const char *s)
+{
+	return s && *s;
+}
+
+/* No file holds a confidential place's location (app/export.h), and open
+ * data lists such a place without it (at most its city and the front
+ * door's phone): for a stored confidential place, each part the row leaves
+ * out stays as stored (the street address, the coordinates, the phone, the
+ * city and prefecture, and what HSDS hides with them: e-mail, access notes),
+ * so that an import never erases a location it could not carry. */
 static void keep_hidden_location(struct tg_resource *r, const struct tg_resource *old)
 {
-	if (!old->is_confidential || r->has_geo || (r->address_line && *r->address_line) ||
-	    (r->building && *r->building) || (r->city && *r->city) || (r->postal_code && *r->postal_code) ||
-	    (r->phone && *r->phone))
+	if (!old->is_confidential)
 		return;
-	r->postal_code = old->postal_code;
-	r->prefecture = old->prefecture;
-	r->city = old->city;
-	r->address_line = old->address_line;
-	r->building = old->building;
-	r->has_geo = old->has_geo;
-	r->lat = old->lat;
-	r->lon = old->lon;
-	r->phone = old->phone;
+	if (!given(r->address_line) && !given(r->building)) {
+		r->address_line = old->address_line;
+		r->building = old->building;
+		if (!given(r->postal_code))
+			r->postal_code = old->postal_code;
+	}
+	if (!r->has_geo) {
+		r->has_geo = old->has_geo;
+		r->lat = old->lat;
+		r->lon = old->lon;
+	}
+	if (!given(r->phone))
+		r->phone = old->phone;
+	if (!given(r->city))
+		r->city = old->city;
+	if (!given(r->prefecture))
+		r->prefecture = old->prefecture;
 	if (!r->email)
 		r->email = old->email;
 	if (!r->accessibility_notes)
@@ -865,6 +878,10 @@ enum tg_rc tg_import_run(struct tg_db *db, const char *format, const char *data,
 			const char *col = csv ? csv_column(fe.field)
 			                      : tg_arena_printf(a, "services[%zu].%s", row->line - 1, fe.field);
 			tg_import_batch_error(&b, row->line, col, fe.message);
+			bad[i] = 1;
+		} else if (row->org_name && tg_blank(row->org_name)) {
+			tg_import_batch_error(&b, row->line, csv ? "団体名" : "organization",
+			                      "団体名が空白だけです (the organization name is only spaces)");
 			bad[i] = 1;
 		} else if (!row->org_name && !opts->default_org_id) {
 			tg_import_batch_error(&b, row->line, csv ? "団体名" : "organization",

@@ -2,7 +2,8 @@
  * db.c - tg_db_open(): chooses the store implementation from a URL, and the
  * small tg_db_* shorthands declared in store.h.
  *
- *   "sqlite:PATH" or a plain path   -> tg_sqlite_open(PATH)
+ *   "sqlite:PATH", "sqlite://PATH" (sqlite:///abs/path) or a plain path
+ *                                   -> tg_sqlite_open(PATH)
  *   "postgresql://..." / "postgres://..." -> tg_pg_open(url) (libpq URL)
  *   any other "scheme://..."        -> refused (tg_db_url_check)
  *
@@ -28,7 +29,7 @@ int tg_db_url_is_server(const char *url)
 int tg_db_url_check(const char *url, char *err, size_t errlen)
 {
 	size_t n = 0;
-	if (!url || tg_db_url_is_server(url))
+	if (!url || tg_db_url_is_server(url) || has_prefix(url, "sqlite:"))
 		return 0;
 	/* RFC 3986 scheme: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) */
 	if ((url[0] >= 'a' && url[0] <= 'z') || (url[0] >= 'A' && url[0] <= 'Z'))
@@ -59,7 +60,9 @@ struct tg_db *tg_db_open(const char *url, int create, char *err, size_t errlen)
 		db = tg_pg_open(url, create, err, errlen);
 		goto out;
 	}
-	if (has_prefix(url, "sqlite:"))
+	if (has_prefix(url, "sqlite://"))
+		url += strlen("sqlite://");
+	else if (has_prefix(url, "sqlite:"))
 		url += strlen("sqlite:");
 	if (!*url) {
 		snprintf(err, errlen, "データベースのパスが空です (empty database path)");

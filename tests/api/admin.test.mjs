@@ -293,6 +293,16 @@ test('import of tsunagu\'s own HSDS export: nothing changes or is duplicated; co
   assert.deepEqual([again.created, again.updated], [1, 0]);
   const third = assertOk(await imp(w.admin, JSON.stringify(exp2), false));
   assert.deepEqual([third.created, third.updated, third.unchanged], [0, 0, 1]);
+  // HSDS cannot say whether a place is public: one a tsunagu HSDS file creates is
+  // staff-only, and one whose only contact is its front door is confidential
+  const [back] = await searchIds(w.admin, q('HSDS往復消去ひろば'));
+  assert.equal(assertOk(await w.admin.get(`/api/v1/resources/${back}`)).is_public, false, 'created staff-only');
+  const sh = JSON.parse((await w.admin.get('/api/v1/export?format=hsds')).text).filter((x) => x.id === shelter.uuid);
+  assertOk(await w.admin.del(`/api/v1/resources/${shelter.id}`), 204);
+  assert.equal(assertOk(await imp(w.admin, JSON.stringify(sh), false)).created, 1);
+  const [sid] = await searchIds(w.admin, q('HSDS往復秘匿シェルター'));
+  const s2 = assertOk(await w.admin.get(`/api/v1/resources/${sid}`));
+  assert.deepEqual([s2.is_public, s2.is_confidential, s2.front_door, s2.location], [false, true, '045-000-7777', null]);
 });
 
 test('index: a place imported and edited in the same second does not hide the next import of that second', async () => {
@@ -479,4 +489,41 @@ test('a tsunagu CSV export says which places are public and which hide their loc
   const r = await w.admin.post(importPath(), bad, { 'Content-Type': 'text/csv' });
   assert.equal(r.status, 422, r.text.slice(0, 300));
   assert.equal(r.json.errors[0].column, 'tsunagu_public');
+});
+
+test('a confidential place imported again from open data without its address keeps each part of its location the file leaves out', async () => {
+  const r0 = assertOk(await w.admin.post(importPath(), csv([row('H0001', '秘匿再取込シェルター', 'ヒトクサイトリコミ', '35.5', '139.67')]), { 'Content-Type': 'text/csv' }));
+  assert.equal(r0.created, 1);
+  const [id] = await searchIds(w.admin, q('秘匿再取込シェルター'));
+  const cur = assertOk(await w.admin.get(`/api/v1/resources/${id}`));
+  assertOk(await w.admin.put(`/api/v1/resources/${id}`, { ...toInput(cur), is_confidential: true, front_door: '045-000-8888' }));
+  // the municipality's next file lists it with its city only, or with the front door's phone
+  const bare = '\ufeff' + [HEADER, '141003,H0001,みなと市,秘匿再取込シェルター,ヒトクサイトリコミ,地域子育て支援拠点,,,,,'].join('\r\n') + '\r\n';
+  assertOk(await w.admin.post(importPath(), bare, { 'Content-Type': 'text/csv' }));
+  let g = assertOk(await w.admin.get(`/api/v1/resources/${id}`));
+  assert.equal(g.address.line, cur.address.line, 'the street address is kept');
+  assert.deepEqual(g.location, cur.location, 'the coordinates are kept');
+  assert.equal(g.phone, cur.phone, 'the phone is kept');
+  const phoneOnly = bare.replace(/,,,,,\r\n$/, ',,,,045-000-8888,\r\n');
+  assertOk(await w.admin.post(importPath(), phoneOnly, { 'Content-Type': 'text/csv' }));
+  g = assertOk(await w.admin.get(`/api/v1/resources/${id}`));
+  assert.equal(g.address.line, cur.address.line);
+  assert.deepEqual(g.location, cur.location);
+  assert.equal(g.phone, '045-000-8888', 'a phone the file gives is taken');
+  assert.equal(g.is_confidential, true);
+});
+
+test('import: an organization name of spaces only is a rejected row', async () => {
+  const n0 = assertOk(await w.admin.get('/api/v1/resources?limit=1')).total;
+  const body = '\ufeff全国地方公共団体コード,ID,地方公共団体名,名称,名称_カナ,種別,住所,団体名\r\n' +
+    '141003,B0001,みなと市,空白団体ひろば,クウハクダンタイ,地域子育て支援拠点,本町1-1,\u3000 \u3000\r\n';
+  const r = await w.admin.post(importPath(), body, { 'Content-Type': 'text/csv' });
+  assert.equal(r.status, 422, r.text.slice(0, 300));
+  assert.equal(r.json.errors[0].column, '団体名');
+  const hs = [{ id: 'b1', name: '空白団体HSDS', status: 'active', organization: { id: 'o1', name: '\u3000 ', description: '' },
+    attributes: [{ id: 'a1', taxonomy_term: { id: 't1', code: 'hub', name: 'x', taxonomy: 'tsunagu-resource-types' } }] }];
+  const h = await w.admin.post('/api/v1/import?format=hsds', JSON.stringify(hs), { 'Content-Type': 'application/json' });
+  assert.equal(h.status, 422, h.text.slice(0, 300));
+  assert.equal(h.json.errors[0].column, 'organization');
+  assert.equal(assertOk(await w.admin.get('/api/v1/resources?limit=1')).total, n0, 'nothing written');
 });

@@ -97,6 +97,11 @@ for c in "user list" "tenant list" "init" "backup $tmp/b.db" "export --format cs
 done
 expect 2 "import --db mysql://" -- "$bin" import --db mysql://h/x --format hsds "$tmp/none.json"
 expect 2 "TSUNAGU_DB=bogus://x" -- env TSUNAGU_DB=bogus://x "$bin" user list
+# sqlite:PATH and sqlite:///absolute/path are the SQLite file PATH
+expect 0 "init --db sqlite:///ABS" -- "$bin" init --db "sqlite://$tmp/url3.db"
+check "sqlite:///ABS is the file ABS" -- test -s "$tmp/url3.db"
+expect 0 "init --db sqlite:PATH" -- "$bin" init --db "sqlite:$tmp/url1.db"
+check "sqlite:PATH is the file PATH" -- test -s "$tmp/url1.db"
 expect 2 "migrate-db --to bogus://" -- "$bin" migrate-db --from "$tmp/none.db" --to bogus://x
 check "no file was made for bogus://" -- test ! -e "$tmp/bogus:"
 expect 0 "demo --help" -- "$bin" demo --help

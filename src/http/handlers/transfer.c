@@ -7,9 +7,9 @@
  *           (then nothing was written)                          (coordinator+)
  *   GET  /api/v1/export?format=hsds|csv -> a file download         (logged in)
  *
- * Exports follow the viewer's rights: non-public resources only for logged-in
- * users (all of whom may see them) and confidential locations only for those
- * who may locate them. Every import and export is audited.
+ * Exports follow the viewer's rights for rows (non-public resources only for
+ * logged-in users, all of whom may see them) and hold no confidential
+ * location for anyone (app/export.h). Every import and export is audited.
  */
 #include <errno.h>
 #include <time.h>
