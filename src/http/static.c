@@ -202,7 +202,9 @@ static const struct tg_asset *find(const struct tg_static *s, const char *url, s
 	return bsearch(&k, s->a, s->n, sizeof(*s->a), cmp_asset);
 }
 
-/* The import map of every module under /static/js/, as a JSON object. */
+/* The import map of every module under /static/js/, as a JSON object, and
+ * of Leaflet's script and style sheet, which map.js loads on the public page
+ * (import.meta.resolve() gives it their versioned URLs). */
 static void import_map(const struct tg_static *s, struct tg_buf *b)
 {
 	tg_buf_adds(b, "{\"imports\":{");
@@ -210,7 +212,9 @@ static void import_map(const struct tg_static *s, struct tg_buf *b)
 	for (size_t i = 0; i < s->n; i++) {
 		const struct tg_asset *a = &s->a[i];
 		size_t n = strlen(a->url);
-		if (strncmp(a->url, "/static/js/", 11) || n < 4 || strcmp(a->url + n - 3, ".js"))
+		int leaflet =
+		    !strcmp(a->url, "/vendor/leaflet/leaflet.js") || !strcmp(a->url, "/vendor/leaflet/leaflet.css");
+		if (!leaflet && (strncmp(a->url, "/static/js/", 11) || n < 4 || strcmp(a->url + n - 3, ".js")))
 			continue;
 		/* asset URLs are file names under web/static: no quote or backslash */
 		if (strpbrk(a->url, "\"\\<>"))

@@ -235,6 +235,8 @@ test('web pages: versioned asset URLs are cached for good, the import map is all
     const map = JSON.parse(m[1]).imports;
     const modules = Object.keys(map);
     assert.ok(modules.includes('/static/js/api.js') && modules.includes('/static/js/views/search.js'), 'every module');
+    // Leaflet too: map.js loads it on the public page through import.meta.resolve()
+    assert.ok(modules.includes('/vendor/leaflet/leaflet.js') && modules.includes('/vendor/leaflet/leaflet.css'), 'Leaflet');
     // Every versioned URL (map targets and the page's own links) names the current bytes:
     // cached for a year, immutable, and the same bytes as the unversioned URL.
     const urls = [...Object.values(map), ...[...html.matchAll(/(?:src|href)="(\/(?:static|vendor)\/[^"]+)"/g)].map((x) => x[1])];

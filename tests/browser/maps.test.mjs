@@ -113,14 +113,18 @@ test('public page: tiles from an outside server only after the visitor says yes,
   await ctx.close();
 });
 
-test('public page: a trusted tile server is used without asking', async () => {
+test('public page: a trusted tile server is used without asking; Leaflet comes by its versioned URL', async () => {
   const { ctx, page, seen } = await tilePage('public-trusted', { trusted: true });
+  const leaflet = [];
+  page.on('request', (r) => { if (r.url().includes('/vendor/leaflet/leaflet.')) leaflet.push(r.url()); });
   await page.goto(`${BASE}/#/?q=${encodeURIComponent(TOKEN)}`);
   await page.getByRole('link', { name: new RegExp(`みちのひろば ${TOKEN}`) }).waitFor();
   await tilesDrawn(page, '#public-map');
   assert.ok(seen.tiles > 0);
   assert.equal(await page.getByRole('button', { name: '地図の背景を表示する' }).count(), 0);
   assert.ok(await page.locator('.map-note').evaluate((el) => el.hidden), 'no note');
+  assert.equal(leaflet.length, 2, leaflet.join(' '));
+  for (const u of leaflet) assert.match(u, /\/vendor\/leaflet\/leaflet\.(js|css)\?v=[0-9a-f]{16}$/);
   await ctx.close();
 });
 

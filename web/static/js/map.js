@@ -20,6 +20,8 @@ let configured = false;
 
 const LEAFLET_JS = '/vendor/leaflet/leaflet.js';
 const LEAFLET_CSS = '/vendor/leaflet/leaflet.css';
+// The versioned URL the page's import map gives (cached for good), else the plain one.
+const versioned = (url) => { try { return import.meta.resolve(url); } catch (e) { return url; } };
 let leaflet = null;
 
 /** Leaflet (window.L), loading its script and stylesheet when the page has not; null if it fails. */
@@ -36,7 +38,7 @@ export function loadLeaflet() {
     if (!css) {
       css = document.createElement('link');
       css.rel = 'stylesheet';
-      css.href = LEAFLET_CSS;
+      css.href = versioned(LEAFLET_CSS);
       cssLoaded = done(css);
       // before app.css, whose .leaflet-* rules override Leaflet's own
       const app = document.querySelector('link[rel=stylesheet][href*="/app.css"]');
@@ -51,7 +53,7 @@ export function loadLeaflet() {
         : Promise.resolve(true);
     } else {
       js = document.createElement('script');
-      js.src = LEAFLET_JS;
+      js.src = versioned(LEAFLET_JS);
       jsLoaded = done(js);
       document.head.appendChild(js);
     }
