@@ -560,6 +560,10 @@ test('import: an unreadable file gets one clear message; wrong columns are liste
   page.on('request', (r) => { if (r.method() === 'POST' && r.url().includes('/api/v1/import')) posts.push(r.url()); });
   await loginUI(page, ADMIN);
   await page.goto(`${BASE}/app#/settings`);
+  // the export says what a file leaves out, and which format moves places between tsunagus
+  const exp = page.locator('section', { has: page.getByRole('heading', { name: 'データの書き出し' }) });
+  await exp.getByText('所在地を伏せている場所は、住所・位置・電話番号をファイルに入れず').waitFor();
+  await exp.getByText('ほかの「つなぐ」に場所を移すときは CSV を使ってください').waitFor();
   const section = page.locator('section', { has: page.getByRole('heading', { name: 'データの取り込み' }) });
   const check = section.getByRole('button', { name: '確認する（まだ保存しません）' });
   // An Excel book renamed .csv (a ZIP with NUL bytes).

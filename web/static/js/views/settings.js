@@ -236,7 +236,9 @@ function exportSection() {
   return h('section', { class: 'card', 'aria-labelledby': 'exp-h' }, h('h2', { id: 'exp-h' }, t('set.export_h')),
     h('ul', { class: 'link-list' },
       h('li', null, h('a', { href: '/api/v1/export?format=hsds', download: 'tsunagu-hsds.json' }, t('set.export_hsds'))),
-      h('li', null, h('a', { href: '/api/v1/export?format=csv', download: 'tsunagu.csv' }, t('set.export_csv')))));
+      h('li', null, h('a', { href: '/api/v1/export?format=csv', download: 'tsunagu.csv' }, t('set.export_csv')))),
+    h('p', { class: 'hint' }, t('set.export_hidden')),
+    h('p', { class: 'hint' }, t('set.export_move')));
 }
 
 function typeSection() {
