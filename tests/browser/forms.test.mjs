@@ -562,8 +562,9 @@ test('import: an unreadable file gets one clear message; wrong columns are liste
   await page.goto(`${BASE}/app#/settings`);
   // the export says what a file leaves out, and which format moves places between tsunagus
   const exp = page.locator('section', { has: page.getByRole('heading', { name: 'データの書き出し' }) });
-  await exp.getByText('所在地を伏せている場所は、住所・位置・電話番号をファイルに入れず').waitFor();
-  await exp.getByText('ほかの「つなぐ」に場所を移すときは CSV を使ってください').waitFor();
+  await exp.getByText('所在地非公開の場所は、住所・位置・電話番号を入れず、問い合わせ先を入れます').waitFor();
+  await exp.getByText('非公開（スタッフのみ）の場所もファイルに入ります').waitFor();
+  await exp.getByText('ほかの「つなぐ」へ場所を移すときはこちら').waitFor();
   const section = page.locator('section', { has: page.getByRole('heading', { name: 'データの取り込み' }) });
   const check = section.getByRole('button', { name: '確認する（まだ保存しません）' });
   // An Excel book renamed .csv (a ZIP with NUL bytes).
@@ -606,7 +607,7 @@ test('import: with 公開 unticked the places are imported private (public=0 is 
   const file = '\ufeff全国地方公共団体コード,ID,地方公共団体名,名称,名称_カナ,種別,住所\r\n' +
     `141003,${id},みなと市,${name},ヒコウカイトリコミヒロバ,地域子育て支援拠点,神奈川県みなと市さくら区本町1-1\r\n`;
   await section.locator('input[type=file]').setInputFiles({ name: 'private.csv', mimeType: 'text/csv', buffer: Buffer.from(file) });
-  await section.getByRole('checkbox', { name: '家族向けページに公開する' }).uncheck();
+  await section.getByRole('checkbox', { name: '新しく追加する場所を家族向けページに公開する' }).uncheck();
   await section.getByRole('button', { name: '確認する（まだ保存しません）' }).click();
   const run = section.getByRole('button', { name: '取り込む' });
   await page.waitForFunction(() => [...document.querySelectorAll('button')].some((b) => b.textContent === '取り込む' && !b.disabled));

@@ -84,10 +84,11 @@ test('public page: tiles from an outside server only after the visitor says yes,
   await page.getByRole('link', { name: new RegExp(`みちのひろば ${TOKEN}`) }).waitFor();
   await settled(page);
   assert.equal(seen.tiles, 0, 'no tile before the yes');
-  const yes = page.getByRole('button', { name: '地図の背景を表示する' });
+  const yes = page.getByRole('button', { name: '道や建物の地図を表示する' });
   await yes.waitFor();
   const ask = await page.locator('.map-note').innerText();
-  assert.ok(ask.includes(new URL(BASE).host) && ask.includes('IPアドレス'), `the question names the server and what it learns: ${ask}`);
+  assert.ok(ask.includes(new URL(BASE).host) && ask.includes('IPアドレス') && ask.includes('表示しなくても、場所さがしはそのまま使えます'),
+    `the question names the service, what it learns, and that the page works without it: ${ask}`);
   assert.ok(await page.locator('#public-map').evaluate((el) => el.classList.contains('map-notiles')), 'the map is drawn without tiles');
   await axe(page, 'public search with the tile question');
   await shot(page, 'public-map-ask');
@@ -97,18 +98,19 @@ test('public page: tiles from an outside server only after the visitor says yes,
   assert.ok(seen.tiles > 0, 'tiles asked for after the yes');
   assert.equal(await yes.count(), 0, 'the question is gone');
   assert.ok(await page.evaluate(() => document.activeElement && document.activeElement.id === 'public-map'), 'focus on the map');
+  await page.getByRole('status').filter({ hasText: '地図に道や建物を表示しました。' }).waitFor();
 
   // the detail page of the same visit: no question, tiles at once
   await page.getByRole('link', { name: new RegExp(`みちのひろば ${TOKEN}`) }).click();
   await page.getByRole('heading', { level: 1, name: new RegExp(`みちのひろば ${TOKEN}`) }).waitFor();
   await tilesDrawn(page, '#public-detail-map');
-  assert.equal(await page.getByRole('button', { name: '地図の背景を表示する' }).count(), 0, 'asked once per visit');
+  assert.equal(await page.getByRole('button', { name: '道や建物の地図を表示する' }).count(), 0, 'asked once per visit');
 
   // a new load of the page asks again (the yes is kept in memory only)
   await page.reload();
   await page.getByRole('heading', { level: 1, name: new RegExp(`みちのひろば ${TOKEN}`) }).waitFor();
   await settled(page);
-  await page.getByRole('button', { name: '地図の背景を表示する' }).waitFor();
+  await page.getByRole('button', { name: '道や建物の地図を表示する' }).waitFor();
   assert.equal(await page.locator('#public-detail-map img.leaflet-tile').count(), 0, 'no tile after a reload until asked again');
   await ctx.close();
 });
@@ -121,7 +123,7 @@ test('public page: a trusted tile server is used without asking; Leaflet comes b
   await page.getByRole('link', { name: new RegExp(`みちのひろば ${TOKEN}`) }).waitFor();
   await tilesDrawn(page, '#public-map');
   assert.ok(seen.tiles > 0);
-  assert.equal(await page.getByRole('button', { name: '地図の背景を表示する' }).count(), 0);
+  assert.equal(await page.getByRole('button', { name: '道や建物の地図を表示する' }).count(), 0);
   assert.ok(await page.locator('.map-note').evaluate((el) => el.hidden), 'no note');
   assert.equal(leaflet.length, 2, leaflet.join(' '));
   for (const u of leaflet) assert.match(u, /\/vendor\/leaflet\/leaflet\.(js|css)\?v=[0-9a-f]{16}$/);
@@ -136,7 +138,7 @@ test('staff: maps load tiles, but none while a confidential place is on the map'
   await page.goto(`${BASE}/app#/r/${hidden.id}`);
   await page.getByRole('heading', { level: 1, name: new RegExp(`かくれがのへや ${TOKEN}`) }).waitFor();
   await settled(page);
-  await page.getByText('この場所は所在地を伏せているため、地図の背景は読み込んでいません').waitFor();
+  await page.getByText('所在地非公開の場所のため、地図の道や建物は表示していません').waitFor();
   assert.equal(seen.tiles, 0, 'no tile around a confidential place');
   assert.equal(await page.locator('#detail-map img.leaflet-tile').count(), 0);
   await axe(page, 'staff detail of a confidential place with the map note');
@@ -152,7 +154,7 @@ test('staff: maps load tiles, but none while a confidential place is on the map'
   // a search list with the confidential place among the results: the tiles go first
   await page.goto(`${BASE}/app#/search?q=${encodeURIComponent(TOKEN)}`);
   await page.getByRole('link', { name: new RegExp(`かくれがのへや ${TOKEN}`) }).waitFor();
-  await page.getByText('所在地を伏せている場所があるため、地図の背景は読み込んでいません').waitFor();
+  await page.getByText(`所在地非公開の場所（かくれがのへや ${TOKEN}）が含まれるため、地図の道や建物は表示していません`).waitFor();
   assert.equal(await page.locator('#search-map img.leaflet-tile').count(), 0, 'no tile layer on the list map');
   const n = seen.tiles;
   await page.locator('.leaflet-marker-icon').nth(1).waitFor();

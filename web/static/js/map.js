@@ -12,7 +12,7 @@
 // outside server never learns where a shelter is from the zoom around it.
 
 import { getMeta } from './api.js';
-import { h } from './dom.js';
+import { h, toast } from './dom.js';
 import { t } from './i18n.js';
 
 const DEFAULT_CENTER = [35.4437, 139.638]; // 横浜付近
@@ -66,9 +66,11 @@ export function loadLeaflet() {
 let tilesAllowed = false;
 const askingMaps = new Set(); // maps waiting for that yes (each has its own button)
 
-/** The host of a tile URL template, for the words that name it. */
+/** The service a tile URL template names, for the words: OpenStreetMap, else its host. */
 function tileHost(url) {
-  try { return new URL(url.replace(/[{}]/g, ''), location.href).host; } catch (e) { return url; }
+  let host = url;
+  try { host = new URL(url.replace(/[{}]/g, ''), location.href).host; } catch (e) { /* as given */ }
+  return /(^|\.)openstreetmap\.(org|fr|de)$/.test(host) ? 'OpenStreetMap' : host;
 }
 
 /**
@@ -98,6 +100,7 @@ export async function createMap(el, { label = t('map.label'), zoom = 13, publicP
   let tiles = null; // the tile layer while drawn
   let hidden = false; // a confidential place is on the map
   let alone = false; // ... and the only one
+  let hiddenNames = ''; // their names, for the note
   let placed = false; // setMarkers has run: no tile for the default view before it
   // The words under the map: the question (public page) or why there are no tiles.
   const note = h('div', { class: 'map-note' });
@@ -113,16 +116,18 @@ export async function createMap(el, { label = t('map.label'), zoom = 13, publicP
     el.classList.toggle('map-notiles', !tiles);
     note.replaceChildren();
     if (outside && hidden) {
-      note.append(h('p', null, t(alone ? 'map.hidden_note_one' : 'map.hidden_note')));
+      note.append(h('p', null, alone ? t('map.hidden_note_one') : t('map.hidden_note', { names: hiddenNames })));
     } else if (outside && publicPage && !tilesAllowed) {
-      const yes = h('button', { type: 'button', class: 'btn' }, t('map.tiles_show'));
+      const ask = h('p', { id: `${el.id || 'map'}-ask` }, t('map.tiles_ask', { host: tileHost(tileUrl) }));
+      const yes = h('button', { type: 'button', class: 'btn', 'aria-describedby': ask.id }, t('map.tiles_show'));
       yes.addEventListener('click', () => {
         tilesAllowed = true;
         for (const m of askingMaps) m();
         askingMaps.clear();
         el.focus(); // the button is gone: stay on the map
+        toast(t('map.tiles_shown')); // said by screen readers (role=status)
       });
-      note.append(h('p', null, t('map.tiles_ask', { host: tileHost(tileUrl) })), yes);
+      note.append(ask, yes);
     }
     note.hidden = !note.firstChild;
   }
@@ -135,8 +140,10 @@ export async function createMap(el, { label = t('map.label'), zoom = 13, publicP
     layer.clearLayers();
     markers.clear();
     // before the view moves: no tile is asked for around a confidential place
-    hidden = items.some((it) => it.is_confidential && it.location);
+    const secret = items.filter((it) => it.is_confidential && it.location);
+    hidden = secret.length > 0;
     alone = items.length === 1;
+    hiddenNames = secret.map((it) => it.name).join('、');
     placed = true;
     if (alive) syncTiles();
     const pts = [];

@@ -225,20 +225,27 @@ function importSection(orgs) {
   runBtn.addEventListener('click', () => run(false));
   file.addEventListener('change', () => { runBtn.disabled = true; clear(out); });
   fmt.addEventListener('change', () => { runBtn.disabled = true; clear(out); });
+  // what was checked is what is imported: a changed choice needs a new check
+  pub.addEventListener('change', () => { runBtn.disabled = true; clear(out); });
+  org.addEventListener('change', () => { runBtn.disabled = true; clear(out); });
+  const pubHint = h('p', { class: 'hint', id: uid('h') }, t('set.import_publish_hint'));
+  pub.setAttribute('aria-describedby', pubHint.id);
   return h('section', { class: 'card', 'aria-labelledby': 'imp-h' }, h('h2', { id: 'imp-h' }, t('set.import_h')),
     h('p', { class: 'hint' }, t('set.import_hint')),
     err, lbl(t('set.file'), file), lbl(t('set.format'), fmt), lbl(t('field.org'), org),
-    h('div', { class: 'check' }, pub, h('label', { for: pub.id }, t('edit.publish'))),
+    h('div', { class: 'check' }, pub, h('label', { for: pub.id }, t('set.import_publish'))), pubHint,
     h('div', { class: 'form-actions' }, dryBtn, runBtn), out);
 }
 
 function exportSection() {
   return h('section', { class: 'card', 'aria-labelledby': 'exp-h' }, h('h2', { id: 'exp-h' }, t('set.export_h')),
     h('ul', { class: 'link-list' },
-      h('li', null, h('a', { href: '/api/v1/export?format=hsds', download: 'tsunagu-hsds.json' }, t('set.export_hsds'))),
-      h('li', null, h('a', { href: '/api/v1/export?format=csv', download: 'tsunagu.csv' }, t('set.export_csv')))),
+      h('li', null, h('a', { href: '/api/v1/export?format=csv', download: 'tsunagu.csv' }, t('set.export_csv')),
+        h('p', { class: 'hint' }, t('set.export_csv_hint'))),
+      h('li', null, h('a', { href: '/api/v1/export?format=hsds', download: 'tsunagu-hsds.json' }, t('set.export_hsds')),
+        h('p', { class: 'hint' }, t('set.export_hsds_hint')))),
     h('p', { class: 'hint' }, t('set.export_hidden')),
-    h('p', { class: 'hint' }, t('set.export_move')));
+    h('p', { class: 'hint' }, t('set.export_private')));
 }
 
 function typeSection() {
