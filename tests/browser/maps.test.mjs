@@ -160,6 +160,15 @@ test('staff: maps load tiles, but none while a confidential place is on the map'
   await page.locator('.leaflet-marker-icon').nth(1).waitFor();
   await page.waitForTimeout(400);
   assert.equal(seen.tiles, n, 'no tile asked for while the confidential place is listed');
+  await axe(page, 'staff search list with a confidential place and the map note');
+  // staff may leave the confidential place off the map: the streets come back, the list keeps it
+  assert.equal(await page.locator('#search-map .leaflet-marker-icon').count(), 2);
+  await page.getByRole('button', { name: '所在地非公開の場所を外して、道や建物を表示する' }).click();
+  await tilesDrawn(page, '#search-map');
+  await page.getByText(`所在地非公開の場所（かくれがのへや ${TOKEN}）は、この地図には出していません。一覧にはあります。`).waitFor();
+  assert.equal(await page.locator('#search-map .leaflet-marker-icon').count(), 1, 'only the other place on the map');
+  await page.getByRole('link', { name: new RegExp(`かくれがのへや ${TOKEN}`) }).waitFor();
+  assert.ok(await page.evaluate(() => document.activeElement && document.activeElement.id === 'search-map'), 'focus on the map');
   await ctx.close();
 });
 

@@ -292,6 +292,9 @@ const STRINGS = {
   'map.tiles_shown': ['地図に道や建物を表示しました。', 'Streets and buildings are shown on the map.'],
   'map.hidden_note_one': ['所在地非公開の場所のため、地図の道や建物は表示していません（外部の地図サービスに位置が伝わらないようにするため）。',
     'This place’s location is private, so streets and buildings are not shown (an outside map service would learn where it is).'],
+  'map.hidden_drop': ['所在地非公開の場所を外して、道や建物を表示する', 'Leave private places off the map and show streets and buildings'],
+  'map.hidden_dropped': ['所在地非公開の場所（{names}）は、この地図には出していません。一覧にはあります。',
+    'Places with a private location ({names}) are left off this map. They are in the list.'],
   'map.hidden_note': ['所在地非公開の場所（{names}）が含まれるため、地図の道や建物は表示していません（外部の地図サービスに位置が伝わらないようにするため）。',
     'A place with a private location ({names}) is on this map, so streets and buildings are not shown (an outside map service would learn where it is).'],
   // login

@@ -101,6 +101,8 @@ export async function createMap(el, { label = t('map.label'), zoom = 13, publicP
   let hidden = false; // a confidential place is on the map
   let alone = false; // ... and the only one
   let hiddenNames = ''; // their names, for the note
+  let dropHidden = false; // a list map: the user chose to leave the confidential places off it
+  let last = null; // the last setMarkers arguments, to redraw after that choice
   let placed = false; // setMarkers has run: no tile for the default view before it
   // The words under the map: the question (public page) or why there are no tiles.
   const note = h('div', { class: 'map-note' });
@@ -115,8 +117,20 @@ export async function createMap(el, { label = t('map.label'), zoom = 13, publicP
     }
     el.classList.toggle('map-notiles', !tiles);
     note.replaceChildren();
-    if (outside && hidden) {
-      note.append(h('p', null, alone ? t('map.hidden_note_one') : t('map.hidden_note', { names: hiddenNames })));
+    if (outside && hidden && alone) {
+      note.append(h('p', null, t('map.hidden_note_one')));
+    } else if (outside && hidden) {
+      // a list: the streets can come back without the confidential places on the map
+      const why = h('p', { id: `${el.id || 'map'}-why` }, t('map.hidden_note', { names: hiddenNames }));
+      const drop = h('button', { type: 'button', class: 'btn', 'aria-describedby': why.id }, t('map.hidden_drop'));
+      drop.addEventListener('click', () => {
+        dropHidden = true;
+        if (last) setMarkers(...last);
+        el.focus();
+      });
+      note.append(why, drop);
+    } else if (outside && dropHidden && hiddenNames) {
+      note.append(h('p', null, t('map.hidden_dropped', { names: hiddenNames })));
     } else if (outside && publicPage && !tilesAllowed) {
       const ask = h('p', { id: `${el.id || 'map'}-ask` }, t('map.tiles_ask', { host: tileHost(tileUrl) }));
       const yes = h('button', { type: 'button', class: 'btn', 'aria-describedby': ask.id }, t('map.tiles_show'));
@@ -137,17 +151,20 @@ export async function createMap(el, { label = t('map.label'), zoom = 13, publicP
   const markers = new Map();
 
   function setMarkers(items, onOpen) {
+    last = [items, onOpen];
     layer.clearLayers();
     markers.clear();
     // before the view moves: no tile is asked for around a confidential place
     const secret = items.filter((it) => it.is_confidential && it.location);
-    hidden = secret.length > 0;
     alone = items.length === 1;
+    const drop = outside && dropHidden && !alone; // left off this list's map, by choice
+    hidden = secret.length > 0 && !drop;
     hiddenNames = secret.map((it) => it.name).join('、');
     placed = true;
     if (alive) syncTiles();
     const pts = [];
     for (const it of items) {
+      if (drop && it.is_confidential) continue;
       if (!it.location || typeof it.location.lat !== 'number') continue;
       const ll = [it.location.lat, it.location.lon];
       const mk = Leaflet.marker(ll, { title: it.name, alt: it.name, keyboard: true });
