@@ -57,6 +57,7 @@
 #include <unistd.h>
 
 #include "core/search.h"
+#include "store/hours_col.h"
 #include "store/migrations.h"
 #include "util/buf.h"
 
@@ -121,7 +122,6 @@ enum {
 	S_AUDIT_INSERT,
 	S_AUDIT_LIST,
 	S_MANY,
-	S_CH_HOURS,
 	S_CH_EXC,
 	S_CH_TAGS,
 	S_TENANT_LIST,
@@ -147,7 +147,8 @@ enum {
 	"r.postal_code, r.prefecture, r.city, r.address_line, r.building, r.lat, r.lon, r.phone, "                     \
 	"r.email, r.url, r.age_min_months, r.age_max_months, r.fee_free, r.fee_text, r.capacity, "                     \
 	"r.accessibility_notes, r.schedule_note, r.is_public, r.is_confidential, r.front_door, "                       \
-	"r.verified_at, r.source, r.source_id, r.created_at, r.updated_at, r.version, r.search_text, r.text_version"
+	"r.verified_at, r.source, r.source_id, r.created_at, r.updated_at, r.version, r.search_text, r.text_version, " \
+	"r.hours"
 #define RES_FROM " FROM resources r JOIN orgs o ON o.tenant_id = r.tenant_id AND o.id = r.org_id"
 /* The type_code written by insert and update: the code when it names a
  * built-in type or one of the tenant's own, else NULL, which the NOT NULL
@@ -157,16 +158,13 @@ enum {
 	"(SELECT t.code FROM resource_types t WHERE t.code = ? AND (t.tenant_id IS NULL OR t.tenant_id = ?) "          \
 	"LIMIT 1)"
 /* The nested rows of the resource in CTE src (columns id, tenant_id), from
- * arrays (one round trip whatever their number): hours as three integer[]
- * (weekday, open_min, close_min), exceptions as text[] day, integer[]
- * closed, open_min, close_min and text[] note, tags as one text[] of codes
- * (services and access: the kind comes from tags). Data-modifying CTEs run
- * whether or not the query reads them. */
+ * arrays (one round trip whatever their number): exceptions as text[] day,
+ * integer[] closed, open_min, close_min and text[] note, tags as one text[]
+ * of codes (services and access: the kind comes from tags). Data-modifying
+ * CTEs run whether or not the query reads them. (The hours are a column of
+ * the resource since 0007: store/hours_col.h.) */
 #define CHILDREN(src)                                                                                                  \
-	", h AS (INSERT INTO resource_hours (tenant_id, resource_id, weekday, open_min, close_min) "                   \
-	"SELECT s.tenant_id, s.id, x.w, x.o, x.c FROM " src " s, "                                                     \
-	"unnest(?::integer[], ?::integer[], ?::integer[]) AS x(w, o, c)), "                                            \
-	"e AS (INSERT INTO resource_exceptions (tenant_id, resource_id, day, closed, open_min, close_min, note) "      \
+	", e AS (INSERT INTO resource_exceptions (tenant_id, resource_id, day, closed, open_min, close_min, note) "    \
 	"SELECT s.tenant_id, s.id, x.d, x.cl, x.o, x.c, x.n FROM " src " s, "                                          \
 	"unnest(?::text[], ?::integer[], ?::integer[], ?::integer[], ?::text[]) AS x(d, cl, o, c, n)), "               \
 	"t AS (INSERT INTO resource_tags (tenant_id, resource_id, tag_code) "                                          \
@@ -178,7 +176,7 @@ enum {
 	"org_id, type_code, name, name_kana, description, area_id, postal_code, prefecture, city, "                    \
 	"address_line, building, lat, lon, phone, email, url, age_min_months, age_max_months, "                        \
 	"fee_free, fee_text, capacity, accessibility_notes, schedule_note, is_public, "                                \
-	"is_confidential, front_door, verified_at, source, source_id, search_text"
+	"is_confidential, front_door, verified_at, source, source_id, search_text, hours"
 
 /* "?" placeholders are numbered at prepare time. Differences from sqlite.c:
  * BEGIN with an isolation level, explicit ::bigint where PostgreSQL would
@@ -256,7 +254,7 @@ static const char *const fixed_sql[S__FIXED] = {
     [S_RES_INSERT] =
         "WITH r AS (INSERT INTO resources (" RES_WCOLS ", uuid, created_at, updated_at, version, "
         "tenant_id, text_version) VALUES (?, " RES_TYPE ", ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-        "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, " TG_SEARCH_TEXT_VERSION_SQL
+        "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, " TG_SEARCH_TEXT_VERSION_SQL
         ") RETURNING id, tenant_id)" CHILDREN("r") " SELECT id FROM r",
     /* resource_insert_many: the ids of n resources and of their history
      * rows, from the sequences the identity columns use, so the rows get
@@ -273,8 +271,8 @@ static const char *const fixed_sql[S__FIXED] = {
         "?::text[], ?::text[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], "
         "?::float8[], ?::float8[], ?::text[], ?::text[], ?::text[], ?::integer[], ?::integer[], "
         "?::integer[], ?::text[], ?::integer[], ?::text[], ?::text[], ?::integer[], ?::integer[], "
-        "?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) WITH ORDINALITY AS x(id, cid, uuid, " RES_WCOLS
-        ", ord)), "
+        "?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) WITH ORDINALITY AS x(id, cid, "
+        "uuid, " RES_WCOLS ", ord)), "
         "r AS (INSERT INTO resources (id, uuid, " RES_WCOLS ", created_at, updated_at, version, tenant_id, "
         "text_version) "
         "SELECT x.id, x.uuid, x.org_id, (SELECT t.code FROM resource_types t WHERE t.code = x.type_code "
@@ -282,12 +280,9 @@ static const char *const fixed_sql[S__FIXED] = {
         "x.area_id, x.postal_code, x.prefecture, x.city, x.address_line, x.building, x.lat, x.lon, x.phone, "
         "x.email, x.url, x.age_min_months, x.age_max_months, x.fee_free, x.fee_text, x.capacity, "
         "x.accessibility_notes, x.schedule_note, x.is_public, x.is_confidential, x.front_door, "
-        "x.verified_at, x.source, x.source_id, x.search_text, ?::text, ?::text, 1, "
+        "x.verified_at, x.source, x.source_id, x.search_text, x.hours, ?::text, ?::text, 1, "
         "?::bigint, " TG_SEARCH_TEXT_VERSION_SQL " FROM x "
         "ORDER BY x.ord), "
-        "h AS (INSERT INTO resource_hours (tenant_id, resource_id, weekday, open_min, close_min) "
-        "SELECT ?::bigint, y.rid, y.w, y.o, y.c FROM unnest(?::bigint[], ?::integer[], ?::integer[], "
-        "?::integer[]) WITH ORDINALITY AS y(rid, w, o, c, ord) ORDER BY y.ord), "
         "e AS (INSERT INTO resource_exceptions (tenant_id, resource_id, day, closed, open_min, close_min, note) "
         "SELECT ?::bigint, y.rid, y.d, y.cl, y.o, y.c, y.n FROM unnest(?::bigint[], ?::text[], ?::integer[], "
         "?::integer[], ?::integer[], ?::text[]) WITH ORDINALITY AS y(rid, d, cl, o, c, n, ord) ORDER BY y.ord), "
@@ -305,12 +300,10 @@ static const char *const fixed_sql[S__FIXED] = {
                      "address_line = ?, building = ?, lat = ?, lon = ?, phone = ?, email = ?, url = ?, "
                      "age_min_months = ?, age_max_months = ?, fee_free = ?, fee_text = ?, capacity = ?, "
                      "accessibility_notes = ?, schedule_note = ?, is_public = ?, is_confidential = ?, "
-                     "front_door = ?, verified_at = ?, source = ?, source_id = ?, search_text = ?, "
+                     "front_door = ?, verified_at = ?, source = ?, source_id = ?, search_text = ?, hours = ?, "
                      "text_version = " TG_SEARCH_TEXT_VERSION_SQL ", updated_at = ?, version = version + 1 "
                      "WHERE tenant_id = ? AND id = ? AND version = ? "
                      "RETURNING id, tenant_id), "
-                     "dh AS (DELETE FROM resource_hours x USING u WHERE x.tenant_id = u.tenant_id "
-                     "AND x.resource_id = u.id), "
                      "de AS (DELETE FROM resource_exceptions x USING u WHERE x.tenant_id = u.tenant_id "
                      "AND x.resource_id = u.id), "
                      "dt AS (DELETE FROM resource_tags x USING u WHERE x.tenant_id = u.tenant_id "
@@ -342,9 +335,6 @@ static const char *const fixed_sql[S__FIXED] = {
     [S_AUDIT_LIST] = "SELECT id, at, user_id, action, object_type, object_id, detail FROM audit_log "
                      "WHERE tenant_id = ? AND id < ? ORDER BY id DESC LIMIT ?",
     [S_MANY] = "SELECT " RES_COLS RES_FROM " WHERE r.tenant_id = ? AND r.id = ANY(?::bigint[])",
-    [S_CH_HOURS] = "SELECT resource_id, weekday, open_min, close_min FROM resource_hours "
-                   "WHERE tenant_id = ? AND resource_id = ANY(?::bigint[]) "
-                   "ORDER BY resource_id, weekday, open_min, close_min",
     [S_CH_EXC] = "SELECT resource_id, day, closed, open_min, close_min, note FROM resource_exceptions "
                  "WHERE tenant_id = ? AND resource_id = ANY(?::bigint[]) "
                  "ORDER BY resource_id, day COLLATE \"C\", open_min",
@@ -943,7 +933,7 @@ static enum tg_rc pg_commit(struct tg_db *db)
 	 * BULK_ANALYZE_AT rows until autovacuum comes (a server's first index
 	 * load after a 100k-row import: 10 s, pages of 800 ms; 3.5 s with them) */
 	if (s->bulk && s->bulk_writes >= 2 * BULK_ANALYZE_AT)
-		bulk_analyze(s, "areas, orgs, resources, resource_hours, resource_exceptions, resource_tags");
+		bulk_analyze(s, "areas, orgs, resources, resource_exceptions, resource_tags");
 	PGresult *res = NULL;
 	enum tg_rc rc = run(s, S_COMMIT, NULL, &res, "commit");
 	/* the COMMIT of a failed transaction (bulk mode: a failed call aborts it)
@@ -2089,6 +2079,8 @@ static void read_resource(const PGresult *res, int i, struct tg_arena *a, struct
 	r->version = g_i64(res, i, 34);
 	r->search_text = g_text(res, i, 35, a);
 	r->text_version = (int)g_i64(res, i, 36);
+	int bad = 0;
+	r->n_hours = tg_hours_col_decode(PQgetisnull(res, i, 37) ? NULL : PQgetvalue(res, i, 37), a, &r->hours, &bad);
 }
 
 struct id_pos {
@@ -2128,16 +2120,7 @@ static void attach_children(int slot, const PGresult *res, int from, int to, str
 	size_t m = (size_t)(to - from);
 	if (!r || m == 0)
 		return;
-	if (slot == S_CH_HOURS) {
-		struct tg_hours *h = TG_ARENA_ARRAY(a, struct tg_hours, m);
-		for (int i = from; i < to; i++) {
-			h[i - from].weekday = (int)g_i64(res, i, 1);
-			h[i - from].open_min = (int)g_i64(res, i, 2);
-			h[i - from].close_min = (int)g_i64(res, i, 3);
-		}
-		r->hours = h;
-		r->n_hours = m;
-	} else if (slot == S_CH_EXC) {
+	if (slot == S_CH_EXC) {
 		struct tg_exception *e = TG_ARENA_ARRAY(a, struct tg_exception, m);
 		for (int i = from; i < to; i++) {
 			struct tg_exception *x = &e[i - from];
@@ -2173,7 +2156,7 @@ static void attach_children(int slot, const PGresult *res, int from, int to, str
 /* Fill nested arrays of rs[0..n) (distinct ids): per chunk, one query per table. */
 static enum tg_rc load_children(struct pg_db *s, struct tg_arena *a, struct tg_resource *rs, size_t n)
 {
-	static const int kinds[] = {S_CH_HOURS, S_CH_EXC, S_CH_TAGS};
+	static const int kinds[] = {S_CH_EXC, S_CH_TAGS};
 	enum tg_rc rc = TG_OK;
 	if (n == 0)
 		return TG_OK;
@@ -2486,9 +2469,11 @@ static enum tg_rc pg_resource_count(struct tg_db *db, const struct tg_resource_f
 
 /* ---- resources: writing ------------------------------------------------------------------------ */
 
-/* The RES_WCOLS values of r; RES_TYPE takes the code and the tenant. */
+/* The RES_WCOLS values of r; RES_TYPE takes the code and the tenant. hb
+ * holds the hours text until the statement has run (the caller releases
+ * it). */
 static void resource_params(struct params *p, const struct pg_db *s, const struct tg_resource *r,
-                            const char *search_text)
+                            const char *search_text, struct tg_buf *hb)
 {
 	p_i64(p, r->org_id);
 	p_text(p, r->type_code);
@@ -2526,38 +2511,34 @@ static void resource_params(struct params *p, const struct pg_db *s, const struc
 	p_text(p, r->source);
 	p_text(p, r->source_id);
 	p_text(p, search_text ? search_text : "");
+	p_text(p, tg_hours_col_encode(hb, r->hours, r->n_hours) ? hb->data : NULL);
 }
 
 /* Array literals for CHILDREN(): "{1,2,NULL}", "{"a","b\"c",NULL}". */
 struct children {
-	struct tg_buf a[9]; /* hours w, o, c; exceptions d, cl, o, c, n; tag codes */
+	struct tg_buf a[6]; /* exceptions d, cl, o, c, n; tag codes */
 };
 
-/* The arrays of r's nested rows, as the next 9 parameters of p. */
+/* The arrays of r's nested rows, as the next 6 parameters of p. */
 static void children_params(struct params *p, struct children *ch, const struct tg_resource *r)
 {
-	for (size_t k = 0; k < 9; k++) {
+	for (size_t k = 0; k < 6; k++) {
 		tg_buf_init(&ch->a[k], 0);
 		tg_buf_addc(&ch->a[k], '{');
 	}
-	for (size_t i = 0; i < r->n_hours; i++) {
-		arr_int(&ch->a[0], r->hours[i].weekday, 0);
-		arr_int(&ch->a[1], r->hours[i].open_min, 0);
-		arr_int(&ch->a[2], r->hours[i].close_min, 0);
-	}
 	for (size_t i = 0; i < r->n_exceptions; i++) {
 		const struct tg_exception *e = &r->exceptions[i];
-		arr_text(&ch->a[3], e->date);
-		arr_int(&ch->a[4], e->closed ? 1 : 0, 0);
-		arr_int(&ch->a[5], e->open_min, e->closed);
-		arr_int(&ch->a[6], e->close_min, e->closed);
-		arr_text(&ch->a[7], e->note);
+		arr_text(&ch->a[0], e->date);
+		arr_int(&ch->a[1], e->closed ? 1 : 0, 0);
+		arr_int(&ch->a[2], e->open_min, e->closed);
+		arr_int(&ch->a[3], e->close_min, e->closed);
+		arr_text(&ch->a[4], e->note);
 	}
 	for (size_t i = 0; i < r->n_services; i++)
-		arr_text(&ch->a[8], r->services[i]);
+		arr_text(&ch->a[5], r->services[i]);
 	for (size_t i = 0; i < r->n_access; i++)
-		arr_text(&ch->a[8], r->access[i]);
-	for (size_t k = 0; k < 9; k++) {
+		arr_text(&ch->a[5], r->access[i]);
+	for (size_t k = 0; k < 6; k++) {
 		tg_buf_addc(&ch->a[k], '}');
 		p_text(p, ch->a[k].data);
 	}
@@ -2565,7 +2546,7 @@ static void children_params(struct params *p, struct children *ch, const struct 
 
 static void children_release(struct children *ch)
 {
-	for (size_t k = 0; k < 9; k++)
+	for (size_t k = 0; k < 6; k++)
 		tg_buf_release(&ch->a[k]);
 }
 
@@ -2583,7 +2564,8 @@ static enum tg_rc pg_resource_insert(struct tg_db *db, struct tg_resource *r, co
 	const char *now = now_ts(s);
 	if (need_tenant(s, "resource_insert"))
 		return TG_ERR_INTERNAL;
-	resource_params(&p, s, r, search_text);
+	struct tg_buf hb = TG_BUF_INIT;
+	resource_params(&p, s, r, search_text, &hb);
 	p_text(&p, uuid);
 	p_text(&p, now);
 	p_text(&p, now);
@@ -2591,6 +2573,7 @@ static enum tg_rc pg_resource_insert(struct tg_db *db, struct tg_resource *r, co
 	children_params(&p, &ch, r);
 	enum tg_rc rc = type_fail(s, write1(s, S_RES_INSERT, &p, &res, NULL, "resource_insert"), "resource_insert");
 	children_release(&ch);
+	tg_buf_release(&hb);
 	if (!rc && s->bulk && s->in_tx && ++s->bulk_writes == BULK_ANALYZE_AT)
 		bulk_analyze(s, "areas, orgs, resources");
 	if (!rc) {
@@ -2613,8 +2596,8 @@ static enum tg_rc pg_resource_insert(struct tg_db *db, struct tg_resource *r, co
  * row, which is what a large import on PostgreSQL spends its time on
  * (executor start-up and a round trip per statement). */
 
-enum { M_ID, M_CID, M_UUID, M__RES = M_UUID + 31 }; /* x's columns: ids, uuid, RES_WCOLS */
-enum { M_HR = M__RES, M_HW, M_HO, M_HC, M_ER, M_ED, M_ECL, M_EO, M_EC, M_EN, M_TR, M_TC, M__ALL };
+enum { M_ID, M_CID, M_UUID, M__RES = M_UUID + 32 }; /* x's columns: ids, uuid, RES_WCOLS */
+enum { M_ER = M__RES, M_ED, M_ECL, M_EO, M_EC, M_EN, M_TR, M_TC, M__ALL };
 
 static void arr_double(struct tg_buf *b, double v, int null)
 {
@@ -2627,8 +2610,8 @@ static void arr_double(struct tg_buf *b, double v, int null)
 
 /* Row i (id, history id, uuid) of the arrays in m, with the values that
  * resource_params() binds for the per-row insert, in RES_WCOLS order. */
-static void many_row(struct tg_buf *m, int64_t id, int64_t cid, const char *uuid, const struct tg_resource *r,
-                     const char *search_text)
+static void many_row(struct tg_buf *m, struct tg_buf *hb, int64_t id, int64_t cid, const char *uuid,
+                     const struct tg_resource *r, const char *search_text)
 {
 	struct tg_buf *c = &m[M_UUID + 1];
 	arr_i64(&m[M_ID], id, 0);
@@ -2663,13 +2646,8 @@ static void many_row(struct tg_buf *m, int64_t id, int64_t cid, const char *uuid
 	arr_text(c++, r->verified_at);
 	arr_text(c++, r->source);
 	arr_text(c++, r->source_id);
-	arr_text(c, search_text ? search_text : ""); /* the last, m[M__RES - 1] */
-	for (size_t i = 0; i < r->n_hours; i++) {
-		arr_i64(&m[M_HR], id, 0);
-		arr_int(&m[M_HW], r->hours[i].weekday, 0);
-		arr_int(&m[M_HO], r->hours[i].open_min, 0);
-		arr_int(&m[M_HC], r->hours[i].close_min, 0);
-	}
+	arr_text(c++, search_text ? search_text : "");
+	arr_text(c, tg_hours_col_encode(hb, r->hours, r->n_hours) ? hb->data : NULL); /* the last, m[M__RES - 1] */
 	for (size_t i = 0; i < r->n_exceptions; i++) {
 		const struct tg_exception *e = &r->exceptions[i];
 		arr_i64(&m[M_ER], id, 0);
@@ -2718,18 +2696,20 @@ static enum tg_rc insert_many_body(struct pg_db *s, struct tg_resource *const *r
 		tg_buf_init(&m[k], 0);
 		tg_buf_addc(&m[k], '{');
 	}
+	struct tg_buf hb = TG_BUF_INIT;
 	for (size_t i = 0; i < n; i++)
-		many_row(m, ids[i], cids[i], uuids[i], rs[i], texts[i]);
+		many_row(m, &hb, ids[i], cids[i], uuids[i], rs[i], texts[i]);
+	tg_buf_release(&hb);
 	p.n = 0;
 	for (size_t k = 0; k < M__ALL; k++) {
 		tg_buf_addc(&m[k], '}');
-		if (k == M__RES) { /* the resource statement's scalars, then hours */
+		if (k == M__RES) { /* the resource statement's scalars, then exceptions */
 			p_tenant(&p, s);
 			p_text(&p, now);
 			p_text(&p, now);
 			p_tenant(&p, s);
 		}
-		if (k == M_HR || k == M_ER || k == M_TR)
+		if (k == M_ER || k == M_TR)
 			p_tenant(&p, s);
 		p_text(&p, m[k].data);
 	}
@@ -2869,12 +2849,14 @@ static enum tg_rc update_body(struct pg_db *s, struct tg_resource *r, const char
 {
 	struct params p = {0};
 	PGresult *res = NULL;
-	resource_params(&p, s, r, search_text);
+	struct tg_buf hb = TG_BUF_INIT;
+	resource_params(&p, s, r, search_text, &hb);
 	p_text(&p, now);
 	p_tenant(&p, s);
 	p_i64(&p, r->id);
 	p_i64(&p, r->version);
 	enum tg_rc rc = type_fail(s, run(s, S_RES_UPDATE, &p, &res, "resource_update"), "resource_update");
+	tg_buf_release(&hb);
 	if (rc)
 		return rc;
 	int64_t changed = PQntuples(res);
@@ -2893,7 +2875,7 @@ static enum tg_rc update_body(struct pg_db *s, struct tg_resource *r, const char
 		}
 		return rc;
 	}
-	if (r->n_hours + r->n_exceptions + r->n_services + r->n_access == 0)
+	if (r->n_exceptions + r->n_services + r->n_access == 0)
 		return TG_OK;
 	struct children ch;
 	p.n = 0;

@@ -12,8 +12,9 @@
  *   sessions(token_hash, user_id, csrf_token, created_at, expires_at)
  *   resource_types(code, ..., tenant_id), tags(code, kind, ...)   vocabularies
  *                                                  (built-in types: tenant_id NULL)
- *   resources(id, uuid, org_id, ..., search_text, version)
- *   resource_tags / resource_hours / resource_exceptions   nested rows,
+ *   resources(id, uuid, org_id, ..., search_text, version, hours)
+ *                                                  (hours: store/hours_col.h)
+ *   resource_tags / resource_exceptions            nested rows,
  *                                                  ON DELETE CASCADE
  *   resource_changes(id, resource_id, user_id, at, action, before/after)
  *   audit_log(id, at, user_id, action, object_type, object_id, detail)
@@ -59,6 +60,7 @@
 #include <unistd.h>
 
 #include "core/search.h"
+#include "store/hours_col.h"
 #include "store/migrations.h"
 #include "util/buf.h"
 
@@ -134,7 +136,6 @@ enum {
 	S_CHANGE_DELETIONS,
 	S_RES_VERSIONS_AT,
 	S_EXC_INSERT,
-	S_HOURS_DEL,
 	S_EXC_DEL,
 	S_RTAG_DEL,
 	S_CHANGE_INSERT,
@@ -149,11 +150,11 @@ enum {
  * Plain "?" only (tenant_id is a "?" per row): a named parameter among the
  * rows would renumber the ones after it. */
 #define MULTI_MAX 16
-enum { MI_HOURS, MI_TAGS, MI__COUNT };
+enum { MI_TAGS, MI__COUNT };
 
 /* Generated statements follow the fixed ones in the slot array. */
 #define LIST_VARIANTS 16 /* bit 1: org_id, 2: modified_after, 4: public_only, 8: verified_before */
-enum { CH_HOURS, CH_EXC, CH_TAGS, CH__COUNT };
+enum { CH_EXC, CH_TAGS, CH__COUNT };
 #define SLOT_LIST(mask)        (S__FIXED + (mask))
 #define SLOT_COUNT(mask)       (S__FIXED + LIST_VARIANTS + (mask))
 #define SLOT_CHILD(kind, size) (S__FIXED + 2 * LIST_VARIANTS + (kind)*N_SIZES + (size))
@@ -168,7 +169,8 @@ enum { CH_HOURS, CH_EXC, CH_TAGS, CH__COUNT };
 	"r.postal_code, r.prefecture, r.city, r.address_line, r.building, r.lat, r.lon, r.phone, "                     \
 	"r.email, r.url, r.age_min_months, r.age_max_months, r.fee_free, r.fee_text, r.capacity, "                     \
 	"r.accessibility_notes, r.schedule_note, r.is_public, r.is_confidential, r.front_door, "                       \
-	"r.verified_at, r.source, r.source_id, r.created_at, r.updated_at, r.version, r.search_text, r.text_version"
+	"r.verified_at, r.source, r.source_id, r.created_at, r.updated_at, r.version, r.search_text, r.text_version, " \
+	"r.hours"
 /* The org join repeats the tenant (the composite reference makes it the
  * same; the join condition keeps it so even if the schema did not). */
 #define RES_FROM " FROM resources r JOIN orgs o ON o.id = r.org_id AND o.tenant_id = r.tenant_id"
@@ -177,8 +179,8 @@ enum { CH_HOURS, CH_EXC, CH_TAGS, CH__COUNT };
 	"org_id, type_code, name, name_kana, description, area_id, postal_code, prefecture, city, "                    \
 	"address_line, building, lat, lon, phone, email, url, age_min_months, age_max_months, "                        \
 	"fee_free, fee_text, capacity, accessibility_notes, schedule_note, is_public, "                                \
-	"is_confidential, front_door, verified_at, source, source_id, search_text"
-#define RES_NWCOLS 30
+	"is_confidential, front_door, verified_at, source, source_id, search_text, hours"
+#define RES_NWCOLS 31
 /* resources has no foreign key to resource_types (a custom type's code is
  * unique per tenant only): the writes check the type in the same statement,
  * "the code is a built-in type or the tenant's own". Two probes of the index
@@ -251,15 +253,16 @@ static const char *const fixed_sql[S__FIXED] = {
     [S_RES_GET_SOURCE] = "SELECT " RES_COLS RES_FROM " WHERE r.source = ? AND r.source_id = ? "
                          "AND r.tenant_id = :tenant",
     /* no row inserted (changes() = 0): the type is not visible to the tenant */
-    [S_RES_INSERT] = "INSERT INTO resources (" RES_WCOLS ", uuid, created_at, updated_at, version, tenant_id, "
-                     "text_version) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                     "?, ?, ?, ?, ?, ?, ?, ?, ?, 1, :tenant, " TG_SEARCH_TEXT_VERSION_SQL " WHERE " TYPE_VISIBLE("?2"),
+    [S_RES_INSERT] =
+        "INSERT INTO resources (" RES_WCOLS ", uuid, created_at, updated_at, version, tenant_id, "
+        "text_version) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+        "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, :tenant, " TG_SEARCH_TEXT_VERSION_SQL " WHERE " TYPE_VISIBLE("?2"),
     [S_RES_UPDATE] = "UPDATE resources SET org_id = ?, type_code = ?, name = ?, name_kana = ?, "
                      "description = ?, area_id = ?, postal_code = ?, prefecture = ?, city = ?, "
                      "address_line = ?, building = ?, lat = ?, lon = ?, phone = ?, email = ?, url = ?, "
                      "age_min_months = ?, age_max_months = ?, fee_free = ?, fee_text = ?, capacity = ?, "
                      "accessibility_notes = ?, schedule_note = ?, is_public = ?, is_confidential = ?, "
-                     "front_door = ?, verified_at = ?, source = ?, source_id = ?, search_text = ?, "
+                     "front_door = ?, verified_at = ?, source = ?, source_id = ?, search_text = ?, hours = ?, "
                      "text_version = " TG_SEARCH_TEXT_VERSION_SQL
                      ", updated_at = ?, version = version + 1 WHERE id = ? AND version = ? "
                      "AND tenant_id = :tenant AND (" TYPE_VISIBLE("?2") ")",
@@ -278,7 +281,6 @@ static const char *const fixed_sql[S__FIXED] = {
         " WHERE id = ? AND version = ? AND text_version < " TG_SEARCH_TEXT_VERSION_SQL " AND tenant_id = :tenant",
     [S_EXC_INSERT] = "INSERT INTO resource_exceptions (resource_id, day, closed, open_min, close_min, "
                      "note, tenant_id) VALUES (?, ?, ?, ?, ?, ?, :tenant)",
-    [S_HOURS_DEL] = "DELETE FROM resource_hours WHERE resource_id = ? AND tenant_id = :tenant",
     [S_EXC_DEL] = "DELETE FROM resource_exceptions WHERE resource_id = ? AND tenant_id = :tenant",
     [S_RTAG_DEL] = "DELETE FROM resource_tags WHERE resource_id = ? AND tenant_id = :tenant",
     [S_CHANGE_INSERT] = "INSERT INTO resource_changes (resource_id, user_id, at, action, before_json, "
@@ -405,12 +407,6 @@ static enum tg_rc get_child_st(struct sq_db *s, int kind, int size, sqlite3_stmt
 		return prepare_slot(s, slot, NULL, out);
 	struct tg_buf b = TG_BUF_INIT;
 	switch (kind) {
-	case CH_HOURS:
-		tg_buf_adds(&b, "SELECT resource_id, weekday, open_min, close_min FROM resource_hours "
-		                "WHERE resource_id IN (");
-		add_placeholders(&b, in_sizes[size]);
-		tg_buf_adds(&b, ") AND tenant_id = :tenant ORDER BY resource_id, weekday, open_min, close_min");
-		break;
 	case CH_EXC:
 		tg_buf_adds(&b, "SELECT resource_id, day, closed, open_min, close_min, note "
 		                "FROM resource_exceptions WHERE resource_id IN (");
@@ -1830,6 +1826,8 @@ static void read_resource(sqlite3_stmt *st, struct tg_arena *a, struct tg_resour
 	r->version = sqlite3_column_int64(st, 34);
 	r->search_text = col_text(st, 35, a);
 	r->text_version = (int)sqlite3_column_int(st, 36);
+	int bad = 0;
+	r->n_hours = tg_hours_col_decode((const char *)sqlite3_column_text(st, 37), a, &r->hours, &bad);
 }
 
 struct id_pos {
@@ -1878,10 +1876,7 @@ static void *scratch_to_arena(struct scratch *v, struct tg_arena *a)
 static void flush_children(int kind, struct tg_resource *r, struct tg_arena *a, struct scratch *v1, struct scratch *v2)
 {
 	if (r) {
-		if (kind == CH_HOURS) {
-			r->hours = scratch_to_arena(v1, a);
-			r->n_hours = v1->n;
-		} else if (kind == CH_EXC) {
+		if (kind == CH_EXC) {
 			r->exceptions = scratch_to_arena(v1, a);
 			r->n_exceptions = v1->n;
 		} else {
@@ -1904,9 +1899,7 @@ static enum tg_rc load_child_chunk(struct sq_db *s, struct tg_arena *a, int kind
 	struct scratch v1 = {NULL, 0, 0, 0}, v2 = {NULL, 0, 0, sizeof(const char *)};
 	int64_t cur = 0;
 	int src;
-	v1.elem = kind == CH_HOURS ? sizeof(struct tg_hours)
-	          : kind == CH_EXC ? sizeof(struct tg_exception)
-	                           : sizeof(const char *);
+	v1.elem = kind == CH_EXC ? sizeof(struct tg_exception) : sizeof(const char *);
 	enum tg_rc rc = get_child_st(s, kind, size, &st);
 	if (rc)
 		return rc;
@@ -1923,12 +1916,7 @@ static enum tg_rc load_child_chunk(struct sq_db *s, struct tg_arena *a, int kind
 				flush_children(kind, find_res(rs, map, n, cur), a, &v1, &v2);
 			cur = rid;
 		}
-		if (kind == CH_HOURS) {
-			struct tg_hours *h = scratch_push(&v1);
-			h->weekday = sqlite3_column_int(st, 1);
-			h->open_min = sqlite3_column_int(st, 2);
-			h->close_min = sqlite3_column_int(st, 3);
-		} else if (kind == CH_EXC) {
+		if (kind == CH_EXC) {
 			struct tg_exception *e = scratch_push(&v1);
 			e->date = col_text(st, 1, a);
 			e->closed = sqlite3_column_int(st, 2) != 0;
@@ -2205,6 +2193,12 @@ static int bind_resource(sqlite3_stmt *st, const struct tg_resource *r, const ch
 	bind_text(st, i++, r->source);
 	bind_text(st, i++, r->source_id);
 	bind_text(st, i++, search_text ? search_text : "");
+	struct tg_buf h = TG_BUF_INIT;
+	if (tg_hours_col_encode(&h, r->hours, r->n_hours))
+		sqlite3_bind_text(st, i++, h.data, (int)h.len, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i++);
+	tg_buf_release(&h);
 	return i;
 }
 
@@ -2215,9 +2209,6 @@ static enum tg_rc get_multi_st(struct sq_db *s, int kind, int n, sqlite3_stmt **
 		const char *head;
 		int ncols;
 	} k[MI__COUNT] = {
-	    [MI_HOURS] = {"INSERT INTO resource_hours (resource_id, weekday, open_min, close_min, tenant_id) "
-	                  "VALUES ",
-	                  5},
 	    [MI_TAGS] = {"INSERT INTO resource_tags (resource_id, tag_code, tenant_id) VALUES ", 3},
 	};
 	if (s->multi[kind][n]) {
@@ -2261,29 +2252,13 @@ static enum tg_rc insert_tags(struct sq_db *s, int64_t id, const struct tg_resou
 	return rc;
 }
 
-/* Insert the nested rows of r under resource id: one statement for the
- * hours and one for the tags (per MULTI_MAX rows), not one per row. */
+/* Insert the nested rows of r under resource id: the exceptions, and the
+ * tags with one statement per MULTI_MAX rows. (The hours are a column of
+ * the resource row since 0007.) */
 static enum tg_rc insert_children(struct sq_db *s, int64_t id, const struct tg_resource *r)
 {
 	sqlite3_stmt *st = NULL;
 	enum tg_rc rc = TG_OK;
-	for (size_t at = 0; at < r->n_hours && !rc; at += MULTI_MAX) {
-		int n = (int)(r->n_hours - at < MULTI_MAX ? r->n_hours - at : MULTI_MAX);
-		if ((rc = get_multi_st(s, MI_HOURS, n, &st)))
-			return rc;
-		for (int i = 0; i < n; i++) {
-			const struct tg_hours *h = &r->hours[at + (size_t)i];
-			sqlite3_bind_int64(st, 5 * i + 1, id);
-			sqlite3_bind_int(st, 5 * i + 2, h->weekday);
-			sqlite3_bind_int(st, 5 * i + 3, h->open_min);
-			sqlite3_bind_int(st, 5 * i + 4, h->close_min);
-			sqlite3_bind_int64(st, 5 * i + 5, s->base.tenant_id);
-		}
-		rc = step_write(s, st, "resource hours");
-		done(st);
-	}
-	if (rc)
-		return rc;
 	if (r->n_exceptions) {
 		rc = get_st(s, S_EXC_INSERT, &st);
 		for (size_t i = 0; i < r->n_exceptions && !rc; i++) {
@@ -2311,7 +2286,7 @@ static enum tg_rc insert_children(struct sq_db *s, int64_t id, const struct tg_r
 
 static enum tg_rc delete_children(struct sq_db *s, int64_t id)
 {
-	static const int slots[] = {S_HOURS_DEL, S_EXC_DEL, S_RTAG_DEL};
+	static const int slots[] = {S_EXC_DEL, S_RTAG_DEL};
 	enum tg_rc rc = TG_OK;
 	for (size_t i = 0; i < sizeof(slots) / sizeof(slots[0]) && !rc; i++) {
 		sqlite3_stmt *st = NULL;

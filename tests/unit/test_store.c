@@ -171,6 +171,9 @@ static const char *svc2[] = {"ibasho", "soudan"};
 static const char *acc1[] = {"stroller"};
 
 /* A resource with every nested array filled. */
+/* sample_resource()'s hours as stored (migration 0007, store/hours_col.h) */
+#define SAMPLE_HOURS "'1:540-720,1:780-960,3:600-900'"
+
 static void sample_resource(struct tg_resource *r, int64_t org_id, const char *name)
 {
 	static struct tg_hours hours[] = {{1, 540, 720}, {1, 780, 960}, {3, 600, 900}};
@@ -532,7 +535,7 @@ static void test_resource_crud(void **state)
 	r2.n_services = 1;
 	assert_int_equal(db->ops->resource_insert(db, &r2, NULL), TG_ERR_INVALID);
 	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM resources"), 1);
-	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM resource_hours"), 3);
+	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM resources WHERE hours = " SAMPLE_HOURS), 1);
 
 	/* update replaces nested rows and bumps the version */
 	static struct tg_hours h1[] = {{0, 600, 660}};
@@ -580,7 +583,7 @@ static void test_resource_crud(void **state)
 	assert_int_equal(db->ops->resource_delete(db, r.id), TG_OK);
 	assert_int_equal(db->ops->resource_get(db, &f->a, r.id, &got), TG_ERR_NOT_FOUND);
 	assert_int_equal(db->ops->resource_delete(db, r.id), TG_ERR_NOT_FOUND);
-	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM resource_hours"), 0);
+	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM resources"), 0);
 	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM resource_tags"), 0);
 	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM resource_exceptions"), 0);
 }
@@ -863,7 +866,6 @@ static char *many_dump(void)
 {
 	static const char *const q[] = {
 	    "SELECT to_jsonb(x) - 'uuid' - 'created_at' - 'updated_at' FROM resources x ORDER BY id",
-	    "SELECT to_jsonb(x) FROM resource_hours x ORDER BY ctid",
 	    "SELECT to_jsonb(x) FROM resource_exceptions x ORDER BY ctid",
 	    "SELECT to_jsonb(x) FROM resource_tags x ORDER BY ctid",
 	    "SELECT to_jsonb(x) - 'at' FROM resource_changes x ORDER BY id",
@@ -948,8 +950,7 @@ static void test_insert_many_rollback(void **state)
 	struct tg_resource r[MANY_N], *rs[MANY_N];
 	const char *texts[MANY_N];
 	int64_t org1, org2, area;
-	static const char *const tables[] = {"resources", "resource_hours", "resource_exceptions", "resource_tags",
-	                                     "resource_changes"};
+	static const char *const tables[] = {"resources", "resource_exceptions", "resource_tags", "resource_changes"};
 	char sql[96];
 	if (!db->ops->resource_insert_many)
 		return;
@@ -982,7 +983,7 @@ static void test_insert_many_rollback(void **state)
 	assert_int_equal(tg_db_commit(db), TG_OK);
 	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM resources"), 2);
 	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM resource_changes"), 2);
-	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM resource_hours"), 6);
+	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM resources WHERE hours = " SAMPLE_HOURS), 2);
 
 	/* on its own (own transaction): nothing of a failed call stays */
 	assert_int_equal(db->ops->resource_insert_many(db, rs + 2, texts + 2, MANY_N - 2, &ch), TG_ERR_INVALID);
@@ -1794,7 +1795,8 @@ static void test_tenant_isolation(void **state)
 	assert_int_equal(db->ops->session_insert(db, "tok3", d.user, "c", "2999-01-01T00:00:00Z"), TG_OK);
 	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM sessions WHERE token_hash = 'old2'"), 0);
 	assert_int_equal(db->ops->session_delete(db, "tok3"), TG_OK);
-	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM resource_hours WHERE tenant_id = 2"), 6);
+	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM resources WHERE tenant_id = 2 AND hours = " SAMPLE_HOURS),
+	                 2);
 	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM resource_tags WHERE tenant_id = 2"), 6);
 	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM resource_exceptions WHERE tenant_id = 2"), 4);
 	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM sessions"), 1);
@@ -1805,8 +1807,8 @@ static void test_tenant_isolation(void **state)
 	assert_int_equal(n, 0);
 	/* deleting in tenant 2 cascades to tenant 2's nested rows only */
 	assert_int_equal(db->ops->resource_delete(db, d.res), TG_OK);
-	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM resource_hours WHERE tenant_id = 2"), 3);
-	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM resource_hours WHERE tenant_id = 1"), 3);
+	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM resource_tags WHERE tenant_id = 2"), 3);
+	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM resource_tags WHERE tenant_id = 1"), 3);
 }
 
 /* Keys unique per tenant: the same login, (source, source_id) and custom
@@ -1875,7 +1877,7 @@ static void test_tenant_references(void **state)
 	assert_int_equal(db->ops->resource_insert(db, &ok, NULL), TG_OK);
 
 	int64_t res_before = raw_int(db, "SELECT COUNT(*) FROM resources");
-	int64_t hours_before = raw_int(db, "SELECT COUNT(*) FROM resource_hours");
+	int64_t tags_before = raw_int(db, "SELECT COUNT(*) FROM resource_tags");
 	sample_resource(&r, org1, "cross org");
 	assert_int_equal(db->ops->resource_insert(db, &r, NULL), TG_ERR_INVALID);
 	assert_non_null(strstr(db->ops->errmsg(db), "org_id"));
@@ -1899,7 +1901,7 @@ static void test_tenant_references(void **state)
 	assert_int_equal(db->ops->resource_insert(db, &r, NULL), TG_ERR_INVALID);
 	assert_int_equal(tg_db_commit(db), TG_OK);
 	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM resources"), res_before);
-	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM resource_hours"), hours_before);
+	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM resource_tags"), tags_before);
 
 	/* updates of tenant 2's resource pointing into tenant 1 */
 	r = ok;
@@ -2052,7 +2054,7 @@ static void test_tenant_none(void **state)
 	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM users"), 1);
 	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM areas"), 1);
 	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM resources"), 1);
-	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM resource_hours"), 3);
+	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM resources WHERE hours = " SAMPLE_HOURS), 1);
 	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM resource_types"), 10);
 	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM sessions"), 1);
 	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM resource_changes"), 0);
@@ -2242,7 +2244,7 @@ static void test_tenant_migrate_data(void **state)
 	        "(47, '00000000-0000-7000-8000-000000000047', 20, 'hub', 'デモ', 11, 'demo', 'F-7', 0, NULL, "
 	        "'2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z');"
 	        "INSERT INTO resource_tags VALUES (40, 'ibasho'), (40, 'stroller');"
-	        "INSERT INTO resource_hours VALUES (40, 1, 540, 720), (41, 2, 600, 660);"
+	        "INSERT INTO resource_hours VALUES (40, 7, 600, 660), (41, 2, 600, 660), (40, 1, 540, 720);"
 	        "INSERT INTO resource_exceptions (resource_id, day, closed) VALUES (40, '2025-01-01', 1);"
 	        "INSERT INTO resource_changes (id, resource_id, user_id, at, action) VALUES "
 	        "(50, 40, 30, '2025-01-01T00:00:00Z', 'create');"
@@ -2260,11 +2262,10 @@ static void test_tenant_migrate_data(void **state)
 	                                     "sessions",
 	                                     "resources",
 	                                     "resource_tags",
-	                                     "resource_hours",
 	                                     "resource_exceptions",
 	                                     "resource_changes",
 	                                     "audit_log"};
-	static const int64_t rows[] = {2, 1, 1, 1, 8, 2, 2, 1, 1, 1};
+	static const int64_t rows[] = {2, 1, 1, 1, 8, 2, 1, 1, 1};
 	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
 		char sql[160];
 		snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM %s WHERE tenant_id = 1", tables[i]);
@@ -2318,7 +2319,17 @@ static void test_tenant_migrate_data(void **state)
 	assert_string_equal(r.org_name, "社協");
 	assert_string_equal(r.type_code, "family_support");
 	assert_int_equal(r.area_id, 11);
-	assert_int_equal(r.n_hours, 1);
+	/* 0007: the hours rows became the column, sorted */
+	assert_int_equal(r.n_hours, 2);
+	assert_int_equal(r.hours[0].weekday, 1);
+	assert_int_equal(r.hours[0].open_min, 540);
+	assert_int_equal(r.hours[0].close_min, 720);
+	assert_int_equal(r.hours[1].weekday, 7);
+	assert_int_equal(r.hours[1].open_min, 600);
+	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM resources WHERE id = 40 AND hours = '1:540-720,7:600-660'"),
+	                 1);
+	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM resources WHERE id = 41 AND hours = '2:600-660'"), 1);
+	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM resources WHERE hours IS NOT NULL"), 2);
 	assert_int_equal(r.n_exceptions, 1);
 	assert_int_equal(r.n_services, 1);
 	assert_int_equal(r.n_access, 1);
@@ -2366,7 +2377,6 @@ static int touches_tenant_table(const char *sql)
 	                                     "resource_types",
 	                                     "resources",
 	                                     "resource_tags",
-	                                     "resource_hours",
 	                                     "resource_exceptions",
 	                                     "resource_changes",
 	                                     "audit_log"};
