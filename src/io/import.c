@@ -502,11 +502,13 @@ static void report_error(struct tg_import_report *rep, struct tg_arena *a, size_
 
 /* ---- the write pipeline ----
  *
- * Rows are written in chunks of WCHUNK. For chunk k the main thread first
- * resolves orgs (creating the new ones: chunk_orgs), reads the stored
- * resources of its rows (chunk_read), resolves areas and decides
- * create/update/unchanged; then a helper thread computes the search texts of chunk k while
- * the main thread writes chunk k-1. The search-text callback is therefore
+ * Rows are written in chunks of WCHUNK. First the organizations of every
+ * chunk are resolved (the new ones created: chunk_orgs). Then for chunk k
+ * the main thread reads the stored resources of its rows (chunk_read),
+ * resolves areas and decides create/update/unchanged; then a helper thread
+ * computes the search texts of chunk k while the main thread writes chunk
+ * k-1 (a store may send that write and return: PostgreSQL in bulk mode,
+ * whose server then inserts chunk k-1 while this thread prepares chunk k). The search-text callback is therefore
  * called from the helper thread, one call at a time, never concurrently with
  * itself; it sees each row only after the row is final. Writes still happen
  * in file order inside the one transaction. Rows of chunk k cannot depend on
@@ -959,13 +961,25 @@ enum tg_rc tg_import_run(struct tg_db *db, const char *format, const char *data,
 			goto store_error;
 		rc = TG_OK;
 	}
+	/* Every organization the file names, before any place: the chunks
+	 * below then need the database only to read stored places and to write,
+	 * so a store that writes a chunk asynchronously (PostgreSQL in bulk
+	 * mode) works on chunk k while this thread prepares chunk k+1. The new
+	 * ones are created in order of first appearance, as before. */
+	for (size_t base = 0; base < b.n_rows; base += WCHUNK) {
+		size_t end = base + WCHUNK < b.n_rows ? base + WCHUNK : b.n_rows;
+		struct tg_arena *oa = &chunks[0].arena;
+		rc = chunk_orgs(db, a, oa, &orgs, all_orgs, opts->dry_run, &b.rows[base], end - base);
+		tg_arena_clear(oa);
+		if (rc)
+			goto store_error;
+	}
 	for (size_t base = 0; base < b.n_rows; base += WCHUNK) {
 		struct wchunk *c = &chunks[(base / WCHUNK) & 1];
 		size_t end = base + WCHUNK < b.n_rows ? base + WCHUNK : b.n_rows;
 		chunk_reset(c); /* chunk k-2: written already */
 		struct tg_resource *olds = TG_ARENA_ARRAY(&c->arena, struct tg_resource, end - base);
-		if ((rc = chunk_orgs(db, a, &c->arena, &orgs, all_orgs, opts->dry_run, &b.rows[base], end - base)) ||
-		    (rc = chunk_read(db, &c->arena, &known, have_known, &b.rows[base], end - base, olds)))
+		if ((rc = chunk_read(db, &c->arena, &known, have_known, &b.rows[base], end - base, olds)))
 			goto store_error;
 		for (size_t i = base; i < end; i++) {
 			struct tg_import_row *row = &b.rows[i];

@@ -24,6 +24,20 @@ static int sorted(const struct tg_hours *h, size_t n)
 	return 1;
 }
 
+/* v in decimal at p (a minus sign if negative); returns the end. */
+static char *put_int(char *p, int v)
+{
+	char d[12], *e = d + sizeof(d), *q = e;
+	unsigned u = v < 0 ? 0u - (unsigned)v : (unsigned)v;
+	do
+		*--q = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		*p++ = '-';
+	memcpy(p, q, (size_t)(e - q));
+	return p + (e - q);
+}
+
 int tg_hours_col_encode(struct tg_buf *b, const struct tg_hours *h, size_t n)
 {
 	tg_buf_reset(b);
@@ -37,8 +51,17 @@ int tg_hours_col_encode(struct tg_buf *b, const struct tg_hours *h, size_t n)
 		qsort(copy, n, sizeof(*copy), cmp_hours);
 		v = copy;
 	}
-	for (size_t i = 0; i < n; i++)
-		tg_buf_printf(b, "%s%d:%d-%d", i ? "," : "", v[i].weekday, v[i].open_min, v[i].close_min);
+	for (size_t i = 0; i < n; i++) { /* an import writes 500,000 of these: no printf */
+		char t[48], *p = t;
+		if (i)
+			*p++ = ',';
+		p = put_int(p, v[i].weekday);
+		*p++ = ':';
+		p = put_int(p, v[i].open_min);
+		*p++ = '-';
+		p = put_int(p, v[i].close_min);
+		tg_buf_add(b, t, (size_t)(p - t));
+	}
 	if (copy && copy != stack)
 		free(copy);
 	return 1;

@@ -117,7 +117,11 @@ struct tg_db_ops {
 	enum tg_rc (*backup)(struct tg_db *db, const char *dest);
 	/* Bulk mode for large imports: 1 = give this connection a large page
 	 * cache so one big transaction does not spill pages mid-way; 0 = back
-	 * to the normal size. A hint: implementations may do nothing. */
+	 * to the normal size. Inside begin() in bulk mode a failed write fails
+	 * the whole transaction (PostgreSQL: no savepoints), and a write may
+	 * report its failure from the next call or from commit instead of its
+	 * own return (resource_insert_many). Else a hint: implementations may
+	 * do nothing. */
 	void (*bulk)(struct tg_db *db, int on);
 	/* Inside begin(): wait until no other transaction of the tenant that
 	 * creates organizations or areas by name (an import) is running, as
@@ -223,7 +227,10 @@ struct tg_db_ops {
 	 * {resource_id = rs[i]->id, user_id = ch->user_id, action = ch->action}
 	 * for i = 0..n-1 in order (ch->before_json and after_json must be NULL).
 	 * Atomic: all n or nothing. For large imports, where one call per
-	 * chunk of rows saves a round trip per statement. */
+	 * chunk of rows saves a round trip per statement. In bulk mode inside
+	 * begin() it may return once the rows are sent (PostgreSQL), with the
+	 * ids already set: the server writes them while the caller prepares
+	 * the next chunk, and a failure comes out of the next call or commit. */
 	enum tg_rc (*resource_insert_many)(struct tg_db *db, struct tg_resource *const *rs,
 	                                   const char *const *search_texts, size_t n, const struct tg_change *ch);
 	/* Update when the stored version equals r->version (else TG_ERR_CONFLICT);
