@@ -38,6 +38,15 @@ static char *put_int(char *p, int v)
 	return p + (e - q);
 }
 
+int tg_hours_col_valid(const struct tg_hours *h, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (h[i].weekday < 0 || h[i].weekday > 7 || h[i].open_min < 0 || h[i].open_min > 1440 ||
+		    h[i].close_min < 0 || h[i].close_min > 1440)
+			return 0;
+	return 1;
+}
+
 int tg_hours_col_encode(struct tg_buf *b, const struct tg_hours *h, size_t n)
 {
 	tg_buf_reset(b);

@@ -21,6 +21,11 @@
  * (store NULL), else 1. h itself is not reordered. */
 int tg_hours_col_encode(struct tg_buf *b, const struct tg_hours *h, size_t n);
 
+/* 1 when every interval of h[0..n) can be stored: weekday 0..7, minutes
+ * 0..1440 (what the domain allows; the writes of both stores refuse
+ * anything else with TG_ERR_INVALID before encoding). */
+int tg_hours_col_valid(const struct tg_hours *h, size_t n);
+
 /* The hours of a column text (NULL or "" -> none), sorted, in arena a.
  * Returns the number of entries read; at the first malformed entry it stops
  * and sets *bad (the entries before it are kept). */

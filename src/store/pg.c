@@ -60,6 +60,7 @@
 #include "store/hours_col.h"
 #include "store/migrations.h"
 #include "util/buf.h"
+#include "util/log.h"
 
 #define CHUNK        500 /* ids per "= ANY($1)" batch */
 #define MAX_TRIES    4   /* attempts for a serialization failure or deadlock */
@@ -369,6 +370,9 @@ struct pg_db {
 	int64_t bulk_writes; /* bulk mode: resources inserted (BULK_ANALYZE_AT) */
 	int pending;         /* a statement was sent and its result not read yet (send_slot) */
 	const char *pending_what;
+	/* its failure, returned by every statement until the rollback (settle) */
+	enum tg_rc deferred_rc;
+	char deferred_err[256];
 	char state[6];        /* SQLSTATE of the last failure ("" if none) */
 	char column[64];      /* its column (PG_DIAG_COLUMN_NAME), if any */
 	struct tg_arena keep; /* strings handed back into caller structs */
@@ -682,6 +686,8 @@ static void all_end(struct pg_db *s, int64_t t)
 static int reconnect(struct pg_db *s)
 {
 	PQreset(s->c);
+	s->pending = 0; /* the old session and its transaction are gone */
+	s->deferred_rc = TG_OK;
 	memset(s->prepared, 0, sizeof(s->prepared));
 	s->tenant_known = 0;
 	s->tenant_in_tx = 0;
@@ -706,20 +712,42 @@ static enum tg_rc type_fail(struct pg_db *s, enum tg_rc rc, const char *what);
  */
 static enum tg_rc settle(struct pg_db *s)
 {
-	if (!s->pending)
-		return TG_OK;
-	s->pending = 0;
 	enum tg_rc rc = TG_OK;
-	PGresult *res;
-	while ((res = PQgetResult(s->c)) != NULL) {
-		ExecStatusType es = PQresultStatus(res);
-		if (!rc && es != PGRES_COMMAND_OK && es != PGRES_TUPLES_OK)
-			rc = type_fail(s, db_fail(s, s->pending_what, res), s->pending_what);
-		PQclear(res);
+	if (s->pending) {
+		PGresult *res;
+		s->pending = 0;
+		while ((res = PQgetResult(s->c)) != NULL) {
+			ExecStatusType es = PQresultStatus(res);
+			if (!rc && es != PGRES_COMMAND_OK && es != PGRES_TUPLES_OK)
+				rc = type_fail(s, db_fail(s, s->pending_what, res), s->pending_what);
+			PQclear(res);
+		}
+		if (!rc && PQstatus(s->c) == CONNECTION_BAD)
+			rc = db_fail(s, s->pending_what, NULL);
+		if (rc) {
+			s->deferred_rc = rc;
+			memcpy(s->deferred_err, s->err, sizeof(s->deferred_err));
+		}
 	}
-	if (!rc && PQstatus(s->c) == CONNECTION_BAD)
-		rc = db_fail(s, s->pending_what, NULL);
+	/* Sticky until the rollback: a caller that ignores one statement's
+	 * failure (bulk_analyze) cannot hide it from the next, which would
+	 * otherwise fail with "current transaction is aborted". The SQLSTATE
+	 * and column are cleared so that the next call's own mapping
+	 * (type_fail) does not claim the failure as its own. */
+	if (s->deferred_rc) {
+		memcpy(s->err, s->deferred_err, sizeof(s->err));
+		s->state[0] = s->column[0] = '\0';
+		s->retryable = 0;
+		return s->deferred_rc;
+	}
 	return rc;
+}
+
+/* The rollback that ends a transaction forgets its write in flight. */
+static void settle_forget(struct pg_db *s)
+{
+	settle(s);
+	s->deferred_rc = TG_OK;
 }
 
 static enum tg_rc send_slot(struct pg_db *s, int slot, const struct params *p, const char *what)
@@ -734,6 +762,8 @@ static enum tg_rc send_slot(struct pg_db *s, int slot, const struct params *p, c
 		return rc;
 	snprintf(name, sizeof(name), "tg%d", slot);
 	if (!PQsendQueryPrepared(s->c, name, p ? p->n : 0, p ? p->v : NULL, NULL, NULL, 0)) {
+		s->state[0] = s->column[0] = '\0';
+		s->retryable = 0;
 		snprintf(s->err, sizeof(s->err), "%s: could not send the statement", what);
 		return PQstatus(s->c) == CONNECTION_BAD ? db_fail(s, what, NULL) : TG_ERR_DB;
 	}
@@ -755,7 +785,9 @@ static enum tg_rc run(struct pg_db *s, int slot, const struct params *p, PGresul
 	int reconnected = 0;
 	snprintf(name, sizeof(name), "tg%d", slot);
 	/* a rollback goes ahead whatever the statement in flight did */
-	if ((rc = settle(s)) && slot != S_ROLLBACK && slot != S_ROLLBACK_TO)
+	if (slot == S_ROLLBACK)
+		settle_forget(s);
+	else if ((rc = settle(s)) && slot != S_ROLLBACK_TO)
 		return rc;
 	rc = TG_OK;
 	s->retryable = 0;
@@ -1023,6 +1055,8 @@ static void pg_rollback(struct tg_db *db)
 	struct pg_db *s = PG(db);
 	s->in_tx = 0;
 	s->in_call = 0;
+	if (PQstatus(s->c) != CONNECTION_BAD)
+		settle_forget(s);
 	if (PQstatus(s->c) == CONNECTION_BAD) {
 		reconnect(s);
 		return;
@@ -2165,6 +2199,9 @@ static void read_resource(const PGresult *res, int i, struct tg_arena *a, struct
 	r->text_version = (int)g_i64(res, i, 36);
 	int bad = 0;
 	r->n_hours = tg_hours_col_decode(PQgetisnull(res, i, 37) ? NULL : PQgetvalue(res, i, 37), a, &r->hours, &bad);
+	if (bad) /* only a hand-edited database: the writes refuse it (hours_ok, CHECK) */
+		tg_log_warn("store_hours_malformed", "resource %" PRId64 ": stored hours malformed, %zu intervals read",
+		            r->id, r->n_hours);
 }
 
 struct id_pos {
@@ -2638,6 +2675,15 @@ static void children_release(struct children *ch)
  * itself, so it needs no transaction of its own (write1: a savepoint inside
  * begin()); one round trip per call, which is what makes a large import on
  * PostgreSQL fast. */
+/* The hours column holds what the domain allows (store/hours_col.h). */
+static enum tg_rc hours_ok(struct pg_db *s, const struct tg_resource *r, const char *what)
+{
+	if (tg_hours_col_valid(r->hours, r->n_hours))
+		return TG_OK;
+	snprintf(s->err, sizeof(s->err), "%s: hours: weekday 0-7 and minutes 0-1440 only", what);
+	return TG_ERR_INVALID;
+}
+
 static enum tg_rc pg_resource_insert(struct tg_db *db, struct tg_resource *r, const char *search_text)
 {
 	struct pg_db *s = PG(db);
@@ -2648,6 +2694,8 @@ static enum tg_rc pg_resource_insert(struct tg_db *db, struct tg_resource *r, co
 	const char *now = now_ts(s);
 	if (need_tenant(s, "resource_insert"))
 		return TG_ERR_INTERNAL;
+	if (hours_ok(s, r, "resource_insert"))
+		return TG_ERR_INVALID;
 	struct tg_buf hb = TG_BUF_INIT;
 	resource_params(&p, s, r, search_text, &hb);
 	p_text(&p, uuid);
@@ -2827,6 +2875,9 @@ static enum tg_rc pg_resource_insert_many(struct tg_db *db, struct tg_resource *
 	}
 	if (n == 0)
 		return TG_OK;
+	for (size_t i = 0; i < n; i++)
+		if (hours_ok(s, rs[i], "resource_insert_many"))
+			return TG_ERR_INVALID;
 	const char *now = now_ts(s);
 	const char **uuids = tg_xcalloc(n, sizeof(*uuids));
 	int64_t *ids = tg_xcalloc(n, sizeof(*ids)), *cids = tg_xcalloc(n, sizeof(*cids));
@@ -2981,6 +3032,8 @@ static enum tg_rc pg_resource_update(struct tg_db *db, struct tg_resource *r, co
 	const char *now = now_ts(s);
 	enum tg_rc rc;
 	int attempt = 0;
+	if (hours_ok(s, r, "resource_update"))
+		return TG_ERR_INVALID;
 	do {
 		if ((rc = call_enter(s)))
 			break;

@@ -63,6 +63,7 @@
 #include "store/hours_col.h"
 #include "store/migrations.h"
 #include "util/buf.h"
+#include "util/log.h"
 
 /* Ids per "IN (...)" batch; statements exist for 1, 16 and CHUNK ids. */
 #define CHUNK   128
@@ -1828,6 +1829,9 @@ static void read_resource(sqlite3_stmt *st, struct tg_arena *a, struct tg_resour
 	r->text_version = (int)sqlite3_column_int(st, 36);
 	int bad = 0;
 	r->n_hours = tg_hours_col_decode((const char *)sqlite3_column_text(st, 37), a, &r->hours, &bad);
+	if (bad) /* only a hand-edited database: the writes refuse it (hours_ok, CHECK) */
+		tg_log_warn("store_hours_malformed", "resource %" PRId64 ": stored hours malformed, %zu intervals read",
+		            r->id, r->n_hours);
 }
 
 struct id_pos {
@@ -2325,6 +2329,15 @@ static enum tg_rc type_visible(struct sq_db *s, const char *code)
 	return rc;
 }
 
+/* The hours column holds what the domain allows (store/hours_col.h). */
+static enum tg_rc hours_ok(struct sq_db *s, const struct tg_resource *r, const char *what)
+{
+	if (tg_hours_col_valid(r->hours, r->n_hours))
+		return TG_OK;
+	snprintf(s->err, sizeof(s->err), "%s: hours: weekday 0-7 and minutes 0-1440 only", what);
+	return TG_ERR_INVALID;
+}
+
 static enum tg_rc sq_resource_insert(struct tg_db *db, struct tg_resource *r, const char *search_text)
 {
 	struct sq_db *s = SQ(db);
@@ -2339,6 +2352,8 @@ static enum tg_rc sq_resource_insert(struct tg_db *db, struct tg_resource *r, co
 	 * pages) into the statement journal. */
 	int own_tx = !s->in_tx;
 	enum tg_rc rc = need_tenant(s, "resource_insert");
+	if (!rc)
+		rc = hours_ok(s, r, "resource_insert");
 	if (rc)
 		return rc;
 	if (own_tx && (rc = call_enter(s)))
@@ -2402,6 +2417,8 @@ static enum tg_rc sq_resource_update(struct tg_db *db, struct tg_resource *r, co
 	sqlite3_stmt *st = NULL;
 	const char *now = now_ts(s);
 	enum tg_rc rc = need_tenant(s, "resource_update");
+	if (!rc)
+		rc = hours_ok(s, r, "resource_update");
 	if (rc || (rc = call_enter(s)))
 		return rc;
 	rc = get_st(s, S_RES_UPDATE, &st);

@@ -120,8 +120,9 @@ struct tg_db_ops {
 	 * to the normal size. Inside begin() in bulk mode a failed write fails
 	 * the whole transaction (PostgreSQL: no savepoints), and a write may
 	 * report its failure from the next call or from commit instead of its
-	 * own return (resource_insert_many). Else a hint: implementations may
-	 * do nothing. */
+	 * own return (resource_insert_many), and from every call after it until
+	 * rollback. Call bulk(0) only outside begin(). Else a hint:
+	 * implementations may do nothing. */
 	void (*bulk)(struct tg_db *db, int on);
 	/* Inside begin(): wait until no other transaction of the tenant that
 	 * creates organizations or areas by name (an import) is running, as

@@ -2,7 +2,8 @@
  * test_hours_col.c - unit tests for store/hours_col.c, the text of the
  * resources.hours column (migration 0007): encoding sorts and leaves the
  * caller's array alone, no hours is NULL, decoding gives the hours back
- * sorted, and malformed text stops at the first bad entry.
+ * sorted, malformed text stops at the first bad entry, and only what the
+ * domain allows may be stored.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -85,12 +86,24 @@ static void test_malformed(void **state)
 	tg_arena_release(&a);
 }
 
+static void test_valid(void **state)
+{
+	(void)state;
+	static const struct tg_hours ok[] = {{0, 0, 1440}, {7, 1439, 1440}, {3, 540, 600}};
+	static const struct tg_hours bad[] = {{8, 0, 60}, {-1, 0, 60}, {1, -1, 60}, {1, 0, 1441}, {1, 1441, 1442}};
+	assert_true(tg_hours_col_valid(ok, 3));
+	assert_true(tg_hours_col_valid(NULL, 0));
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_false(tg_hours_col_valid(&bad[i], 1));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_encode),
 	    cmocka_unit_test(test_round_trip),
 	    cmocka_unit_test(test_malformed),
+	    cmocka_unit_test(test_valid),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

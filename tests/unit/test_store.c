@@ -943,6 +943,123 @@ static void test_insert_many_same(void **state)
  * the import (bulk mode: the caller rolls back); inside begin() without bulk
  * mode a failed call undoes only itself; on its own a call writes all or
  * nothing. */
+/* A bulk write's failure is never lost and never renamed (PostgreSQL sends
+ * it and reads the result with the next statement): not when the write
+ * takes the import past BULK_ANALYZE_AT (whose ANALYZE runs right after
+ * it), not in the last chunk of a large import (commit's ANALYZE), and not
+ * when the next call is one whose own error mapping could claim it. */
+#define BULK_CHUNK 256
+static void bulk_run(struct tg_db *db, int64_t org, int chunks, int bad_chunk, struct tg_resource *r, char (*sid)[16],
+                     enum tg_rc *last_rc)
+{
+	struct tg_resource *rs[BULK_CHUNK];
+	const char *texts[BULK_CHUNK];
+	struct tg_change ch = {0, 0, 0, NULL, NULL, "import", NULL, NULL};
+	*last_rc = TG_OK;
+	for (int k = 0; k < chunks && *last_rc == TG_OK; k++) {
+		for (int i = 0; i < BULK_CHUNK; i++) {
+			sample_resource(&r[i], org, "bulk");
+			snprintf(sid[i], sizeof(sid[i]), "b%d-%d", k, i);
+			r[i].source_id = sid[i];
+			r[i].type_code = k == bad_chunk && i == 100 ? "no-such-type" : "hub";
+			rs[i] = &r[i];
+			texts[i] = "bulk";
+		}
+		*last_rc = db->ops->resource_insert_many(db, rs, texts, BULK_CHUNK, &ch);
+	}
+}
+
+static void test_bulk_failure_kept(void **state)
+{
+	struct fx *f = *state;
+	struct tg_db *db = f->db;
+	struct tg_resource *r = calloc(BULK_CHUNK, sizeof(*r));
+	char(*sid)[16] = calloc(BULK_CHUNK, sizeof(*sid));
+	struct tg_resource got;
+	enum tg_rc rc;
+	int64_t cnt = 0;
+	if (!db->ops->resource_insert_many || !on_pg()) {
+		free(r);
+		free(sid);
+		return;
+	}
+	int64_t org = add_org(db, "bulk org");
+
+	/* chunk 3 takes the writes from 768 to 1,024: ANALYZE follows it */
+	db->ops->bulk(db, 1);
+	assert_int_equal(tg_db_begin(db), TG_OK);
+	bulk_run(db, org, 4, 3, r, sid, &rc);
+	if (rc == TG_OK)
+		rc = db->ops->org_count(db, &cnt);
+	assert_int_equal(rc, TG_ERR_INVALID);
+	assert_non_null(strstr(db->ops->errmsg(db), "resource_insert_many: unknown resource type"));
+	/* and every call after it says the same, whatever its own mapping */
+	sample_resource(&got, org, "other");
+	got.id = 1;
+	got.version = 1;
+	assert_int_equal(db->ops->resource_update(db, &got, "x"), TG_ERR_INVALID);
+	assert_non_null(strstr(db->ops->errmsg(db), "resource_insert_many: unknown resource type"));
+	assert_int_equal(tg_db_commit(db), TG_ERR_INVALID);
+	assert_non_null(strstr(db->ops->errmsg(db), "resource_insert_many: unknown resource type"));
+	db->ops->bulk(db, 0);
+	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM resources"), 0);
+
+	/* the last chunk of 2,048 rows: commit analyzes, then commits */
+	db->ops->bulk(db, 1);
+	assert_int_equal(tg_db_begin(db), TG_OK);
+	bulk_run(db, org, 8, 7, r, sid, &rc);
+	assert_int_equal(rc, TG_OK); /* sent */
+	assert_int_equal(tg_db_commit(db), TG_ERR_INVALID);
+	assert_non_null(strstr(db->ops->errmsg(db), "resource_insert_many: unknown resource type"));
+	db->ops->bulk(db, 0);
+	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM resources"), 0);
+	/* the connection is usable again */
+	assert_int_equal(db->ops->org_count(db, &cnt), TG_OK);
+
+	/* the same 2,048 rows without the bad one go in */
+	db->ops->bulk(db, 1);
+	assert_int_equal(tg_db_begin(db), TG_OK);
+	bulk_run(db, org, 8, -1, r, sid, &rc);
+	assert_int_equal(rc, TG_OK);
+	assert_int_equal(tg_db_commit(db), TG_OK);
+	db->ops->bulk(db, 0);
+	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM resources"), 8 * BULK_CHUNK);
+	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM resources WHERE hours = " SAMPLE_HOURS), 8 * BULK_CHUNK);
+	free(r);
+	free(sid);
+}
+
+/* Hours the domain would refuse are refused by the store too, before any
+ * write (the column could not hold them faithfully). */
+static void test_hours_range(void **state)
+{
+	struct fx *f = *state;
+	struct tg_db *db = f->db;
+	struct tg_resource r, *rs[1] = {&r};
+	const char *texts[1] = {"x"};
+	struct tg_change ch = {0, 0, 0, NULL, NULL, "import", NULL, NULL};
+	static const struct tg_hours bad[][1] = {{{8, 540, 600}}, {{-1, 540, 600}}, {{1, -5, 600}}, {{1, 540, 1441}}};
+	int64_t org = add_org(db, "range org");
+	for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
+		sample_resource(&r, org, "range");
+		r.hours = (struct tg_hours *)bad[k];
+		r.n_hours = 1;
+		assert_int_equal(db->ops->resource_insert(db, &r, "x"), TG_ERR_INVALID);
+		assert_non_null(strstr(db->ops->errmsg(db), "hours"));
+		if (db->ops->resource_insert_many) {
+			r.uuid = NULL;
+			assert_int_equal(db->ops->resource_insert_many(db, rs, texts, 1, &ch), TG_ERR_INVALID);
+		}
+	}
+	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM resources"), 0);
+	sample_resource(&r, org, "range");
+	assert_int_equal(db->ops->resource_insert(db, &r, "x"), TG_OK);
+	r.hours = (struct tg_hours *)bad[0];
+	assert_int_equal(db->ops->resource_update(db, &r, "x"), TG_ERR_INVALID);
+	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM resources WHERE hours = " SAMPLE_HOURS), 1);
+	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM resources WHERE version = 1"), 1);
+}
+
 static void test_insert_many_rollback(void **state)
 {
 	struct fx *f = *state;
@@ -2518,6 +2635,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_transactions, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_insert_many_same, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_insert_many_rollback, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_bulk_failure_kept, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_hours_range, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_get_by_source_many_same, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_org_insert_many_same, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_changes_audit, setup, teardown),
