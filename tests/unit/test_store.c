@@ -949,7 +949,7 @@ static void test_insert_many_same(void **state)
  * it), not in the last chunk of a large import (commit's ANALYZE), and not
  * when the next call is one whose own error mapping could claim it. */
 #define BULK_CHUNK 256
-static void bulk_run(struct tg_db *db, int64_t org, int chunks, int bad_chunk, struct tg_resource *r, char (*sid)[16],
+static void bulk_run(struct tg_db *db, int64_t org, int chunks, int bad_chunk, struct tg_resource *r, char (*sid)[32],
                      enum tg_rc *last_rc)
 {
 	struct tg_resource *rs[BULK_CHUNK];
@@ -974,7 +974,7 @@ static void test_bulk_failure_kept(void **state)
 	struct fx *f = *state;
 	struct tg_db *db = f->db;
 	struct tg_resource *r = calloc(BULK_CHUNK, sizeof(*r));
-	char(*sid)[16] = calloc(BULK_CHUNK, sizeof(*sid));
+	char(*sid)[32] = calloc(BULK_CHUNK, sizeof(*sid));
 	struct tg_resource got;
 	enum tg_rc rc;
 	int64_t cnt = 0;
