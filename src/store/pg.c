@@ -3352,8 +3352,11 @@ struct tg_db *tg_pg_open(const char *url, int create, char *err, size_t errlen)
 		PQfinish(c);
 		return NULL;
 	}
-	if (PQserverVersion(c) < 100000) {
-		snprintf(err, errlen, "PostgreSQL 10 以降が必要です (PostgreSQL 10 or newer is required)");
+	/* 11: ANALYZE of several tables in one statement (bulk_analyze; on 10
+	 * it fails inside its savepoint and a large import's reference checks
+	 * keep plans made on empty tables) */
+	if (PQserverVersion(c) < 110000) {
+		snprintf(err, errlen, "PostgreSQL 11 以降が必要です (PostgreSQL 11 or newer is required)");
 		PQfinish(c);
 		return NULL;
 	}
