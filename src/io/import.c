@@ -508,9 +508,10 @@ static void report_error(struct tg_import_report *rep, struct tg_arena *a, size_
  * resolves areas and decides create/update/unchanged; then a helper thread
  * computes the search texts of chunk k while the main thread writes chunk
  * k-1 (a store may send that write and return: PostgreSQL in bulk mode,
- * whose server then inserts chunk k-1 while this thread prepares chunk k). The search-text callback is therefore
- * called from the helper thread, one call at a time, never concurrently with
- * itself; it sees each row only after the row is final. Writes still happen
+ * whose server then inserts chunk k-1 while this thread prepares chunk k).
+ * The search-text callback is therefore called from the helper thread,
+ * one call at a time, never concurrently with itself; it sees each row
+ * only after the row is final. Writes still happen
  * in file order inside the one transaction. Rows of chunk k cannot depend on
  * unwritten rows of chunk k-1: a file may not name one identity twice. */
 
