@@ -700,6 +700,84 @@ static enum tg_rc areas_preload(struct tg_db *db, struct tg_arena *a, struct idm
 	return TG_OK;
 }
 
+/* The areas the rows name (a city, or a city and its ward) into the cache,
+ * the missing ones created before any place is written: the cities in
+ * order of first appearance, then the wards (so the area list, in level
+ * and id order, reads as before), each level with area_ensure_many in one
+ * call where the store offers it. A row whose municipality is one field
+ * ("横浜市中区") is split into city and ward here. A dry run creates
+ * nothing: names not in the cache stay unresolved. */
+struct new_area {
+	struct tg_area area;
+	const char *key, *city; /* the cache key; a ward's city */
+};
+
+static enum tg_rc ensure_level(struct tg_db *db, struct idmap *areas, struct new_area *v, size_t n)
+{
+	enum tg_rc rc = TG_OK;
+	if (n && db->ops->area_ensure_many) {
+		struct tg_area **ptrs = tg_xmalloc(n * sizeof(*ptrs));
+		for (size_t i = 0; i < n; i++)
+			ptrs[i] = &v[i].area;
+		rc = db->ops->area_ensure_many(db, ptrs, n);
+		free(ptrs);
+	}
+	for (size_t i = 0; i < n && !rc && !db->ops->area_ensure_many; i++)
+		rc = db->ops->area_ensure(db, &v[i].area);
+	for (size_t i = 0; i < n && !rc; i++)
+		*idmap_slot(areas, v[i].key, 1) = v[i].area.id;
+	return rc;
+}
+
+static enum tg_rc areas_resolve(struct tg_db *db, struct tg_arena *a, struct idmap *areas, struct tg_import_row *rows,
+                                size_t n, int dry_run)
+{
+	struct new_area *cities = NULL, *wards = NULL;
+	size_t nc = 0, nw = 0, cap_c = 0, cap_w = 0;
+	struct idmap seen = {0}; /* new names already collected */
+	enum tg_rc rc = TG_OK;
+	for (size_t i = 0; i < n; i++) {
+		struct tg_import_row *row = &rows[i];
+		if (row->area_city && !row->area_ward) {
+			const char *p, *cty, *w;
+			tg_jpf_split_municipality(row->area_city, a, &p, &cty, &w);
+			row->area_city = cty;
+			row->area_ward = w;
+		}
+		if (!row->area_city || dry_run)
+			continue;
+		if (!idmap_slot(areas, row->area_city, 0) && !idmap_slot(&seen, row->area_city, 0)) {
+			*idmap_slot(&seen, row->area_city, 1) = 1;
+			if (nc == cap_c) {
+				cap_c = cap_c ? cap_c * 2 : 64;
+				cities = tg_xrealloc(cities, cap_c * sizeof(*cities));
+			}
+			cities[nc++] =
+			    (struct new_area){{0, 0, TG_AREA_CITY, row->area_city, NULL}, row->area_city, NULL};
+		}
+		if (!row->area_ward)
+			continue;
+		const char *key = tg_arena_printf(a, "%s\x1f%s", row->area_city, row->area_ward);
+		if (idmap_slot(areas, key, 0) || idmap_slot(&seen, key, 0))
+			continue;
+		*idmap_slot(&seen, key, 1) = 1;
+		if (nw == cap_w) {
+			cap_w = cap_w ? cap_w * 2 : 64;
+			wards = tg_xrealloc(wards, cap_w * sizeof(*wards));
+		}
+		wards[nw++] = (struct new_area){{0, 0, TG_AREA_WARD, row->area_ward, NULL}, key, row->area_city};
+	}
+	rc = ensure_level(db, areas, cities, nc);
+	for (size_t i = 0; i < nw && !rc; i++)
+		wards[i].area.parent_id = *idmap_slot(areas, wards[i].city, 0);
+	if (!rc)
+		rc = ensure_level(db, areas, wards, nw);
+	idmap_release(&seen);
+	free(cities);
+	free(wards);
+	return rc;
+}
+
 /* The organizations named by rows[0..n) (one chunk) into the cache: looked
  * up unless the cache has them all (orgs_preload), the missing ones created
  * (a dry run: id 0) in order of first appearance, as the row-by-row path
@@ -929,23 +1007,22 @@ enum tg_rc tg_import_run(struct tg_db *db, const char *format, const char *data,
 		if (db->ops->lock_names && (rc = db->ops->lock_names(db)))
 			goto store_error;
 	}
-	/* Which (source, source_id) exist: one query per source in the file
-	 * (refs are sorted by source), so most new rows need no lookup. */
+	/* Which (source, source_id) exist: one query for every source of the
+	 * file (refs are sorted by source), so most new rows need no lookup. */
 	if (db->ops->resource_source_ids) {
+		const char **srcs = TG_ARENA_ARRAY(a, const char *, b.n_rows ? b.n_rows : 1);
+		const char **got_src = NULL, **got_id = NULL;
+		size_t n_srcs = 0, n_got = 0;
+		for (size_t i = 0; i < b.n_rows; i++)
+			if (!i || strcmp(refs[i].source, refs[i - 1].source) != 0)
+				srcs[n_srcs++] = refs[i].source;
+		if ((rc = db->ops->resource_source_ids(db, a, srcs, n_srcs, &got_src, &got_id, &n_got)))
+			goto store_error;
 		have_known = 1;
-		for (size_t i = 0; i < b.n_rows; i++) {
-			const char *src = refs[i].source;
-			if (i && strcmp(src, refs[i - 1].source) == 0)
-				continue;
-			const char **ids = NULL;
-			size_t n_ids = 0;
-			if ((rc = db->ops->resource_source_ids(db, a, src, &ids, &n_ids)))
-				goto store_error;
-			for (size_t j = 0; j < n_ids; j++) {
-				char kb[512];
-				if (src_key(kb, sizeof(kb), src, ids[j]))
-					*idmap_slot(&known, tg_arena_strdup(a, kb), 1) = 1;
-			}
+		for (size_t j = 0; j < n_got; j++) {
+			char kb[512];
+			if (src_key(kb, sizeof(kb), got_src[j], got_id[j]))
+				*idmap_slot(&known, tg_arena_strdup(a, kb), 1) = 1;
 		}
 	}
 	struct area_list all_areas = {NULL, 0};
@@ -962,8 +1039,10 @@ enum tg_rc tg_import_run(struct tg_db *db, const char *format, const char *data,
 			goto store_error;
 		rc = TG_OK;
 	}
-	/* Every organization the file names, before any place: the chunks
-	 * below then need the database only to read stored places and to write,
+	if ((rc = areas_resolve(db, a, &areas, b.rows, b.n_rows, opts->dry_run)))
+		goto store_error;
+	/* Every area and organization the file names, before any place: the
+	 * chunks below then need the database only to read stored places and to write,
 	 * so a store that writes a chunk asynchronously (PostgreSQL in bulk
 	 * mode) works on chunk k while this thread prepares chunk k+1. The new
 	 * ones are created in order of first appearance, as before. */
@@ -989,32 +1068,13 @@ enum tg_rc tg_import_run(struct tg_db *db, const char *format, const char *data,
 
 			r->org_id = row->org_name ? *idmap_slot(&orgs, row->org_name, 0) : opts->default_org_id;
 			r->org_name = row->org_name ? row->org_name : default_org_name; /* for its search text */
-			/* areas: city -> ward */
-			if (row->area_city && !row->area_ward) {
-				const char *p, *cty, *w;
-				tg_jpf_split_municipality(row->area_city, a, &p, &cty, &w);
-				row->area_city = cty;
-				row->area_ward = w;
-			}
+			/* areas (areas_resolve: split, and created unless a dry run) */
 			if (row->area_city) {
 				const char *key = row->area_ward
 				                      ? tg_arena_printf(a, "%s\x1f%s", row->area_city, row->area_ward)
 				                      : row->area_city;
-				if ((slot = idmap_slot(&areas, key, 0))) {
+				if ((slot = idmap_slot(&areas, key, 0)))
 					r->area_id = *slot;
-				} else if (!opts->dry_run) {
-					struct tg_area city = {0, 0, TG_AREA_CITY, row->area_city, NULL};
-					if ((rc = db->ops->area_ensure(db, &city)))
-						goto store_error;
-					r->area_id = city.id;
-					if (row->area_ward) {
-						struct tg_area ward = {0, city.id, TG_AREA_WARD, row->area_ward, NULL};
-						if ((rc = db->ops->area_ensure(db, &ward)))
-							goto store_error;
-						r->area_id = ward.id;
-					}
-					*idmap_slot(&areas, key, 1) = r->area_id;
-				}
 			}
 			/* existing? */
 			const struct tg_resource *old = &olds[i - base];

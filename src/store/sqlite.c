@@ -2705,36 +2705,49 @@ out:
 	return rc;
 }
 
-static enum tg_rc sq_resource_source_ids(struct tg_db *db, struct tg_arena *a, const char *source, const char ***out,
-                                         size_t *n)
+static enum tg_rc sq_resource_source_ids(struct tg_db *db, struct tg_arena *a, const char *const *sources,
+                                         size_t n_sources, const char ***out_sources, const char ***out_ids, size_t *n)
 {
 	struct sq_db *s = SQ(db);
 	sqlite3_stmt *st = NULL;
-	const char **v = NULL;
+	const char **vs = NULL, **vi = NULL;
 	size_t cnt = 0, cap = 0;
-	int src;
-	enum tg_rc rc = get_st(s, S_RES_SOURCE_IDS, &st);
-	if (rc)
-		return rc;
-	bind_text(st, 1, source ? source : "");
-	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-		if (cnt == cap) {
-			cap = cap ? cap * 2 : 64;
-			v = tg_xrealloc(v, cap * sizeof(*v));
+	enum tg_rc rc = TG_OK;
+	*n = 0;
+	*out_sources = *out_ids = NULL;
+	/* in-process: one statement per source costs no round trip */
+	for (size_t k = 0; k < n_sources && !rc; k++) {
+		const char *src_name = sources[k] ? sources[k] : "", *copy = NULL;
+		int src;
+		if ((rc = get_st(s, S_RES_SOURCE_IDS, &st)))
+			break;
+		bind_text(st, 1, src_name);
+		while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+			if (cnt == cap) {
+				cap = cap ? cap * 2 : 64;
+				vs = tg_xrealloc(vs, cap * sizeof(*vs));
+				vi = tg_xrealloc(vi, cap * sizeof(*vi));
+			}
+			if (!copy)
+				copy = tg_arena_strdup(a, src_name);
+			vs[cnt] = copy;
+			vi[cnt++] = col_text(st, 0, a);
 		}
-		v[cnt++] = col_text(st, 0, a);
+		if (src != SQLITE_DONE)
+			rc = db_fail(s, "resource_source_ids", src);
+		done(st);
 	}
-	if (src != SQLITE_DONE) {
-		rc = db_fail(s, "resource_source_ids", src);
-		goto out;
+	if (!rc) {
+		*out_sources = TG_ARENA_ARRAY(a, const char *, cnt ? cnt : 1);
+		*out_ids = TG_ARENA_ARRAY(a, const char *, cnt ? cnt : 1);
+		if (cnt) {
+			memcpy(*out_sources, vs, cnt * sizeof(*vs));
+			memcpy(*out_ids, vi, cnt * sizeof(*vi));
+		}
+		*n = cnt;
 	}
-	*out = TG_ARENA_ARRAY(a, const char *, cnt ? cnt : 1);
-	if (cnt)
-		memcpy(*out, v, cnt * sizeof(*v));
-	*n = cnt;
-out:
-	free(v);
-	done(st);
+	free(vs);
+	free(vi);
 	return rc;
 }
 

@@ -1434,6 +1434,124 @@ static void test_org_insert_many_same(void **state)
 	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM orgs"), 7);
 }
 
+/* area_ensure_many: the same areas and ids as area_ensure one by one;
+ * existing ones found, a name given twice gets one id, in bulk mode inside
+ * begin() as an import calls it; another tenant's parent is refused. */
+static void test_area_ensure_many_same(void **state)
+{
+	struct fx *f = *state;
+	struct tg_db *db = f->db;
+	if (!db->ops->area_ensure_many)
+		return; /* SQLite: the importer calls area_ensure per area */
+	struct tg_area yokohama = {0, 0, TG_AREA_CITY, "横浜市", NULL};
+	assert_int_equal(db->ops->area_ensure(db, &yokohama), TG_OK);
+	struct tg_area c[4] = {{0, 0, TG_AREA_CITY, "横浜市", NULL},
+	                       {0, 0, TG_AREA_CITY, "川崎市", "かわさきし"},
+	                       {0, 0, TG_AREA_CITY, "相模原市", NULL},
+	                       {0, 0, TG_AREA_CITY, "川崎市", NULL}};
+	struct tg_area *pc[4] = {&c[0], &c[1], &c[2], &c[3]};
+	db->ops->bulk(db, 1);
+	assert_int_equal(tg_db_begin(db), TG_OK);
+	assert_int_equal(db->ops->area_ensure_many(db, pc, 4), TG_OK);
+	assert_int_equal(c[0].id, yokohama.id);
+	assert_true(c[1].id > yokohama.id);
+	assert_true(c[2].id > c[1].id); /* array order */
+	assert_int_equal(c[3].id, c[1].id);
+	struct tg_area w[3] = {{0, c[0].id, TG_AREA_WARD, "中区", NULL},
+	                       {0, c[1].id, TG_AREA_WARD, "川崎区", NULL},
+	                       {0, c[1].id, TG_AREA_WARD, "中区", NULL}};
+	struct tg_area *pw[3] = {&w[0], &w[1], &w[2]};
+	assert_int_equal(db->ops->area_ensure_many(db, pw, 3), TG_OK);
+	assert_true(w[0].id > c[2].id && w[1].id > w[0].id && w[2].id > w[1].id);
+	assert_int_equal(tg_db_commit(db), TG_OK);
+	db->ops->bulk(db, 0);
+	/* what area_ensure finds, one by one */
+	for (int i = 0; i < 3; i++) {
+		struct tg_area x = *pw[i];
+		x.id = 0;
+		assert_int_equal(db->ops->area_ensure(db, &x), TG_OK);
+		assert_int_equal(x.id, w[i].id);
+	}
+	struct tg_area *list = NULL;
+	size_t n = 0;
+	assert_int_equal(db->ops->area_list(db, &f->a, &list, &n), TG_OK);
+	assert_int_equal(n, 6);
+	assert_string_equal(list[1].name, "川崎市");
+	assert_string_equal(list[1].name_kana, "かわさきし");
+	assert_int_equal(list[4].parent_id, c[1].id);
+	/* all found: nothing written */
+	assert_int_equal(db->ops->area_ensure_many(db, pw, 3), TG_OK);
+	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM areas"), 6);
+	/* inside begin() a refused call leaves the transaction usable */
+	int64_t t2 = add_tenant(db, "area-many-t2", NULL);
+	tg_db_set_tenant(db, t2);
+	struct tg_area bad = {0, c[1].id, TG_AREA_WARD, "幸区", NULL}, *pb = &bad;
+	assert_int_equal(tg_db_begin(db), TG_OK);
+	assert_int_not_equal(db->ops->area_ensure_many(db, &pb, 1), TG_OK);
+	struct tg_area ok = {0, 0, TG_AREA_CITY, "川崎市", NULL}, *po = &ok;
+	assert_int_equal(db->ops->area_ensure_many(db, &po, 1), TG_OK);
+	assert_true(ok.id > 0 && ok.id != c[1].id); /* tenant 2's own */
+	assert_int_equal(tg_db_commit(db), TG_OK);
+	tg_db_set_tenant(db, 0);
+	assert_int_equal(db->ops->area_ensure_many(db, &po, 1), TG_ERR_INTERNAL);
+	tg_db_set_tenant(db, 1);
+	assert_int_equal(db->ops->area_list(db, &f->a, &list, &n), TG_OK);
+	assert_int_equal(n, 6);
+}
+
+static int cmp_pair(const void *x, const void *y)
+{
+	return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+/* resource_source_ids: the pairs of several sources in one call, only
+ * those with a source_id, nothing of sources not asked for. */
+static void test_source_ids(void **state)
+{
+	struct fx *f = *state;
+	struct tg_db *db = f->db;
+	int64_t org = add_org(db, "出典");
+	static const struct {
+		const char *src, *id;
+	} rows[] = {{"a", "1"}, {"a", "2"}, {"b", "x"}, {"c", "y"}, {"a", NULL}, {"d", "9"}};
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct tg_resource r;
+		sample_resource(&r, org, "場所");
+		r.source = rows[i].src;
+		r.source_id = rows[i].id;
+		assert_int_equal(db->ops->resource_insert(db, &r, ""), TG_OK);
+	}
+	const char *ask[] = {"b", "zz", "a", "d"}, **srcs = NULL, **ids = NULL;
+	size_t n = 99;
+	assert_int_equal(db->ops->resource_source_ids(db, &f->a, ask, 4, &srcs, &ids, &n), TG_OK);
+	assert_int_equal(n, 4);
+	char *pairs[4];
+	for (size_t i = 0; i < n; i++)
+		pairs[i] = tg_arena_printf(&f->a, "%s/%s", srcs[i], ids[i]);
+	qsort(pairs, n, sizeof(pairs[0]), cmp_pair);
+	assert_string_equal(pairs[0], "a/1");
+	assert_string_equal(pairs[1], "a/2");
+	assert_string_equal(pairs[2], "b/x");
+	assert_string_equal(pairs[3], "d/9");
+	/* none asked, none found */
+	assert_int_equal(db->ops->resource_source_ids(db, &f->a, ask, 0, &srcs, &ids, &n), TG_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(db->ops->resource_source_ids(db, &f->a, ask + 1, 1, &srcs, &ids, &n), TG_OK);
+	assert_int_equal(n, 0);
+	/* inside a transaction, the rows written in it */
+	assert_int_equal(tg_db_begin(db), TG_OK);
+	struct tg_resource r;
+	sample_resource(&r, org, "場所");
+	r.source = "zz";
+	r.source_id = "new";
+	assert_int_equal(db->ops->resource_insert(db, &r, ""), TG_OK);
+	assert_int_equal(db->ops->resource_source_ids(db, &f->a, ask + 1, 1, &srcs, &ids, &n), TG_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(srcs[0], "zz");
+	assert_string_equal(ids[0], "new");
+	tg_db_rollback(db);
+}
+
 /* change_mark / change_deletions: what a server's index refresher reads to
  * drop resources another process deleted; per tenant. */
 static void test_change_deletions(void **state)
@@ -1831,7 +1949,7 @@ static void test_tenant_isolation(void **state)
 	struct tg_org *ol = NULL;
 	struct tg_user *ul = NULL;
 	struct tg_resource_type *types = NULL;
-	const char **sids = NULL;
+	const char **sids = NULL, **ssrc = NULL;
 	size_t n = 0;
 	int64_t cnt = 0;
 	assert_int_equal(db->ops->area_list(db, &f->a, &areas, &n), TG_OK);
@@ -1901,8 +2019,10 @@ static void test_tenant_isolation(void **state)
 	assert_int_equal(cnt, 1);
 	assert_int_equal(db->ops->resource_count(db, NULL, &cnt), TG_OK);
 	assert_int_equal(cnt, 1);
-	assert_int_equal(db->ops->resource_source_ids(db, &f->a, "manual", &sids, &n), TG_OK);
+	const char *manual[] = {"manual"};
+	assert_int_equal(db->ops->resource_source_ids(db, &f->a, manual, 1, &ssrc, &sids, &n), TG_OK);
 	assert_int_equal(n, 1);
+	assert_string_equal(ssrc[0], "manual");
 	assert_string_equal(sids[0], "S-1");
 	assert_int_equal(db->ops->change_list(db, &f->a, d.res, &cl, &n), TG_OK);
 	assert_int_equal(n, 0);
@@ -2150,7 +2270,8 @@ static void test_tenant_none(void **state)
 	struct tg_audit *al = NULL;
 	struct tg_change *cl = NULL;
 	struct tg_resource_type *types = NULL;
-	const char **sids = NULL;
+	const char **sids = NULL, **ssrc = NULL;
+	const char *manual[] = {"manual"};
 	size_t n = 0;
 	int64_t cnt = -1;
 	assert_int_equal(db->ops->org_get(db, &f->a, org, &o), TG_ERR_NOT_FOUND);
@@ -2174,7 +2295,7 @@ static void test_tenant_none(void **state)
 	assert_int_equal(n, 0);
 	assert_int_equal(db->ops->resource_count(db, NULL, &cnt), TG_OK);
 	assert_int_equal(cnt, 0);
-	assert_int_equal(db->ops->resource_source_ids(db, &f->a, "manual", &sids, &n), TG_OK);
+	assert_int_equal(db->ops->resource_source_ids(db, &f->a, manual, 1, &ssrc, &sids, &n), TG_OK);
 	assert_int_equal(n, 0);
 	assert_int_equal(db->ops->audit_list(db, &f->a, 0, 0, &al, &n), TG_OK);
 	assert_int_equal(n, 0);
@@ -2639,6 +2760,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_hours_range, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_get_by_source_many_same, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_org_insert_many_same, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_source_ids, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_area_ensure_many_same, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_changes_audit, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_change_deletions, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_backup, setup, teardown),
