@@ -298,11 +298,12 @@ static const char *const fixed_sql[S__FIXED] = {
         "?::bigint, " TG_SEARCH_TEXT_VERSION_SQL " FROM x "
         "ORDER BY x.ord), "
         "e AS (INSERT INTO resource_exceptions (tenant_id, resource_id, day, closed, open_min, close_min, note) "
-        "SELECT ?::bigint, y.rid, y.d, y.cl, y.o, y.c, y.n FROM unnest(?::bigint[], ?::text[], ?::integer[], "
-        "?::integer[], ?::integer[], ?::text[]) WITH ORDINALITY AS y(rid, d, cl, o, c, n, ord) ORDER BY y.ord), "
+        "SELECT ?::bigint, x.id, y.d, y.cl, y.o, y.c, y.n FROM unnest(?::bigint[], ?::text[], ?::integer[], "
+        "?::integer[], ?::integer[], ?::text[]) WITH ORDINALITY AS y(pos, d, cl, o, c, n, ord) "
+        "JOIN x ON x.ord = y.pos ORDER BY y.ord), "
         "t AS (INSERT INTO resource_tags (tenant_id, resource_id, tag_code) "
-        "SELECT ?::bigint, y.rid, y.code FROM unnest(?::bigint[], ?::text[]) WITH ORDINALITY "
-        "AS y(rid, code, ord) ORDER BY y.ord), "
+        "SELECT ?::bigint, x.id, y.code FROM unnest(?::bigint[], ?::text[]) WITH ORDINALITY "
+        "AS y(pos, code, ord) JOIN x ON x.ord = y.pos ORDER BY y.ord), "
         "c AS (INSERT INTO resource_changes (id, tenant_id, resource_id, user_id, at, action, before_json, "
         "after_json) SELECT x.cid, ?::bigint, x.id, ?::bigint, ?::text, ?::text, NULL, NULL FROM x "
         "ORDER BY x.ord) SELECT 1",
@@ -2861,12 +2862,10 @@ static void arr_double(struct tg_buf *b, double v, int null)
 
 /* Row i (id, history id, uuid) of the arrays in m, with the values that
  * resource_params() binds for the per-row insert, in RES_WCOLS order. */
-static void many_row(struct tg_buf *m, struct tg_buf *hb, int64_t id, int64_t cid, const char *uuid,
-                     const struct tg_resource *r, const char *search_text)
+static void many_row(struct tg_buf *m, struct tg_buf *hb, int64_t pos, const char *uuid, const struct tg_resource *r,
+                     const char *search_text)
 {
 	struct tg_buf *c = &m[M_UUID + 1];
-	arr_i64(&m[M_ID], id, 0);
-	arr_i64(&m[M_CID], cid, 0);
 	arr_text(&m[M_UUID], uuid);
 	arr_i64(c++, r->org_id, 0);
 	arr_text(c++, r->type_code);
@@ -2901,7 +2900,7 @@ static void many_row(struct tg_buf *m, struct tg_buf *hb, int64_t id, int64_t ci
 	arr_text(c, tg_hours_col_encode(hb, r->hours, r->n_hours) ? hb->data : NULL); /* the last, m[M__RES - 1] */
 	for (size_t i = 0; i < r->n_exceptions; i++) {
 		const struct tg_exception *e = &r->exceptions[i];
-		arr_i64(&m[M_ER], id, 0);
+		arr_i64(&m[M_ER], pos, 0);
 		arr_text(&m[M_ED], e->date);
 		arr_int(&m[M_ECL], e->closed ? 1 : 0, 0);
 		arr_int(&m[M_EO], e->open_min, e->closed);
@@ -2909,13 +2908,18 @@ static void many_row(struct tg_buf *m, struct tg_buf *hb, int64_t id, int64_t ci
 		arr_text(&m[M_EN], e->note);
 	}
 	for (size_t i = 0; i < r->n_services + r->n_access; i++) {
-		arr_i64(&m[M_TR], id, 0);
+		arr_i64(&m[M_TR], pos, 0);
 		arr_text(&m[M_TC], i < r->n_services ? r->services[i] : r->access[i - r->n_services]);
 	}
 }
 
 /* The body of resource_insert_many inside its call (call_enter). ids and
- * cids (n each) receive the new ids. */
+ * cids (n each) receive the new ids. The arrays are built first and the ids
+ * taken last: in bulk mode taking them waits for the write in flight (one
+ * statement at a time on a connection), so the server, done with it, waits
+ * only for that round trip, not for the building of the arrays (1.4 ms
+ * of this thread's time per chunk of 256). The nested rows name their resource by its
+ * position in the arrays, so only the two id arrays wait for the ids. */
 static enum tg_rc insert_many_body(struct pg_db *s, struct tg_resource *const *rs, const char *const *texts, size_t n,
                                    const struct tg_change *ch, const char **uuids, const char *now, int64_t *ids,
                                    int64_t *cids)
@@ -2923,14 +2927,27 @@ static enum tg_rc insert_many_body(struct pg_db *s, struct tg_resource *const *r
 	struct params p = {0};
 	struct tg_buf m[M__ALL];
 	PGresult *res = NULL;
+	enum tg_rc rc;
+	for (size_t k = 0; k < M__ALL; k++) {
+		tg_buf_init(&m[k], 0);
+		tg_buf_addc(&m[k], '{');
+	}
+	struct tg_buf hb = TG_BUF_INIT;
+	for (size_t i = 0; i < n; i++)
+		many_row(m, &hb, (int64_t)i + 1, uuids[i], rs[i], texts[i]);
+	tg_buf_release(&hb);
+
 	p_i64(&p, (int64_t)n);
-	enum tg_rc rc = run(s, S_RES_IDS, &p, &res, "resource_insert_many");
-	if (rc)
-		return rc;
-	if ((size_t)PQntuples(res) != n) {
-		PQclear(res);
+	rc = run(s, S_RES_IDS, &p, &res, "resource_insert_many");
+	if (!rc && (size_t)PQntuples(res) != n) {
 		snprintf(s->err, sizeof(s->err), "resource_insert_many: short id list");
-		return TG_ERR_DB;
+		rc = TG_ERR_DB;
+	}
+	if (rc) {
+		PQclear(res);
+		for (size_t k = 0; k < M__ALL; k++)
+			tg_buf_release(&m[k]);
+		return rc;
 	}
 	for (size_t i = 0; i < n; i++) {
 		ids[i] = g_i64(res, (int)i, 0);
@@ -2942,15 +2959,10 @@ static enum tg_rc insert_many_body(struct pg_db *s, struct tg_resource *const *r
 	 * the order the rows' order whatever the executor did */
 	qsort(ids, n, sizeof(*ids), cmp_i64);
 	qsort(cids, n, sizeof(*cids), cmp_i64);
-
-	for (size_t k = 0; k < M__ALL; k++) {
-		tg_buf_init(&m[k], 0);
-		tg_buf_addc(&m[k], '{');
+	for (size_t i = 0; i < n; i++) {
+		arr_i64(&m[M_ID], ids[i], 0);
+		arr_i64(&m[M_CID], cids[i], 0);
 	}
-	struct tg_buf hb = TG_BUF_INIT;
-	for (size_t i = 0; i < n; i++)
-		many_row(m, &hb, ids[i], cids[i], uuids[i], rs[i], texts[i]);
-	tg_buf_release(&hb);
 	p.n = 0;
 	for (size_t k = 0; k < M__ALL; k++) {
 		tg_buf_addc(&m[k], '}');
