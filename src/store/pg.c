@@ -1048,7 +1048,7 @@ static enum tg_rc pg_lock_names(struct tg_db *db)
 	return simple(s, sql, "lock_names");
 }
 
-static void bulk_analyze(struct pg_db *s, const char *tables);
+static void bulk_analyze(struct pg_db *s, const char *tables, int target);
 #define BULK_ANALYZE_AT 1000 /* resources inserted in bulk mode (see bulk_analyze) */
 /* resources for bulk_analyze: the columns the store's statements look rows
  * up by, join or filter on. All 38 cost three times as much (100k rows: 0.73
@@ -1068,9 +1068,12 @@ static enum tg_rc pg_commit(struct tg_db *db)
 	/* A large import: statistics of the final tables before they are
 	 * committed, or the plans of every connection keep the ones taken at
 	 * BULK_ANALYZE_AT rows until autovacuum comes (a server's first index
-	 * load after a 100k-row import: 10 s, pages of 800 ms; 3.5 s with them) */
+	 * load after a 100k-row import: 10 s, pages of 800 ms; 3.5 s with them).
+	 * From a sample of 9,000 rows (statistics target 30), not 30,000: enough
+	 * for the plans of the next minute, until autovacuum's own analyze
+	 * (100k rows: 0.11 s instead of 0.32 s). */
 	if (s->bulk && s->bulk_writes >= 2 * BULK_ANALYZE_AT)
-		bulk_analyze(s, "areas, orgs, " BULK_RESOURCES ", resource_exceptions, resource_tags");
+		bulk_analyze(s, "areas, orgs, " BULK_RESOURCES ", resource_exceptions, resource_tags", 30);
 	PGresult *res = NULL;
 	enum tg_rc rc = run(s, S_COMMIT, NULL, &res, "commit");
 	/* the COMMIT of a failed transaction (bulk mode: a failed call aborts it)
@@ -1499,14 +1502,16 @@ static void pg_bulk(struct tg_db *db, int on)
  * every table it references is complete, so the checks are first planned
  * on full tables.)
  */
-static void bulk_analyze(struct pg_db *s, const char *tables)
+static void bulk_analyze(struct pg_db *s, const char *tables, int target)
 {
-	char sql[256];
+	char sql[256], set[64];
 	if (snprintf(sql, sizeof(sql), "ANALYZE %s", tables) >= (int)sizeof(sql))
 		return;
+	/* target > 0: the statistics target for the rest of the transaction */
+	snprintf(set, sizeof(set), "SET LOCAL default_statistics_target = %d", target);
 	if (simple(s, "SAVEPOINT tg_analyze", "analyze"))
 		return;
-	if (simple(s, sql, "analyze"))
+	if ((target > 0 && simple(s, set, "analyze")) || simple(s, sql, "analyze"))
 		simple(s, "ROLLBACK TO SAVEPOINT tg_analyze", "analyze");
 	simple(s, "RELEASE SAVEPOINT tg_analyze", "analyze");
 }
@@ -2849,7 +2854,7 @@ static enum tg_rc pg_resource_insert(struct tg_db *db, struct tg_resource *r, co
 	children_release(&ch);
 	tg_buf_release(&hb);
 	if (!rc && s->bulk && s->in_tx && ++s->bulk_writes == BULK_ANALYZE_AT)
-		bulk_analyze(s, "areas, orgs, " BULK_RESOURCES);
+		bulk_analyze(s, "areas, orgs, " BULK_RESOURCES, 0);
 	if (!rc) {
 		r->id = g_i64(res, 0, 0);
 		r->uuid = uuid;
@@ -3056,7 +3061,7 @@ static enum tg_rc pg_resource_insert_many(struct tg_db *db, struct tg_resource *
 		int64_t before = s->bulk_writes;
 		if (s->bulk && s->in_tx && (s->bulk_writes += (int64_t)n) >= BULK_ANALYZE_AT &&
 		    before < BULK_ANALYZE_AT)
-			bulk_analyze(s, "areas, orgs, " BULK_RESOURCES);
+			bulk_analyze(s, "areas, orgs, " BULK_RESOURCES, 0);
 	}
 	free(uuids);
 	free(ids);
