@@ -92,6 +92,7 @@ enum {
 	S_ORG_COUNT,
 	S_ORG_INSERT,
 	S_ORG_INSERT_MANY,
+	S_ORG_GET_MANY,
 	S_ORG_UPDATE,
 	S_USER_GET,
 	S_USER_GET_LOGIN,
@@ -220,6 +221,7 @@ static const char *const fixed_sql[S__FIXED] = {
     [S_ORG_GET_UUID] = "SELECT " ORG_COLS " FROM orgs WHERE tenant_id = ? AND uuid = ?",
     [S_ORG_FIND_NAME] = "SELECT " ORG_COLS " FROM orgs WHERE tenant_id = ? AND name = ? ORDER BY id LIMIT 1",
     [S_ORG_LIST] = "SELECT " ORG_COLS " FROM orgs WHERE tenant_id = ? AND id > ? ORDER BY id LIMIT ?",
+    [S_ORG_GET_MANY] = "SELECT " ORG_COLS " FROM orgs WHERE tenant_id = ? AND id = ANY(?::bigint[]) ORDER BY id",
     [S_ORG_COUNT] = "SELECT COUNT(*) FROM orgs WHERE tenant_id = ?",
     [S_ORG_INSERT] = "INSERT INTO orgs (tenant_id, uuid, name, name_kana, kind, area_id, phone, email, url, "
                      "description, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
@@ -3069,6 +3071,38 @@ static enum tg_rc pg_resource_insert_many(struct tg_db *db, struct tg_resource *
 	return rc;
 }
 
+/* ---- organizations: many by id (org_get_many) ---- */
+
+static enum tg_rc pg_org_get_many(struct tg_db *db, struct tg_arena *a, const int64_t *ids, size_t n,
+                                  struct tg_org **out, size_t *n_out)
+{
+	struct pg_db *s = PG(db);
+	struct params p = {0};
+	struct tg_buf arr = TG_BUF_INIT;
+	PGresult *res = NULL;
+	*out = NULL;
+	*n_out = 0;
+	if (n == 0)
+		return TG_OK;
+	tg_buf_addc(&arr, '{');
+	for (size_t i = 0; i < n; i++)
+		arr_i64(&arr, ids[i], 0);
+	tg_buf_addc(&arr, '}');
+	p_tenant(&p, s);
+	p_text(&p, arr.data);
+	enum tg_rc rc = run(s, S_ORG_GET_MANY, &p, &res, "org_get_many");
+	tg_buf_release(&arr);
+	if (rc)
+		return rc;
+	size_t cnt = (size_t)PQntuples(res);
+	*out = TG_ARENA_ARRAY(a, struct tg_org, cnt ? cnt : 1);
+	for (size_t i = 0; i < cnt; i++)
+		read_org(res, (int)i, a, &(*out)[i]);
+	*n_out = cnt;
+	PQclear(res);
+	return TG_OK;
+}
+
 /* ---- organizations: many at once (org_insert_many) ----
  *
  * The new organizations of an import chunk in one statement instead of one
@@ -3436,6 +3470,7 @@ static const struct tg_db_ops pg_ops = {
     .org_count = pg_org_count,
     .org_insert = pg_org_insert,
     .org_insert_many = pg_org_insert_many,
+    .org_get_many = pg_org_get_many,
     .org_update = pg_org_update,
     .user_get = pg_user_get,
     .user_get_by_login = pg_user_get_by_login,

@@ -1341,6 +1341,37 @@ static enum tg_rc sq_org_get(struct tg_db *db, struct tg_arena *a, int64_t id, s
 	return org_get_by(SQ(db), S_ORG_GET, a, id, NULL, out);
 }
 
+static int cmp_id(const void *x, const void *y)
+{
+	int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+	return (a > b) - (a < b);
+}
+
+/* in-process: one lookup per distinct id costs no round trip */
+static enum tg_rc sq_org_get_many(struct tg_db *db, struct tg_arena *a, const int64_t *ids, size_t n,
+                                  struct tg_org **out, size_t *n_out)
+{
+	enum tg_rc rc = TG_OK;
+	int64_t *v = tg_xmalloc((n ? n : 1) * sizeof(*v));
+	size_t k = 0;
+	if (n)
+		memcpy(v, ids, n * sizeof(*v));
+	qsort(v, n, sizeof(*v), cmp_id);
+	*out = TG_ARENA_ARRAY(a, struct tg_org, n ? n : 1);
+	for (size_t i = 0; i < n && !rc; i++) {
+		if (i && v[i] == v[i - 1])
+			continue;
+		rc = sq_org_get(db, a, v[i], &(*out)[k]);
+		if (rc == TG_OK)
+			k++;
+		else if (rc == TG_ERR_NOT_FOUND)
+			rc = TG_OK;
+	}
+	free(v);
+	*n_out = rc ? 0 : k;
+	return rc;
+}
+
 static enum tg_rc sq_org_get_by_uuid(struct tg_db *db, struct tg_arena *a, const char *uuid, struct tg_org *out)
 {
 	return org_get_by(SQ(db), S_ORG_GET_UUID, a, 0, uuid ? uuid : "", out);
@@ -2783,6 +2814,7 @@ static const struct tg_db_ops sq_ops = {
     .area_list = sq_area_list,
     .area_ensure = sq_area_ensure,
     .org_get = sq_org_get,
+    .org_get_many = sq_org_get_many,
     .org_get_by_uuid = sq_org_get_by_uuid,
     .org_find_by_name = sq_org_find_by_name,
     .org_list = sq_org_list,

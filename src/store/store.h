@@ -169,6 +169,11 @@ struct tg_db_ops {
 	enum tg_rc (*org_find_by_name)(struct tg_db *db, struct tg_arena *a, const char *name, struct tg_org *out);
 	enum tg_rc (*org_list)(struct tg_db *db, struct tg_arena *a, int64_t after_id, size_t limit,
 	                       struct tg_org **out, size_t *n);
+	/* The organizations of ids[0..n) (repeats allowed), each once, in id
+	 * order; ids of none are left out. For a page of places, each naming
+	 * its organization: one query instead of one org_get per place. */
+	enum tg_rc (*org_get_many)(struct tg_db *db, struct tg_arena *a, const int64_t *ids, size_t n,
+	                           struct tg_org **out, size_t *n_out);
 	enum tg_rc (*org_count)(struct tg_db *db, int64_t *n);
 	enum tg_rc (*org_insert)(struct tg_db *db, struct tg_org *org); /* sets id, uuid if NULL */
 	/* Optional (NULL: call org_insert per org). Insert n organizations: the

@@ -1499,6 +1499,41 @@ static void test_area_ensure_many_same(void **state)
 	assert_int_equal(n, 6);
 }
 
+/* org_get_many: each asked organization once, in id order, the same
+ * fields as org_get; unknown ids and another tenant's are left out. */
+static void test_org_get_many(void **state)
+{
+	struct fx *f = *state;
+	struct tg_db *db = f->db;
+	int64_t a = add_org(db, "団体A"), b = add_org(db, "団体B"), c = add_org(db, "団体C");
+	int64_t t2 = add_tenant(db, "org-get-many-t2", NULL);
+	tg_db_set_tenant(db, t2);
+	int64_t other = add_org(db, "他の団体");
+	tg_db_set_tenant(db, 1);
+	const int64_t ids[] = {c, a, 999999, c, other, a};
+	struct tg_org *orgs = NULL;
+	size_t n = 99;
+	assert_int_equal(db->ops->org_get_many(db, &f->a, ids, 6, &orgs, &n), TG_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(orgs[0].id, a);
+	assert_int_equal(orgs[1].id, c);
+	struct tg_org one;
+	assert_int_equal(db->ops->org_get(db, &f->a, c, &one), TG_OK);
+	assert_string_equal(orgs[1].name, "団体C");
+	assert_string_equal(orgs[1].uuid, one.uuid);
+	assert_string_equal(orgs[1].created_at, one.created_at);
+	assert_int_equal(db->ops->org_get_many(db, &f->a, &b, 1, &orgs, &n), TG_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(orgs[0].name, "団体B");
+	assert_int_equal(db->ops->org_get_many(db, &f->a, ids, 0, &orgs, &n), TG_OK);
+	assert_int_equal(n, 0);
+	tg_db_set_tenant(db, t2);
+	assert_int_equal(db->ops->org_get_many(db, &f->a, ids, 6, &orgs, &n), TG_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(orgs[0].id, other);
+	tg_db_set_tenant(db, 1);
+}
+
 static int cmp_pair(const void *x, const void *y)
 {
 	return strcmp(*(const char *const *)x, *(const char *const *)y);
@@ -2761,6 +2796,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_get_by_source_many_same, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_org_insert_many_same, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_source_ids, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_org_get_many, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_area_ensure_many_same, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_changes_audit, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_change_deletions, setup, teardown),

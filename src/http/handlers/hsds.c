@@ -21,6 +21,7 @@
 #include <time.h>
 
 #include "app/app.h"
+#include "app/export.h"
 #include "core/search.h"
 #include "core/text.h"
 #include "http/handlers/handlers.h"
@@ -314,15 +315,6 @@ static enum tg_rc list_services(struct hctx *h, const struct page *p, int sal, s
 	return TG_OK;
 }
 
-static const char *org_name_cached(struct tg_req *req, int64_t id, struct tg_org *o)
-{
-	if (o->id == id)
-		return o->name;
-	if (req->db->ops->org_get(req->db, &req->arena, id, o))
-		memset(o, 0, sizeof(*o));
-	return o->name;
-}
-
 static enum tg_rc services_page(struct tg_req *req, int sal)
 {
 	struct hctx h;
@@ -333,17 +325,20 @@ static enum tg_rc services_page(struct tg_req *req, int sal)
 	size_t n = 0, total = 0;
 	if (!rc)
 		rc = list_services(&h, &p, sal, &rs, &n, &total);
+	struct tg_org *orgs = NULL;
+	size_t n_orgs = 0;
+	if (!rc && !sal)
+		rc = tg_app_page_orgs(req->db, &req->arena, rs, n, &orgs, &n_orgs);
 	if (!rc) {
 		json_t *arr = json_array();
-		struct tg_org org = {0};
 		for (size_t i = 0; i < n; i++) {
 			int hide = render_hide(&h, &rs[i], &rc);
-			if (sal) {
+			if (sal)
 				json_array_append_new(arr, tg_hsds_service_at_location(&rs[i], hide));
-			} else {
-				org_name_cached(req, rs[i].org_id, &org);
-				json_array_append_new(arr, tg_hsds_service(&rs[i], org.id ? &org : NULL, &h.hc, hide));
-			}
+			else
+				json_array_append_new(
+				    arr,
+				    tg_hsds_service(&rs[i], tg_app_page_org(orgs, n_orgs, rs[i].org_id), &h.hc, hide));
 		}
 		if (rc)
 			json_decref(arr);
