@@ -2211,6 +2211,27 @@ static void test_tenant_references(void **state)
 	assert_non_null(strstr(db->ops->errmsg(db), "type_code"));
 	r.type_code = "no_such_type";
 	assert_int_equal(db->ops->resource_insert(db, &r, NULL), TG_ERR_INVALID);
+	if (db->ops->resource_insert_many) { /* the bulk path's type check: the tenant's own and built-in */
+		struct tg_resource m[2];
+		struct tg_resource *pm[2] = {&m[0], &m[1]};
+		const char *texts[2] = {"", ""};
+		struct tg_change ch = {0, 0, 0, NULL, NULL, "import", NULL, NULL};
+		struct tg_resource_type own2 = {"only_two", "二", "Two", 0};
+		assert_int_equal(db->ops->type_insert(db, &own2), TG_OK);
+		sample_resource(&m[0], org2, "many, built-in type");
+		sample_resource(&m[1], org2, "many, other tenant's type");
+		m[0].source_id = "M-1";
+		m[1].source_id = "M-2";
+		m[1].type_code = "only_one";
+		assert_int_equal(db->ops->resource_insert_many(db, pm, texts, 2, &ch), TG_ERR_INVALID);
+		assert_non_null(strstr(db->ops->errmsg(db), "unknown resource type"));
+		m[1].type_code = "only_two";
+		assert_int_equal(db->ops->resource_insert_many(db, pm, texts, 2, &ch), TG_OK);
+		assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM resources WHERE type_code = 'only_two'"), 1);
+		raw_exec(db, "DELETE FROM resource_changes WHERE resource_id IN (SELECT id FROM resources WHERE "
+		             "source_id IN ('M-1', 'M-2'))");
+		raw_exec(db, "DELETE FROM resources WHERE source_id IN ('M-1', 'M-2')");
+	}
 	/* the same inside a caller's transaction, which stays usable */
 	assert_int_equal(tg_db_begin(db), TG_OK);
 	sample_resource(&r, org1, "cross org in tx");
