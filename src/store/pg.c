@@ -93,6 +93,7 @@ enum {
 	S_ORG_INSERT,
 	S_ORG_INSERT_MANY,
 	S_ORG_GET_MANY,
+	S_RES_RELTUPLES,
 	S_ORG_UPDATE,
 	S_USER_GET,
 	S_USER_GET_LOGIN,
@@ -221,6 +222,8 @@ static const char *const fixed_sql[S__FIXED] = {
     [S_ORG_GET_UUID] = "SELECT " ORG_COLS " FROM orgs WHERE tenant_id = ? AND uuid = ?",
     [S_ORG_FIND_NAME] = "SELECT " ORG_COLS " FROM orgs WHERE tenant_id = ? AND name = ? ORDER BY id LIMIT 1",
     [S_ORG_LIST] = "SELECT " ORG_COLS " FROM orgs WHERE tenant_id = ? AND id > ? ORDER BY id LIMIT ?",
+    /* rows of resources as the last ANALYZE counted them (bulk_analyze) */
+    [S_RES_RELTUPLES] = "SELECT reltuples::bigint FROM pg_class WHERE oid = 'resources'::regclass",
     [S_ORG_GET_MANY] = "SELECT " ORG_COLS " FROM orgs WHERE tenant_id = ? AND id = ANY(?::bigint[]) ORDER BY id",
     [S_ORG_COUNT] = "SELECT COUNT(*) FROM orgs WHERE tenant_id = ?",
     [S_ORG_INSERT] = "INSERT INTO orgs (tenant_id, uuid, name, name_kana, kind, area_id, phone, email, url, "
@@ -386,10 +389,11 @@ struct pg_db {
 	/* The value of tsunagu.tenant on the session (row-level security), as
 	 * db->tenant_id was when it was last set; see tenant_sync(). */
 	int64_t tenant_set;
-	int tenant_known;    /* 0: unknown (new or reset session, rolled back) */
-	int tenant_in_tx;    /* set inside the open transaction: undone if it rolls back */
-	int64_t bulk_writes; /* bulk mode: resources inserted (BULK_ANALYZE_AT) */
-	int pending;         /* a statement was sent and its result not read yet (send_slot) */
+	int tenant_known;        /* 0: unknown (new or reset session, rolled back) */
+	int tenant_in_tx;        /* set inside the open transaction: undone if it rolls back */
+	int64_t bulk_writes;     /* bulk mode: resources inserted (BULK_ANALYZE_AT) */
+	int64_t bulk_mid_writes; /* bulk_writes when the mid-import ANALYZE ran */
+	int pending;             /* a statement was sent and its result not read yet (send_slot) */
 	const char *pending_what;
 	/* its failure, returned by every statement until the rollback (settle) */
 	enum tg_rc deferred_rc;
@@ -1072,11 +1076,9 @@ static enum tg_rc pg_commit(struct tg_db *db)
 	 * committed, or the plans of every connection keep the ones taken at
 	 * BULK_ANALYZE_AT rows until autovacuum comes (a server's first index
 	 * load after a 100k-row import: 10 s, pages of 800 ms; 3.5 s with them).
-	 * From a sample of 9,000 rows (statistics target 30), not 30,000: enough
-	 * for the plans of the next minute, until autovacuum's own analyze
-	 * (100k rows: 0.11 s instead of 0.32 s). */
+	 * The sample's size: commit_analyze_target. */
 	if (s->bulk && s->bulk_writes >= 2 * BULK_ANALYZE_AT)
-		bulk_analyze(s, "areas, orgs, " BULK_RESOURCES ", resource_exceptions, resource_tags", 30);
+		bulk_analyze(s, "areas, orgs, " BULK_RESOURCES ", resource_exceptions, resource_tags", -1);
 	PGresult *res = NULL;
 	enum tg_rc rc = run(s, S_COMMIT, NULL, &res, "commit");
 	/* the COMMIT of a failed transaction (bulk mode: a failed call aborts it)
@@ -1483,7 +1485,7 @@ static void pg_bulk(struct tg_db *db, int on)
 {
 	struct pg_db *s = PG(db);
 	s->bulk = on;
-	s->bulk_writes = 0;
+	s->bulk_writes = s->bulk_mid_writes = 0;
 	simple(s, on ? "SET synchronous_commit = off" : "RESET synchronous_commit", "bulk");
 }
 
@@ -1505,16 +1507,42 @@ static void pg_bulk(struct tg_db *db, int on)
  * every table it references is complete, so the checks are first planned
  * on full tables.)
  */
+/* The statistics target of the ANALYZE before a large import's COMMIT (0:
+ * the database's own), given the rows the import inserted and the rows the
+ * table had before it. When the import brought most of the table (at least
+ * four fifths), a sample of 9,000 rows (target 30) instead of 30,000: the
+ * plans of the next minute need no more, and autovacuum analyzes again soon
+ * with the database's own target, because it counts the import's rows as
+ * changes since this ANALYZE and they pass its threshold (10 % of the
+ * table). 100k rows into an empty table: 0.11 s instead of 0.32 s. When the
+ * import is small next to the table, autovacuum would not come back for a
+ * long time, so the full sample is taken. */
+static int commit_analyze_target(int64_t inserted, int64_t existing)
+{
+	return existing <= 0 || inserted >= 4 * existing ? 30 : 0;
+}
+
+/* target: > 0 that statistics target for the rest of the transaction; 0
+ * the database's own; -1 commit_analyze_target of the import, from the rows
+ * of resources that the mid-import ANALYZE counted (pg_class.reltuples,
+ * which include the bulk_mid_writes rows of the import then). */
 static void bulk_analyze(struct pg_db *s, const char *tables, int target)
 {
 	char sql[256], set[64];
 	if (snprintf(sql, sizeof(sql), "ANALYZE %s", tables) >= (int)sizeof(sql))
 		return;
-	/* target > 0: the statistics target for the rest of the transaction */
-	snprintf(set, sizeof(set), "SET LOCAL default_statistics_target = %d", target);
 	if (simple(s, "SAVEPOINT tg_analyze", "analyze"))
 		return;
-	if ((target > 0 && simple(s, set, "analyze")) || simple(s, sql, "analyze"))
+	enum tg_rc rc = TG_OK;
+	if (target < 0) {
+		PGresult *res = NULL;
+		rc = one(s, S_RES_RELTUPLES, NULL, &res, "analyze");
+		int64_t counted = rc ? 0 : g_i64(res, 0, 0);
+		PQclear(res);
+		target = commit_analyze_target(s->bulk_writes, counted < 0 ? 0 : counted - s->bulk_mid_writes);
+	}
+	snprintf(set, sizeof(set), "SET LOCAL default_statistics_target = %d", target);
+	if (rc || (target > 0 && simple(s, set, "analyze")) || simple(s, sql, "analyze"))
 		simple(s, "ROLLBACK TO SAVEPOINT tg_analyze", "analyze");
 	simple(s, "RELEASE SAVEPOINT tg_analyze", "analyze");
 }
@@ -2856,8 +2884,10 @@ static enum tg_rc pg_resource_insert(struct tg_db *db, struct tg_resource *r, co
 	enum tg_rc rc = type_fail(s, write1(s, S_RES_INSERT, &p, &res, NULL, "resource_insert"), "resource_insert");
 	children_release(&ch);
 	tg_buf_release(&hb);
-	if (!rc && s->bulk && s->in_tx && ++s->bulk_writes == BULK_ANALYZE_AT)
+	if (!rc && s->bulk && s->in_tx && ++s->bulk_writes == BULK_ANALYZE_AT) {
+		s->bulk_mid_writes = s->bulk_writes;
 		bulk_analyze(s, "areas, orgs, " BULK_RESOURCES, 0);
+	}
 	if (!rc) {
 		r->id = g_i64(res, 0, 0);
 		r->uuid = uuid;
@@ -3063,8 +3093,10 @@ static enum tg_rc pg_resource_insert_many(struct tg_db *db, struct tg_resource *
 		}
 		int64_t before = s->bulk_writes;
 		if (s->bulk && s->in_tx && (s->bulk_writes += (int64_t)n) >= BULK_ANALYZE_AT &&
-		    before < BULK_ANALYZE_AT)
+		    before < BULK_ANALYZE_AT) {
+			s->bulk_mid_writes = s->bulk_writes;
 			bulk_analyze(s, "areas, orgs, " BULK_RESOURCES, 0);
+		}
 	}
 	free(uuids);
 	free(ids);

@@ -669,6 +669,21 @@ static void test_bulk_final_statistics(void **state)
 	assert_true(raw_int(f->raw, "SELECT reltuples::bigint FROM pg_class WHERE relname = 'resources'") >= n);
 }
 
+/* The commit-time ANALYZE samples less only when the import brought most
+ * of the table, so that autovacuum's own analyze follows soon (its
+ * threshold is 10 % of the table); a small import into a large table keeps
+ * the database's own target (0). */
+static void test_commit_analyze_target(void **state)
+{
+	(void)state;
+	assert_int_equal(commit_analyze_target(100000, 0), 30);
+	assert_int_equal(commit_analyze_target(2048, -5), 30);
+	assert_int_equal(commit_analyze_target(4000, 1000), 30);
+	assert_int_equal(commit_analyze_target(3999, 1000), 0);
+	assert_int_equal(commit_analyze_target(2100, 30000), 0);
+	assert_int_equal(commit_analyze_target(100000, 100000), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -684,6 +699,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_registry, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_drop_all_from_catalog, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_bulk_statistics, setup, teardown),
+	    cmocka_unit_test(test_commit_analyze_target),
 	};
 	url = getenv("TSUNAGU_TEST_PG");
 	if (!url || !*url) {
