@@ -3027,10 +3027,14 @@ static enum tg_rc insert_many_body(struct pg_db *s, struct tg_resource *const *r
 		tg_pg_array_int(&m[M_CID], cids[i], 0);
 	}
 	p.n = 0;
-	for (size_t k = 0; k < M__ALL; k++) {
+	for (size_t k = 0; k < M__ALL && !rc; k++) {
 		const char *data = NULL;
 		int len = 0;
-		tg_pg_array_finish(&m[k], &data, &len);
+		if ((rc = tg_pg_array_finish(&m[k], &data, &len))) {
+			snprintf(s->err, sizeof(s->err),
+			         "resource_insert_many: the rows are too large for one statement");
+			break;
+		}
 		if (k == M__RES) { /* the resource statement's scalars, then exceptions */
 			p_text(&p, now);
 			p_text(&p, now);
@@ -3046,9 +3050,9 @@ static enum tg_rc insert_many_body(struct pg_db *s, struct tg_resource *const *r
 	p_text(&p, now);
 	p_text(&p, ch->action);
 	/* bulk mode: sent, and read by the next statement (send_slot) */
-	if (s->bulk && s->in_tx)
+	if (!rc && s->bulk && s->in_tx)
 		rc = send_slot(s, S_RES_INSERT_MANY, &p, "resource_insert_many");
-	else
+	else if (!rc)
 		rc = type_fail(s, run(s, S_RES_INSERT_MANY, &p, NULL, "resource_insert_many"), "resource_insert_many");
 	for (size_t k = 0; k < M__ALL; k++)
 		tg_pg_array_release(&m[k]);

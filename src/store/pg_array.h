@@ -29,6 +29,7 @@ struct tg_pg_array {
 	uint32_t oid;
 	int32_t n;
 	int has_null;
+	int too_large; /* an append passed the buffer's cap: finish fails */
 };
 
 void tg_pg_array_init(struct tg_pg_array *a, uint32_t elem_oid);
@@ -43,7 +44,8 @@ void tg_pg_array_int(struct tg_pg_array *a, int64_t v, int null);
 void tg_pg_array_float8(struct tg_pg_array *a, double v, int null);
 
 /* Fills in the header; *data and *len are what to bind (valid until the
- * next append or release). */
-void tg_pg_array_finish(struct tg_pg_array *a, const char **data, int *len);
+ * next append or release). TG_ERR_TOO_LARGE (nothing to bind) when an
+ * append did not fit in the buffer's cap (util/buf.h: 256 MiB). */
+enum tg_rc tg_pg_array_finish(struct tg_pg_array *a, const char **data, int *len);
 
 #endif

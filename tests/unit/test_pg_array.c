@@ -1,7 +1,8 @@
 /*
  * test_pg_array.c - unit tests for store/pg_array.c, PostgreSQL arrays in
  * the binary wire format: the header (one dimension, the NULL flag, the
- * element type), each element type's bytes, and the empty array. That the
+ * element type), each element type's bytes, the empty array, and an array
+ * that outgrew its buffer (refused, never sent truncated). That the
  * server reads them as the text arrays they replace is checked by
  * test_store (test_insert_many_same) against a real server.
  */
@@ -31,7 +32,7 @@ static void check(struct tg_pg_array *a, const char *want)
 	const char *data = NULL;
 	int len = -1;
 	char got[512];
-	tg_pg_array_finish(a, &data, &len);
+	assert_int_equal(tg_pg_array_finish(a, &data, &len), TG_OK);
 	assert_true(len > 0 && 2 * len < (int)sizeof(got));
 	hex(data, len, got);
 	assert_string_equal(got, want);
@@ -125,13 +126,31 @@ static void test_text(void **state)
 	tg_pg_array_release(&a);
 }
 
+/* An element past the buffer's cap: nothing to bind, not a truncated
+ * array (whose lengths would no longer match its bytes). */
+static void test_too_large(void **state)
+{
+	(void)state;
+	struct tg_pg_array a;
+	const char *data = "x";
+	int len = 7;
+	tg_pg_array_init(&a, TG_PG_TEXT);
+	a.b.cap_limit = 40; /* the 20-byte header and a little */
+	tg_pg_array_text(&a, "short");
+	assert_int_equal(tg_pg_array_finish(&a, &data, &len), TG_OK);
+	tg_pg_array_text(&a, "a text that does not fit any more");
+	tg_pg_array_int(&a, 1, 1); /* would fit, but the array is spoilt */
+	assert_int_equal(tg_pg_array_finish(&a, &data, &len), TG_ERR_TOO_LARGE);
+	assert_null(data);
+	assert_int_equal(len, 0);
+	tg_pg_array_release(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_empty),
-	    cmocka_unit_test(test_int4_with_null),
-	    cmocka_unit_test(test_int8_float8),
-	    cmocka_unit_test(test_text),
+	    cmocka_unit_test(test_empty), cmocka_unit_test(test_int4_with_null), cmocka_unit_test(test_int8_float8),
+	    cmocka_unit_test(test_text),  cmocka_unit_test(test_too_large),
 	};
 	return cmocka_run_group_tests_name("pg_array", tests, NULL, NULL);
 }
