@@ -1842,6 +1842,17 @@ static enum tg_rc pg_org_find_by_name(struct tg_db *db, struct tg_arena *a, cons
 	return org_get_by(PG(db), S_ORG_FIND_NAME, a, 0, name ? name : "", out);
 }
 
+/* Every row of res (ORG_COLS) into *out, in arena a; clears res. */
+static void read_orgs(PGresult *res, struct tg_arena *a, struct tg_org **out, size_t *n)
+{
+	size_t cnt = (size_t)PQntuples(res);
+	*out = TG_ARENA_ARRAY(a, struct tg_org, cnt ? cnt : 1);
+	for (size_t i = 0; i < cnt; i++)
+		read_org(res, (int)i, a, &(*out)[i]);
+	*n = cnt;
+	PQclear(res);
+}
+
 static enum tg_rc pg_org_list(struct tg_db *db, struct tg_arena *a, int64_t after_id, size_t limit, struct tg_org **out,
                               size_t *n)
 {
@@ -1852,15 +1863,9 @@ static enum tg_rc pg_org_list(struct tg_db *db, struct tg_arena *a, int64_t afte
 	p_i64(&p, after_id);
 	p_i64(&p, limit_value(limit));
 	enum tg_rc rc = run(s, S_ORG_LIST, &p, &res, "org_list");
-	if (rc)
-		return rc;
-	size_t cnt = (size_t)PQntuples(res);
-	*out = TG_ARENA_ARRAY(a, struct tg_org, cnt ? cnt : 1);
-	for (size_t i = 0; i < cnt; i++)
-		read_org(res, (int)i, a, &(*out)[i]);
-	*n = cnt;
-	PQclear(res);
-	return TG_OK;
+	if (!rc)
+		read_orgs(res, a, out, n);
+	return rc;
 }
 
 static enum tg_rc pg_org_count(struct tg_db *db, int64_t *n)
@@ -2230,13 +2235,11 @@ static void arr_text(struct tg_buf *b, const char *v)
  * area_ensure each was two round trips, 2,560 in all. Here three
  * statements whatever the number: find, insert the missing, find those. */
 
-/* The ids of areas[idx[0..k)] that exist (the others keep id 0). */
-static enum tg_rc area_find_many(struct pg_db *s, struct tg_area *const *areas, const size_t *idx, size_t k)
+/* The columns of areas[idx[0..k)] as array literals in m[0..n_cols):
+ * parent_id (0: none), level, name and, with n_cols 4, name_kana. */
+static void area_arrays(struct tg_buf *m, int n_cols, struct tg_area *const *areas, const size_t *idx, size_t k)
 {
-	struct params p = {0};
-	struct tg_buf m[3];
-	PGresult *res = NULL;
-	for (int j = 0; j < 3; j++) {
+	for (int j = 0; j < n_cols; j++) {
 		tg_buf_init(&m[j], 0);
 		tg_buf_addc(&m[j], '{');
 	}
@@ -2245,11 +2248,22 @@ static enum tg_rc area_find_many(struct pg_db *s, struct tg_area *const *areas, 
 		arr_i64(&m[0], x->parent_id, 0);
 		arr_int(&m[1], (int)x->level, 0);
 		arr_text(&m[2], x->name);
+		if (n_cols > 3)
+			arr_text(&m[3], x->name_kana);
 	}
-	for (int j = 0; j < 3; j++) {
+	for (int j = 0; j < n_cols; j++)
 		tg_buf_addc(&m[j], '}');
+}
+
+/* The ids of areas[idx[0..k)] that exist (the others keep id 0). */
+static enum tg_rc area_find_many(struct pg_db *s, struct tg_area *const *areas, const size_t *idx, size_t k)
+{
+	struct params p = {0};
+	struct tg_buf m[3];
+	PGresult *res = NULL;
+	area_arrays(m, 3, areas, idx, k);
+	for (int j = 0; j < 3; j++)
 		p_text(&p, m[j].data);
-	}
 	p_tenant(&p, s);
 	enum tg_rc rc = run(s, S_AREA_FIND_MANY, &p, &res, "area_ensure_many");
 	for (int j = 0; j < 3; j++)
@@ -2286,22 +2300,10 @@ static enum tg_rc pg_area_ensure_many(struct tg_db *db, struct tg_area *const *a
 			idx[k++] = i;
 	if (k == 0)
 		goto out;
-	for (int j = 0; j < 4; j++) {
-		tg_buf_init(&m[j], 0);
-		tg_buf_addc(&m[j], '{');
-	}
-	for (size_t i = 0; i < k; i++) {
-		const struct tg_area *x = areas[idx[i]];
-		arr_i64(&m[0], x->parent_id, 0);
-		arr_int(&m[1], (int)x->level, 0);
-		arr_text(&m[2], x->name);
-		arr_text(&m[3], x->name_kana);
-	}
+	area_arrays(m, 4, areas, idx, k);
 	p_tenant(&p, s);
-	for (int j = 0; j < 4; j++) {
-		tg_buf_addc(&m[j], '}');
+	for (int j = 0; j < 4; j++)
 		p_text(&p, m[j].data);
-	}
 	rc = write1(s, S_AREA_INSERT_MANY, &p, NULL, NULL, "area_ensure_many");
 	for (int j = 0; j < 4; j++)
 		tg_buf_release(&m[j]);
@@ -2518,11 +2520,23 @@ static enum tg_rc pg_resource_get_by_source(struct tg_db *db, struct tg_arena *a
 	return resource_get_by(PG(db), S_RES_GET_SOURCE, a, 0, source, source_id, out);
 }
 
+/* Run slot with two parameters: the tenant, then the array literal that
+ * arr holds without its closing brace ("{1,2"; closed and released here). */
+static enum tg_rc run_tenant_array(struct pg_db *s, int slot, struct tg_buf *arr, PGresult **res, const char *what)
+{
+	struct params p = {0};
+	tg_buf_addc(arr, '}');
+	p_tenant(&p, s);
+	p_text(&p, arr->data);
+	enum tg_rc rc = run(s, slot, &p, res, what);
+	tg_buf_release(arr);
+	return rc;
+}
+
 static enum tg_rc pg_resource_source_ids(struct tg_db *db, struct tg_arena *a, const char *const *sources,
                                          size_t n_sources, const char ***out_sources, const char ***out_ids, size_t *n)
 {
 	struct pg_db *s = PG(db);
-	struct params p = {0};
 	struct tg_buf arr = TG_BUF_INIT;
 	PGresult *res = NULL;
 	*n = 0;
@@ -2532,11 +2546,7 @@ static enum tg_rc pg_resource_source_ids(struct tg_db *db, struct tg_arena *a, c
 	tg_buf_addc(&arr, '{');
 	for (size_t i = 0; i < n_sources; i++)
 		arr_text(&arr, sources[i] ? sources[i] : "");
-	tg_buf_addc(&arr, '}');
-	p_tenant(&p, s);
-	p_text(&p, arr.data);
-	enum tg_rc rc = run(s, S_RES_SOURCE_IDS, &p, &res, "resource_source_ids");
-	tg_buf_release(&arr);
+	enum tg_rc rc = run_tenant_array(s, S_RES_SOURCE_IDS, &arr, &res, "resource_source_ids");
 	if (rc)
 		return rc;
 	size_t cnt = (size_t)PQntuples(res);
@@ -3114,7 +3124,6 @@ static enum tg_rc pg_org_get_many(struct tg_db *db, struct tg_arena *a, const in
                                   struct tg_org **out, size_t *n_out)
 {
 	struct pg_db *s = PG(db);
-	struct params p = {0};
 	struct tg_buf arr = TG_BUF_INIT;
 	PGresult *res = NULL;
 	*out = NULL;
@@ -3124,20 +3133,10 @@ static enum tg_rc pg_org_get_many(struct tg_db *db, struct tg_arena *a, const in
 	tg_buf_addc(&arr, '{');
 	for (size_t i = 0; i < n; i++)
 		arr_i64(&arr, ids[i], 0);
-	tg_buf_addc(&arr, '}');
-	p_tenant(&p, s);
-	p_text(&p, arr.data);
-	enum tg_rc rc = run(s, S_ORG_GET_MANY, &p, &res, "org_get_many");
-	tg_buf_release(&arr);
-	if (rc)
-		return rc;
-	size_t cnt = (size_t)PQntuples(res);
-	*out = TG_ARENA_ARRAY(a, struct tg_org, cnt ? cnt : 1);
-	for (size_t i = 0; i < cnt; i++)
-		read_org(res, (int)i, a, &(*out)[i]);
-	*n_out = cnt;
-	PQclear(res);
-	return TG_OK;
+	enum tg_rc rc = run_tenant_array(s, S_ORG_GET_MANY, &arr, &res, "org_get_many");
+	if (!rc)
+		read_orgs(res, a, out, n_out);
+	return rc;
 }
 
 /* ---- organizations: many at once (org_insert_many) ----
